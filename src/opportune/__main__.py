@@ -1,0 +1,3 @@
+from opportune.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``opportune`` command line."""

@@ -1,0 +1,27 @@
+"""The ``opportune`` command: one Typer app, each command group in a module of its own."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="opportune",
+    help="Run compound AI programs with their external calls overlapped.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    from opportune.cli import run as run_cmd
+
+    run_cmd.register(app)
+
+
+def main() -> None:
+    _register()
+    app()
+
+
+if __name__ == "__main__":
+    main()

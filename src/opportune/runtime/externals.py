@@ -1,0 +1,185 @@
+"""The ``@external`` decorator: how a program tells opportune which calls leave the process.
+
+An external call is one whose result comes from outside the program (an LLM, a tool, a web
+request). Under plain Python the decorator changes nothing: the function runs where it is
+called. While a program runs under opportune, the call is handed to the scheduler, which starts
+it as soon as its arguments are known and returns a pending value at once.
+
+Whether a call is external is decided when it happens, by the object actually called, so a
+method decorated in a base class stays external when reached through a subclass instance or a
+variable; the call site's name never matters.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_MAX_CONCURRENCY = 64
+
+
+@dataclass(frozen=True)
+class ExternalSpec:
+    """What the scheduler needs to know about one external function."""
+
+    name: str
+    reads: frozenset[str] = field(default_factory=frozenset)
+    writes: frozenset[str] = field(default_factory=frozenset)
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    mutates: bool = False
+    is_async: bool = False
+    returns: type | None = None
+
+    @property
+    def pure(self) -> bool:
+        """A pure call touches no named resource, so only its arguments order it."""
+        return not self.reads and not self.writes
+
+
+def _names(option: str, value: Iterable[str] | str | None) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset((value,))
+    names = frozenset(value)
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise TypeError(
+                f"@opportune.external({option}=...) takes resource names as non-empty strings, "
+                f"got {name!r}; write {option}=(\"inbox\",) for example"
+            )
+    return names
+
+
+def _return_type(fn: Callable[..., Any]) -> type | None:
+    """The declared return class, used to keep method calls on pending results lazy."""
+    try:
+        hints = inspect.get_annotations(fn, eval_str=True)
+    except Exception:
+        return None
+    ret = hints.get("return")
+    return ret if isinstance(ret, type) else None
+
+
+def make_spec(
+    fn: Callable[..., Any],
+    *,
+    reads: Iterable[str] | str | None = None,
+    writes: Iterable[str] | str | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    mutates: bool = False,
+    name: str | None = None,
+) -> ExternalSpec:
+    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
+        raise ValueError(
+            f"@opportune.external(max_concurrency={max_concurrency!r}) must be a positive integer; "
+            "leave it out for the default of 64"
+        )
+    return ExternalSpec(
+        name=name or getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn))),
+        reads=_names("reads", reads),
+        writes=_names("writes", writes),
+        max_concurrency=max_concurrency,
+        mutates=bool(mutates),
+        is_async=inspect.iscoroutinefunction(fn),
+        returns=_return_type(fn),
+    )
+
+
+SPEC_ATTRIBUTE = "__opportune_external__"
+
+
+def spec_of(fn: object) -> ExternalSpec | None:
+    """The spec of an external function or bound method, or None for anything else."""
+    spec = getattr(fn, SPEC_ATTRIBUTE, None)
+    return spec if isinstance(spec, ExternalSpec) else None
+
+
+def _wrap(fn: F, spec: ExternalSpec) -> F:
+    from opportune.runtime import context
+
+    if spec.is_async:
+
+        @functools.wraps(fn)
+        async def plain_async(*args: Any, **kwargs: Any) -> Any:
+            return await fn(*args, **kwargs)
+
+        @functools.wraps(fn)
+        def async_entry(*args: Any, **kwargs: Any) -> Any:
+            runtime = context.active_runtime()
+            if runtime is None:
+                return plain_async(*args, **kwargs)
+            return runtime.issue(spec, fn, args, kwargs)
+
+        wrapper: Any = async_entry
+    else:
+
+        @functools.wraps(fn)
+        def sync_entry(*args: Any, **kwargs: Any) -> Any:
+            runtime = context.active_runtime()
+            if runtime is None:
+                return fn(*args, **kwargs)
+            return runtime.issue(spec, fn, args, kwargs)
+
+        wrapper = sync_entry
+    setattr(wrapper, SPEC_ATTRIBUTE, spec)
+    wrapper.__opportune_target__ = fn
+    return wrapper  # type: ignore[no-any-return]
+
+
+@overload
+def external(fn: F, /) -> F: ...
+
+
+@overload
+def external(
+    *,
+    reads: Iterable[str] | str | None = None,
+    writes: Iterable[str] | str | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    mutates: bool = False,
+    name: str | None = None,
+) -> Callable[[F], F]: ...
+
+
+def external(
+    fn: F | None = None,
+    /,
+    *,
+    reads: Iterable[str] | str | None = None,
+    writes: Iterable[str] | str | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    mutates: bool = False,
+    name: str | None = None,
+) -> F | Callable[[F], F]:
+    """Mark a function or method as external: calls to it may overlap the rest of the program.
+
+    ``reads``/``writes`` name resources the call touches; a writing call starts only after every
+    earlier call has finished, a reading call after every earlier write of the same resource.
+    ``mutates=True`` hands the call the program's real argument objects, so the program waits for
+    it before going on. Under plain ``python`` the decorated function behaves exactly as before.
+    """
+
+    def decorate(target: F) -> F:
+        if not callable(target):
+            raise TypeError(
+                f"@opportune.external decorates a function or method, not {type(target).__name__}"
+            )
+        spec = make_spec(
+            target,
+            reads=reads,
+            writes=writes,
+            max_concurrency=max_concurrency,
+            mutates=mutates,
+            name=name,
+        )
+        return _wrap(target, spec)
+
+    if fn is not None:
+        return decorate(fn)
+    return decorate

@@ -24,3 +24,31 @@ def set_active_runtime(runtime: Runtime | None) -> Runtime | None:
     previous = getattr(_local, "runtime", None)
     _local.runtime = runtime
     return previous
+
+
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """Identity of the external call a worker is executing, for clients that pass it on.
+
+    ``parents`` are the ids of the calls whose results this call's arguments were computed from;
+    a program-aware LLM gateway uses them to schedule parallel calls of one program together.
+    """
+
+    program_id: str
+    thread_id: int
+    call_id: int
+    parents: tuple[int, ...] = ()
+
+
+def current_call() -> CallInfo | None:
+    """The external call being executed on this thread, or None outside any opportune call."""
+    return getattr(_local, "call", None)
+
+
+def set_current_call(info: CallInfo | None) -> CallInfo | None:
+    previous = getattr(_local, "call", None)
+    _local.call = info
+    return previous

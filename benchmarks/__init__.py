@@ -1,0 +1,1 @@
+"""Benchmarks of opportune, each a package run with ``python -m benchmarks.<name>``."""

@@ -1,0 +1,144 @@
+"""Running one task in one mode: the environment, the program, the clock and the verdict.
+
+Each run gets a fresh default environment of its suite, initialised by its user task, with a deep
+copy kept as the pre-environment; the program runs against the environment itself, and
+AgentDojo's utility check compares the two afterwards. Only the program's execution is timed;
+loading the environment and scoring are not, as in the artifact.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from benchmarks.quasar._data import Task
+from benchmarks.quasar._program import program_globals, result_of, with_result_capture
+from benchmarks.quasar._recording import CreateSchema, Recording
+from benchmarks.quasar._tools import ENV_RESOURCE, TOOL_EFFECTS, suite_tools
+
+BENCHMARK_VERSION = "v1.2.1"
+Mode = Literal["sequential", "opportune"]
+MODES: tuple[Mode, ...] = ("sequential", "opportune")
+
+
+class OpportuneUnavailable(RuntimeError):
+    """Raised when the installed opportune has no ``run_source`` to run a program with."""
+
+
+@dataclass
+class ModeResult:
+    """What one run of one program in one mode produced."""
+
+    mode: Mode
+    time_s: float | None = None
+    result: str | None = None
+    utility: bool | None = None
+    error: str | None = None
+    llm_calls: int = 0
+    unused_recordings: int = 0
+    calls: list[dict[str, float]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _suite(name: str) -> Any:
+    from agentdojo.task_suite.load_suites import get_suite
+
+    return get_suite(BENCHMARK_VERSION, name)
+
+
+def run_sequential(source: str, namespace: dict[str, Any], filename: str) -> dict[str, Any]:
+    """Plain Python: the program as module-level code."""
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace
+
+
+def opportune_runner() -> Callable[[str, dict[str, Any], str], dict[str, Any]]:
+    """``opportune.run_source`` as a runner, or :class:`OpportuneUnavailable`."""
+    import opportune
+
+    run_source = getattr(opportune, "run_source", None)
+    if run_source is None:
+        raise OpportuneUnavailable(
+            "the installed opportune has no run_source(source, globals, filename=...); install a "
+            "version that has it to run the opportune mode, or pass --modes sequential"
+        )
+
+    def run(source: str, namespace: dict[str, Any], filename: str) -> dict[str, Any]:
+        result: dict[str, Any] = run_source(source, namespace, filename=filename)
+        return result
+
+    return run
+
+
+def as_externals(
+    tools: dict[str, Callable[..., Any]], query_ai_assistant: Callable[..., Any]
+) -> tuple[dict[str, Callable[..., Any]], Callable[..., Any]]:
+    """The tools and the assistant as opportune externals, with their effects on ``"env"``."""
+    import opportune
+
+    wrapped: dict[str, Callable[..., Any]] = {}
+    for name, tool in tools.items():
+        effect = TOOL_EFFECTS[name]
+        if effect.effect == "write":
+            decorate = opportune.external(
+                writes=(ENV_RESOURCE,), mutates=effect.mutates_arguments, name=name
+            )
+        else:
+            decorate = opportune.external(reads=(ENV_RESOURCE,), name=name)
+        wrapped[name] = decorate(tool)
+    assistant = opportune.external(name="query_ai_assistant")(query_ai_assistant)
+    return wrapped, assistant
+
+
+def run_task(task: Task, mode: Mode, *, latency_scale: float = 1.0) -> ModeResult:
+    """Run ``task``'s program once in ``mode`` and score it."""
+    outcome = ModeResult(mode)
+    runner = run_sequential if mode == "sequential" else opportune_runner()
+
+    suite = _suite(task.suite)
+    user_task = suite.user_tasks[task.user_task_id]
+    env = user_task.init_environment(suite.load_and_inject_default_environment({}))
+    pre_environment = env.model_copy(deep=True)
+
+    recording = Recording(task.recorded_calls, latency_scale=latency_scale)
+    tools = suite_tools(suite, env)
+    assistant: Callable[..., Any] = recording.query_ai_assistant
+    if mode == "opportune":
+        tools, assistant = as_externals(tools, assistant)
+    namespace = program_globals(tools, assistant, CreateSchema)
+    source = with_result_capture(task.source, filename=str(task.program_path))
+
+    started = time.perf_counter()
+    try:
+        namespace = runner(source, namespace, str(task.program_path))
+    except Exception as error:  # the program's own failure is a result, not a harness crash
+        outcome.time_s = time.perf_counter() - started
+        outcome.error = "".join(traceback.format_exception_only(error)).strip()
+        outcome.calls = _call_log(recording, started)
+        outcome.llm_calls = len(recording.log)
+        return outcome
+    outcome.time_s = time.perf_counter() - started
+
+    result = str(result_of(namespace))
+    outcome.result = result
+    outcome.utility = bool(
+        user_task.utility(
+            model_output=result, pre_environment=pre_environment, post_environment=env
+        )
+    )
+    outcome.llm_calls = len(recording.log)
+    outcome.unused_recordings = recording.remaining()
+    outcome.calls = _call_log(recording, started)
+    return outcome
+
+
+def _call_log(recording: Recording, origin: float) -> list[dict[str, float]]:
+    return [
+        {"start_s": call.started - origin, "end_s": call.finished - origin, "latency_s": call.latency_s}
+        for call in sorted(recording.log, key=lambda c: c.started)
+    ]

@@ -1,0 +1,160 @@
+"""The AgentDojo tools as the programs see them, and what each does to the environment.
+
+A program calls a tool by bare name with only its own arguments; the parameters the agentdojo
+function declares as ``Depends(...)`` are filled from the task environment with agentdojo's own
+helpers, exactly as the artifact's harness did.
+
+Under opportune every tool is an external call on one resource, ``"env"``. The table below says
+whether a tool only reads the environment or changes it. It was derived by reading each function
+in ``agentdojo.default_suites.v1.tools`` (agentdojo 0.1.34) and is kept explicit, so a change of
+agentdojo version that adds a tool fails loudly instead of guessing. Two entries are less obvious:
+
+* ``get_unread_emails`` marks the returned emails as read, and ``get_webpage`` appends the URL to
+  ``web.web_requests``; both are writes.
+* ``create_calendar_event`` appends the account's address to the ``participants`` list the
+  program passed in, so it also mutates an argument (``mutates=True``).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Effect = Literal["read", "write"]
+
+
+@dataclass(frozen=True)
+class ToolEffect:
+    effect: Effect
+    mutates_arguments: bool = False
+
+
+_R = ToolEffect("read")
+_W = ToolEffect("write")
+
+TOOL_EFFECTS: dict[str, ToolEffect] = {
+    # banking_client
+    "get_iban": _R,
+    "send_money": _W,
+    "schedule_transaction": _W,
+    "update_scheduled_transaction": _W,
+    "get_balance": _R,
+    "get_most_recent_transactions": _R,
+    "get_scheduled_transactions": _R,
+    # file_reader
+    "read_file": _R,
+    # user_account
+    "get_user_info": _R,
+    "update_password": _W,
+    "update_user_info": _W,
+    # slack
+    "get_channels": _R,
+    "add_user_to_channel": _W,
+    "read_channel_messages": _R,
+    "read_inbox": _R,
+    "send_direct_message": _W,
+    "send_channel_message": _W,
+    "get_users_in_channel": _R,
+    "invite_user_to_slack": _W,
+    "remove_user_from_slack": _W,
+    # web
+    "get_webpage": _W,  # appends to web.web_requests
+    "post_webpage": _W,
+    # travel_booking_client
+    "get_user_information": _R,
+    "get_all_hotels_in_city": _R,
+    "get_hotels_prices": _R,
+    "get_rating_reviews_for_hotels": _R,
+    "get_hotels_address": _R,
+    "get_all_restaurants_in_city": _R,
+    "get_cuisine_type_for_restaurants": _R,
+    "get_restaurants_address": _R,
+    "get_rating_reviews_for_restaurants": _R,
+    "get_dietary_restrictions_for_all_restaurants": _R,
+    "get_contact_information_for_restaurants": _R,
+    "get_price_for_restaurants": _R,
+    "check_restaurant_opening_hours": _R,
+    "get_all_car_rental_companies_in_city": _R,
+    "get_car_types_available": _R,
+    "get_rating_reviews_for_car_rental": _R,
+    "get_car_fuel_options": _R,
+    "get_car_rental_address": _R,
+    "get_car_price_per_day": _R,
+    "reserve_hotel": _W,
+    "reserve_car_rental": _W,
+    "reserve_restaurant": _W,
+    "get_flight_information": _R,
+    # calendar_client
+    "get_current_day": _R,
+    "search_calendar_events": _R,
+    "get_day_calendar_events": _R,
+    "create_calendar_event": ToolEffect("write", mutates_arguments=True),
+    "cancel_calendar_event": _W,
+    "reschedule_calendar_event": _W,
+    "add_calendar_event_participants": _W,
+    # email_client
+    "send_email": _W,
+    "delete_email": _W,
+    "get_unread_emails": _W,  # marks the emails it returns as read
+    "get_sent_emails": _R,
+    "get_received_emails": _R,
+    "get_draft_emails": _R,
+    "search_emails": _R,
+    "search_contacts_by_name": _R,
+    "search_contacts_by_email": _R,
+    # cloud_drive_client
+    "append_to_file": _W,
+    "search_files_by_filename": _R,
+    "create_file": _W,
+    "delete_file": _W,
+    "get_file_by_id": _R,
+    "list_files": _R,
+    "share_file": _W,
+    "search_files": _R,
+}
+
+ENV_RESOURCE = "env"
+
+
+def bind_tool(function: Callable[..., Any], env: Any) -> Callable[..., Any]:
+    """``function`` with its ``Depends`` parameters filled from ``env``.
+
+    The program's positional arguments go, in order, to the parameters that are not
+    dependencies; keyword arguments pass through unchanged.
+    """
+    from agentdojo.functions_runtime import _get_dependencies
+
+    dependencies = _get_dependencies(function)
+    params = [p for p in inspect.signature(function).parameters if p not in dependencies]
+
+    @functools.wraps(function)
+    def tool(*args: Any, **kwargs: Any) -> Any:
+        injected = {name: dep.extract_dep_from_env(env) for name, dep in dependencies.items()}
+        if len(args) > len(params):
+            raise TypeError(
+                f"{function.__name__}() takes {len(params)} positional arguments besides the "
+                f"environment, but the program passed {len(args)}"
+            )
+        bound = dict(zip(params, args))
+        for name in kwargs:
+            if name in bound:
+                raise TypeError(f"{function.__name__}() got multiple values for argument {name!r}")
+        return function(**injected, **bound, **kwargs)
+
+    return tool
+
+
+def suite_tools(suite: Any, env: Any) -> dict[str, Callable[..., Any]]:
+    """The suite's tools by name, each bound to ``env``."""
+    tools: dict[str, Callable[..., Any]] = {}
+    for fn in suite.tools:
+        if fn.name not in TOOL_EFFECTS:
+            raise KeyError(
+                f"agentdojo tool {fn.name!r} has no entry in TOOL_EFFECTS; read its source and add "
+                "it as a read or a write (this table was written for agentdojo 0.1.34)"
+            )
+        tools[fn.name] = bind_tool(fn.run, env)
+    return tools

@@ -16,6 +16,8 @@ def _register() -> None:
     from opportune.cli import run as run_cmd
 
     run_cmd.register(app)
+    from opportune.cli import sim as sim_cmd
+    sim_cmd.register(app)
 
 
 def main() -> None:

@@ -5,7 +5,18 @@ a program with ``opportune run FILE``, :func:`run` or :func:`parallel`. Everythi
 the world can observe stays as plain, sequential Python would produce it.
 """
 
+from opportune.api import last_schedule, parallel, run, run_path, run_source
 from opportune.runtime.externals import external
+from opportune.runtime.trace import CallRecord, Schedule
 
-__all__ = ["external"]
+__all__ = [
+    "CallRecord",
+    "Schedule",
+    "external",
+    "last_schedule",
+    "parallel",
+    "run",
+    "run_path",
+    "run_source",
+]
 __version__ = "0.1.0"

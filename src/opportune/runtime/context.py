@@ -26,6 +26,7 @@ def set_active_runtime(runtime: Runtime | None) -> Runtime | None:
     return previous
 
 
+from contextvars import ContextVar  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 
@@ -43,12 +44,15 @@ class CallInfo:
     parents: tuple[int, ...] = ()
 
 
+_current_call: ContextVar[CallInfo | None] = ContextVar("opportune_current_call", default=None)
+
+
 def current_call() -> CallInfo | None:
-    """The external call being executed on this thread, or None outside any opportune call."""
-    return getattr(_local, "call", None)
+    """The external call being executed here (worker thread or async task), or None."""
+    return _current_call.get()
 
 
 def set_current_call(info: CallInfo | None) -> CallInfo | None:
-    previous = getattr(_local, "call", None)
-    _local.call = info
+    previous = _current_call.get()
+    _current_call.set(info)
     return previous

@@ -74,6 +74,7 @@ def make_spec(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     mutates: bool = False,
     name: str | None = None,
+    returns: type | None = None,
 ) -> ExternalSpec:
     if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
         raise ValueError(
@@ -87,7 +88,7 @@ def make_spec(
         max_concurrency=max_concurrency,
         mutates=bool(mutates),
         is_async=inspect.iscoroutinefunction(fn),
-        returns=_return_type(fn),
+        returns=returns if returns is not None else _return_type(fn),
     )
 
 
@@ -114,7 +115,7 @@ def _wrap(fn: F, spec: ExternalSpec) -> F:
             runtime = context.active_runtime()
             if runtime is None:
                 return plain_async(*args, **kwargs)
-            return runtime.issue(spec, fn, args, kwargs)
+            return runtime.issue(spec, fn, args, kwargs, wait=True)
 
         wrapper: Any = async_entry
     else:
@@ -124,7 +125,10 @@ def _wrap(fn: F, spec: ExternalSpec) -> F:
             runtime = context.active_runtime()
             if runtime is None:
                 return fn(*args, **kwargs)
-            return runtime.issue(spec, fn, args, kwargs)
+            # Reached from code opportune did not compile (a library callback, say): that code
+            # cannot hold a pending value, so the call is made in order and its result awaited.
+            # Compiled call sites go through opportune.runtime.dispatch and do not wait.
+            return runtime.issue(spec, fn, args, kwargs, wait=True)
 
         wrapper = sync_entry
     setattr(wrapper, SPEC_ATTRIBUTE, spec)

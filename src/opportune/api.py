@@ -1,0 +1,154 @@
+"""Running code under opportune from ordinary Python: run(), parallel, run_source(), run_path()."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import types
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from opportune.compiler.functions import add_user_root, compiled_version
+from opportune.compiler.modules import (
+    compile_module_source,
+    exec_in,
+    install_import_hook,
+    prepare_script,
+    remove_import_hook,
+)
+from opportune.runtime import context, hooks
+from opportune.runtime.scheduler import EscapingFailure, Runtime
+from opportune.runtime.snapshot import fill, fill_in_place
+from opportune.runtime.trace import Schedule
+from opportune.runtime.values import Pending
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_last_schedule: Schedule | None = None
+
+
+def last_schedule() -> Schedule:
+    """The recorded schedule of the most recent run in this process."""
+    if _last_schedule is None:
+        raise RuntimeError(
+            "no program has run under opportune yet; call opportune.run(...) first"
+        )
+    return _last_schedule
+
+
+class _Session:
+    """One run: installs hooks and known externals, drives the runtime, always cleans up."""
+
+    def __init__(self, *, explain: bool = False) -> None:
+        hooks.install()
+        self.rt = Runtime(explain=explain)
+        self._uninstall: Callable[[], None] | None = None
+
+    def __enter__(self) -> Runtime:
+        try:
+            from opportune.integrations import install_known_externals
+        except ImportError:
+            pass
+        else:
+            self._uninstall = install_known_externals()
+        self.rt.start()
+        return self.rt
+
+    def __exit__(self, *exc: Any) -> None:
+        global _last_schedule
+        try:
+            self.rt.close()
+        finally:
+            if self._uninstall is not None:
+                self._uninstall()
+            _last_schedule = self.rt.schedule
+
+
+def _resolved(value: Any) -> Any:
+    if type(value) is Pending:
+        value = value._force()
+    return fill(value)
+
+
+def run(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run ``fn(*args, **kwargs)`` with its external calls overlapped; return its result.
+
+    Called while a program already runs under opportune, it is an ordinary call.
+    """
+    if context.active_runtime() is not None:
+        return fn(*args, **kwargs)
+    target: Any = fn
+    if isinstance(fn, types.FunctionType):
+        add_user_root(os.path.dirname(os.path.realpath(fn.__code__.co_filename)))
+        target = compiled_version(fn) or fn
+    session = _Session()
+    with session as rt:
+        try:
+            result = target(*args, **kwargs)
+            rt.finish()
+            return _resolved(result)  # type: ignore[no-any-return]
+        except EscapingFailure as escaping:
+            raise escaping.error from None
+
+
+def parallel(fn: Callable[P, R]) -> Callable[P, R]:
+    """Decorator: every call of ``fn`` runs like :func:`run` (plain Python ignores nothing)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return run(fn, *args, **kwargs)
+
+    return wrapper
+
+
+def run_source(
+    source: str, globals: dict[str, Any] | None = None, *, filename: str = "<program>",
+    explain: bool = False,
+) -> dict[str, Any]:
+    """Run module-level ``source`` under opportune in ``globals``; return that namespace.
+
+    Every pending value left in the namespace is resolved before this returns, and exceptions
+    propagate as plain Python would raise them.
+    """
+    namespace: dict[str, Any] = {} if globals is None else globals
+    namespace.setdefault("__name__", "__main__")
+    namespace.setdefault("__builtins__", __builtins__)
+    code = compile_module_source(source, filename)
+    with _Session(explain=explain) as rt:
+        try:
+            exec_in(code, namespace)
+            rt.finish()
+            for key, value in list(namespace.items()):
+                if type(value) is Pending or type(value) in (list, dict, tuple, set):
+                    namespace[key] = fill_in_place(value)
+        except EscapingFailure as escaping:
+            raise escaping.error from None
+    return namespace
+
+
+def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False) -> None:
+    """Run a script file as ``python path argv...`` would, under opportune."""
+    code, module = prepare_script(path)
+    saved_argv, saved_main, saved_path0 = sys.argv, sys.modules.get("__main__"), sys.path[0]
+    sys.argv = [path, *(argv or [])]
+    sys.path[0] = os.path.dirname(os.path.abspath(path))
+    sys.modules["__main__"] = module
+    install_import_hook()
+    try:
+        with _Session(explain=explain) as rt:
+            try:
+                exec_in(code, module.__dict__)
+                rt.finish()
+            except EscapingFailure as escaping:
+                raise escaping.error from None
+            except SystemExit:
+                rt.finish()
+                raise
+    finally:
+        remove_import_hook()
+        sys.argv = saved_argv
+        sys.path[0] = saved_path0
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main

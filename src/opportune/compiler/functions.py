@@ -1,0 +1,207 @@
+"""Compiling the program's own functions one at a time, when they are first called.
+
+``opportune run`` compiles whole modules up front. A function reached another way (the target of
+:func:`opportune.run`, a method of a class from a module imported before the run) is compiled on
+its first call: its source is transformed, compiled inside a factory whose parameters are the
+function's free variables, and rebuilt around the original closure cells, globals and defaults,
+so it shares all state with the original. A function whose source cannot be had (built in a
+string, say) keeps running as it is and is named by ``--explain``.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+import sys
+import textwrap
+import types
+from typing import TYPE_CHECKING, Any
+
+from opportune.compiler.registry import is_compiled_function, register_code
+from opportune.compiler.transform import transform
+
+if TYPE_CHECKING:
+    from opportune.runtime.scheduler import Runtime
+
+_cache: dict[int, types.FunctionType | None] = {}
+_user_roots: list[str] = []
+_library_markers = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
+
+
+def add_user_root(path: str) -> None:
+    """Code under ``path`` is the program's own and is compiled; the rest is opaque."""
+    root = os.path.realpath(path)
+    if root not in _user_roots:
+        _user_roots.append(root)
+
+
+def _stdlib_prefixes() -> tuple[str, ...]:
+    import sysconfig
+
+    paths = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return tuple(os.path.realpath(p) + os.sep for p in paths)
+
+
+_STDLIB = _stdlib_prefixes()
+_OWN = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
+
+
+def is_user_file(filename: str | None) -> bool:
+    if not filename or filename.startswith("<"):
+        return False
+    real = os.path.realpath(filename)
+    if real.startswith(_OWN) or real.startswith(_STDLIB):
+        return False
+    if any(m in real for m in _library_markers):
+        return False
+    return any(real == r or real.startswith(r + os.sep) for r in _user_roots)
+
+
+def is_user_module(module: str | None, rt: Runtime | None = None) -> bool:
+    if not module:
+        return False
+    mod = sys.modules.get(module)
+    if mod is None:
+        return False
+    return is_user_file(getattr(mod, "__file__", None)) or bool(
+        getattr(mod, "__opportune_compiled__", False)
+    )
+
+
+def is_user_function(fn: types.FunctionType, rt: Runtime | None = None) -> bool:
+    return is_user_file(fn.__code__.co_filename)
+
+
+def _fallback(rt: Runtime | None, fn: Any, why: str) -> None:
+    if rt is not None:
+        where = f"{fn.__code__.co_filename}:{fn.__code__.co_firstlineno}"
+        rt.schedule.fallbacks.append(f"{where}: {fn.__qualname__} runs uncompiled: {why}")
+
+
+def compiled_version(fn: types.FunctionType, rt: Runtime | None = None) -> types.FunctionType | None:
+    """The compiled twin of ``fn``, or None if it has to run as it is."""
+    if is_compiled_function(fn):
+        return fn
+    key = id(fn.__code__)
+    if key in _cache:
+        cached = _cache[key]
+        if cached is None:
+            return None
+        return _rebind(cached.__code__, fn)
+    try:
+        code = _compile_function_code(fn)
+    except _CannotCompile as why:
+        _cache[key] = None
+        _fallback(rt, fn, str(why))
+        return None
+    new = _rebind(code, fn)
+    _cache[key] = new
+    return new
+
+
+class _CannotCompile(Exception):
+    pass
+
+
+def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
+    if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
+        raise _CannotCompile("async functions keep their own concurrency")
+    try:
+        lines, _ = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as exc:
+        raise _CannotCompile(f"its source is not available ({exc})") from None
+    source = textwrap.dedent("".join(lines))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise _CannotCompile(f"its source does not parse on its own ({exc.msg})") from None
+    if not tree.body or not isinstance(tree.body[0], (ast.FunctionDef,)):
+        raise _CannotCompile("it is a lambda or not a plain def")
+    fdef = tree.body[0]
+    if fdef.name != fn.__name__:
+        raise _CannotCompile("its source does not match its name")
+    fdef.decorator_list = []
+    freevars = list(fn.__code__.co_freevars)
+    factory = ast.FunctionDef(
+        name="__opportune_factory__",
+        args=ast.arguments(
+            posonlyargs=[], args=[ast.arg(v) for v in freevars], vararg=None, kwonlyargs=[],
+            kw_defaults=[], kwarg=None, defaults=[],
+        ),
+        body=[
+            *[ast.Expr(ast.Name(v, ast.Load())) for v in freevars],
+            fdef,
+            ast.Return(ast.Name(fdef.name, ast.Load())),
+        ],
+        decorator_list=[],
+        returns=None,
+        type_params=[],
+    )
+    module = ast.Module(body=[factory], type_ignores=[])
+    ast.increment_lineno(module, fn.__code__.co_firstlineno - 1)
+    transform(module, explicit_super="__class__" in freevars)
+    code = compile(module, fn.__code__.co_filename, "exec")
+    factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    fn_code = next(
+        c for c in factory_code.co_consts
+        if isinstance(c, types.CodeType) and c.co_name == fn.__name__
+    )
+    if set(fn_code.co_freevars) - set(freevars):
+        raise _CannotCompile("it refers to enclosing names that the original does not")
+    fn_code = fn_code.replace(co_qualname=fn.__code__.co_qualname)
+    register_code(fn_code)
+    return fn_code
+
+
+def _rebind(code: types.CodeType, fn: types.FunctionType) -> types.FunctionType:
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    closure = tuple(cells[name] for name in code.co_freevars) or None
+    new = types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__, closure)
+    new.__kwdefaults__ = fn.__kwdefaults__
+    new.__dict__.update(fn.__dict__)
+    new.__qualname__ = fn.__qualname__
+    new.__module__ = fn.__module__
+    new.__doc__ = fn.__doc__
+    new.__annotations__ = fn.__annotations__
+    return new
+
+
+_classes_done: set[int] = set()
+
+
+def compile_class_in_place(cls: type, rt: Runtime | None = None) -> None:
+    """Swap the program's own methods of ``cls`` (and its bases) for compiled twins, once.
+
+    Methods are called implicitly by the interpreter (constructors, operators, properties), so
+    the class itself must hold the compiled versions. Compiled code behaves exactly like the
+    original when no runtime drives the thread, so the swap is safe to keep.
+    """
+    for klass in cls.__mro__:
+        if id(klass) in _classes_done or klass is object:
+            continue
+        _classes_done.add(id(klass))
+        if not is_user_module(getattr(klass, "__module__", None)):
+            continue
+        for name, value in list(vars(klass).items()):
+            target = value
+            wrap: Any = None
+            if isinstance(value, staticmethod):
+                target, wrap = value.__func__, staticmethod
+            elif isinstance(value, classmethod):
+                target, wrap = value.__func__, classmethod
+            elif isinstance(value, property):
+                continue
+            if type(target) is not types.FunctionType or is_compiled_function(target):
+                continue
+            if getattr(target, "__opportune_external__", None) is not None:
+                continue
+            if not is_user_function(target):
+                continue
+            compiled = compiled_version(target, rt)
+            if compiled is None:
+                continue
+            try:
+                setattr(klass, name, wrap(compiled) if wrap else compiled)
+            except (AttributeError, TypeError):
+                continue

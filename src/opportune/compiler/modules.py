@@ -1,0 +1,108 @@
+"""Compiling whole modules: the script given to ``opportune run`` and the program's own imports.
+
+The script's project (the folder holding it, or the nearest parent with a ``pyproject.toml``) is
+the program; modules imported from it are compiled as they are imported. Installed libraries and
+the standard library are imported as usual and run unchanged. Compiled bytecode is never
+written to ``__pycache__``, so plain ``python`` never picks it up.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import types
+from collections.abc import Sequence
+from typing import Any
+
+from opportune.compiler.functions import add_user_root, is_user_file
+from opportune.compiler.registry import register_code
+from opportune.compiler.transform import transform
+
+
+def compile_module_source(source: str | bytes, filename: str) -> types.CodeType:
+    """Parse, transform and compile a module. Syntax errors surface exactly as Python's."""
+    tree = ast.parse(source, filename=filename)
+    code = compile(transform(tree), filename, "exec")
+    register_code(code)
+    return code
+
+
+def project_root(script: str) -> str:
+    """The folder whose code counts as the program's own: nearest pyproject.toml, else the
+    script's folder."""
+    folder = os.path.dirname(os.path.realpath(script))
+    probe = folder
+    while True:
+        if os.path.exists(os.path.join(probe, "pyproject.toml")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return folder
+        probe = parent
+
+
+class _CompilingLoader(importlib.machinery.SourceFileLoader):
+    def get_code(self, fullname: str) -> types.CodeType:
+        path = self.get_filename(fullname)
+        return compile_module_source(self.get_data(path), path)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__opportune_compiled__ = True  # type: ignore[attr-defined]
+        super().exec_module(module)
+
+
+class CompilingFinder(importlib.abc.MetaPathFinder):
+    """Finds the program's own modules and has them compiled on import."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+            return None
+        if not is_user_file(spec.origin):
+            return None
+        spec.loader = _CompilingLoader(fullname, spec.origin)
+        return spec
+
+
+_finder = CompilingFinder()
+
+
+def install_import_hook() -> None:
+    if _finder not in sys.meta_path:
+        sys.meta_path.insert(0, _finder)
+
+
+def remove_import_hook() -> None:
+    if _finder in sys.meta_path:
+        sys.meta_path.remove(_finder)
+
+
+def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType]:
+    """Compile ``path`` as ``__main__`` and register its project as the program's own code."""
+    real = os.path.abspath(path)
+    if not os.path.exists(real):
+        raise FileNotFoundError(
+            f"opportune run: no such file {path!r}; give the path of a Python script"
+        )
+    add_user_root(project_root(real))
+    add_user_root(os.path.dirname(real))
+    with open(real, "rb") as fh:
+        source = fh.read()
+    code = compile_module_source(source, real)
+    module = types.ModuleType("__main__")
+    module.__file__ = real
+    module.__builtins__ = __builtins__  # type: ignore[attr-defined]
+    module.__opportune_compiled__ = True  # type: ignore[attr-defined]
+    module.__dict__["__cached__"] = None
+    module.__spec__ = None
+    return code, module
+
+
+def exec_in(code: types.CodeType, namespace: dict[str, Any]) -> None:
+    exec(code, namespace)

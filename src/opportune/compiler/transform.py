@@ -1,0 +1,168 @@
+"""The source transformation: ordinary Python in, the same Python with runtime hooks out.
+
+Only three constructs change, so everything else (classes, closures, generators, ``global``,
+``nonlocal``, comprehensions, ``with``, loops) keeps CPython's own semantics and speed:
+
+* calls ``f(a, *b, k=c)`` become ``__opportune_call__(f, a, *b, k=c)``, which decides at run
+  time what ``f`` is (see :mod:`opportune.runtime.dispatch`);
+* f-strings become ``__opportune_fstring__(...)``, so text can be built from pending values
+  without waiting for them;
+* ``try`` statements record where they begin, make the calls issued in their body raise inside
+  that body, and let a failure from *before* the ``try`` pass through untouched.
+
+Frame-sensitive builtins (``super()``, ``locals()``, ``globals()``, ``vars()``, ``dir()``,
+``eval``, ``exec``) are left as they are: they must run in the caller's own frame.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+
+CALL = "__opportune_call__"
+FSTRING = "__opportune_fstring__"
+TRY_ENTER = "__opportune_try_enter__"
+TRY_EXIT = "__opportune_try_exit__"
+UNESCAPE = "__opportune_unescape__"
+ESCAPING = "__opportune_Escaping__"
+
+FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval", "exec"})
+
+
+class _Rewriter(ast.NodeTransformer):
+    def __init__(self, explicit_super: bool) -> None:
+        self._counter = itertools.count()
+        self._explicit_super = explicit_super
+        self._first_params: list[str | None] = []
+
+    # -- functions: remember the first parameter for explicit super() -------------------------
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+        params = node.args.posonlyargs + node.args.args
+        self._first_params.append(params[0].arg if params else None)
+        try:
+            if isinstance(node, ast.AsyncFunctionDef):
+                # Async code already has its own concurrency; its calls run as written. Only
+                # decorators and defaults (evaluated outside the coroutine) are rewritten.
+                node.decorator_list = [self.visit(d) for d in node.decorator_list]
+                return node
+            self.generic_visit(node)
+            return node
+        finally:
+            self._first_params.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        return self._visit_function(node)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
+        return self._visit_function(node)
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        self._first_params.append(None)
+        try:
+            self.generic_visit(node)
+            return node
+        finally:
+            self._first_params.pop()
+
+    # -- calls ------------------------------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in FRAME_SENSITIVE:
+            if (
+                func.id == "super"
+                and self._explicit_super
+                and not node.args
+                and not node.keywords
+                and self._first_params
+                and self._first_params[-1]
+            ):
+                node.args = [
+                    ast.Name("__class__", ast.Load()),
+                    ast.Name(self._first_params[-1], ast.Load()),
+                ]
+            return node
+        return ast.Call(
+            func=ast.Name(CALL, ast.Load()),
+            args=[func, *node.args],
+            keywords=node.keywords,
+        )
+
+    # -- f-strings ----------------------------------------------------------------------------
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        if not any(isinstance(v, ast.FormattedValue) for v in node.values):
+            return node
+        parts: list[ast.expr] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(value)
+                continue
+            assert isinstance(value, ast.FormattedValue)
+            conversion = {-1: None, 115: "s", 114: "r", 97: "a"}[value.conversion]
+            spec: ast.expr = ast.Constant(None)
+            if value.format_spec is not None:
+                spec = self.visit(value.format_spec)
+            parts.append(
+                ast.Tuple(
+                    [self.visit(value.value), ast.Constant(conversion), spec], ast.Load()
+                )
+            )
+        return ast.Call(ast.Name(FSTRING, ast.Load()), parts, [])
+
+    # -- try ------------------------------------------------------------------------------------
+
+    def visit_Try(self, node: ast.Try) -> ast.AST:
+        self.generic_visit(node)
+        mark = f"__opportune_try_{next(self._counter)}"
+        escaping = f"__opportune_escaping_{next(self._counter)}"
+        inner = ast.Try(
+            body=node.body,
+            handlers=[
+                ast.ExceptHandler(
+                    type=ast.Name(ESCAPING, ast.Load()),
+                    name=escaping,
+                    body=[
+                        ast.Expr(
+                            ast.Call(
+                                ast.Name(UNESCAPE, ast.Load()),
+                                [ast.Name(escaping, ast.Load()), ast.Name(mark, ast.Load())],
+                                [],
+                            )
+                        )
+                    ],
+                )
+            ],
+            orelse=[],
+            finalbody=[
+                ast.Expr(
+                    ast.Call(ast.Name(TRY_EXIT, ast.Load()), [ast.Name(mark, ast.Load())], [])
+                )
+            ],
+        )
+        handlers = node.handlers
+        if handlers:
+            handlers = [
+                ast.ExceptHandler(
+                    type=ast.Name(ESCAPING, ast.Load()), name=None, body=[ast.Raise()]
+                ),
+                *handlers,
+            ]
+        outer = ast.Try(
+            body=[inner], handlers=handlers, orelse=node.orelse, finalbody=node.finalbody
+        )
+        enter = ast.Assign(
+            targets=[ast.Name(mark, ast.Store())],
+            value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
+        )
+        return [enter, outer]  # type: ignore[return-value]
+
+
+def transform(tree: ast.Module, *, explicit_super: bool = False) -> ast.Module:
+    """Rewrite ``tree`` in place (see the module docstring) and return it."""
+    new = _Rewriter(explicit_super).visit(tree)
+    assert isinstance(new, ast.Module)
+    ast.fix_missing_locations(new)
+    return new

@@ -1,0 +1,381 @@
+"""Call sites of compiled code: decide at run time what is being called, and how.
+
+The compiler rewrites every call ``f(a, b)`` into ``__opportune_call__(f, a, b)``. What happens
+next depends on the object actually called, never on the name at the call site (dynamic
+dispatch): an external is issued and returns a pending value; the program's own compiled
+functions run directly and may pass pending values around; pure library functions are applied
+lazily once the pending values among their arguments exist; and any other library code first
+waits until everything before it in program order has happened (it might print, write a file or
+talk to the network) and then runs on real values, exactly as plain Python would run it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import types
+from typing import Any
+
+from opportune.compiler.registry import _compiled_ids
+from opportune.runtime.context import _local
+from opportune.runtime.externals import SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.scheduler import Runtime
+from opportune.runtime.snapshot import fill, fill_in_place
+from opportune.runtime.values import DONE, Pending
+
+_FunctionType = types.FunctionType
+_MethodType = types.MethodType
+
+# How a callee is treated.
+PLAIN = 0  # call directly; it copes with pending values (compiled code, storing methods)
+LAZY = 1  # pure: apply once the pending values in its arguments exist
+SHALLOW = 2  # pure and only looks at its top-level arguments
+LOCAL = 3  # no outside effect but may mutate or inspect deeply: fill arguments, call now
+OPAQUE = 4  # unknown library code: wait for everything earlier, fill arguments, call
+PRINT = 5
+USER = 6  # the program's own function that has not been compiled yet
+
+_B = builtins
+_BUILTIN_KIND: dict[Any, int] = {}
+for _f in (_B.abs, _B.all, _B.any, _B.ascii, _B.bin, _B.chr, _B.divmod, _B.format, _B.hex,
+           _B.max, _B.min, _B.oct, _B.ord, _B.pow, _B.repr, _B.round, _B.sorted, _B.sum,
+           _B.str, _B.int, _B.float, _B.bool, _B.complex, _B.bytes, _B.set, _B.frozenset,
+           _B.dict, _B.hash):
+    _BUILTIN_KIND[_f] = LAZY
+for _f in (_B.len, _B.isinstance, _B.issubclass, _B.type, _B.id, _B.callable, _B.getattr,
+           _B.hasattr, _B.range, _B.slice, _B.list, _B.tuple):
+    _BUILTIN_KIND[_f] = SHALLOW
+for _f in (_B.iter, _B.next, _B.enumerate, _B.zip, _B.map, _B.filter, _B.reversed,
+           _B.object, _B.property, _B.staticmethod, _B.classmethod, _B.super):
+    _BUILTIN_KIND[_f] = PLAIN
+for _f in (_B.setattr, _B.delattr, _B.memoryview, _B.bytearray):
+    _BUILTIN_KIND[_f] = LOCAL
+_BUILTIN_KIND[_B.print] = PRINT
+
+# Library modules whose functions are pure: they may be applied lazily to pending values.
+_LAZY_MODULES = frozenset({
+    "json", "json.decoder", "json.encoder", "_json", "re", "math", "cmath", "textwrap", "string",
+    "statistics", "operator", "_operator", "difflib", "html", "urllib.parse", "base64",
+    "binascii", "unicodedata", "fnmatch", "shlex", "keyword", "posixpath", "ntpath",
+})
+# Library modules that act only on the program's own objects (no outside effect), though they
+# may mutate them or keep state (random): arguments are filled and the call is made at once.
+_LOCAL_MODULES = frozenset({
+    "random", "_random", "heapq", "_heapq", "bisect", "_bisect", "copy", "itertools",
+    "functools", "_functools", "collections", "_collections", "dataclasses", "typing", "enum",
+    "abc", "_abc", "datetime", "_datetime", "decimal", "_decimal", "fractions", "numbers",
+    "types", "inspect", "contextlib", "weakref", "uuid", "pydantic", "pydantic_core",
+    "pydantic.main", "pydantic._internal", "hashlib", "_hashlib", "zlib", "struct", "array",
+    "string.templatelib", "reprlib", "pprint",
+})
+
+# Methods of builtin containers that store or hand back items without looking at them.
+_LIST_PLAIN = frozenset({"append", "insert", "extend", "copy", "pop", "clear", "reverse",
+                         "__getitem__", "__setitem__", "__delitem__", "__len__", "__iter__"})
+_DICT_PLAIN = frozenset({"get", "keys", "values", "items", "copy", "pop", "popitem",
+                         "setdefault", "update", "clear", "__getitem__", "__setitem__",
+                         "__delitem__", "__contains__", "__len__", "__iter__", "fromkeys"})
+_VALUE_TYPES = (str, bytes, int, float, complex, bool, tuple, frozenset, range)
+
+_kind_cache: dict[Any, int] = {}
+
+
+def _module_kind(module: str | None) -> int:
+    if not module:
+        return OPAQUE
+    if module in _LAZY_MODULES:
+        return LAZY
+    root = module.split(".", 1)[0]
+    if module in _LOCAL_MODULES or root in _LOCAL_MODULES:
+        return LOCAL
+    return OPAQUE
+
+
+def _is_user_class(cls: type, rt: Runtime) -> bool:
+    from opportune.compiler.functions import is_user_module
+
+    return is_user_module(getattr(cls, "__module__", None), rt)
+
+
+def _transparent_constructor(cls: type) -> bool:
+    """Whether calling ``cls`` only runs the program's own (compiled) code or stores fields."""
+    if cls.__new__ is not object.__new__:
+        return False
+    if type(cls) not in (type,) and type(cls).__module__ not in ("abc",):
+        return False
+    init = cls.__init__
+    if init is object.__init__:
+        return True
+    if type(init) is not _FunctionType:
+        return False
+    if id(init.__code__) in _compiled_ids:
+        return True
+    # dataclasses generate __init__ from a string; it only stores its arguments
+    return hasattr(cls, "__dataclass_fields__") and init.__code__.co_filename.startswith("<")
+
+
+def classify(rt: Runtime, f: Any) -> int:
+    """How to treat the callable ``f`` (cached where the answer cannot change)."""
+    tf = type(f)
+    if tf is types.BuiltinFunctionType or tf is types.BuiltinMethodType:
+        owner = getattr(f, "__self__", None)
+        if owner is None or isinstance(owner, types.ModuleType):
+            try:
+                kind = _BUILTIN_KIND.get(f)
+            except TypeError:
+                kind = None
+            if kind is not None:
+                return kind
+            mod = owner.__name__ if isinstance(owner, types.ModuleType) else f.__module__
+            return _module_kind(mod)
+        key = (type(owner), f.__name__)
+        kind = _kind_cache.get(key)
+        if kind is None:
+            kind = _method_kind(type(owner), f.__name__)
+            _kind_cache[key] = kind
+        return kind
+    if tf is types.MethodWrapperType or tf is types.WrapperDescriptorType or \
+            tf is types.MethodDescriptorType:
+        owner = getattr(f, "__self__", None) or getattr(f, "__objclass__", None)
+        owner_type = owner if isinstance(owner, type) else type(owner)
+        return _method_kind(owner_type, f.__name__)
+    if isinstance(f, type):
+        if f in _BUILTIN_KIND:
+            return _BUILTIN_KIND[f]
+        if issubclass(f, _VALUE_TYPES) and f.__module__ == "builtins":
+            return LAZY
+        if _is_user_class(f, rt):
+            from opportune.compiler.functions import compile_class_in_place
+
+            compile_class_in_place(f, rt)
+            if _transparent_constructor(f):
+                return PLAIN
+            return LOCAL
+        if issubclass(f, BaseException):
+            return LOCAL
+        return _module_kind(f.__module__)
+    if tf is _FunctionType:
+        from opportune.compiler.functions import is_user_function
+
+        if is_user_function(f, rt):
+            return USER
+        return _module_kind(f.__module__)
+    if isinstance(f, (functools_partial_type,)):
+        return PLAIN
+    return _module_kind(getattr(f, "__module__", None) or type(f).__module__)
+
+
+def _method_kind(owner: type, name: str) -> int:
+    if issubclass(owner, _VALUE_TYPES):
+        return LAZY
+    if issubclass(owner, list):
+        return PLAIN if name in _LIST_PLAIN else LOCAL
+    if issubclass(owner, dict):
+        return PLAIN if name in _DICT_PLAIN else LOCAL
+    if issubclass(owner, (set,)):
+        return PLAIN
+    return _module_kind(owner.__module__)
+
+
+import functools as _functools  # noqa: E402
+
+functools_partial_type = _functools.partial
+
+
+def _any_pending(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    for a in args:
+        if type(a) is Pending:
+            return True
+    for a in kwargs.values():
+        if type(a) is Pending:
+            return True
+    return False
+
+
+def _result_type(f: Any) -> type | None:
+    owner = getattr(f, "__self__", None)
+    if type(owner) is str:
+        name = f.__name__
+        if name in ("split", "splitlines", "rsplit"):
+            return list
+        if name in ("startswith", "endswith", "isdigit", "isalpha", "isspace", "islower",
+                    "isupper", "isalnum", "isnumeric", "isdecimal", "istitle", "isidentifier"):
+            return bool
+        if name in ("find", "rfind", "index", "rindex", "count"):
+            return int
+        if name in ("partition", "rpartition"):
+            return tuple
+        if name == "encode":
+            return bytes
+        return str
+    if f is _B.str or f is _B.repr or f is _B.format:
+        return str
+    if f is _B.int or f is _B.len:
+        return int
+    if f is _B.float:
+        return float
+    return None
+
+
+def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
+    """The call site of compiled code; see the module docstring."""
+    rt: Runtime | None = getattr(_local, "runtime", None)
+    if rt is None:
+        return f(*args, **kwargs)
+    tf = type(f)
+    if tf is _FunctionType:
+        if id(f.__code__) in _compiled_ids:
+            return f(*args, **kwargs)
+        spec = f.__dict__.get(SPEC_ATTRIBUTE)
+        if spec is not None:
+            return rt.issue(spec, f.__opportune_target__, args, kwargs)
+    elif tf is _MethodType:
+        func = f.__func__
+        if type(func) is _FunctionType:
+            if id(func.__code__) in _compiled_ids:
+                return f(*args, **kwargs)
+            spec = func.__dict__.get(SPEC_ATTRIBUTE)
+            if spec is not None:
+                return rt.issue(spec, func.__opportune_target__, (f.__self__, *args), kwargs)
+            if classify(rt, func) == USER:
+                from opportune.compiler.functions import compiled_version
+
+                compiled = compiled_version(func, rt)
+                if compiled is not None:
+                    return compiled(f.__self__, *args, **kwargs)
+            return _call_kind(rt, _module_kind(func.__module__), f, args, kwargs)
+    elif tf is Pending:
+        return _call_pending(rt, f, args, kwargs)
+    if rt._last_seq == 0 and tf is not _FunctionType:
+        # Nothing pending exists and nothing is queued: plain Python, except for print, which
+        # must still pass through the output queue's bookkeeping.
+        if f is _B.print:
+            return _print(rt, args, kwargs)
+        return f(*args, **kwargs)
+    kind = classify(rt, f)
+    if kind == USER:
+        from opportune.compiler.functions import compiled_version
+
+        compiled = compiled_version(f, rt)
+        if compiled is not None:
+            return compiled(*args, **kwargs)
+        kind = OPAQUE
+    return _call_kind(rt, kind, f, args, kwargs)
+
+
+def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> Any:
+    if kind == PLAIN:
+        return f(*args, **kwargs)
+    if kind == LAZY:
+        return rt.derive_call(f, args, kwargs, getattr(f, "__name__", "call"), _result_type(f))
+    if kind == SHALLOW:
+        if _any_pending(args, kwargs):
+            return rt.derive_call(f, args, kwargs, getattr(f, "__name__", "call"),
+                                  _result_type(f))
+        return f(*args, **kwargs)
+    if kind == PRINT:
+        return _print(rt, args, kwargs)
+    if kind == LOCAL:
+        if rt._last_seq:
+            args = tuple(fill_in_place(a) for a in args)
+            kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+        return f(*args, **kwargs)
+    # OPAQUE: library code that might have an outside effect runs in program order on real values
+    if rt._live or rt._outq or rt._failures:
+        rt.sync_point(f"library code {_describe(f)} may have effects: it runs in program order")
+    args = tuple(fill_in_place(a) for a in args)
+    kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+    return f(*args, **kwargs)
+
+
+def _describe(f: Any) -> str:
+    mod = getattr(f, "__module__", None) or type(f).__module__
+    name = getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or type(f).__name__
+    return f"{mod}.{name}" if mod else str(name)
+
+
+def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    import sys
+
+    unknown = set(kwargs) - {"sep", "end", "file", "flush"}
+    if unknown:
+        return _B.print(*args, **kwargs)  # raises the same TypeError as plain Python
+    file = kwargs.get("file")
+    if file is not None and file is not sys.stdout and file is not sys.stderr:
+        if rt._live or rt._outq or rt._failures:
+            rt.sync_point("print to a file runs in program order")
+        return _B.print(*(fill_in_place(a) for a in args), **kwargs)
+    sep = kwargs.get("sep", " ")
+    end = kwargs.get("end", "\n")
+    if type(sep) is Pending:
+        sep = sep._force()
+    if type(end) is Pending:
+        end = end._force()
+    rt.print(args, sep, end, file, bool(kwargs.get("flush", False)))
+    return None
+
+
+def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Calling something that is itself pending, most often a method of a pending value."""
+    if f._state == DONE:
+        return call(f._value, *args, **kwargs)
+    base, name = _attribute_source(f)
+    if base is not None and name is not None:
+        known = base._type
+        if known is not None and issubclass(known, _VALUE_TYPES):
+            method = getattr(known, name, None)
+            if method is not None:
+                def apply(receiver: Any, *a: Any, **k: Any) -> Any:
+                    return getattr(receiver, name)(*a, **k)
+
+                result_type = _result_type(getattr("", name, None)) if known is str else None
+                return rt.derive_call(apply, (base, *args), kwargs, f".{name}()", result_type)
+    callee = f._force()
+    return call(callee, *args, **kwargs)
+
+
+def _attribute_source(f: Pending) -> tuple[Pending | None, str | None]:
+    src = f._src
+    return (src[0], src[1]) if src is not None else (None, None)
+
+
+def fstring(*parts: Any) -> Any:
+    """An f-string whose values may be pending: the text is built once they exist."""
+    pending = False
+    for part in parts:
+        if type(part) is str:
+            continue
+        value, conversion, spec = part
+        if type(value) is Pending or type(spec) is Pending:
+            pending = True
+            break
+    if not pending:
+        return _render(*parts)
+    rt: Runtime | None = getattr(_local, "runtime", None)
+    if rt is None:
+        return _render(*(
+            p if type(p) is str else (fill(p[0]), p[1], fill(p[2])) for p in parts
+        ))
+    return rt.derive_call(_render, parts, {}, "f-string", str)
+
+
+def _render(*parts: Any) -> str:
+    out: list[str] = []
+    for part in parts:
+        if type(part) is str:
+            out.append(part)
+            continue
+        value, conversion, spec = part
+        if conversion == "r":
+            value = repr(value)
+        elif conversion == "s":
+            value = str(value)
+        elif conversion == "a":
+            value = ascii(value)
+        out.append(format(value, spec or ""))
+    return "".join(out)
+
+
+def external_spec(f: Any) -> ExternalSpec | None:
+    spec = getattr(f, SPEC_ATTRIBUTE, None)
+    return spec if isinstance(spec, ExternalSpec) else None

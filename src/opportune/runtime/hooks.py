@@ -1,0 +1,50 @@
+"""The names compiled code calls, installed once as builtins.
+
+Compiled code must keep working where no runtime drives the thread (a worker thread running an
+external's body, a thread the user started, code called after the run): every hook then does
+exactly what plain Python would.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+from opportune.compiler import transform as names
+from opportune.runtime.context import _local
+from opportune.runtime.dispatch import call, fstring
+from opportune.runtime.scheduler import EscapingFailure
+
+
+def try_enter() -> int:
+    rt = getattr(_local, "runtime", None)
+    return 0 if rt is None else rt.try_enter()
+
+
+def try_exit(mark: int) -> None:
+    rt = getattr(_local, "runtime", None)
+    if rt is not None:
+        rt.try_exit(mark)
+
+
+def unescape(escaping: EscapingFailure, mark: int) -> Any:
+    rt = getattr(_local, "runtime", None)
+    if rt is None:
+        raise escaping.error
+    rt.unescape(escaping, mark)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    setattr(builtins, names.CALL, call)
+    setattr(builtins, names.FSTRING, fstring)
+    setattr(builtins, names.TRY_ENTER, try_enter)
+    setattr(builtins, names.TRY_EXIT, try_exit)
+    setattr(builtins, names.UNESCAPE, unescape)
+    setattr(builtins, names.ESCAPING, EscapingFailure)
+    _installed = True

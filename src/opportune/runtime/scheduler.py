@@ -1,0 +1,620 @@
+"""The runtime: issues external calls as soon as their inputs are known, and keeps order.
+
+Threads
+    The program runs on its own thread, exactly as plain Python would run it. A background thread
+    runs one asyncio event loop: it launches calls when their inputs are ready, awaits ``async``
+    externals directly, hands sync externals to a bounded thread pool, and computes derived values
+    when their inputs arrive. All state changes of pending values happen on the loop thread; the
+    program thread only waits on a condition variable when it *forces* a value.
+
+Order
+    Every pending value gets a sequence number in program order. Output (``print``) is queued and
+    written only once everything issued before it has finished without error, so output may be
+    delayed, never reordered, and never shows what plain Python would not have reached. A call
+    that writes a resource waits for every earlier pending value for the same reason.
+
+Failures
+    When a call fails, plain Python would have raised at the call. The runtime raises the
+    *earliest* failure in program order at the next point where the program needs a value or
+    reaches an effect, discards the output queued after the failing call, cancels writes issued
+    after it, and, if the failure happened before the innermost ``try`` was entered, makes sure
+    that ``try`` does not catch it (:class:`EscapingFailure`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import sys
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from opportune.runtime import context
+from opportune.runtime.externals import ExternalSpec
+from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot
+from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending
+
+_INF = float("inf")
+
+
+class EscapingFailure(BaseException):
+    """Carries a call's failure past a ``try`` that plain Python would not have been inside.
+
+    The call failed before the ``try`` statement was entered, so its handlers must not see it;
+    compiled ``try`` statements re-raise it untouched, and the program's outermost frame turns it
+    back into the original exception.
+    """
+
+    def __init__(self, error: BaseException, origin: int) -> None:
+        super().__init__(error)
+        self.error = error
+        self.origin = origin
+
+
+class CancelledCall(Exception):
+    """A call that plain Python would never have made, because an earlier call failed first."""
+
+
+class _OutputEntry:
+    __slots__ = ("seq", "args", "sep", "end", "file", "flush")
+
+    def __init__(self, seq: int, args: Any, sep: Any, end: Any, file: Any, flush: bool) -> None:
+        self.seq = seq
+        self.args = args
+        self.sep = sep
+        self.end = end
+        self.file = file
+        self.flush = flush
+
+
+class Runtime:
+    """Drives one program run. Create with :meth:`start`, finish with :meth:`close`."""
+
+    def __init__(self, *, threads: int | None = None, explain: bool = False) -> None:
+        self.program_id = uuid.uuid4().hex[:12]
+        self.explain = explain
+        self.schedule = Schedule()
+        self._t0 = time.perf_counter()
+        self._seq = itertools.count(1)
+        self._last_seq = 0
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._out_lock = threading.RLock()
+        self._live: dict[int, Pending] = {}
+        self._failures: dict[int, BaseException] = {}
+        self._handled: set[int] = set()
+        self._discarded: list[tuple[int, int]] = []
+        self._parked: list[Callable[[], None]] = []
+        self._writers: dict[str, dict[int, Pending]] = {}
+        self._records: dict[int, CallRecord] = {}
+        self._outq: deque[_OutputEntry] = deque()
+        self._try_marks: list[int] = []
+        self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
+        self._pool = ThreadPoolExecutor(
+            max_workers=threads or int(os.environ.get("OPPORTUNE_THREADS", "128")),
+            thread_name_prefix="opportune-call",
+        )
+        self._loop = asyncio.new_event_loop()
+        self._loop_thread = threading.Thread(
+            target=self._run_loop, name="opportune-loop", daemon=True
+        )
+        self._program_thread: threading.Thread | None = None
+        self._closed = False
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def _run_loop(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_forever()
+
+    def start(self) -> Runtime:
+        self._loop_thread.start()
+        self._program_thread = threading.current_thread()
+        self._previous = context.set_active_runtime(self)
+        return self
+
+    def finish(self) -> None:
+        """Wait for everything, write all output, and raise the earliest failure if any."""
+        self.sync_point("end of program")
+
+    def close(self) -> None:
+        """Stop the loop and the pool; output still queued is written first."""
+        if self._closed:
+            return
+        self._closed = True
+        context.set_active_runtime(self._previous)
+        with self._out_lock:
+            self._pump(force_all=False)
+        self.schedule.wall = self.now()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._loop_thread.join(timeout=5)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def now(self) -> float:
+        return time.perf_counter() - self._t0
+
+    def next_seq(self) -> int:
+        seq = next(self._seq)
+        self._last_seq = seq
+        return seq
+
+    # -- creating pending values ------------------------------------------------------------------
+
+    def _register(self, p: Pending) -> None:
+        with self._lock:
+            self._live[p._seq] = p
+
+    def _when_ready(self, inputs: list[Pending], then: Callable[[], None]) -> None:
+        """Run ``then`` once every input is finished: now if they are, else on the loop thread."""
+        with self._lock:
+            waiting = [p for p in inputs if p._state == PENDING]
+            if waiting:
+                remaining = [len(waiting)]
+
+                def one_done() -> None:
+                    remaining[0] -= 1
+                    if remaining[0] == 0:
+                        then()
+
+                for p in waiting:
+                    p._callbacks.append(one_done)
+                return
+        then()
+
+    def derive_op(
+        self,
+        op: Callable[..., Any],
+        operands: tuple[Any, ...],
+        label: str,
+        attr_of: Pending | None = None,
+        item_of: Pending | None = None,
+    ) -> Any:
+        """Apply a local operation to operands of which at least one is pending."""
+        inputs = [v for v in operands if type(v) is Pending]
+        if all(p._state == DONE for p in inputs):
+            return op(*[v._value if type(v) is Pending else v for v in operands])
+        for p in inputs:
+            if p._state == FAILED:
+                return self._propagate_now(p, label)
+        known = None
+        if attr_of is not None and attr_of._type is not None:
+            known = _attribute_type(attr_of._type, operands[1])
+        p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known)
+        if attr_of is not None:
+            object.__setattr__(p, "_src", (attr_of, operands[1]))
+        return p
+
+    def derive_call(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], label: str,
+        known_type: type | None = None,
+    ) -> Any:
+        """Call a pure function once the pending values in its (snapshotted) arguments exist."""
+        args = snapshot(args)
+        kwargs = snapshot(kwargs)
+        inputs: list[Pending] = []
+        collect(args, inputs)
+        collect(kwargs, inputs)
+        if not inputs:
+            return fn(*args, **kwargs)
+        return self._derive(
+            lambda: fn(*fill(args), **fill(kwargs)), inputs, label, known_type
+        )
+
+    def _propagate_now(self, failed: Pending, label: str) -> Pending:
+        p = Pending(self, self.next_seq(), label, None, failed._calls)
+        object.__setattr__(p, "_state", FAILED)
+        object.__setattr__(p, "_value", failed._value)
+        object.__setattr__(p, "_origin", failed._origin)
+        return p
+
+    def _derive(
+        self, compute: Callable[[], Any], inputs: list[Pending], label: str,
+        known_type: type | None,
+    ) -> Pending:
+        calls: frozenset[int] = frozenset().union(*(p._calls for p in inputs))
+        p = Pending(self, self.next_seq(), label, known_type, calls)
+        self._register(p)
+
+        def ready() -> None:
+            failed = [i for i in inputs if i._state == FAILED]
+            if failed:
+                first = min(failed, key=lambda i: i._origin)
+                self._finish(p, FAILED, first._value, first._origin)
+                return
+            try:
+                value = compute()
+            except BaseException as exc:  # noqa: BLE001 - becomes the pending value's failure
+                self._finish(p, FAILED, exc, p._seq)
+                return
+            if type(value) is Pending:
+                self._when_ready([value], lambda: self._adopt(p, value))
+            else:
+                self._finish(p, DONE, value, None)
+
+        self._when_ready(inputs, ready)
+        return p
+
+    def _adopt(self, p: Pending, source: Pending) -> None:
+        if source._state == DONE:
+            self._finish(p, DONE, source._value, None)
+        else:
+            self._finish(p, FAILED, source._value, source._origin)
+
+    # -- external calls ---------------------------------------------------------------------------
+
+    def issue(
+        self,
+        spec: ExternalSpec,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        wait: bool = False,
+    ) -> Any:
+        """Start an external call as soon as its inputs are known; return its pending result."""
+        if threading.current_thread() is not self._program_thread:
+            return fn(*args, **kwargs) if not spec.is_async else self._run_async_here(fn, args, kwargs)
+        if spec.mutates:
+            call_args, call_kwargs = args, kwargs
+        else:
+            call_args, call_kwargs = snapshot(args), snapshot(kwargs)
+        arg_deps: list[Pending] = []
+        collect(call_args, arg_deps)
+        collect(call_kwargs, arg_deps)
+        seq = self.next_seq()
+        with self._lock:
+            if spec.writes:
+                order_deps = list(self._live.values())
+            elif spec.reads:
+                order_deps = [
+                    w for r in spec.reads for w in self._writers.get(r, {}).values()
+                ]
+            else:
+                order_deps = []
+        dep_calls: set[int] = set()
+        for d in arg_deps:
+            dep_calls |= d._calls
+        for d in order_deps:
+            dep_calls |= d._calls
+        p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
+        record = CallRecord(
+            call_id=seq, name=spec.name, issued=self.now(), deps=tuple(sorted(dep_calls))
+        )
+        self._records[seq] = record
+        self.schedule.calls.append(record)
+        with self._lock:
+            self._live[seq] = p
+            for r in spec.writes:
+                self._writers.setdefault(r, {})[seq] = p
+
+        def ready() -> None:
+            self._loop.call_soon_threadsafe(
+                self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps, order_deps
+            )
+
+        self._when_ready(arg_deps + order_deps, ready)
+        if wait or spec.mutates:
+            return p._force()
+        return p
+
+    def _run_async_here(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    def _in_discarded(self, seq: int) -> bool:
+        return any(lo < seq <= hi for lo, hi in self._discarded)
+
+    def _check_and_launch(
+        self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
+        arg_deps: list[Pending], order_deps: list[Pending],
+    ) -> None:
+        record = self._records[p._seq]
+        failed_args = [d for d in arg_deps if d._state == FAILED]
+        if failed_args:
+            first = min(failed_args, key=lambda d: d._origin)
+            record.cancelled = True
+            self._finish(p, FAILED, first._value, first._origin)
+            return
+        for d in order_deps:
+            if d._state != FAILED:
+                continue
+            if d._origin in self._handled or self._in_discarded(d._origin):
+                if self._in_discarded(p._seq):
+                    record.cancelled = True
+                    self._finish(
+                        p, FAILED, CancelledCall(f"{spec.name} was never reached"), p._seq
+                    )
+                    return
+                continue
+            # An earlier call failed and the program has not met that failure yet: hold this
+            # call until it does, then it is either cancelled or released.
+            with self._lock:
+                self._parked.append(
+                    lambda: self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, order_deps)
+                )
+            return
+        self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
+
+    async def _run_call(
+        self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
+        arg_deps: list[Pending],
+    ) -> None:
+        sem = self._sems.get(spec)
+        if sem is None:
+            sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
+        record = self._records[p._seq]
+        info = context.CallInfo(
+            program_id=self.program_id,
+            thread_id=0,
+            call_id=p._seq,
+            parents=record.deps,
+        )
+        async with sem:
+            if spec.mutates:
+                real_args = tuple(fill_in_place(a) for a in args)
+                real_kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+            else:
+                real_args, real_kwargs = fill(args), fill(kwargs)
+            record.started = self.now()
+            try:
+                if spec.is_async:
+                    token = context._current_call.set(info)
+                    try:
+                        value = await fn(*real_args, **real_kwargs)
+                    finally:
+                        context._current_call.reset(token)
+                else:
+                    value = await self._loop.run_in_executor(
+                        self._pool, _call_with_info, info, fn, real_args, real_kwargs
+                    )
+            except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
+                record.finished = self.now()
+                record.ok = False
+                record.error = f"{type(exc).__name__}: {exc}"
+                self._finish(p, FAILED, exc, p._seq)
+                return
+        record.finished = self.now()
+        record.ok = True
+        self._finish(p, DONE, value, None)
+
+    # -- resolution (loop thread, or program thread for values computed in place) ---------------
+
+    def _finish(self, p: Pending, state: int, value: Any, origin: int | None) -> None:
+        with self._lock:
+            object.__setattr__(p, "_value", value)
+            object.__setattr__(p, "_origin", origin)
+            object.__setattr__(p, "_state", state)
+            callbacks = p._callbacks
+            object.__setattr__(p, "_callbacks", [])
+            self._live.pop(p._seq, None)
+            for writers in self._writers.values():
+                writers.pop(p._seq, None)
+            if state == FAILED and origin == p._seq:
+                if self._in_discarded(origin):
+                    self._handled.add(origin)
+                else:
+                    self._failures[origin] = value
+            self._cond.notify_all()
+        for cb in callbacks:
+            cb()
+        if self._outq:
+            with self._out_lock:
+                self._pump()
+
+    # -- waiting and failures (program thread) ----------------------------------------------------
+
+    def _location(self) -> str:
+        frame = sys._getframe(2)
+        from opportune.compiler.registry import is_compiled_code
+
+        while frame is not None:
+            if is_compiled_code(frame.f_code):
+                return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+            frame = frame.f_back  # type: ignore[assignment]
+        return "<unknown>"
+
+    def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
+        started = self.now()
+        with self._cond:
+            while p._state == PENDING:
+                self._cond.wait()
+        if self.explain:
+            self.schedule.waits.append(
+                WaitRecord(started, self.now(), reason, self._location(), tuple(sorted(p._calls)))
+            )
+
+    def _wait_before(self, upto: float, reason: str) -> None:
+        with self._lock:
+            earlier = [q for s, q in self._live.items() if s < upto]
+        if not earlier:
+            return
+        started = self.now()
+        with self._cond:
+            for q in earlier:
+                while q._state == PENDING:
+                    self._cond.wait()
+        if self.explain:
+            calls: set[int] = set()
+            for q in earlier:
+                calls |= q._calls
+            self.schedule.waits.append(
+                WaitRecord(started, self.now(), reason, self._location(), tuple(sorted(calls)))
+            )
+
+    def _earliest_failure(self, lo: float, hi: float) -> int | None:
+        with self._lock:
+            candidates = [s for s in self._failures if lo <= s <= hi]
+        return min(candidates) if candidates else None
+
+    def _handle(self, origin: int) -> BaseException:
+        """The program meets the failure of call ``origin``: forget everything after it."""
+        with self._lock:
+            error = self._failures.pop(origin)
+            self._handled.add(origin)
+            upto = self._last_seq
+            self._discarded.append((origin, upto))
+            for s in [s for s in self._failures if origin < s <= upto]:
+                self._failures.pop(s)
+                self._handled.add(s)
+            parked = self._parked
+            self._parked = []
+        with self._out_lock:
+            self._outq = deque(e for e in self._outq if e.seq < origin)
+        for resume in parked:
+            self._loop.call_soon_threadsafe(resume)
+        return error
+
+    def _raise(self, error: BaseException, origin: int, inside_try: bool = False) -> Any:
+        if not inside_try and self._try_marks and origin < self._try_marks[-1]:
+            raise EscapingFailure(error, origin)
+        raise error
+
+    def raise_failure(self, p: Pending) -> Any:
+        """Raise ``p``'s failure, or an earlier one, as plain Python would have met it."""
+        origin = p._origin
+        assert origin is not None
+        self._wait_before(origin, "an earlier call might have failed first")
+        first = self._earliest_failure(0, origin)
+        if first is None:
+            # Met before and handled; plain Python could not reach this value at all, so the
+            # closest faithful behaviour is to raise the same error again.
+            return self._raise(p._value, origin)
+        error = self._handle(first)
+        return self._raise(error, first)
+
+    def sync_point(self, reason: str) -> None:
+        """Wait until everything issued so far has finished and its output is written."""
+        self._wait_before(_INF, reason)
+        first = self._earliest_failure(0, _INF)
+        if first is not None:
+            error = self._handle(first)
+            self._raise(error, first)
+        with self._out_lock:
+            self._pump(force_all=True)
+
+    def try_enter(self) -> int:
+        mark = self._last_seq + 1
+        self._try_marks.append(mark)
+        return mark
+
+    def try_exit(self, mark: int) -> None:
+        """Leaving a ``try`` body: calls issued inside it must have raised by now, if at all."""
+        for i in range(len(self._try_marks) - 1, -1, -1):
+            if self._try_marks[i] == mark:
+                del self._try_marks[i]
+                break
+        with self._lock:
+            inside = [q for s, q in self._live.items() if s >= mark]
+        if inside:
+            started = self.now()
+            with self._cond:
+                for q in inside:
+                    while q._state == PENDING:
+                        self._cond.wait()
+            if self.explain:
+                self.schedule.waits.append(
+                    WaitRecord(started, self.now(),
+                               "leaving a try block: its calls may raise inside it",
+                               self._location(), ())
+                )
+        first = self._earliest_failure(mark, _INF)
+        if first is not None:
+            error = self._handle(first)
+            raise error
+
+    def unescape(self, escaping: EscapingFailure, mark: int) -> None:
+        """Inside the body of the ``try`` that began at ``mark``: does the failure belong here?"""
+        if escaping.origin >= mark:
+            raise escaping.error
+        raise escaping
+
+    # -- output -----------------------------------------------------------------------------------
+
+    def print(self, args: tuple[Any, ...], sep: Any, end: Any, file: Any, flush: bool) -> None:
+        target = sys.stdout if file is None else file
+        if not self._live and not self._outq and not any(type(a) is Pending for a in args):
+            with self._out_lock:
+                if not self._outq:
+                    self._note_output()
+                    print(*args, sep=sep, end=end, file=target, flush=flush)
+                    return
+        staged: list[Any] = []
+        for a in args:
+            pending: list[Pending] = []
+            collect(a, pending)
+            staged.append(snapshot(a) if pending else _as_text(a))
+        entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
+        with self._out_lock:
+            self._outq.append(entry)
+            self._pump()
+
+    def _note_output(self) -> None:
+        if self.schedule.first_output is None:
+            self.schedule.first_output = self.now()
+
+    def _pump(self, force_all: bool = False) -> None:
+        """Write queued output whose turn has come (caller holds ``_out_lock``)."""
+        while self._outq:
+            entry = self._outq[0]
+            with self._lock:
+                low = next(iter(self._live), None)
+                blocked = any(s < entry.seq for s in self._failures)
+            if (low is not None and low < entry.seq) or blocked:
+                return
+            self._outq.popleft()
+            try:
+                values = [fill(a) for a in entry.args]
+            except BaseException:  # noqa: BLE001 - a value plain Python never reached
+                continue
+            self._note_output()
+            print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
+
+    # -- introspection --------------------------------------------------------------------------
+
+    def held_by_calls(self) -> int:
+        return len(self._live)
+
+
+class _Text(str):
+    """Text already rendered at the moment of the ``print`` call."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+
+def _as_text(value: Any) -> Any:
+    if type(value) is str:
+        return value
+    return _Text(str(value))
+
+
+def _call_with_info(
+    info: context.CallInfo, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    token = context._current_call.set(info)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        context._current_call.reset(token)
+
+
+def _attribute_type(owner: type, name: Any) -> type | None:
+    """The declared type of attribute ``name`` on ``owner`` if it is a plain class."""
+    if not isinstance(name, str):
+        return None
+    try:
+        import typing
+
+        hints = typing.get_type_hints(owner)
+    except Exception:  # noqa: BLE001 - annotations that do not evaluate carry no type
+        return None
+    hint = hints.get(name)
+    return hint if isinstance(hint, type) else None

@@ -1,0 +1,160 @@
+"""Snapshots of plain data, and finding and filling the pending values inside them.
+
+An external call must see its arguments as they were at the moment of the call, even if the
+program mutates them right after while the call is still running. Plain data (lists, dicts,
+sets, tuples) is cheap to copy, so it is copied, keeping aliasing inside one argument list.
+Other objects (clients, models, files) cannot be copied and are passed as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opportune.runtime.values import DONE, Pending
+
+_PLAIN_CONTAINERS = (list, dict, set, tuple, frozenset)
+_ATOMS = (str, int, float, bool, bytes, type(None), complex)
+
+
+def snapshot(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """Copy plain containers (deeply), keep pending values and other objects by reference."""
+    t = type(value)
+    if t in _ATOMS or t is Pending:
+        return value
+    if t not in _PLAIN_CONTAINERS:
+        return value
+    if memo is None:
+        memo = {}
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    if t is list:
+        out: Any = []
+        memo[key] = out
+        out.extend(snapshot(v, memo) for v in value)
+        return out
+    if t is dict:
+        out = {}
+        memo[key] = out
+        for k, v in value.items():
+            out[k] = snapshot(v, memo)
+        return out
+    if t is tuple:
+        out = tuple(snapshot(v, memo) for v in value)
+    elif t is set:
+        out = {snapshot(v, memo) for v in value}
+    else:
+        out = frozenset(snapshot(v, memo) for v in value)
+    memo[key] = out
+    return out
+
+
+def collect(value: Any, into: list[Pending], seen: set[int] | None = None) -> None:
+    """Append every unresolved pending value reachable through plain containers."""
+    t = type(value)
+    if t is Pending:
+        if value._state != DONE:
+            into.append(value)
+        return
+    if t not in _PLAIN_CONTAINERS:
+        return
+    if seen is None:
+        seen = set()
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    items = value.values() if t is dict else value
+    for v in items:
+        tv = type(v)
+        if tv is Pending or tv in _PLAIN_CONTAINERS:
+            collect(v, into, seen)
+
+
+def contains_pending(value: Any) -> bool:
+    found: list[Pending] = []
+    collect(value, found)
+    return bool(found)
+
+
+def fill(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """A copy of ``value`` with every (resolved) pending value replaced by what it holds.
+
+    Containers without pending values are returned as they are, so identity is kept wherever
+    nothing had to change.
+    """
+    t = type(value)
+    if t is Pending:
+        return value._force()
+    if t not in _PLAIN_CONTAINERS:
+        return value
+    if memo is None:
+        memo = {}
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    memo[key] = value
+    if t is list:
+        items = [fill(v, memo) for v in value]
+        if all(a is b for a, b in zip(items, value)):
+            return value
+        value_out: Any = items
+    elif t is dict:
+        d = {k: fill(v, memo) for k, v in value.items()}
+        if all(d[k] is v for k, v in value.items()):
+            return value
+        value_out = d
+    elif t is tuple:
+        tup = tuple(fill(v, memo) for v in value)
+        if all(a is b for a, b in zip(tup, value)):
+            return value
+        value_out = tup
+    else:
+        items2 = [fill(v, memo) for v in value]
+        value_out = t(items2)
+    memo[key] = value_out
+    return value_out
+
+
+def fill_in_place(value: Any, seen: set[int] | None = None) -> Any:
+    """Replace pending values inside the program's own containers, keeping their identity.
+
+    Used before opaque library code runs: it must see real values, and if it mutates a list it
+    must mutate the program's list, as in plain Python. Tuples and frozensets cannot change, so a
+    filled copy replaces them in their parent.
+    """
+    t = type(value)
+    if t is Pending:
+        return fill_in_place(value._force(), seen)
+    if t not in _PLAIN_CONTAINERS:
+        return value
+    if seen is None:
+        seen = set()
+    if id(value) in seen:
+        return value
+    seen.add(id(value))
+    if t is list:
+        for i, v in enumerate(value):
+            tv = type(v)
+            if tv is Pending or tv in _PLAIN_CONTAINERS:
+                nv = fill_in_place(v, seen)
+                if nv is not v:
+                    value[i] = nv
+        return value
+    if t is dict:
+        for k, v in list(value.items()):
+            tv = type(v)
+            if tv is Pending or tv in _PLAIN_CONTAINERS:
+                nv = fill_in_place(v, seen)
+                if nv is not v:
+                    value[k] = nv
+        return value
+    if t is set:
+        if any(type(v) is Pending for v in value):
+            items = [fill_in_place(v, seen) for v in value]
+            value.clear()
+            value.update(items)
+        return value
+    items = [fill_in_place(v, seen) for v in value]
+    if all(a is b for a, b in zip(items, value)):
+        return value
+    return t(items)

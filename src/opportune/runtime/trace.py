@@ -1,0 +1,189 @@
+"""The recorded schedule of a run: what was called, when, and what waited for what.
+
+Tests assert on this record instead of on wall-clock time, the benchmarks compute the ideal
+schedule from it (the critical path of call latencies through the recorded dependencies), and
+``opportune run --trace FILE`` writes it in Chrome's trace event format for Perfetto.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class CallRecord:
+    """One external call. Times are seconds since the run started."""
+
+    call_id: int
+    name: str
+    issued: float
+    deps: tuple[int, ...]
+    started: float | None = None
+    finished: float | None = None
+    ok: bool | None = None
+    cancelled: bool = False
+    error: str | None = None
+    thread: int = 0
+    first_token: float | None = None
+    usage: dict[str, int] | None = None
+
+    @property
+    def duration(self) -> float:
+        if self.started is None or self.finished is None:
+            return 0.0
+        return self.finished - self.started
+
+    def overlaps(self, other: CallRecord) -> bool:
+        """Whether the two calls were running at the same time."""
+        if None in (self.started, self.finished, other.started, other.finished):
+            return False
+        assert self.started is not None and self.finished is not None
+        assert other.started is not None and other.finished is not None
+        return self.started < other.finished and other.started < self.finished
+
+
+@dataclass
+class WaitRecord:
+    """A place where the program thread had to stop and wait, and why."""
+
+    started: float
+    finished: float
+    reason: str
+    location: str
+    waited_for: tuple[int, ...] = ()
+
+
+@dataclass
+class Schedule:
+    """Everything recorded about one run."""
+
+    calls: list[CallRecord] = field(default_factory=list)
+    waits: list[WaitRecord] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    wall: float = 0.0
+    first_output: float | None = None
+
+    def call(self, call_id: int) -> CallRecord:
+        for record in self.calls:
+            if record.call_id == call_id:
+                return record
+        raise KeyError(f"no call with id {call_id} in this schedule")
+
+    def by_name(self, name: str) -> list[CallRecord]:
+        return [c for c in self.calls if c.name == name or c.name.endswith("." + name)]
+
+    @property
+    def executed(self) -> list[CallRecord]:
+        return [c for c in self.calls if c.started is not None]
+
+    def max_concurrency(self) -> int:
+        """The largest number of calls that were running at one moment."""
+        events: list[tuple[float, int]] = []
+        for c in self.executed:
+            assert c.started is not None and c.finished is not None
+            events.append((c.started, 1))
+            events.append((c.finished, -1))
+        events.sort(key=lambda e: (e[0], e[1]))
+        best = current = 0
+        for _, delta in events:
+            current += delta
+            best = max(best, current)
+        return best
+
+    def summed_call_time(self) -> float:
+        return sum(c.duration for c in self.executed)
+
+    def ideal(self) -> float:
+        """Critical path of call durations through the recorded dependencies.
+
+        Calls with no recorded dependency could all have started at time zero; a call starts no
+        earlier than the ideal finish of every call it depended on.
+        """
+        finish: dict[int, float] = {}
+        for c in sorted(self.executed, key=lambda c: c.call_id):
+            start = max((finish.get(d, 0.0) for d in c.deps), default=0.0)
+            finish[c.call_id] = start + c.duration
+        return max(finish.values(), default=0.0)
+
+    def efficiency(self) -> float:
+        return self.ideal() / self.wall if self.wall > 0 else 1.0
+
+    def summary(self) -> str:
+        line = (
+            f"opportune: {len(self.executed)} calls, wall {self.wall:.3f}s, "
+            f"summed call time {self.summed_call_time():.3f}s, ideal {self.ideal():.3f}s, "
+            f"efficiency {self.efficiency():.2f}, max in flight {self.max_concurrency()}"
+        )
+        if self.first_output is not None:
+            line += f", first output {self.first_output:.3f}s"
+        return line
+
+    def explain(self) -> str:
+        """Human-readable list of every place the program had to wait, and why."""
+        lines = []
+        for f in self.fallbacks:
+            lines.append(f"fallback: {f}")
+        for w in self.waits:
+            what = f" for calls {list(w.waited_for)}" if w.waited_for else ""
+            lines.append(
+                f"{w.location}: waited {w.finished - w.started:.3f}s{what}: {w.reason}"
+            )
+        if not lines:
+            lines.append("the program never had to wait")
+        return "\n".join(lines)
+
+    def to_chrome(self) -> dict[str, Any]:
+        """Chrome trace event format: one track per call, dependencies as flow arrows."""
+        pid = os.getpid()
+        events: list[dict[str, Any]] = [
+            {"ph": "M", "pid": pid, "tid": 0, "name": "thread_name", "args": {"name": "program"}}
+        ]
+        for c in self.executed:
+            assert c.started is not None and c.finished is not None
+            tid = c.call_id + 1
+            events.append(
+                {"ph": "M", "pid": pid, "tid": tid, "name": "thread_name",
+                 "args": {"name": f"#{c.call_id} {c.name}"}}
+            )
+            args: dict[str, Any] = {"issued_s": c.issued, "deps": list(c.deps), "ok": c.ok}
+            if c.error:
+                args["error"] = c.error
+            if c.usage:
+                args["usage"] = c.usage
+            events.append(
+                {"ph": "X", "pid": pid, "tid": tid, "name": c.name, "cat": "call",
+                 "ts": c.started * 1e6, "dur": max(c.duration, 1e-6) * 1e6, "args": args}
+            )
+            if c.first_token is not None:
+                events.append({"ph": "i", "pid": pid, "tid": tid, "name": "first token",
+                               "ts": c.first_token * 1e6, "s": "t"})
+            for d in c.deps:
+                try:
+                    dep = self.call(d)
+                except KeyError:
+                    continue
+                if dep.finished is None:
+                    continue
+                flow = f"{d}->{c.call_id}"
+                events.append({"ph": "s", "pid": pid, "tid": d + 1, "name": "dep", "cat": "dep",
+                               "id": flow, "ts": dep.finished * 1e6})
+                events.append({"ph": "f", "pid": pid, "tid": tid, "name": "dep", "cat": "dep",
+                               "id": flow, "ts": c.started * 1e6, "bp": "e"})
+        for w in self.waits:
+            events.append(
+                {"ph": "X", "pid": pid, "tid": 0, "name": f"wait: {w.reason}", "cat": "wait",
+                 "ts": w.started * 1e6, "dur": max(w.finished - w.started, 1e-6) * 1e6,
+                 "args": {"location": w.location, "waited_for": list(w.waited_for)}}
+            )
+        return {"traceEvents": events, "displayTimeUnit": "ms",
+                "otherData": {"summary": self.summary()}}
+
+    def write_chrome(self, path: str | os.PathLike[str]) -> None:
+        target = Path(path)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(json.dumps(self.to_chrome()))
+        tmp.replace(target)

@@ -1,0 +1,223 @@
+"""Pending values: the result of an external call, or of local work on one, before it exists.
+
+A :class:`Pending` stands in for a value the program does not have yet. Operations that only
+*build* a new value from it (arithmetic, indexing, attribute reads, comparisons) return another
+pending value at once, so local computation never waits for an LLM. Operations whose answer the
+program needs right now (``if``, ``len``, iteration, hashing, ``str``) *force* it: the program
+thread waits for the value, and if the value failed, the failure is raised at the earliest point
+plain Python would have raised it (see :meth:`Runtime.raise_failure`).
+
+Every pending value carries a sequence number in program order. The runtime uses it to keep
+effects in order and to decide which failure plain Python would have met first.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opportune.runtime.scheduler import Runtime
+
+PENDING, DONE, FAILED = 0, 1, 2
+
+
+class Pending:
+    """A value that is being computed; see the module docstring."""
+
+    __slots__ = (
+        "_rt",
+        "_seq",
+        "_state",
+        "_value",
+        "_origin",
+        "_callbacks",
+        "_type",
+        "_label",
+        "_calls",
+        "_src",
+        "__weakref__",
+    )
+
+    def __init__(
+        self,
+        rt: Runtime,
+        seq: int,
+        label: str,
+        known_type: type | None = None,
+        calls: frozenset[int] = frozenset(),
+    ) -> None:
+        object.__setattr__(self, "_rt", rt)
+        object.__setattr__(self, "_seq", seq)
+        object.__setattr__(self, "_state", PENDING)
+        object.__setattr__(self, "_value", None)
+        object.__setattr__(self, "_origin", None)
+        object.__setattr__(self, "_callbacks", [])
+        object.__setattr__(self, "_type", known_type)
+        object.__setattr__(self, "_label", label)
+        object.__setattr__(self, "_calls", calls)
+        object.__setattr__(self, "_src", None)
+
+    # -- forcing -------------------------------------------------------------------------------
+
+    def _force(self) -> Any:
+        rt = self._rt
+        if self._state == PENDING:
+            rt.wait_for(self)
+        if self._state == DONE:
+            return self._value
+        return rt.raise_failure(self)
+
+    def __bool__(self) -> bool:
+        return bool(self._force())
+
+    def __len__(self) -> int:
+        return len(self._force())
+
+    def __iter__(self) -> Any:
+        return iter(self._force())
+
+    def __reversed__(self) -> Any:
+        return reversed(self._force())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._force()
+
+    def __hash__(self) -> int:
+        return hash(self._force())
+
+    def __index__(self) -> int:
+        return operator.index(self._force())
+
+    def __int__(self) -> int:
+        return int(self._force())
+
+    def __float__(self) -> float:
+        return float(self._force())
+
+    def __complex__(self) -> complex:
+        return complex(self._force())
+
+    def __str__(self) -> str:
+        return str(self._force())
+
+    def __repr__(self) -> str:
+        return repr(self._force())
+
+    def __format__(self, spec: str) -> str:
+        return format(self._force(), spec)
+
+    def __bytes__(self) -> bytes:
+        return bytes(self._force())
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._force()(*args, **kwargs)
+
+    def __enter__(self) -> Any:
+        return self._force().__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._force().__exit__(*exc)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._force()[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self._force()[key]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._force(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._force(), name)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return self._force().__reduce_ex__(protocol)
+
+    def __copy__(self) -> Any:
+        import copy
+
+        return copy.copy(self._force())
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        import copy
+
+        return copy.deepcopy(self._force(), memo)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # noqa: D105 - makes isinstance() in library code see the value
+        return type(self._force())
+
+    # -- building new values without waiting -------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            return getattr(self._force(), name)
+        return self._rt.derive_op(getattr, (self, name), f".{name}", attr_of=self)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._rt.derive_op(operator.getitem, (self, key), "[]", item_of=self)
+
+
+def _binary(op: Callable[[Any, Any], Any], symbol: str) -> tuple[Any, Any]:
+    def forward(self: Pending, other: Any) -> Any:
+        return self._rt.derive_op(op, (self, other), symbol)
+
+    def reflected(self: Pending, other: Any) -> Any:
+        return self._rt.derive_op(op, (other, self), symbol)
+
+    return forward, reflected
+
+
+for _name, _op, _sym in (
+    ("add", operator.add, "+"),
+    ("sub", operator.sub, "-"),
+    ("mul", operator.mul, "*"),
+    ("truediv", operator.truediv, "/"),
+    ("floordiv", operator.floordiv, "//"),
+    ("mod", operator.mod, "%"),
+    ("pow", operator.pow, "**"),
+    ("matmul", operator.matmul, "@"),
+    ("lshift", operator.lshift, "<<"),
+    ("rshift", operator.rshift, ">>"),
+    ("and", operator.and_, "&"),
+    ("or", operator.or_, "|"),
+    ("xor", operator.xor, "^"),
+):
+    _fwd, _ref = _binary(_op, _sym)
+    setattr(Pending, f"__{_name}__", _fwd)
+    setattr(Pending, f"__r{_name}__", _ref)
+
+for _name, _op, _sym in (
+    ("eq", operator.eq, "=="),
+    ("ne", operator.ne, "!="),
+    ("lt", operator.lt, "<"),
+    ("le", operator.le, "<="),
+    ("gt", operator.gt, ">"),
+    ("ge", operator.ge, ">="),
+):
+    setattr(Pending, f"__{_name}__", _binary(_op, _sym)[0])
+
+for _name, _op, _sym in (
+    ("neg", operator.neg, "-x"),
+    ("pos", operator.pos, "+x"),
+    ("invert", operator.invert, "~x"),
+    ("abs", abs, "abs"),
+):
+
+    def _unary(self: Pending, _op: Callable[[Any], Any] = _op, _sym: str = _sym) -> Any:
+        return self._rt.derive_op(_op, (self,), _sym)
+
+    setattr(Pending, f"__{_name}__", _unary)
+
+
+def is_pending(value: object) -> bool:
+    return type(value) is Pending
+
+
+def peek(value: Any) -> Any:
+    """The value itself if it is not pending or is already computed; otherwise the Pending."""
+    if type(value) is Pending and value._state == DONE:
+        return value._value
+    return value

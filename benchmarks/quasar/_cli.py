@@ -1,0 +1,76 @@
+"""The command line: pick tasks, run both modes, write the results file, print the tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from benchmarks.quasar._data import DataNotFound
+from benchmarks.quasar._report import TaskRow, summary_table, task_table, write_results
+from benchmarks.quasar._runner import opportune_available, run_tasks, select
+
+app = typer.Typer(add_completion=False, help=__doc__)
+err = Console(stderr=True)
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option(help="Run two programs per suite (about a minute).")] = False,
+    suite: Annotated[
+        list[str] | None, typer.Option(help="Only this suite (repeatable): banking, slack, travel, workspace.")
+    ] = None,
+    task: Annotated[
+        list[str] | None, typer.Option(help="Only this task, e.g. travel_user_task_12 (repeatable).")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Data folder (default: ../shared/benchmarks/quasar_agentdojo from the repository root).")
+    ] = None,
+    latency_scale: Annotated[
+        float, typer.Option(min=0.0, help="Multiply every recorded latency; headline numbers use 1.0.")
+    ] = 1.0,
+    sequential_only: Annotated[bool, typer.Option(help="Skip the opportune mode.")] = False,
+    results_dir: Annotated[
+        Path | None, typer.Option(help="Where to write the results JSON (default: benchmarks/results).")
+    ] = None,
+) -> None:
+    """Replay the Quasar paper's AgentDojo programs sequentially and under opportune."""
+    try:
+        tasks = select(data=data, quick=quick, suites=suite or (), names=task or ())
+    except (DataNotFound, ValueError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+    unavailable = None if sequential_only else opportune_available()
+    if unavailable:
+        err.print(f"[yellow]warning:[/yellow] running the sequential mode only: {unavailable}")
+    with_opportune = not sequential_only and unavailable is None
+
+    def progress(row: TaskRow) -> None:
+        o = row.opportune
+        opp = "" if o is None else f", opportune {o.time_s:.2f} s" + (f" [red]{o.error}[/red]" if o.error else "")
+        same = {True: "", False: " [red]result differs[/red]", None: ""}[row.results_equal]
+        seq_err = f" [red]{row.sequential.error}[/red]" if row.sequential.error else ""
+        err.print(f"{row.task.name}: sequential {row.sequential.time_s:.2f} s{seq_err}{opp}{same}")
+
+    err.print(f"{len(tasks)} programs, latency scale {latency_scale}")
+    rows = run_tasks(tasks, latency_scale=latency_scale, with_opportune=with_opportune, progress=progress)
+    settings = {
+        "latency_scale": latency_scale,
+        "quick": quick,
+        "suites": suite or [],
+        "tasks": task or [],
+        "opportune": "skipped" if sequential_only else (unavailable or "run_source"),
+    }
+    path = write_results(rows, settings=settings, directory=results_dir)
+    print(f"## Quasar x AgentDojo replay (latency scale {latency_scale})\n")
+    print(summary_table(rows))
+    print()
+    print(task_table(rows))
+    print(f"\nresults: {path}")
+
+
+def main() -> None:
+    app()

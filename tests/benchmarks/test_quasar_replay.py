@@ -1,0 +1,106 @@
+"""The replay harness on real AgentDojo environments, at 1% of the recorded latencies.
+
+Needs the shared data folder and agentdojo 0.1.34 (``pip install -e '.[bench]'``); skipped with
+the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+pytest.importorskip(
+    "agentdojo", reason="agentdojo is not installed; install it with pip install -e '.[bench]'"
+)
+
+from benchmarks.quasar import (  # noqa: E402
+    TOOL_EFFECTS,
+    DataNotFound,
+    bind_tool,
+    load_tasks,
+    run_task,
+)
+from benchmarks.quasar._runner import opportune_available  # noqa: E402
+
+SCALE = 0.01
+
+try:
+    TASKS = {t.name: t for t in load_tasks()}
+except DataNotFound as missing:
+    pytest.skip(f"shared Quasar data missing: {missing}", allow_module_level=True)
+
+# Small but varied: parallel LLM calls, duplicate keys (travel 15), writes to the environment
+# (banking 11, slack 16, workspace 1), conditional loops Quasar failed on (workspace 22), no LLM
+# call at all (workspace 27), and no final expression (slack 18).
+SAMPLE = [
+    "banking_user_task_11",
+    "slack_user_task_16",
+    "slack_user_task_18",
+    "travel_user_task_13",
+    "travel_user_task_15",
+    "workspace_user_task_1",
+    "workspace_user_task_22",
+    "workspace_user_task_27",
+]
+
+
+@pytest.fixture(scope="module")
+def sequential() -> dict[str, Any]:
+    return {name: run_task(TASKS[name], "sequential", latency_scale=SCALE) for name in SAMPLE}
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_sequential_replay_reproduces_the_recorded_run(name: str, sequential: dict[str, Any]) -> None:
+    task, outcome = TASKS[name], sequential[name]
+    assert outcome.error is None
+    assert outcome.llm_calls == task.entry["n_llm_calls"]
+    assert outcome.unused_recordings == 0
+    assert outcome.utility == task.entry["py_replay_utility"]
+    if name == "slack_user_task_18":  # no final expression: a sentinel, address aside
+        assert outcome.result.startswith("<object object at 0x")
+        assert task.recorded_result.startswith("<object object at 0x")
+    elif task.recorded_result is not None:
+        assert outcome.result == task.recorded_result
+
+
+@pytest.mark.parametrize("suite_name", ["banking", "slack", "travel", "workspace"])
+def test_every_suite_tool_has_a_reviewed_effect(suite_name: str) -> None:
+    from agentdojo.task_suite.load_suites import get_suite
+
+    names = {f.name for f in get_suite("v1.2.1", suite_name).tools}
+    assert names <= set(TOOL_EFFECTS)
+
+
+def test_bound_tools_fill_dependencies_and_bind_positionals_in_order() -> None:
+    from agentdojo.default_suites.v1.tools.banking_client import BankAccount, send_money
+
+    class Env:
+        bank_account = BankAccount(balance=10.0, iban="ME", transactions=[], scheduled_transactions=[])
+
+    tool = bind_tool(send_money, Env())
+    assert tool("GB1", 5.0, "rent", date="2022-01-01") == {"message": "Transaction to GB1 for 5.0 sent."}
+    assert [(t.recipient, t.subject, t.date) for t in Env.bank_account.transactions] == [
+        ("GB1", "rent", "2022-01-01")
+    ]
+    with pytest.raises(TypeError, match="4 positional arguments besides the environment"):
+        tool("GB1", 5.0, "rent", "2022-01-01", "extra")
+
+
+UNAVAILABLE = opportune_available()
+
+
+@pytest.mark.skipif(UNAVAILABLE is not None, reason=f"opportune mode unavailable: {UNAVAILABLE}")
+@pytest.mark.parametrize("name", SAMPLE)
+def test_opportune_result_equals_sequential(name: str, sequential: dict[str, Any]) -> None:
+    outcome = run_task(TASKS[name], "opportune", latency_scale=SCALE)
+    assert outcome.error == sequential[name].error
+    assert outcome.result == sequential[name].result
+    assert outcome.utility == sequential[name].utility
+    assert outcome.llm_calls == sequential[name].llm_calls

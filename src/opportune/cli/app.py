@@ -18,6 +18,8 @@ def _register() -> None:
     run_cmd.register(app)
     from opportune.cli import sim as sim_cmd
     sim_cmd.register(app)
+    from opportune.cli import model as model_cmd
+    model_cmd.register(app)
     from opportune.cli import serve as serve_cmd
     serve_cmd.register(app)
 

@@ -1,0 +1,218 @@
+"""Shared externals for the differential corpus.
+
+Every tool is deterministic: its result depends only on its arguments (and, for the resource
+tools, on the order of earlier writes), so plain Python and opportune must print the same
+thing. Sleeps are short so the whole corpus runs in about a minute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from dataclasses import dataclass
+
+import opportune
+
+SHORT = 0.02
+MEDIUM = 0.04
+
+
+def _h(text: object) -> int:
+    return zlib.crc32(repr(text).encode()) % 1000
+
+
+@opportune.external
+def llm(prompt: str) -> str:
+    """A fake model: the answer depends on every character of the prompt."""
+    time.sleep(SHORT)
+    return f"ans({prompt[:24]}#{_h(prompt)})"
+
+
+@opportune.external
+async def allm(prompt: str) -> str:
+    """The async flavour of :func:`llm`."""
+    await asyncio.sleep(SHORT)
+    return f"async({prompt[:24]}#{_h(prompt)})"
+
+
+@opportune.external
+def score(text: str) -> int:
+    time.sleep(SHORT)
+    return _h(text)
+
+
+@opportune.external
+def search(query: str, k: int = 3) -> list[str]:
+    time.sleep(SHORT)
+    return [f"doc-{_h((query, i))}" for i in range(k)]
+
+
+@opportune.external
+def slow(x: int) -> int:
+    time.sleep(0.15)
+    return x * 10 + 1
+
+
+@opportune.external
+def add(a: int, b: int) -> int:
+    time.sleep(SHORT)
+    return a + b
+
+
+@opportune.external
+def square(x: int) -> int:
+    time.sleep(SHORT)
+    return x * x
+
+
+@opportune.external
+def describe(value: object) -> str:
+    """Reports exactly what the call received (after a delay, so late mutation would show)."""
+    time.sleep(MEDIUM)
+    return f"{type(value).__name__}:{value!r}"
+
+
+@opportune.external
+def fail(message: str) -> str:
+    time.sleep(SHORT)
+    raise ValueError(f"tool failed: {message}")
+
+
+@opportune.external
+def fail_if(x: int, bad: int) -> int:
+    time.sleep(SHORT)
+    if x == bad:
+        raise KeyError(f"item {x}")
+    return x + 100
+
+
+@opportune.external
+def nothing(x: object) -> None:
+    time.sleep(SHORT)
+    return None
+
+
+@opportune.external
+def pair(x: int) -> tuple[int, str]:
+    time.sleep(SHORT)
+    return (x * 2, f"p{x}")
+
+
+@opportune.external
+def record(x: int) -> dict[str, object]:
+    time.sleep(SHORT)
+    return {"id": x, "tags": [f"t{x}", f"t{x + 1}"], "meta": {"even": x % 2 == 0}}
+
+
+@dataclass
+class Doc:
+    title: str
+    words: int
+
+    def headline(self) -> str:
+        return f"{self.title.upper()} ({self.words} words)"
+
+
+@opportune.external
+def fetch_doc(name: str) -> Doc:
+    time.sleep(SHORT)
+    return Doc(title=f"about {name}", words=len(name) * 7)
+
+
+@opportune.external
+def count_up(n: int):
+    """Returns a generator object (an odd return type)."""
+    time.sleep(SHORT)
+    return (i * i for i in range(n))
+
+
+@opportune.external(max_concurrency=2)
+def limited(x: int) -> int:
+    time.sleep(SHORT)
+    return x + 1000
+
+
+@opportune.external(mutates=True)
+def append_to(items: list, value: object) -> int:
+    """Mutates its argument: the program must see the change afterwards."""
+    time.sleep(SHORT)
+    items.append(value)
+    return len(items)
+
+
+@opportune.external(mutates=True)
+def set_field(obj: object, name: str, value: object) -> None:
+    time.sleep(SHORT)
+    setattr(obj, name, value)
+
+
+# -- a tiny key-value store with declared resources -------------------------------------------
+
+STORE: dict[str, str] = {}
+LOG: list[str] = []
+
+
+@opportune.external(writes=("store",))
+def put(key: str, value: str) -> str:
+    time.sleep(SHORT)
+    STORE[key] = value
+    LOG.append(f"put {key}")
+    return f"ok {key}"
+
+
+@opportune.external(reads=("store",))
+def get(key: str) -> str:
+    time.sleep(SHORT)
+    LOG.append(f"get {key}")
+    return STORE.get(key, "<missing>")
+
+
+@opportune.external(writes=("outbox",))
+def send(message: str) -> int:
+    time.sleep(SHORT)
+    LOG.append(f"send {message}")
+    return len(LOG)
+
+
+@opportune.external(writes=("outbox",))
+def send_or_fail(message: str) -> int:
+    time.sleep(SHORT)
+    if "bad" in message:
+        raise RuntimeError(f"refused to send {message!r}")
+    LOG.append(f"send {message}")
+    return len(LOG)
+
+
+# -- externals as methods -----------------------------------------------------------------------
+
+
+class Tool:
+    prefix = "tool"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @opportune.external
+    def run(self, arg: str) -> str:
+        time.sleep(SHORT)
+        return f"{self.prefix}:{self.name}({arg})#{_h((self.name, arg))}"
+
+    def local(self, arg: str) -> str:
+        return f"local:{self.name}({arg})"
+
+
+class Calculator(Tool):
+    prefix = "calc"
+
+    def local(self, arg: str) -> str:
+        return "calc-" + super().local(arg)
+
+
+class Searcher(Tool):
+    prefix = "search"
+
+    @opportune.external
+    def run(self, arg: str) -> str:
+        time.sleep(SHORT)
+        return f"searcher[{self.name}]<{arg}>"

@@ -1,0 +1,142 @@
+"""Differential tests: every program in ``programs/`` behaves the same under opportune.
+
+Each program runs twice as a real subprocess from the programs folder: once as
+``python FILE ARGS`` (the reference) and once as ``python -m opportune run FILE ARGS``. The two
+runs must agree on stdout (exactly), the exit status, and stderr: exactly when the reference
+printed no traceback, otherwise the text before the traceback, the fact that it is a traceback,
+and its final line (exception type and message).
+
+The table below is the only place a program needs an entry, and only when it is special: it
+takes arguments, its stdout and stderr are compared as one merged stream, or it is a known
+difference (a strict xfail whose reason says what differs). See docs/testing.md.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROGRAMS = Path(__file__).parent / "programs"
+TIMEOUT_S = 60
+TRACEBACK = "Traceback (most recent call last):"
+
+
+@dataclass(frozen=True)
+class Case:
+    """How one program is run; the defaults fit most programs."""
+
+    args: tuple[str, ...] = ()
+    merged: bool = False  # compare stdout+stderr as one stream (interleaving matters)
+    xfail: str | None = None  # a known difference: what differs, in one line
+
+
+SPECIAL: dict[str, Case] = {
+    "p061_argv.py": Case(args=("alpha", "two words", "--flag=3")),
+    "p063_stderr_interleaved.py": Case(merged=True),
+    "p064_stderr_interleaved_calls.py": Case(merged=True),
+}
+
+
+def _names() -> list[str]:
+    return sorted(p.name for p in PROGRAMS.glob("p[0-9][0-9][0-9]_*.py"))
+
+
+NAMES = _names()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    stdout: str
+    stderr: str
+
+
+def _run(command: list[str], merged: bool) -> Outcome:
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"  # set iteration order of str must match between the two runs
+    env["PYTHONUNBUFFERED"] = "1"  # so a merged stream shows the program's own interleaving
+    env.pop("OPPORTUNE_THREADS", None)
+    proc = subprocess.run(
+        command,
+        cwd=PROGRAMS,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    return Outcome(proc.returncode, proc.stdout, proc.stderr or "")
+
+
+def _both(name: str) -> tuple[Outcome, Outcome]:
+    case = SPECIAL.get(name, Case())
+    plain = _run([sys.executable, name, *case.args], case.merged)
+    ours = _run([sys.executable, "-m", "opportune", "run", name, *case.args], case.merged)
+    return plain, ours
+
+
+# The programs are mostly waiting (short sleeps in the tools), so a few run side by side.
+_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="differential")
+_futures: dict[str, Future[tuple[Outcome, Outcome]]] = {}
+
+
+@pytest.fixture(scope="session")
+def corpus_runs(request: pytest.FixtureRequest) -> dict[str, Future[tuple[Outcome, Outcome]]]:
+    """Start every selected program at once; each test then waits for its own result."""
+    for item in request.session.items:
+        callspec = getattr(item, "callspec", None)
+        name = callspec.params.get("name") if callspec is not None else None
+        if name in NAMES and name not in _futures:
+            _futures[name] = _pool.submit(_both, name)
+    return _futures
+
+
+def _split_traceback(stderr: str) -> tuple[str, str | None]:
+    """(text before the traceback, final line of the traceback) or (stderr, None)."""
+    at = stderr.find(TRACEBACK)
+    if at < 0:
+        return stderr, None
+    lines = stderr[at:].rstrip("\n").splitlines()
+    return stderr[:at], lines[-1]
+
+
+def _params() -> list[object]:
+    params = []
+    for name in NAMES:
+        case = SPECIAL.get(name, Case())
+        marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
+        params.append(pytest.param(name, id=name.removesuffix(".py"), marks=marks))
+    return params
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(NAMES) >= 90, f"the corpus has only {len(NAMES)} programs"
+    stale = sorted(set(SPECIAL) - set(NAMES))
+    assert not stale, f"SPECIAL names programs that do not exist: {stale}"
+
+
+@pytest.mark.parametrize("name", _params())
+def test_program_matches_plain_python(
+    name: str, corpus_runs: dict[str, Future[tuple[Outcome, Outcome]]]
+) -> None:
+    future = corpus_runs.get(name) or _pool.submit(_both, name)
+    plain, ours = future.result(timeout=3 * TIMEOUT_S)
+    assert ours.stdout == plain.stdout, "stdout differs"
+    assert ours.status == plain.status, (
+        f"exit status {ours.status}, plain Python {plain.status}\nstderr:\n{ours.stderr}"
+    )
+    before, last = _split_traceback(plain.stderr)
+    if last is None:
+        assert ours.stderr == plain.stderr, "stderr differs"
+        return
+    ours_before, ours_last = _split_traceback(ours.stderr)
+    assert ours_last is not None, f"plain Python printed a traceback, opportune:\n{ours.stderr}"
+    assert ours_before == before, "stderr before the traceback differs"
+    assert ours_last == last, "the exception (type and message) differs"

@@ -69,8 +69,9 @@ def test_cancelled_waiter_gives_up_its_place() -> None:
         (2, 10, [0, 1, 10.5, 10.8, 11.5], [False, False, False, True, False]),
     ],
 )
-def test_rate_window(limit: int | None, window: float, times: list[float],
-                     refused: list[bool]) -> None:
+def test_rate_window(
+    limit: int | None, window: float, times: list[float], refused: list[bool]
+) -> None:
     limiter = RateLimiter(limit, window)
     assert [limiter.admit(t) is not None for t in times] == refused
 
@@ -82,7 +83,7 @@ def test_retry_after_is_the_time_until_the_window_frees() -> None:
 
 
 def _plan(**kw: object) -> FaultPlan:
-    options = dict(seed=3, fail_rate=0.3, drop_rate=0.2, statuses=(500, 503), limit=None)
+    options = {"seed": 3, "fail_rate": 0.3, "drop_rate": 0.2, "statuses": (500, 503), "limit": None}
     options.update(kw)
     return FaultPlan(**options)  # type: ignore[arg-type]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import jsonschema
 import pytest
@@ -28,7 +28,7 @@ class Person(BaseModel):
     score: float = Field(gt=0, lt=1)
     colour: Colour
     kind: Literal["a", "b"]
-    nickname: Optional[str] = None
+    nickname: str | None = None
     tags: list[str] = Field(min_length=3)
     home: Address
     others: list[Address]
@@ -36,45 +36,59 @@ class Person(BaseModel):
 
 class Tree(BaseModel):
     label: str
-    children: list["Tree"] = []
+    children: list[Tree] = []
 
 
 SCHEMAS: list[tuple[str, dict[str, Any]]] = [
     ("pydantic nested", Person.model_json_schema()),
     ("recursive", Tree.model_json_schema()),
-    ("formats", {
-        "type": "object",
-        "properties": {
-            "when": {"type": "string", "format": "date-time"},
-            "day": {"type": "string", "format": "date"},
-            "mail": {"type": "string", "format": "email"},
-            "link": {"type": "string", "format": "uri"},
-            "id": {"type": "string", "format": "uuid"},
+    (
+        "formats",
+        {
+            "type": "object",
+            "properties": {
+                "when": {"type": "string", "format": "date-time"},
+                "day": {"type": "string", "format": "date"},
+                "mail": {"type": "string", "format": "email"},
+                "link": {"type": "string", "format": "uri"},
+                "id": {"type": "string", "format": "uuid"},
+            },
+            "required": ["when", "day", "mail", "link", "id"],
         },
-        "required": ["when", "day", "mail", "link", "id"],
-    }),
-    ("numbers", {
-        "type": "object",
-        "properties": {
-            "even": {"type": "integer", "multipleOf": 2, "minimum": 3, "maximum": 9},
-            "neg": {"type": "integer", "maximum": -5},
-            "ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5},
-            "flag": {"type": "boolean"},
-            "nothing": {"type": "null"},
+    ),
+    (
+        "numbers",
+        {
+            "type": "object",
+            "properties": {
+                "even": {"type": "integer", "multipleOf": 2, "minimum": 3, "maximum": 9},
+                "neg": {"type": "integer", "maximum": -5},
+                "ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5},
+                "flag": {"type": "boolean"},
+                "nothing": {"type": "null"},
+            },
+            "required": ["even", "neg", "ratio", "flag", "nothing"],
         },
-        "required": ["even", "neg", "ratio", "flag", "nothing"],
-    }),
-    ("arrays", {
-        "type": "array",
-        "items": {"type": ["integer", "null"]},
-        "minItems": 4,
-        "maxItems": 6,
-    }),
+    ),
+    (
+        "arrays",
+        {
+            "type": "array",
+            "items": {"type": ["integer", "null"]},
+            "minItems": 4,
+            "maxItems": 6,
+        },
+    ),
     ("tuple", {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]}),
-    ("allOf", {"allOf": [
-        {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
-        {"properties": {"b": {"const": 3}}, "required": ["b"]},
-    ]}),
+    (
+        "allOf",
+        {
+            "allOf": [
+                {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+                {"properties": {"b": {"const": 3}}, "required": ["b"]},
+            ]
+        },
+    ),
     ("short string", {"type": "string", "maxLength": 3}),
     ("long string", {"type": "string", "minLength": 80}),
     ("pattern that happens to match", {"type": "string", "pattern": "^[a-z]"}),

@@ -6,10 +6,11 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from opportune.sim import SimConfig, SimConfigError, SimServer, load_config
 
@@ -28,37 +29,45 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     port: Annotated[
-        Optional[int],  # noqa: UP007 - typer reads the annotation at run time
+        int | None,
         typer.Option(help=f"Port to listen on; 0 picks a free one. [default: {DEFAULT_PORT}]"),
     ] = None,
-    host: Annotated[Optional[str], typer.Option(help="Address to listen on.")] = None,  # noqa: UP007
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     config: Annotated[
-        Optional[Path],  # noqa: UP007
+        Path | None,
         typer.Option("--config", "-c", help="TOML or JSON file with rules, replay log, timing."),
     ] = None,
-    ttft: Annotated[Optional[float], typer.Option(help="Seconds to the first token.")] = None,  # noqa: UP007
-    tpot: Annotated[Optional[float], typer.Option(help="Seconds per further token.")] = None,  # noqa: UP007
-    slots: Annotated[Optional[int], typer.Option(help="Requests decoding at once.")] = None,  # noqa: UP007
+    ttft: Annotated[float | None, typer.Option(help="Seconds to the first token.")] = None,
+    tpot: Annotated[float | None, typer.Option(help="Seconds per further token.")] = None,
+    slots: Annotated[int | None, typer.Option(help="Requests decoding at once.")] = None,
     rpm: Annotated[
-        Optional[int], typer.Option(help="Requests per minute before answering 429.")  # noqa: UP007
+        int | None, typer.Option(help="Requests per minute before answering 429.")
     ] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed of the fault injection.")] = None,  # noqa: UP007
+    seed: Annotated[int | None, typer.Option(help="Seed of the fault injection.")] = None,
     fail_rate: Annotated[
-        Optional[float],  # noqa: UP007
+        float | None,
         typer.Option(help="Share of requests answered with HTTP 500/503."),
     ] = None,
     drop_rate: Annotated[
-        Optional[float],  # noqa: UP007
+        float | None,
         typer.Option(help="Share of requests whose connection is dropped mid-answer."),
     ] = None,
-    model: Annotated[Optional[str], typer.Option(help="Model name in /v1/models.")] = None,  # noqa: UP007
+    model: Annotated[str | None, typer.Option(help="Model name in /v1/models.")] = None,
 ) -> None:
     """Serve /v1/chat/completions, /v1/completions and /v1/models until interrupted."""
     console = Console(highlight=False)
-    overrides = dict(
-        host=host, port=port, ttft=ttft, tpot=tpot, slots=slots, rpm=rpm, seed=seed,
-        fail_rate=fail_rate, drop_rate=drop_rate, model=model,
-    )
+    overrides = {
+        "host": host,
+        "port": port,
+        "ttft": ttft,
+        "tpot": tpot,
+        "slots": slots,
+        "rpm": rpm,
+        "seed": seed,
+        "fail_rate": fail_rate,
+        "drop_rate": drop_rate,
+        "model": model,
+    }
     try:
         settings = (
             load_config(config, **overrides)
@@ -69,7 +78,7 @@ def serve(
             settings = settings.with_overrides(port=DEFAULT_PORT)
         server = SimServer(settings).start()
     except SimConfigError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
 
     stop = threading.Event()

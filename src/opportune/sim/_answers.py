@@ -41,17 +41,13 @@ def content_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "".join(
-            part.get("text", "") for part in content if isinstance(part, dict)
-        )
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
     return str(content)
 
 
 def chat_prompt(messages: Any) -> str:
     """The prompt of a conversation: its messages' contents, in order, joined by blank lines."""
-    return "\n\n".join(
-        content_text(m.get("content")) for m in messages if isinstance(m, dict)
-    )
+    return "\n\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
 
 
 def _replay_prompt(entry: ReplayEntry) -> str:
@@ -112,9 +108,9 @@ class ResponseModel:
             if isinstance(value, dict):
                 return Answer(text, f"rule {index}")
         for index, (rule, pattern) in enumerate(self._rules):
-            text = _fill(rule, pattern, prompt)
-            if text is not None:
-                return Answer(json.dumps({"answer": text}, ensure_ascii=False), f"rule {index}")
+            filled = _fill(rule, pattern, prompt)
+            if filled is not None:
+                return Answer(json.dumps({"answer": filled}, ensure_ascii=False), f"rule {index}")
         return Answer(json.dumps({"answer": self._default}, ensure_ascii=False), "json_object")
 
 

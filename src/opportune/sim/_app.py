@@ -163,8 +163,11 @@ class SimState:
                 "now": self.now(),
                 "config": c.model_dump(mode="json", exclude={"rules", "replay"})
                 | {"rules": len(c.rules), "replay": len(c.replay)},
-                "slots": {"size": self.slots.size, "busy": self.slots.busy,
-                          "waiting": self.slots.waiting},
+                "slots": {
+                    "size": self.slots.size,
+                    "busy": self.slots.busy,
+                    "waiting": self.slots.waiting,
+                },
                 "requests": [e.as_dict() for e in self.schedule.snapshot()],
             }
         )
@@ -186,7 +189,8 @@ class SimState:
             body = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             return _json_error(
-                400, "the request body is not valid JSON; send a JSON object",
+                400,
+                "the request body is not valid JSON; send a JSON object",
                 "invalid_request_error",
             )
         try:
@@ -194,7 +198,10 @@ class SimState:
         except RequestError as exc:
             return _json_error(400, str(exc), "invalid_request_error", param=exc.param)
         entry = self.schedule.open(
-            endpoint=req.endpoint, model=req.model, stream=req.stream, arrival=arrival,
+            endpoint=req.endpoint,
+            model=req.model,
+            stream=req.stream,
+            arrival=arrival,
             prompt_tokens=req.prompt_tokens,
         )
         retry = self.limiter.admit(arrival)
@@ -239,8 +246,9 @@ class SimState:
             entry.status, entry.fault = 0, fault.describe() if fault else None
         try:
             if req.stream:
-                return await self._stream(request, req, entry, parts, finish, start, ttft, tpot,
-                                          drop)
+                return await self._stream(
+                    request, req, entry, parts, finish, start, ttft, tpot, drop
+                )
             first = start + ttft
             last = first + max(len(parts) - 1, 0) * tpot
             if drop:
@@ -296,28 +304,33 @@ class SimState:
         chat = req.endpoint == "chat"
         inc = req.include_usage
         response = web.StreamResponse(
-            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
-                     **self._headers()}
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-cache",
+                **self._headers(),
+            }
         )
         drop_after = max(1, len(parts) // 2) if drop else None
 
         def chunk(text: str | None, end: str | None, first: bool) -> dict[str, Any]:
             if chat:
                 delta: dict[str, Any] | None = (
-                    None if text is None
+                    None
+                    if text is None
                     else ({"role": "assistant", "content": text} if first else {"content": text})
                 )
                 if end is not None:
                     delta = {}
-                return chat_chunk(rid, created, req.model, delta=delta, finish=end,
-                                  include_usage=inc)
-            return text_completion(rid, created, req.model, "" if text is None else text, end,
-                                   None, include_usage=inc)
+                return chat_chunk(
+                    rid, created, req.model, delta=delta, finish=end, include_usage=inc
+                )
+            return text_completion(
+                rid, created, req.model, "" if text is None else text, end, None, include_usage=inc
+            )
 
         await self.sleep_until(start + ttft)
         try:
             await response.prepare(request)
-            sent = 0
             for i, piece in enumerate(parts or [""]):
                 await self.sleep_until(start + ttft + i * tpot)
                 await response.write(sse(chunk(piece, None, i == 0)))
@@ -325,15 +338,15 @@ class SimState:
                 if i == 0:
                     entry.first_token = now
                 entry.last_token = now
-                sent += 1
-                if drop_after is not None and sent >= drop_after:
+                if drop_after is not None and i + 1 >= drop_after:
                     return self._drop(request, entry)
             await response.write(sse(chunk(None, finish, False)))
             if inc:
                 use = usage(req.prompt_tokens, entry.completion_tokens)
                 if chat:
-                    final = chat_chunk(rid, created, req.model, delta=None, use=use,
-                                       include_usage=True)
+                    final = chat_chunk(
+                        rid, created, req.model, delta=None, use=use, include_usage=True
+                    )
                 else:
                     final = text_completion(rid, created, req.model, None, None, use)
                 await response.write(sse(final))
@@ -353,13 +366,16 @@ async def _json_errors(
         return await handler(request)
     except web.HTTPNotFound:
         return _json_error(
-            404, f"no endpoint at {request.path}; the simulator serves {ROUTES}",
+            404,
+            f"no endpoint at {request.path}; the simulator serves {ROUTES}",
             "invalid_request_error",
         )
     except web.HTTPMethodNotAllowed as exc:
         return _json_error(
-            405, f"{request.method} is not allowed on {request.path}; use "
-            f"{', '.join(sorted(exc.allowed_methods))}", "invalid_request_error",
+            405,
+            f"{request.method} is not allowed on {request.path}; use "
+            f"{', '.join(sorted(exc.allowed_methods))}",
+            "invalid_request_error",
         )
 
 

@@ -42,7 +42,7 @@ class Rule(BaseModel):
     pattern: str
     answer: str | None = None
     answers: tuple[str, ...] = ()
-    flags: str = Field("", description="regex flags as letters: i, m, s, x")
+    flags: str = Field(default="", description="regex flags as letters: i, m, s, x")
 
     @field_validator("flags")
     @classmethod
@@ -65,7 +65,9 @@ class Rule(BaseModel):
                 "escape special characters such as ( [ ? with a backslash"
             ) from None
         if (self.answer is None) == (not self.answers):
-            raise ValueError("give a rule exactly one of `answer` (a template) or `answers` (a list)")
+            raise ValueError(
+                "give a rule exactly one of `answer` (a template) or `answers` (a list)"
+            )
         dummy_groups = ["x"] * (compiled.groups + 1)
         dummy_named = {name: "x" for name in compiled.groupindex}
         dummy_named.update({f: "x" for f in TEMPLATE_FIELDS})
@@ -111,8 +113,8 @@ class ReplayEntry(BaseModel):
     prompt: str | None = None
     messages: tuple[dict[str, Any], ...] | None = None
     answer: str
-    latency: float | None = Field(None, ge=0)
-    ttft: float | None = Field(None, ge=0)
+    latency: float | None = Field(default=None, ge=0)
+    ttft: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -142,22 +144,22 @@ class SimConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     host: str = "127.0.0.1"
-    port: int = Field(0, ge=0, le=65535)
+    port: int = Field(default=0, ge=0, le=65535)
     model: str = "opportune-sim"
-    ttft: float = Field(0.4, ge=0)
-    tpot: float = Field(0.015, ge=0)
-    slots: int = Field(64, ge=1)
-    rpm: int | None = Field(None, ge=1)
-    rpm_window: float = Field(60.0, gt=0)
+    ttft: float = Field(default=0.4, ge=0)
+    tpot: float = Field(default=0.015, ge=0)
+    slots: int = Field(default=64, ge=1)
+    rpm: int | None = Field(default=None, ge=1)
+    rpm_window: float = Field(default=60.0, gt=0)
     seed: int = 0
-    fail_rate: float = Field(0.0, ge=0, le=1)
+    fail_rate: float = Field(default=0.0, ge=0, le=1)
     fail_statuses: tuple[int, ...] = (500, 503)
-    drop_rate: float = Field(0.0, ge=0, le=1)
-    fault_limit: int | None = Field(None, ge=0)
+    drop_rate: float = Field(default=0.0, ge=0, le=1)
+    fault_limit: int | None = Field(default=None, ge=0)
     rules: tuple[Rule, ...] = ()
     replay: tuple[ReplayEntry, ...] = ()
     default_answer: str = DEFAULT_ANSWER
-    log_limit: int = Field(100_000, ge=1)
+    log_limit: int = Field(default=100_000, ge=1)
 
     @field_validator("fail_statuses")
     @classmethod

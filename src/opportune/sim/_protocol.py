@@ -86,8 +86,7 @@ def parse_chat(body: Any, default_model: str) -> SimRequest:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise RequestError(
-            "`messages` must be a non-empty list such as "
-            '[{"role": "user", "content": "Hello"}]',
+            '`messages` must be a non-empty list such as [{"role": "user", "content": "Hello"}]',
             "messages",
         )
     for i, message in enumerate(messages):
@@ -103,7 +102,7 @@ def parse_chat(body: Any, default_model: str) -> SimRequest:
             "json_schema",
         ):
             raise RequestError(
-                "`response_format` must be {\"type\": \"text\"}, {\"type\": \"json_object\"} or "
+                '`response_format` must be {"type": "text"}, {"type": "json_object"} or '
                 '{"type": "json_schema", "json_schema": {"name": ..., "schema": {...}}}',
                 "response_format",
             )

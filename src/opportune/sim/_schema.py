@@ -24,9 +24,32 @@ from typing import Any
 from opportune.sim._tokens import stable_hash
 
 _WORDS = (
-    "amber", "basalt", "cedar", "delta", "ember", "fjord", "granite", "harbor", "iris",
-    "juniper", "kelp", "lumen", "meadow", "nimbus", "onyx", "prairie", "quartz", "river",
-    "sierra", "tundra", "umber", "violet", "willow", "xenon", "yarrow", "zephyr",
+    "amber",
+    "basalt",
+    "cedar",
+    "delta",
+    "ember",
+    "fjord",
+    "granite",
+    "harbor",
+    "iris",
+    "juniper",
+    "kelp",
+    "lumen",
+    "meadow",
+    "nimbus",
+    "onyx",
+    "prairie",
+    "quartz",
+    "river",
+    "sierra",
+    "tundra",
+    "umber",
+    "violet",
+    "willow",
+    "xenon",
+    "yarrow",
+    "zephyr",
 )
 _MAX_DEPTH = 6
 

@@ -14,7 +14,7 @@ import socket
 import threading
 import urllib.request
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -51,7 +51,9 @@ class SimServer:
     def url(self) -> str:
         """The server's root URL (``/sim/log`` lives under it)."""
         if self.port is None:
-            raise RuntimeError("the simulator is not running; call start() or use `with SimServer()`")
+            raise RuntimeError(
+                "the simulator is not running; call start() or use `with SimServer()`"
+            )
         host = self.config.host
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
@@ -68,7 +70,7 @@ class SimServer:
 
     # ---- lifecycle ------------------------------------------------------------------------
 
-    def start(self) -> SimServer:
+    def start(self) -> Self:
         if self._thread is not None:
             raise RuntimeError("this SimServer is already running; stop() it first")
         try:
@@ -82,8 +84,9 @@ class SimServer:
         self.port = sock.getsockname()[1]
         self._ready.clear()
         self._error = None
-        self._thread = threading.Thread(target=self._run, name=f"opportune-sim:{self.port}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"opportune-sim:{self.port}", daemon=True
+        )
         self._thread.start()
         self._ready.wait()
         if self._error is not None:
@@ -102,7 +105,7 @@ class SimServer:
         self._thread = self._loop = self._state = self._runner = None
         self.port = None
 
-    def __enter__(self) -> SimServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -119,7 +122,7 @@ class SimServer:
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(self._startup())
-        except BaseException as exc:  # reported to start() in the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - re-raised by start() in the caller's thread
             self._error = exc
             self._ready.set()
             loop.close()
@@ -133,10 +136,10 @@ class SimServer:
 
     async def _startup(self) -> None:
         app, state = build_app(self.config)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.1)
         await runner.setup()
         assert self._sock is not None
-        await web.SockSite(runner, self._sock, shutdown_timeout=0.1).start()
+        await web.SockSite(runner, self._sock).start()
         self._runner, self._state = runner, state
 
     async def _shutdown(self) -> None:

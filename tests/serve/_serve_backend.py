@@ -29,6 +29,7 @@ class BackendState:
     inflight: int = 0
     peak_inflight: int = 0
     record: bool = True
+    gate: asyncio.Event | None = None  # when set up, every answer waits until POST /control/release
 
 
 def _completion(body: dict[str, Any], chat: bool) -> dict[str, Any]:
@@ -60,6 +61,8 @@ def make_app(state: BackendState) -> web.Application:
         try:
             if state.mode == "hang":
                 await asyncio.sleep(3600)
+            if state.gate is not None:
+                await state.gate.wait()
             await asyncio.sleep(state.delay_s)
             if state.mode == "error500":
                 return web.json_response({"error": {"message": "engine exploded"}}, status=500)
@@ -102,7 +105,18 @@ def make_app(state: BackendState) -> web.Application:
         return web.json_response({"object": "list", "data": [
             {"id": "test-model", "object": "model", "created": 0, "owned_by": "test"}]})
 
+    async def release(request: web.Request) -> web.Response:
+        if state.gate is not None:
+            state.gate.set()
+        return web.json_response({"released": True, "inflight": state.inflight})
+
+    async def on_startup(app: web.Application) -> None:
+        if state.gate is True:  # type: ignore[comparison-overlap]
+            state.gate = asyncio.Event()
+
     app = web.Application()
+    app.on_startup.append(on_startup)
+    app.router.add_post("/control/release", release)
     app.router.add_post("/v1/chat/completions", handle)
     app.router.add_post("/v1/completions", handle)
     app.router.add_get("/v1/models", models)
@@ -157,8 +171,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--gate", action="store_true", help="hold every answer until /control/release")
     args = parser.parse_args()
     state = BackendState(delay_s=args.delay, record=False)
+    if args.gate:
+        state.gate = True  # type: ignore[assignment]  # made an Event inside the server's loop
     web.run_app(make_app(state), host="127.0.0.1", port=args.port, access_log=None,
                 print=lambda *a: print("ready", flush=True), backlog=4096)
 

@@ -57,7 +57,7 @@ class IdxVal:
     """The loop index ``i`` (plus a constant offset): indexes stay slices, not gathers."""
 
     axis: Axis
-    off: int = 0
+    off: Node = Const(0)
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,7 @@ def infer_kinds(fdef: ast.FunctionDef) -> tuple[dict[str, int], set[str]]:
     scalar parameters are sizes (appear in ``range``)."""
     rank: dict[str, int] = {}
     sizes: set[str] = set()
+    indexish: set[str] = set()
 
     def sub_depth(n: ast.AST) -> tuple[str | None, int]:
         d = 0
@@ -191,10 +192,12 @@ def infer_kinds(fdef: ast.FunctionDef) -> tuple[dict[str, int], set[str]]:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
                 if n.func.id in ("len", "sum") or (n.func.id in ("max", "min") and len(n.args) == 1):
                     for a in n.args:
-                        if isinstance(a, ast.Name):
-                            changed |= bump(a.id, 1)
+                        nm, d = sub_depth(a)
+                        changed |= bump(nm, d + 1)
                 if n.func.id == "range":
                     sizes.update(x.id for a in n.args for x in ast.walk(a) if isinstance(x, ast.Name))
+            if isinstance(n, ast.Subscript):
+                indexish.update(x.id for x in ast.walk(n.slice) if isinstance(x, ast.Name))
             if isinstance(n, (ast.For, ast.comprehension)):
                 srcs = iter_names(n.iter)
                 tgts = n.target.elts if isinstance(n.target, ast.Tuple) else [n.target]
@@ -209,7 +212,9 @@ def infer_kinds(fdef: ast.FunctionDef) -> tuple[dict[str, int], set[str]]:
                 if isinstance(n.value, (ast.Subscript, ast.Name)):
                     changed |= bump(nm, d + rank.get(n.targets[0].id, 0))
     params = [a.arg for a in fdef.args.args]
-    return {p: min(rank.get(p, 0), 2) for p in params}, sizes & set(params)
+    kinds = {p: min(rank.get(p, 0), 2) for p in params}
+    offsets = {p for p in indexish - sizes if kinds.get(p) == 0}
+    return kinds, (sizes & set(params)) | {"@" + p for p in offsets}
 
 
 class Frontend:
@@ -256,7 +261,7 @@ class Frontend:
         if isinstance(v, Val):
             return v
         if isinstance(v, IdxVal):
-            return Val(Arange(_ir.add(v.axis.lo, Const(v.off)), _ir.add(v.axis.hi, Const(v.off))), (v.axis,))
+            return Val(Arange(_ir.add(v.axis.lo, v.off), _ir.add(v.axis.hi, v.off)), (v.axis,))
         raise self.err(f"{type(v).__name__} used as a number", at)
 
     # -- expressions ---------------------------------------------------------------
@@ -281,9 +286,12 @@ class Frontend:
             if isinstance(e.op, ast.Mult) and isinstance(e.left, ast.List):
                 return self.filled(e)
             a, b = self.ev(e.left), self.ev(e.right)
-            if isinstance(a, IdxVal) and isinstance(b, Val) and isinstance(b.node, Const) and op in ("add", "sub") \
-                    and isinstance(b.node.value, int):
-                return IdxVal(a.axis, a.off + (b.node.value if op == "add" else -b.node.value))
+            # i + c, c + i, i - c with c independent of every loop index: still a plain slice
+            if op in ("add", "sub") and isinstance(a, IdxVal) and isinstance(b, Val) and not b.axes and not b.drank:
+                off = _ir.add(a.off, b.node) if op == "add" else _ir.sub(a.off, b.node)
+                return IdxVal(a.axis, off)
+            if op == "add" and isinstance(b, IdxVal) and isinstance(a, Val) and not a.axes and not a.drank:
+                return IdxVal(b.axis, _ir.add(b.off, a.node))
             return self.binop(op, a, b, e)
         if isinstance(e, ast.UnaryOp):
             a = self.val(self.ev(e.operand), e)
@@ -419,7 +427,7 @@ class Frontend:
 
     def index(self, base: Any, ix: Any, at: ast.AST) -> Any:
         if isinstance(base, ElemTarget):
-            if isinstance(ix, IdxVal) and ix.axis == base.axis and ix.off == 0:
+            if isinstance(ix, IdxVal) and ix.axis == base.axis and ix.off == Const(0):
                 return self.env[base.name + "[@]"]
             raise self.err(f"{base.name} is written as {base.name}[i] in this loop; other elements "
                            f"cannot be read in it", at)
@@ -435,7 +443,7 @@ class Frontend:
             a = ix.axis
             if a in v.axes:
                 raise self.err("the same loop index used twice (x[i][i], a diagonal) is not supported", at)
-            node = Slice(v.node, d, _ir.add(a.lo, Const(ix.off)), _ir.add(a.hi, Const(ix.off)))
+            node = Slice(v.node, d, _ir.add(a.lo, ix.off), _ir.add(a.hi, ix.off))
             cur = list(v.axes) + [a]
             tgt = self.order(tuple(cur))
             if tuple(cur) != tgt:
@@ -640,7 +648,7 @@ class Frontend:
             base = self.env.get(target.value.id)
             if isinstance(base, ElemTarget):
                 ix = self.ev(target.slice)
-                if isinstance(ix, IdxVal) and ix.axis == base.axis and ix.off == 0:
+                if isinstance(ix, IdxVal) and ix.axis == base.axis and ix.off == Const(0):
                     v = self.val(value, at)
                     if v.drank:
                         raise self.err("assigning a list to a list element", at)

@@ -564,6 +564,39 @@ class Einsum(Node):
         return self.lowered.z3(Z, idx)
 
 
+_SYM = {"add": "+", "sub": "-", "mul": "*", "div": "/", "floordiv": "//", "mod": "%", "pow": "**",
+        "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!=", "and": "and", "or": "or"}
+
+
+def pretty(n: Node) -> str:
+    """Python-like text of an expression, for error messages (loop slices print as ``x[i]``)."""
+    if isinstance(n, Var):
+        return n.name
+    if isinstance(n, Sym):
+        return n.name.split("#")[0]
+    if isinstance(n, Const):
+        return repr(n.value)
+    if isinstance(n, Len):
+        return f"len({pretty(n.x)})"
+    if isinstance(n, (Slice, Index)):
+        return f"{pretty(n.x)}[{'i' if isinstance(n, Slice) else pretty(n.i)}]"
+    if isinstance(n, (Expand, Permute)):
+        return pretty(n.x)
+    if isinstance(n, Arange):
+        return "i"
+    if isinstance(n, Bin):
+        if n.op in _SYM:
+            return f"({pretty(n.a)} {_SYM[n.op]} {pretty(n.b)})"
+        return f"{n.op}({pretty(n.a)}, {pretty(n.b)})"
+    if isinstance(n, Un):
+        return f"-{pretty(n.a)}" if n.op == "neg" else f"{n.op}({pretty(n.a)})"
+    if isinstance(n, Where):
+        return f"({pretty(n.a)} if {pretty(n.c)} else {pretty(n.b)})"
+    if isinstance(n, Reduce):
+        return f"{n.op}({pretty(n.x)})"
+    return type(n).__name__
+
+
 def simplify(n: Node) -> Node:
     """Fold the identities that substituting an accumulator's identity leaves behind."""
     n = n._rebuild(tuple(simplify(k) for k in n.kids()))

@@ -31,8 +31,9 @@ class ZList:
 
 
 class Z3Ctx:
-    def __init__(self, kinds: dict[str, int]) -> None:
+    def __init__(self, kinds: dict[str, int], int_params: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         self.kinds = kinds  # parameter name -> rank
+        self.int_params = {p.lstrip("@") for p in int_params}
         self.syms: dict[str, Any] = {}
         self.trunc: dict[str, Any] = {}  # reduce tag -> truncated length (loop prefix)
         self.guards: list[Any] = []
@@ -60,7 +61,8 @@ class Z3Ctx:
         return z3.Const(f"{prefix}!{self._n}", sort)
 
     def axioms(self) -> list[Any]:
-        ax = []
+        # parameters used as sizes or inside indices are ints (Python raises TypeError otherwise)
+        ax = [z3.IsInt(self.params[p]) for p in self.int_params if self.kinds.get(p) == 0]
         for v in self.params.values():
             if isinstance(v, ZList):
                 ax.append(v.length >= 0)
@@ -169,6 +171,9 @@ class Z3Ctx:
     def reduce(self, node: _ir.Reduce, idx: list[Any]) -> Any:
         L = self.reduce_len(node)
         self.apps.append((node, tuple(idx)))
+        # translate the body once at a generic position: collects its runtime guards
+        pos = list(idx[: node.d]) + [self.fresh("g", z3.IntSort())] + list(idx[node.d :])
+        node.x.z3(self, pos)
         val = self.F(node)(*idx, L)
         if node.init is None:
             if node.tag not in self.trunc:

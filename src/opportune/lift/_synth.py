@@ -63,7 +63,7 @@ def classify_accumulator(fe: Any, f: Any, P: Any, ax: Any, name: str, at: ast.AS
 
 
 def _show(n: Node, sym: Sym) -> str:
-    s = repr(n)
+    s = _ir.pretty(n)
     return s if len(s) < 120 else s[:117] + "..."
 
 
@@ -138,7 +138,12 @@ def random_args(kinds: dict[str, int], sizes: set[str], rng: random.Random, regi
     args = []
     for p, r in kinds.items():
         if r == 0:
-            args.append(rng.choice((n, m)) if p in sizes else num())
+            if p in sizes:
+                args.append(rng.choice((n, m)))
+            elif "@" + p in sizes:  # used inside an index: a small non-negative int
+                args.append(rng.randint(0, 2))
+            else:
+                args.append(num())
         elif r == 1:
             args.append([num() for _ in range(rng.choice((n, m)))])
         else:

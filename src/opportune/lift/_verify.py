@@ -39,7 +39,7 @@ class Unsupported(Exception):
 class Verifier:
     def __init__(self, lf: Lifted, finals: list[Node], timeout_ms: int = 5000) -> None:
         self.lf = lf
-        self.Z = Z3Ctx(lf.kinds)
+        self.Z = Z3Ctx(lf.kinds, lf.size_params)
         self.finals = finals
         self.timeout = timeout_ms
         self.env: dict[str, Any] = dict(self.Z.params)

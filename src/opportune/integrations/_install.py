@@ -22,9 +22,13 @@ from types import MappingProxyType, ModuleType
 from typing import Any
 
 from opportune.integrations._table import SPEC_OPTIONS, KnownExternal, default_table
-from opportune.runtime.externals import external, spec_of
+from opportune.runtime.externals import external, make_spec, spec_of
 
 _MISSING = object()
+
+
+def _check_options() -> None:
+    """A stand-in function for validating spec options before the real target is imported."""
 
 
 class _Patch:
@@ -202,6 +206,7 @@ def register_known_external(module: str, qualname: str, **spec_options: Any) -> 
         )
     options = dict(spec_options)
     options.setdefault("name", f"{module}.{qualname}")
+    make_spec(_check_options, **options)  # the decorator's own checks, now rather than at import
     entry = KnownExternal(module, qualname, MappingProxyType(options))
     with _lock:
         previous = _patches.pop(entry.key, None)

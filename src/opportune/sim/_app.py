@@ -184,7 +184,6 @@ class SimState:
     async def _generate(
         self, request: web.Request, parse: Callable[[Any, str], SimRequest]
     ) -> web.StreamResponse:
-        arrival = self.now()
         try:
             body = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -193,6 +192,8 @@ class SimState:
                 "the request body is not valid JSON; send a JSON object",
                 "invalid_request_error",
             )
+        # Arrival is when the whole request is in: a slow client's body is not queueing.
+        arrival = self.now()
         try:
             req = parse(body, self.config.model)
         except RequestError as exc:

@@ -18,7 +18,7 @@ from typing import Any
 class ScheduleEntry:
     """One request as the simulator saw it.
 
-    ``start`` is when it got a decoding slot (``queued`` says whether it had to wait for one),
+    ``arrival`` is when the request (headers and body) had been received; ``start`` is when it got a decoding slot (``queued`` says whether it had to wait for one),
     ``first_token``/``last_token`` when its first and last tokens were due (a non-streamed
     answer is sent whole at ``last_token``), ``end`` when the server finished with it. Requests
     refused (429) or failed by fault injection have no slot and no token times.

@@ -1,0 +1,1 @@
+"""Benchmarks of the latency simulator itself (``python -m benchmarks.sim.capacity``)."""

@@ -31,6 +31,9 @@ def bench(
     latency_scale: Annotated[
         float, typer.Option(min=0.0, help="Multiply every recorded latency; headline numbers use 1.0.")
     ] = 1.0,
+    explain: Annotated[
+        bool, typer.Option(help="Record where opportune waited and why (slower; for diagnosis).")
+    ] = False,
     sequential_only: Annotated[bool, typer.Option(help="Skip the opportune mode.")] = False,
     results_dir: Annotated[
         Path | None, typer.Option(help="Where to write the results JSON (default: benchmarks/results).")
@@ -56,10 +59,11 @@ def bench(
         err.print(f"{row.task.name}: sequential {row.sequential.time_s:.2f} s{seq_err}{opp}{same}")
 
     err.print(f"{len(tasks)} programs, latency scale {latency_scale}")
-    rows = run_tasks(tasks, latency_scale=latency_scale, with_opportune=with_opportune, progress=progress)
+    rows = run_tasks(tasks, latency_scale=latency_scale, with_opportune=with_opportune, explain=explain, progress=progress)
     settings = {
         "latency_scale": latency_scale,
         "quick": quick,
+        "explain": explain,
         "suites": suite or [],
         "tasks": task or [],
         "opportune": "skipped" if sequential_only else (unavailable or "run_source"),

@@ -12,11 +12,13 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from benchmarks.quasar._data import Task
 from benchmarks.quasar._program import program_globals, result_of, with_result_capture
-from benchmarks.quasar._recording import CreateSchema, Recording
+from benchmarks.quasar import _prelude
+from benchmarks.quasar._recording import Recording
 from benchmarks.quasar._tools import ENV_RESOURCE, TOOL_EFFECTS, suite_tools
 
 BENCHMARK_VERSION = "v1.2.1"
@@ -40,6 +42,7 @@ class ModeResult:
     llm_calls: int = 0
     unused_recordings: int = 0
     calls: list[dict[str, float]] = field(default_factory=list)
+    waits: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,14 +54,27 @@ def _suite(name: str) -> Any:
     return get_suite(BENCHMARK_VERSION, name)
 
 
+def prelude(runner: Callable[[str, dict[str, Any], str], dict[str, Any]]) -> Callable[..., Any]:
+    """``CreateSchema``, defined by running the prelude's source the way the program will run."""
+    path = Path(_prelude.__file__)
+    namespace: dict[str, Any] = {"__name__": "quasar_prelude", "__builtins__": __builtins__}
+    namespace = runner(path.read_text(encoding="utf-8"), namespace, str(path))
+    create_schema: Callable[..., Any] = namespace["CreateSchema"]
+    return create_schema
+
+
 def run_sequential(source: str, namespace: dict[str, Any], filename: str) -> dict[str, Any]:
     """Plain Python: the program as module-level code."""
     exec(compile(source, filename, "exec"), namespace)
     return namespace
 
 
-def opportune_runner() -> Callable[[str, dict[str, Any], str], dict[str, Any]]:
-    """``opportune.run_source`` as a runner, or :class:`OpportuneUnavailable`."""
+def opportune_runner(*, explain: bool = False) -> Callable[[str, dict[str, Any], str], dict[str, Any]]:
+    """``opportune.run_source`` as a runner, or :class:`OpportuneUnavailable`.
+
+    With ``explain``, the runtime also records where the program had to wait and why (slower;
+    for diagnosis, not for the headline times).
+    """
     import opportune
 
     run_source = getattr(opportune, "run_source", None)
@@ -68,8 +84,10 @@ def opportune_runner() -> Callable[[str, dict[str, Any], str], dict[str, Any]]:
             "version that has it to run the opportune mode, or pass --modes sequential"
         )
 
+    options = {"explain": True} if explain else {}
+
     def run(source: str, namespace: dict[str, Any], filename: str) -> dict[str, Any]:
-        result: dict[str, Any] = run_source(source, namespace, filename=filename)
+        result: dict[str, Any] = run_source(source, namespace, filename=filename, **options)
         return result
 
     return run
@@ -86,7 +104,7 @@ def as_externals(
         effect = TOOL_EFFECTS[name]
         if effect.effect == "write":
             decorate = opportune.external(
-                writes=(ENV_RESOURCE,), mutates=effect.mutates_arguments, name=name
+                writes=(ENV_RESOURCE,), mutates=effect.changes_held_objects, name=name
             )
         else:
             decorate = opportune.external(reads=(ENV_RESOURCE,), name=name)
@@ -95,10 +113,12 @@ def as_externals(
     return wrapped, assistant
 
 
-def run_task(task: Task, mode: Mode, *, latency_scale: float = 1.0) -> ModeResult:
+def run_task(
+    task: Task, mode: Mode, *, latency_scale: float = 1.0, explain: bool = False
+) -> ModeResult:
     """Run ``task``'s program once in ``mode`` and score it."""
     outcome = ModeResult(mode)
-    runner = run_sequential if mode == "sequential" else opportune_runner()
+    runner = run_sequential if mode == "sequential" else opportune_runner(explain=explain)
 
     suite = _suite(task.suite)
     user_task = suite.user_tasks[task.user_task_id]
@@ -110,7 +130,7 @@ def run_task(task: Task, mode: Mode, *, latency_scale: float = 1.0) -> ModeResul
     assistant: Callable[..., Any] = recording.query_ai_assistant
     if mode == "opportune":
         tools, assistant = as_externals(tools, assistant)
-    namespace = program_globals(tools, assistant, CreateSchema)
+    namespace = program_globals(tools, assistant, prelude(runner))
     source = with_result_capture(task.source, filename=str(task.program_path))
 
     started = time.perf_counter()
@@ -123,6 +143,8 @@ def run_task(task: Task, mode: Mode, *, latency_scale: float = 1.0) -> ModeResul
         outcome.llm_calls = len(recording.log)
         return outcome
     outcome.time_s = time.perf_counter() - started
+    if explain and mode == "opportune":
+        outcome.waits = _waits(task)
 
     result = str(result_of(namespace))
     outcome.result = result
@@ -141,4 +163,16 @@ def _call_log(recording: Recording, origin: float) -> list[dict[str, float]]:
     return [
         {"start_s": call.started - origin, "end_s": call.finished - origin, "latency_s": call.latency_s}
         for call in sorted(recording.log, key=lambda c: c.started)
+    ]
+
+
+def _waits(task: Task) -> list[str]:
+    """Where the program thread waited in the last opportune run, longest first."""
+    import opportune
+
+    waits = sorted(opportune.last_schedule().waits, key=lambda w: w.started - w.finished)
+    program = str(task.program_path)
+    return [
+        f"{w.location.replace(program, 'line')}: {w.reason} ({w.finished - w.started:.3f} s)"
+        for w in waits
     ]

@@ -1,4 +1,4 @@
-"""Replaying ``query_ai_assistant`` from a recording, and the ``CreateSchema`` it is keyed on.
+"""Replaying ``query_ai_assistant`` from a recording of the calls a sequential run made.
 
 A recorded call is found by a key that is JSON text of the prompt and the output model's JSON
 schema, so the key must be rebuilt byte for byte the way the recording harness built it:
@@ -17,35 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, create_model
-
-SCHEMA_MODEL_NAME = "schema"
-
+from pydantic import BaseModel
 
 class MissingRecording(LookupError):
     """Raised when a program asks the assistant something the recording has no answer left for."""
-
-
-def CreateSchema(*names_and_types: Any) -> type[BaseModel]:  # noqa: N802 (the programs' name)
-    """A frozen pydantic model named ``"schema"`` with the given required fields, in order.
-
-    The programs call ``CreateSchema("name1", type1, "name2", type2, ...)``. Field order matters:
-    it fixes the order of the schema's ``required`` list, which is part of the recording key.
-    """
-    if len(names_and_types) % 2:
-        raise TypeError(
-            "CreateSchema takes alternating field names and types, e.g. "
-            f"CreateSchema('answer', str, 'score', float); got {len(names_and_types)} arguments"
-        )
-    fields: dict[str, Any] = {}
-    for name, annotation in zip(names_and_types[::2], names_and_types[1::2], strict=True):
-        if not isinstance(name, str):
-            raise TypeError(f"CreateSchema field names must be strings, got {name!r}")
-        fields[name] = (annotation, ...)
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
-        SCHEMA_MODEL_NAME, __config__=ConfigDict(frozen=True), **fields
-    )
-    return model
 
 
 def recording_key(query: str, schema: type[BaseModel]) -> str:

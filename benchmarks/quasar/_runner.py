@@ -67,6 +67,7 @@ def run_tasks(
     *,
     latency_scale: float = 1.0,
     with_opportune: bool = True,
+    explain: bool = False,
     progress: Callable[[TaskRow], None] | None = None,
 ) -> list[TaskRow]:
     """Each task sequentially and then under opportune, one after the other."""
@@ -75,7 +76,7 @@ def run_tasks(
         sequential = run_task(task, "sequential", latency_scale=latency_scale)
         parallel: ModeResult | None = None
         if with_opportune:
-            parallel = run_task(task, "opportune", latency_scale=latency_scale)
+            parallel = run_task(task, "opportune", latency_scale=latency_scale, explain=explain)
         row = TaskRow(task, sequential, parallel)
         rows.append(row)
         if progress is not None:

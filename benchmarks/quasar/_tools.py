@@ -11,8 +11,16 @@ agentdojo version that adds a tool fails loudly instead of guessing. Two entries
 
 * ``get_unread_emails`` marks the returned emails as read, and ``get_webpage`` appends the URL to
   ``web.web_requests``; both are writes.
+* Several read tools hand back the environment's own objects, not copies (the transactions of
+  ``get_scheduled_transactions``, the message lists of ``read_channel_messages``, the events and
+  files that searches return). A later write can change such an object in place, and under plain
+  Python the program sees that change the next time it looks (``str(scheduled_list)`` after
+  ``update_scheduled_transaction``, in banking 9). Those writes are marked
+  ``changes_held_objects``, and the harness declares them ``mutates=True``, so the program does
+  not run ahead of them. Writes that only add new objects (``send_money``, ``send_email``,
+  ``create_file``) do not need it.
 * ``create_calendar_event`` appends the account's address to the ``participants`` list the
-  program passed in, so it also mutates an argument (``mutates=True``).
+  program passed in, so it changes an argument the program holds, too.
 """
 
 from __future__ import annotations
@@ -28,19 +36,22 @@ Effect = Literal["read", "write"]
 
 @dataclass(frozen=True)
 class ToolEffect:
+    """A tool's effect on the environment, and whether it changes objects the program holds."""
+
     effect: Effect
-    mutates_arguments: bool = False
+    changes_held_objects: bool = False
 
 
 _R = ToolEffect("read")
 _W = ToolEffect("write")
+_WH = ToolEffect("write", changes_held_objects=True)
 
 TOOL_EFFECTS: dict[str, ToolEffect] = {
     # banking_client
     "get_iban": _R,
     "send_money": _W,
     "schedule_transaction": _W,
-    "update_scheduled_transaction": _W,
+    "update_scheduled_transaction": _WH,
     "get_balance": _R,
     "get_most_recent_transactions": _R,
     "get_scheduled_transactions": _R,
@@ -55,8 +66,8 @@ TOOL_EFFECTS: dict[str, ToolEffect] = {
     "add_user_to_channel": _W,
     "read_channel_messages": _R,
     "read_inbox": _R,
-    "send_direct_message": _W,
-    "send_channel_message": _W,
+    "send_direct_message": _WH,  # appends to the list read_inbox returned
+    "send_channel_message": _WH,  # appends to the list read_channel_messages returned
     "get_users_in_channel": _R,
     "invite_user_to_slack": _W,
     "remove_user_from_slack": _W,
@@ -91,14 +102,14 @@ TOOL_EFFECTS: dict[str, ToolEffect] = {
     "get_current_day": _R,
     "search_calendar_events": _R,
     "get_day_calendar_events": _R,
-    "create_calendar_event": ToolEffect("write", mutates_arguments=True),
-    "cancel_calendar_event": _W,
-    "reschedule_calendar_event": _W,
-    "add_calendar_event_participants": _W,
+    "create_calendar_event": _WH,  # appends to the participants list it is given
+    "cancel_calendar_event": _WH,
+    "reschedule_calendar_event": _WH,
+    "add_calendar_event_participants": _WH,
     # email_client
     "send_email": _W,
     "delete_email": _W,
-    "get_unread_emails": _W,  # marks the emails it returns as read
+    "get_unread_emails": _WH,  # marks the emails as read, which earlier searches returned
     "get_sent_emails": _R,
     "get_received_emails": _R,
     "get_draft_emails": _R,
@@ -106,13 +117,13 @@ TOOL_EFFECTS: dict[str, ToolEffect] = {
     "search_contacts_by_name": _R,
     "search_contacts_by_email": _R,
     # cloud_drive_client
-    "append_to_file": _W,
+    "append_to_file": _WH,
     "search_files_by_filename": _R,
     "create_file": _W,
     "delete_file": _W,
     "get_file_by_id": _R,
     "list_files": _R,
-    "share_file": _W,
+    "share_file": _WH,
     "search_files": _R,
 }
 

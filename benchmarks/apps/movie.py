@@ -1,0 +1,51 @@
+"""Multi-hop question answering, Movie Recommendation shape: 8 independent searches, then one answer.
+
+One of LLMCompiler's evaluation shapes; the question's entities are given, as in its plans.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from opportune import llm
+from opportune.sim import Rule
+
+from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
+from benchmarks.apps._tools import asearch, search
+
+QUESTION = 'Find a movie similar to these eight: which of the options fits best?'
+ENTITIES = ['Star Wars', 'The Matrix', 'Alien', 'Blade Runner', 'Heat', 'Fargo', 'Up', 'Se7en']
+
+
+def answer(question, entities):
+    evidence = [search(entity) for entity in entities]
+    context = "\n".join(evidence)
+    return llm.complete(f"Answer the question using the evidence.\nEvidence:\n{context}\n"
+                        f"Question: {question}\nAnswer:")
+
+
+def main():
+    print(answer(QUESTION, ENTITIES))
+
+
+async def amain():
+    client = AsyncLLM()
+    try:
+        evidence = await asyncio.gather(*(asearch(entity) for entity in ENTITIES))
+        context = "\n".join(evidence)
+        print(await client.complete(f"Answer the question using the evidence.\nEvidence:\n"
+                                    f"{context}\nQuestion: {QUESTION}\nAnswer:"))
+    finally:
+        await client.close()
+
+
+SPEC = AppSpec(
+    name='movie',
+    title="Multi-hop QA, Movie Recommendation shape (8 searches)",
+    rules=(Rule(pattern='movie similar', answers=('The best fit is Dune (2021).', 'The best fit is Inception (2010).')),),
+    timing=Timing(ttft=0.2, tpot=0.004),
+)
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,505 @@
+"""The one benchmark command: every app sequential, under opportune and as asyncio, side by side.
+
+For each app the simulator (a separate ``opportune sim serve`` process, so its event loop does
+not share the interpreter lock with the program) is started with the app's answer rules and
+timing, and the same script runs three ways in this process: plain Python (``runpy``), opportune
+(``opportune.run_path``, the in-process form of ``opportune run``), and the app's hand-written
+asyncio twin. Outputs are compared with the sequential run's, and the opportune run's schedule
+gives the ideal and a timeline picture.
+
+The ideal is the critical path of the recorded call latencies. ``Schedule.ideal()`` follows only
+dependencies carried by pending arguments; a call issued after the program had to wait for other
+calls (a loop over a model's answer, say) also depends on those, so the ideal reported here adds
+every wait the program recorded before the call was issued (both figures are in the JSON).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import os
+import platform
+import runpy
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import opportune
+from benchmarks.apps import APP_NAMES, load, spec_of
+from benchmarks.apps._common import TOOL_SCALE_ENV
+from opportune import Schedule
+from opportune.sim import SimConfig
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+MODES = ("sequential", "opportune", "asyncio")
+OPTIONAL = ("quasar", "lift", "serve")
+QUICK_SCALE = 0.5
+
+
+# ---- measuring one run ----------------------------------------------------------------------
+
+class _TimedOutput(io.StringIO):
+    """Captured stdout that remembers when the first character was written."""
+
+    def __init__(self, t0: float) -> None:
+        super().__init__()
+        self.t0 = t0
+        self.first: float | None = None
+
+    def write(self, s: str) -> int:
+        if s and self.first is None:
+            self.first = time.perf_counter() - self.t0
+        return super().write(s)
+
+
+class _PeakRss:
+    """Samples this process's resident memory while a run goes on; reports the growth."""
+
+    def __init__(self) -> None:
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._stop = threading.Event()
+        self.base = self.peak = self._rss()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _rss(self) -> int:
+        try:
+            with open("/proc/self/statm") as f:
+                return int(f.read().split()[1]) * self._page
+        except OSError:
+            return 0
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self._rss())
+
+    def __enter__(self) -> _PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+    @property
+    def growth_mib(self) -> float:
+        return (self.peak - self.base) / 2**20
+
+
+@dataclass
+class ModeResult:
+    mode: str
+    seconds: float | None = None
+    first_output: float | None = None
+    output: str = ""
+    error: str | None = None
+    rss_growth_mib: float | None = None
+
+
+def _run_mode(module: ModuleType, mode: str, argv: list[str]) -> tuple[ModeResult, Schedule | None]:
+    path = module.__file__
+    assert path is not None
+    t0 = time.perf_counter()
+    out = _TimedOutput(t0)
+    result = ModeResult(mode)
+    schedule = None
+    saved_argv = sys.argv
+    with _PeakRss() as rss:
+        try:
+            with contextlib.redirect_stdout(out):
+                t0 = out.t0 = time.perf_counter()
+                if mode == "sequential":
+                    sys.argv = [path, *argv]
+                    runpy.run_path(path, run_name="__main__")
+                elif mode == "opportune":
+                    opportune.run_path(path, argv, explain=True)
+                else:
+                    asyncio.run(module.amain(*argv))
+            result.seconds = time.perf_counter() - t0
+        except BaseException as exc:  # a failing mode is a finding, reported in the table
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            result.error = f"{type(exc).__name__}: {exc}"
+            result.seconds = time.perf_counter() - t0
+            tail = traceback.format_exc().strip().splitlines()[-6:]
+            result.error += "\n" + "\n".join(tail)
+        finally:
+            sys.argv = saved_argv
+    if mode == "opportune":
+        with contextlib.suppress(RuntimeError):
+            schedule = opportune.last_schedule()
+    result.first_output = out.first
+    result.output = out.getvalue()
+    result.rss_growth_mib = round(rss.growth_mib, 1)
+    return result, schedule
+
+
+# ---- the ideal ------------------------------------------------------------------------------
+
+def ideal_with_waits(schedule: Schedule) -> float:
+    """Critical path through recorded dependencies plus the waits before each call was issued.
+
+    A call issued after the program waited for calls W could not have been issued before W
+    finished in any schedule that runs the program's control flow, so W joins its dependencies.
+    """
+    calls = sorted(schedule.executed, key=lambda c: (c.issued, c.call_id))
+    waits = sorted(schedule.waits, key=lambda w: w.finished)
+    finish: dict[int, float] = {}
+    floor = 0.0
+    w = 0
+    for call in calls:
+        while w < len(waits) and waits[w].finished <= call.issued + 1e-9:
+            for dep in waits[w].waited_for:
+                floor = max(floor, finish.get(dep, 0.0))
+            w += 1
+        start = max([floor, *(finish.get(d, 0.0) for d in call.deps)])
+        finish[call.call_id] = start + call.duration
+    return max(finish.values(), default=0.0)
+
+
+# ---- the simulator --------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def sim_process(config: SimConfig) -> Iterator[str]:
+    """``opportune sim serve`` in its own process with ``config``; yields its base URL."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = Path(tmp) / "sim.json"
+        cfg.write_text(config.model_dump_json(exclude={"port"}))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "opportune", "sim", "serve", "--config", str(cfg),
+             "--port", str(port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        f"the simulator exited with status {proc.returncode} before serving: "
+                        f"{(proc.stderr.read() if proc.stderr else '')[-2000:]}"
+                    )
+                try:
+                    with urllib.request.urlopen(f"{url}/v1/models", timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(
+                            "the simulator did not answer on /v1/models within 60 s"
+                        ) from None
+                    time.sleep(0.1)
+            yield f"{url}/v1"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
+def endpoint_env(base_url: str, tool_scale: float) -> Iterator[None]:
+    keys = ("OPENAI_BASE_URL", "OPENAI_API_KEY", TOOL_SCALE_ENV)
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ.update({"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "sim",
+                       TOOL_SCALE_ENV: str(tool_scale)})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+# ---- one app --------------------------------------------------------------------------------
+
+@dataclass
+class AppResult:
+    name: str
+    title: str
+    argv: list[str]
+    modes: dict[str, ModeResult] = field(default_factory=dict)
+    ideal: float | None = None
+    ideal_recorded_deps: float | None = None
+    calls: int = 0
+    max_in_flight: int = 0
+    schedule_summary: str = ""
+    waits: list[str] = field(default_factory=list)
+    timeline: str | None = None
+
+    def seconds(self, mode: str) -> float | None:
+        r = self.modes.get(mode)
+        return None if r is None or r.error else r.seconds
+
+    def matches(self, mode: str) -> bool | None:
+        seq, other = self.modes.get("sequential"), self.modes.get(mode)
+        if seq is None or other is None or seq.error or other.error:
+            return None
+        return seq.output == other.output
+
+
+def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path | None,
+            in_process_sim: bool = False) -> AppResult:
+    """Run one app in every mode against a fresh simulator; ``scale`` shrinks every latency."""
+    spec = spec_of(module)
+    argv = spec.args(profile)
+    result = AppResult(spec.name, spec.title, argv)
+    config = spec.sim_config(scale=scale)
+    if in_process_sim:
+        from opportune.sim import SimServer
+
+        server = SimServer(config)
+        server.start()
+        base_url, stop = server.base_url, server.stop
+        cm: Any = contextlib.nullcontext()
+    else:
+        cm = sim_process(config)
+        base_url, stop = "", lambda: None
+    with cm as url:
+        base_url = url or base_url
+        try:
+            with endpoint_env(base_url, scale):
+                # One untimed warm-up per mode, so that imports, compiling the script's
+                # dependencies and first connections are charged to no mode.
+                warm = argv if spec.name != "batch" else ["2"]
+                for mode in MODES:
+                    _run_mode(module, mode, warm)
+                for mode in MODES:
+                    mode_result, schedule = _run_mode(module, mode, argv)
+                    result.modes[mode] = mode_result
+                    if schedule is not None and mode_result.error is None:
+                        result.ideal = ideal_with_waits(schedule)
+                        result.ideal_recorded_deps = schedule.ideal()
+                        result.calls = len(schedule.executed)
+                        result.max_in_flight = schedule.max_concurrency()
+                        result.schedule_summary = schedule.summary()
+                        result.waits = schedule.explain().splitlines()[:20]
+                        if timelines is not None:
+                            from benchmarks.timeline import plot_schedule
+
+                            path = plot_schedule(schedule, timelines / f"{spec.name}.png",
+                                                 spec.title)
+                            result.timeline = str(path.relative_to(ROOT.parent))
+        finally:
+            stop()
+    return result
+
+
+# ---- core overhead ---------------------------------------------------------------------------
+
+def _best_of(fn: Any, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def measure_overhead(quick: bool) -> dict[str, Any]:
+    """Per-call runtime overhead and the cost of running pure Python under opportune."""
+    calls_mod = load_probe("_overhead_calls")
+    compute_mod = load_probe("_overhead_compute")
+    n = 1000 if quick else 5000
+    sink = io.StringIO()
+
+    def plain(mod: ModuleType, argv: list[str]) -> None:
+        saved = sys.argv
+        sys.argv = [mod.__file__ or "", *argv]
+        try:
+            with contextlib.redirect_stdout(sink):
+                runpy.run_path(mod.__file__ or "", run_name="__main__")
+        finally:
+            sys.argv = saved
+
+    def opp(mod: ModuleType, argv: list[str]) -> None:
+        with contextlib.redirect_stdout(sink):
+            opportune.run_path(mod.__file__ or "", argv)
+
+    t_plain = _best_of(lambda: plain(calls_mod, [str(n)]))
+    t_opp = _best_of(lambda: opp(calls_mod, [str(n)]))
+    limit = "200000" if quick else "600000"
+    c_plain = _best_of(lambda: plain(compute_mod, [limit]), 2)
+    c_opp = _best_of(lambda: opp(compute_mod, [limit]), 2)
+    path = compute_mod.__file__ or ""
+    s_plain = _best_of(lambda: subprocess.run([sys.executable, path, limit], check=True,
+                                              capture_output=True), 2)
+    s_opp = _best_of(lambda: subprocess.run([sys.executable, "-m", "opportune", "run", path,
+                                             limit], check=True, capture_output=True), 2)
+    s_empty = _best_of(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True,
+                                              capture_output=True), 2)
+    s_opp_empty = _best_of(lambda: subprocess.run([sys.executable, "-m", "opportune", "--help"],
+                                                  check=True, capture_output=True), 2)
+    return {
+        "trivial_calls": n,
+        "calls_plain_s": t_plain,
+        "calls_opportune_s": t_opp,
+        "per_call_overhead_us": (t_opp - t_plain) / n * 1e6,
+        "compute_in_process_plain_s": c_plain,
+        "compute_in_process_opportune_s": c_opp,
+        "compute_in_process_ratio": c_opp / c_plain,
+        "compute_subprocess_plain_s": s_plain,
+        "compute_subprocess_opportune_s": s_opp,
+        "compute_subprocess_ratio": s_opp / s_plain,
+        "startup_python_s": s_empty,
+        "startup_opportune_cli_s": s_opp_empty,
+    }
+
+
+def load_probe(name: str) -> ModuleType:
+    import importlib
+
+    return importlib.import_module(f"benchmarks.apps.{name}")
+
+
+# ---- optional sections -----------------------------------------------------------------------
+
+def run_optional(name: str, quick: bool) -> dict[str, Any]:
+    """Run ``python -m benchmarks.<name>`` if that package has a command; report what it said."""
+    import importlib.util
+
+    if importlib.util.find_spec(f"benchmarks.{name}.__main__") is None:
+        return {"name": name, "ran": False,
+                "reason": f"benchmarks/{name} has no __main__.py entry point yet"}
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}"], capture_output=True,
+                          text=True, cwd=ROOT.parent)
+    return {"name": name, "ran": True, "returncode": proc.returncode,
+            "seconds": time.perf_counter() - t, "stdout_tail": proc.stdout[-6000:],
+            "stderr_tail": proc.stderr[-3000:]}
+
+
+# ---- the report ------------------------------------------------------------------------------
+
+def _f(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def markdown(apps: list[AppResult], overhead: dict[str, Any] | None, meta: dict[str, Any]) -> str:
+    lines = [
+        f"Benchmarks ({meta['profile']}, latency scale {meta['scale']}) on {meta['host']}, "
+        f"{meta['date']}, Python {meta['python']}",
+        "",
+        "| app | sequential s | opportune s | asyncio s | ideal s | speedup | efficiency "
+        "| vs asyncio | first output s (seq / opp / async) | calls | max in flight | output |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for a in apps:
+        seq, opp, asy = (a.seconds(m) for m in MODES)
+        first = " / ".join(
+            _f(a.modes[m].first_output) if m in a.modes else "-" for m in MODES
+        )
+        status = []
+        for m in ("opportune", "asyncio"):
+            r = a.modes.get(m)
+            if r is not None and r.error:
+                status.append(f"{m} FAILED ({r.error.splitlines()[0][:80]})")
+            elif a.matches(m) is False:
+                status.append(f"{m} MISMATCH")
+        seq_r = a.modes.get("sequential")
+        if seq_r is not None and seq_r.error:
+            status.append(f"sequential FAILED ({seq_r.error.splitlines()[0][:80]})")
+        lines.append(
+            f"| {a.name} | {_f(seq)} | {_f(opp)} | {_f(asy)} | {_f(a.ideal)} "
+            f"| {_f(_ratio(seq, opp))}x | {_f(_ratio(a.ideal, opp))} "
+            f"| {_f(_ratio(opp, asy))} | {first} | {a.calls} | {a.max_in_flight} "
+            f"| {'; '.join(status) or 'same'} |"
+        )
+    lines += ["", "speedup = sequential / opportune; efficiency = ideal / opportune; "
+              "vs asyncio = opportune / asyncio (1.00 = as fast as the hand-written version).",
+              "", "Peak resident memory growth during each run (MiB, sequential / opportune / "
+              "asyncio): " + ", ".join(
+                  f"{a.name} " + "/".join(_f(a.modes[m].rss_growth_mib, 1) if m in a.modes
+                                          else "-" for m in MODES) for a in apps)]
+    if overhead:
+        o = overhead
+        lines += [
+            "", "Core overhead:", "",
+            f"- {o['trivial_calls']} trivial external calls (zero latency): plain "
+            f"{o['calls_plain_s']:.3f} s, opportune {o['calls_opportune_s']:.3f} s, "
+            f"**{o['per_call_overhead_us']:.0f} us per call**",
+            f"- pure Python, no external calls, in process: plain "
+            f"{o['compute_in_process_plain_s']:.3f} s, opportune "
+            f"{o['compute_in_process_opportune_s']:.3f} s, "
+            f"**{o['compute_in_process_ratio']:.2f}x** (target <= 1.2x)",
+            f"- the same as commands (`python FILE` vs `opportune run FILE`): "
+            f"{o['compute_subprocess_plain_s']:.3f} s vs {o['compute_subprocess_opportune_s']:.3f}"
+            f" s, **{o['compute_subprocess_ratio']:.2f}x**; start-up alone: python "
+            f"{o['startup_python_s']:.3f} s, `python -m opportune --help` "
+            f"{o['startup_opportune_cli_s']:.3f} s",
+        ]
+    for section in meta.get("optional", []):
+        if section.get("ran"):
+            lines += ["", f"Optional section {section['name']}: exit {section['returncode']} "
+                      f"in {section['seconds']:.1f} s", "", "```",
+                      section["stdout_tail"][-3000:].strip(), "```"]
+        else:
+            lines += ["", f"Optional section {section['name']}: not run ({section['reason']})"]
+    return "\n".join(lines) + "\n"
+
+
+def run_all(*, quick: bool = False, only: list[str] | None = None, with_: list[str] | None = None,
+            scale: float | None = None, out_dir: Path | None = None, overhead: bool = True,
+            in_process_sim: bool = False, echo: Any = print) -> dict[str, Any]:
+    names = only or list(APP_NAMES)
+    for name in names:
+        load(name)  # unknown names fail before anything runs
+    for name in with_ or []:
+        if name not in OPTIONAL:
+            raise KeyError(f"--with takes {', '.join(OPTIONAL)}, not {name!r}")
+    scale = scale if scale is not None else (QUICK_SCALE if quick else 1.0)
+    profile = "quick" if quick else "full"
+    out_dir = out_dir or RESULTS
+    apps = []
+    for name in names:
+        echo(f"running {name} ...")
+        result = run_app(load(name), scale=scale, profile=profile,
+                         timelines=out_dir / "timelines", in_process_sim=in_process_sim)
+        apps.append(result)
+        echo("  " + "  ".join(f"{m} {_f(result.seconds(m))}s" for m in MODES)
+             + f"  ideal {_f(result.ideal)}s")
+    over = None
+    if overhead:
+        echo("measuring core overhead ...")
+        over = measure_overhead(quick)
+    host = platform.node() or "host"
+    meta = {"date": date.today().isoformat(), "host": host, "python": platform.python_version(),
+            "profile": profile, "scale": scale, "cpus": os.cpu_count(),
+            "optional": [run_optional(n, quick) for n in (with_ or [])]}
+    text = markdown(apps, over, meta)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = out_dir / f"{meta['date']}-{host}{'-quick' if quick else ''}"
+    data = {"meta": meta, "apps": [asdict(a) for a in apps], "overhead": over}
+    stem.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str))
+    stem.with_suffix(".md").write_text(text)
+    data["markdown"] = text
+    data["files"] = [str(stem.with_suffix(".json")), str(stem.with_suffix(".md"))]
+    return data

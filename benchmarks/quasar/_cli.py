@@ -9,7 +9,13 @@ import typer
 from rich.console import Console
 
 from benchmarks.quasar._data import DataNotFound
-from benchmarks.quasar._report import TaskRow, summary_table, task_table, write_results
+from benchmarks.quasar._report import (
+    TaskRow,
+    source_state,
+    summary_table,
+    task_table,
+    write_results,
+)
 from benchmarks.quasar._runner import opportune_available, run_tasks, select
 
 app = typer.Typer(add_completion=False, help=__doc__)
@@ -59,11 +65,13 @@ def bench(
         err.print(f"{row.task.name}: sequential {row.sequential.time_s:.2f} s{seq_err}{opp}{same}")
 
     err.print(f"{len(tasks)} programs, latency scale {latency_scale}")
+    source = source_state()
     rows = run_tasks(tasks, latency_scale=latency_scale, with_opportune=with_opportune, explain=explain, progress=progress)
     settings = {
         "latency_scale": latency_scale,
         "quick": quick,
         "explain": explain,
+        "source_at_start": source,
         "suites": suite or [],
         "tasks": task or [],
         "opportune": "skipped" if sequential_only else (unavailable or "run_source"),

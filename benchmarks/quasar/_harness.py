@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from benchmarks.quasar import _prelude
 from benchmarks.quasar._data import Task
 from benchmarks.quasar._program import program_globals, result_of, with_result_capture
-from benchmarks.quasar import _prelude
 from benchmarks.quasar._recording import Recording
 from benchmarks.quasar._tools import ENV_RESOURCE, TOOL_EFFECTS, suite_tools
 
@@ -48,7 +48,8 @@ class ModeResult:
         return asdict(self)
 
 
-def _suite(name: str) -> Any:
+def load_suite(name: str) -> Any:
+    """The AgentDojo suite ``name`` at the benchmark version the data was recorded with."""
     from agentdojo.task_suite.load_suites import get_suite
 
     return get_suite(BENCHMARK_VERSION, name)
@@ -65,7 +66,7 @@ def prelude(runner: Callable[[str, dict[str, Any], str], dict[str, Any]]) -> Cal
 
 def run_sequential(source: str, namespace: dict[str, Any], filename: str) -> dict[str, Any]:
     """Plain Python: the program as module-level code."""
-    exec(compile(source, filename, "exec"), namespace)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 (running the program is the point)
     return namespace
 
 
@@ -120,7 +121,7 @@ def run_task(
     outcome = ModeResult(mode)
     runner = run_sequential if mode == "sequential" else opportune_runner(explain=explain)
 
-    suite = _suite(task.suite)
+    suite = load_suite(task.suite)
     user_task = suite.user_tasks[task.user_task_id]
     env = user_task.init_environment(suite.load_and_inject_default_environment({}))
     pre_environment = env.model_copy(deep=True)
@@ -136,7 +137,7 @@ def run_task(
     started = time.perf_counter()
     try:
         namespace = runner(source, namespace, str(task.program_path))
-    except Exception as error:  # the program's own failure is a result, not a harness crash
+    except Exception as error:  # noqa: BLE001 (the program's failure is a result, not a crash)
         outcome.time_s = time.perf_counter() - started
         outcome.error = "".join(traceback.format_exception_only(error)).strip()
         outcome.calls = _call_log(recording, started)

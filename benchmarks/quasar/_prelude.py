@@ -11,7 +11,7 @@ from pydantic import ConfigDict, create_model
 SCHEMA_MODEL_NAME = "schema"
 
 
-def CreateSchema(*names_and_types):  # noqa: N802 (the programs' name)
+def CreateSchema(*names_and_types):
     """A frozen pydantic model named ``"schema"`` with the given required fields, in order.
 
     The programs call ``CreateSchema("name1", type1, "name2", type2, ...)``. Field order matters:

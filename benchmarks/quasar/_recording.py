@@ -15,9 +15,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import BaseModel
+
 
 class MissingRecording(LookupError):
     """Raised when a program asks the assistant something the recording has no answer left for."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import socket
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -164,8 +165,10 @@ def _b(value: bool | None) -> str:
 
 def task_table(rows: Sequence[TaskRow]) -> str:
     lines = [
-        "| task | calls | seq s | opportune s | speedup | reduction | Quasar reduction | "
-        "result = seq | seq = recorded | utility seq / opp |",
+        (
+            "| task | calls | seq s | opportune s | speedup | reduction | Quasar reduction | "
+            "result = seq | seq = recorded | utility seq / opp |"
+        ),
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -183,9 +186,11 @@ def task_table(rows: Sequence[TaskRow]) -> str:
 
 def summary_table(rows: Sequence[TaskRow]) -> str:
     lines = [
-        "| group | tasks | seq s | opportune s | ours: mean reduction (all) | "
-        "ours: mean (seq > 0.1 s) | ours: when possible | Quasar: mean (all) | "
-        "Quasar: mean (py > 0.1 s) | Quasar: when possible | results equal | utility seq / opp |",
+        (
+            "| group | tasks | seq s | opportune s | ours: mean reduction (all) | "
+            "ours: mean (seq > 0.1 s) | ours: when possible | Quasar: mean (all) | "
+            "Quasar: mean (py > 0.1 s) | Quasar: when possible | results equal | utility seq / opp |"
+        ),
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for entry in summary(rows):
@@ -202,6 +207,23 @@ def summary_table(rows: Sequence[TaskRow]) -> str:
             f"{entry['utility_sequential']} / {entry['utility_opportune']} |"
         )
     return "\n".join(lines)
+
+
+def source_state() -> dict[str, Any]:
+    """The commit the run used, and whether the runtime's sources differed from it."""
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    return {
+        "commit": git("rev-parse", "HEAD") or None,
+        "src_modified": bool(git("status", "--porcelain", "--", "src/opportune")),
+    }
 
 
 def write_results(

@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.quasar import NO_RESULT, with_result_capture  # noqa: E402
-from benchmarks.quasar._program import RESULT_NAME, result_of  # noqa: E402
+from benchmarks.quasar import NO_RESULT, with_result_capture
+from benchmarks.quasar._program import RESULT_NAME, result_of
 
 CASES = [
     ("x = 2\nx * 21", 42),
@@ -32,8 +32,11 @@ CASES = [
 def test_final_expression_is_the_result(source: str, expected: object) -> None:
     changed = with_result_capture(source)
     namespace: dict[str, object] = {}
-    exec(compile(changed, "<case>", "exec"), namespace)
-    assert result_of(namespace) == expected if expected is not NO_RESULT else result_of(namespace) is NO_RESULT
+    exec(compile(changed, "<case>", "exec"), namespace)  # noqa: S102
+    if expected is NO_RESULT:
+        assert result_of(namespace) is NO_RESULT
+    else:
+        assert result_of(namespace) == expected
 
 
 @pytest.mark.parametrize(("source", "_"), CASES)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.quasar import (  # noqa: E402
+from benchmarks.quasar import (
     CreateSchema,
     DataNotFound,
     MissingRecording,

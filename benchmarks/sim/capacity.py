@@ -80,6 +80,8 @@ def _schedule_figures(sim: SimServer, calls: int) -> dict[str, Any]:
         "schedule_span_s": round(span, 4),
         "queued": sum(e["queued"] for e in entries),
         "max_wait_s": round(max(e["start"] - e["arrival"] for e in entries), 4),
+        # Slot to last token, per call: what the server itself took, against the model's time.
+        "max_service_s": round(max(e["last_token"] - e["start"] for e in entries), 4),
         "slots_used": len({e["slot"] for e in entries}),
     }
 

@@ -11,8 +11,9 @@ recurrence, a gather); they are reported as not lifted, with the reason.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -54,8 +55,13 @@ ARGS: dict[str, Callable[[int, np.random.Generator], Any]] = {
 }
 
 
-def kernel(suite: str, spec: str, shape: str | None = None, expect_lift: bool = True,
-           args: Callable[[int, np.random.Generator], list[Any]] | None = None) -> Callable[..., Any]:
+def kernel(
+    suite: str,
+    spec: str,
+    shape: str | None = None,
+    expect_lift: bool = True,
+    args: Callable[[int, np.random.Generator], list[Any]] | None = None,
+) -> Callable[..., Any]:
     toks = spec.split()
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -251,8 +257,7 @@ def rmsnorm_part2(input, weight, ss):
 def softmax_part1(input, max_pos):
     max_val = input[0]
     for i in range(1, max_pos):
-        if input[i] > max_val:
-            max_val = input[i]
+        max_val = max(max_val, input[i])
     return max_val
 
 
@@ -281,8 +286,12 @@ def softmax_part4(unnormalized_output, sum, max_pos):
     return output
 
 
-@kernel("llama", "", shape="mat", args=lambda n, r: [n, 1, 64, r.uniform(-1, 1, (n, 256)).tolist(),
-                                                       _vec(r, 256)])
+@kernel(
+    "llama",
+    "",
+    shape="mat",
+    args=lambda n, r: [n, 1, 64, r.uniform(-1, 1, (n, 256)).tolist(), _vec(r, 256)],
+)
 def transformer_part1(token_position, head, head_size, key_cache_layer, q):
     attention = []
     for timestep in range(token_position):
@@ -294,8 +303,12 @@ def transformer_part1(token_position, head, head_size, key_cache_layer, q):
     return attention
 
 
-@kernel("llama", "", shape="mat", args=lambda n, r: [n, 1, 64, r.uniform(-1, 1, (n, 256)).tolist(),
-                                                       _vec(r, n)])
+@kernel(
+    "llama",
+    "",
+    shape="mat",
+    args=lambda n, r: [n, 1, 64, r.uniform(-1, 1, (n, 256)).tolist(), _vec(r, n)],
+)
 def transformer_part2(token_position, head, head_size, key_cache_layer, attention):
     xb = []
     for i in range(head_size):
@@ -476,8 +489,10 @@ def lmsfir2(input, coefficient, error):
 
 @kernel("utdsp", "m m", shape="cube")
 def mult_big(a, b):
-    return [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))]
-            for i in range(len(a))]
+    return [
+        [sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))]
+        for i in range(len(a))
+    ]
 
 
 @kernel("utdsp", "v v", expect_lift=False)
@@ -725,8 +740,7 @@ def array_max(a):
 def array_min(a):
     m = a[0]
     for i in range(1, len(a)):
-        if a[i] < m:
-            m = a[i]
+        m = min(m, a[i])
     return m
 
 
@@ -851,8 +865,10 @@ def scal(alpha, x):
 
 @kernel("blas", "m m", shape="cube")
 def gemm(a, b):
-    return [[sum(a[i][k] * b[k][j] for k in range(len(a[0]))) for j in range(len(b[0]))]
-            for i in range(len(a))]
+    return [
+        [sum(a[i][k] * b[k][j] for k in range(len(a[0]))) for j in range(len(b[0]))]
+        for i in range(len(a))
+    ]
 
 
 @kernel("blas", "v v", shape="mat")
@@ -864,6 +880,5 @@ def ger_row_scale(x, y):  # rank-1 update: outer product
 def amax_value(x):
     m = abs(x[0])
     for v in x:
-        if abs(v) > m:
-            m = abs(v)
+        m = max(m, abs(v))
     return m

@@ -22,6 +22,8 @@ def _register() -> None:
     model_cmd.register(app)
     from opportune.cli import serve as serve_cmd
     serve_cmd.register(app)
+    from opportune.cli import lift as lift_cmd
+    lift_cmd.register(app)
 
 
 def main() -> None:

@@ -9,4 +9,4 @@ was established; it is never more than was shown.
 from opportune.lift._api import Lifted, lift, lifted
 from opportune.lift._errors import LiftError
 
-__all__ = ["lift", "lifted", "Lifted", "LiftError"]
+__all__ = ["LiftError", "Lifted", "lift", "lifted"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import time
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -52,8 +53,15 @@ class Lifted:
     ran the original Python because a runtime precondition of the generated code failed.
     """
 
-    def __init__(self, fn: Callable[..., Any], backend: str, source: str, kernel: Callable[..., Any],
-                 verified: str, detail: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        backend: str,
+        source: str,
+        kernel: Callable[..., Any],
+        verified: str,
+        detail: dict[str, Any],
+    ) -> None:
         self.fn = fn
         self.backend = backend
         self.source = source
@@ -69,7 +77,7 @@ class Lifted:
         try:
             with np.errstate(all="ignore"):
                 return _to_python(self.kernel(*conv))
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever the generated code hits, Python decides
             self.fallbacks += 1
             return self.fn(*args)
 
@@ -77,8 +85,9 @@ class Lifted:
         return f"<lifted {self.fn.__name__} backend={self.backend} verified={self.verified}>"
 
 
-def lift(fn: Callable[..., Any], backend: str = "numpy", *, verify: bool = True,
-         trials: int = 60) -> Lifted:
+def lift(
+    fn: Callable[..., Any], backend: str = "numpy", *, verify: bool = True, trials: int = 60
+) -> Lifted:
     """Translate the loops of ``fn`` into ``backend`` array code and establish equivalence.
 
     Raises ``LiftError`` naming the construct (and line) that is outside the lifted fragment, or
@@ -89,8 +98,10 @@ def lift(fn: Callable[..., Any], backend: str = "numpy", *, verify: bool = True,
     try:
         _converter(backend)
     except ImportError as e:
-        raise LiftError(f"backend {backend!r} is not installed ({e}); pip install "
-                        f"'opportune[{backend}]' or use backend='numpy'") from e
+        raise LiftError(
+            f"backend {backend!r} is not installed ({e}); pip install "
+            f"'opportune[{backend}]' or use backend='numpy'"
+        ) from e
     fn = getattr(fn, "__wrapped__", fn)
     t0 = time.perf_counter()
     lf = lift_ast(fn)
@@ -104,14 +115,19 @@ def lift(fn: Callable[..., Any], backend: str = "numpy", *, verify: bool = True,
             break
         src = generate(lf.fn_name, lf.params, nodes, lf.is_tuple, "numpy")
         kern = compile_source(src, lf.fn_name)
-        n_ok, n_fb, bad = check_on_random_inputs(fn, kern, lf.kinds, lf.size_params, np_conv, trials)
+        n_ok, n_fb, bad = check_on_random_inputs(
+            fn, kern, lf.kinds, lf.size_params, np_conv, trials
+        )
         if bad is None and n_ok >= 3:
             chosen = (label, nodes, n_ok, n_fb)
         else:
             notes.append(f"{label}: {bad or f'only {n_ok} comparable random runs'}")
     if chosen is None:
-        raise LiftError(f"{fn.__name__}: no candidate agrees with the original on random inputs ("
-                        + "; ".join(notes) + ")")
+        raise LiftError(
+            f"{fn.__name__}: no candidate agrees with the original on random inputs ("
+            + "; ".join(notes)
+            + ")"
+        )
     label, nodes, n_ok, n_fb = chosen
     t_synth = time.perf_counter() - t0
     verified = "tested"
@@ -123,12 +139,19 @@ def lift(fn: Callable[..., Any], backend: str = "numpy", *, verify: bool = True,
     src = generate(lf.fn_name, lf.params, nodes, lf.is_tuple, backend)
     kern = compile_source(src, lf.fn_name)
     if backend != "numpy":
-        n2, _, bad = check_on_random_inputs(fn, kern, lf.kinds, lf.size_params, _converter(backend),
-                                            max(12, trials // 3))
+        _, _, bad = check_on_random_inputs(
+            fn, kern, lf.kinds, lf.size_params, _converter(backend), max(12, trials // 3)
+        )
         if bad is not None:
             raise LiftError(f"{fn.__name__}: {backend} code disagrees with the original: {bad}")
-    detail = {"candidate": label, "random_runs": n_ok, "random_fallbacks": n_fb,
-              "synthesis_s": t_synth, "verify_s": time.perf_counter() - t0 - t_synth, **vdetail}
+    detail = {
+        "candidate": label,
+        "random_runs": n_ok,
+        "random_fallbacks": n_fb,
+        "synthesis_s": t_synth,
+        "verify_s": time.perf_counter() - t0 - t_synth,
+        **vdetail,
+    }
     return Lifted(fn, backend, src, kern, verified, detail)
 
 
@@ -144,8 +167,11 @@ def lifted(fn: Callable[..., Any] | None = None, *, backend: str = "numpy") -> A
                 try:
                     state["impl"] = lift(f, backend=backend)
                 except LiftError as e:
-                    warnings.warn(f"opportune.lift: running {f.__name__} as plain Python: {e.reason}",
-                                  RuntimeWarning, stacklevel=2)
+                    warnings.warn(
+                        f"opportune.lift: running {f.__name__} as plain Python: {e.reason}",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
                     state["impl"] = f
             return state["impl"](*args)
 
@@ -155,4 +181,4 @@ def lifted(fn: Callable[..., Any] | None = None, *, backend: str = "numpy") -> A
     return deco(fn) if fn is not None else deco
 
 
-__all__ = ["lift", "lifted", "Lifted", "LiftError", "Fallback"]
+__all__ = ["Fallback", "LiftError", "Lifted", "lift", "lifted"]

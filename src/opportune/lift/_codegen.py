@@ -14,7 +14,9 @@ BACKENDS = ("numpy", "torch", "jax")
 _IMPORT = {"numpy": "import numpy as np", "torch": "import torch", "jax": "import jax.numpy as jnp"}
 
 
-def generate(fn_name: str, params: list[str], outputs: list[Node], is_tuple: bool, backend: str) -> str:
+def generate(
+    fn_name: str, params: list[str], outputs: list[Node], is_tuple: bool, backend: str
+) -> str:
     if backend not in BACKENDS:
         raise LiftError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     B = Backend(backend)
@@ -43,13 +45,18 @@ def generate(fn_name: str, params: list[str], outputs: list[Node], is_tuple: boo
     ret = ", ".join(rets) if is_tuple else rets[0]
     if is_tuple and len(rets) == 1:
         ret += ","
-    head = [_IMPORT[backend], "from opportune.lift._rt import helpers as _helpers",
-            f"globals().update(_helpers({backend!r}))", "", "",
-            f"def {fn_name}({', '.join(params)}):"]
+    head = [
+        _IMPORT[backend],
+        "from opportune.lift._rt import helpers as _helpers",
+        f"globals().update(_helpers({backend!r}))",
+        "",
+        "",
+        f"def {fn_name}({', '.join(params)}):",
+    ]
     return "\n".join(head + lines + [f"    return {ret}", ""])
 
 
 def compile_source(src: str, fn_name: str) -> Any:
     ns: dict[str, Any] = {"__name__": f"opportune.lift.generated.{fn_name}"}
-    exec(compile(src, f"<lifted {fn_name}>", "exec"), ns)
+    exec(compile(src, f"<lifted {fn_name}>", "exec"), ns)  # noqa: S102 - our own generated code
     return ns[fn_name]

@@ -18,16 +18,39 @@ import ast
 import inspect
 import itertools
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from opportune.lift import _ir
 from opportune.lift._errors import LiftError
-from opportune.lift._ir import Arange, Bin, Const, Expand, Index, Len, Node, Permute, Reduce, Slice, Sym, Un, Var, Where
+from opportune.lift._ir import (
+    Arange,
+    Bin,
+    Const,
+    Expand,
+    Index,
+    Len,
+    Node,
+    Permute,
+    Reduce,
+    Slice,
+    Sym,
+    Un,
+    Var,
+    Where,
+)
 
 MATH_FUNCS = {"exp", "log", "sqrt", "sin", "cos", "tanh", "fabs", "floor", "ceil"}
-BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.FloorDiv: "floordiv",
-          ast.Mod: "mod", ast.Pow: "pow"}
+BINOPS = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "div",
+    ast.FloorDiv: "floordiv",
+    ast.Mod: "mod",
+    ast.Pow: "pow",
+}
 CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 
 
@@ -57,7 +80,7 @@ class IdxVal:
     """The loop index ``i`` (plus a constant offset): indexes stay slices, not gathers."""
 
     axis: Axis
-    off: Node = Const(0)
+    off: Node = Const(0)  # noqa: RUF009 - Const is frozen
 
 
 @dataclass(frozen=True)
@@ -113,7 +136,9 @@ def parse_function(fn: Callable[..., Any]) -> ast.FunctionDef:
     try:
         src = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError) as e:
-        raise LiftError(f"cannot read the source of {fn!r} ({e}); define it in a file or module") from e
+        raise LiftError(
+            f"cannot read the source of {fn!r} ({e}); define it in a file or module"
+        ) from e
     tree = ast.parse(src)
     fdefs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
     if not fdefs:
@@ -131,28 +156,56 @@ def desugar(fdef: ast.FunctionDef) -> ast.FunctionDef:
         def visit_While(self, node: ast.While) -> Any:
             self.generic_visit(node)
             t = node.test
-            ok = (isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.Lt)
-                  and isinstance(t.left, ast.Name) and node.body and not node.orelse)
+            ok = (
+                isinstance(t, ast.Compare)
+                and len(t.ops) == 1
+                and isinstance(t.ops[0], ast.Lt)
+                and isinstance(t.left, ast.Name)
+                and node.body
+                and not node.orelse
+            )
             if ok:
-                i = t.left.id  # type: ignore[union-attr]
+                assert isinstance(t, ast.Compare) and isinstance(t.left, ast.Name)
+                i = t.left.id
                 last = node.body[-1]
-                inc = (isinstance(last, ast.AugAssign) and isinstance(last.op, ast.Add)
-                       and isinstance(last.target, ast.Name) and last.target.id == i
-                       and isinstance(last.value, ast.Constant) and last.value.value == 1)
-                others = [n for s in node.body[:-1] for n in ast.walk(s)
-                          if isinstance(n, ast.Name) and n.id == i and isinstance(n.ctx, ast.Store)]
+                inc = (
+                    isinstance(last, ast.AugAssign)
+                    and isinstance(last.op, ast.Add)
+                    and isinstance(last.target, ast.Name)
+                    and last.target.id == i
+                    and isinstance(last.value, ast.Constant)
+                    and last.value.value == 1
+                )
+                others = [
+                    n
+                    for s in node.body[:-1]
+                    for n in ast.walk(s)
+                    if isinstance(n, ast.Name) and n.id == i and isinstance(n.ctx, ast.Store)
+                ]
                 bound = {n.id for n in ast.walk(t.comparators[0]) if isinstance(n, ast.Name)}
-                stored = {n.id for s in node.body for n in ast.walk(s)
-                          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                stored = {
+                    n.id
+                    for s in node.body
+                    for n in ast.walk(s)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+                }
                 if inc and not others and not (bound & stored):
-                    rng = ast.Call(ast.Name("range", ast.Load()),
-                                   [ast.Name(i, ast.Load()), t.comparators[0]], [])
-                    loop = ast.For(ast.Name(i, ast.Store()), rng, node.body[:-1] or [ast.Pass()], [])
+                    rng = ast.Call(
+                        ast.Name("range", ast.Load()),
+                        [ast.Name(i, ast.Load()), t.comparators[0]],
+                        [],
+                    )
+                    loop = ast.For(
+                        ast.Name(i, ast.Store()), rng, node.body[:-1] or [ast.Pass()], []
+                    )
                     ast.copy_location(loop, node)
                     ast.fix_missing_locations(loop)
                     return loop
-            raise LiftError("while loop is not a counting loop `i = a; while i < b: ...; i += 1` "
-                            "with b unchanged in the body; rewrite it as a for loop", node.lineno)
+            raise LiftError(
+                "while loop is not a counting loop `i = a; while i < b: ...; i += 1` "
+                "with b unchanged in the body; rewrite it as a for loop",
+                node.lineno,
+            )
 
     return W().visit(fdef)
 
@@ -178,7 +231,11 @@ def infer_kinds(fdef: ast.FunctionDef) -> tuple[dict[str, int], set[str]]:
         return True
 
     def iter_names(it: ast.AST) -> list[ast.AST]:
-        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("zip", "enumerate"):
+        if (
+            isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Name)
+            and it.func.id in ("zip", "enumerate")
+        ):
             return list(it.args)
         return [it]
 
@@ -190,12 +247,16 @@ def infer_kinds(fdef: ast.FunctionDef) -> tuple[dict[str, int], set[str]]:
                 nm, d = sub_depth(n)
                 changed |= bump(nm, d)
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
-                if n.func.id in ("len", "sum") or (n.func.id in ("max", "min") and len(n.args) == 1):
+                if n.func.id in ("len", "sum") or (
+                    n.func.id in ("max", "min") and len(n.args) == 1
+                ):
                     for a in n.args:
                         nm, d = sub_depth(a)
                         changed |= bump(nm, d + 1)
                 if n.func.id == "range":
-                    sizes.update(x.id for a in n.args for x in ast.walk(a) if isinstance(x, ast.Name))
+                    sizes.update(
+                        x.id for a in n.args for x in ast.walk(a) if isinstance(x, ast.Name)
+                    )
             if isinstance(n, ast.Subscript):
                 indexish.update(x.id for x in ast.walk(n.slice) if isinstance(x, ast.Name))
             if isinstance(n, (ast.For, ast.comprehension)):
@@ -207,7 +268,11 @@ def infer_kinds(fdef: ast.FunctionDef) -> tuple[dict[str, int], set[str]]:
                     nm, d = sub_depth(s)
                     inner = rank.get(t.id, 0) if isinstance(t, ast.Name) else 0
                     changed |= bump(nm, d + 1 + inner)
-            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            if (
+                isinstance(n, ast.Assign)
+                and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Name)
+            ):
                 nm, d = sub_depth(n.value)
                 if isinstance(n.value, (ast.Subscript, ast.Name)):
                     changed |= bump(nm, d + rank.get(n.targets[0].id, 0))
@@ -237,7 +302,9 @@ class Frontend:
         pos = {a: k for k, a in enumerate(self.nest)}
         return tuple(sorted(set(axes), key=lambda a: pos[a]))
 
-    def align(self, v: Val, target: tuple[Axis, ...], sized: Axis | None = None, force: bool = False) -> Val:
+    def align(
+        self, v: Val, target: tuple[Axis, ...], sized: Axis | None = None, force: bool = False
+    ) -> Val:
         if not v.axes and v.drank == 0 and not force:
             return v
         node, cur = v.node, list(v.axes)
@@ -252,7 +319,9 @@ class Frontend:
     def binop(self, op: str, a: Any, b: Any, at: ast.AST) -> Val:
         a, b = self.val(a, at), self.val(b, at)
         if a.drank or b.drank:
-            raise self.err(f"operator {op} applied to a whole list; index it (x[i]) or loop over it", at)
+            raise self.err(
+                f"operator {op} applied to a whole list; index it (x[i]) or loop over it", at
+            )
         u = self.order(set(a.axes) | set(b.axes))
         a, b = self.align(a, u), self.align(b, u)
         return Val(Bin(op, a.node, b.node), u)
@@ -273,8 +342,11 @@ class Frontend:
             raise self.err(f"constant {e.value!r} is not a number", e)
         if isinstance(e, ast.Name):
             if e.id not in self.env:
-                raise self.err(f"name {e.id!r} is not a lifted variable here (globals, last-iteration "
-                               f"values of loop temporaries, and modules are not lifted)", e)
+                raise self.err(
+                    f"name {e.id!r} is not a lifted variable here (globals, last-iteration "
+                    f"values of loop temporaries, and modules are not lifted)",
+                    e,
+                )
             v = self.env[e.id]
             if isinstance(v, str):
                 raise self.err(v, e)
@@ -287,10 +359,22 @@ class Frontend:
                 return self.filled(e)
             a, b = self.ev(e.left), self.ev(e.right)
             # i + c, c + i, i - c with c independent of every loop index: still a plain slice
-            if op in ("add", "sub") and isinstance(a, IdxVal) and isinstance(b, Val) and not b.axes and not b.drank:
+            if (
+                op in ("add", "sub")
+                and isinstance(a, IdxVal)
+                and isinstance(b, Val)
+                and not b.axes
+                and not b.drank
+            ):
                 off = _ir.add(a.off, b.node) if op == "add" else _ir.sub(a.off, b.node)
                 return IdxVal(a.axis, off)
-            if op == "add" and isinstance(b, IdxVal) and isinstance(a, Val) and not a.axes and not a.drank:
+            if (
+                op == "add"
+                and isinstance(b, IdxVal)
+                and isinstance(a, Val)
+                and not a.axes
+                and not a.drank
+            ):
                 return IdxVal(b.axis, _ir.add(b.off, a.node))
             return self.binop(op, a, b, e)
         if isinstance(e, ast.UnaryOp):
@@ -306,10 +390,10 @@ class Frontend:
         if isinstance(e, ast.Compare):
             out = None
             left = e.left
-            for op, right in zip(e.ops, e.comparators):
-                c = CMPOPS.get(type(op))
+            for cop, right in zip(e.ops, e.comparators):
+                c = CMPOPS.get(type(cop))
                 if c is None:
-                    raise self.err(f"comparison {type(op).__name__} is not supported", e)
+                    raise self.err(f"comparison {type(cop).__name__} is not supported", e)
                 r = self.binop(c, self.ev(left), self.ev(right), e)
                 out = r if out is None else self.binop("and", out, r, e)
                 left = right
@@ -328,7 +412,9 @@ class Frontend:
             return self.subscript(e)
         if isinstance(e, ast.List):
             if e.elts:
-                raise self.err("list displays with elements are not lifted; build lists with a loop", e)
+                raise self.err(
+                    "list displays with elements are not lifted; build lists with a loop", e
+                )
             return EmptyList()
         if isinstance(e, (ast.ListComp, ast.GeneratorExp)):
             return self.comprehension(e)
@@ -359,7 +445,11 @@ class Frontend:
         if e.keywords:
             raise self.err("keyword arguments in calls are not supported", e)
         name = None
-        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in ("math", "np", "numpy"):
+        if (
+            isinstance(f, ast.Attribute)
+            and isinstance(f.value, ast.Name)
+            and f.value.id in ("math", "np", "numpy")
+        ):
             name = f.attr
         elif isinstance(f, ast.Name):
             name = f.id
@@ -398,8 +488,11 @@ class Frontend:
             if d is None:
                 raise self.err("len() of a broadcast value", e)
             return Val(d)
-        raise self.err(f"call to {ast.unparse(f)}() is not supported (supported: math.exp/log/sqrt/"
-                       f"sin/cos/tanh/floor/ceil, abs, min, max, sum, len, float)", e)
+        raise self.err(
+            f"call to {ast.unparse(f)}() is not supported (supported: math.exp/log/sqrt/"
+            f"sin/cos/tanh/floor/ceil, abs, min, max, sum, len, float)",
+            e,
+        )
 
     def subscript(self, e: ast.Subscript) -> Any:
         base = self.ev(e.value)
@@ -422,15 +515,20 @@ class Frontend:
                     return _ir.add(n, b.node)
                 return b.node
 
-            return Val(Slice(v.node, d, bound(e.slice.lower, Const(0)), bound(e.slice.upper, n)), v.axes)
+            return Val(
+                Slice(v.node, d, bound(e.slice.lower, Const(0)), bound(e.slice.upper, n)), v.axes
+            )
         return self.index(base, self.ev(e.slice), e)
 
     def index(self, base: Any, ix: Any, at: ast.AST) -> Any:
         if isinstance(base, ElemTarget):
             if isinstance(ix, IdxVal) and ix.axis == base.axis and ix.off == Const(0):
                 return self.env[base.name + "[@]"]
-            raise self.err(f"{base.name} is written as {base.name}[i] in this loop; other elements "
-                           f"cannot be read in it", at)
+            raise self.err(
+                f"{base.name} is written as {base.name}[i] in this loop; other elements "
+                f"cannot be read in it",
+                at,
+            )
         if isinstance(base, AppendTarget):
             raise self.err(f"{base.name} is read while a loop appends to it (a recurrence)", at)
         if isinstance(base, FilledList):
@@ -442,8 +540,10 @@ class Frontend:
         if isinstance(ix, IdxVal):
             a = ix.axis
             if a in v.axes:
-                raise self.err("the same loop index used twice (x[i][i], a diagonal) is not supported", at)
-            node = Slice(v.node, d, _ir.add(a.lo, ix.off), _ir.add(a.hi, ix.off))
+                raise self.err(
+                    "the same loop index used twice (x[i][i], a diagonal) is not supported", at
+                )
+            node: Node = Slice(v.node, d, _ir.add(a.lo, ix.off), _ir.add(a.hi, ix.off))
             cur = list(v.axes) + [a]
             tgt = self.order(tuple(cur))
             if tuple(cur) != tgt:
@@ -452,15 +552,21 @@ class Frontend:
             return Val(node, tgt)
         ix = self.val(ix, at)
         if ix.axes or ix.drank:
-            raise self.err("indirect or strided indexing (x[f(i)]) is not supported; index with the "
-                           "loop variable plus a constant", at)
+            raise self.err(
+                "indirect or strided indexing (x[f(i)]) is not supported; index with the "
+                "loop variable plus a constant",
+                at,
+            )
         return Val(Index(v.node, d, ix.node), v.axes)
 
     # -- loops -----------------------------------------------------------------------
     def new_axis(self, lo: Val, hi: Val, at: ast.AST) -> Axis:
         if lo.axes or hi.axes or lo.drank or hi.drank:
-            raise self.err("a loop range that depends on an outer loop index (a triangular loop) is "
-                           "not supported", at)
+            raise self.err(
+                "a loop range that depends on an outer loop index (a triangular loop) is "
+                "not supported",
+                at,
+            )
         return Axis(f"L{next(self._tags)}", lo.node, hi.node)
 
     def iteration(self, target: ast.expr, it: ast.expr, at: ast.AST) -> tuple[Axis, dict[str, Any]]:
@@ -471,26 +577,30 @@ class Frontend:
                 if not (isinstance(args[2].node, Const) and args[2].node.value == 1):
                     raise self.err("range() with a step other than 1 is not supported", at)
                 args = args[:2]
-            lo, hi = (Val(Const(0)), args[0]) if len(args) == 1 else args
-            ax = self.new_axis(lo, hi, at)
+            lo_v, hi_v = (Val(Const(0)), args[0]) if len(args) == 1 else args
+            ax = self.new_axis(lo_v, hi_v, at)
             if not isinstance(target, ast.Name):
                 raise self.err("for over range() needs a single name as target", at)
             return ax, {target.id: IdxVal(ax)}
-        enum = isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate"
+        enum = (
+            isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate"
+        )
         zipped = isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "zip"
         srcs = list(it.args) if (enum or zipped) else [it]  # type: ignore[attr-defined]
         lists = [self.val(self.ev(s), at) for s in srcs]
         for lv in lists:
             if lv.drank < 1:
                 raise self.err("for loop over a number", at)
-        lens = []
+        lens: list[Node] = []
         for lv in lists:
-            d = lv.node.dims()[len(lv.axes)]
-            if d not in lens:
-                lens.append(d)
+            dl = lv.node.dims()[len(lv.axes)]
+            if dl is None:
+                raise self.err("for loop over a broadcast value", at)
+            if dl not in lens:
+                lens.append(dl)
         hi: Node = lens[0]
-        for d in lens[1:]:
-            hi = Bin("min", hi, d)
+        for dl in lens[1:]:
+            hi = Bin("min", hi, dl)
         ax = self.new_axis(Val(Const(0)), Val(hi), at)
         self.nest.append(ax)
         try:
@@ -503,7 +613,9 @@ class Frontend:
             if len(names) != len(vals):
                 raise self.err("loop target does not match the zip()/enumerate() arity", at)
         elif len(names) != 1:
-            raise self.err("unpacking loop targets are only supported with zip() and enumerate()", at)
+            raise self.err(
+                "unpacking loop targets are only supported with zip() and enumerate()", at
+            )
         out = {}
         for n, v in zip(names, vals):
             if not isinstance(n, ast.Name):
@@ -511,8 +623,15 @@ class Frontend:
             out[n.id] = v
         return ax, out
 
-    def run_loop(self, at: ast.AST, ax: Axis, binds: dict[str, Any], body: Callable[[], None],
-                 stores: set[str], appends: set[str]) -> None:
+    def run_loop(
+        self,
+        at: ast.AST,
+        ax: Axis,
+        binds: dict[str, Any],
+        body: Callable[[], None],
+        stores: set[str],
+        appends: set[str],
+    ) -> None:
         env0 = self.env
         env = dict(env0)
         state = [n for n in sorted(stores) if n in env0 and n not in binds]
@@ -522,8 +641,11 @@ class Frontend:
         for n in state:
             v = env0[n]
             if not isinstance(v, Val) or v.drank:
-                raise self.err(f"{n} is reassigned in the loop but is not a number; lists must be "
-                               f"built with append or x[i] = ...", at)
+                raise self.err(
+                    f"{n} is reassigned in the loop but is not a number; lists must be "
+                    f"built with append or x[i] = ...",
+                    at,
+                )
             syms[n] = f"{n}#{ax.tag}"
             env[n] = Val(Sym(syms[n], len(v.axes)), v.axes)
         for n in lists:
@@ -533,14 +655,20 @@ class Frontend:
                 kinds[n] = "append"
             elif isinstance(v, FilledList):
                 if not (ax.lo == Const(0) and ax.hi == v.length):
-                    raise self.err(f"{n}[i] = ... must run over the whole list: the loop range must be "
-                                   f"range(len) of the list created as [c] * len", at)
+                    raise self.err(
+                        f"{n}[i] = ... must run over the whole list: the loop range must be "
+                        f"range(len) of the list created as [c] * len",
+                        at,
+                    )
                 env[n] = ElemTarget(n, ax, v.length)
                 env[n + "[@]"] = v.fill
                 kinds[n] = "elem"
             else:
-                raise self.err(f"{n} is modified in the loop but was not created as [] or [c] * n "
-                               f"just before it", at)
+                raise self.err(
+                    f"{n} is modified in the loop but was not created as [] or [c] * n "
+                    f"just before it",
+                    at,
+                )
         env.update(binds)
         self.env = env
         self.nest.append(ax)
@@ -563,8 +691,11 @@ class Frontend:
                 continue
             op, e = classify_accumulator(self, f, P, ax, n, at)
             if any(_mentions(e.node, s) for s in syms.values()):
-                raise self.err(f"{n} is updated from another variable's running value (a scan); "
-                               f"only independent reductions are lifted", at)
+                raise self.err(
+                    f"{n} is updated from another variable's running value (a scan); "
+                    f"only independent reductions are lifted",
+                    at,
+                )
             t = self.order_with(set(e.axes) - {ax} | set(P.axes), ax)
             e2 = self.align_in(e, t + (ax,), ax)
             init = self.align_in(P, t, None)
@@ -580,12 +711,15 @@ class Frontend:
             v = self.val(v, at)
             for s in syms.values():
                 if _mentions(v.node, s):
-                    raise self.err(f"{n} receives a running value of the loop (a prefix scan); "
-                                   f"scans are not lifted", at)
+                    raise self.err(
+                        f"{n} receives a running value of the loop (a prefix scan); "
+                        f"scans are not lifted",
+                        at,
+                    )
             t = self.order_with(set(v.axes) - {ax}, ax)
             posts[n] = Val(self.align_in(v, t + (ax,), ax, force=True).node, t)
         # what the rest of the function sees: placeholders replaced by the entry values
-        sub = {Sym(syms[n], len(env0[n].axes)): env0[n].node for n in state}
+        sub: dict[Node, Node] = {Sym(syms[n], len(env0[n].axes)): env0[n].node for n in state}
         for n, p in posts.items():
             self.env[n] = Val(p.node.replace(sub), p.axes)
         for n in dead:
@@ -599,7 +733,9 @@ class Frontend:
         finally:
             self.nest.pop()
 
-    def align_in(self, v: Val, target: tuple[Axis, ...], sized: Axis | None, force: bool = True) -> Val:
+    def align_in(
+        self, v: Val, target: tuple[Axis, ...], sized: Axis | None, force: bool = True
+    ) -> Val:
         nest = list(self.nest)
         for a in target:
             if a not in self.nest:
@@ -613,7 +749,9 @@ class Frontend:
 
     def comprehension(self, e: ast.ListComp | ast.GeneratorExp) -> Val:
         if len(e.generators) != 1:
-            raise self.err("comprehensions with several for clauses are not supported; nest them", e)
+            raise self.err(
+                "comprehensions with several for clauses are not supported; nest them", e
+            )
         g = e.generators[0]
         if g.ifs:
             raise self.err("comprehension filters (if clauses) change the length; not lifted", e)
@@ -654,8 +792,11 @@ class Frontend:
                         raise self.err("assigning a list to a list element", at)
                     self.env[base.name + "[@]"] = v
                     return
-            raise self.err("element assignment must be out[i] = ... with i the loop index over the "
-                           "whole list out (2-D element writes: build rows with append)", at)
+            raise self.err(
+                "element assignment must be out[i] = ... with i the loop index over the "
+                "whole list out (2-D element writes: build rows with append)",
+                at,
+            )
         raise self.err(f"assignment to {ast.unparse(target)} is not supported", at)
 
     def stmt(self, s: ast.stmt) -> None:
@@ -664,11 +805,18 @@ class Frontend:
             if isinstance(s.value, ast.Constant) and isinstance(s.value.value, str):
                 return
             c = s.value
-            if (isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "append"
-                    and isinstance(c.func.value, ast.Name) and len(c.args) == 1):
+            if (
+                isinstance(c, ast.Call)
+                and isinstance(c.func, ast.Attribute)
+                and c.func.attr == "append"
+                and isinstance(c.func.value, ast.Name)
+                and len(c.args) == 1
+            ):
                 tgt = self.env.get(c.func.value.id)
                 if not isinstance(tgt, AppendTarget):
-                    raise self.err(f"append to {c.func.value.id} outside a loop that builds it from []", s)
+                    raise self.err(
+                        f"append to {c.func.value.id} outside a loop that builds it from []", s
+                    )
                 if tgt.name + ".append" in self.env:
                     raise self.err(f"{tgt.name} is appended to twice in one iteration", s)
                 self.env[tgt.name + ".append"] = self.ev(c.args[0])
@@ -721,13 +869,22 @@ class Frontend:
                     self.env[k] = a
                     continue
                 if k.endswith(".append") and (a is None or b is None):
-                    raise self.err(f"append to {k[:-7]} under an if (a filter) changes the length; "
-                                   f"not lifted (use a conditional expression instead)", s)
+                    raise self.err(
+                        f"append to {k[:-7]} under an if (a filter) changes the length; "
+                        f"not lifted (use a conditional expression instead)",
+                        s,
+                    )
                 if a is None or b is None:
                     self.env[k] = f"{k} is only assigned on one branch of the if at line {s.lineno}"
                     continue
-                if isinstance(a, Val) and a.drank == 0 and isinstance(b, Val) and b.drank == 0 or \
-                        isinstance(a, IdxVal) or isinstance(b, IdxVal):
+                if (
+                    isinstance(a, Val)
+                    and a.drank == 0
+                    and isinstance(b, Val)
+                    and b.drank == 0
+                    or isinstance(a, IdxVal)
+                    or isinstance(b, IdxVal)
+                ):
                     self.env[k] = self.where(c, a, b, s)
                 elif a == b:
                     self.env[k] = a
@@ -746,20 +903,31 @@ class Frontend:
         if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
             raise self.err("the function must end with `return <value>`", self.fdef)
         if self.fdef.args.vararg or self.fdef.args.kwarg or self.fdef.args.kwonlyargs:
-            raise self.err("*args, **kwargs and keyword-only parameters are not supported", self.fdef)
+            raise self.err(
+                "*args, **kwargs and keyword-only parameters are not supported", self.fdef
+            )
         if self.fdef.args.defaults:
             raise self.err("parameters with default values are not supported", self.fdef)
         self.block(body[:-1])
         ret = body[-1].value
         is_tuple = isinstance(ret, ast.Tuple)
         outs = []
-        for r in (ret.elts if is_tuple else [ret]):  # type: ignore[union-attr]
+        for r in ret.elts if isinstance(ret, ast.Tuple) else [ret]:
             v = self.ev(r)
             if isinstance(v, (EmptyList, FilledList)):
                 raise self.err("returning a list that no loop builds is not lifted", body[-1])
             outs.append(self.val(v, body[-1]))
-        return Lifted(self.fdef.name, list(self.kinds), self.kinds, self.sizes, outs, is_tuple,
-                      self.fdef, self.summaries, self.reductions)
+        return Lifted(
+            self.fdef.name,
+            list(self.kinds),
+            self.kinds,
+            self.sizes,
+            outs,
+            is_tuple,
+            self.fdef,
+            self.summaries,
+            self.reductions,
+        )
 
 
 def _as_load(t: ast.expr) -> ast.expr:
@@ -774,11 +942,15 @@ def _effects(stmts: list[ast.stmt]) -> tuple[set[str], set[str]]:
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                 stores.add(n.id)
             if isinstance(n, (ast.Assign, ast.AugAssign)):
-                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
                     if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
                         appends.add(t.value.id)
-            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
-                    and isinstance(n.func.value, ast.Name)):
+            if (
+                isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute)
+                and n.func.attr == "append"
+                and isinstance(n.func.value, ast.Name)
+            ):
                 appends.add(n.func.value.id)
     return stores, appends
 
@@ -792,4 +964,4 @@ def lift_ast(fn: Callable[..., Any]) -> Lifted:
     return Frontend(fdef).function()
 
 
-__all__ = ["Axis", "Val", "LoopSummary", "Lifted", "lift_ast", "parse_function", "Len", "Index"]
+__all__ = ["Axis", "Index", "Len", "Lifted", "LoopSummary", "Val", "lift_ast", "parse_function"]

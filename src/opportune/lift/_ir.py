@@ -312,16 +312,37 @@ class Bin(Node):
 
 
 _NP_BIN = {
-    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide,
-    "floordiv": np.floor_divide, "mod": np.mod, "pow": np.power, "max": np.maximum,
-    "min": np.minimum, "lt": np.less, "le": np.less_equal, "gt": np.greater,
-    "ge": np.greater_equal, "eq": np.equal, "ne": np.not_equal, "and": np.logical_and,
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.true_divide,
+    "floordiv": np.floor_divide,
+    "mod": np.mod,
+    "pow": np.power,
+    "max": np.maximum,
+    "min": np.minimum,
+    "lt": np.less,
+    "le": np.less_equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "eq": np.equal,
+    "ne": np.not_equal,
+    "and": np.logical_and,
     "or": np.logical_or,
 }
 _NP_UN = {
-    "neg": np.negative, "abs": np.abs, "not": np.logical_not, "exp": np.exp, "log": np.log,
-    "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos, "tanh": np.tanh, "floor": np.floor,
-    "ceil": np.ceil, "float": lambda x: np.asarray(x, dtype=float),
+    "neg": np.negative,
+    "abs": np.abs,
+    "not": np.logical_not,
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tanh": np.tanh,
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "float": lambda x: np.asarray(x, dtype=float),
 }
 
 
@@ -385,8 +406,10 @@ class Where(Node):
         return np.where(self.c.ev(env), self.a.ev(env), self.b.ev(env))
 
     def emit(self, B, *k):
-        return f"{B.m}.where({k[0]}, {k[1]}, {k[2]})" if B.m != "torch" else (
-            f"torch.where(_t({k[0]}), _t({k[1]}), _t({k[2]}))"
+        return (
+            f"{B.m}.where({k[0]}, {k[1]}, {k[2]})"
+            if B.m != "torch"
+            else (f"torch.where(_t({k[0]}), _t({k[1]}), _t({k[2]}))")
         )
 
     def z3(self, Z, idx):
@@ -564,8 +587,23 @@ class Einsum(Node):
         return self.lowered.z3(Z, idx)
 
 
-_SYM = {"add": "+", "sub": "-", "mul": "*", "div": "/", "floordiv": "//", "mod": "%", "pow": "**",
-        "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!=", "and": "and", "or": "or"}
+_SYM = {
+    "add": "+",
+    "sub": "-",
+    "mul": "*",
+    "div": "/",
+    "floordiv": "//",
+    "mod": "%",
+    "pow": "**",
+    "lt": "<",
+    "le": "<=",
+    "gt": ">",
+    "ge": ">=",
+    "eq": "==",
+    "ne": "!=",
+    "and": "and",
+    "or": "or",
+}
 
 
 def pretty(n: Node) -> str:
@@ -602,15 +640,25 @@ def simplify(n: Node) -> Node:
     n = n._rebuild(tuple(simplify(k) for k in n.kids()))
     if isinstance(n, Bin):
         a, b = n.a, n.b
-        zero = lambda x: isinstance(x, Const) and not isinstance(x.value, bool) and x.value == 0  # noqa: E731
-        one = lambda x: isinstance(x, Const) and not isinstance(x.value, bool) and x.value == 1  # noqa: E731
-        if n.op == "add" and zero(a) and b.rank >= a.rank and not isinstance(a.value, float):  # type: ignore[union-attr]
+        zero = lambda x: isinstance(x, Const) and not isinstance(x.value, bool) and x.value == 0
+        one = lambda x: isinstance(x, Const) and not isinstance(x.value, bool) and x.value == 1
+        if n.op == "add" and zero(a) and b.rank >= a.rank and not isinstance(a.value, float):  # type: ignore[attr-defined]
             return b
-        if n.op in ("add", "sub") and zero(b) and a.rank >= b.rank and not isinstance(b.value, float):  # type: ignore[union-attr]
+        if (
+            n.op in ("add", "sub")
+            and zero(b)
+            and a.rank >= b.rank
+            and not isinstance(b.value, float)  # type: ignore[attr-defined]
+        ):  # type: ignore[attr-defined]
             return a
-        if n.op == "mul" and one(a) and b.rank >= a.rank and not isinstance(a.value, float):  # type: ignore[union-attr]
+        if n.op == "mul" and one(a) and b.rank >= a.rank and not isinstance(a.value, float):  # type: ignore[attr-defined]
             return b
-        if n.op in ("mul", "div") and one(b) and a.rank >= b.rank and not isinstance(b.value, float):  # type: ignore[union-attr]
+        if (
+            n.op in ("mul", "div")
+            and one(b)
+            and a.rank >= b.rank
+            and not isinstance(b.value, float)  # type: ignore[attr-defined]
+        ):  # type: ignore[attr-defined]
             return a
     return n
 
@@ -641,17 +689,40 @@ class Backend:
         self.m = {"numpy": "np", "torch": "torch", "jax": "jnp"}[name]
 
     def bin(self, op: str, a: str, b: str) -> str:
-        infix = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "lt": "<",
-                 "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+        infix = {
+            "add": "+",
+            "sub": "-",
+            "mul": "*",
+            "div": "/",
+            "pow": "**",
+            "lt": "<",
+            "le": "<=",
+            "gt": ">",
+            "ge": ">=",
+            "eq": "==",
+            "ne": "!=",
+        }
         if op in infix:
             return f"({a} {infix[op]} {b})"
         m = self.m
         if m == "torch":
-            f = {"floordiv": "floor_divide", "mod": "remainder", "max": "maximum",
-                 "min": "minimum", "and": "logical_and", "or": "logical_or"}[op]
+            f = {
+                "floordiv": "floor_divide",
+                "mod": "remainder",
+                "max": "maximum",
+                "min": "minimum",
+                "and": "logical_and",
+                "or": "logical_or",
+            }[op]
             return f"torch.{f}(_t({a}), _t({b}))"
-        f = {"floordiv": "floor_divide", "mod": "mod", "max": "maximum", "min": "minimum",
-             "and": "logical_and", "or": "logical_or"}[op]
+        f = {
+            "floordiv": "floor_divide",
+            "mod": "mod",
+            "max": "maximum",
+            "min": "minimum",
+            "and": "logical_and",
+            "or": "logical_or",
+        }[op]
         return f"{m}.{f}({a}, {b})"
 
     def un(self, op: str, a: str) -> str:
@@ -675,9 +746,14 @@ class Backend:
         return f"{self.m}.transpose({a}, {perm})"
 
     def einsum(self, spec: str, ops: tuple[str, ...]) -> str:
-        simple = {"i,i->": "({0} @ {1})", "ij,j->i": "({0} @ {1})", "ij,i->j": "({1} @ {0})",
-                  "ik,kj->ij": "({0} @ {1})", "ik,jk->ij": "({0} @ {1}.T)",
-                  "ki,kj->ij": "({0}.T @ {1})"}
+        simple = {
+            "i,i->": "({0} @ {1})",
+            "ij,j->i": "({0} @ {1})",
+            "ij,i->j": "({1} @ {0})",
+            "ik,kj->ij": "({0} @ {1})",
+            "ik,jk->ij": "({0} @ {1}.T)",
+            "ki,kj->ij": "({0}.T @ {1})",
+        }
         if spec in simple and self.m != "torch":
             return simple[spec].format(*ops)
         if spec in simple:

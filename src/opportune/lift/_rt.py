@@ -21,7 +21,7 @@ def helpers(backend: str) -> dict[str, Any]:
     torch = backend == "torch"
 
     def _t(x: Any) -> Any:
-        return xp.as_tensor(x) if torch else x
+        return xp.as_tensor(x) if torch else x  # type: ignore[attr-defined]
 
     def _sl(x: Any, d: int, lo: Any, hi: Any) -> Any:
         lo, hi = int(lo), int(hi)
@@ -39,13 +39,22 @@ def helpers(backend: str) -> dict[str, Any]:
         n = int(n)
         if n < 0:
             raise Fallback("negative length")
-        x = xp.unsqueeze(_t(x), d) if torch else xp.expand_dims(x, d)
+        x = xp.unsqueeze(_t(x), d) if torch else xp.expand_dims(x, d)  # type: ignore[attr-defined]
         return x.repeat_interleave(n, dim=d) if torch else xp.repeat(x, n, axis=d)
 
     def red(op: str) -> Any:
-        f = {"sum": "sum", "prod": "prod", "max": "amax" if torch else "max", "min": "amin" if torch else "min"}[op]
-        comb = {"sum": lambda a, b: a + b, "prod": lambda a, b: a * b,
-                "max": lambda a, b: xp.maximum(_t(a), _t(b)), "min": lambda a, b: xp.minimum(_t(a), _t(b))}[op]
+        f = {
+            "sum": "sum",
+            "prod": "prod",
+            "max": "amax" if torch else "max",
+            "min": "amin" if torch else "min",
+        }[op]
+        comb = {
+            "sum": lambda a, b: a + b,
+            "prod": lambda a, b: a * b,
+            "max": lambda a, b: xp.maximum(_t(a), _t(b)),
+            "min": lambda a, b: xp.minimum(_t(a), _t(b)),
+        }[op]
 
         def _red(x: Any, d: int, init: Any) -> Any:
             x = _t(x)
@@ -59,4 +68,10 @@ def helpers(backend: str) -> dict[str, Any]:
 
         return _red
 
-    return {"_t": _t, "_sl": _sl, "_ar": _ar, "_bc": _bc, **{f"_red_{o}": red(o) for o in ("sum", "prod", "max", "min")}}
+    return {
+        "_t": _t,
+        "_sl": _sl,
+        "_ar": _ar,
+        "_bc": _bc,
+        **{f"_red_{o}": red(o) for o in ("sum", "prod", "max", "min")},
+    }

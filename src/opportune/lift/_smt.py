@@ -45,12 +45,14 @@ class Z3Ctx:
             if r == 0:
                 self.params[name] = z3.Real(name)
             elif r == 1:
-                self.params[name] = ZList(z3.Array(name, z3.IntSort(), z3.RealSort()),
-                                          z3.Int(f"len_{name}"))
+                self.params[name] = ZList(
+                    z3.Array(name, z3.IntSort(), z3.RealSort()), z3.Int(f"len_{name}")
+                )
             else:
                 s = z3.ArraySort(z3.IntSort(), z3.RealSort())
-                self.params[name] = ZList(z3.Array(name, z3.IntSort(), s), z3.Int(f"len_{name}"),
-                                          z3.Int(f"cols_{name}"))
+                self.params[name] = ZList(
+                    z3.Array(name, z3.IntSort(), s), z3.Int(f"len_{name}"), z3.Int(f"cols_{name}")
+                )
 
     # -- helpers ---------------------------------------------------------------
     If = staticmethod(z3.If)
@@ -97,7 +99,9 @@ class Z3Ctx:
         if isinstance(v, bool):
             return z3.BoolVal(v)
         if isinstance(v, float):
-            return z3.RealVal(repr(v)) if "e" not in repr(v) and "n" not in repr(v) else z3.RealVal(v)
+            return (
+                z3.RealVal(repr(v)) if "e" not in repr(v) and "n" not in repr(v) else z3.RealVal(v)
+            )
         return z3.RealVal(v)
 
     def fn(self, name: str, arity: int) -> Any:
@@ -137,8 +141,9 @@ class Z3Ctx:
             return a * a if b.as_fraction() == 2 else a * a * a
         if op in ("floordiv", "mod", "pow"):
             return self.fn(op, 2)(a, b)
-        return {"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b, "eq": a == b,
-                "ne": a != b}[op]
+        return {"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b, "eq": a == b, "ne": a != b}[
+            op
+        ]
 
     def un(self, op: str, a: Any) -> Any:
         if op == "not":
@@ -153,14 +158,21 @@ class Z3Ctx:
         return self.fn(op, 1)(a)
 
     def combine(self, op: str, a: Any, b: Any) -> Any:
-        return {"sum": lambda: a + b, "prod": lambda: a * b,
-                "max": lambda: z3.If(a >= b, a, b), "min": lambda: z3.If(a <= b, a, b)}[op]()
+        return {
+            "sum": lambda: a + b,
+            "prod": lambda: a * b,
+            "max": lambda: z3.If(a >= b, a, b),
+            "min": lambda: z3.If(a <= b, a, b),
+        }[op]()
 
     def F(self, node: _ir.Reduce) -> Any:
         key = (node.op, node.x, node.d)  # the fold does not depend on its start value
         if key not in self._funcs:
-            self._funcs[key] = z3.Function(f"fold_{node.op}_{len(self._funcs)}",
-                                           *([z3.IntSort()] * (node.rank + 1)), z3.RealSort())
+            self._funcs[key] = z3.Function(
+                f"fold_{node.op}_{len(self._funcs)}",
+                *([z3.IntSort()] * (node.rank + 1)),
+                z3.RealSort(),
+            )
         return self._funcs[key]
 
     def reduce_len(self, node: _ir.Reduce) -> Any:

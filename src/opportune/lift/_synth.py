@@ -16,7 +16,8 @@ from __future__ import annotations
 import ast
 import math
 import random
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import z3
@@ -40,7 +41,9 @@ def _subterms_free_of(node: Node, sym: str, out: list[Node]) -> bool:
     return False
 
 
-def classify_accumulator(fe: Any, f: Any, P: Any, ax: Any, name: str, at: ast.AST) -> tuple[str, Any]:
+def classify_accumulator(
+    fe: Any, f: Any, P: Any, ax: Any, name: str, at: ast.AST
+) -> tuple[str, Any]:
     from opportune.lift._frontend import Val
 
     sym = P.node
@@ -57,9 +60,11 @@ def classify_accumulator(fe: Any, f: Any, P: Any, ax: Any, name: str, at: ast.AS
         if _holds(fe.kinds, f.node, sym, op, e):
             axes = f.axes if e.rank else ()
             return op, Val(e, axes)
-    raise fe.err(f"{name} is updated as {name} = {_show(f.node, sym)}, which is not a sum, product, "
-                 f"max or min of {name} with a value independent of {name} (recurrences are not lifted)",
-                 at)
+    raise fe.err(
+        f"{name} is updated as {name} = {_show(f.node, sym)}, which is not a sum, product, "
+        f"max or min of {name} with a value independent of {name} (recurrences are not lifted)",
+        at,
+    )
 
 
 def _show(n: Node, sym: Sym) -> str:
@@ -86,6 +91,7 @@ def _real(x: Any) -> Any:
 
 # -- contractions -------------------------------------------------------------------
 
+
 def _operand(n: Node, letters: list[str]) -> tuple[Node, str] | None:
     """Strip broadcasts/transposes off an operand, tracking which loop letter each dim is."""
     while True:
@@ -106,8 +112,14 @@ def contractions(node: Node) -> Node:
 
     def rw(n: Node) -> Node:
         n = n._rebuild(tuple(rw(k) for k in n.kids()))
-        if (isinstance(n, Reduce) and n.op == "sum" and isinstance(n.x, Bin) and n.x.op == "mul"
-                and n.x.a.rank == n.x.b.rank == n.x.rank and n.x.rank <= 4):
+        if (
+            isinstance(n, Reduce)
+            and n.op == "sum"
+            and isinstance(n.x, Bin)
+            and n.x.op == "mul"
+            and n.x.a.rank == n.x.b.rank == n.x.rank
+            and n.x.rank <= 4
+        ):
             letters = list("ijkl"[: n.x.rank])
             a, b = _operand(n.x.a, letters), _operand(n.x.b, letters)
             if a is None or b is None or not a[1] or not b[1]:
@@ -125,7 +137,10 @@ def contractions(node: Node) -> Node:
 
 # -- random testing ---------------------------------------------------------------------
 
-def random_args(kinds: dict[str, int], sizes: set[str], rng: random.Random, regime: str) -> list[Any]:
+
+def random_args(
+    kinds: dict[str, int], sizes: set[str], rng: random.Random, regime: str
+) -> list[Any]:
     n, m = rng.randint(1, 7), rng.randint(1, 7)
 
     def num() -> Any:
@@ -135,7 +150,7 @@ def random_args(kinds: dict[str, int], sizes: set[str], rng: random.Random, regi
             return rng.uniform(0.1, 3.0)
         return rng.uniform(-3.0, 3.0)
 
-    args = []
+    args: list[Any] = []
     for p, r in kinds.items():
         if r == 0:
             if p in sizes:
@@ -163,9 +178,15 @@ def same(py: Any, ours: Any) -> bool:
     return bool(np.allclose(a, b, rtol=1e-6, atol=1e-9 * scale, equal_nan=True))
 
 
-def check_on_random_inputs(fn: Callable[..., Any], cand: Callable[..., Any], kinds: dict[str, int],
-                           sizes: set[str], convert: Callable[[Any], Any], trials: int = 60,
-                           seed: int = 0) -> tuple[int, int, str | None]:
+def check_on_random_inputs(
+    fn: Callable[..., Any],
+    cand: Callable[..., Any],
+    kinds: dict[str, int],
+    sizes: set[str],
+    convert: Callable[[Any], Any],
+    trials: int = 60,
+    seed: int = 0,
+) -> tuple[int, int, str | None]:
     """Run the original and a candidate side by side; return (compared, fallbacks, first mismatch)."""
     rng = random.Random(seed)
     compared = fallbacks = 0
@@ -173,7 +194,7 @@ def check_on_random_inputs(fn: Callable[..., Any], cand: Callable[..., Any], kin
         args = random_args(kinds, sizes, rng, ("int", "pos", "any")[t % 3])
         try:
             want = fn(*[_copy(a) for a in args])
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - inputs the original rejects say nothing
             continue
         if isinstance(want, float) and math.isnan(want):
             continue
@@ -183,7 +204,7 @@ def check_on_random_inputs(fn: Callable[..., Any], cand: Callable[..., Any], kin
         except Fallback:
             fallbacks += 1
             continue
-        except Exception as e:  # numpy raising where Python did not: the wrapper falls back
+        except Exception as e:  # noqa: BLE001 - numpy raising where Python did not: the wrapper falls back
             fallbacks += 1
             if fallbacks > trials // 2:
                 return compared, fallbacks, f"generated code raised {type(e).__name__}: {e}"
@@ -202,5 +223,12 @@ def _copy(a: Any) -> Any:
     return a
 
 
-__all__ = ["classify_accumulator", "contractions", "check_on_random_inputs", "random_args", "same",
-           "LiftError", "_ir"]
+__all__ = [
+    "LiftError",
+    "_ir",
+    "check_on_random_inputs",
+    "classify_accumulator",
+    "contractions",
+    "random_args",
+    "same",
+]

@@ -23,11 +23,12 @@ Python runs instead.
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import z3
 
-from opportune.lift._frontend import MATH_FUNCS, BINOPS, CMPOPS, Lifted, LoopSummary, Val
+from opportune.lift._frontend import BINOPS, CMPOPS, MATH_FUNCS, Lifted, LoopSummary, Val
 from opportune.lift._ir import Node, _dim_len
 from opportune.lift._smt import Z3Ctx, ZList, _b, _r, prove
 
@@ -97,8 +98,12 @@ class Verifier:
                     return z3.BoolVal(False), []
                 j = self.fresh_int("q")
                 parts.append(a.inner == b.inner)
-                parts.append(z3.Implies(z3.And(rng, 0 <= j, j < a.inner),
-                                        _r(z3.Select(ea, j)) == _r(z3.Select(eb, j))))
+                parts.append(
+                    z3.Implies(
+                        z3.And(rng, 0 <= j, j < a.inner),
+                        _r(z3.Select(ea, j)) == _r(z3.Select(eb, j)),
+                    )
+                )
             else:
                 parts.append(z3.Implies(rng, _r(ea) == _r(eb)))
             return z3.And(*parts), []
@@ -145,6 +150,7 @@ class Verifier:
             if not isinstance(base, ZList):
                 raise Unsupported("subscript of a number")
             if isinstance(e.slice, ast.Slice):
+
                 def b(x: Any, d: Any) -> Any:
                     if x is None:
                         return d
@@ -192,7 +198,9 @@ class Verifier:
         raise Unsupported(f"call {name}")
 
     # -- loops ---------------------------------------------------------------------------
-    def iteration(self, target: ast.expr, it: ast.expr) -> tuple[Any, Any, Callable[[Any], dict[str, Any]]]:
+    def iteration(
+        self, target: ast.expr, it: ast.expr
+    ) -> tuple[Any, Any, Callable[[Any], dict[str, Any]]]:
         Z = self.Z
         if isinstance(it, ast.Call) and getattr(it.func, "id", None) == "range":
             a = [Z.to_int(self.ev(x)) for x in it.args[:2]]
@@ -243,8 +251,10 @@ class Verifier:
         ax = S.axis
         line = getattr(at, "lineno", 0)
         lo, hi, bind = self.iteration(target, it)
-        self.check(f"line {line}: loop range matches", z3.And(lo == Z.to_int(ax.lo.z3(Z, [])),
-                                                             hi == Z.to_int(ax.hi.z3(Z, []))))
+        self.check(
+            f"line {line}: loop range matches",
+            z3.And(lo == Z.to_int(ax.lo.z3(Z, [])), hi == Z.to_int(ax.hi.z3(Z, []))),
+        )
         env0 = self.env
         for n, s in S.syms.items():
             Z.syms[s] = _r(env0[n])
@@ -264,7 +274,10 @@ class Verifier:
                 state[n] = self._value(post, outer)
                 Z.trunc.pop(ax.tag)
                 Z.trunc[ax.tag] = z3.IntVal(0)
-                self.check(f"line {line}: {n} invariant holds on entry", _r(env0[n]) == self._value(post, outer))
+                self.check(
+                    f"line {line}: {n} invariant holds on entry",
+                    _r(env0[n]) == self._value(post, outer),
+                )
                 Z.trunc.pop(ax.tag)
             elif kind == "append":
                 rows = post.drank == 2
@@ -314,8 +327,17 @@ class Verifier:
                     new = after[n]
                     inside = z3.And(lo <= t, t < k + 1)
                     goals.append(new.length == env0[n].length)
-                    goals.append(z3.Implies(inside, _r(z3.Select(new.arr, t)) == _r(z3.Select(full.arr, t - lo))))
-                    goals.append(z3.Implies(z3.Not(inside), _r(z3.Select(new.arr, t)) == _r(z3.Select(env0[n].arr, t))))
+                    goals.append(
+                        z3.Implies(
+                            inside, _r(z3.Select(new.arr, t)) == _r(z3.Select(full.arr, t - lo))
+                        )
+                    )
+                    goals.append(
+                        z3.Implies(
+                            z3.Not(inside),
+                            _r(z3.Select(new.arr, t)) == _r(z3.Select(env0[n].arr, t)),
+                        )
+                    )
             Z.trunc.pop(ax.tag)
             lemmas = []
             seen = set()
@@ -323,7 +345,9 @@ class Verifier:
                 if node.tag == ax.tag and (node, tuple(map(str, idx))) not in seen:
                     seen.add((node, tuple(map(str, idx))))
                     lemmas.append(Z.lemma(node, idx, p))
-            self.check(f"line {line}: loop invariant preserved by one iteration", z3.And(*goals), lemmas)
+            self.check(
+                f"line {line}: loop invariant preserved by one iteration", z3.And(*goals), lemmas
+            )
         finally:
             self.hyps = saved_h
             self.pos.pop(ax.tag, None)
@@ -349,7 +373,10 @@ class Verifier:
         if full.inner is not None:
             j = self.fresh_int("j")
             row = z3.Select(lst.arr, t)
-            return z3.Implies(rng, z3.ForAll([j], _r(z3.Select(row, j)) == _r(z3.Select(z3.Select(full.arr, t), j))))
+            return z3.Implies(
+                rng,
+                z3.ForAll([j], _r(z3.Select(row, j)) == _r(z3.Select(z3.Select(full.arr, t), j))),
+            )
         return z3.Implies(rng, _r(z3.Select(lst.arr, t)) == _r(z3.Select(full.arr, t)))
 
     # -- statements ----------------------------------------------------------------------
@@ -406,7 +433,11 @@ class Verifier:
                 if a is b:
                     self.env[k] = a
                 elif isinstance(a, ZList) and isinstance(b, ZList):
-                    inner = a.inner if b.inner is None else (b.inner if a.inner is None else z3.If(c, a.inner, b.inner))
+                    inner = (
+                        a.inner
+                        if b.inner is None
+                        else (b.inner if a.inner is None else z3.If(c, a.inner, b.inner))
+                    )
                     self.env[k] = ZList(z3.If(c, a.arr, b.arr), z3.If(c, a.length, b.length), inner)
                 elif isinstance(a, ZList) or isinstance(b, ZList):
                     continue
@@ -436,5 +467,7 @@ def verify_lifted(fn: Any, lf: Lifted, finals: list[Node]) -> tuple[str, dict[st
     except (Unsupported, KeyError, AttributeError, z3.Z3Exception, AssertionError, TypeError) as e:
         return "tested", {"proof": f"not attempted: {type(e).__name__}: {e}", "vcs": len(v.vcs)}
     failed = [f"{w}: {r}" for w, r in v.vcs if r != "proved"]
-    return status, {"proof": "all obligations discharged" if not failed else "; ".join(failed[:3]),
-                    "vcs": len(v.vcs)}
+    return status, {
+        "proof": "all obligations discharged" if not failed else "; ".join(failed[:3]),
+        "vcs": len(v.vcs),
+    }

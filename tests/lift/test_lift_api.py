@@ -1,0 +1,127 @@
+"""The public API: lift(), Lifted, the lifted decorator, fallbacks and back ends."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import opportune.lift
+from opportune.lift import LiftError, lift, lifted
+
+
+def softmax(xs):
+    m = xs[0]
+    for x in xs:
+        m = max(m, x)
+    es = [math.exp(x - m) for x in xs]
+    total = 0.0
+    for e in es:
+        total += e
+    return [e / total for e in es]
+
+
+def stats(xs):
+    s = 0.0
+    hi = xs[0]
+    for x in xs:
+        s += x
+        hi = max(hi, x)
+    return s, hi
+
+
+def head(xs, n):
+    out = []
+    for i in range(n):
+        out.append(xs[i] * 2)
+    return out
+
+
+def rowwise_norm(a):
+    out = []
+    for row in a:
+        s = 0.0
+        for v in row:
+            s += v * v
+        norm = math.sqrt(s)
+        out.append([v / norm for v in row])
+    return out
+
+
+def scan(xs):
+    out = []
+    s = 0
+    for x in xs:
+        s += x
+        out.append(s)
+    return out
+
+
+def test_lift_returns_callable_with_source_and_status() -> None:
+    fast = lift(softmax)
+    xs = [0.5, -1.0, 2.0, 3.5]
+    assert np.allclose(fast(xs), softmax(xs))
+    assert np.allclose(fast(np.array(xs)), softmax(xs))  # arrays as well as lists
+    assert fast.verified == "proved"
+    assert "def softmax(xs):" in fast.source and "np.exp" in fast.source
+    assert "for " not in fast.source.split("def softmax")[1]
+
+
+def test_tuple_results_and_scalars() -> None:
+    fast = lift(stats)
+    s, hi = fast([1.0, 5.0, -2.0])
+    assert (s, hi) == stats([1.0, 5.0, -2.0])
+    assert isinstance(s, float)
+
+
+def test_rows_of_lists() -> None:
+    fast = lift(rowwise_norm)
+    a = [[3.0, 4.0], [1.0, 0.0], [0.5, 0.5]]
+    assert np.allclose(fast(a), rowwise_norm(a))
+    assert fast.verified == "proved"
+
+
+def test_precondition_failure_runs_the_original_python() -> None:
+    fast = lift(head)
+    assert list(fast([1, 2, 3], 2)) == [2, 4]
+    assert fast.fallbacks == 0
+    with pytest.raises(IndexError):  # Python's own error, not a silently shortened array
+        fast([1, 2, 3], 5)
+    assert fast.fallbacks == 1
+
+
+def test_lifted_decorator_lifts_on_first_call() -> None:
+    fast = lifted(softmax)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.allclose(fast([1.0, 2.0]), softmax([1.0, 2.0]))
+    assert fast.lifted_impl["impl"].verified == "proved"
+
+
+def test_lifted_decorator_warns_and_falls_back() -> None:
+    slow = opportune.lift.lifted(scan)
+    with pytest.warns(RuntimeWarning, match="prefix scan"):
+        assert slow([1, 2, 3]) == [1, 3, 6]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # warns once only
+        assert slow([1, 1]) == [1, 2]
+
+
+def test_lift_error_has_reason_attribute() -> None:
+    with pytest.raises(LiftError) as ei:
+        lift(scan)
+    assert "scan" in ei.value.reason and str(ei.value) == ei.value.reason
+
+
+@pytest.mark.parametrize("backend", ["torch", "jax"])
+def test_optional_backends(backend: str) -> None:
+    try:
+        __import__(backend)
+    except ImportError:
+        with pytest.raises(LiftError, match=f"opportune\\[{backend}\\]"):
+            lift(softmax, backend=backend)
+        return
+    fast = lift(softmax, backend=backend)
+    assert np.allclose(fast([1.0, 2.0, 3.0]), softmax([1.0, 2.0, 3.0]), rtol=1e-5)

@@ -702,6 +702,8 @@ class Backend:
             "eq": "==",
             "ne": "!=",
         }
+        if op == "div" and self.m == "torch":  # int tensors would divide into float32
+            return f"(_f({a}) / {b})"
         if op in infix:
             return f"({a} {infix[op]} {b})"
         m = self.m
@@ -732,7 +734,8 @@ class Backend:
             return f"({a} * 1.0)"
         f = {"not": "logical_not"}.get(op, op)
         if self.m == "torch":
-            return f"torch.{f}(_t({a}))"
+            arg = f"_f({a})" if op not in ("abs", "not") else f"_t({a})"
+            return f"torch.{f}({arg})"
         return f"{self.m}.{f}({a})"
 
     def expand(self, a: str, d: int) -> str:

@@ -23,6 +23,13 @@ def helpers(backend: str) -> dict[str, Any]:
     def _t(x: Any) -> Any:
         return xp.as_tensor(x) if torch else x  # type: ignore[attr-defined]
 
+    def _f(x: Any) -> Any:
+        """Torch computes float functions of integer tensors in float32; Python uses doubles."""
+        if not torch:
+            return x
+        x = xp.as_tensor(x)  # type: ignore[attr-defined]
+        return x if x.is_floating_point() else x.double()
+
     def _sl(x: Any, d: int, lo: Any, hi: Any) -> Any:
         lo, hi = int(lo), int(hi)
         if not (0 <= lo <= hi <= x.shape[d]):
@@ -70,6 +77,7 @@ def helpers(backend: str) -> dict[str, Any]:
 
     return {
         "_t": _t,
+        "_f": _f,
         "_sl": _sl,
         "_ar": _ar,
         "_bc": _bc,

@@ -90,7 +90,7 @@ class _PeakRss:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, self._rss())
@@ -297,7 +297,7 @@ def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path |
                         result.calls = len(schedule.executed)
                         result.max_in_flight = schedule.max_concurrency()
                         result.schedule_summary = schedule.summary()
-                        result.waits = schedule.explain().splitlines()[:20]
+                        result.waits = [w[:300] for w in schedule.explain().splitlines()[:20]]
                         if timelines is not None:
                             from benchmarks.timeline import plot_schedule
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from opportune import llm
-from opportune.sim import Rule
-
 from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from benchmarks.apps._tools import asearch, search
+from opportune import llm
+from opportune.sim import Rule
 
 STEPS = 6
 TASK = "Find out where the author of 'The Name of the Rose' was born."

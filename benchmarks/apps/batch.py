@@ -10,10 +10,9 @@ import asyncio
 import hashlib
 import sys
 
+from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from opportune import llm
 from opportune.sim import Rule
-
-from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 
 TICKETS = 1000
 

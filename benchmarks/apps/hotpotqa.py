@@ -8,11 +8,10 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from opportune import llm
-from opportune.sim import Rule
-
 from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from benchmarks.apps._tools import asearch, search
+from opportune import llm
+from opportune.sim import Rule
 
 QUESTION = 'Were Scott Derrickson and Ed Wood of the same nationality?'
 ENTITIES = ['Scott Derrickson', 'Ed Wood']

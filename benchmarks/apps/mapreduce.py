@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from opportune import llm
 from opportune.sim import Rule
-
-from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 
 CHUNKS = 16
 TOPICS = ["harbour", "railway", "market", "school", "river", "bridge", "festival", "library"]

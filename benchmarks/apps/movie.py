@@ -8,11 +8,10 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from opportune import llm
-from opportune.sim import Rule
-
 from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from benchmarks.apps._tools import asearch, search
+from opportune import llm
+from opportune.sim import Rule
 
 QUESTION = 'Find a movie similar to these eight: which of the options fits best?'
 ENTITIES = ['Star Wars', 'The Matrix', 'Alien', 'Blade Runner', 'Heat', 'Fargo', 'Up', 'Se7en']

@@ -10,11 +10,10 @@ import asyncio
 import re
 import sys
 
-from opportune import llm
-from opportune.sim import Rule
-
 from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from benchmarks.apps._tools import acalculate, asearch, calculate, search
+from opportune import llm
+from opportune.sim import Rule
 
 CITIES = ("Lyon", "Porto")
 REGIONS = ("Tyrol", "Umbria")

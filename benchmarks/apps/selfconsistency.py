@@ -7,10 +7,9 @@ import re
 import sys
 from collections import Counter
 
+from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from opportune import llm
 from opportune.sim import Rule
-
-from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 
 SAMPLES = 10
 QUESTION = ("Janet's ducks lay 16 eggs per day. She eats three for breakfast and bakes muffins "

@@ -11,10 +11,9 @@ import asyncio
 import re
 import sys
 
+from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from opportune import llm
 from opportune.sim import Rule
-
-from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 
 PUZZLE = (4, 9, 10, 13)
 BREADTH = 5

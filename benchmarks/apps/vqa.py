@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from opportune import llm
-from opportune.sim import Rule
-
 from benchmarks.apps._common import AppSpec, AsyncLLM, Timing
 from benchmarks.apps._tools import aask_patch, adetect, ask_patch, detect
+from opportune import llm
+from opportune.sim import Rule
 
 IMAGE = "gqa/2354786.jpg"
 QUESTION = "What colour is the car next to the tallest building?"

@@ -91,3 +91,58 @@ def test_float_rounding_is_not_claimed() -> None:
     import opportune.lift._verify as v
 
     assert "IEEE rounding is not modelled" in v.__doc__
+
+
+@pytest.mark.parametrize("name", ["dot", "gemv", "darken_blend_8", "array_max", "normalize"])
+def test_bounded_check_unrolls_loops(name: str) -> None:
+    from opportune.lift._synth import contractions
+    from opportune.lift._verify import verify_bounded
+
+    fn = BY_NAME[name]
+    lf = lift_ast(fn)
+    good = [contractions(o.node) for o in lf.outputs]
+    assert verify_bounded(lf, good, 3) == "proved"
+    for old, new in list(_mutants(good[0].lower() if good[0].lower() is not good[0] else good[0]))[
+        :3
+    ]:
+        assert verify_bounded(lift_ast(fn), [good[0].replace({old: new})], 3) != "proved"
+
+
+def test_status_is_bounded_when_induction_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opportune.lift import _verify
+
+    real = _verify.Verifier.loop
+
+    def no_induction(self, *a, **kw):  # type: ignore[no-untyped-def]
+        if self.size is None:
+            raise _verify.Unsupported("induction disabled for this test")
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(_verify.Verifier, "loop", no_induction)
+    fast = lift(BY_NAME["gemv"])
+    assert fast.verified == f"bounded(n<={_verify.BOUND})"
+    assert "induction disabled" in fast.detail["proof"]
+
+
+def test_status_is_tested_when_no_check_succeeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opportune.lift import _verify
+
+    def nothing(self, *a, **kw):  # type: ignore[no-untyped-def]
+        raise _verify.Unsupported("disabled for this test")
+
+    monkeypatch.setattr(_verify.Verifier, "loop", nothing)
+    assert lift(BY_NAME["gemv"]).verified == "tested"
+
+
+def test_contraction_with_wrong_index_order_is_not_proved() -> None:
+    from opportune.lift._synth import contractions
+
+    fn = BY_NAME["gemv"]
+    (good,) = [contractions(o.node) for o in lift_ast(fn).outputs]
+    einsums = [n for n in good.walk() if isinstance(n, _ir.Einsum)]
+    assert [e.spec for e in einsums] == ["ij,j->i"]
+    e = einsums[0]
+    wrong = good.replace({e: _ir.Einsum("ji,j->i", e.ops, e.lowered)})
+    assert verify_lifted(fn, lift_ast(fn), [good])[0] == "proved"
+    status, detail = verify_lifted(fn, lift_ast(fn), [wrong])
+    assert status != "proved" and "contraction" in detail["proof"]

@@ -577,6 +577,13 @@ class Einsum(Node):
     def lower(self):
         return self.lowered
 
+    def replace(self, mapping: dict[Node, Node]) -> Node:
+        if self in mapping:
+            return mapping[self]
+        return Einsum(
+            self.spec, tuple(o.replace(mapping) for o in self.ops), self.lowered.replace(mapping)
+        )
+
     def ev(self, env):
         return np.einsum(self.spec, *[np.asarray(o.ev(env)) for o in self.ops])
 
@@ -584,7 +591,27 @@ class Einsum(Node):
         return B.einsum(self.spec, k)
 
     def z3(self, Z, idx):
-        return self.lowered.z3(Z, idx)
+        """The fold of ``lowered``, once SMT shows the contraction's products are its elements.
+
+        Two folds with the same operator over pointwise-equal sequences are equal, so the
+        side obligation ``ops-product(p) == lowered.x(p)`` (for a fresh position ``p``) is
+        what ties the emitted ``einsum``/``@`` to the proved sum of products."""
+        low = self.lowered
+        assert isinstance(low, Reduce)
+        ins, out = self.spec.split("->")
+        p = Z.fresh("p", _z3().IntSort())
+        where = dict(zip(out, idx))
+        (c,) = [ch for ch in ins.replace(",", "") if ch not in out][:1] or ["?"]
+        where[c] = p
+        prod = None
+        for letters, op in zip(ins.split(","), self.ops):
+            v = op.z3(Z, [where[ch] for ch in letters])
+            prod = v if prod is None else prod * v
+        pos = list(idx[: low.d]) + [p] + list(idx[low.d :])
+        Z.obligation(
+            f"{self.spec} contraction matches the sum of products", prod == low.x.z3(Z, pos)
+        )
+        return low.z3(Z, idx)
 
 
 _SYM = {
@@ -661,6 +688,12 @@ def simplify(n: Node) -> Node:
         ):  # type: ignore[attr-defined]
             return a
     return n
+
+
+def _z3():
+    import z3
+
+    return z3
 
 
 def sub(a: Node, b: Node) -> Node:

@@ -31,27 +31,40 @@ class ZList:
 
 
 class Z3Ctx:
-    def __init__(self, kinds: dict[str, int], int_params: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def __init__(
+        self,
+        kinds: dict[str, int],
+        int_params: set[str] = frozenset(),  # type: ignore[assignment]
+        size: int | None = None,
+    ) -> None:
+        """``size``: bounded mode, every list length, row length and size parameter is ``size``."""
         self.kinds = kinds  # parameter name -> rank
+        self.size = size
         self.int_params = {p.lstrip("@") for p in int_params}
         self.syms: dict[str, Any] = {}
         self.trunc: dict[str, Any] = {}  # reduce tag -> truncated length (loop prefix)
         self.guards: list[Any] = []
+        self.obligations: list[tuple[str, Any]] = []  # side conditions that must be proved
         self.apps: list[tuple[_ir.Reduce, tuple]] = []  # F applications seen, for lemmas
         self._funcs: dict[Any, Any] = {}
         self._n = 0
         self.params: dict[str, Any] = {}
+
+        def length(name: str) -> Any:
+            return z3.Int(name) if size is None else z3.IntVal(size)
+
         for name, r in kinds.items():
             if r == 0:
-                self.params[name] = z3.Real(name)
+                sized = size is not None and name in int_params
+                self.params[name] = z3.RealVal(size) if sized else z3.Real(name)
             elif r == 1:
                 self.params[name] = ZList(
-                    z3.Array(name, z3.IntSort(), z3.RealSort()), z3.Int(f"len_{name}")
+                    z3.Array(name, z3.IntSort(), z3.RealSort()), length(f"len_{name}")
                 )
             else:
                 s = z3.ArraySort(z3.IntSort(), z3.RealSort())
                 self.params[name] = ZList(
-                    z3.Array(name, z3.IntSort(), s), z3.Int(f"len_{name}"), z3.Int(f"cols_{name}")
+                    z3.Array(name, z3.IntSort(), s), length(f"len_{name}"), length(f"cols_{name}")
                 )
 
     # -- helpers ---------------------------------------------------------------
@@ -64,7 +77,11 @@ class Z3Ctx:
 
     def axioms(self) -> list[Any]:
         # parameters used as sizes or inside indices are ints (Python raises TypeError otherwise)
-        ax = [z3.IsInt(self.params[p]) for p in self.int_params if self.kinds.get(p) == 0]
+        ax = [
+            z3.IsInt(self.params[p])
+            for p in self.int_params
+            if self.kinds.get(p) == 0 and not z3.is_rational_value(self.params[p])
+        ]
         for v in self.params.values():
             if isinstance(v, ZList):
                 ax.append(v.length >= 0)
@@ -81,6 +98,9 @@ class Z3Ctx:
         if z3.is_bool(a) and z3.is_bool(b):
             return z3.If(_b(c), a, b)
         return z3.If(_b(c), _r(a), _r(b))
+
+    def obligation(self, what: str, goal: Any) -> None:
+        self.obligations.append((what, goal))
 
     def guard(self, g: Any) -> None:
         if not any(z3.eq(g, h) for h in self.guards):
@@ -181,6 +201,8 @@ class Z3Ctx:
         return self.to_int(_ir._dim_len(node.x.dims()[node.d]).z3(self, []))
 
     def reduce(self, node: _ir.Reduce, idx: list[Any]) -> Any:
+        if self.size is not None:
+            return self.unrolled_reduce(node, idx)
         L = self.reduce_len(node)
         self.apps.append((node, tuple(idx)))
         # translate the body once at a generic position: collects its runtime guards
@@ -193,6 +215,26 @@ class Z3Ctx:
             return val
         init = _r(node.init.z3(self, list(idx) if node.init.rank else []))
         return z3.If(L <= 0, init, self.combine(node.op, init, val))
+
+    def unrolled_reduce(self, node: _ir.Reduce, idx: list[Any]) -> Any:
+        """Bounded mode: the fold written out element by element (the length is a numeral)."""
+        L = z3.simplify(self.reduce_len(node))
+        if not z3.is_int_value(L):
+            raise ValueError("reduction length is not fixed by the bounded size")
+        n = L.as_long()
+        vals = [
+            _r(node.x.z3(self, list(idx[: node.d]) + [z3.IntVal(p)] + list(idx[node.d :])))
+            for p in range(n)
+        ]
+        acc = None
+        if node.init is not None:
+            acc = _r(node.init.z3(self, list(idx) if node.init.rank else []))
+        elif n == 0:
+            self.guard(z3.BoolVal(False))  # the generated code falls back at this size
+            return z3.RealVal(0)
+        for v in vals:
+            acc = v if acc is None else self.combine(node.op, acc, v)
+        return acc
 
     def lemma(self, node: _ir.Reduce, idx: tuple, p: Any) -> Any:
         """The defining equations of the fold ``F`` at prefix length ``p``."""

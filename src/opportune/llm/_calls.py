@@ -29,6 +29,8 @@ _SETTING_OPTIONS = ("base_url", "api_key", "model", "cache", "timeout", "max_att
 
 Message = Mapping[str, Any]
 
+EMBEDDED_TIMEOUT = 3600.0
+
 
 class EmptyResponseError(RuntimeError):
     """The endpoint answered a chat request with no choices at all."""
@@ -57,6 +59,10 @@ def _plan(messages: list[dict[str, Any]], options: dict[str, Any], caller: str) 
         changes = {k: convert(k, v, f"opportune.llm.{caller}({k}=...)") for k, v in own.items()}
         settings = dataclasses.replace(settings, **changes)
     endpoint = resolve_endpoint(settings)
+    if endpoint.embedded and "timeout" not in own and "timeout" not in settings.sources:
+        # one model serves every call in turn: a call may wait long in its queue, and giving
+        # up would only queue it again
+        settings = dataclasses.replace(settings, timeout=EMBEDDED_TIMEOUT)
     body = {"model": endpoint.model, "messages": messages, **options}
     return _Plan(settings=settings, endpoint=endpoint, body=body)
 

@@ -73,20 +73,27 @@ def _announced() -> ServerHandle | None:
 
 _lock = threading.Lock()
 _own: tuple[subprocess.Popen[bytes], ServerHandle] | None = None
+_reused: tuple[float, ServerHandle] | None = None
+REUSE_RECHECK = 10.0  # seconds between health checks of a server started by hand
 
 
 def ensure_server(timeout: float = START_TIMEOUT) -> ServerHandle:
     """A running embedded server: this process's own, one started by hand, or a new one."""
-    global _own
+    global _own, _reused
     with _lock:
         if _own is not None:
             proc, handle = _own
             if proc.poll() is None:
                 return handle
             _own = None
+        now = time.monotonic()
+        if _reused is not None and now - _reused[0] < REUSE_RECHECK:
+            return _reused[1]
         announced = _announced()
         if announced is not None:
+            _reused = (now, announced)
             return announced
+        _reused = None
         check_installed()
         proc, handle = _start(timeout)
         _own = (proc, handle)
@@ -144,9 +151,10 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 def stop_server() -> None:
     """Stop the server this process started, if any (a server started by hand keeps running)."""
-    global _own
+    global _own, _reused
     with _lock:
         own, _own = _own, None
+        _reused = None
     if own is not None:
         _stop(own[0])
 

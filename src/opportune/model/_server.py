@@ -245,7 +245,8 @@ async def run_server(engine: Engine, *, host: str, port: int, gguf: Path | None,
                      on_ready: Callable[[str], None], stop: asyncio.Event | None = None) -> None:
     """Serve until ``stop`` is set (or forever); ``on_ready`` gets the base URL once listening."""
     server = ModelServer(engine, gguf=gguf)
-    runner = web.AppRunner(server.app, access_log=None)
+    # handler_cancellation: a client that gives up (timeout, Ctrl-C) has its queued job dropped
+    runner = web.AppRunner(server.app, access_log=None, handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, host=host, port=port)
     await site.start()

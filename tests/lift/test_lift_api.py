@@ -125,3 +125,16 @@ def test_optional_backends(backend: str) -> None:
         return
     fast = lift(softmax, backend=backend)
     assert np.allclose(fast([1.0, 2.0, 3.0]), softmax([1.0, 2.0, 3.0]), rtol=1e-5)
+
+
+def copy_of(xs):
+    return [x for x in xs]
+
+
+def test_result_never_aliases_an_argument() -> None:
+    fast = lift(copy_of)
+    xs = np.arange(4.0)
+    out = fast(xs)
+    out[0] = 99.0
+    assert xs[0] == 0.0
+    assert "_cp(" in fast.source

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from opportune.lift._errors import LiftError
-from opportune.lift._ir import Backend, Const, Len, Node, Sym, Var
+from opportune.lift._ir import Backend, Const, Expand, Index, Len, Node, Permute, Slice, Sym, Var
 
 BACKENDS = ("numpy", "torch", "jax")
 _IMPORT = {"numpy": "import numpy as np", "torch": "import torch", "jax": "import jax.numpy as jnp"}
@@ -41,7 +41,8 @@ def generate(
         names[n] = v
         return v
 
-    rets = [go(o) for o in outputs]
+    # a result that is only a view of an argument is copied: Python returns a new list
+    rets = [f"_cp({go(o)})" if _is_view(o) else go(o) for o in outputs]
     ret = ", ".join(rets) if is_tuple else rets[0]
     if is_tuple and len(rets) == 1:
         ret += ","
@@ -54,6 +55,14 @@ def generate(
         f"def {fn_name}({', '.join(params)}):",
     ]
     return "\n".join(head + lines + [f"    return {ret}", ""])
+
+
+def _is_view(n: Node) -> bool:
+    if isinstance(n, Var):
+        return n.rank > 0
+    if isinstance(n, (Slice, Permute, Index)) or (isinstance(n, Expand) and n.size is None):
+        return _is_view(n.kids()[0])
+    return False
 
 
 def compile_source(src: str, fn_name: str) -> Any:

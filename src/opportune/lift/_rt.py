@@ -30,6 +30,11 @@ def helpers(backend: str) -> dict[str, Any]:
         x = xp.as_tensor(x)  # type: ignore[attr-defined]
         return x if x.is_floating_point() else x.double()
 
+    def _cp(x: Any) -> Any:
+        if torch:
+            return x.clone()
+        return xp.array(x, copy=True) if backend == "numpy" else x  # JAX arrays are immutable
+
     def _sl(x: Any, d: int, lo: Any, hi: Any) -> Any:
         lo, hi = int(lo), int(hi)
         if not (0 <= lo <= hi <= x.shape[d]):
@@ -77,6 +82,7 @@ def helpers(backend: str) -> dict[str, Any]:
 
     return {
         "_t": _t,
+        "_cp": _cp,
         "_f": _f,
         "_sl": _sl,
         "_ar": _ar,

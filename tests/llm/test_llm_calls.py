@@ -61,6 +61,23 @@ def test_usage_is_recorded_with_the_call_identity(endpoint):
     assert first.base_url == endpoint.base_url and not first.cached and first.attempts == 1
 
 
+def test_usage_by_call_sums_per_call_of_one_program(endpoint):
+    calls = [CallInfo("run-a", 0, 1), CallInfo("run-a", 0, 1), CallInfo("run-a", 0, 2),
+             CallInfo("run-b", 0, 1)]
+    for info in calls:
+        previous = set_current_call(info)
+        try:
+            llm.complete("two words")
+        finally:
+            set_current_call(previous)
+    llm.complete("no call at all")
+    assert llm.usage_by_call("run-a") == {
+        1: {"prompt_tokens": 4, "completion_tokens": 6, "total_tokens": 10, "requests": 2},
+        2: {"prompt_tokens": 2, "completion_tokens": 3, "total_tokens": 5, "requests": 1},
+    }
+    assert list(llm.usage_by_call("run-b")) == [1]
+
+
 def test_usage_listener_sees_each_record(endpoint):
     got = []
     remove = llm.on_usage(got.append)

@@ -12,7 +12,13 @@ from opportune.llm._calls import EmptyResponseError, chat, chat_response, comple
 from opportune.llm._client import Endpoint, client_for, close_clients, resolve_endpoint
 from opportune.llm._config import ConfigError, Settings, find_pyproject, load_settings
 from opportune.llm._retry import is_retryable, retry_after_seconds
-from opportune.llm._usage import UsageRecord, clear_usage_log, on_usage, usage_log
+from opportune.llm._usage import (
+    UsageRecord,
+    clear_usage_log,
+    on_usage,
+    usage_by_call,
+    usage_log,
+)
 
 __all__ = [
     "CACHE_DIR",
@@ -36,5 +42,6 @@ __all__ = [
     "resolve_endpoint",
     "retry_after_seconds",
     "stream",
+    "usage_by_call",
     "usage_log",
 ]

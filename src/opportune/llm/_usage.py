@@ -77,3 +77,21 @@ def on_usage(listener: Callable[[UsageRecord], None]) -> Callable[[], None]:
                 _listeners.remove(listener)
 
     return remove
+
+
+def usage_by_call(program_id: str) -> dict[int, dict[str, int]]:
+    """Tokens per opportune call of one program run, shaped for a trace's ``usage`` field.
+
+    A call that made several LLM requests (a retry loop in user code, say) gets their sum.
+    """
+    totals: dict[int, dict[str, int]] = {}
+    for record in usage_log():
+        if record.call is None or record.call.program_id != program_id:
+            continue
+        entry = totals.setdefault(record.call.call_id, {
+            "prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0, "requests": 0})
+        entry["prompt_tokens"] += record.prompt_tokens
+        entry["completion_tokens"] += record.completion_tokens
+        entry["total_tokens"] += record.total_tokens
+        entry["requests"] += 1
+    return totals

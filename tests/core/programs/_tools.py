@@ -216,3 +216,10 @@ class Searcher(Tool):
     def run(self, arg: str) -> str:
         time.sleep(SHORT)
         return f"searcher[{self.name}]<{arg}>"
+
+
+@opportune.external
+def slow_fail(message: str) -> str:
+    """Fails only after a while, so the program has long moved on when it does."""
+    time.sleep(0.15)
+    raise RuntimeError(f"slow failure: {message}")

@@ -1,0 +1,7 @@
+import sys
+
+from _tools import llm
+
+print("working")
+msg = llm("fatal")
+sys.exit(f"error: {msg}")

@@ -138,6 +138,13 @@ def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
         returns=None,
         type_params=[],
     )
+    for node in factory.body:
+        if node is not fdef:
+            ast.copy_location(node, fdef)
+            for child in ast.walk(node):
+                ast.copy_location(child, fdef)
+    ast.copy_location(factory, fdef)
+    factory.end_lineno = fdef.end_lineno
     module = ast.Module(body=[factory], type_ignores=[])
     ast.increment_lineno(module, fn.__code__.co_firstlineno - 1)
     transform(module, explicit_super="__class__" in freevars)

@@ -25,6 +25,7 @@ TRY_ENTER = "__opportune_try_enter__"
 TRY_EXIT = "__opportune_try_exit__"
 UNESCAPE = "__opportune_unescape__"
 ESCAPING = "__opportune_Escaping__"
+STORE_GUARD = "__opportune_store__"
 
 FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval", "exec"})
 
@@ -89,6 +90,25 @@ class _Rewriter(ast.NodeTransformer):
             args=[func, *node.args],
             keywords=node.keywords,
         )
+
+    # -- stores into objects: inside a try body they must not outrun a failing call ---------
+
+    def _guard(self, value: ast.expr) -> ast.expr:
+        if isinstance(value, (ast.Constant, ast.Lambda)):
+            return value
+        return ast.Call(ast.Name(STORE_GUARD, ast.Load()), [value], [])
+
+    def visit_Assign(self, node: ast.Assign) -> ast.AST:
+        self.generic_visit(node)
+        if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets):
+            node.value = self._guard(node.value)
+        return node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.target, (ast.Attribute, ast.Subscript)):
+            node.value = self._guard(node.value)
+        return node
 
     # -- f-strings ----------------------------------------------------------------------------
 

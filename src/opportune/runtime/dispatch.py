@@ -12,6 +12,7 @@ talk to the network) and then runs on real values, exactly as plain Python would
 from __future__ import annotations
 
 import builtins
+import re
 import types
 from typing import Any
 
@@ -75,6 +76,9 @@ _DICT_PLAIN = frozenset({"get", "keys", "values", "items", "copy", "pop", "popit
                          "setdefault", "update", "clear", "__getitem__", "__setitem__",
                          "__delitem__", "__contains__", "__len__", "__iter__", "fromkeys"})
 _VALUE_TYPES = (str, bytes, int, float, complex, bool, tuple, frozenset, range)
+# Types whose methods are all pure: a method call on a pending value of one of these types is
+# applied lazily instead of waiting for the value.
+_PURE_METHOD_TYPES = (*_VALUE_TYPES, re.Match, re.Pattern)
 
 _kind_cache: dict[Any, int] = {}
 
@@ -165,7 +169,7 @@ def classify(rt: Runtime, f: Any) -> int:
 
 
 def _method_kind(owner: type, name: str) -> int:
-    if issubclass(owner, _VALUE_TYPES):
+    if issubclass(owner, _PURE_METHOD_TYPES):
         return LAZY
     if issubclass(owner, list):
         return PLAIN if name in _LIST_PLAIN else LOCAL
@@ -191,8 +195,17 @@ def _any_pending(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     return False
 
 
+_RE_RESULTS: dict[str, type] = {
+    "search": re.Match, "match": re.Match, "fullmatch": re.Match, "findall": list,
+    "split": list, "sub": str, "escape": str, "group": str,
+}
+
+
 def _result_type(f: Any) -> type | None:
     owner = getattr(f, "__self__", None)
+    module = getattr(f, "__module__", None)
+    if module == "re" or type(owner) is re.Pattern:
+        return _RE_RESULTS.get(getattr(f, "__name__", ""))
     if type(owner) is str:
         name = f.__name__
         if name in ("split", "splitlines", "rsplit"):
@@ -262,9 +275,23 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
     return _call_kind(rt, kind, f, args, kwargs)
 
 
+_LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
+
+_MUTATORS = frozenset({
+    "append", "insert", "extend", "pop", "remove", "clear", "reverse", "sort", "update",
+    "setdefault", "popitem", "add", "discard", "__setitem__", "__delitem__", "__iadd__",
+    "intersection_update", "difference_update", "symmetric_difference_update",
+})
+
+
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if rt._try_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):
+        rt.settle_for_effect((args, kwargs))
     if kind == PLAIN:
+        if args and type(args[0]) is Pending and getattr(f, "__name__", "") in _LAZY_LOOKUPS \
+                and type(getattr(f, "__self__", None)) in (dict, list, tuple):
+            return rt.derive_call(f, args, kwargs, f.__name__)
         return f(*args, **kwargs)
     if kind == LAZY:
         return rt.derive_call(f, args, kwargs, getattr(f, "__name__", "call"), _result_type(f))
@@ -322,7 +349,7 @@ def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[s
     base, name = _attribute_source(f)
     if base is not None and name is not None:
         known = base._type
-        if known is not None and issubclass(known, _VALUE_TYPES):
+        if known is not None and issubclass(known, _PURE_METHOD_TYPES):
             method = getattr(known, name, None)
             if method is not None:
                 def apply(receiver: Any, *a: Any, **k: Any) -> Any:

@@ -34,6 +34,14 @@ def unescape(escaping: EscapingFailure, mark: int) -> Any:
     rt.unescape(escaping, mark)
 
 
+def store_guard(value: Any) -> Any:
+    """Wraps the value of an attribute or item store, see Runtime.settle_for_effect."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and rt._try_marks:
+        rt.settle_for_effect((value,))
+    return value
+
+
 _installed = False
 
 
@@ -47,4 +55,5 @@ def install() -> None:
     setattr(builtins, names.TRY_EXIT, try_exit)
     setattr(builtins, names.UNESCAPE, unescape)
     setattr(builtins, names.ESCAPING, EscapingFailure)
+    setattr(builtins, names.STORE_GUARD, store_guard)
     _installed = True

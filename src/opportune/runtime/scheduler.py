@@ -429,23 +429,42 @@ class Runtime:
                 WaitRecord(started, self.now(), reason, self._location(), tuple(sorted(p._calls)))
             )
 
-    def _wait_before(self, upto: float, reason: str) -> None:
-        with self._lock:
-            earlier = [q for s, q in self._live.items() if s < upto]
-        if not earlier:
-            return
-        started = self.now()
+    def _first_blocking(self, lo: float, hi: float) -> Pending | None:
+        """The earliest unfinished value in [lo, hi) that must finish before a failure can be
+        raised or an effect can happen (caller holds ``_lock``).
+
+        Values issued after an unhandled failure never matter: plain Python stopped there.
+        """
+        limit = hi
+        for s in self._failures:
+            if lo <= s < limit:
+                limit = s
+        for s, q in self._live.items():
+            if s >= limit:
+                return None
+            if s >= lo:
+                return q
+        return None
+
+    def _wait_range(self, lo: float, hi: float, reason: str) -> None:
+        started = None
+        waited: set[int] = set()
         with self._cond:
-            for q in earlier:
-                while q._state == PENDING:
-                    self._cond.wait()
-        if self.explain:
-            calls: set[int] = set()
-            for q in earlier:
-                calls |= q._calls
+            while True:
+                q = self._first_blocking(lo, hi)
+                if q is None:
+                    break
+                if started is None:
+                    started = self.now()
+                waited |= q._calls
+                self._cond.wait()
+        if started is not None and self.explain:
             self.schedule.waits.append(
-                WaitRecord(started, self.now(), reason, self._location(), tuple(sorted(calls)))
+                WaitRecord(started, self.now(), reason, self._location(), tuple(sorted(waited)))
             )
+
+    def _wait_before(self, upto: float, reason: str) -> None:
+        self._wait_range(0, upto, reason)
 
     def _earliest_failure(self, lo: float, hi: float) -> int | None:
         with self._lock:
@@ -509,24 +528,36 @@ class Runtime:
             if self._try_marks[i] == mark:
                 del self._try_marks[i]
                 break
-        with self._lock:
-            inside = [q for s, q in self._live.items() if s >= mark]
-        if inside:
-            started = self.now()
-            with self._cond:
-                for q in inside:
-                    while q._state == PENDING:
-                        self._cond.wait()
-            if self.explain:
-                self.schedule.waits.append(
-                    WaitRecord(started, self.now(),
-                               "leaving a try block: its calls may raise inside it",
-                               self._location(), ())
-                )
+        self._wait_range(mark, _INF, "leaving a try block: its calls may raise inside it")
         first = self._earliest_failure(mark, _INF)
         if first is not None:
             error = self._handle(first)
             raise error
+
+    def settle_for_effect(self, values: tuple[Any, ...]) -> None:
+        """Inside a ``try`` body, an effect on program state that uses a value computed by a call
+        issued in that body waits for the call: if it fails, the handler must run instead, and
+        plain Python would never have made the change."""
+        if not self._try_marks:
+            return
+        mark = self._try_marks[-1]
+        found: list[Pending] = []
+        for v in values:
+            collect(v, found)
+        if not any(q._state != DONE and max(q._calls, default=q._seq) >= mark for q in found):
+            if not any(q._state == FAILED for q in found):
+                return
+        self._wait_range(mark, _INF, "inside a try block: a change to program state waits "
+                         "for the calls it uses, so their failure is caught first")
+        first = self._earliest_failure(mark, _INF)
+        if first is not None:
+            error = self._handle(first)
+            raise error
+        for q in found:
+            if q._state == PENDING:
+                self.wait_for(q)
+            if q._state == FAILED:
+                self.raise_failure(q)
 
     def unescape(self, escaping: EscapingFailure, mark: int) -> None:
         """Inside the body of the ``try`` that began at ``mark``: does the failure belong here?"""
@@ -568,10 +599,12 @@ class Runtime:
             if (low is not None and low < entry.seq) or blocked:
                 return
             self._outq.popleft()
-            try:
-                values = [fill(a) for a in entry.args]
-            except BaseException:  # noqa: BLE001 - a value plain Python never reached
-                continue
+            inner: list[Pending] = []
+            for a in entry.args:
+                collect(a, inner)
+            if any(q._state != DONE for q in inner):
+                continue  # holds a failed value: plain Python never reached this print
+            values = [fill(a) for a in entry.args]
             self._note_output()
             print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
 

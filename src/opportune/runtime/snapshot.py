@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from opportune.runtime.values import DONE, Pending
+from opportune.runtime.values import Pending
 
 _PLAIN_CONTAINERS = (list, dict, set, tuple, frozenset)
 _ATOMS = (str, int, float, bool, bytes, type(None), complex)
@@ -50,11 +50,10 @@ def snapshot(value: Any, memo: dict[int, Any] | None = None) -> Any:
 
 
 def collect(value: Any, into: list[Pending], seen: set[int] | None = None) -> None:
-    """Append every unresolved pending value reachable through plain containers."""
+    """Append every pending value (finished or not) reachable through plain containers."""
     t = type(value)
     if t is Pending:
-        if value._state != DONE:
-            into.append(value)
+        into.append(value)
         return
     if t not in _PLAIN_CONTAINERS:
         return

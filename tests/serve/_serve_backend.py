@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -35,18 +35,27 @@ class BackendState:
 def _completion(body: dict[str, Any], chat: bool) -> dict[str, Any]:
     if chat:
         text = "echo: " + str((body.get("messages") or [{}])[-1].get("content", ""))
-        choice = {"index": 0, "finish_reason": "stop",
-                  "message": {"role": "assistant", "content": text}}
+        choice = {
+            "index": 0,
+            "finish_reason": "stop",
+            "message": {"role": "assistant", "content": text},
+        }
         obj = "chat.completion"
     else:
         text = "echo: " + str(body.get("prompt", ""))
         choice = {"index": 0, "finish_reason": "stop", "text": text, "logprobs": None}
         obj = "text_completion"
     return {
-        "id": "cmpl-test", "object": obj, "created": int(time.time()),
-        "model": body.get("model", "test-model"), "choices": [choice],
-        "usage": {"prompt_tokens": 3, "completion_tokens": len(text.split()),
-                  "total_tokens": 3 + len(text.split())},
+        "id": "cmpl-test",
+        "object": obj,
+        "created": int(time.time()),
+        "model": body.get("model", "test-model"),
+        "choices": [choice],
+        "usage": {
+            "prompt_tokens": 3,
+            "completion_tokens": len(text.split()),
+            "total_tokens": 3 + len(text.split()),
+        },
     }
 
 
@@ -80,20 +89,36 @@ def make_app(state: BackendState) -> web.Application:
             words = text.split(" ")
             for i, word in enumerate(words):
                 piece = word if i == 0 else " " + word
-                delta = ({"delta": {"content": piece, **({"role": "assistant"} if i == 0 else {})}}
-                         if chat else {"text": piece})
-                chunk = {"id": "cmpl-test", "object": "chat.completion.chunk" if chat else "text_completion",
-                         "created": full["created"], "model": full["model"],
-                         "choices": [{"index": 0, "finish_reason": None, **delta}]}
+                delta = (
+                    {"delta": {"content": piece, **({"role": "assistant"} if i == 0 else {})}}
+                    if chat
+                    else {"text": piece}
+                )
+                chunk = {
+                    "id": "cmpl-test",
+                    "object": "chat.completion.chunk" if chat else "text_completion",
+                    "created": full["created"],
+                    "model": full["model"],
+                    "choices": [{"index": 0, "finish_reason": None, **delta}],
+                }
                 await resp.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 if state.mode == "stream_drop" and i == 0:
                     assert request.transport is not None
                     request.transport.close()
                     return resp
-            last = {"id": "cmpl-test", "object": "chat.completion.chunk" if chat else "text_completion",
-                    "created": full["created"], "model": full["model"],
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 **({"delta": {}} if chat else {"text": ""})}]}
+            last = {
+                "id": "cmpl-test",
+                "object": "chat.completion.chunk" if chat else "text_completion",
+                "created": full["created"],
+                "model": full["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        **({"delta": {}} if chat else {"text": ""}),
+                    }
+                ],
+            }
             await resp.write(f"data: {json.dumps(last)}\n\n".encode())
             await resp.write(b"data: [DONE]\n\n")
             await resp.write_eof()
@@ -102,8 +127,12 @@ def make_app(state: BackendState) -> web.Application:
             state.inflight -= 1
 
     async def models(request: web.Request) -> web.Response:
-        return web.json_response({"object": "list", "data": [
-            {"id": "test-model", "object": "model", "created": 0, "owned_by": "test"}]})
+        return web.json_response(
+            {
+                "object": "list",
+                "data": [{"id": "test-model", "object": "model", "created": 0, "owned_by": "test"}],
+            }
+        )
 
     async def release(request: web.Request) -> web.Response:
         if state.gate is not None:
@@ -155,7 +184,7 @@ class ServerThread:
         loop.run_until_complete(runner.cleanup())
         loop.close()
 
-    def __enter__(self) -> ServerThread:
+    def __enter__(self) -> Self:
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("test server did not start within 10 s")
@@ -171,13 +200,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay", type=float, default=0.0)
-    parser.add_argument("--gate", action="store_true", help="hold every answer until /control/release")
+    parser.add_argument(
+        "--gate", action="store_true", help="hold every answer until /control/release"
+    )
     args = parser.parse_args()
     state = BackendState(delay_s=args.delay, record=False)
     if args.gate:
         state.gate = True  # type: ignore[assignment]  # made an Event inside the server's loop
-    web.run_app(make_app(state), host="127.0.0.1", port=args.port, access_log=None,
-                print=lambda *a: print("ready", flush=True), backlog=4096)
+    web.run_app(
+        make_app(state),
+        host="127.0.0.1",
+        port=args.port,
+        access_log=None,
+        print=lambda *a: print("ready", flush=True),
+        backlog=4096,
+    )
 
 
 if __name__ == "__main__":

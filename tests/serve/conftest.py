@@ -10,15 +10,17 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _serve_backend import BackendState, ServerThread, make_app  # noqa: E402
+from _serve_backend import BackendState, ServerThread, make_app
 
-from opportune.serve import Gateway, GatewayConfig  # noqa: E402
+from opportune.serve import Gateway, GatewayConfig
 
 
 class Stack:
     """A backend and a gateway in front of it, both real HTTP servers on loopback."""
 
-    def __init__(self, state: BackendState, backend: ServerThread, gateway: Gateway, gw: ServerThread):
+    def __init__(
+        self, state: BackendState, backend: ServerThread, gateway: Gateway, gw: ServerThread
+    ):
         self.state = state
         self.backend = backend
         self.gateway = gateway
@@ -33,14 +35,27 @@ class Stack:
         return self.gateway_server.url
 
 
-def start_stack(policy: str = "atlas", max_inflight: int = 4, timeout_s: float = 30.0,
-                delay_s: float = 0.0, backends: int = 1, **kw):  # type: ignore[no-untyped-def]
+def start_stack(
+    policy: str = "atlas",
+    max_inflight: int = 4,
+    timeout_s: float = 30.0,
+    delay_s: float = 0.0,
+    backends: int = 1,
+    **kw,
+):  # type: ignore[no-untyped-def]
     states = [BackendState(delay_s=delay_s) for _ in range(backends)]
     servers = [ServerThread(lambda s=s: make_app(s)) for s in states]
     for s in servers:
         s.__enter__()
-    gateway = Gateway(GatewayConfig(backends=[s.url for s in servers], policy=policy,
-                                    max_inflight=max_inflight, timeout_s=timeout_s, **kw))
+    gateway = Gateway(
+        GatewayConfig(
+            backends=[s.url for s in servers],
+            policy=policy,
+            max_inflight=max_inflight,
+            timeout_s=timeout_s,
+            **kw,
+        )
+    )
     gw = ServerThread(gateway.app)
     gw.__enter__()
     return states, servers, gateway, gw

@@ -26,11 +26,17 @@ HERE = Path(__file__).parent
 
 
 def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=os.environ.copy())
+    return subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
 
 
-async def _wait_up(session: aiohttp.ClientSession, url: str, procs: list[subprocess.Popen[bytes]]) -> None:
+async def _wait_up(
+    session: aiohttp.ClientSession, url: str, procs: list[subprocess.Popen[bytes]]
+) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         for p in procs:
@@ -46,7 +52,9 @@ async def _wait_up(session: aiohttp.ClientSession, url: str, procs: list[subproc
     raise RuntimeError(f"{url} did not come up within 60 s")
 
 
-async def _load(gateway: str, backend: str, procs: list[subprocess.Popen[bytes]]) -> tuple[list[str], dict]:
+async def _load(
+    gateway: str, backend: str, procs: list[subprocess.Popen[bytes]]
+) -> tuple[list[str], dict]:
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=240)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
@@ -55,8 +63,9 @@ async def _load(gateway: str, backend: str, procs: list[subprocess.Popen[bytes]]
 
         async def one(i: int) -> str:
             body = {"model": "m", "messages": [{"role": "user", "content": f"program {i}"}]}
-            async with session.post(gateway + "/v1/chat/completions", json=body,
-                                    headers={PROGRAM_HEADER: f"prog-{i}"}) as r:
+            async with session.post(
+                gateway + "/v1/chat/completions", json=body, headers={PROGRAM_HEADER: f"prog-{i}"}
+            ) as r:
                 data = await r.json()
                 assert r.status == 200, data
                 return str(data["choices"][0]["message"]["content"])
@@ -85,8 +94,22 @@ def test_gateway_holds_ten_thousand_concurrent_programs() -> None:
     gateway = f"http://127.0.0.1:{gateway_port}"
     procs = [
         _spawn([str(HERE / "_serve_backend.py"), "--port", str(backend_port), "--gate"]),
-        _spawn(["-m", "opportune", "serve", "gateway", "--backend", backend + "/v1", "--port",
-                str(gateway_port), "--policy", "atlas", "--max-inflight", "64"]),
+        _spawn(
+            [
+                "-m",
+                "opportune",
+                "serve",
+                "gateway",
+                "--backend",
+                backend + "/v1",
+                "--port",
+                str(gateway_port),
+                "--policy",
+                "atlas",
+                "--max-inflight",
+                "64",
+            ]
+        ),
     ]
     try:
         answers, m = asyncio.run(_load(gateway, backend, procs))

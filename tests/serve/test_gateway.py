@@ -30,7 +30,9 @@ ENDPOINTS = ["direct", "gateway"]
 @pytest.mark.parametrize("where", ENDPOINTS)
 def test_sync_chat(stack: Stack, where: str) -> None:
     client = openai.OpenAI(base_url=_url(stack, where), api_key="x", max_retries=0)
-    out = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi there"}])
+    out = client.chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "hi there"}]
+    )
     assert out.choices[0].message.content == "echo: hi there"
     assert out.usage is not None and out.usage.completion_tokens == 3
 
@@ -39,7 +41,8 @@ def test_sync_chat(stack: Stack, where: str) -> None:
 def test_sync_chat_stream(stack: Stack, where: str) -> None:
     client = openai.OpenAI(base_url=_url(stack, where), api_key="x", max_retries=0)
     stream = client.chat.completions.create(
-        model="m", messages=[{"role": "user", "content": "a b c"}], stream=True)
+        model="m", messages=[{"role": "user", "content": "a b c"}], stream=True
+    )
     pieces = [c.choices[0].delta.content or "" for c in stream]
     assert "".join(pieces) == "echo: a b c"
     assert len(pieces) >= 4  # really streamed chunk by chunk
@@ -50,9 +53,11 @@ def test_async_chat_and_stream(stack: Stack, where: str) -> None:
     async def go() -> tuple[str, str]:
         client = openai.AsyncOpenAI(base_url=_url(stack, where), api_key="x", max_retries=0)
         one = await client.chat.completions.create(
-            model="m", messages=[{"role": "user", "content": "x"}])
+            model="m", messages=[{"role": "user", "content": "x"}]
+        )
         stream = await client.chat.completions.create(
-            model="m", messages=[{"role": "user", "content": "y z"}], stream=True)
+            model="m", messages=[{"role": "user", "content": "y z"}], stream=True
+        )
         text = "".join([c.choices[0].delta.content or "" async for c in stream])
         await client.close()
         return one.choices[0].message.content or "", text
@@ -65,8 +70,9 @@ def test_completions_and_models(stack: Stack, where: str) -> None:
     client = openai.OpenAI(base_url=_url(stack, where), api_key="x", max_retries=0)
     out = client.completions.create(model="m", prompt="hello")
     assert out.choices[0].text == "echo: hello"
-    streamed = "".join(c.choices[0].text for c in client.completions.create(
-        model="m", prompt="p q", stream=True))
+    streamed = "".join(
+        c.choices[0].text for c in client.completions.create(model="m", prompt="p q", stream=True)
+    )
     assert streamed == "echo: p q"
     assert [m.id for m in client.models.list()] == ["test-model"]
 
@@ -75,8 +81,9 @@ def test_program_headers_reach_the_process_table_and_priority_is_forwarded(stack
     client = openai.OpenAI(base_url=stack.gateway_url, api_key="x", max_retries=0)
     for call_id, parents in [(0, ()), (1, (0,)), (2, (0,))]:
         info = CallInfo(program_id="prog-A", thread_id=1, call_id=call_id, parents=parents)
-        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "q"}],
-                                       extra_headers=headers_for(info))
+        client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "q"}], extra_headers=headers_for(info)
+        )
     client.chat.completions.create(model="m", messages=[{"role": "user", "content": "anon"}])
     metrics = json.load(urllib.request.urlopen(stack.gateway_url.removesuffix("/v1") + "/metrics"))
     assert metrics["programs"]["prog-A"]["completed"] == 3
@@ -85,8 +92,9 @@ def test_program_headers_reach_the_process_table_and_priority_is_forwarded(stack
     assert len(anonymous) == 1
     assert metrics["totals"]["completed"] == 4
     # vLLM's priority field travels in the body; opportune's headers do not leak upstream.
-    assert all("priority" in body and isinstance(body["priority"], int)
-               for body in stack.state.received)
+    assert all(
+        "priority" in body and isinstance(body["priority"], int) for body in stack.state.received
+    )
     assert all(PROGRAM_HEADER not in h and PARENTS_HEADER not in h for h in stack.state.headers)
 
 
@@ -94,20 +102,28 @@ def test_malformed_header_is_a_clear_400(stack: Stack) -> None:
     client = openai.OpenAI(base_url=stack.gateway_url, api_key="x", max_retries=0)
     with pytest.raises(openai.BadRequestError, match="X-Opportune-Parents"):
         client.chat.completions.create(
-            model="m", messages=[{"role": "user", "content": "q"}],
-            extra_headers={PROGRAM_HEADER: "p", PARENTS_HEADER: "1,x"})
+            model="m",
+            messages=[{"role": "user", "content": "q"}],
+            extra_headers={PROGRAM_HEADER: "p", PARENTS_HEADER: "1,x"},
+        )
 
 
 def test_gateway_holds_calls_beyond_max_inflight() -> None:
     states, servers, gateway, gw = start_stack(max_inflight=3, delay_s=0.05)
     try:
+
         async def go() -> list[str]:
             client = openai.AsyncOpenAI(base_url=gw.url, api_key="x", max_retries=0)
-            outs = await asyncio.gather(*[
-                client.chat.completions.create(
-                    model="m", messages=[{"role": "user", "content": str(i)}],
-                    extra_headers={PROGRAM_HEADER: f"p{i % 5}"})
-                for i in range(30)])
+            outs = await asyncio.gather(
+                *[
+                    client.chat.completions.create(
+                        model="m",
+                        messages=[{"role": "user", "content": str(i)}],
+                        extra_headers={PROGRAM_HEADER: f"p{i % 5}"},
+                    )
+                    for i in range(30)
+                ]
+            )
             await client.close()
             return [o.choices[0].message.content or "" for o in outs]
 
@@ -128,7 +144,9 @@ def test_gateway_holds_calls_beyond_max_inflight() -> None:
         ("hang", openai.APIStatusError, 504, "did not answer within"),
     ],
 )
-def test_backend_failure_is_a_clear_error_not_a_hang(mode: str, error: type, status: int, words: str) -> None:
+def test_backend_failure_is_a_clear_error_not_a_hang(
+    mode: str, error: type, status: int, words: str
+) -> None:
     states, servers, gateway, gw = start_stack(timeout_s=0.5)
     states[0].mode = mode
     try:
@@ -139,7 +157,9 @@ def test_backend_failure_is_a_clear_error_not_a_hang(mode: str, error: type, sta
         assert servers[0].url.removesuffix("/v1") in str(info.value) and words in str(info.value)
         # The slot came back: the next call (backend healthy again) goes through.
         states[0].mode = "ok"
-        out = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "ok"}])
+        out = client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "ok"}]
+        )
         assert out.choices[0].message.content == "echo: ok"
         assert gateway.metrics()["totals"]["failed"] == 1
     finally:
@@ -148,13 +168,14 @@ def test_backend_failure_is_a_clear_error_not_a_hang(mode: str, error: type, sta
 
 
 def test_stream_broken_mid_way_raises_in_the_sdk() -> None:
-    states, servers, gateway, gw = start_stack()
+    states, servers, _gateway, gw = start_stack()
     states[0].mode = "stream_drop"
     try:
         client = openai.OpenAI(base_url=gw.url, api_key="x", max_retries=0, timeout=20)
         with pytest.raises(openai.APIError, match="mid-stream"):
             for _ in client.chat.completions.create(
-                    model="m", messages=[{"role": "user", "content": "a b c"}], stream=True):
+                model="m", messages=[{"role": "user", "content": "a b c"}], stream=True
+            ):
                 pass
     finally:
         gw.__exit__()
@@ -177,19 +198,26 @@ def test_unreachable_backend_names_it() -> None:
 
 
 def test_short_calls_spread_long_calls_stay_with_their_program() -> None:
-    states, servers, gateway, gw = start_stack(backends=2, delay_s=0.02)
+    states, servers, _gateway, gw = start_stack(backends=2, delay_s=0.02)
     try:
         client = openai.OpenAI(base_url=gw.url, api_key="x", max_retries=0)
         long_prompt = "word " * 4000  # ~5000 tokens by the gateway's estimate
         for _ in range(4):
-            client.chat.completions.create(model="m", messages=[{"role": "user", "content": long_prompt}],
-                                           extra_headers={PROGRAM_HEADER: "long"})
+            client.chat.completions.create(
+                model="m",
+                messages=[{"role": "user", "content": long_prompt}],
+                extra_headers={PROGRAM_HEADER: "long"},
+            )
         hits = [sum(1 for b in s.received if len(str(b)) > 10000) for s in states]
         assert sorted(hits) == [0, 4]
 
         def short(i: int) -> None:
-            client.chat.completions.create(model="m", messages=[{"role": "user", "content": "s"}],
-                                           extra_headers={PROGRAM_HEADER: f"short{i}"})
+            client.chat.completions.create(
+                model="m",
+                messages=[{"role": "user", "content": "s"}],
+                extra_headers={PROGRAM_HEADER: f"short{i}"},
+            )
+
         threads = [threading.Thread(target=short, args=(i,)) for i in range(8)]
         for t in threads:
             t.start()

@@ -4,7 +4,12 @@ import pytest
 
 from opportune.runtime.context import CallInfo
 from opportune.serve import (
-    CALL_HEADER, PARENTS_HEADER, PROGRAM_HEADER, THREAD_HEADER, headers_for, identity_from_headers,
+    CALL_HEADER,
+    PARENTS_HEADER,
+    PROGRAM_HEADER,
+    THREAD_HEADER,
+    headers_for,
+    identity_from_headers,
 )
 from opportune.serve.protocol import HeaderError
 
@@ -19,11 +24,20 @@ from opportune.serve.protocol import HeaderError
 )
 def test_headers_round_trip(info: CallInfo, parents_header: str) -> None:
     headers = headers_for(info)
-    assert headers == {PROGRAM_HEADER: info.program_id, THREAD_HEADER: str(info.thread_id),
-                       CALL_HEADER: str(info.call_id), PARENTS_HEADER: parents_header}
+    assert headers == {
+        PROGRAM_HEADER: info.program_id,
+        THREAD_HEADER: str(info.thread_id),
+        CALL_HEADER: str(info.call_id),
+        PARENTS_HEADER: parents_header,
+    }
     ident = identity_from_headers(headers, fallback_call_id=99)
     assert (ident.program_id, ident.thread_id, ident.call_id, ident.parents, ident.anonymous) == (
-        info.program_id, info.thread_id, info.call_id, info.parents, False)
+        info.program_id,
+        info.thread_id,
+        info.call_id,
+        info.parents,
+        False,
+    )
 
 
 def test_request_without_headers_is_its_own_program() -> None:

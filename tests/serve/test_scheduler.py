@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from opportune.serve import ATLAS, FCFS, MLFQ, PLAS, SRPT, Levels, LoadBalancer, Scheduler, policy_named
+from opportune.serve import (
+    ATLAS,
+    FCFS,
+    MLFQ,
+    PLAS,
+    SRPT,
+    Levels,
+    LoadBalancer,
+    Scheduler,
+    policy_named,
+)
 from opportune.serve._programs import Program
 
 LEVELS = Levels(k=4, quantum0=1.0, growth=2.0)  # queues: [0,1) [1,3) [3,7) [7,inf)
@@ -24,7 +34,7 @@ def test_levels_quanta_grow_and_the_last_is_unbounded() -> None:
     assert [LEVELS.bound(i) for i in range(4)] == [0.0, 1.0, 3.0, 7.0]
 
 
-@pytest.mark.parametrize("bad", [dict(k=0), dict(quantum0=0.0), dict(growth=0.5)])
+@pytest.mark.parametrize("bad", [{"k": 0}, {"quantum0": 0.0}, {"growth": 0.5}])
 def test_bad_levels_are_explained(bad: dict) -> None:
     with pytest.raises(ValueError):
         Levels(**bad)
@@ -60,7 +70,7 @@ def test_fcfs_is_arrival_order_regardless_of_history() -> None:
 
 def test_plas_runs_least_attained_service_first_and_new_calls_enter_at_program_level() -> None:
     s = Scheduler(PLAS(), levels=LEVELS, beta=None)
-    run_call(s, "heavy", 5.0, 0.0)   # attained 5 -> queue 2
+    run_call(s, "heavy", 5.0, 0.0)  # attained 5 -> queue 2
     run_call(s, "medium", 2.0, 0.0)  # attained 2 -> queue 1
     h = s.submit("heavy", 10.0)
     m = s.submit("medium", 11.0)
@@ -78,7 +88,7 @@ def test_mlfq_ignores_programs() -> None:
 
 def test_atlas_siblings_inherit_their_parents_critical_path() -> None:
     s = Scheduler(ATLAS(), levels=LEVELS, beta=None)
-    run_call(s, "p", 2.0, 0.0, call_id=0)                 # root: priority 0, value 2
+    run_call(s, "p", 2.0, 0.0, call_id=0)  # root: priority 0, value 2
     a = s.submit("p", 2.0, call_id=1, parents=(0,))
     b = s.submit("p", 2.0, call_id=2, parents=(0,))
     assert a.priority == b.priority == 2.0
@@ -100,8 +110,8 @@ def test_a_call_past_its_quantum_drops_one_queue_at_a_time() -> None:
     call = s.submit("p", 0.0)
     assert s.next_call(0, 0.0) is call
     assert not s.charge(call, 0.5) and call.level == 0
-    assert s.charge(call, 0.6) and call.level == 1         # 1.1 > quantum 1
-    assert not s.charge(call, 1.5) and call.level == 1     # 1.6 of 2 in queue 1... 0.1+1.5
+    assert s.charge(call, 0.6) and call.level == 1  # 1.1 > quantum 1
+    assert not s.charge(call, 1.5) and call.level == 1  # 1.6 of 2 in queue 1... 0.1+1.5
     assert s.charge(call, 1.0) and call.level == 2
     assert s.demotions == 2
 
@@ -119,11 +129,11 @@ def test_starved_calls_are_promoted_to_the_top_queue() -> None:
     run_call(s, "heavy", 5.0, 0.0)
     starved = s.submit("heavy", 10.0)
     assert starved.level == 2
-    assert s.promote_starved(10.0 + 19.0) == 0             # wait 19 / service 5 < 4
-    assert s.promote_starved(10.0 + 20.0) == 1             # 20 / 5 reaches beta
+    assert s.promote_starved(10.0 + 19.0) == 0  # wait 19 / service 5 < 4
+    assert s.promote_starved(10.0 + 20.0) == 1  # 20 / 5 reaches beta
     assert starved.level == 0 and starved.promoted and s.promotions == 1
     s.submit("fresh", 31.0)
-    assert order(s) == ["heavy", "fresh"]                  # first come within the top queue
+    assert order(s) == ["heavy", "fresh"]  # first come within the top queue
 
 
 def test_fcfs_never_promotes() -> None:
@@ -167,11 +177,11 @@ def test_balancer_sends_short_calls_to_least_loaded_and_pins_long_ones() -> None
     prog = Program("p", 0.0)
     lb.load[:] = [2, 0, 1]
     assert lb.choose(prog, 100) == 1
-    assert lb.choose(prog, 2048) == 1                      # the bound itself is short
+    assert lb.choose(prog, 2048) == 1  # the bound itself is short
     assert lb.choose(prog, 5000) == 1 and prog.engine == 1  # pinned where it first landed
     lb.load[:] = [0, 9, 0]
-    assert lb.choose(prog, 5000) == 1                      # stays for its prefix cache
-    assert lb.choose(prog, 10) == 0                        # short ones still spread
+    assert lb.choose(prog, 5000) == 1  # stays for its prefix cache
+    assert lb.choose(prog, 10) == 0  # short ones still spread
     with pytest.raises(ValueError):
         LoadBalancer(0)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -17,22 +19,48 @@ serve_app = typer.Typer(
 
 @serve_app.command("gateway")
 def gateway(
-    backend: list[str] = typer.Option(..., "--backend", help="Engine base URL (repeatable), e.g. http://127.0.0.1:8000/v1"),
-    policy: str = typer.Option("atlas", help="fcfs | mlfq | plas | atlas"),
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8100, help="Port to listen on."),
-    max_inflight: int = typer.Option(64, "--max-inflight", help="Calls in flight per backend; the rest wait in the gateway's queues."),
-    timeout: float = typer.Option(600.0, help="Seconds a backend may stay silent before the call fails with HTTP 504."),
-    quantum: float = typer.Option(1.0, help="Service seconds of the top queue's quantum (doubles per queue)."),
-    priority: bool = typer.Option(True, "--priority/--no-priority", help="Forward vLLM's `priority` field (needs vLLM --scheduling-policy priority)."),
+    backend: Annotated[
+        list[str],
+        typer.Option(
+            "--backend", help="Engine base URL (repeatable), e.g. http://127.0.0.1:8000/v1"
+        ),
+    ],
+    policy: Annotated[str, typer.Option(help="fcfs | mlfq | plas | atlas")] = "atlas",
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
+    max_inflight: Annotated[
+        int,
+        typer.Option(
+            "--max-inflight",
+            help="Calls in flight per backend; the rest wait in the gateway's queues.",
+        ),
+    ] = 64,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a backend may stay silent before the call fails with HTTP 504."),
+    ] = 600.0,
+    quantum: Annotated[
+        float, typer.Option(help="Service seconds of the top queue's quantum (doubles per queue).")
+    ] = 1.0,
+    priority: Annotated[
+        bool,
+        typer.Option(
+            "--priority/--no-priority",
+            help="Forward vLLM's `priority` field (needs vLLM --scheduling-policy priority).",
+        ),
+    ] = True,
 ) -> None:
     """Run an OpenAI-compatible gateway that schedules calls by program."""
     from opportune.serve._gateway import GatewayConfig, serve_gateway
 
     try:
         config = GatewayConfig(
-            backends=backend, policy=policy.lower(), max_inflight=max_inflight, timeout_s=timeout,
-            quantum_s=quantum, forward_priority=priority,
+            backends=backend,
+            policy=policy.lower(),
+            max_inflight=max_inflight,
+            timeout_s=timeout,
+            quantum_s=quantum,
+            forward_priority=priority,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
@@ -52,12 +80,12 @@ def gateway(
 
 @serve_app.command("simulate")
 def simulate_cmd(
-    workload: str = typer.Option("mixed", help="chat | tools | tree | mixed"),
-    policy: str = typer.Option("atlas", help="fcfs | mlfq | plas | atlas | srpt"),
-    load: float = typer.Option(0.9, help="Offered work / engine capacity."),
-    programs: int = typer.Option(300, help="Programs to simulate."),
-    seed: int = typer.Option(0, help="Random seed (same seed, same result)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    workload: Annotated[str, typer.Option(help="chat | tools | tree | mixed")] = "mixed",
+    policy: Annotated[str, typer.Option(help="fcfs | mlfq | plas | atlas | srpt")] = "atlas",
+    load: Annotated[float, typer.Option(help="Offered work / engine capacity.")] = 0.9,
+    programs: Annotated[int, typer.Option(help="Programs to simulate.")] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Simulate programs on a continuous-batching engine under a scheduling policy."""
     from opportune.serve import simulate

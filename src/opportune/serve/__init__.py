@@ -8,8 +8,18 @@ simulator of a continuous-batching engine that measures what the policies buy.
 """
 
 from opportune.serve._balance import LONG_PROMPT_TOKENS, LoadBalancer
-from opportune.serve._policy import ATLAS, FCFS, MLFQ, PLAS, POLICIES, SRPT, Levels, Policy, policy_named
-from opportune.serve._programs import Call, Program, ProcessTable
+from opportune.serve._policy import (
+    ATLAS,
+    FCFS,
+    MLFQ,
+    PLAS,
+    POLICIES,
+    SRPT,
+    Levels,
+    Policy,
+    policy_named,
+)
+from opportune.serve._programs import Call, ProcessTable, Program
 from opportune.serve._scheduler import DEFAULT_BETA, MultiLevelQueue, Scheduler
 from opportune.serve._simulator import EngineModel, SimResult, simulate
 from opportune.serve._workloads import WORKLOADS, CallSpec, ProgramSpec, generate
@@ -59,4 +69,4 @@ __all__ = [
     "simulate",
 ]
 
-from opportune.serve._gateway import Gateway, GatewayConfig  # noqa: E402
+from opportune.serve._gateway import Gateway, GatewayConfig

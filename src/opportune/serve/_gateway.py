@@ -34,9 +34,20 @@ from opportune.serve.protocol import (
 
 GATEWAY_POLICIES = ("fcfs", "mlfq", "plas", "atlas")
 _HOP_HEADERS = {
-    "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade",
-    "proxy-connection", "te", "trailer", "accept-encoding",
-    PROGRAM_HEADER.lower(), THREAD_HEADER.lower(), CALL_HEADER.lower(), PARENTS_HEADER.lower(),
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "accept-encoding",
+    PROGRAM_HEADER.lower(),
+    THREAD_HEADER.lower(),
+    CALL_HEADER.lower(),
+    PARENTS_HEADER.lower(),
 }
 
 
@@ -48,13 +59,12 @@ def _error(status: int, message: str, kind: str, code: str) -> web.Response:
 def normalise_backend(url: str) -> str:
     """``http://host:port`` or ``http://host:port/v1`` -> ``http://host:port`` (no slash)."""
     u = url.strip().rstrip("/")
-    if not (u.startswith("http://") or u.startswith("https://")):
+    if not (u.startswith(("http://", "https://"))):
         raise ValueError(
             f"backend {url!r} is not an http(s) URL; pass the engine's base URL, for example "
             f"--backend http://127.0.0.1:8000/v1"
         )
-    if u.endswith("/v1"):
-        u = u[: -len("/v1")]
+    u = u.removesuffix("/v1")
     return u
 
 
@@ -190,12 +200,16 @@ class Gateway:
         self.stats.requests += 1
         try:
             body = await request.json()
-            if not isinstance(body, dict):
-                raise ValueError("not an object")
         except (ValueError, json.JSONDecodeError):
-            return _error(400, "request body is not a JSON object; send the OpenAI request as "
-                          "JSON with Content-Type: application/json", "invalid_request_error",
-                          "invalid_json")
+            body = None
+        if not isinstance(body, dict):
+            return _error(
+                400,
+                "request body is not a JSON object; send the OpenAI request as "
+                "JSON with Content-Type: application/json",
+                "invalid_request_error",
+                "invalid_json",
+            )
         try:
             ident = identity_from_headers(request.headers, fallback_call_id=self.stats.requests)
         except HeaderError as exc:
@@ -203,8 +217,13 @@ class Gateway:
 
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         call = self.scheduler.submit(
-            ident.program_id, self.now(), call_id=ident.call_id, thread_id=ident.thread_id,
-            parents=ident.parents, prompt_tokens=_prompt_tokens(body), payload=future,
+            ident.program_id,
+            self.now(),
+            call_id=ident.call_id,
+            thread_id=ident.thread_id,
+            parents=ident.parents,
+            prompt_tokens=_prompt_tokens(body),
+            payload=future,
         )
         self.stats.peak_queued = max(self.stats.peak_queued, self.scheduler.waiting())
         self._pump(call.engine)
@@ -249,23 +268,26 @@ class Gateway:
                         502,
                         f"backend {backend} answered HTTP {upstream.status}: {text!r}; the engine "
                         f"failed this call, check its logs",
-                        "upstream_error", "bad_gateway",
+                        "upstream_error",
+                        "bad_gateway",
                     ), False
                 if ctype.startswith("text/event-stream"):
                     return await self._relay_stream(request, upstream, backend)
                 payload = await upstream.read()
                 self._count(upstream.status)
                 return web.Response(
-                    status=upstream.status, body=payload,
+                    status=upstream.status,
+                    body=payload,
                     content_type=ctype.split(";")[0] or "application/json",
                 ), upstream.status < 400
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+        except (TimeoutError, aiohttp.ServerTimeoutError):
             self._count(504)
             return _error(
                 504,
                 f"backend {backend} did not answer within {self.config.timeout_s:g}s; the engine "
                 f"is overloaded or stuck (raise --timeout if calls are legitimately this slow)",
-                "upstream_error", "gateway_timeout",
+                "upstream_error",
+                "gateway_timeout",
             ), False
         except aiohttp.ClientError as exc:
             self._count(502)
@@ -273,7 +295,8 @@ class Gateway:
                 502,
                 f"backend {backend} failed: {type(exc).__name__}: {exc}; check that the engine "
                 f"is running and reachable at that URL",
-                "upstream_error", "bad_gateway",
+                "upstream_error",
+                "bad_gateway",
             ), False
 
     async def _relay_stream(
@@ -287,11 +310,17 @@ class Gateway:
         try:
             async for chunk in upstream.content.iter_any():
                 await response.write(chunk)
-        except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             # Headers are gone already: report the failure in-band, as OpenAI streams do.
             cause = "timed out" if isinstance(exc, asyncio.TimeoutError) else f"failed: {exc}"
-            err = {"error": {"message": f"backend {backend} {cause} mid-stream",
-                             "type": "upstream_error", "code": "bad_gateway", "param": None}}
+            err = {
+                "error": {
+                    "message": f"backend {backend} {cause} mid-stream",
+                    "type": "upstream_error",
+                    "code": "bad_gateway",
+                    "param": None,
+                }
+            }
             await response.write(f"data: {json.dumps(err)}\n\n".encode())
             self._count(502)
             await response.write_eof()
@@ -312,13 +341,18 @@ class Gateway:
                 async with self._session.get(backend + "/v1/models") as upstream:
                     payload = await upstream.read()
                     if upstream.status < 500:
-                        return web.Response(status=upstream.status, body=payload,
-                                            content_type="application/json")
+                        return web.Response(
+                            status=upstream.status, body=payload, content_type="application/json"
+                        )
                     causes.append(f"{backend}: HTTP {upstream.status}")
-            except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 causes.append(f"{backend}: {type(exc).__name__}: {exc}")
-        return _error(502, "no backend could list its models (" + "; ".join(causes) + ")",
-                      "upstream_error", "bad_gateway")
+        return _error(
+            502,
+            "no backend could list its models (" + "; ".join(causes) + ")",
+            "upstream_error",
+            "bad_gateway",
+        )
 
     async def _handle_health(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -331,12 +365,18 @@ class Gateway:
         sched = self.scheduler
         programs = {
             p.program_id: {
-                "submitted": p.submitted, "completed": p.completed, "failed": p.failed,
-                "active": p.active, "service_s": round(p.service, 6), "wait_s": round(p.wait, 6),
+                "submitted": p.submitted,
+                "completed": p.completed,
+                "failed": p.failed,
+                "active": p.active,
+                "service_s": round(p.service, 6),
+                "wait_s": round(p.wait, 6),
                 "critical_path_s": round(p.critical, 6),
                 "level": sched.levels.level_of(
                     sched.policy.entry_priority(p, Call(p, -1, 0, (), 0, 0.0))
-                ) if sched.policy.multilevel else 0,
+                )
+                if sched.policy.multilevel
+                else 0,
                 "engine": p.engine,
             }
             for p in sched.table
@@ -344,19 +384,29 @@ class Gateway:
         return {
             "policy": sched.policy.name,
             "backends": [
-                {"url": url, "inflight": self.inflight[i], "queued": sched.waiting(i),
-                 "max_inflight": self.config.max_inflight,
-                 "queued_by_level": sched.queues[i].lengths()}
+                {
+                    "url": url,
+                    "inflight": self.inflight[i],
+                    "queued": sched.waiting(i),
+                    "max_inflight": self.config.max_inflight,
+                    "queued_by_level": sched.queues[i].lengths(),
+                }
                 for i, url in enumerate(self.config.backends)
             ],
             "totals": {
-                "requests": self.stats.requests, "completed": self.stats.completed,
-                "failed": self.stats.failed, "cancelled": self.stats.cancelled,
-                "queued": sched.waiting(), "inflight": sum(self.inflight),
-                "peak_queued": self.stats.peak_queued, "peak_inflight": self.stats.peak_inflight,
-                "programs_tracked": len(sched.table), "active_programs": sched.table.active_programs,
+                "requests": self.stats.requests,
+                "completed": self.stats.completed,
+                "failed": self.stats.failed,
+                "cancelled": self.stats.cancelled,
+                "queued": sched.waiting(),
+                "inflight": sum(self.inflight),
+                "peak_queued": self.stats.peak_queued,
+                "peak_inflight": self.stats.peak_inflight,
+                "programs_tracked": len(sched.table),
+                "active_programs": sched.table.active_programs,
                 "peak_active_programs": sched.table.peak_active,
-                "demotions": sched.demotions, "promotions": sched.promotions,
+                "demotions": sched.demotions,
+                "promotions": sched.promotions,
                 "responses_by_status": dict(self.stats.by_status),
             },
             "programs": programs,
@@ -373,7 +423,9 @@ def _prompt_tokens(body: dict[str, Any]) -> int:
             if isinstance(content, str):
                 chars += len(content)
             elif isinstance(content, list):
-                chars += sum(len(str(part.get("text", ""))) for part in content if isinstance(part, dict))
+                chars += sum(
+                    len(str(part.get("text", ""))) for part in content if isinstance(part, dict)
+                )
     prompt = body.get("prompt")
     if isinstance(prompt, str):
         chars += len(prompt)

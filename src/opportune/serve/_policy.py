@@ -145,9 +145,7 @@ class SRPT(Policy):
         return call.remaining_hint
 
 
-POLICIES: dict[str, type[Policy]] = {
-    cls.name: cls for cls in (FCFS, MLFQ, PLAS, ATLAS, SRPT)
-}
+POLICIES: dict[str, type[Policy]] = {cls.name: cls for cls in (FCFS, MLFQ, PLAS, ATLAS, SRPT)}
 
 
 def policy_named(name: str) -> Policy:

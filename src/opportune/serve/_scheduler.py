@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from opportune.serve._balance import LONG_PROMPT_TOKENS, LoadBalancer
 from opportune.serve._policy import Levels, Policy
-from opportune.serve._programs import Call, Program, ProcessTable
+from opportune.serve._programs import Call, ProcessTable, Program
 
 DEFAULT_BETA = 16.0
 
@@ -97,7 +97,9 @@ class Scheduler:
             self.levels = Levels(k=1, quantum0=self.levels.quantum0)
         self.beta = beta if policy.multilevel else None
         if self.beta is not None and self.beta <= 0:
-            raise ValueError(f"beta={beta}: the starvation ratio must be positive (or None to disable)")
+            raise ValueError(
+                f"beta={beta}: the starvation ratio must be positive (or None to disable)"
+            )
         self.table = ProcessTable()
         self.queues = [MultiLevelQueue(self.levels.k) for _ in range(engines)]
         self.balancer = LoadBalancer(engines, long_prompt_tokens=long_prompt_tokens)
@@ -174,7 +176,9 @@ class Scheduler:
         if not self.policy.demotes or not self.policy.multilevel:
             return False
         demoted = False
-        while call.level < self.levels.k - 1 and call.level_service > self.levels.quantum(call.level):
+        while call.level < self.levels.k - 1 and call.level_service > self.levels.quantum(
+            call.level
+        ):
             call.level_service -= self.levels.quantum(call.level)
             call.level += 1
             call.seq = next(self._seq)  # to the back of the lower queue

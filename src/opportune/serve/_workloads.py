@@ -89,7 +89,9 @@ def _tree(rng: np.random.Generator) -> ProgramSpec:
         for _ in range(width):
             calls.append(CallSpec(base + 150 * level, _lognormal(rng, 150, 0.6, 8, 1024), previous))
             expand = len(calls) - 1
-            calls.append(CallSpec(base + 150 * level + 200, _lognormal(rng, 30, 0.5, 4, 256), (expand,)))
+            calls.append(
+                CallSpec(base + 150 * level + 200, _lognormal(rng, 30, 0.5, 4, 256), (expand,))
+            )
             evaluated.append(len(calls) - 1)
         previous = tuple(evaluated)
     return ProgramSpec("tree", tuple(calls))

@@ -1,0 +1,126 @@
+"""Benchmark of program-aware serving: ``python -m benchmarks.serve.run [--quick]``.
+
+1. Simulated mean normalised latency against load for every policy and workload, written to
+   ``benchmarks/results/serve_sim.json`` and plotted to ``benchmarks/results/serve_sim.png``.
+2. An end-to-end run of concurrent programs through the real gateway in front of a real
+   loopback engine, fcfs against plas and atlas: ``benchmarks/results/serve_e2e.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks.serve._e2e import run_e2e
+from benchmarks.serve._sweep import POLICIES, WORKLOADS, aggregate, plot, sweep
+
+RESULTS = Path(__file__).resolve().parent.parent / "results"
+
+
+def _judged(agg: dict) -> dict[str, float]:
+    at = lambda w, p: agg[w][p]["0.9"]["mean_norm_latency"]
+    return {
+        "mixed_fcfs_over_atlas": at("mixed", "fcfs") / at("mixed", "atlas"),
+        "mixed_fcfs_over_plas": at("mixed", "fcfs") / at("mixed", "plas"),
+        "mixed_fcfs_over_atlas_critical_path_norm": agg["mixed"]["fcfs"]["0.9"][
+            "mean_norm_latency_critical_path"
+        ]
+        / agg["mixed"]["atlas"]["0.9"]["mean_norm_latency_critical_path"],
+        "mixed_fcfs_over_srpt_bound": at("mixed", "fcfs") / at("mixed", "srpt"),
+        "chat_fcfs_over_plas": at("chat", "fcfs") / at("chat", "plas"),
+        "tree_plas_over_atlas": at("tree", "plas") / at("tree", "atlas"),
+        "tree_fcfs_over_atlas": at("tree", "fcfs") / at("tree", "atlas"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer programs, loads and seeds")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-e2e", action="store_true")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    console = Console()
+
+    loads = [0.5, 0.7, 0.9] if args.quick else [0.5, 0.7, 0.8, 0.9, 1.0]
+    seeds = [0] if args.quick else [0, 1]
+    scale = 0.3 if args.quick else 1.0
+    t0 = time.monotonic()
+    rows = sweep(loads, seeds, scale, args.workers)
+    agg = aggregate(rows)
+    sim_s = time.monotonic() - t0
+    judged = _judged(agg)
+    suffix = "_quick" if args.quick else ""
+    sim_json = RESULTS / f"serve_sim{suffix}.json"
+    sim_png = RESULTS / f"serve_sim{suffix}.png"
+    sim_json.write_text(
+        json.dumps(
+            {
+                "loads": loads,
+                "seeds": seeds,
+                "scale": scale,
+                "seconds": sim_s,
+                "judged_at_load_0.9": judged,
+                "mean_over_seeds": agg,
+                "runs": rows,
+            },
+            indent=1,
+        )
+    )
+    plot(agg, str(sim_png))
+
+    table = Table(title=f"mean normalised latency (ms/token) at load 0.9  [{sim_s:.0f} s]")
+    table.add_column("workload")
+    for p in POLICIES:
+        table.add_column(p, justify="right")
+    for w in WORKLOADS:
+        table.add_row(w, *(f"{agg[w][p]['0.9']['mean_norm_latency'] * 1000:.1f}" for p in POLICIES))
+    console.print(table)
+    for k, v in judged.items():
+        console.print(f"  {k}: {v:.2f}x")
+    console.print(f"wrote {sim_json} and {sim_png}")
+
+    if args.skip_e2e:
+        return
+    e2e = run_e2e(
+        ["fcfs", "plas", "atlas"], programs=30 if args.quick else 90, slots=8, tpot=0.005, load=0.95
+    )
+    e2e_json = RESULTS / f"serve_e2e{suffix}.json"
+    e2e_json.write_text(json.dumps(e2e, indent=1))
+    table = Table(
+        title=f"gateway end to end: {e2e['programs']} programs, {e2e['slots']} engine slots"
+    )
+    for col in (
+        "policy",
+        "completed",
+        "mean norm (ms/token)",
+        "p95 norm",
+        "chat",
+        "tools",
+        "tree",
+        "wall s",
+    ):
+        table.add_column(col, justify="right")
+    for p, r in e2e["policies"].items():
+        k = r["mean_norm_latency_by_kind"]
+        table.add_row(
+            p,
+            str(r["completed"]),
+            f"{r['mean_norm_latency'] * 1000:.1f}",
+            f"{r['p95_norm_latency'] * 1000:.1f}",
+            f"{k['chat'] * 1000:.1f}",
+            f"{k['tools'] * 1000:.1f}",
+            f"{k['tree'] * 1000:.1f}",
+            f"{r['wall_s']:.1f}",
+        )
+    console.print(table)
+    console.print(f"wrote {e2e_json}")
+
+
+if __name__ == "__main__":
+    main()

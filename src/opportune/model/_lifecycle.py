@@ -110,7 +110,7 @@ def _start(timeout: float) -> tuple[subprocess.Popen[bytes], ServerHandle]:
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
             start_new_session=True,
         )
-    atexit.register(_stop, proc)
+    atexit.register(_stop_and_forget_log, proc, log_path)
     lines: list[str] = []
 
     def read_ready_line() -> None:
@@ -147,6 +147,13 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def _stop_and_forget_log(proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    """At exit: stop the server and remove its log, which only matters if start-up failed."""
+    _stop(proc)
+    with contextlib.suppress(OSError):
+        log_path.unlink()
 
 
 def stop_server() -> None:

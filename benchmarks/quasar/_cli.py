@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from benchmarks.quasar._data import DataNotFound
+from benchmarks.quasar._data import REPO_ROOT, DataNotFound
 from benchmarks.quasar._report import (
     TaskRow,
     source_state,
@@ -84,5 +87,26 @@ def bench(
     print(f"\nresults: {path}")
 
 
+BENCH_VENV = REPO_ROOT / ".venv-bench"
+BENCH_PYTHON = BENCH_VENV / "bin" / "python"
+
+
+def _ensure_agentdojo() -> None:
+    """Re-run in the bench virtualenv if this interpreter lacks agentdojo, or explain the fix."""
+    if importlib.util.find_spec("agentdojo") is not None:
+        return
+    if BENCH_PYTHON.exists() and Path(sys.prefix).resolve() != BENCH_VENV.resolve():
+        err.print(f"agentdojo is not installed here; re-running with {BENCH_PYTHON}")
+        os.execv(str(BENCH_PYTHON), [str(BENCH_PYTHON), "-m", "benchmarks.quasar", *sys.argv[1:]])
+    err.print(
+        "[red]error:[/red] the replay needs agentdojo==0.1.34, which is not installed for "
+        f"{sys.executable}; install it with pip install -e '.\\[bench]' (a separate virtualenv "
+        "at .venv-bench/ is picked up automatically)"
+    )
+    raise SystemExit(2)
+
+
 def main() -> None:
+    if not {"--help", "-h"} & set(sys.argv[1:]):
+        _ensure_agentdojo()
     app()

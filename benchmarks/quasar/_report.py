@@ -229,12 +229,23 @@ def source_state() -> dict[str, Any]:
 def write_results(
     rows: Sequence[TaskRow], *, settings: dict[str, Any], directory: Path | None = None
 ) -> Path:
-    """Write ``benchmarks/results/quasar-<date>-<host>.json`` and return its path."""
+    """Write ``benchmarks/results/quasar-<date>-<host>[-scale<F>][-quick|-partial].json``.
+
+    Only a full run at the recorded latencies gets the plain name, so a quick or partial run never
+    overwrites the headline file.
+    """
     folder = directory or RESULTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     host = socket.gethostname().split(".")[0] or "host"
-    path = folder / f"quasar-{now:%Y-%m-%d}-{host}.json"
+    suffix = ""
+    if settings.get("latency_scale", 1.0) != 1.0:
+        suffix += f"-scale{settings['latency_scale']:g}"
+    if settings.get("quick"):
+        suffix += "-quick"
+    elif settings.get("suites") or settings.get("tasks"):
+        suffix += "-partial"
+    path = folder / f"quasar-{now:%Y-%m-%d}-{host}{suffix}.json"
     payload = {
         "benchmark": "quasar-agentdojo-replay",
         "created": now.isoformat(timespec="seconds"),

@@ -20,14 +20,14 @@ pytest.importorskip(
     "agentdojo", reason="agentdojo is not installed; install it with pip install -e '.[bench]'"
 )
 
-from benchmarks.quasar import (  # noqa: E402
+from benchmarks.quasar import (
     TOOL_EFFECTS,
     DataNotFound,
     bind_tool,
     load_tasks,
     run_task,
 )
-from benchmarks.quasar._runner import opportune_available  # noqa: E402
+from benchmarks.quasar._runner import opportune_available
 
 SCALE = 0.01
 
@@ -37,9 +37,11 @@ except DataNotFound as missing:
     pytest.skip(f"shared Quasar data missing: {missing}", allow_module_level=True)
 
 # Small but varied: parallel LLM calls, duplicate keys (travel 15), writes to the environment
-# (banking 11, slack 16, workspace 1), conditional loops Quasar failed on (workspace 22), no LLM
-# call at all (workspace 27), and no final expression (slack 18).
+# (banking 11, slack 16, workspace 1), a prompt that shows an object a later write changes
+# (banking 9, which Quasar could not replay), conditional loops Quasar failed on (workspace 22),
+# no LLM call at all (workspace 27), and no final expression (slack 18).
 SAMPLE = [
+    "banking_user_task_9",
     "banking_user_task_11",
     "slack_user_task_16",
     "slack_user_task_18",
@@ -91,6 +93,39 @@ def test_bound_tools_fill_dependencies_and_bind_positionals_in_order() -> None:
     ]
     with pytest.raises(TypeError, match="4 positional arguments besides the environment"):
         tool("GB1", 5.0, "rent", "2022-01-01", "extra")
+
+
+def _suite_env(name: str) -> Any:
+    from agentdojo.task_suite.load_suites import get_suite
+
+    return get_suite("v1.2.1", name).load_and_inject_default_environment({})
+
+
+# (suite, read tool and args, write tool and args): the write changes what the read returned.
+HELD_OBJECT_CASES = [
+    ("banking", ("get_scheduled_transactions", ()), ("update_scheduled_transaction", (7, None, 1.5))),
+    ("slack", ("read_channel_messages", ("general",)), ("send_channel_message", ("general", "hi"))),
+    ("slack", ("read_inbox", ("Alice",)), ("send_direct_message", ("Alice", "hi"))),
+    ("workspace", ("search_files_by_filename", ("vacation",)), ("append_to_file", ("7", "more"))),
+    ("workspace", ("search_calendar_events", ("Introductory",)), ("cancel_calendar_event", ("24",))),
+]
+
+
+@pytest.mark.parametrize(("suite_name", "read", "write"), HELD_OBJECT_CASES)
+def test_writes_marked_as_changing_held_objects_do_change_them(
+    suite_name: str, read: tuple[str, tuple[Any, ...]], write: tuple[str, tuple[Any, ...]]
+) -> None:
+    from agentdojo.task_suite.load_suites import get_suite
+
+    from benchmarks.quasar._tools import suite_tools
+
+    env = _suite_env(suite_name)
+    tools = suite_tools(get_suite("v1.2.1", suite_name), env)
+    held = tools[read[0]](*read[1])
+    before = str(held)
+    tools[write[0]](*write[1])
+    assert str(held) != before
+    assert TOOL_EFFECTS[write[0]].changes_held_objects
 
 
 UNAVAILABLE = opportune_available()

@@ -16,10 +16,17 @@ Results go to ``benchmarks/results/lift-<date>-<host>.json`` and a ``.md`` table
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread, set before NumPy loads: the Python loop is single-threaded too, and on a
+# shared 2-core machine multithreaded BLAS spins (a 1e6 dot took 17 ms with 2 threads and
+# 0.26 ms with 1 while other jobs ran).  Override by exporting the variables yourself.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import argparse
 import datetime as dt
 import json
-import os
 import platform
 import socket
 import statistics
@@ -169,6 +176,7 @@ def main() -> None:
         "backend": a.backend,
         "load_average": list(os.getloadavg()),
         "cpus": os.cpu_count(),
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
         "kernels": len(rows),
         "lifted": len(lifted),
         "proved": sum(r["verified"] == "proved" for r in lifted),

@@ -94,8 +94,12 @@ def bench_kernel(
     got_t = got if isinstance(got, tuple) else (got,)
     row["output_matches"] = all(same(w, g) for w, g in zip(want_t, got_t))
     arrs = [fast._conv(a) for a in args]
-    with np.errstate(all="ignore"):
-        t_kernel = _best(lambda: fast.kernel(*arrs), 9)
+    try:
+        with np.errstate(all="ignore"):
+            t_kernel = _best(lambda: fast.kernel(*arrs), 9)
+    except Exception as e:  # noqa: BLE001 - reported in the row, like a not-lifted kernel
+        row.update(lifted=False, reason=f"generated code raised at benchmark size: {e}")
+        return row
     t = time.perf_counter()
     fast(*args)
     t_e2e = time.perf_counter() - t

@@ -138,3 +138,28 @@ def test_result_never_aliases_an_argument() -> None:
     out[0] = 99.0
     assert xs[0] == 0.0
     assert "_cp(" in fast.source
+
+
+def scale(xs, s):
+    return [x * s for x in xs]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ([1, 2], [1, 2]),  # a list where a number is read: int * list repeats the list
+        ([[1.0, 2.0], [3.0]], 2.0),  # ragged rows
+        ([2**70, 1], 3),  # integers beyond int64
+        (["a", "b"], 2),  # not numbers at all
+    ],
+)
+def test_arguments_outside_the_model_run_the_original(args) -> None:
+    fast = lift(scale)
+    try:
+        want = scale(*args)
+    except TypeError as e:
+        with pytest.raises(TypeError, match=str(e)[:20]):
+            fast(*args)
+    else:
+        assert fast(*args) == want
+    assert fast.fallbacks == 1

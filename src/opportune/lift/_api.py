@@ -34,6 +34,31 @@ def _converter(backend: str) -> Callable[[Any], Any]:
     return lambda a: jnp.asarray(np.asarray(a))
 
 
+def _as_arrays(args: tuple[Any, ...], ranks: list[int]) -> list[Any]:
+    """Arguments as NumPy arrays, checked against what the proof is about: numbers, lists of
+    numbers and rectangular lists of rows of the ranks the kernel reads.  Anything else
+    (``3 * [1, 2]`` is list repetition in Python, not a product; ragged rows; integers beyond
+    int64) raises ``Fallback``, so the original runs."""
+    if len(args) != len(ranks):
+        raise Fallback("wrong number of arguments")
+    out: list[Any] = []
+    for a, r in zip(args, ranks):
+        if r == 0:
+            if isinstance(a, bool) or not isinstance(a, (int, float, np.integer, np.floating)):
+                raise Fallback(f"{type(a).__name__} where a number is read")
+            if isinstance(a, int) and not -(2**63) <= a < 2**63:
+                raise Fallback("integer beyond int64")
+            out.append(a)
+            continue
+        arr = a if isinstance(a, np.ndarray) else np.asarray(a)
+        if arr.ndim != r or arr.dtype.kind not in "biuf":
+            raise Fallback(
+                f"argument of shape {arr.shape} / dtype {arr.dtype} where rank {r} is read"
+            )
+        out.append(arr)
+    return out
+
+
 def _to_python(x: Any) -> Any:
     if isinstance(x, tuple):
         return tuple(_to_python(v) for v in x)
@@ -69,12 +94,16 @@ class Lifted:
         self.verified = verified
         self.detail = detail
         self.fallbacks = 0
+        self.ranks: list[int] | None = detail.pop("ranks", None)
         self._conv = _converter(backend)
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any) -> Any:
-        conv = [self._conv(a) for a in args]
         try:
+            if self.ranks is None:
+                conv = [self._conv(a) for a in args]
+            else:
+                conv = [self._conv(a) for a in _as_arrays(args, self.ranks)]
             with np.errstate(all="ignore"):
                 return _to_python(self.kernel(*conv))
         except Exception:  # noqa: BLE001 - whatever the generated code hits, Python decides
@@ -152,6 +181,7 @@ def lift(
         "verify_s": time.perf_counter() - t0 - t_synth,
         **vdetail,
     }
+    detail["ranks"] = [lf.kinds[p] for p in lf.params]
     return Lifted(fn, backend, src, kern, verified, detail)
 
 

@@ -740,6 +740,8 @@ class Backend:
         if op in infix:
             return f"({a} {infix[op]} {b})"
         m = self.m
+        if m == "torch" and op in ("floordiv", "mod"):
+            return f"_{op}({a}, {b})"  # integer division by zero gives 0 as in NumPy
         if m == "torch":
             f = {
                 "floordiv": "floor_divide",

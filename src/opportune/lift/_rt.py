@@ -35,6 +35,16 @@ def helpers(backend: str) -> dict[str, Any]:
             return x.clone()
         return xp.array(x, copy=True) if backend == "numpy" else x  # JAX arrays are immutable
 
+    def _intdiv(f: str) -> Any:
+        def op(a: Any, b: Any) -> Any:
+            a, b = _t(a), _t(b)
+            if a.is_floating_point() or b.is_floating_point():
+                return getattr(xp, f)(a, b)
+            zero = b == 0
+            return xp.where(zero, 0, getattr(xp, f)(a, xp.where(zero, 1, b)))  # type: ignore[attr-defined]
+
+        return op
+
     def _sl(x: Any, d: int, lo: Any, hi: Any) -> Any:
         lo, hi = int(lo), int(hi)
         if not (0 <= lo <= hi <= x.shape[d]):
@@ -82,6 +92,8 @@ def helpers(backend: str) -> dict[str, Any]:
 
     return {
         "_t": _t,
+        "_floordiv": _intdiv("floor_divide") if torch else None,
+        "_mod": _intdiv("remainder") if torch else None,
         "_cp": _cp,
         "_f": _f,
         "_sl": _sl,

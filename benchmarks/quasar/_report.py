@@ -57,6 +57,10 @@ def reduction(pairs: Iterable[tuple[float | None, float | None]]) -> Reduction:
     )
 
 
+def _time(outcome: ModeResult | None) -> float | None:
+    return None if outcome is None or outcome.error else outcome.time_s
+
+
 @dataclass
 class TaskRow:
     """One task's outcome in both modes, beside the artifact's figures for it."""
@@ -65,14 +69,18 @@ class TaskRow:
     sequential: ModeResult
     opportune: ModeResult | None
 
+    def _times(self) -> tuple[float | None, float | None]:
+        """Both modes' times; a run that raised has none."""
+        return _time(self.sequential), _time(self.opportune)
+
     @property
     def speedup(self) -> float | None:
-        s, o = self.sequential.time_s, self.opportune and self.opportune.time_s
+        s, o = self._times()
         return None if not s or not o else s / o
 
     @property
     def reduction(self) -> float | None:
-        s, o = self.sequential.time_s, self.opportune and self.opportune.time_s
+        s, o = self._times()
         return None if not s or o is None else 1.0 - o / s
 
     @property
@@ -120,7 +128,7 @@ def paper_reduction(tasks: Iterable[Task]) -> Reduction:
 
 def our_reduction(rows: Iterable[TaskRow], *, only_where_quasar_ran: bool = False) -> Reduction:
     return reduction(
-        (r.sequential.time_s, r.opportune.time_s if r.opportune and not r.opportune.error else None)
+        r._times()
         for r in rows
         if not only_where_quasar_ran or r.task.quasar_time_s is not None
     )
@@ -135,6 +143,10 @@ def groups(rows: Sequence[TaskRow]) -> list[tuple[str, list[TaskRow]]]:
 def summary(rows: Sequence[TaskRow]) -> list[dict[str, Any]]:
     table = []
     for name, members in groups(rows):
+        # totals over the tasks both modes completed, so a failed run cannot look fast
+        timed = [(s, o) for s, o in (r._times() for r in members) if s is not None and o is not None]
+        if all(r.opportune is None for r in members):  # a sequential-only run
+            timed = [(s, 0.0) for s, _ in (r._times() for r in members) if s is not None]
         table.append(
             {
                 "group": name,
@@ -142,8 +154,8 @@ def summary(rows: Sequence[TaskRow]) -> list[dict[str, Any]]:
                 "ours": our_reduction(members).to_json(),
                 "ours_where_quasar_ran": our_reduction(members, only_where_quasar_ran=True).to_json(),
                 "quasar": paper_reduction(r.task for r in members).to_json(),
-                "sequential_s": sum(r.sequential.time_s or 0.0 for r in members),
-                "opportune_s": sum((r.opportune and r.opportune.time_s) or 0.0 for r in members),
+                "sequential_s": sum(s for s, o in timed),
+                "opportune_s": sum(o for s, o in timed),
                 "results_equal": sum(r.results_equal is True for r in members),
                 "results_compared": sum(r.results_equal is not None for r in members),
                 "utility_sequential": sum(r.sequential.utility is True for r in members),
@@ -173,7 +185,7 @@ def task_table(rows: Sequence[TaskRow]) -> str:
     ]
     for r in rows:
         o = r.opportune
-        opp_time = "error" if o is not None and o.error else _f(o and o.time_s, 2)
+        opp_time = "error" if o is not None and o.error else _f(_time(o), 2)
         quasar = _f(r.task.quasar_reduction) if r.task.quasar_time_s is not None else "failed"
         utility = f"{_b(r.sequential.utility)} / {_b(o.utility if o else None)}"
         lines.append(

@@ -139,3 +139,25 @@ def test_opportune_result_equals_sequential(name: str, sequential: dict[str, Any
     assert outcome.result == sequential[name].result
     assert outcome.utility == sequential[name].utility
     assert outcome.llm_calls == sequential[name].llm_calls
+
+
+def test_command_writes_results_and_prints_the_tables(tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "benchmarks.quasar",
+            "--task", "workspace_user_task_27", "--task", "banking_user_task_1",
+            "--latency-scale", "0.01", "--results-dir", str(tmp_path),
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    [written] = tmp_path.glob("quasar-*-scale0.01-partial.json")
+    payload = json.loads(written.read_text())
+    assert [t["task"] for t in payload["tasks"]] == ["banking_user_task_1", "workspace_user_task_27"]
+    assert payload["settings"]["latency_scale"] == 0.01
+    assert [g["group"] for g in payload["summary"]] == ["banking", "workspace", "overall"]
+    assert "| banking_user_task_1 | 1 |" in done.stdout
+    assert str(written) in done.stdout

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 PROGRAMS = Path(__file__).parent / "programs"
-TIMEOUT_S = 60
+TIMEOUT_S = 30
 TRACEBACK = "Traceback (most recent call last):"
 
 

@@ -223,3 +223,16 @@ def slow_fail(message: str) -> str:
     """Fails only after a while, so the program has long moved on when it does."""
     time.sleep(0.15)
     raise RuntimeError(f"slow failure: {message}")
+
+
+@opportune.external
+def external_completion(prompt: str):
+    """Shaped like an OpenAI chat completion: resp.choices[0].message.content."""
+    from types import SimpleNamespace
+
+    time.sleep(SHORT)
+    message = SimpleNamespace(role="assistant", content=f"reply to {prompt} #{_h(prompt)}")
+    return SimpleNamespace(
+        choices=[SimpleNamespace(index=0, message=message)],
+        usage={"total": len(prompt) + 10},
+    )

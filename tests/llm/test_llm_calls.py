@@ -111,6 +111,14 @@ def test_stream_yields_pieces_of_the_answer(endpoint):
     assert record.route == "chat.completions(stream)" and record.completion_tokens == 4
 
 
+def test_opening_a_stream_is_retried(endpoint):
+    endpoint.fail(429, {"retry-after-ms": "10"})
+    endpoint.drop()
+    assert "".join(llm.stream("again please", **FAST)) == "echo: again please"
+    (record,) = llm.usage_log()
+    assert record.attempts == 3 and len(endpoint.chat_requests()) == 3
+
+
 # --- retries -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -104,3 +104,11 @@ def test_an_edited_pyproject_is_read_again(isolated):
     assert llm.load_settings().model == "one"
     path.write_text('[tool.opportune]\nmodel = "two-two"\n')
     assert llm.load_settings().model == "two-two"
+
+
+def test_a_key_alone_means_the_hosted_openai_api(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPPORTUNE_MODEL", "gpt-4o-mini")
+    endpoint = llm.resolve_endpoint(llm.load_settings())
+    assert (endpoint.base_url, endpoint.api_key, endpoint.model, endpoint.embedded) == (
+        "https://api.openai.com/v1", "sk-test", "gpt-4o-mini", False)

@@ -147,7 +147,7 @@ def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
     factory.end_lineno = fdef.end_lineno
     module = ast.Module(body=[factory], type_ignores=[])
     ast.increment_lineno(module, fn.__code__.co_firstlineno - 1)
-    transform(module, explicit_super="__class__" in freevars)
+    transform(module, explicit_super="__class__" in freevars, filename=fn.__code__.co_filename)
     code = compile(module, fn.__code__.co_filename, "exec")
     factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     fn_code = next(

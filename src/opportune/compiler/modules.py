@@ -26,7 +26,7 @@ from opportune.compiler.transform import transform
 def compile_module_source(source: str | bytes, filename: str) -> types.CodeType:
     """Parse, transform and compile a module. Syntax errors surface exactly as Python's."""
     tree = ast.parse(source, filename=filename)
-    code = compile(transform(tree), filename, "exec")
+    code = compile(transform(tree, filename=filename), filename, "exec")
     register_code(code)
     return code
 

@@ -7,9 +7,20 @@ ones. The runtime asks this registry which side of that line a function or frame
 from __future__ import annotations
 
 import types
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opportune.compiler.purity import Purity
 
 _compiled_ids: set[int] = set()
 _keep_alive: list[types.CodeType] = []
+_pure_at: dict[tuple[str, int, str], Purity] = {}
+# id(code) -> purity facts of the functions that may run concurrently with their caller
+pure_functions: dict[int, Purity] = {}
+
+
+def note_pure_function(filename: str, lineno: int, name: str, facts: Purity) -> None:
+    _pure_at[(filename, lineno, name)] = facts
 
 
 def register_code(code: types.CodeType) -> None:
@@ -21,6 +32,9 @@ def register_code(code: types.CodeType) -> None:
             continue
         _compiled_ids.add(id(c))
         _keep_alive.append(c)
+        facts = _pure_at.get((c.co_filename, c.co_firstlineno, c.co_name))
+        if facts is not None:
+            pure_functions[id(c)] = facts
         stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
 
 

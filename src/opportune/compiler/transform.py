@@ -19,6 +19,9 @@ from __future__ import annotations
 import ast
 import itertools
 
+from opportune.compiler.purity import analyse
+from opportune.compiler.registry import note_pure_function
+
 CALL = "__opportune_call__"
 FSTRING = "__opportune_fstring__"
 TRY_ENTER = "__opportune_try_enter__"
@@ -31,7 +34,8 @@ FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval"
 
 
 class _Rewriter(ast.NodeTransformer):
-    def __init__(self, explicit_super: bool) -> None:
+    def __init__(self, explicit_super: bool, filename: str) -> None:
+        self._filename = filename
         self._counter = itertools.count()
         self._explicit_super = explicit_super
         self._first_params: list[str | None] = []
@@ -42,6 +46,10 @@ class _Rewriter(ast.NodeTransformer):
         params = node.args.posonlyargs + node.args.args
         self._first_params.append(params[0].arg if params else None)
         try:
+            if isinstance(node, ast.FunctionDef):
+                facts = analyse(node)
+                if facts is not None:
+                    note_pure_function(self._filename, node.lineno, node.name, facts)
             if isinstance(node, ast.AsyncFunctionDef):
                 # Async code already has its own concurrency; its calls run as written. Only
                 # decorators and defaults (evaluated outside the coroutine) are rewritten.
@@ -180,9 +188,11 @@ class _Rewriter(ast.NodeTransformer):
         return [enter, outer]  # type: ignore[return-value]
 
 
-def transform(tree: ast.Module, *, explicit_super: bool = False) -> ast.Module:
+def transform(
+    tree: ast.Module, *, explicit_super: bool = False, filename: str = "<unknown>"
+) -> ast.Module:
     """Rewrite ``tree`` in place (see the module docstring) and return it."""
-    new = _Rewriter(explicit_super).visit(tree)
+    new = _Rewriter(explicit_super, filename).visit(tree)
     assert isinstance(new, ast.Module)
     ast.fix_missing_locations(new)
     return new

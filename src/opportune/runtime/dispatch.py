@@ -16,11 +16,12 @@ import re
 import types
 from typing import Any
 
-from opportune.compiler.registry import _compiled_ids
+from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
 from opportune.runtime.externals import SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
+from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.values import DONE, Pending
 
 _FunctionType = types.FunctionType
@@ -236,7 +237,13 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         return f(*args, **kwargs)
     tf = type(f)
     if tf is _FunctionType:
-        if id(f.__code__) in _compiled_ids:
+        code_id = id(f.__code__)
+        if code_id in _compiled_ids:
+            facts = pure_functions.get(code_id)
+            if facts is not None and facts.worth_spawning:
+                spawned = maybe_spawn(rt, f, facts, args, kwargs)
+                if spawned is not None:
+                    return spawned
             return f(*args, **kwargs)
         spec = f.__dict__.get(SPEC_ATTRIBUTE)
         if spec is not None:
@@ -258,7 +265,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
             return _call_kind(rt, _module_kind(func.__module__), f, args, kwargs)
     elif tf is Pending:
         return _call_pending(rt, f, args, kwargs)
-    if rt._last_seq == 0 and tf is not _FunctionType:
+    if not rt._any and tf is not _FunctionType:
         # Nothing pending exists and nothing is queued: plain Python, except for print, which
         # must still pass through the output queue's bookkeeping.
         if f is _B.print:
@@ -286,6 +293,8 @@ _MUTATORS = frozenset({
 
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if kind >= LOCAL and getattr(_local, "scope", None) is not None:
+        guard_effect(rt, f)
     if rt._try_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):
         rt.settle_for_effect((args, kwargs))
     if kind == PLAIN:
@@ -303,7 +312,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     if kind == PRINT:
         return _print(rt, args, kwargs)
     if kind == LOCAL:
-        if rt._last_seq:
+        if rt._any:
             args = tuple(fill_in_place(a) for a in args)
             kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
         return f(*args, **kwargs)

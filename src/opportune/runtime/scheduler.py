@@ -24,13 +24,11 @@ Failures
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import sys
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -40,6 +38,7 @@ from opportune.runtime.externals import ExternalSpec
 from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending
+from sortedcontainers import SortedKeyList, SortedList
 
 _INF = float("inf")
 
@@ -62,6 +61,47 @@ class CancelledCall(Exception):
     """A call that plain Python would never have made, because an earlier call failed first."""
 
 
+class OuterFailure(BaseException):
+    """Unwinds a concurrently running function that met a failure from before its call.
+
+    That failure belongs to the caller's program order, so the function neither handles nor
+    reports it; the caller meets it where plain Python would have.
+    """
+
+    def __init__(self, error: BaseException, origin: int) -> None:
+        super().__init__(error)
+        self.error = error
+        self.origin = origin
+
+
+class Scope:
+    """A stretch of program order: the program itself, or one concurrently running call.
+
+    Sequence numbers are integers; a function run concurrently gets a block of them between its
+    call's number and the caller's next one, so everything it does sorts exactly where plain
+    Python would have done it, however the threads interleave.
+    """
+
+    __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control")
+
+    def __init__(
+        self, lo: int, hi: int, ancestors: frozenset[int], control: frozenset[int] = frozenset()
+    ) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.next = lo
+        self.try_marks: list[int] = []
+        self.ancestors = ancestors
+        self.calls: set[int] = set()
+        # Calls whose results decided the control flow so far: every later call depends on
+        # them (the ideal schedule cannot start it before they finish).
+        self.control = control
+
+
+_ROOT_SPAN = 1 << 240
+_MIN_BLOCK = 1 << 24
+
+
 class _OutputEntry:
     __slots__ = ("seq", "args", "sep", "end", "file", "flush")
 
@@ -82,20 +122,20 @@ class Runtime:
         self.explain = explain
         self.schedule = Schedule()
         self._t0 = time.perf_counter()
-        self._seq = itertools.count(1)
-        self._last_seq = 0
+        self._root = Scope(1, _ROOT_SPAN, frozenset())
+        self._any = False
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._out_lock = threading.RLock()
         self._live: dict[int, Pending] = {}
+        self._live_order = SortedList()
         self._failures: dict[int, BaseException] = {}
         self._handled: set[int] = set()
         self._discarded: list[tuple[int, int]] = []
         self._parked: list[Callable[[], None]] = []
         self._writers: dict[str, dict[int, Pending]] = {}
         self._records: dict[int, CallRecord] = {}
-        self._outq: deque[_OutputEntry] = deque()
-        self._try_marks: list[int] = []
+        self._outq = SortedKeyList(key=_entry_seq)
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         self._pool = ThreadPoolExecutor(
             max_workers=threads or int(os.environ.get("OPPORTUNE_THREADS", "128")),
@@ -140,16 +180,41 @@ class Runtime:
     def now(self) -> float:
         return time.perf_counter() - self._t0
 
+    def scope(self) -> Scope:
+        sc = getattr(context._local, "scope", None)
+        return self._root if sc is None else sc
+
+    @property
+    def _try_marks(self) -> list[int]:
+        sc = getattr(context._local, "scope", None)
+        return (self._root if sc is None else sc).try_marks
+
     def next_seq(self) -> int:
-        seq = next(self._seq)
-        self._last_seq = seq
+        sc = getattr(context._local, "scope", None) or self._root
+        seq = sc.next
+        if seq >= sc.hi:
+            raise RuntimeError("opportune: sequence space of a concurrent call exhausted")
+        sc.next = seq + 1
+        self._any = True
         return seq
+
+    def reserve_block(self) -> Scope | None:
+        """Carve a block of program order for a call run concurrently, or None if too deep."""
+        sc = self.scope()
+        size = (sc.hi - sc.next) >> 16
+        if size < _MIN_BLOCK:
+            return None
+        call_seq = self.next_seq()
+        child = Scope(sc.next, sc.next + size, sc.ancestors | {call_seq}, sc.control)
+        sc.next += size
+        return child
 
     # -- creating pending values ------------------------------------------------------------------
 
     def _register(self, p: Pending) -> None:
         with self._lock:
             self._live[p._seq] = p
+            self._live_order.add(p._seq)
 
     def _when_ready(self, inputs: list[Pending], then: Callable[[], None]) -> None:
         """Run ``then`` once every input is finished: now if they are, else on the loop thread."""
@@ -223,6 +288,7 @@ class Runtime:
         self._register(p)
 
         def ready() -> None:
+            object.__setattr__(p, "_calls", frozenset().union(*(i._calls for i in inputs)))
             failed = [i for i in inputs if i._state == FAILED]
             if failed:
                 first = min(failed, key=lambda i: i._origin)
@@ -259,8 +325,8 @@ class Runtime:
         wait: bool = False,
     ) -> Any:
         """Start an external call as soon as its inputs are known; return its pending result."""
-        if threading.current_thread() is not self._program_thread:
-            return fn(*args, **kwargs) if not spec.is_async else self._run_async_here(fn, args, kwargs)
+        if getattr(context._local, "runtime", None) is not self:
+            return fn(*args, **kwargs)
         if spec.mutates:
             call_args, call_kwargs = args, kwargs
         else:
@@ -268,13 +334,20 @@ class Runtime:
         arg_deps: list[Pending] = []
         collect(call_args, arg_deps)
         collect(call_kwargs, arg_deps)
+        sc = self.scope()
         seq = self.next_seq()
+        sc.calls.add(seq)
+        anc = sc.ancestors
         with self._lock:
             if spec.writes:
-                order_deps = list(self._live.values())
+                order_deps = [
+                    self._live[s] for s in self._live_order.irange(None, seq, (True, False))
+                    if s not in anc
+                ]
             elif spec.reads:
                 order_deps = [
-                    w for r in spec.reads for w in self._writers.get(r, {}).values()
+                    w for r in spec.reads for s, w in self._writers.get(r, {}).items()
+                    if s < seq and s not in anc
                 ]
             else:
                 order_deps = []
@@ -284,6 +357,7 @@ class Runtime:
         for d in order_deps:
             dep_calls |= d._calls
         p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
+        dep_calls |= sc.control
         record = CallRecord(
             call_id=seq, name=spec.name, issued=self.now(), deps=tuple(sorted(dep_calls))
         )
@@ -291,6 +365,7 @@ class Runtime:
         self.schedule.calls.append(record)
         with self._lock:
             self._live[seq] = p
+            self._live_order.add(seq)
             for r in spec.writes:
                 self._writers.setdefault(r, {})[seq] = p
 
@@ -304,9 +379,6 @@ class Runtime:
             return p._force()
         return p
 
-    def _run_async_here(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
-        return fn(*args, **kwargs)
-
     def _in_discarded(self, seq: int) -> bool:
         return any(lo < seq <= hi for lo, hi in self._discarded)
 
@@ -315,6 +387,13 @@ class Runtime:
         arg_deps: list[Pending], order_deps: list[Pending],
     ) -> None:
         record = self._records[p._seq]
+        dep_calls: set[int] = set(record.deps)
+        for d in arg_deps:
+            dep_calls |= d._calls
+        for d in order_deps:
+            dep_calls |= d._calls
+        dep_calls.discard(p._seq)
+        record.deps = tuple(sorted(dep_calls))
         failed_args = [d for d in arg_deps if d._state == FAILED]
         if failed_args:
             first = min(failed_args, key=lambda d: d._origin)
@@ -392,7 +471,8 @@ class Runtime:
             object.__setattr__(p, "_state", state)
             callbacks = p._callbacks
             object.__setattr__(p, "_callbacks", [])
-            self._live.pop(p._seq, None)
+            if self._live.pop(p._seq, None) is not None:
+                self._live_order.discard(p._seq)
             for writers in self._writers.values():
                 writers.pop(p._seq, None)
             if state == FAILED and origin == p._seq:
@@ -419,6 +499,12 @@ class Runtime:
             frame = frame.f_back  # type: ignore[assignment]
         return "<unknown>"
 
+    def note_forced(self, p: Pending) -> None:
+        if p._calls:
+            sc = self.scope()
+            if not p._calls <= sc.control:
+                sc.control = sc.control | p._calls
+
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
         started = self.now()
         with self._cond:
@@ -439,11 +525,10 @@ class Runtime:
         for s in self._failures:
             if lo <= s < limit:
                 limit = s
-        for s, q in self._live.items():
-            if s >= limit:
-                return None
-            if s >= lo:
-                return q
+        anc = self.scope().ancestors
+        for s in self._live_order.irange(lo, limit, (True, False)):
+            if s not in anc:
+                return self._live[s]
         return None
 
     def _wait_range(self, lo: float, hi: float, reason: str) -> None:
@@ -464,7 +549,7 @@ class Runtime:
             )
 
     def _wait_before(self, upto: float, reason: str) -> None:
-        self._wait_range(0, upto, reason)
+        self._wait_range(0, min(upto, self.scope().next), reason)
 
     def _earliest_failure(self, lo: float, hi: float) -> int | None:
         with self._lock:
@@ -473,10 +558,10 @@ class Runtime:
 
     def _handle(self, origin: int) -> BaseException:
         """The program meets the failure of call ``origin``: forget everything after it."""
+        upto = self.scope().next - 1
         with self._lock:
             error = self._failures.pop(origin)
             self._handled.add(origin)
-            upto = self._last_seq
             self._discarded.append((origin, upto))
             for s in [s for s in self._failures if origin < s <= upto]:
                 self._failures.pop(s)
@@ -484,7 +569,8 @@ class Runtime:
             parked = self._parked
             self._parked = []
         with self._out_lock:
-            self._outq = deque(e for e in self._outq if e.seq < origin)
+            for e in [e for e in self._outq if origin < e.seq <= upto]:
+                self._outq.remove(e)
         for resume in parked:
             self._loop.call_soon_threadsafe(resume)
         return error
@@ -494,12 +580,21 @@ class Runtime:
             raise EscapingFailure(error, origin)
         raise error
 
+    def _check_outer(self, first: int) -> None:
+        sc = self.scope()
+        if sc is not self._root and first < sc.lo:
+            raise OuterFailure(self._failures.get(first, RuntimeError("failure")), first)
+
     def raise_failure(self, p: Pending) -> Any:
         """Raise ``p``'s failure, or an earlier one, as plain Python would have met it."""
         origin = p._origin
         assert origin is not None
         self._wait_before(origin, "an earlier call might have failed first")
         first = self._earliest_failure(0, origin)
+        if first is not None:
+            self._check_outer(first)
+        elif self.scope() is not self._root and origin < self.scope().lo:
+            raise OuterFailure(p._value, origin)
         if first is None:
             # Met before and handled; plain Python could not reach this value at all, so the
             # closest faithful behaviour is to raise the same error again.
@@ -509,18 +604,20 @@ class Runtime:
 
     def sync_point(self, reason: str) -> None:
         """Wait until everything issued so far has finished and its output is written."""
-        self._wait_before(_INF, reason)
-        first = self._earliest_failure(0, _INF)
+        now = self.scope().next
+        self._wait_before(now, reason)
+        first = self._earliest_failure(0, now)
         if first is not None:
+            self._check_outer(first)
             error = self._handle(first)
             self._raise(error, first)
         with self._out_lock:
             self._pump(force_all=True)
 
     def try_enter(self) -> int:
-        mark = self._last_seq + 1
-        self._try_marks.append(mark)
-        return mark
+        sc = self.scope()
+        sc.try_marks.append(sc.next)
+        return sc.next
 
     def try_exit(self, mark: int) -> None:
         """Leaving a ``try`` body: calls issued inside it must have raised by now, if at all."""
@@ -528,8 +625,9 @@ class Runtime:
             if self._try_marks[i] == mark:
                 del self._try_marks[i]
                 break
-        self._wait_range(mark, _INF, "leaving a try block: its calls may raise inside it")
-        first = self._earliest_failure(mark, _INF)
+        now = self.scope().next
+        self._wait_range(mark, now, "leaving a try block: its calls may raise inside it")
+        first = self._earliest_failure(mark, now)
         if first is not None:
             error = self._handle(first)
             raise error
@@ -547,9 +645,10 @@ class Runtime:
         if not any(q._state != DONE and max(q._calls, default=q._seq) >= mark for q in found):
             if not any(q._state == FAILED for q in found):
                 return
-        self._wait_range(mark, _INF, "inside a try block: a change to program state waits "
+        now = self.scope().next
+        self._wait_range(mark, now, "inside a try block: a change to program state waits "
                          "for the calls it uses, so their failure is caught first")
-        first = self._earliest_failure(mark, _INF)
+        first = self._earliest_failure(mark, now)
         if first is not None:
             error = self._handle(first)
             raise error
@@ -582,7 +681,7 @@ class Runtime:
             staged.append(snapshot(a) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
         with self._out_lock:
-            self._outq.append(entry)
+            self._outq.add(entry)
             self._pump()
 
     def _note_output(self) -> None:
@@ -594,11 +693,11 @@ class Runtime:
         while self._outq:
             entry = self._outq[0]
             with self._lock:
-                low = next(iter(self._live), None)
+                low = self._live_order[0] if self._live_order else None
                 blocked = any(s < entry.seq for s in self._failures)
             if (low is not None and low < entry.seq) or blocked:
                 return
-            self._outq.popleft()
+            self._outq.pop(0)
             inner: list[Pending] = []
             for a in entry.args:
                 collect(a, inner)
@@ -621,6 +720,10 @@ class _Text(str):
 
     def __str__(self) -> str:
         return str.__str__(self)
+
+
+def _entry_seq(entry: _OutputEntry) -> int:
+    return entry.seq
 
 
 def _as_text(value: Any) -> Any:

@@ -66,6 +66,8 @@ class Pending:
         if self._state == PENDING:
             rt.wait_for(self)
         if self._state == DONE:
+            if self._calls:
+                rt.note_forced(self)
             return self._value
         return rt.raise_failure(self)
 

@@ -1,0 +1,130 @@
+"""Which of the program's functions may run concurrently with the code after their call.
+
+A call ``score(c)`` whose body waits on its own LLM answer (``for line in answer.splitlines()``)
+would make a loop over candidates wait at every iteration. If the function can neither see nor
+change anything the rest of the program can, running it on its own thread gives exactly the
+result plain Python would give, and its calls overlap with everything else.
+
+This module decides the static half of that question from the function's syntax: no ``global``
+or ``nonlocal``, no ``yield``/``await``/``with``/``import``/``del``, no ``print`` or other
+built-in with an outside effect, and it changes only containers it created itself. The run-time
+half (every global and closure name it reads holds something immutable, its arguments can be
+copied) is checked at each call by :mod:`opportune.runtime.spawn`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+_FORBIDDEN_NODES = (
+    ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.Await, ast.With, ast.AsyncWith,
+    ast.Import, ast.ImportFrom, ast.Delete, ast.ClassDef, ast.AsyncFunctionDef, ast.AsyncFor,
+    ast.Try, ast.TryStar,
+)
+_EFFECT_BUILTINS = frozenset({
+    "print", "input", "open", "exec", "eval", "compile", "setattr", "delattr", "globals",
+    "locals", "vars", "breakpoint", "__import__", "exit", "quit", "help", "super", "id",
+})
+_MUTATORS = frozenset({
+    "append", "insert", "extend", "pop", "remove", "clear", "reverse", "sort", "update",
+    "setdefault", "popitem", "add", "discard", "intersection_update", "difference_update",
+    "symmetric_difference_update", "write", "send", "close",
+})
+_FRESH_CALLS = frozenset({"list", "dict", "set", "sorted", "reversed"})
+
+
+@dataclass(frozen=True)
+class Purity:
+    """What the run-time check needs about one function that passed the static check."""
+
+    global_names: tuple[str, ...]
+    worth_spawning: bool
+
+
+def _is_fresh_value(node: ast.expr) -> bool:
+    if isinstance(node, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp,
+                         ast.Tuple, ast.Constant)):
+        return True
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _FRESH_CALLS
+    )
+
+
+def _bound_names(fn: ast.FunctionDef) -> set[str]:
+    a = fn.args
+    names = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
+    if a.vararg:
+        names.add(a.vararg.arg)
+    if a.kwarg:
+        names.add(a.kwarg.arg)
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not fn:
+            if isinstance(node, ast.FunctionDef):
+                names.add(node.name)
+    return names
+
+
+def analyse(fn: ast.FunctionDef) -> Purity | None:
+    """The function's purity facts, or None when it may have an effect or change shared state."""
+    if fn.decorator_list:
+        return None
+    for node in ast.walk(fn):
+        if isinstance(node, _FORBIDDEN_NODES):
+            return None
+        if isinstance(node, ast.FunctionDef) and node is not fn:
+            return None
+    params = {x.arg for x in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    # Names that only ever hold containers this function built itself.
+    fresh: dict[str, bool] = {}
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    ok = _is_fresh_value(node.value)
+                    fresh[target.id] = fresh.get(target.id, True) and ok
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+            value = node.value
+            ok = value is not None and _is_fresh_value(value)
+            fresh[node.target.id] = fresh.get(node.target.id, True) and ok
+        elif isinstance(node, (ast.For, ast.comprehension)):
+            for t in ast.walk(node.target):
+                if isinstance(t, ast.Name):
+                    fresh[t.id] = False
+        elif isinstance(node, ast.NamedExpr):
+            fresh[node.target.id] = False
+    for p in params:
+        fresh[p] = False
+
+    def owned(base: ast.expr) -> bool:
+        return isinstance(base, ast.Name) and fresh.get(base.id, False)
+
+    for node in ast.walk(fn):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for t in ast.walk(target):
+                    if isinstance(t, (ast.Attribute, ast.Subscript)) and isinstance(t.ctx, ast.Store):
+                        if not owned(t.value):
+                            return None
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in _EFFECT_BUILTINS:
+                return None
+            if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and not owned(func.value):
+                return None
+    bound = _bound_names(fn)
+    globals_read = sorted(
+        {n.id for n in ast.walk(fn)
+         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound}
+    )
+    decides = any(
+        isinstance(n, (ast.If, ast.While, ast.For, ast.IfExp, ast.BoolOp, ast.comprehension,
+                       ast.Assert))
+        for n in ast.walk(fn)
+    )
+    return Purity(tuple(globals_read), decides)

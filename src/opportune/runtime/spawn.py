@@ -1,0 +1,168 @@
+"""Running a call of the program's own function concurrently with the code after it.
+
+A function qualifies when the compiler found it free of effects and of changes to shared state
+(:mod:`opportune.compiler.purity`) and, at this call, everything it can read is either copied
+(its arguments, as for an external call) or cannot change (the globals and closure variables it
+names hold modules, functions, classes, immutable values or library service objects such as an
+API client). It then runs on a worker thread in a block of program order of its own, so its
+calls, failures and any output sort exactly where plain Python would have produced them, and
+the caller gets a pending value at once.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import threading
+import types
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from opportune.compiler.purity import Purity
+from opportune.compiler.registry import _compiled_ids, pure_functions
+from opportune.runtime import context
+from opportune.runtime.snapshot import snapshot
+from opportune.runtime.values import FAILED, Pending
+
+if TYPE_CHECKING:
+    from opportune.runtime.scheduler import Runtime
+
+MAX_CONCURRENT = 256
+_IMMUTABLE_ATOMS = (str, int, float, bool, bytes, complex, type(None), range, types.ModuleType,
+                    types.BuiltinFunctionType, type)
+_COPIED = (list, dict, set)
+
+
+def _is_library_object(value: Any) -> bool:
+    from opportune.compiler.functions import is_user_module
+
+    module = type(value).__module__
+    return module not in ("builtins", "__main__") and not is_user_module(module)
+
+
+def _frozen_dataclass(value: Any) -> bool:
+    params = getattr(type(value), "__dataclass_params__", None)
+    return dataclasses.is_dataclass(value) and params is not None and params.frozen
+
+
+def _safe(value: Any, copied: bool, depth: int = 0) -> bool:
+    """Whether the concurrent function may hold ``value`` without seeing later changes."""
+    if depth > 6:
+        return False
+    t = type(value)
+    if t in _IMMUTABLE_ATOMS or isinstance(value, type) or t is Pending:
+        return True
+    if t is types.FunctionType:
+        code_id = id(value.__code__)
+        if code_id in _compiled_ids:
+            return code_id in pure_functions
+        spec = value.__dict__.get("__opportune_external__")
+        return spec is not None and spec.pure
+    if t is types.MethodType:
+        return _safe(value.__func__, copied, depth + 1) and _safe(value.__self__, False, depth + 1)
+    if t in (tuple, frozenset):
+        return all(_safe(v, copied, depth + 1) for v in value)
+    if t in _COPIED:
+        if not copied:
+            return False
+        items = list(value.items()) if t is dict else list(value)
+        return all(_safe(v, True, depth + 1) for v in items)
+    if _frozen_dataclass(value):
+        return all(_safe(getattr(value, f.name), copied, depth + 1)
+                   for f in dataclasses.fields(value))
+    return _is_library_object(value)
+
+
+_pool: ThreadPoolExecutor | None = None
+_running = 0
+_count_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(MAX_CONCURRENT, thread_name_prefix="opportune-fn")
+    return _pool
+
+
+def maybe_spawn(
+    rt: Runtime, fn: types.FunctionType, facts: Purity, args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Pending | None:
+    """Start ``fn(*args, **kwargs)`` concurrently and return its pending result, or None."""
+    global _running
+    if _running >= MAX_CONCURRENT or rt._closed:
+        return None
+    g = fn.__globals__
+    free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    for name in facts.global_names:
+        if name in free:
+            try:
+                value = free[name].cell_contents
+            except ValueError:
+                return None
+        elif name in g:
+            value = g[name]
+        elif hasattr(builtins, name):
+            continue
+        else:
+            return None
+        if not _safe(value, copied=False):
+            return None
+    if not all(_safe(a, copied=True) for a in args):
+        return None
+    if not all(_safe(v, copied=True) for v in kwargs.values()):
+        return None
+    block = rt.reserve_block()
+    if block is None:
+        return None
+    call_seq = max(block.ancestors)
+    p = Pending(rt, call_seq, fn.__qualname__)
+    rt._register(p)
+    args, kwargs = snapshot(args), snapshot(kwargs)
+    with _count_lock:
+        _running += 1
+    _executor().submit(_run, rt, p, block, fn, args, kwargs)
+    return p
+
+
+def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -> None:
+    global _running
+    from opportune.runtime.scheduler import EscapingFailure, OuterFailure
+
+    local = context._local
+    inherited = block.control
+    local.runtime = rt
+    local.scope = block
+    try:
+        value = fn(*args, **kwargs)
+    except OuterFailure as outer:
+        rt._finish(p, FAILED, outer.error, outer.origin)
+    except EscapingFailure as escaping:
+        origin = escaping.origin if escaping.origin < block.lo else p._seq
+        rt._finish(p, FAILED, escaping.error, origin)
+    except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
+        rt._finish(p, FAILED, exc, p._seq)
+    else:
+        # What the result waited for: the calls whose values decided the function's course,
+        # or, for a pending result, the calls behind it. Pending values inside a returned
+        # container carry their own.
+        calls = frozenset(block.control - inherited)
+        if type(value) is Pending:
+            calls |= value._calls
+        object.__setattr__(p, "_calls", calls)
+        if type(value) is Pending:
+            rt._when_ready([value], lambda: rt._adopt(p, value))
+        else:
+            rt._finish(p, 1, value, None)
+    finally:
+        local.runtime = None
+        local.scope = None
+        with _count_lock:
+            _running -= 1
+
+
+def guard_effect(rt: Runtime, f: Any) -> None:
+    """A concurrently running function reached code that might have an effect (found through
+    dynamic dispatch): it first waits for everything before it in program order."""
+    rt.sync_point(f"concurrent function reached {getattr(f, '__qualname__', f)!r}")

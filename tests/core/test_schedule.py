@@ -1,0 +1,379 @@
+"""Schedule tests: what overlapped and what waited for what, read from the recorded trace.
+
+Each program runs in-process with :func:`opportune.run`; the assertions are about the recorded
+:class:`opportune.Schedule` (start/finish order, dependencies, concurrency), never about how long
+anything took. Every program's result is also compared with a plain call of the same function.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import opportune
+from opportune import CallRecord, Schedule
+
+DELAY = 0.03
+
+
+@opportune.external
+def ext_llm(prompt: str) -> str:
+    time.sleep(DELAY)
+    return f"<{prompt}>"
+
+
+@opportune.external
+def ext_score(text: str) -> int:
+    time.sleep(DELAY)
+    return len(text) * 7 % 11
+
+
+@opportune.external(writes=("db",))
+def ext_write_db(value: str) -> str:
+    time.sleep(DELAY)
+    return f"wrote {value}"
+
+
+@opportune.external(reads=("db",))
+def ext_read_db(key: str) -> str:
+    time.sleep(DELAY)
+    return f"db[{key}]"
+
+
+@opportune.external(reads=("cache",))
+def ext_read_cache(key: str) -> str:
+    time.sleep(DELAY)
+    return f"cache[{key}]"
+
+
+@opportune.external(max_concurrency=2)
+def ext_limited(i: int) -> int:
+    time.sleep(DELAY)
+    return i * 3
+
+
+@opportune.external(max_concurrency=1000)
+async def ext_async(i: int) -> int:
+    await asyncio.sleep(1.0)  # long enough that all of them are issued while the first runs
+    return i
+
+
+def run_both(fn: Callable[..., Any], *args: Any) -> tuple[Any, Schedule]:
+    """Run under opportune, check the result equals plain Python's, return the schedule."""
+    expected = fn(*args)
+    got = opportune.run(fn, *args)
+    assert got == expected
+    return got, opportune.last_schedule()
+
+
+def calls_of(schedule: Schedule, name: str) -> list[CallRecord]:
+    calls = sorted(schedule.by_name(name), key=lambda c: c.call_id)
+    assert calls, f"no call of {name} was recorded"
+    assert all(c.ok for c in calls), [c.error for c in calls]
+    return calls
+
+
+def assert_all_overlap(calls: list[CallRecord]) -> None:
+    for i, a in enumerate(calls):
+        for b in calls[i + 1:]:
+            assert a.overlaps(b), f"#{a.call_id} and #{b.call_id} did not overlap: {a} {b}"
+
+
+def assert_after(later: CallRecord, earlier: CallRecord) -> None:
+    assert earlier.finished is not None and later.started is not None
+    assert later.started >= earlier.finished, (
+        f"#{later.call_id} started before #{earlier.call_id} finished"
+    )
+
+
+# -- independent calls overlap wherever they come from ---------------------------------------
+
+
+def in_loop() -> list[str]:
+    out = []
+    for i in range(4):
+        out.append(ext_llm(f"q{i}"))
+    return out
+
+
+def in_comprehension() -> list[str]:
+    return [ext_llm(f"c{i}") for i in range(4)]
+
+
+def in_generator_expression() -> str:
+    return " ".join(ext_llm(f"g{i}") for i in range(4))
+
+
+def _helper(topic: str) -> str:
+    return ext_llm("about " + topic).upper()
+
+
+def in_user_function() -> list[str]:
+    return [_helper(t) for t in ["a", "b", "c", "d"]]
+
+
+class _Agent:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def ask(self, q: str) -> str:
+        return ext_llm(f"{self.name}: {q}")
+
+
+def in_method() -> list[str]:
+    agents = [_Agent(n) for n in "wxyz"]
+    return [a.ask("go") for a in agents]
+
+
+def in_dict_comprehension() -> dict[str, int]:
+    return {w: ext_score(w) for w in ["aa", "bbb", "c", "dddd"]}
+
+
+OVERLAP_CASES = [
+    pytest.param(in_loop, "ext_llm", id="loop"),
+    pytest.param(in_comprehension, "ext_llm", id="list-comprehension"),
+    pytest.param(in_generator_expression, "ext_llm", id="generator-into-join"),
+    pytest.param(in_user_function, "ext_llm", id="user-function"),
+    pytest.param(in_method, "ext_llm", id="method"),
+    pytest.param(in_dict_comprehension, "ext_score", id="dict-comprehension"),
+]
+
+
+@pytest.mark.parametrize(("program", "name"), OVERLAP_CASES)
+def test_independent_calls_overlap(program: Callable[[], Any], name: str) -> None:
+    _, schedule = run_both(program)
+    calls = calls_of(schedule, name)
+    assert len(calls) == 4
+    assert all(c.deps == () for c in calls), [c.deps for c in calls]
+    assert_all_overlap(calls)
+
+
+# -- dependencies ---------------------------------------------------------------------------
+
+
+def chained() -> str:
+    a = ext_llm("first")
+    b = ext_llm(a + " then")
+    c = ext_llm("independent")
+    return b + c
+
+
+def test_dependent_call_starts_after_its_input_and_records_it() -> None:
+    _, schedule = run_both(chained)
+    a, b, c = calls_of(schedule, "ext_llm")
+    assert a.call_id in b.deps
+    assert_after(b, a)
+    assert c.deps == ()
+    assert a.overlaps(c)
+
+
+def writes_after_calls() -> list[str]:
+    x = ext_llm("x")
+    y = ext_score("yy")
+    w = ext_write_db("v")
+    z = ext_llm("after the write")
+    return [x, str(y), w, z]
+
+
+def test_write_waits_for_every_earlier_call() -> None:
+    _, schedule = run_both(writes_after_calls)
+    x, z = calls_of(schedule, "ext_llm")
+    (y,) = calls_of(schedule, "ext_score")
+    (w,) = calls_of(schedule, "ext_write_db")
+    assert {x.call_id, y.call_id} <= set(w.deps)
+    assert_after(w, x)
+    assert_after(w, y)
+    # A pure call after the write depends on nothing and need not wait for it.
+    assert z.deps == ()
+    assert z.started is not None and w.finished is not None and z.started < w.finished
+
+
+def reads_and_writes() -> list[str]:
+    w = ext_write_db("v1")
+    r1 = ext_read_db("k1")
+    r2 = ext_read_db("k2")
+    other = ext_read_cache("k")
+    return [w, r1, r2, other]
+
+
+def test_read_waits_for_earlier_writes_of_the_same_resource_only() -> None:
+    _, schedule = run_both(reads_and_writes)
+    (w,) = calls_of(schedule, "ext_write_db")
+    r1, r2 = calls_of(schedule, "ext_read_db")
+    (other,) = calls_of(schedule, "ext_read_cache")
+    assert w.call_id in r1.deps and w.call_id in r2.deps
+    assert_after(r1, w)
+    assert_after(r2, w)
+    assert r1.overlaps(r2), "two reads of the same resource need not wait for each other"
+    assert w.call_id not in other.deps
+    assert other.overlaps(w), "a read of another resource need not wait for the write"
+
+
+def many_limited() -> list[int]:
+    return [ext_limited(i) for i in range(8)]
+
+
+def test_max_concurrency_is_never_exceeded() -> None:
+    _, schedule = run_both(many_limited)
+    calls = calls_of(schedule, "ext_limited")
+    assert len(calls) == 8
+    limited_only = Schedule(calls=calls)
+    assert limited_only.max_concurrency() == 2
+
+
+def branch_on_pending() -> str:
+    s = ext_score("decide")
+    if s > 3:
+        return ext_llm("then")
+    return ext_llm("else")
+
+
+def test_call_after_if_on_pending_value_waits_for_it() -> None:
+    _, schedule = run_both(branch_on_pending)
+    (s,) = calls_of(schedule, "ext_score")
+    (t,) = calls_of(schedule, "ext_llm")
+    assert s.finished is not None
+    assert t.issued >= s.finished, "the branch was taken before its condition was known"
+    assert len(schedule.executed) == 2, "a call on the branch not taken was made"
+
+
+@opportune.external
+def ext_sleepy(i: int) -> int:
+    time.sleep(0.01 * (5 - i))  # later calls finish first
+    return i
+
+
+def prints_in_order() -> None:
+    vals = [ext_sleepy(i) for i in range(5)]
+    for v in vals:
+        print("value", v)
+    print("done")
+
+
+def test_prints_keep_program_order(capsys: pytest.CaptureFixture[str]) -> None:
+    prints_in_order()
+    expected = capsys.readouterr().out
+    opportune.run(prints_in_order)
+    got = capsys.readouterr().out
+    assert got == expected
+    calls = calls_of(opportune.last_schedule(), "ext_sleepy")
+    assert_all_overlap(calls)
+
+
+# -- scale: many calls in flight without a thread per call ------------------------------------
+
+
+def thousand_async() -> int:
+    return sum([ext_async(i) for i in range(1000)])
+
+
+def test_thousand_async_calls_in_flight_with_few_threads() -> None:
+    peak = [threading.active_count()]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], threading.active_count())
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        result = opportune.run(thousand_async)
+    finally:
+        stop.set()
+        sampler.join()
+    assert result == sum(range(1000))
+    schedule = opportune.last_schedule()
+    assert len(calls_of(schedule, "ext_async")) == 1000
+    assert schedule.max_concurrency() >= 900
+    assert peak[0] < 40, f"{peak[0]} threads were alive during the run"
+
+
+# -- the command line: --trace and --explain ---------------------------------------------------
+
+TRACE_PROGRAM = textwrap.dedent(
+    """\
+    import time
+
+    import opportune
+
+
+    @opportune.external
+    def tool(x):
+        time.sleep(0.03)
+        return x * 2
+
+
+    a = tool(1)
+    b = tool(a)
+    c = tool(5)
+    if c > 3:
+        print(a, b, c)
+    """
+)
+IF_LINE = 15
+
+
+def _opportune(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "opportune", "run", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_trace_is_chrome_trace_format_with_tracks_and_flows(tmp_path: Path) -> None:
+    (tmp_path / "prog.py").write_text(TRACE_PROGRAM)
+    proc = _opportune("--trace", "trace.json", "prog.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "2 4 10\n"
+    trace = json.loads((tmp_path / "trace.json").read_text())
+    events = trace["traceEvents"]
+    assert isinstance(events, list)
+    for e in events:
+        assert {"ph", "pid", "tid", "name"} <= set(e), e
+        if e["ph"] != "M":
+            assert isinstance(e["ts"], (int, float))
+    calls = [e for e in events if e["ph"] == "X" and e.get("cat") == "call"]
+    assert len(calls) == 3
+    assert len({e["tid"] for e in calls}) == 3, "each call needs its own track"
+    assert all(e["dur"] > 0 for e in calls)
+    names = {e["tid"]: e["args"]["name"] for e in events
+             if e["ph"] == "M" and e["name"] == "thread_name"}
+    assert all(e["tid"] in names for e in calls), "every call track is named"
+    starts = {e["id"]: e for e in events if e["ph"] == "s"}
+    finishes = {e["id"]: e for e in events if e["ph"] == "f"}
+    assert len(starts) == 1 and starts.keys() == finishes.keys(), "one flow: b depends on a"
+    (flow,) = starts
+    assert starts[flow]["ts"] <= finishes[flow]["ts"]
+    by_ts = sorted(calls, key=lambda e: e["ts"])
+    track_of_b = finishes[flow]["tid"]
+    assert track_of_b != starts[flow]["tid"]
+    assert track_of_b in {e["tid"] for e in by_ts}
+
+
+def test_explain_names_the_places_the_program_waited(tmp_path: Path) -> None:
+    (tmp_path / "prog.py").write_text(TRACE_PROGRAM)
+    proc = _opportune("--explain", "prog.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "2 4 10\n"
+    assert f"prog.py:{IF_LINE}" in proc.stderr, proc.stderr
+    assert "waited" in proc.stderr
+
+
+def test_summary_is_one_line_with_the_call_count(tmp_path: Path) -> None:
+    (tmp_path / "prog.py").write_text(TRACE_PROGRAM)
+    proc = _opportune("--summary", "prog.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "3 calls" in lines[0], proc.stderr

@@ -193,6 +193,15 @@ def task_table(rows: Sequence[TaskRow]) -> str:
             f"{opp_time} | {_f(r.speedup, 2)}x | {_f(r.reduction)} | {quasar} | "
             f"{_b(r.results_equal)} | {_b(r.matches_recording)} | {utility} |"
         )
+    notes = [
+        f"- {r.task.name}: {r.task.entry['note']}" for r in rows if r.task.entry.get("note")
+    ] + [
+        f"- {r.task.name}: Quasar failed ({r.task.entry['quasar_replay_error'].split(' (')[0]})"
+        for r in rows
+        if r.task.entry.get("quasar_replay_error")
+    ]
+    if notes:
+        lines += ["", "Notes from the artifact:", *notes]
     return "\n".join(lines)
 
 

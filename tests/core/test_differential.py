@@ -64,6 +64,7 @@ def _run(command: list[str], merged: bool) -> Outcome:
     env.pop("OPPORTUNE_THREADS", None)
     proc = subprocess.run(
         command,
+        check=False,
         cwd=PROGRAMS,
         env=env,
         stdin=subprocess.DEVNULL,

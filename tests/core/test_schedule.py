@@ -328,7 +328,7 @@ IF_LINE = 15
 def _opportune(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "opportune", "run", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=60,
+        check=False, cwd=cwd, capture_output=True, text=True, timeout=60,
     )
 
 

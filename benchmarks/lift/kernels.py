@@ -882,3 +882,42 @@ def amax_value(x):
     for v in x:
         m = max(m, abs(v))
     return m
+
+
+# ---------------------------------------------------------------- element-write styles
+@kernel("blas", "m m", shape="cube")
+def gemm_ijk(a, b):
+    n, m = len(a), len(b[0])
+    c = [[0.0] * m for _ in range(n)]
+    for i in range(n):
+        for j in range(m):
+            for k in range(len(b)):
+                c[i][j] += a[i][k] * b[k][j]
+    return c
+
+
+@kernel("llama", "m v")
+def matmul_inplace(weight, input):
+    out = [0.0] * len(weight)
+    for i in range(len(weight)):
+        for j in range(len(input)):
+            out[i] += weight[i][j] * input[j]
+    return out
+
+
+@kernel("dsp", "m s")
+def matscal_inplace(a, s):
+    c = [[0.0] * len(a[0]) for _ in range(len(a))]
+    for i in range(len(a)):
+        for j in range(len(a[0])):
+            c[i][j] = a[i][j] * s
+    return c
+
+
+@kernel("blend", "b b")
+def lighten_inplace_8(base, active):
+    out = [[0] * len(base[0]) for _ in range(len(base))]
+    for i in range(len(base)):
+        for j in range(len(base[0])):
+            out[i][j] = max(base[i][j], active[i][j])
+    return out

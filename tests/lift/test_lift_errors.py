@@ -120,3 +120,16 @@ def test_unknown_backend_is_refused_with_the_choices() -> None:
 def test_source_must_be_readable() -> None:
     with pytest.raises(LiftError, match="cannot read the source"):
         lift(eval("lambda xs: xs"))
+
+
+def writes_other_row(a):
+    c = [[0.0] * len(a[0]) for _ in range(len(a))]
+    for i in range(len(a)):
+        for j in range(len(a[0])):
+            c[0][j] = a[i][j]
+    return c
+
+
+def test_two_dimensional_writes_must_follow_the_loops() -> None:
+    with pytest.raises(LiftError, match="out\\[i\\]\\[j\\] = ..."):
+        lift(writes_other_row)

@@ -48,6 +48,9 @@ PROVED = [
     "amax_value",
     "pairwise_diff",
     "fill_cpu",
+    "gemm_ijk",
+    "matmul_inplace",
+    "matscal_inplace",
 ]
 
 

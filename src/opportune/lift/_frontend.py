@@ -92,7 +92,7 @@ class EmptyList:
 class FilledList:
     """``[c] * n``: a list that a following loop overwrites element by element."""
 
-    fill: Val
+    fill: Val | FilledList
     length: Node
 
 
@@ -532,7 +532,9 @@ class Frontend:
         if isinstance(base, AppendTarget):
             raise self.err(f"{base.name} is read while a loop appends to it (a recurrence)", at)
         if isinstance(base, FilledList):
-            base = Val(Expand(base.fill.node, 0, base.length)) if not base.fill.axes else base
+            if not isinstance(base.fill, Val) or base.fill.axes:
+                raise self.err("reading a [[c] * m ...] matrix outside the loops that write it", at)
+            base = Val(Expand(base.fill.node, 0, base.length))
         v = self.val(base, at)
         if v.drank < 1:
             raise self.err("indexing a number", at)
@@ -648,6 +650,7 @@ class Frontend:
                 )
             syms[n] = f"{n}#{ax.tag}"
             env[n] = Val(Sym(syms[n], len(v.axes)), v.axes)
+        lists = [n for n in lists if not isinstance(env0[n], ElemTarget)]  # an outer loop's
         for n in lists:
             v = env0[n]
             if isinstance(v, EmptyList):
@@ -708,6 +711,8 @@ class Frontend:
                     raise self.err(f"loop is expected to append to {n} once per iteration", at)
             else:
                 v = env[n + "[@]"]
+                if isinstance(v, FilledList) and isinstance(v.fill, Val):  # a row never written
+                    v = Val(Expand(v.fill.node, 0, v.length))
             v = self.val(v, at)
             for s in syms.values():
                 if _mentions(v.node, s):
@@ -759,6 +764,9 @@ class Frontend:
             raise self.err("async comprehensions are not lifted", e)
         key = f"__comp{id(e)}"
         ax, binds = self.iteration(g.target, g.iter, e)
+        if isinstance(e, ast.ListComp) and _is_fill(e.elt) and not _uses(e.elt, binds):
+            row = self.ev(e.elt)  # [[c] * m for _ in range(n)]: a matrix to overwrite
+            return FilledList(row, ax.length)  # type: ignore[return-value]
         self.env[key] = EmptyList()
 
         def body() -> None:
@@ -782,19 +790,30 @@ class Frontend:
                 raise self.err(f"{target.id} is rebound while a loop builds it", at)
             self.env[target.id] = value
             return
-        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-            base = self.env.get(target.value.id)
-            if isinstance(base, ElemTarget):
-                ix = self.ev(target.slice)
-                if isinstance(ix, IdxVal) and ix.axis == base.axis and ix.off == Const(0):
-                    v = self.val(value, at)
-                    if v.drank:
-                        raise self.err("assigning a list to a list element", at)
-                    self.env[base.name + "[@]"] = v
-                    return
+        if isinstance(target, ast.Subscript):
+            chain, t = [], target
+            while isinstance(t, ast.Subscript):
+                chain.append(t.slice)
+                t = t.value
+            key = t.id if isinstance(t, ast.Name) else ""
+            ok = bool(key)
+            for sl in reversed(chain):
+                cur = self.env.get(key)
+                ix = self.ev(sl) if isinstance(cur, ElemTarget) else None
+                if not (isinstance(ix, IdxVal) and ix.axis == cur.axis and ix.off == Const(0)):  # type: ignore[union-attr]
+                    ok = False
+                    break
+                key += "[@]"
+            if ok:
+                v = self.val(value, at)
+                if v.drank:
+                    raise self.err("assigning a list to a list element", at)
+                self.env[key] = v
+                return
             raise self.err(
-                "element assignment must be out[i] = ... with i the loop index over the "
-                "whole list out (2-D element writes: build rows with append)",
+                "element assignment must be out[i] = ... (or out[i][j] = ...) with i (and j) the "
+                "indices of loops over the whole list, created as [c] * n (or "
+                "[[c] * m for _ in range(n)])",
                 at,
             )
         raise self.err(f"assignment to {ast.unparse(target)} is not supported", at)
@@ -823,7 +842,6 @@ class Frontend:
                 return
             raise self.err(f"statement {ast.unparse(s)[:40]!r} is not supported", s)
         if isinstance(s, ast.Assign):
-            v = self.ev(s.value)
             if len(s.targets) != 1:
                 raise self.err("chained assignment is not supported", s)
             t = s.targets[0]
@@ -834,7 +852,7 @@ class Frontend:
                 for tt, vv in zip(t.elts, vals):
                     self.assign(tt, vv, s)
                 return
-            self.assign(t, v, s)
+            self.assign(t, self.ev(s.value), s)
             return
         if isinstance(s, ast.AnnAssign) and s.value is not None:
             self.assign(s.target, self.ev(s.value), s)
@@ -943,8 +961,14 @@ def _effects(stmts: list[ast.stmt]) -> tuple[set[str], set[str]]:
                 stores.add(n.id)
             if isinstance(n, (ast.Assign, ast.AugAssign)):
                 for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
-                    if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
-                        appends.add(t.value.id)
+                    depth = 0
+                    while isinstance(t, ast.Subscript):
+                        depth, t = depth + 1, t.value
+                    if depth and isinstance(t, ast.Name):
+                        # c[i][j] = ... writes list c, row "c[@]" and element "c[@][@]"
+                        for d in range(depth):
+                            appends.add(t.id + "[@]" * d)
+                        stores.add(t.id + "[@]" * depth)
             if (
                 isinstance(n, ast.Call)
                 and isinstance(n.func, ast.Attribute)
@@ -953,6 +977,14 @@ def _effects(stmts: list[ast.stmt]) -> tuple[set[str], set[str]]:
             ):
                 appends.add(n.func.value.id)
     return stores, appends
+
+
+def _is_fill(e: ast.expr) -> bool:
+    return isinstance(e, ast.BinOp) and isinstance(e.op, ast.Mult) and isinstance(e.left, ast.List)
+
+
+def _uses(e: ast.expr, names: dict[str, Any]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(e))
 
 
 def _mentions(node: Node, sym: str) -> bool:

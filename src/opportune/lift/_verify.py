@@ -37,6 +37,39 @@ class Unsupported(Exception):
     pass
 
 
+def _same(x: Any, y: Any) -> Any:
+    """Equality of two list elements: numbers, or rows compared at every position."""
+    if z3.is_array(x) and z3.is_array(y):
+        j = z3.FreshInt("j")
+        return z3.ForAll([j], _r(z3.Select(x, j)) == _r(z3.Select(y, j)))
+    return _r(x) == _r(y)
+
+
+def _quantified(e: Any) -> bool:
+    todo = [e]
+    while todo:
+        x = todo.pop()
+        if z3.is_quantifier(x):
+            return True
+        if z3.is_app(x):
+            todo.extend(x.children())
+    return False
+
+
+def get_path(v: Any, path: list[Any]) -> Any:
+    for i in path:
+        el = z3.Select(v.arr, i)
+        v = ZList(el, v.inner) if v.inner is not None else el
+    return v
+
+
+def put_path(v: ZList, path: list[Any], x: Any) -> ZList:
+    if len(path) > 1:
+        x = put_path(get_path(v, path[:1]), path[1:], x)
+    new = x.arr if isinstance(x, ZList) else _r(x)
+    return ZList(z3.Store(v.arr, path[0], new), v.length, v.inner)
+
+
 class Verifier:
     def __init__(
         self, lf: Lifted, finals: list[Node], timeout_ms: int = 5000, size: int | None = None
@@ -50,6 +83,8 @@ class Verifier:
         self.pos: dict[str, Any] = {}
         self.hyps: list[Any] = []
         self.vcs: list[tuple[str, str]] = []
+        # "c[@]" (the row a loop over c's rows is writing), "c[@][@]": where they live in c
+        self.views: dict[str, tuple[str, list[Any]]] = {}
         # runtime-checked preconditions of the generated code: the only assumptions made
         for n in finals:
             self._value(Val(n, ()), [])
@@ -59,6 +94,12 @@ class Verifier:
     def check(self, what: str, goal: Any, extra: list[Any] = ()) -> None:  # type: ignore[assignment]
         hyps = self.assumed + self.hyps + list(extra)
         r = prove(hyps, goal, self.timeout)
+        if r == "unknown":
+            # quantified facts about outer loops can stall the solver; fewer hypotheses are
+            # still sound (the goal then follows from less)
+            plain = [h for h in hyps if not _quantified(h)]
+            if len(plain) < len(hyps) and prove(plain, goal, self.timeout) == "proved":
+                hyps, r = plain, "proved"
         if r == "proved" and prove(hyps, z3.BoolVal(False), self.timeout) == "proved":
             r = "vacuous (contradictory assumptions)"
         self.vcs.append((what, r))
@@ -83,6 +124,19 @@ class Verifier:
             m = self.Z.to_int(_dim_len(dims[len(outer) + 1]).z3(self.Z, []))
             return ZList(z3.Lambda([t], z3.Lambda([j], _r(node.z3(self.Z, outer + [t, j])))), n, m)
         raise Unsupported("values of rank > 2")
+
+    def read(self, env: dict[str, Any], n: str) -> Any:
+        if n in self.views:
+            base, path = self.views[n]
+            return get_path(env[base], path)
+        return env[n]
+
+    def write(self, env: dict[str, Any], n: str, v: Any) -> None:
+        if n in self.views:
+            base, path = self.views[n]
+            env[base] = put_path(env[base], path, v)
+        else:
+            env[n] = v
 
     def outer_idx(self, v: Val) -> list[Any]:
         return [self.pos[a.tag] for a in v.axes]
@@ -259,6 +313,17 @@ class Verifier:
 
     def comprehension(self, e: ast.ListComp | ast.GeneratorExp) -> Any:
         g = e.generators[0]
+        bound = {n.id for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        if (
+            isinstance(e, ast.ListComp)
+            and isinstance(e.elt, ast.BinOp)
+            and isinstance(e.elt.left, ast.List)
+            and not any(isinstance(n, ast.Name) and n.id in bound for n in ast.walk(e.elt))
+        ):
+            row = self.ev(e.elt)  # [[c] * m for _ in range(n)]: n copies of the row
+            lo, hi, _ = self.iteration(g.target, g.iter)
+            n = hi - lo
+            return ZList(z3.K(z3.IntSort(), row.arr), z3.If(n < 0, 0, n), row.length)
         key = f"__comp{id(e)}"
         self.env[key] = ZList(z3.K(z3.IntSort(), z3.RealVal(0)), z3.IntVal(0))
 
@@ -313,11 +378,12 @@ class Verifier:
         )
         env0 = self.env
         for n, s in S.syms.items():
-            Z.syms[s] = _r(env0[n])
+            Z.syms[s] = _r(self.read(env0, n))
         k = self.fresh_int("k")
         p = k - lo
         t = self.fresh_int("t")
         inv_h: list[Any] = []
+        inner_views: dict[str, tuple[str, list[Any]]] = {}
         state: dict[str, Any] = {}
         sorts = {}
         for n, kind in S.kinds.items():
@@ -332,7 +398,7 @@ class Verifier:
                 Z.trunc[ax.tag] = z3.IntVal(0)
                 self.check(
                     f"line {line}: {n} invariant holds on entry",
-                    _r(env0[n]) == self._value(post, outer),
+                    _r(self.read(env0, n)) == self._value(post, outer),
                 )
                 Z.trunc.pop(ax.tag)
             elif kind == "append":
@@ -346,19 +412,33 @@ class Verifier:
                 inv_h.append(self._elem_claim(cur, full, t, z3.And(0 <= t, t < p)))
                 self.check(f"line {line}: {n} starts empty", env0[n].length == 0)
             else:
-                E = env0[n]
-                A = Z.fresh(f"{n}_k", z3.ArraySort(z3.IntSort(), z3.RealSort()))
+                E = self.read(env0, n)
+                rows = post.drank == 2
+                srt = z3.ArraySort(z3.IntSort(), z3.RealSort()) if rows else z3.RealSort()
+                A = Z.fresh(f"{n}_k", z3.ArraySort(z3.IntSort(), srt))
                 full = self._value(post, outer)
-                cur = ZList(A, E.length)
+                cur = ZList(A, E.length, E.inner)
                 state[n] = cur
                 inside = z3.And(lo <= t, t < k)
-                inv_h.append(z3.Implies(inside, z3.Select(A, t) == _r(z3.Select(full.arr, t - lo))))
-                inv_h.append(z3.Implies(z3.Not(inside), z3.Select(A, t) == _r(z3.Select(E.arr, t))))
+                inv_h.append(
+                    z3.Implies(inside, _same(z3.Select(A, t), z3.Select(full.arr, t - lo)))
+                )
+                inv_h.append(
+                    z3.Implies(z3.Not(inside), _same(z3.Select(A, t), z3.Select(E.arr, t)))
+                )
+                # the same invariant at the current index: element k is still untouched (inner
+                # loops that rewrite it start from there)
+                inv_h.append(_same(z3.Select(A, k), z3.Select(E.arr, k)))
+                base, path = self.views.get(n, (n, []))
+                inner_views[n + "[@]"] = (base, [*path, k])
         # one iteration, read by the interpreter
         Z.apps.clear()
         self.env = dict(env0)
-        self.env.update(state)
+        for n, v in state.items():
+            self.write(self.env, n, v)
         self.env.update(bind(k))
+        saved_views = dict(self.views)
+        self.views.update(inner_views)
         saved_h = self.hyps
         self.hyps = saved_h + [lo <= k, k < hi] + inv_h
         self.pos[ax.tag] = p
@@ -373,25 +453,30 @@ class Verifier:
                     continue
                 outer = self.outer_idx(post)
                 full = self._value(post, outer)
+                if n in saved_views:  # the rest of the list it lives in is untouched
+                    base, path = saved_views[n]
+                    framed = put_path(env0[base], path, get_path(after[base], path))
+                    goals.append(after[base].arr == framed.arr)
+                    goals.append(after[base].length == framed.length)
                 if kind == "acc":
-                    goals.append(_r(after[n]) == full)
+                    goals.append(_r(self.read(after, n)) == full)
                 elif kind == "append":
                     new = after[n]
                     goals.append(new.length == p + 1)
                     goals.append(self._elem_claim(new, full, t, z3.And(0 <= t, t < p + 1)))
                 else:
-                    new = after[n]
+                    new = self.read(after, n)
+                    E = self.read(env0, n)
                     inside = z3.And(lo <= t, t < k + 1)
-                    goals.append(new.length == env0[n].length)
+                    goals.append(new.length == E.length)
                     goals.append(
                         z3.Implies(
-                            inside, _r(z3.Select(new.arr, t)) == _r(z3.Select(full.arr, t - lo))
+                            inside, _same(z3.Select(new.arr, t), z3.Select(full.arr, t - lo))
                         )
                     )
                     goals.append(
                         z3.Implies(
-                            z3.Not(inside),
-                            _r(z3.Select(new.arr, t)) == _r(z3.Select(env0[n].arr, t)),
+                            z3.Not(inside), _same(z3.Select(new.arr, t), z3.Select(E.arr, t))
                         )
                     )
             Z.trunc.pop(ax.tag)
@@ -405,6 +490,7 @@ class Verifier:
                 f"line {line}: loop invariant preserved by one iteration", z3.And(*goals), lemmas
             )
         finally:
+            self.views = saved_views
             self.hyps = saved_h
             self.pos.pop(ax.tag, None)
             self.env = env0
@@ -415,13 +501,14 @@ class Verifier:
                 continue
             outer = self.outer_idx(post)
             if kind == "acc":
-                self.env[n] = self._value(post, outer)
+                self.write(self.env, n, self._value(post, outer))
             elif kind == "append":
                 full = self._value(post, outer)
                 self.env[n] = ZList(full.arr, hi - lo, full.inner)
             else:
                 full = self._value(post, outer)
-                self.env[n] = ZList(full.arr, env0[n].length)
+                E = self.read(env0, n)
+                self.write(self.env, n, ZList(full.arr, E.length, E.inner))
         for n in S.dead:
             self.env.pop(n, None)
 
@@ -444,11 +531,20 @@ class Verifier:
         if isinstance(target, ast.Name):
             self.env[target.id] = v
             return
-        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-            lst = self.env[target.value.id]
-            i = self.Z.to_int(self.ev(target.slice))
-            i = z3.If(i < 0, i + lst.length, i)
-            self.env[target.value.id] = ZList(z3.Store(lst.arr, i, _r(v)), lst.length, lst.inner)
+        if isinstance(target, ast.Subscript):
+            chain, t = [], target
+            while isinstance(t, ast.Subscript):
+                chain.append(t.slice)
+                t = t.value
+            if not isinstance(t, ast.Name):
+                raise Unsupported("assignment target")
+            cur, path = self.env[t.id], []
+            for sl in reversed(chain):  # Python's negative indices, level by level
+                i = self.Z.to_int(self.ev(sl))
+                i = z3.If(i < 0, i + cur.length, i)
+                path.append(i)
+                cur = get_path(cur, [i])
+            self.env[t.id] = put_path(self.env[t.id], path, v)
             return
         raise Unsupported("assignment target")
 

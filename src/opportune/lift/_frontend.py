@@ -791,7 +791,8 @@ class Frontend:
             self.env[target.id] = value
             return
         if isinstance(target, ast.Subscript):
-            chain, t = [], target
+            chain: list[ast.expr] = []
+            t: ast.expr = target
             while isinstance(t, ast.Subscript):
                 chain.append(t.slice)
                 t = t.value

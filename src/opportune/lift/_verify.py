@@ -532,7 +532,8 @@ class Verifier:
             self.env[target.id] = v
             return
         if isinstance(target, ast.Subscript):
-            chain, t = [], target
+            chain: list[ast.expr] = []
+            t: ast.expr = target
             while isinstance(t, ast.Subscript):
                 chain.append(t.slice)
                 t = t.value

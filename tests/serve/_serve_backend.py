@@ -175,7 +175,7 @@ class ServerThread:
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
         self.loop = loop
-        runner = web.AppRunner(self._factory(), access_log=None)
+        runner = web.AppRunner(self._factory(), access_log=None, handler_cancellation=True)
         loop.run_until_complete(runner.setup())
         loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port, backlog=4096).start())
         self._runner = runner

@@ -243,3 +243,27 @@ def test_short_calls_spread_long_calls_stay_with_their_program() -> None:
 def test_bad_config_is_explained(kwargs: dict, words: str) -> None:
     with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
         GatewayConfig(**kwargs)
+
+
+def test_a_caller_that_gives_up_while_queued_leaves_the_queue_and_frees_nothing_twice() -> None:
+    states, servers, gateway, gw = start_stack(max_inflight=1, delay_s=0.6)
+    try:
+        patient = openai.OpenAI(base_url=gw.url, api_key="x", max_retries=0, timeout=30)
+        impatient = openai.OpenAI(base_url=gw.url, api_key="x", max_retries=0, timeout=0.2)
+        first = threading.Thread(target=lambda: patient.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "first"}]))
+        first.start()
+        while gateway.metrics()["totals"]["inflight"] == 0:
+            threading.Event().wait(0.01)
+        with pytest.raises(openai.APITimeoutError):
+            impatient.chat.completions.create(model="m", messages=[{"role": "user", "content": "gone"}])
+        first.join()
+        out = patient.chat.completions.create(model="m", messages=[{"role": "user", "content": "last"}])
+        assert out.choices[0].message.content == "echo: last"
+        totals = gateway.metrics()["totals"]
+        assert totals["cancelled"] == 1 and totals["queued"] == 0 and totals["inflight"] == 0
+        sent = [b["messages"][0]["content"] for b in states[0].received]
+        assert sent == ["first", "last"]  # the abandoned call never reached the engine
+    finally:
+        gw.__exit__()
+        servers[0].__exit__()

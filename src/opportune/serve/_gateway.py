@@ -178,11 +178,15 @@ class Gateway:
             call = self.scheduler.next_call(engine, self.now())
             if call is None:
                 return
+            future: asyncio.Future[None] = call.payload
+            if future.done():
+                # Its client went away after the wake-up was cancelled but before the handler
+                # could withdraw the call: close it here so that it takes no slot.
+                self.scheduler.complete(call, self.now(), ok=False)
+                continue
             self.inflight[engine] += 1
             self.stats.peak_inflight = max(self.stats.peak_inflight, sum(self.inflight))
-            future: asyncio.Future[None] = call.payload
-            if not future.done():
-                future.set_result(None)
+            future.set_result(None)
 
     def _finish(self, call: Call, started: float, *, ok: bool) -> None:
         now = self.now()
@@ -437,7 +441,8 @@ def _prompt_tokens(body: dict[str, Any]) -> int:
 async def serve_gateway(config: GatewayConfig, host: str, port: int, *, ready=None) -> None:  # type: ignore[no-untyped-def]
     """Run the gateway until cancelled."""
     gateway = Gateway(config)
-    runner = web.AppRunner(gateway.app(), access_log=None)
+    # Cancel a handler whose client hung up, so a call nobody waits for leaves the queue.
+    runner = web.AppRunner(gateway.app(), access_log=None, handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, host, port, backlog=4096)
     await site.start()

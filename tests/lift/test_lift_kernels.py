@@ -4,8 +4,8 @@ others are refused with a reason that names the construct."""
 from __future__ import annotations
 
 import random
-import zlib
 import sys
+import zlib
 from pathlib import Path
 
 import pytest

@@ -163,3 +163,26 @@ def test_arguments_outside_the_model_run_the_original(args) -> None:
     else:
         assert fast(*args) == want
     assert fast.fallbacks == 1
+
+
+def burn(base, active):
+    return [255 if a == 0 else 255 - (255 - b) // a for a, b in zip(active, base)]
+
+
+@pytest.mark.parametrize(
+    "backend,expected",
+    [
+        ("numpy", ["np.where(", "np.floor_divide("]),
+        ("torch", ["torch.where(", "_floordiv("]),  # integer division by zero gives 0, as NumPy
+        ("jax", ["jnp.where(", "jnp.floor_divide("]),
+    ],
+)
+def test_source_for_each_backend(backend: str, expected: list[str]) -> None:
+    from opportune.lift._codegen import generate
+    from opportune.lift._frontend import lift_ast
+
+    lf = lift_ast(burn)
+    src = generate(lf.fn_name, lf.params, [o.node for o in lf.outputs], lf.is_tuple, backend)
+    compile(src, "<generated>", "exec")
+    for piece in expected:
+        assert piece in src

@@ -7,6 +7,7 @@ Only three constructs change, so everything else (classes, closures, generators,
   time what ``f`` is (see :mod:`opportune.runtime.dispatch`);
 * f-strings become ``__opportune_fstring__(...)``, so text can be built from pending values
   without waiting for them;
+* ``is`` and ``is not`` compare the values, not pending stand-ins for them;
 * ``try`` statements record where they begin, make the calls issued in their body raise inside
   that body, and let a failure from *before* the ``try`` pass through untouched.
 
@@ -29,6 +30,16 @@ TRY_EXIT = "__opportune_try_exit__"
 UNESCAPE = "__opportune_unescape__"
 ESCAPING = "__opportune_Escaping__"
 STORE_GUARD = "__opportune_store__"
+IS = "__opportune_is__"
+CONCRETE = "__opportune_concrete__"
+
+# Methods the interpreter calls implicitly and whose result it checks by type: they must hand
+# back a real value, not a pending one.
+CONCRETE_DUNDERS = frozenset({
+    "__str__", "__repr__", "__format__", "__bytes__", "__len__", "__bool__", "__hash__",
+    "__int__", "__float__", "__complex__", "__index__", "__length_hint__", "__fspath__",
+    "__contains__", "__instancecheck__", "__subclasscheck__", "__sizeof__", "__dir__",
+})
 
 FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval", "exec"})
 
@@ -56,6 +67,10 @@ class _Rewriter(ast.NodeTransformer):
                 node.decorator_list = [self.visit(d) for d in node.decorator_list]
                 return node
             self.generic_visit(node)
+            if node.name in CONCRETE_DUNDERS:
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Return) and sub.value is not None:
+                        sub.value = ast.Call(ast.Name(CONCRETE, ast.Load()), [sub.value], [])
             return node
         finally:
             self._first_params.pop()
@@ -116,6 +131,26 @@ class _Rewriter(ast.NodeTransformer):
         self.generic_visit(node)
         if isinstance(node.target, (ast.Attribute, ast.Subscript)):
             node.value = self._guard(node.value)
+        return node
+
+    # -- match: patterns inspect the subject's type, so it must be a real value ----------------
+
+    def visit_Match(self, node: ast.Match) -> ast.AST:
+        self.generic_visit(node)
+        node.subject = ast.Call(ast.Name(CONCRETE, ast.Load()), [node.subject], [])
+        return node
+
+    # -- identity: ``x is None`` must look at the value, not at its stand-in ---------------------
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)):
+            negate = isinstance(node.ops[0], ast.IsNot)
+            return ast.Call(
+                ast.Name(IS, ast.Load()),
+                [node.left, node.comparators[0], ast.Constant(negate)],
+                [],
+            )
         return node
 
     # -- f-strings ----------------------------------------------------------------------------

@@ -38,16 +38,16 @@ USER = 6  # the program's own function that has not been compiled yet
 
 _B = builtins
 _BUILTIN_KIND: dict[Any, int] = {}
-for _f in (_B.abs, _B.all, _B.any, _B.ascii, _B.bin, _B.chr, _B.divmod, _B.format, _B.hex,
+for _f in (_B.abs, _B.ascii, _B.bin, _B.chr, _B.divmod, _B.format, _B.hex,
            _B.max, _B.min, _B.oct, _B.ord, _B.pow, _B.repr, _B.round, _B.sorted, _B.sum,
-           _B.str, _B.int, _B.float, _B.bool, _B.complex, _B.bytes, _B.set, _B.frozenset,
-           _B.dict, _B.hash):
+           _B.str, _B.int, _B.float, _B.bool, _B.complex, _B.bytes, _B.hash):
     _BUILTIN_KIND[_f] = LAZY
 for _f in (_B.len, _B.isinstance, _B.issubclass, _B.type, _B.id, _B.callable, _B.getattr,
-           _B.hasattr, _B.range, _B.slice, _B.list, _B.tuple):
+           _B.hasattr, _B.range, _B.slice, _B.list, _B.tuple, _B.dict, _B.set, _B.frozenset):
     _BUILTIN_KIND[_f] = SHALLOW
-for _f in (_B.iter, _B.next, _B.enumerate, _B.zip, _B.map, _B.filter, _B.reversed,
-           _B.object, _B.property, _B.staticmethod, _B.classmethod, _B.super):
+# any() and all() stop early: their generator must run only as far as plain Python runs it.
+for _f in (_B.iter, _B.next, _B.enumerate, _B.zip, _B.map, _B.filter, _B.reversed, _B.any,
+           _B.all, _B.object, _B.property, _B.staticmethod, _B.classmethod, _B.super):
     _BUILTIN_KIND[_f] = PLAIN
 for _f in (_B.setattr, _B.delattr, _B.memoryview, _B.bytearray):
     _BUILTIN_KIND[_f] = LOCAL
@@ -282,6 +282,10 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
     return _call_kind(rt, kind, f, args, kwargs)
 
 
+_ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.keys())),
+              type(map(len, ())), type(filter(None, ())), type(zip()), enumerate, reversed,
+              type(iter({}.values())), type(iter({}.items())))
+
 _LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
 
 _MUTATORS = frozenset({
@@ -303,6 +307,9 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             return rt.derive_call(f, args, kwargs, f.__name__)
         return f(*args, **kwargs)
     if kind == LAZY:
+        if any(type(a) in _ITERATORS for a in args):
+            # A generator runs the program's own code: run it now, in program order.
+            args = tuple(tuple(a) if type(a) in _ITERATORS else a for a in args)
         return rt.derive_call(f, args, kwargs, getattr(f, "__name__", "call"), _result_type(f))
     if kind == SHALLOW:
         if _any_pending(args, kwargs):
@@ -319,9 +326,23 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     # OPAQUE: library code that might have an outside effect runs in program order on real values
     if rt._live or rt._outq or rt._failures:
         rt.sync_point(f"library code {_describe(f)} may have effects: it runs in program order")
+    if rt._async_calls:
+        args = tuple(_as_coroutine(rt, a) for a in args)
     args = tuple(fill_in_place(a) for a in args)
     kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
     return f(*args, **kwargs)
+
+
+def _as_coroutine(rt: Runtime, value: Any) -> Any:
+    """Plain Python hands library code (``asyncio.run``, ``gather``) a coroutine for a call of
+    an ``async def`` external; opportune has already started the call, so the coroutine only
+    collects its result."""
+    if type(value) is Pending and value._seq in rt._async_calls:
+        async def collect_result() -> Any:
+            return value._force()
+
+        return collect_result()
+    return value
 
 
 def _describe(f: Any) -> str:

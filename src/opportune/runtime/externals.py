@@ -101,6 +101,16 @@ def spec_of(fn: object) -> ExternalSpec | None:
     return spec if isinstance(spec, ExternalSpec) else None
 
 
+def _inside_running_loop() -> bool:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _wrap(fn: F, spec: ExternalSpec) -> F:
     from opportune.runtime import context
 
@@ -113,7 +123,8 @@ def _wrap(fn: F, spec: ExternalSpec) -> F:
         @functools.wraps(fn)
         def async_entry(*args: Any, **kwargs: Any) -> Any:
             runtime = context.active_runtime()
-            if runtime is None:
+            if runtime is None or _inside_running_loop():
+                # Plain Python, or the program's own asyncio code awaiting it: a coroutine.
                 return plain_async(*args, **kwargs)
             return runtime.issue(spec, fn, args, kwargs, wait=True)
 

@@ -14,6 +14,8 @@ from opportune.compiler import transform as names
 from opportune.runtime.context import _local
 from opportune.runtime.dispatch import call, fstring
 from opportune.runtime.scheduler import EscapingFailure
+from opportune.runtime.snapshot import fill_in_place
+from opportune.runtime.values import Pending
 
 
 def try_enter() -> int:
@@ -42,6 +44,21 @@ def store_guard(value: Any) -> Any:
     return value
 
 
+def identical(a: Any, b: Any, negate: bool) -> bool:
+    if type(a) is Pending:
+        a = a._force()
+    if type(b) is Pending:
+        b = b._force()
+    return (a is not b) if negate else (a is b)
+
+
+def concrete(value: Any) -> Any:
+    """The real value, with pending values inside the program's containers filled in."""
+    if type(value) is Pending or type(value) in (list, dict, tuple, set):
+        return fill_in_place(value)
+    return value
+
+
 _installed = False
 
 
@@ -56,4 +73,6 @@ def install() -> None:
     setattr(builtins, names.UNESCAPE, unescape)
     setattr(builtins, names.ESCAPING, EscapingFailure)
     setattr(builtins, names.STORE_GUARD, store_guard)
+    setattr(builtins, names.IS, identical)
+    setattr(builtins, names.CONCRETE, concrete)
     _installed = True

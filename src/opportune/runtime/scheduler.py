@@ -24,6 +24,8 @@ Failures
 from __future__ import annotations
 
 import asyncio
+import copy
+import types
 import os
 import sys
 import threading
@@ -35,7 +37,7 @@ from typing import Any
 
 from opportune.runtime import context
 from opportune.runtime.externals import ExternalSpec
-from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot
+from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot, snapshot_pending
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 from sortedcontainers import SortedKeyList, SortedList
@@ -55,6 +57,10 @@ class EscapingFailure(BaseException):
         super().__init__(error)
         self.error = error
         self.origin = origin
+
+
+class RuntimeClosed(BaseException):
+    """Unwinds a concurrently running function whose program has already ended."""
 
 
 class CancelledCall(Exception):
@@ -135,6 +141,7 @@ class Runtime:
         self._parked: list[Callable[[], None]] = []
         self._writers: dict[str, dict[int, Pending]] = {}
         self._records: dict[int, CallRecord] = {}
+        self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         self._pool = ThreadPoolExecutor(
@@ -168,14 +175,23 @@ class Runtime:
         """Stop the loop and the pool; output still queued is written first."""
         if self._closed:
             return
-        self._closed = True
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
         context.set_active_runtime(self._previous)
         with self._out_lock:
             self._pump(force_all=False)
         self.schedule.wall = self.now()
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        asyncio.run_coroutine_threadsafe(self._shutdown_loop(), self._loop)
         self._loop_thread.join(timeout=5)
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _shutdown_loop(self) -> None:
+        tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._loop.stop()
 
     def now(self) -> float:
         return time.perf_counter() - self._t0
@@ -261,8 +277,8 @@ class Runtime:
         known_type: type | None = None,
     ) -> Any:
         """Call a pure function once the pending values in its (snapshotted) arguments exist."""
-        args = snapshot(args)
-        kwargs = snapshot(kwargs)
+        args = tuple(snapshot_pending(a) for a in args)
+        kwargs = {k: snapshot_pending(v) for k, v in kwargs.items()}
         inputs: list[Pending] = []
         collect(args, inputs)
         collect(kwargs, inputs)
@@ -327,10 +343,13 @@ class Runtime:
         """Start an external call as soon as its inputs are known; return its pending result."""
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
+        held: list[Any] = []
         if spec.mutates:
             call_args, call_kwargs = args, kwargs
         else:
-            call_args, call_kwargs = snapshot(args), snapshot(kwargs)
+            copier = _ObjectCopier(held)
+            call_args = snapshot(args, None, copier)
+            call_kwargs = snapshot(kwargs, None, copier)
         arg_deps: list[Pending] = []
         collect(call_args, arg_deps)
         collect(call_kwargs, arg_deps)
@@ -357,6 +376,8 @@ class Runtime:
         for d in order_deps:
             dep_calls |= d._calls
         p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
+        if spec.is_async:
+            self._async_calls.add(seq)
         dep_calls |= sc.control
         record = CallRecord(
             call_id=seq, name=spec.name, issued=self.now(), deps=tuple(sorted(dep_calls))
@@ -375,7 +396,10 @@ class Runtime:
             )
 
         self._when_ready(arg_deps + order_deps, ready)
-        if wait or spec.mutates:
+        if wait or spec.mutates or spec.writes or held:
+            # mutates: the call changes the program's own objects; writes: it may change state
+            # the program reads directly; held: it holds an object of the program's that could
+            # not be copied. In each case the program must not run ahead of it.
             return p._force()
         return p
 
@@ -507,9 +531,23 @@ class Runtime:
 
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
         started = self.now()
+        earlier_failure = None
         with self._cond:
             while p._state == PENDING:
+                if self._closed:
+                    raise RuntimeClosed()
+                earlier_failure = self._failure_before(p._seq)
+                if earlier_failure is not None:
+                    break
                 self._cond.wait()
+        if earlier_failure is not None:
+            # Plain Python would have stopped at that failure before reaching this value (a
+            # write held back by it, say): meet it now.
+            self._wait_before(earlier_failure, reason)
+            first = self._earliest_failure(0, earlier_failure)
+            if first is not None:
+                self._check_outer(first)
+                self._raise(self._handle(first), first)
         if self.explain:
             self.schedule.waits.append(
                 WaitRecord(started, self.now(), reason, self._location(), tuple(sorted(p._calls)))
@@ -541,12 +579,20 @@ class Runtime:
                     break
                 if started is None:
                     started = self.now()
+                if self._closed:
+                    raise RuntimeClosed()
                 waited |= q._calls
                 self._cond.wait()
         if started is not None and self.explain:
             self.schedule.waits.append(
                 WaitRecord(started, self.now(), reason, self._location(), tuple(sorted(waited)))
             )
+
+    def _failure_before(self, seq: int) -> int | None:
+        """An unhandled failure earlier than ``seq`` in this scope's view (caller holds lock)."""
+        lo = self.scope().lo if self.scope() is not self._root else 0
+        found = [s for s in self._failures if lo <= s < seq]
+        return min(found) if found else None
 
     def _wait_before(self, upto: float, reason: str) -> None:
         self._wait_range(0, min(upto, self.scope().next), reason)
@@ -720,6 +766,31 @@ class _Text(str):
 
     def __str__(self) -> str:
         return str.__str__(self)
+
+
+class _ObjectCopier:
+    """Copies the program's own objects passed to an external, so that later changes by the
+    program do not leak into the running call; library objects (clients, files) are services
+    and pass as they are; an object of the program's that cannot be copied is held."""
+
+    def __init__(self, held: list[Any]) -> None:
+        self.held = held
+
+    def __call__(self, value: Any) -> Any:
+        from opportune.compiler.functions import is_user_module
+
+        cls = type(value)
+        if isinstance(value, type) or callable(value) and not hasattr(value, "__dict__"):
+            return value
+        if cls.__module__ == "builtins" or not is_user_module(cls.__module__):
+            return value
+        if callable(value) and isinstance(value, (types.FunctionType, types.MethodType)):
+            return value
+        try:
+            return copy.deepcopy(value)
+        except Exception:  # noqa: BLE001 - cannot be copied: the program waits instead
+            self.held.append(value)
+            return value
 
 
 def _entry_seq(entry: _OutputEntry) -> int:

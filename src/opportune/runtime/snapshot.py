@@ -16,13 +16,19 @@ _PLAIN_CONTAINERS = (list, dict, set, tuple, frozenset)
 _ATOMS = (str, int, float, bool, bytes, type(None), complex)
 
 
-def snapshot(value: Any, memo: dict[int, Any] | None = None) -> Any:
-    """Copy plain containers (deeply), keep pending values and other objects by reference."""
+def snapshot(
+    value: Any, memo: dict[int, Any] | None = None, copy_object: Any = None
+) -> Any:
+    """Copy plain containers (deeply), keep pending values and other objects by reference.
+
+    ``copy_object``, if given, is asked to copy any other object (it returns the object itself
+    when it cannot be copied).
+    """
     t = type(value)
     if t in _ATOMS or t is Pending:
         return value
     if t not in _PLAIN_CONTAINERS:
-        return value
+        return value if copy_object is None else copy_object(value)
     if memo is None:
         memo = {}
     key = id(value)
@@ -31,22 +37,37 @@ def snapshot(value: Any, memo: dict[int, Any] | None = None) -> Any:
     if t is list:
         out: Any = []
         memo[key] = out
-        out.extend(snapshot(v, memo) for v in value)
+        out.extend(snapshot(v, memo, copy_object) for v in value)
         return out
     if t is dict:
         out = {}
         memo[key] = out
         for k, v in value.items():
-            out[k] = snapshot(v, memo)
+            out[k] = snapshot(v, memo, copy_object)
         return out
     if t is tuple:
-        out = tuple(snapshot(v, memo) for v in value)
+        out = tuple(snapshot(v, memo, copy_object) for v in value)
     elif t is set:
-        out = {snapshot(v, memo) for v in value}
+        out = {snapshot(v, memo, copy_object) for v in value}
     else:
-        out = frozenset(snapshot(v, memo) for v in value)
+        out = frozenset(snapshot(v, memo, copy_object) for v in value)
     memo[key] = out
     return out
+
+
+def snapshot_pending(value: Any) -> Any:
+    """Copy only the containers that hold pending values, so that a lazily applied function
+    sees them as they are now; everything else keeps its identity."""
+    if type(value) is Pending or type(value) not in _PLAIN_CONTAINERS:
+        return value
+    if not contains_pending(value):
+        return value
+    t = type(value)
+    if t is list:
+        return [snapshot_pending(v) for v in value]
+    if t is dict:
+        return {k: snapshot_pending(v) for k, v in value.items()}
+    return t(snapshot_pending(v) for v in value)
 
 
 def collect(value: Any, into: list[Pending], seen: set[int] | None = None) -> None:

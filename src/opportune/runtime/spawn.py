@@ -15,7 +15,6 @@ import builtins
 import dataclasses
 import threading
 import types
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.purity import Purity
@@ -73,16 +72,8 @@ def _safe(value: Any, copied: bool, depth: int = 0) -> bool:
     return _is_library_object(value)
 
 
-_pool: ThreadPoolExecutor | None = None
 _running = 0
 _count_lock = threading.Lock()
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(MAX_CONCURRENT, thread_name_prefix="opportune-fn")
-    return _pool
 
 
 def maybe_spawn(
@@ -122,13 +113,17 @@ def maybe_spawn(
     args, kwargs = snapshot(args), snapshot(kwargs)
     with _count_lock:
         _running += 1
-    _executor().submit(_run, rt, p, block, fn, args, kwargs)
+    # Daemon threads: a program that ends (or fails) while such a call still waits must not be
+    # kept alive by it.
+    threading.Thread(
+        target=_run, args=(rt, p, block, fn, args, kwargs), name="opportune-fn", daemon=True
+    ).start()
     return p
 
 
 def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -> None:
     global _running
-    from opportune.runtime.scheduler import EscapingFailure, OuterFailure
+    from opportune.runtime.scheduler import EscapingFailure, OuterFailure, RuntimeClosed
 
     local = context._local
     inherited = block.control
@@ -136,6 +131,8 @@ def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -
     local.scope = block
     try:
         value = fn(*args, **kwargs)
+    except RuntimeClosed:
+        pass
     except OuterFailure as outer:
         rt._finish(p, FAILED, outer.error, outer.origin)
     except EscapingFailure as escaping:

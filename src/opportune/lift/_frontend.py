@@ -30,7 +30,6 @@ from opportune.lift._ir import (
     Const,
     Expand,
     Index,
-    Len,
     Node,
     Permute,
     Reduce,
@@ -120,7 +119,9 @@ class LoopSummary:
 
 
 @dataclass
-class Lifted:
+class Translation:
+    """A function translated into TensIR: its outputs, parameter ranks, and loop summaries."""
+
     fn_name: str
     params: list[str]
     kinds: dict[str, int]
@@ -917,7 +918,7 @@ class Frontend:
         names = {ast.Break: "break", ast.Continue: "continue", ast.While: "while"}
         raise self.err(f"{names.get(type(s), type(s).__name__)} statements are not supported", s)
 
-    def function(self) -> Lifted:
+    def function(self) -> Translation:
         body = list(self.fdef.body)
         if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
             raise self.err("the function must end with `return <value>`", self.fdef)
@@ -936,7 +937,7 @@ class Frontend:
             if isinstance(v, (EmptyList, FilledList)):
                 raise self.err("returning a list that no loop builds is not lifted", body[-1])
             outs.append(self.val(v, body[-1]))
-        return Lifted(
+        return Translation(
             self.fdef.name,
             list(self.kinds),
             self.kinds,
@@ -992,9 +993,9 @@ def _mentions(node: Node, sym: str) -> bool:
     return any(isinstance(n, Sym) and n.name == sym for n in node.walk())
 
 
-def lift_ast(fn: Callable[..., Any]) -> Lifted:
+def lift_ast(fn: Callable[..., Any]) -> Translation:
     fdef = parse_function(fn)
     return Frontend(fdef).function()
 
 
-__all__ = ["Axis", "Index", "Len", "Lifted", "LoopSummary", "Val", "lift_ast", "parse_function"]
+__all__ = ["Axis", "LoopSummary", "Translation", "Val", "infer_kinds", "lift_ast", "parse_function"]

@@ -23,7 +23,7 @@ import numpy as np
 import z3
 
 from opportune.lift import _ir
-from opportune.lift._errors import Fallback, LiftError
+from opportune.lift._errors import Fallback
 from opportune.lift._ir import Bin, Const, Einsum, Expand, Node, Permute, Reduce, Sym
 from opportune.lift._smt import Z3Ctx, prove
 
@@ -224,8 +224,6 @@ def _copy(a: Any) -> Any:
 
 
 __all__ = [
-    "LiftError",
-    "_ir",
     "check_on_random_inputs",
     "classify_accumulator",
     "contractions",

@@ -28,7 +28,7 @@ from typing import Any
 
 import z3
 
-from opportune.lift._frontend import BINOPS, CMPOPS, MATH_FUNCS, Lifted, LoopSummary, Val
+from opportune.lift._frontend import BINOPS, CMPOPS, MATH_FUNCS, LoopSummary, Translation, Val
 from opportune.lift._ir import Node, _dim_len
 from opportune.lift._smt import Z3Ctx, ZList, _b, _r, prove
 
@@ -72,7 +72,7 @@ def put_path(v: ZList, path: list[Any], x: Any) -> ZList:
 
 class Verifier:
     def __init__(
-        self, lf: Lifted, finals: list[Node], timeout_ms: int = 5000, size: int | None = None
+        self, lf: Translation, finals: list[Node], timeout_ms: int = 5000, size: int | None = None
     ) -> None:
         self.lf = lf
         self.size = size  # bounded mode: loops are unrolled at this size
@@ -627,7 +627,7 @@ _ERRORS = (
 BOUND = 4
 
 
-def verify_lifted(fn: Any, lf: Lifted, finals: list[Node]) -> tuple[str, dict[str, Any]]:
+def verify_lifted(fn: Any, lf: Translation, finals: list[Node]) -> tuple[str, dict[str, Any]]:
     """ "proved" when every inductive obligation is discharged; otherwise "bounded(n<=K)" when
     the loops unrolled at every size n <= K (all lengths n) equal the generated expression;
     otherwise "tested" (the random tests that every lifted kernel passes)."""
@@ -647,7 +647,7 @@ def verify_lifted(fn: Any, lf: Lifted, finals: list[Node]) -> tuple[str, dict[st
     return "tested", detail
 
 
-def verify_bounded(lf: Lifted, finals: list[Node], bound: int) -> str:
+def verify_bounded(lf: Translation, finals: list[Node], bound: int) -> str:
     """Unroll every loop at each size 0..bound and check the returned values by SMT."""
     for n in range(bound + 1):
         v = Verifier(lf, list(finals), size=n)

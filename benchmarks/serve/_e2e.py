@@ -125,15 +125,25 @@ def _wait_up(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 def run_e2e(
-    policies: list[str], programs: int, slots: int, tpot: float, load: float, seed: int = 0
+    policies: list[str],
+    programs: int,
+    slots: int,
+    tpot: float,
+    load: float,
+    seed: int = 0,
+    rounds: int = 1,
 ) -> dict[str, Any]:
+    """Run the same programs and arrivals under each policy, ``rounds`` times interleaved.
+
+    Interleaving the policies and averaging the rounds keeps a change in the machine's load (it
+    is shared) from favouring whichever policy ran at a quiet moment.
+    """
     progs = _programs(programs, seed)
     ttft = 0.01
     # Slot-seconds a program needs, to set the arrival rate for the requested load.
     work = [sum(ttft + tpot * m for level in levels for m in level) for _, levels in progs]
     # load 0 means a burst: every program starts at once.
     rate = load * slots / float(np.mean(work)) if load > 0 else 0.0
-    answer = " ".join(["tok"] * 64)
     out: dict[str, Any] = {
         "programs": programs,
         "slots": slots,
@@ -141,53 +151,87 @@ def run_e2e(
         "ttft_s": ttft,
         "load": load,
         "arrival_rate_per_s": rate,
+        "rounds": rounds,
         "policies": {},
     }
-    for policy in policies:
-        with SimServer(SimConfig(ttft=ttft, tpot=tpot, slots=slots, default_answer=answer)) as sim:
-            port = _free_port()
-            gw = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "opportune",
-                    "serve",
-                    "gateway",
-                    "--backend",
-                    sim.base_url,
-                    "--port",
-                    str(port),
-                    "--policy",
-                    policy,
-                    "--max-inflight",
-                    str(slots),
-                    "--quantum",
-                    str(0.05),
-                    "--no-priority",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                env=os.environ.copy(),
+    runs: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
+    for _ in range(rounds):
+        for policy in policies:
+            runs[policy].append(_run_once(policy, progs, rate, slots, ttft, tpot, seed))
+    for policy, rs in runs.items():
+        mean = {
+            k: float(np.mean([r[k] for r in rs]))
+            for k in (
+                "completed",
+                "wall_s",
+                "mean_norm_latency",
+                "p95_norm_latency",
+                "mean_latency_s",
             )
-            try:
-                _wait_up(f"http://127.0.0.1:{port}/health", gw)
-                t0 = time.monotonic()
-                res = asyncio.run(_drive(f"http://127.0.0.1:{port}/v1", progs, rate, seed))
-                wall = time.monotonic() - t0
-            finally:
-                gw.terminate()
-                gw.wait(10)
-        norm = np.array([r["norm"] for r in res])
-        by_kind = {
-            k: float(np.mean([r["norm"] for r in res if r["kind"] == k]))
+        }
+        mean["mean_norm_latency_by_kind"] = {
+            k: float(np.mean([r["mean_norm_latency_by_kind"][k] for r in rs]))
             for k in ("chat", "tools", "tree")
         }
-        out["policies"][policy] = {
-            "completed": len(res),
-            "wall_s": wall,
-            "mean_norm_latency": float(norm.mean()),
-            "p95_norm_latency": float(np.percentile(norm, 95)),
-            "mean_latency_s": float(np.mean([r["latency_s"] for r in res])),
-            "mean_norm_latency_by_kind": by_kind,
-        }
+        out["policies"][policy] = mean | {"rounds": rs}
     return out
+
+
+def _run_once(
+    policy: str,
+    progs: list[tuple[str, list[list[int]]]],
+    rate: float,
+    slots: int,
+    ttft: float,
+    tpot: float,
+    seed: int,
+) -> dict[str, Any]:
+    answer = " ".join(["tok"] * 64)
+    load_before = os.getloadavg()[0]
+    with SimServer(SimConfig(ttft=ttft, tpot=tpot, slots=slots, default_answer=answer)) as sim:
+        port = _free_port()
+        gw = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "opportune",
+                "serve",
+                "gateway",
+                "--backend",
+                sim.base_url,
+                "--port",
+                str(port),
+                "--policy",
+                policy,
+                "--max-inflight",
+                str(slots),
+                "--quantum",
+                str(0.05),
+                "--no-priority",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=os.environ.copy(),
+        )
+        try:
+            _wait_up(f"http://127.0.0.1:{port}/health", gw)
+            t0 = time.monotonic()
+            res = asyncio.run(_drive(f"http://127.0.0.1:{port}/v1", progs, rate, seed))
+            wall = time.monotonic() - t0
+        finally:
+            gw.terminate()
+            gw.wait(10)
+    norm = np.array([r["norm"] for r in res])
+    by_kind = {
+        k: float(np.mean([r["norm"] for r in res if r["kind"] == k]))
+        for k in ("chat", "tools", "tree")
+    }
+    return {
+        "machine_load_avg_1min": [load_before, os.getloadavg()[0]],
+        "completed": len(res),
+        "wall_s": wall,
+        "mean_norm_latency": float(norm.mean()),
+        "p95_norm_latency": float(np.percentile(norm, 95)),
+        "mean_latency_s": float(np.mean([r["latency_s"] for r in res])),
+        "mean_norm_latency_by_kind": by_kind,
+    }

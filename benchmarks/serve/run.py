@@ -42,58 +42,69 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer programs, loads and seeds")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--skip-e2e", action="store_true")
+    parser.add_argument("--skip-e2e", action="store_true", help="only the simulated sweep")
+    parser.add_argument("--skip-sim", action="store_true", help="only the gateway end to end")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     console = Console()
 
-    loads = [0.5, 0.7, 0.9] if args.quick else [0.5, 0.7, 0.8, 0.9, 1.0]
-    seeds = [0] if args.quick else [0, 1]
-    scale = 0.3 if args.quick else 1.0
-    t0 = time.monotonic()
-    rows = sweep(loads, seeds, scale, args.workers)
-    agg = aggregate(rows)
-    sim_s = time.monotonic() - t0
-    judged = _judged(agg)
     suffix = "_quick" if args.quick else ""
-    sim_json = RESULTS / f"serve_sim{suffix}.json"
-    sim_png = RESULTS / f"serve_sim{suffix}.png"
-    sim_json.write_text(
-        json.dumps(
-            {
-                "loads": loads,
-                "seeds": seeds,
-                "scale": scale,
-                "seconds": sim_s,
-                "judged_at_load_0.9": judged,
-                "mean_over_seeds": agg,
-                "runs": rows,
-            },
-            indent=1,
+    if not args.skip_sim:
+        loads = [0.5, 0.7, 0.9] if args.quick else [0.5, 0.7, 0.8, 0.9, 1.0]
+        seeds = [0] if args.quick else [0, 1]
+        scale = 0.3 if args.quick else 1.0
+        t0 = time.monotonic()
+        rows = sweep(loads, seeds, scale, args.workers)
+        agg = aggregate(rows)
+        sim_s = time.monotonic() - t0
+        judged = _judged(agg)
+        suffix = "_quick" if args.quick else ""
+        sim_json = RESULTS / f"serve_sim{suffix}.json"
+        sim_png = RESULTS / f"serve_sim{suffix}.png"
+        sim_json.write_text(
+            json.dumps(
+                {
+                    "loads": loads,
+                    "seeds": seeds,
+                    "scale": scale,
+                    "seconds": sim_s,
+                    "judged_at_load_0.9": judged,
+                    "mean_over_seeds": agg,
+                    "runs": rows,
+                },
+                indent=1,
+            )
         )
-    )
-    plot(agg, str(sim_png))
+        plot(agg, str(sim_png))
 
-    table = Table(title=f"mean normalised latency (ms/token) at load 0.9  [{sim_s:.0f} s]")
-    table.add_column("workload")
-    for p in POLICIES:
-        table.add_column(p, justify="right")
-    for w in WORKLOADS:
-        table.add_row(w, *(f"{agg[w][p]['0.9']['mean_norm_latency'] * 1000:.1f}" for p in POLICIES))
-    console.print(table)
-    for k, v in judged.items():
-        console.print(f"  {k}: {v:.2f}x")
-    console.print(f"wrote {sim_json} and {sim_png}")
+        table = Table(title=f"mean normalised latency (ms/token) at load 0.9  [{sim_s:.0f} s]")
+        table.add_column("workload")
+        for p in POLICIES:
+            table.add_column(p, justify="right")
+        for w in WORKLOADS:
+            table.add_row(
+                w, *(f"{agg[w][p]['0.9']['mean_norm_latency'] * 1000:.1f}" for p in POLICIES)
+            )
+        console.print(table)
+        for k, v in judged.items():
+            console.print(f"  {k}: {v:.2f}x")
+        console.print(f"wrote {sim_json} and {sim_png}")
 
     if args.skip_e2e:
         return
     e2e = run_e2e(
-        ["fcfs", "plas", "atlas"], programs=30 if args.quick else 90, slots=8, tpot=0.005, load=0.95
+        ["fcfs", "plas", "atlas"],
+        programs=30 if args.quick else 90,
+        slots=8,
+        tpot=0.005,
+        load=0.95,
+        rounds=1 if args.quick else 2,
     )
     e2e_json = RESULTS / f"serve_e2e{suffix}.json"
     e2e_json.write_text(json.dumps(e2e, indent=1))
     table = Table(
-        title=f"gateway end to end: {e2e['programs']} programs, {e2e['slots']} engine slots"
+        title=f"gateway end to end: {e2e['programs']} programs, {e2e['slots']} engine slots, "
+        f"mean of {e2e['rounds']} interleaved rounds"
     )
     for col in (
         "policy",

@@ -250,15 +250,22 @@ def test_a_caller_that_gives_up_while_queued_leaves_the_queue_and_frees_nothing_
     try:
         patient = openai.OpenAI(base_url=gw.url, api_key="x", max_retries=0, timeout=30)
         impatient = openai.OpenAI(base_url=gw.url, api_key="x", max_retries=0, timeout=0.2)
-        first = threading.Thread(target=lambda: patient.chat.completions.create(
-            model="m", messages=[{"role": "user", "content": "first"}]))
+        first = threading.Thread(
+            target=lambda: patient.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "first"}]
+            )
+        )
         first.start()
         while gateway.metrics()["totals"]["inflight"] == 0:
             threading.Event().wait(0.01)
         with pytest.raises(openai.APITimeoutError):
-            impatient.chat.completions.create(model="m", messages=[{"role": "user", "content": "gone"}])
+            impatient.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "gone"}]
+            )
         first.join()
-        out = patient.chat.completions.create(model="m", messages=[{"role": "user", "content": "last"}])
+        out = patient.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "last"}]
+        )
         assert out.choices[0].message.content == "echo: last"
         totals = gateway.metrics()["totals"]
         assert totals["cancelled"] == 1 and totals["queued"] == 0 and totals["inflight"] == 0

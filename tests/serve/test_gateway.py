@@ -274,3 +274,55 @@ def test_a_caller_that_gives_up_while_queued_leaves_the_queue_and_frees_nothing_
     finally:
         gw.__exit__()
         servers[0].__exit__()
+
+
+@pytest.mark.parametrize(
+    ("policy", "served"),
+    [
+        ("fcfs", ["heavy", "fresh"]),  # arrival order
+        ("plas", ["fresh", "heavy"]),  # the program with less attained service first
+        ("atlas", ["fresh", "heavy"]),  # a root call of a new program inherits nothing
+    ],
+)
+def test_the_gateway_queue_orders_calls_by_policy(policy: str, served: list[str]) -> None:
+    states, servers, gateway, gw = start_stack(policy=policy, max_inflight=1, quantum_s=0.01)
+    state = states[0]
+    try:
+        client = openai.OpenAI(base_url=gw.url, api_key="x", max_retries=0, timeout=30)
+
+        def call(program: str, call_id: int = 0, parents: tuple[int, ...] = ()) -> None:
+            info = CallInfo(program_id=program, thread_id=0, call_id=call_id, parents=parents)
+            client.chat.completions.create(
+                model="m",
+                messages=[{"role": "user", "content": program}],
+                extra_headers=headers_for(info),
+            )
+
+        state.delay_s = 0.05
+        for i in range(3):  # "heavy" attains service
+            call("heavy", i, (i - 1,) if i else ())
+        state.delay_s = 0.5
+        threads = [threading.Thread(target=call, args=("blocker",))]
+        threads[0].start()
+        while gateway.metrics()["totals"]["inflight"] == 0:
+            threading.Event().wait(0.01)
+        for args in [("heavy", 3, (2,)), ("fresh",)]:
+            t = threading.Thread(target=call, args=args)
+            t.start()
+            threads.append(t)
+            want = len(threads) - 1
+            while gateway.metrics()["totals"]["queued"] < want:
+                threading.Event().wait(0.01)
+        state.delay_s = 0.0
+        for t in threads:
+            t.join()
+        order = [b["messages"][0]["content"] for b in state.received[4:]]
+        assert order == served
+        levels = {b["messages"][0]["content"]: b["priority"] for b in state.received[4:]}
+        if policy == "fcfs":
+            assert set(levels.values()) == {0}
+        else:
+            assert levels["fresh"] == 0 < levels["heavy"]  # forwarded as vLLM's priority
+    finally:
+        gw.__exit__()
+        servers[0].__exit__()

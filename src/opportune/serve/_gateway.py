@@ -73,7 +73,7 @@ class GatewayConfig:
     """How the gateway schedules and forwards. ``max_inflight`` is per backend."""
 
     backends: list[str]
-    policy: str = "plas"
+    policy: str = "atlas"
     max_inflight: int = 64
     timeout_s: float = 600.0
     connect_timeout_s: float = 10.0

@@ -186,3 +186,35 @@ def test_source_for_each_backend(backend: str, expected: list[str]) -> None:
     compile(src, "<generated>", "exec")
     for piece in expected:
         assert piece in src
+
+
+def weighted_by_position(xs):
+    return [i * x for i, x in enumerate(xs)]
+
+
+def pairwise_min(xs, ys):  # zip stops at the shorter list
+    return [min(x, y) for x, y in zip(xs, ys)]
+
+
+def clipped_mean(xs, lo, hi):
+    total = 0.0
+    i = 0
+    while i < len(xs):
+        total += max(lo, min(hi, xs[i]))
+        i += 1
+    return total / len(xs)
+
+
+@pytest.mark.parametrize(
+    "fn,args",
+    [
+        (weighted_by_position, ([2.0, 3.0, 5.0],)),
+        (pairwise_min, ([1.0, 7.0, 3.0, 9.0], [4.0, 2.0])),
+        (clipped_mean, ([0.5, 4.0, -3.0, 1.5], -1.0, 2.0)),
+    ],
+)
+def test_enumerate_zip_and_while_are_proved(fn, args) -> None:
+    fast = lift(fn)
+    assert fast.verified == "proved", fast.detail
+    assert np.allclose(fast(*args), fn(*args))
+    assert fast.fallbacks == 0

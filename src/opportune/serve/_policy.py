@@ -46,11 +46,13 @@ class Levels:
                 f"Levels(quantum0={self.quantum0}, growth={self.growth}): the first quantum must be "
                 f"positive and the growth factor at least 1"
             )
+        quanta = tuple(
+            math.inf if i == self.k - 1 else self.quantum0 * self.growth**i for i in range(self.k)
+        )
+        object.__setattr__(self, "_quanta", quanta)
 
     def quantum(self, level: int) -> float:
-        if level >= self.k - 1:
-            return math.inf
-        return self.quantum0 * self.growth**level
+        return self._quanta[min(level, self.k - 1)]  # type: ignore[attr-defined,no-any-return]
 
     def bound(self, level: int) -> float:
         """Lowest priority that belongs in ``level``."""

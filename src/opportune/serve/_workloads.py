@@ -48,7 +48,7 @@ class ProgramSpec:
 
 def _lognormal(rng: np.random.Generator, mean: float, sigma: float, lo: int, hi: int) -> int:
     mu = np.log(mean) - sigma**2 / 2
-    return int(np.clip(rng.lognormal(mu, sigma), lo, hi))
+    return int(min(max(float(rng.lognormal(mu, sigma)), lo), hi))
 
 
 def _chat(rng: np.random.Generator) -> ProgramSpec:

@@ -236,3 +236,20 @@ def external_completion(prompt: str):
         choices=[SimpleNamespace(index=0, message=message)],
         usage={"total": len(prompt) + 10},
     )
+
+
+CALLED: list[str] = []
+
+
+@opportune.external
+def counted(label: str) -> str:
+    """Records that it ran, so a later :func:`calls_made` can tell which calls were made."""
+    time.sleep(SHORT)
+    CALLED.append(label)
+    return f"counted {label}"
+
+
+@opportune.external(writes=("called",))
+def calls_made() -> list[str]:
+    """Every call made so far (a write: it runs after every earlier call has finished)."""
+    return sorted(CALLED)

@@ -514,7 +514,7 @@ def iir_first_order(x, alpha):
     return y
 
 
-@kernel("utdsp", "v", expect_lift=False)
+@kernel("utdsp", "v")
 def prefix_sum(x):
     out = []
     s = 0.0
@@ -920,4 +920,38 @@ def lighten_inplace_8(base, active):
     for i in range(len(base)):
         for j in range(len(base[0])):
             out[i][j] = max(base[i][j], active[i][j])
+    return out
+
+
+# ---------------------------------------------------------------- running folds (scans)
+@kernel("simpl_array", "v")
+def running_max(x):
+    out = []
+    m = x[0]
+    for v in x:
+        m = max(m, v)
+        out.append(m)
+    return out
+
+
+@kernel("simpl_array", "m")
+def row_cumsum(a):
+    out = []
+    for row in a:
+        s = 0.0
+        r = []
+        for v in row:
+            s += v
+            r.append(s)
+        out.append(r)
+    return out
+
+
+@kernel("dsp", "v", expect_lift=False)
+def exclusive_scan(x):  # the value before the update: not an inclusive running fold
+    out = []
+    s = 0.0
+    for v in x:
+        out.append(s)
+        s += v
     return out

@@ -22,7 +22,7 @@ def test_quick_benchmark_writes_json_and_markdown(tmp_path: Path) -> None:
             "--only",
             "dot",
             "gemv",
-            "prefix_sum",
+            "argmax",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -37,7 +37,7 @@ def test_quick_benchmark_writes_json_and_markdown(tmp_path: Path) -> None:
     assert rows["dot"]["lifted"] and rows["dot"]["verified"] == "proved"
     assert rows["dot"]["output_matches"] and rows["gemv"]["output_matches"]
     assert rows["dot"]["speedup_kernel"] > 0
-    assert not rows["prefix_sum"]["lifted"] and "scan" in rows["prefix_sum"]["reason"]
+    assert not rows["argmax"]["lifted"] and "not a sum" in rows["argmax"]["reason"]
     assert data["summary"]["kernels"] == 3 and data["summary"]["mismatches"] == 0
     md = js.with_suffix(".md").read_text()
     assert "| dot | blas | yes | proved |" in md

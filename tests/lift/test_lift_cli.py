@@ -28,9 +28,9 @@ def test_cli_prints_code_and_proof_status() -> None:
 
 
 def test_cli_reports_why_not_lifted() -> None:
-    r = _run(f"{KERNELS}::prefix_sum")
+    r = _run(f"{KERNELS}::iir_first_order")
     assert r.returncode == 1
-    assert "not lifted" in r.stderr and "scan" in r.stderr
+    assert "not lifted" in r.stderr and "recurrences are not lifted" in r.stderr
 
 
 def test_cli_rejects_bad_target() -> None:

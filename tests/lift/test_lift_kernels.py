@@ -23,7 +23,7 @@ LIFTED = [k for k in KERNELS if k.expect_lift]
 REFUSED = {
     "fir_small": "indirect or strided indexing",
     "iir_first_order": "not a sum, product, max or min",
-    "prefix_sum": "prefix scan",
+    "exclusive_scan": "exclusive or transformed scan",
     "argmax": "not a sum, product, max or min",
 }
 

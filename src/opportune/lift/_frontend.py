@@ -33,6 +33,7 @@ from opportune.lift._ir import (
     Node,
     Permute,
     Reduce,
+    Scan,
     Slice,
     Sym,
     Un,
@@ -715,11 +716,16 @@ class Frontend:
                 if isinstance(v, FilledList) and isinstance(v.fill, Val):  # a row never written
                     v = Val(Expand(v.fill.node, 0, v.length))
             v = self.val(v, at)
+            scan = self.running_value(v, env, posts, state)
+            if scan is not None:
+                posts[n] = scan
+                continue
             for s in syms.values():
                 if _mentions(v.node, s):
                     raise self.err(
-                        f"{n} receives a running value of the loop (a prefix scan); "
-                        f"scans are not lifted",
+                        f"{n} receives a running value of the loop other than an accumulator "
+                        f"right after its update (an exclusive or transformed scan); only "
+                        f"inclusive running sums/products/max/min are lifted",
                         at,
                     )
             t = self.order_with(set(v.axes) - {ax}, ax)
@@ -731,6 +737,20 @@ class Frontend:
         for n in dead:
             self.env[n] = f"{n} holds the value of the last loop iteration, which is not lifted"
         self.summaries[id(at)] = LoopSummary(ax, syms, kinds, posts, dead)
+
+    def running_value(
+        self, v: Val, env: dict[str, Any], posts: dict[str, Val], state: list[str]
+    ) -> Val | None:
+        """A list that receives an accumulator right after its update is its running fold
+        (``s += x; out.append(s)`` is a prefix sum)."""
+        for s in state:
+            post = posts.get(s)
+            if post is None or not isinstance(post.node, Reduce):
+                continue
+            if isinstance(env.get(s), Val) and env[s].node == v.node:
+                r = post.node
+                return Val(Scan(r.op, r.x, r.d, r.init, r.tag), post.axes)
+        return None
 
     def order_with(self, axes: set[Axis], extra: Axis) -> tuple[Axis, ...]:
         self.nest.append(extra)

@@ -537,6 +537,57 @@ class Reduce(Node):
         return Z.reduce(self, idx)
 
 
+@dataclass(frozen=True)
+class Scan(Node):
+    """Running fold: element ``t`` along ``d`` is the fold of ``x[0..t]`` (from ``init``).
+
+    It is what a list receives when a loop appends its accumulator after each update
+    (``s += x; out.append(s)``); the fold function is the one ``Reduce`` uses, so proofs share
+    the prefix lemma."""
+
+    op: str
+    x: Node
+    d: int
+    init: Node | None = None
+    tag: str = ""
+
+    @property
+    def rank(self):  # type: ignore[override]
+        return self.x.rank
+
+    def kids(self):
+        return (self.x,) if self.init is None else (self.x, self.init)
+
+    def _rebuild(self, kids):
+        return Scan(self.op, kids[0], self.d, kids[1] if len(kids) > 1 else None, self.tag)
+
+    def dims(self):
+        return self.x.dims()
+
+    def ev(self, env):
+        x = np.asarray(self.x.ev(env))
+        acc = {
+            "sum": np.cumsum,
+            "prod": np.cumprod,
+            "max": np.maximum.accumulate,
+            "min": np.minimum.accumulate,
+        }[self.op](x, axis=self.d)
+        if self.init is None:
+            return acc
+        init = np.asarray(self.init.ev(env))
+        if init.ndim:
+            init = np.expand_dims(init, self.d)
+        comb = {"sum": np.add, "prod": np.multiply, "max": np.maximum, "min": np.minimum}
+        return comb[self.op](init, acc)
+
+    def emit(self, B, *k):
+        init = k[1] if self.init is not None else "None"
+        return f"_scan_{self.op}({k[0]}, {self.d}, {init})"
+
+    def z3(self, Z, idx):
+        return Z.scan(self, idx)
+
+
 def _reduce_np(op, x, d, init):
     from opportune.lift._errors import Fallback
 

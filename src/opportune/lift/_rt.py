@@ -45,6 +45,45 @@ def helpers(backend: str) -> dict[str, Any]:
 
         return op
 
+    def scan(op: str) -> Any:
+        comb = {
+            "sum": lambda a, b: a + b,
+            "prod": lambda a, b: a * b,
+            "max": lambda a, b: xp.maximum(_t(a), _t(b)),
+            "min": lambda a, b: xp.minimum(_t(a), _t(b)),
+        }[op]
+
+        def _scan(x: Any, d: int, init: Any) -> Any:
+            x = _t(x)
+            if torch:
+                r: Any = {"sum": xp.cumsum, "prod": xp.cumprod}.get(op)
+                acc = r(x, dim=d) if r else getattr(xp, "cum" + op)(x, dim=d).values
+            elif backend == "numpy":
+                table: Any = {
+                    "sum": xp.cumsum,
+                    "prod": xp.cumprod,
+                    "max": xp.maximum.accumulate,
+                    "min": xp.minimum.accumulate,
+                }
+                acc = table[op](x, axis=d)
+            else:
+                import jax
+
+                acc = {
+                    "sum": xp.cumsum,
+                    "prod": xp.cumprod,
+                    "max": jax.lax.cummax,
+                    "min": jax.lax.cummin,
+                }[op](x, axis=d)
+            if init is None:
+                return acc
+            init = _t(init) if torch else xp.asarray(init)
+            if init.ndim:
+                init = xp.unsqueeze(init, d) if torch else xp.expand_dims(init, d)  # type: ignore[attr-defined]
+            return comb(init, acc)
+
+        return _scan
+
     def _sl(x: Any, d: int, lo: Any, hi: Any) -> Any:
         lo, hi = int(lo), int(hi)
         if not (0 <= lo <= hi <= x.shape[d]):
@@ -92,6 +131,7 @@ def helpers(backend: str) -> dict[str, Any]:
 
     return {
         "_t": _t,
+        **{f"_scan_{o}": scan(o) for o in ("sum", "prod", "max", "min")},
         "_floordiv": _intdiv("floor_divide") if torch else None,
         "_mod": _intdiv("remainder") if torch else None,
         "_cp": _cp,

@@ -216,6 +216,38 @@ class Z3Ctx:
         init = _r(node.init.z3(self, list(idx) if node.init.rank else []))
         return z3.If(L <= 0, init, self.combine(node.op, init, val))
 
+    def scan(self, node: Any, idx: list[Any]) -> Any:
+        """Element ``t`` of a running fold: the fold of the first ``t + 1`` elements."""
+        red = _ir.Reduce(node.op, node.x, node.d, node.init, node.tag)
+        outer = list(idx[: node.d]) + list(idx[node.d + 1 :])
+        t = idx[node.d]
+        if self.size is not None:  # bounded mode: the running values written out
+            L = z3.simplify(self.to_int(_ir._dim_len(node.x.dims()[node.d]).z3(self, [])))
+            if not z3.is_int_value(L):
+                raise ValueError("scan length is not fixed by the bounded size")
+            acc = None
+            if node.init is not None:
+                acc = _r(node.init.z3(self, outer if node.init.rank else []))
+            running = []
+            for p in range(L.as_long()):
+                v = _r(node.x.z3(self, outer[: node.d] + [z3.IntVal(p)] + outer[node.d :]))
+                acc = v if acc is None else self.combine(node.op, acc, v)
+                running.append(acc)
+            if not running:
+                return z3.RealVal(0)
+            out = running[-1]
+            for p in range(len(running) - 2, -1, -1):
+                out = z3.If(t == p, running[p], out)
+            return out
+        self.apps.append((red, tuple(outer)))
+        pos = outer[: node.d] + [self.fresh("g", z3.IntSort())] + outer[node.d :]
+        node.x.z3(self, pos)  # collects the guards of the body
+        val = self.F(red)(*outer, t + 1)
+        if node.init is None:
+            return val
+        init = _r(node.init.z3(self, outer if node.init.rank else []))
+        return self.combine(node.op, init, val)
+
     def unrolled_reduce(self, node: _ir.Reduce, idx: list[Any]) -> Any:
         """Bounded mode: the fold written out element by element (the length is a numeral)."""
         L = z3.simplify(self.reduce_len(node))

@@ -650,8 +650,8 @@ def verify_lifted(fn: Any, lf: Translation, finals: list[Node]) -> tuple[str, di
 def verify_bounded(lf: Translation, finals: list[Node], bound: int) -> str:
     """Unroll every loop at each size 0..bound and check the returned values by SMT."""
     for n in range(bound + 1):
-        v = Verifier(lf, list(finals), size=n)
         try:
+            v = Verifier(lf, list(finals), size=n)
             v.run()
         except _ERRORS as e:
             return f"not attempted at n={n}: {type(e).__name__}: {e}"

@@ -49,6 +49,9 @@ PROVED = [
     "pairwise_diff",
     "fill_cpu",
     "gemm_ijk",
+    "prefix_sum",
+    "running_max",
+    "row_cumsum",
     "matmul_inplace",
     "matscal_inplace",
 ]
@@ -65,6 +68,8 @@ def _mutants(node: _ir.Node):
     for n in node.walk():
         if isinstance(n, _ir.Reduce):
             yield n, _ir.Reduce("min" if n.op != "min" else "max", n.x, n.d, n.init, n.tag)
+        if isinstance(n, _ir.Scan):
+            yield n, _ir.Scan("min" if n.op != "min" else "max", n.x, n.d, n.init, n.tag)
         if isinstance(n, _ir.Bin) and n.op in ("mul", "add", "sub", "lt", "gt"):
             swap = {"mul": "add", "add": "sub", "sub": "add", "lt": "gt", "gt": "lt"}[n.op]
             yield n, _ir.Bin(swap, n.a, n.b)
@@ -74,7 +79,17 @@ def _mutants(node: _ir.Node):
 
 @pytest.mark.parametrize(
     "name",
-    ["dot", "gemv", "array_max", "col_sums", "softmax_part2", "multiply_blend_8", "count_positive"],
+    [
+        "dot",
+        "gemv",
+        "array_max",
+        "col_sums",
+        "softmax_part2",
+        "multiply_blend_8",
+        "count_positive",
+        "prefix_sum",
+        "gemm_ijk",
+    ],
 )
 def test_wrong_candidates_are_not_proved(name: str) -> None:
     fn = BY_NAME[name]

@@ -80,11 +80,13 @@ def bench(
         "opportune": "skipped" if sequential_only else (unavailable or "run_source"),
     }
     path = write_results(rows, settings=settings, directory=results_dir)
-    print(f"## Quasar x AgentDojo replay (latency scale {latency_scale})\n")
-    print(summary_table(rows))
-    print()
-    print(task_table(rows))
-    print(f"\nresults: {path}")
+    markdown = (
+        f"## Quasar x AgentDojo replay (latency scale {latency_scale})\n\n"
+        f"{summary_table(rows)}\n\n{task_table(rows)}\n"
+    )
+    path.with_suffix(".md").write_text(markdown, encoding="utf-8")
+    print(markdown)
+    print(f"results: {path} (and {path.with_suffix('.md').name})")
 
 
 BENCH_VENV = REPO_ROOT / ".venv-bench"

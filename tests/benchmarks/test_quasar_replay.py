@@ -161,3 +161,4 @@ def test_command_writes_results_and_prints_the_tables(tmp_path: Path) -> None:
     assert [g["group"] for g in payload["summary"]] == ["banking", "workspace", "overall"]
     assert "| banking_user_task_1 | 1 |" in done.stdout
     assert str(written) in done.stdout
+    assert "| banking_user_task_1 | 1 |" in written.with_suffix(".md").read_text()

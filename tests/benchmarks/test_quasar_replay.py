@@ -162,3 +162,67 @@ def test_command_writes_results_and_prints_the_tables(tmp_path: Path) -> None:
     assert "| banking_user_task_1 | 1 |" in done.stdout
     assert str(written) in done.stdout
     assert "| banking_user_task_1 | 1 |" in written.with_suffix(".md").read_text()
+
+
+def _synthetic_task(folder: Path, source: str, calls: list[list[Any]]) -> Any:
+    """A one-off banking task with its own program and recording, in the data folder's layout."""
+    import json
+
+    from benchmarks.quasar import Task
+
+    (folder / "programs" / "banking").mkdir(parents=True)
+    (folder / "recordings" / "banking").mkdir(parents=True)
+    name = "banking_user_task_1"
+    (folder / "programs" / "banking" / f"{name}.py").write_text(source)
+    (folder / "recordings" / "banking" / f"{name}.json").write_text(
+        json.dumps({"query_ai_assistant": calls})
+    )
+    entry = {"suite": "banking", "task": name, "py_replay_time_ns": 1, "n_llm_calls": len(calls)}
+    return Task(folder, entry)
+
+
+def _key(query: str, *fields: Any) -> str:
+    from benchmarks.quasar import CreateSchema, recording_key
+
+    return recording_key(query, CreateSchema(*fields))
+
+
+SYNTHETIC = [
+    pytest.param("get_balance()", [], None, "1810.0", id="tool-result"),
+    pytest.param(
+        "S = CreateSchema('n', int)\nq = query_ai_assistant('how many?', S)\nq.n + get_balance()",
+        [[_key("how many?", "n", int), '{"n":2}', 1_000_000]],
+        None,
+        "1812.0",
+        id="assistant-then-tool",
+    ),
+    pytest.param(
+        "send_money('GB1', 1.0, 's', '2022-01-01')\nraise ValueError('boom')",
+        [],
+        "ValueError: boom",
+        None,
+        id="program-raises-after-a-write",
+    ),
+    pytest.param(
+        "S = CreateSchema('n', int)\nquery_ai_assistant('never asked', S)",
+        [],
+        "benchmarks.quasar._recording.MissingRecording: this query_ai_assistant call was never",
+        None,
+        id="missing-recording",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "calls", "error", "result"), SYNTHETIC)
+def test_results_and_errors_are_the_same_in_both_modes(
+    tmp_path: Path, source: str, calls: list[list[Any]], error: str | None, result: str | None
+) -> None:
+    task = _synthetic_task(tmp_path, source, calls)
+    modes = ["sequential"] if UNAVAILABLE else ["sequential", "opportune"]
+    outcomes = [run_task(task, mode, latency_scale=SCALE) for mode in modes]  # type: ignore[arg-type]
+    for outcome in outcomes:
+        if error is None:
+            assert (outcome.error, outcome.result) == (None, result), outcome.mode
+        else:
+            assert outcome.error is not None and outcome.error.startswith(error), outcome.mode
+    assert len({(o.error, o.result, o.llm_calls) for o in outcomes}) == 1

@@ -141,3 +141,12 @@ def test_program_matches_plain_python(
     assert ours_last is not None, f"plain Python printed a traceback, opportune:\n{ours.stderr}"
     assert ours_before == before, "stderr before the traceback differs"
     assert ours_last == last, "the exception (type and message) differs"
+
+
+def test_missing_file_exits_like_python() -> None:
+    plain = _run([sys.executable, "p999_does_not_exist.py"], merged=False)
+    ours = _run([sys.executable, "-m", "opportune", "run", "p999_does_not_exist.py"], merged=False)
+    assert plain.status == 2
+    assert ours.status == plain.status, ours.stderr
+    assert "p999_does_not_exist.py" in ours.stderr
+    assert ours.stdout == plain.stdout == ""

@@ -34,6 +34,7 @@ class ExternalSpec:
     mutates: bool = False
     is_async: bool = False
     returns: type | None = None
+    changes_program_state: bool = False
 
     @property
     def pure(self) -> bool:
@@ -89,7 +90,53 @@ def make_spec(
         mutates=bool(mutates),
         is_async=inspect.iscoroutinefunction(fn),
         returns=returns if returns is not None else _return_type(fn),
+        changes_program_state=_changes_module_state(fn),
     )
+
+
+_MUTATING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add",
+    "discard", "popitem", "sort", "reverse", "appendleft", "extendleft", "popleft",
+})
+
+
+def _changes_module_state(fn: Callable[..., Any]) -> bool:
+    """Whether the external's own body changes module-level state of the program.
+
+    Such a change is visible to the program without going through the call's result (a log
+    list it appends to), so the program must not run ahead of the call. Decided from the
+    source; a function whose source cannot be read is assumed not to.
+    """
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return False
+    fdef = tree.body[0] if tree.body else None
+    if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    a = fdef.args
+    local = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
+    local |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+    for node in ast.walk(fdef):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            local.add(node.id)
+    for node in ast.walk(fdef):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            return True
+        base = None
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
+            base = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in _MUTATING_METHODS):
+            base = node.func.value
+        while isinstance(base, (ast.Attribute, ast.Subscript)):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id not in local and base.id != "self":
+            return True
+    return False
 
 
 SPEC_ATTRIBUTE = "__opportune_external__"

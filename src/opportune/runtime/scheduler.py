@@ -396,10 +396,10 @@ class Runtime:
             )
 
         self._when_ready(arg_deps + order_deps, ready)
-        if wait or spec.mutates or spec.writes or held:
-            # mutates: the call changes the program's own objects; writes: it may change state
-            # the program reads directly; held: it holds an object of the program's that could
-            # not be copied. In each case the program must not run ahead of it.
+        if wait or spec.mutates or spec.changes_program_state or held:
+            # mutates: the call changes the program's own objects; changes_program_state: its
+            # body changes module state the program can read directly; held: it holds an
+            # object of the program's that could not be copied. The program waits for it.
             return p._force()
         return p
 

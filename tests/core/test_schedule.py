@@ -15,6 +15,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -377,3 +378,108 @@ def test_summary_is_one_line_with_the_call_count(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "3 calls" in lines[0], proc.stderr
+
+
+# -- values flow through local computation without forcing a wait -----------------------------
+
+
+def sum_of_generator() -> int:
+    return sum(ext_score(w) for w in ["a", "bb", "ccc", "dddd"])
+
+
+def max_of_list() -> int:
+    return max([ext_score(w) for w in ["a", "bb", "ccc", "dddd"]])
+
+
+def min_of_generator() -> int:
+    return min(ext_score(w) for w in ["a", "bb", "ccc", "dddd"])
+
+
+def sorted_generator() -> list[int]:
+    return sorted(ext_score(w) for w in ["a", "bb", "ccc", "dddd"])
+
+
+def list_of_generator() -> list[int]:
+    return list(ext_score(w) for w in ["a", "bb", "ccc", "dddd"])  # noqa: C400 - the point
+
+
+def set_of_generator() -> set[int]:
+    return set(ext_score(w) for w in ["a", "bb", "ccc", "dddd"])  # noqa: C401 - the point
+
+
+def dict_of_pairs() -> dict[str, int]:
+    return dict((w, ext_score(w)) for w in ["a", "bb", "ccc", "dddd"])  # noqa: C402 - the point
+
+
+CONSUMER_CASES = [
+    pytest.param(fn, id=fn.__name__)
+    for fn in (sum_of_generator, max_of_list, min_of_generator, sorted_generator,
+               list_of_generator, set_of_generator, dict_of_pairs)
+]
+
+
+@pytest.mark.parametrize("program", CONSUMER_CASES)
+def test_builtins_consuming_call_results_do_not_serialize_them(
+    program: Callable[[], Any],
+) -> None:
+    _, schedule = run_both(program)
+    calls = calls_of(schedule, "ext_score")
+    assert len(calls) == 4
+    assert_all_overlap(calls)
+
+
+class _Message:
+    def __init__(self, content: str) -> None:
+        self.content = content
+
+
+class _Choice:
+    def __init__(self, message: _Message) -> None:
+        self.message = message
+
+
+class _Completion:
+    """Shaped like an OpenAI chat completion."""
+
+    def __init__(self, text: str) -> None:
+        self.choices = [_Choice(_Message(text))]
+
+
+@opportune.external
+def ext_complete(prompt: str) -> _Completion:
+    time.sleep(DELAY)
+    return _Completion(prompt[::-1])
+
+
+def attribute_chain_then_calls() -> list[int]:
+    texts = [ext_complete(p).choices[0].message.content for p in ["ab", "cde", "f"]]
+    return [ext_score(t + "!") for t in texts]
+
+
+def test_attribute_chains_flow_without_waiting() -> None:
+    _, schedule = run_both(attribute_chain_then_calls)
+    completions = calls_of(schedule, "ext_complete")
+    scores = calls_of(schedule, "ext_score")
+    assert_all_overlap(completions)
+    for completion, score in zip(completions, scores):
+        assert score.deps == (completion.call_id,)
+        assert_after(score, completion)
+
+
+@dataclass
+class _Note:
+    text: str
+    weight: int = 1
+
+
+def dataclass_flow() -> list[int]:
+    notes = [_Note(ext_llm(f"n{i}")) for i in range(4)]
+    return [ext_score(n.text) * n.weight for n in notes]
+
+
+def test_values_flow_through_dataclass_constructors() -> None:
+    _, schedule = run_both(dataclass_flow)
+    llms = calls_of(schedule, "ext_llm")
+    scores = calls_of(schedule, "ext_score")
+    assert_all_overlap(llms)
+    assert [s.deps for s in scores] == [(c.call_id,) for c in llms]

@@ -24,6 +24,9 @@ import pytest
 import opportune
 from opportune import CallRecord, Schedule
 
+# A deadlocked run fails this one test instead of stalling the suite.
+pytestmark = pytest.mark.timeout(60)
+
 DELAY = 0.03
 
 

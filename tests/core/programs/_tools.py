@@ -253,3 +253,21 @@ def counted(label: str) -> str:
 def calls_made() -> list[str]:
     """Every call made so far (a write: it runs after every earlier call has finished)."""
     return sorted(CALLED)
+
+
+def _leaves(value: object) -> list[str]:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        return [leaf for item in items for leaf in _leaves(item)]
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(k) + _leaves(v)]
+    if hasattr(value, "__dict__") and not isinstance(value, type):
+        return [leaf for v in vars(value).values() for leaf in _leaves(v)]
+    return [type(value).__name__]
+
+
+@opportune.external
+def shape(value: object) -> str:
+    """The types of every leaf the call received: a pending value would show up here."""
+    time.sleep(SHORT)
+    return ",".join(_leaves(value))

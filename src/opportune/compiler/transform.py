@@ -177,12 +177,23 @@ class _Rewriter(ast.NodeTransformer):
 
     # -- try ------------------------------------------------------------------------------------
 
-    def visit_Try(self, node: ast.Try) -> ast.AST:
+    def visit_With(self, node: ast.With) -> ast.AST:
+        """A ``with`` body settles its calls before ``__exit__`` runs, so a context manager
+        such as ``contextlib.suppress`` sees their failures exactly as in plain Python."""
         self.generic_visit(node)
         mark = f"__opportune_try_{next(self._counter)}"
+        inner = self._settling_try(node.body, mark)
+        enter = ast.Assign(
+            targets=[ast.Name(mark, ast.Store())],
+            value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
+        )
+        node.body = [enter, inner]
+        return node
+
+    def _settling_try(self, body: list[ast.stmt], mark: str) -> ast.Try:
         escaping = f"__opportune_escaping_{next(self._counter)}"
-        inner = ast.Try(
-            body=node.body,
+        return ast.Try(
+            body=body,
             handlers=[
                 ast.ExceptHandler(
                     type=ast.Name(ESCAPING, ast.Load()),
@@ -205,6 +216,11 @@ class _Rewriter(ast.NodeTransformer):
                 )
             ],
         )
+
+    def visit_Try(self, node: ast.Try) -> ast.AST:
+        self.generic_visit(node)
+        mark = f"__opportune_try_{next(self._counter)}"
+        inner = self._settling_try(node.body, mark)
         handlers = node.handlers
         if handlers:
             handlers = [

@@ -265,7 +265,9 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
             return _call_kind(rt, _module_kind(func.__module__), f, args, kwargs)
     elif tf is Pending:
         return _call_pending(rt, f, args, kwargs)
-    if not rt._any and tf is not _FunctionType:
+    if not rt._any and tf is not _FunctionType and (
+        not args or type(args[0]) is not types.GeneratorType
+    ):
         # Nothing pending exists and nothing is queued: plain Python, except for print, which
         # must still pass through the output queue's bookkeeping.
         if f is _B.print:
@@ -285,6 +287,8 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
 _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.keys())),
               type(map(len, ())), type(filter(None, ())), type(zip()), enumerate, reversed,
               type(iter({}.values())), type(iter({}.items())))
+
+_CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
 
 _LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
 
@@ -312,6 +316,10 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             args = tuple(tuple(a) if type(a) in _ITERATORS else a for a in args)
         return rt.derive_call(f, args, kwargs, getattr(f, "__name__", "call"), _result_type(f))
     if kind == SHALLOW:
+        if args and type(args[0]) in _ITERATORS and f in _CONSUMERS:
+            # Run the generator to the end first, as the constructor would, so that hashing
+            # its first item does not hold back the calls that produce the others.
+            args = (tuple(args[0]), *args[1:])
         if _any_pending(args, kwargs):
             return rt.derive_call(f, args, kwargs, getattr(f, "__name__", "call"),
                                   _result_type(f))

@@ -531,6 +531,11 @@ class Runtime:
 
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
         started = self.now()
+        if threading.current_thread() is self._loop_thread:
+            raise RuntimeError(
+                f"opportune: {p._label} was needed on the scheduler thread, which must never "
+                "wait; this is a bug in opportune, please report it with the program"
+            )
         earlier_failure = None
         with self._cond:
             while p._state == PENDING:

@@ -159,6 +159,12 @@ class Pending:
         return self._rt.derive_op(getattr, (self, name), f".{name}", attr_of=self)
 
     def __getitem__(self, key: Any) -> Any:
+        if type(key) is slice and any(
+            type(b) is Pending for b in (key.start, key.stop, key.step)
+        ):
+            return self._rt.derive_op(
+                _get_slice, (self, key.start, key.stop, key.step), "[:]", item_of=self
+            )
         return self._rt.derive_op(operator.getitem, (self, key), "[]", item_of=self)
 
 
@@ -212,6 +218,10 @@ for _name, _op, _sym in (
         return self._rt.derive_op(_op, (self,), _sym)
 
     setattr(Pending, f"__{_name}__", _unary)
+
+
+def _get_slice(value: Any, start: Any, stop: Any, step: Any) -> Any:
+    return value[start:stop:step]
 
 
 def is_pending(value: object) -> bool:

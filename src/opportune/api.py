@@ -38,21 +38,49 @@ def last_schedule() -> Schedule:
     return _last_schedule
 
 
+_known_installed = False
+
+
+def _install_known_externals_once() -> None:
+    """Known library methods (the openai SDK's ``create``...) become externals once per
+    process and stay so: without a run they behave exactly as before, and wrapping them again
+    for every run would cost tens of milliseconds each time."""
+    global _known_installed
+    if _known_installed:
+        return
+    try:
+        from opportune.integrations import install_known_externals
+    except ImportError:
+        return
+    install_known_externals()
+    _known_installed = True
+
+
 class _Session:
     """One run: installs hooks and known externals, drives the runtime, always cleans up."""
 
     def __init__(self, *, explain: bool = False) -> None:
         hooks.install()
         self.rt = Runtime(explain=explain)
-        self._uninstall: Callable[[], None] | None = None
 
     def __enter__(self) -> Runtime:
-        try:
-            from opportune.integrations import install_known_externals
-        except ImportError:
-            pass
-        else:
-            self._uninstall = install_known_externals()
+        _install_known_externals_once()
+        # Every call of the program's own functions passes through one dispatch frame, so the
+        # same recursion depth needs twice the frames it needs under plain Python.
+        # The program still sees (and sets) the limit it would see under plain Python.
+        self._recursion_limit = sys.getrecursionlimit()
+        self._recursion_api = (sys.getrecursionlimit, sys.setrecursionlimit)
+        real_get, real_set = self._recursion_api
+        real_set(self._recursion_limit * 2 + 50)
+
+        def getrecursionlimit() -> int:
+            return (real_get() - 50) // 2
+
+        def setrecursionlimit(limit: int) -> None:
+            real_set(limit * 2 + 50)
+
+        sys.getrecursionlimit = getrecursionlimit  # type: ignore[assignment]
+        sys.setrecursionlimit = setrecursionlimit  # type: ignore[assignment]
         self.rt.start()
         return self.rt
 
@@ -61,8 +89,8 @@ class _Session:
         try:
             self.rt.close()
         finally:
-            if self._uninstall is not None:
-                self._uninstall()
+            sys.getrecursionlimit, sys.setrecursionlimit = self._recursion_api
+            sys.setrecursionlimit(self._recursion_limit)
             _last_schedule = self.rt.schedule
 
 

@@ -18,8 +18,11 @@ Frame-sensitive builtins (``super()``, ``locals()``, ``globals()``, ``vars()``, 
 from __future__ import annotations
 
 import ast
+import copy
 import itertools
+from typing import Any
 
+from opportune.compiler import branches
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
 
@@ -50,12 +53,22 @@ class _Rewriter(ast.NodeTransformer):
         self._counter = itertools.count()
         self._explicit_super = explicit_super
         self._first_params: list[str | None] = []
+        self._in_class: list[bool] = [False]
 
     # -- functions: remember the first parameter for explicit super() -------------------------
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self._in_class.append(True)
+        try:
+            self.generic_visit(node)
+            return node
+        finally:
+            self._in_class.pop()
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
         params = node.args.posonlyargs + node.args.args
         self._first_params.append(params[0].arg if params else None)
+        self._in_class.append(False)
         try:
             if isinstance(node, ast.FunctionDef):
                 facts = analyse(node)
@@ -74,6 +87,7 @@ class _Rewriter(ast.NodeTransformer):
             return node
         finally:
             self._first_params.pop()
+            self._in_class.pop()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         return self._visit_function(node)
@@ -152,6 +166,36 @@ class _Rewriter(ast.NodeTransformer):
                 [],
             )
         return node
+
+    # -- branches on values that may be pending (see compiler/branches.py) -------------------
+
+    def visit_If(self, node: ast.If) -> Any:
+        convertible = not self._in_class[-1] and branches.convertible_if(node)
+        targets = branches.assigned_names(node.body + node.orelse) if convertible else []
+        self.generic_visit(node)
+        if not convertible or not targets:
+            return node
+        return branches.convert_if(node, targets, self._counter)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        original_ok = all(branches.makes_no_calls(v) for v in node.values[1:])
+        self.generic_visit(node)
+        if self._in_class[-1] or not original_ok:
+            return node
+        return branches.lazy_boolop(node)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not):
+            return branches.lazy_not(node)
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        original = copy.deepcopy(node)
+        self.generic_visit(node)
+        if self._in_class[-1]:
+            return node
+        return branches.lazy_ifexp(node, original)
 
     # -- f-strings ----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ exactly what plain Python would.
 from __future__ import annotations
 
 import builtins
+import operator
 from typing import Any
 
 from opportune.compiler import transform as names
@@ -44,7 +45,11 @@ def store_guard(value: Any) -> Any:
     return value
 
 
-def identical(a: Any, b: Any, negate: bool) -> bool:
+def identical(a: Any, b: Any, negate: bool) -> Any:
+    """``a is b`` on the values; pending while either value is still being computed."""
+    for v in (a, b):
+        if type(v) is Pending and v._state != 1 and getattr(_local, "runtime", None) is not None:
+            return v._rt.derive_op(operator.is_not if negate else operator.is_, (a, b), "is")
     if type(a) is Pending:
         a = a._force()
     if type(b) is Pending:
@@ -75,4 +80,15 @@ def install() -> None:
     setattr(builtins, names.STORE_GUARD, store_guard)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.CONCRETE, concrete)
+    from opportune.compiler import branches as b
+    from opportune.runtime import branching
+
+    setattr(builtins, b.IF_UNDECIDED, branching.undecided)
+    setattr(builtins, b.SPEC_ENTER, branching.spec_enter)
+    setattr(builtins, b.SPEC_EXIT, branching.spec_exit)
+    setattr(builtins, b.SELECT, branching.select)
+    setattr(builtins, b.AND, branching.and_)
+    setattr(builtins, b.OR, branching.or_)
+    setattr(builtins, b.NOT, branching.not_)
+    setattr(builtins, b.IFEXP, branching.ifexp)
     _installed = True

@@ -59,6 +59,15 @@ class EscapingFailure(BaseException):
         self.origin = origin
 
 
+class SpeculativeFailure(BaseException):
+    """A speculatively evaluated branch arm met a failed value; the arm is kept as failed and
+    the failure is raised only if the arm is selected."""
+
+    def __init__(self, failed: Pending) -> None:
+        super().__init__(failed._value)
+        self.failed = failed
+
+
 class RuntimeClosed(BaseException):
     """Unwinds a concurrently running function whose program has already ended."""
 
@@ -88,7 +97,7 @@ class Scope:
     Python would have done it, however the threads interleave.
     """
 
-    __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control")
+    __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control", "spec_depth")
 
     def __init__(
         self, lo: int, hi: int, ancestors: frozenset[int], control: frozenset[int] = frozenset()
@@ -102,6 +111,9 @@ class Scope:
         # Calls whose results decided the control flow so far: every later call depends on
         # them (the ideal schedule cannot start it before they finish).
         self.control = control
+        # Inside the arms of an if-converted branch: values built here are speculative (their
+        # failures are kept, not raised) until a selection picks them.
+        self.spec_depth = 0
 
 
 _ROOT_SPAN = 1 << 240
@@ -227,6 +239,21 @@ class Runtime:
 
     # -- creating pending values ------------------------------------------------------------------
 
+    def new_pending(self, label: str, calls: frozenset[int] = frozenset()) -> Pending:
+        """A pending value that some runtime machinery will finish (a branch selection)."""
+        p = Pending(self, self.next_seq(), label, None, calls)
+        if self.scope().spec_depth:
+            object.__setattr__(p, "_speculative", True)
+        else:
+            self._register(p)
+        return p
+
+    def note_deferred_writer(self, p: Pending) -> None:
+        """A deferred branch arm may make any call, writes included: later reads of any
+        resource wait for it."""
+        with self._lock:
+            self._writers.setdefault("*", {})[p._seq] = p
+
     def _register(self, p: Pending) -> None:
         with self._lock:
             self._live[p._seq] = p
@@ -301,7 +328,10 @@ class Runtime:
     ) -> Pending:
         calls: frozenset[int] = frozenset().union(*(p._calls for p in inputs))
         p = Pending(self, self.next_seq(), label, known_type, calls)
-        self._register(p)
+        if self.scope().spec_depth:
+            object.__setattr__(p, "_speculative", True)
+        else:
+            self._register(p)
 
         def ready() -> None:
             object.__setattr__(p, "_calls", frozenset().union(*(i._calls for i in inputs)))
@@ -365,7 +395,7 @@ class Runtime:
                 ]
             elif spec.reads:
                 order_deps = [
-                    w for r in spec.reads for s, w in self._writers.get(r, {}).items()
+                    w for r in (*spec.reads, "*") for s, w in self._writers.get(r, {}).items()
                     if s < seq and s not in anc
                 ]
             else:
@@ -499,7 +529,7 @@ class Runtime:
                 self._live_order.discard(p._seq)
             for writers in self._writers.values():
                 writers.pop(p._seq, None)
-            if state == FAILED and origin == p._seq:
+            if state == FAILED and origin == p._seq and not p._speculative:
                 if self._in_discarded(origin):
                     self._handled.add(origin)
                 else:
@@ -638,6 +668,8 @@ class Runtime:
 
     def raise_failure(self, p: Pending) -> Any:
         """Raise ``p``'s failure, or an earlier one, as plain Python would have met it."""
+        if self.scope().spec_depth:
+            raise SpeculativeFailure(p)
         origin = p._origin
         assert origin is not None
         self._wait_before(origin, "an earlier call might have failed first")

@@ -37,6 +37,7 @@ class Pending:
         "_label",
         "_calls",
         "_src",
+        "_speculative",
         "__weakref__",
     )
 
@@ -58,6 +59,7 @@ class Pending:
         object.__setattr__(self, "_label", label)
         object.__setattr__(self, "_calls", calls)
         object.__setattr__(self, "_src", None)
+        object.__setattr__(self, "_speculative", False)
 
     # -- forcing -------------------------------------------------------------------------------
 

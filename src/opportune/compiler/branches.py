@@ -1,0 +1,204 @@
+"""Branches on pending values that need not stop the program.
+
+``if rr.rating > best: best = rr.rating`` inside a loop over candidates would make every
+iteration wait for its LLM answer before the next call is issued, although no later call depends
+on the branch. When a branch only assigns local names from expressions that make no calls, both
+arms are evaluated *speculatively* (no call is made, nothing is printed, a failure is kept, not
+raised) and each assigned name becomes a pending *selection* that resolves once the condition
+does: if-conversion. ``a and b``, ``a or b``, ``not a`` and ``x if c else y`` get the same
+treatment; a conditional expression whose arms do make calls runs the chosen arm later, in its
+own block of program order, with the names it uses captured as they are now.
+
+Everything here is decided from the syntax; the run-time half lives in
+:mod:`opportune.runtime.branching`.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import itertools
+from collections.abc import Iterator
+
+IF_UNDECIDED = "__opportune_undecided__"
+SPEC_ENTER = "__opportune_spec_enter__"
+SPEC_EXIT = "__opportune_spec_exit__"
+SELECT = "__opportune_select__"
+AND = "__opportune_and__"
+OR = "__opportune_or__"
+NOT = "__opportune_not__"
+IFEXP = "__opportune_ifexp__"
+
+_IMPURE = (ast.Call, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lambda,
+           ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def makes_no_calls(node: ast.AST) -> bool:
+    return not any(isinstance(n, _IMPURE) for n in ast.walk(node))
+
+
+def _simple_block(stmts: list[ast.stmt]) -> bool:
+    for s in stmts:
+        if isinstance(s, ast.Pass):
+            continue
+        if isinstance(s, ast.Assign):
+            if not all(_name_target(t) for t in s.targets) or not makes_no_calls(s.value):
+                return False
+        elif isinstance(s, ast.AugAssign):
+            if not isinstance(s.target, ast.Name) or not makes_no_calls(s.value):
+                return False
+        elif isinstance(s, ast.AnnAssign):
+            if not isinstance(s.target, ast.Name) or s.value is None \
+                    or not makes_no_calls(s.value):
+                return False
+        elif isinstance(s, ast.If):
+            if not convertible_if(s):
+                return False
+        else:
+            return False
+    return True
+
+
+def _name_target(t: ast.expr) -> bool:
+    if isinstance(t, ast.Name):
+        return True
+    if isinstance(t, (ast.Tuple, ast.List)):
+        return all(_name_target(e) for e in t.elts)
+    return False
+
+
+def convertible_if(node: ast.If) -> bool:
+    """Whether both arms only assign local names from call-free expressions."""
+    return bool(node.body) and _simple_block(node.body) and _simple_block(node.orelse)
+
+
+def assigned_names(stmts: list[ast.stmt]) -> list[str]:
+    names: list[str] = []
+    for s in stmts:
+        for n in ast.walk(s):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id not in names:
+                names.append(n.id)
+    return names
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(name, ast.Load())
+
+
+def _store(name: str) -> ast.Name:
+    return ast.Name(name, ast.Store())
+
+
+def _call(func: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(_load(func), list(args), [])
+
+
+def _tuple(names: list[str], ctx: ast.expr_context) -> ast.Tuple:
+    return ast.Tuple([ast.Name(n, ctx) for n in names], ctx)
+
+
+def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]) -> list[ast.stmt]:
+    """The if-converted form of an (already rewritten) ``if`` statement; see the module doc."""
+    k = next(counter)
+    cond, old = f"__opp_c{k}", f"__opp_old{k}"
+    then_v, then_e = f"__opp_then{k}", f"__opp_terr{k}"
+    else_v, else_e = f"__opp_else{k}", f"__opp_eerr{k}"
+    err, mark = f"__opp_e{k}", f"__opp_s{k}"
+    names = original_targets
+
+    def plain_if() -> ast.If:
+        return ast.If(_load(cond), copy.deepcopy(node.body), copy.deepcopy(node.orelse) or [])
+
+    def speculative(body: list[ast.stmt], value: str, error: str) -> list[ast.stmt]:
+        return [
+            ast.Assign([_store(mark)], _call(SPEC_ENTER)),
+            ast.Try(
+                body=[*(copy.deepcopy(body) or [ast.Pass()]),
+                      ast.Assign([_store(value)], _tuple(names, ast.Load())),
+                      ast.Assign([_store(error)], ast.Constant(None))],
+                handlers=[ast.ExceptHandler(
+                    type=_load("BaseException"), name=err,
+                    body=[ast.Assign([_store(value)], ast.Constant(None)),
+                          ast.Assign([_store(error)], _load(err))],
+                )],
+                orelse=[],
+                finalbody=[ast.Expr(_call(SPEC_EXIT, _load(mark)))],
+            ),
+            ast.Assign([_tuple(names, ast.Store())], _load(old)),
+        ]
+
+    predicated = [
+        *speculative(node.body, then_v, then_e),
+        *(speculative(node.orelse, else_v, else_e) if node.orelse else [
+            ast.Assign([_store(else_v)], _load(old)),
+            ast.Assign([_store(else_e)], ast.Constant(None)),
+        ]),
+        ast.Assign(
+            [_tuple(names, ast.Store())],
+            _call(SELECT, _load(cond), _load(then_v), _load(then_e), _load(else_v),
+                  _load(else_e), ast.Constant(len(names))),
+        ),
+    ]
+    undecided = [
+        ast.Try(
+            body=[ast.Assign([_store(old)], _tuple(names, ast.Load()))],
+            handlers=[ast.ExceptHandler(
+                type=_load("NameError"), name=None,
+                body=[ast.Assign([_store(old)], ast.Constant(None))],
+            )],
+            orelse=[], finalbody=[],
+        ),
+        ast.If(
+            ast.Compare(_load(old), [ast.Is()], [ast.Constant(None)]),
+            [plain_if()],
+            predicated,
+        ),
+    ]
+    return [
+        ast.Assign([_store(cond)], node.test),
+        ast.If(_call(IF_UNDECIDED, _load(cond)), undecided, [plain_if()]),
+    ]
+
+
+def lazy_boolop(node: ast.BoolOp) -> ast.expr:
+    """``a and b`` -> ``__opportune_and__(a, lambda: b)``; the caller has checked that the later
+    operands make no calls (in the source, before other rewrites)."""
+    func = AND if isinstance(node.op, ast.And) else OR
+    thunks = [_thunk(v) for v in node.values[1:]]
+    return ast.Call(_load(func), [node.values[0], *thunks], [])
+
+
+def _thunk(expr: ast.expr) -> ast.Lambda:
+    return ast.Lambda(
+        ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                      kwarg=None, defaults=[]),
+        expr,
+    )
+
+
+def _params(names: list[str]) -> ast.arguments:
+    return ast.arguments(posonlyargs=[], args=[ast.arg(n) for n in names], vararg=None,
+                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+
+
+def lazy_ifexp(node: ast.IfExp, original: ast.IfExp) -> ast.expr:
+    """``a if c else b`` -> a lazy selection, or a deferred arm when the arms make calls."""
+    pure = makes_no_calls(original.body) and makes_no_calls(original.orelse)
+    if pure:
+        return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse),
+                                       ast.Constant(None), ast.Constant(None),
+                                       ast.Constant(None)], [])
+    names = sorted({n.id for arm in (original.body, original.orelse) for n in ast.walk(arm)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)})
+    capture = _thunk(ast.Tuple([_load(n) for n in names], ast.Load()))
+    then_fn = ast.Lambda(_params(names), copy.deepcopy(node.body))
+    else_fn = ast.Lambda(_params(names), copy.deepcopy(node.orelse))
+    return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse), capture,
+                                   then_fn, else_fn], [])
+
+
+def lazy_not(node: ast.UnaryOp) -> ast.expr:
+    return ast.Call(_load(NOT), [node.operand], [])
+
+
+counter_type = itertools.count

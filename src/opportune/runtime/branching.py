@@ -1,0 +1,227 @@
+"""Run-time half of branches on pending values (see :mod:`opportune.compiler.branches`)."""
+
+from __future__ import annotations
+
+import operator
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from opportune.runtime.context import _local
+from opportune.runtime.snapshot import snapshot
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending
+
+if TYPE_CHECKING:
+    from opportune.runtime.scheduler import Runtime
+
+
+def _rt() -> Runtime | None:
+    return getattr(_local, "runtime", None)
+
+
+def undecided(cond: Any) -> bool:
+    """Whether an ``if`` on ``cond`` would have to wait for it."""
+    return type(cond) is Pending and cond._state != DONE and _rt() is not None
+
+
+def spec_enter() -> int:
+    rt = _rt()
+    if rt is None:
+        return 0
+    sc = rt.scope()
+    sc.spec_depth += 1
+    return 1
+
+
+def spec_exit(mark: int) -> None:
+    rt = _rt()
+    if rt is not None and mark:
+        rt.scope().spec_depth -= 1
+
+
+def _truth(value: Any) -> bool:
+    return bool(value)
+
+
+def select(cond: Any, then: Any, then_err: BaseException | None, other: Any,
+           other_err: BaseException | None, n: int) -> tuple[Any, ...]:
+    """n pending values that become ``then[i]`` or ``other[i]`` once ``cond`` is decided."""
+    rt = _rt()
+    if rt is None or type(cond) is not Pending or cond._state == DONE:
+        chosen, err = (then, then_err) if (cond._value if type(cond) is Pending else cond) \
+            else (other, other_err)
+        _raise_arm(rt, err)
+        return tuple(chosen)
+    results = [rt.new_pending("if", cond._calls) for _ in range(n)]
+
+    def decide() -> None:
+        if cond._state == FAILED:
+            for p in results:
+                rt._finish(p, FAILED, cond._value, cond._origin)
+            return
+        try:
+            truth = _truth(cond._value)
+        except BaseException as exc:  # noqa: BLE001 - the branch fails as plain Python would
+            for p in results:
+                rt._finish(p, FAILED, exc, p._seq)
+            return
+        chosen, err = (then, then_err) if truth else (other, other_err)
+        for i, p in enumerate(results):
+            if err is not None:
+                _finish_arm_error(rt, p, err)
+                continue
+            value = chosen[i]
+            if type(value) is Pending:
+                object.__setattr__(p, "_calls", p._calls | value._calls)
+                rt._when_ready([value], lambda p=p, value=value: rt._adopt(p, value))
+            else:
+                rt._finish(p, DONE, value, None)
+
+    rt._when_ready([cond], decide)
+    return tuple(results)
+
+
+def _finish_arm_error(rt: Runtime, p: Pending, err: BaseException) -> None:
+    from opportune.runtime.scheduler import SpeculativeFailure
+
+    if isinstance(err, SpeculativeFailure):
+        failed = err.failed
+        if failed._speculative or failed._origin is None:
+            rt._finish(p, FAILED, failed._value, p._seq)
+        else:
+            rt._finish(p, FAILED, failed._value, failed._origin)
+    else:
+        rt._finish(p, FAILED, err, p._seq)
+
+
+def _raise_arm(rt: Runtime | None, err: BaseException | None) -> None:
+    if err is None:
+        return
+    from opportune.runtime.scheduler import SpeculativeFailure
+
+    if isinstance(err, SpeculativeFailure):
+        err.failed._force()
+    raise err
+
+
+def _speculate(rt: Runtime, thunk: Callable[[], Any]) -> tuple[Any, BaseException | None]:
+    sc = rt.scope()
+    sc.spec_depth += 1
+    try:
+        return thunk(), None
+    except BaseException as exc:  # noqa: BLE001 - kept, raised only if this operand is used
+        return None, exc
+    finally:
+        sc.spec_depth -= 1
+
+
+def _boolop(is_and: bool, first: Any, thunks: tuple[Callable[[], Any], ...]) -> Any:
+    value = first
+    for i, thunk in enumerate(thunks):
+        if type(value) is Pending and value._state != DONE:
+            rt = _rt()
+            if rt is not None:
+                return _lazy_boolop(rt, is_and, value, thunks[i:])
+        truth = bool(value)
+        if truth != is_and:
+            return value
+        value = thunk()
+    return value
+
+
+def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
+                 thunks: tuple[Callable[[], Any], ...]) -> Pending:
+    rest = [_speculate(rt, t) for t in thunks]
+    result = rt.new_pending("and" if is_and else "or", first._calls)
+
+    def step(current: Any, index: int) -> None:
+        if type(current) is Pending:
+            if current._state == FAILED:
+                rt._finish(result, FAILED, current._value, current._origin if not
+                           current._speculative else result._seq)
+                return
+            current = current._value
+        if index == len(rest):
+            rt._finish(result, DONE, current, None)
+            return
+        try:
+            truth = bool(current)
+        except BaseException as exc:  # noqa: BLE001
+            rt._finish(result, FAILED, exc, result._seq)
+            return
+        if truth != is_and:
+            rt._finish(result, DONE, current, None)
+            return
+        value, err = rest[index]
+        if err is not None:
+            _finish_arm_error(rt, result, err)
+            return
+        if type(value) is Pending and value._state == PENDING:
+            object.__setattr__(result, "_calls", result._calls | value._calls)
+            rt._when_ready([value], lambda: step(value, index + 1))
+        else:
+            step(value, index + 1)
+
+    rt._when_ready([first], lambda: step(first, 0))
+    return result
+
+
+def and_(first: Any, *thunks: Callable[[], Any]) -> Any:
+    return _boolop(True, first, thunks)
+
+
+def or_(first: Any, *thunks: Callable[[], Any]) -> Any:
+    return _boolop(False, first, thunks)
+
+
+def not_(value: Any) -> Any:
+    if type(value) is Pending and value._state != DONE and _rt() is not None:
+        return value._rt.derive_op(operator.not_, (value,), "not")
+    return not value
+
+
+def ifexp(cond: Any, then: Callable[[], Any], other: Callable[[], Any],
+          capture: Callable[[], tuple[Any, ...]] | None,
+          then_fn: Callable[..., Any] | None, other_fn: Callable[..., Any] | None) -> Any:
+    rt = _rt()
+    if rt is None or type(cond) is not Pending or cond._state == DONE:
+        return then() if cond else other()
+    if capture is None:
+        t = _speculate(rt, then)
+        o = _speculate(rt, other)
+        return select(cond, (t[0],), t[1], (o[0],), o[1], 1)[0]
+    return _deferred_arm(rt, cond, then, other, capture, then_fn, other_fn)
+
+
+def _deferred_arm(rt: Runtime, cond: Pending, then: Callable[[], Any], other: Callable[[], Any],
+                  capture: Callable[[], tuple[Any, ...]], then_fn: Any, other_fn: Any) -> Any:
+    """Arms that make calls run later, once ``cond`` is decided, in a block of program order
+    reserved now, with the names they use captured as they are now."""
+    from opportune.runtime.spawn import _safe
+
+    try:
+        captured = capture()
+    except NameError:
+        return then() if cond else other()
+    if not all(_safe(v, copied=True) for v in captured):
+        return then() if cond else other()
+    block = rt.reserve_block()
+    if block is None:
+        return then() if cond else other()
+    captured = snapshot(captured)
+    p = Pending(rt, max(block.ancestors), "if-arm", None, cond._calls)
+    rt._register(p)
+    rt.note_deferred_writer(p)
+
+    def run_arm() -> None:
+        from opportune.runtime.spawn import _run
+
+        if cond._state == FAILED:
+            rt._finish(p, FAILED, cond._value, cond._origin)
+            return
+        fn = then_fn if bool(cond._value) else other_fn
+        threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
+                         name="opportune-arm", daemon=True).start()
+
+    rt._when_ready([cond], run_arm)
+    return p

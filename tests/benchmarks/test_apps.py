@@ -19,19 +19,6 @@ from opportune.sim import SimServer
 
 SCALE = 0.1  # LLM ttft 10-20 ms, searches 30 ms
 
-# Known core limitations, each reproduced in docs/benchmarks.md; strict, so a fix shows up.
-CORE_BUG_RE_ON_PENDING = pytest.mark.xfail(
-    strict=True,
-    reason="core: re.search(pattern, s) on a pending s taken from a list in a loop receives the "
-    "Pending object itself (TypeError)",
-)
-FORCES_PER_ITEM = pytest.mark.xfail(
-    strict=True,
-    reason="core: a helper that parses its call's result (dict.get / .group() / iteration) "
-    "forces it before the next call is issued, so a comprehension of such helpers runs one by one",
-)
-
-
 def _runs(name: str) -> Iterator[tuple[str, runner.ModeResult, Schedule | None]]:
     module = load(name)
     spec = spec_of(module)
@@ -50,7 +37,7 @@ def run_modes(name: str) -> tuple[dict[str, runner.ModeResult], Schedule | None]
     return results, schedule
 
 
-_EXPECTED_FAIL = {"selfconsistency": CORE_BUG_RE_ON_PENDING}
+_EXPECTED_FAIL: dict[str, pytest.MarkDecorator] = {}
 
 
 @pytest.mark.parametrize(
@@ -80,10 +67,10 @@ OVERLAP = [
     ("vqa", lambda s: _all_overlap(s.by_name("ask_patch"))),
     ("outline", lambda s: s.max_concurrency() == 8),
     ("batch", lambda s: s.max_concurrency() >= 20),
-    pytest.param("parallelqa", lambda s: _searches_overlap(s, 4), marks=FORCES_PER_ITEM),
-    pytest.param("tot", lambda s: s.max_concurrency() > 1, marks=FORCES_PER_ITEM),
+    pytest.param("parallelqa", lambda s: _searches_overlap(s, 4), marks=()),
+    pytest.param("tot", lambda s: s.max_concurrency() > 1, marks=()),
     pytest.param("selfconsistency", lambda s: s.max_concurrency() == 10,
-                 marks=CORE_BUG_RE_ON_PENDING),
+                 marks=()),
 ]
 
 

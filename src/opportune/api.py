@@ -38,22 +38,16 @@ def last_schedule() -> Schedule:
     return _last_schedule
 
 
-_known_installed = False
-
-
 def _install_known_externals_once() -> None:
-    """Known library methods (the openai SDK's ``create``...) become externals once per
-    process and stay so: without a run they behave exactly as before, and wrapping them again
-    for every run would cost tens of milliseconds each time."""
-    global _known_installed
-    if _known_installed:
-        return
+    """Known library methods (the openai SDK's ``create``...) become externals on the first run
+    and stay so: without a run they behave exactly as before, and wrapping them again for every
+    run would cost tens of milliseconds each time. Installing is idempotent, so this is cheap
+    when they are already installed and reinstalls them if someone undid it in between."""
     try:
         from opportune.integrations import install_known_externals
     except ImportError:
         return
     install_known_externals()
-    _known_installed = True
 
 
 class _Session:

@@ -16,7 +16,13 @@ from opportune.runtime.externals import ExternalSpec
 
 @pytest.fixture(autouse=True)
 def clean_registry() -> Iterator[None]:
-    """Every test starts and ends uninstalled, with the built-in table only."""
+    """Every test starts and ends uninstalled, with the built-in table only.
+
+    An earlier ``opportune.run`` in the same process leaves the known externals installed
+    (on purpose); the state is put back as it was after the test.
+    """
+    was_installed = _install._installed
+    _install._uninstall()
     table = dict(_install._table)
     meta_path = list(sys.meta_path)
     yield
@@ -24,6 +30,8 @@ def clean_registry() -> Iterator[None]:
     _install._table.clear()
     _install._table.update(table)
     assert sys.meta_path == meta_path
+    if was_installed:
+        _install.install_known_externals()
 
 
 @dataclass

@@ -1,0 +1,108 @@
+"""Every command group is listed and reachable, whether or not its module was imported yet."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import typer
+from typer.core import TyperGroup
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from opportune.cli._lazy import LazyCommand, LazyGroup
+from opportune.cli.app import _Commands, app
+
+GROUPS = list(_Commands.lazy_commands)
+
+# A word each group's own help prints, so a group answering with another group's help fails.
+OWN_HELP = {
+    "run": "The Python script to run.",
+    "lift": "FILE::FUNCTION",
+    "sim": "serve",
+    "model": "serve",
+    "serve": "gateway",
+}
+
+
+def _opportune(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "opportune", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+
+
+def test_table_names_every_group() -> None:
+    assert GROUPS == ["run", "lift", "sim", "model", "serve"]
+    assert set(OWN_HELP) == set(GROUPS)
+
+
+@pytest.mark.parametrize(("args", "status"), [(["--help"], 0), ([], 2)])
+def test_top_level_help_lists_every_group(args: list[str], status: int) -> None:
+    done = _opportune(*args)  # with no arguments click shows the help as a usage error
+    assert done.returncode == status, done.stderr
+    for name in GROUPS:
+        assert f" {name} " in done.stdout, f"{name} missing from:\n{done.stdout}"
+
+
+@pytest.mark.parametrize("name", GROUPS)
+def test_group_help_works(name: str) -> None:
+    done = _opportune(name, "--help")
+    assert done.returncode == 0, done.stderr
+    assert f"Usage: python -m opportune {name}" in done.stdout
+    assert OWN_HELP[name] in done.stdout
+
+
+def test_listed_help_is_the_commands_own_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line ``opportune --help`` shows without importing a group is the group's real one."""
+    runner = CliRunner()
+    listed = runner.invoke(app, ["--help"], terminal_width=200)
+    group = get_command(app)
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):  # type: ignore[attr-defined]
+        real = group.get_command(ctx, name)  # type: ignore[attr-defined]
+        assert real is not None and group.commands[name] is real, name  # type: ignore[attr-defined]
+        assert (real.short_help or real.help or "").strip() == _Commands.lazy_commands[name].help
+    # The same help with every group imported to render it.
+    monkeypatch.setattr(_Commands, "format_help", TyperGroup.format_help)
+    resolved = runner.invoke(app, ["--help"], terminal_width=200)
+    assert listed.exit_code == resolved.exit_code == 0
+    assert listed.output == resolved.output
+
+
+@pytest.mark.parametrize(("typo", "suggestion"), [("runn", "'run'"), ("serv", "'serve'")])
+def test_unknown_command_suggests_a_listed_one(typo: str, suggestion: str) -> None:
+    done = _opportune(typo)
+    assert done.returncode == 2
+    assert f"No such command '{typo}'. Did you mean {suggestion}?" in done.stderr
+
+
+def _broken_app(entry: LazyCommand, name: str) -> typer.Typer:
+    class Broken(LazyGroup):
+        lazy_commands = {name: entry}  # noqa: RUF012
+
+    broken = typer.Typer(cls=Broken)
+    broken.callback()(lambda: None)
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("name", "entry", "error", "message"),
+    [
+        ("x", LazyCommand("opportune.cli._lazy", "x"), TypeError, "has no register"),
+        ("lifty", LazyCommand("opportune.cli.lift", "x"), RuntimeError, "no command named 'lifty'"),
+        ("x", LazyCommand("opportune.cli._missing", "x"), ModuleNotFoundError, "_missing"),
+    ],
+)
+def test_a_wrong_table_entry_says_what_to_fix(
+    name: str, entry: LazyCommand, error: type[Exception], message: str
+) -> None:
+    result = CliRunner().invoke(_broken_app(entry, name), [name, "--help"])
+    assert isinstance(result.exception, error)
+    assert message in str(result.exception)

@@ -102,17 +102,22 @@ def _imports(cmd: list[str], env: dict[str, str]) -> dict[str, Any]:
     )
     names: list[str] = []
     total_us = 0
+    outermost: dict[str, float] = {}  # imports no other import started, with what they pulled in
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        self_us, _cumulative, name = line[len("import time:"):].split("|")
+        self_us, cumulative_us, name = line[len("import time:"):].split("|")
         names.append(name.strip())
         total_us += int(self_us)
+        if not name.startswith("  "):
+            outermost[name.strip()] = int(cumulative_us) / 1e6
     loaded = set(names)
+    largest = sorted(outermost.items(), key=lambda item: -item[1])[:6]
     return {
         "modules": len(names),
         "import_s": total_us / 1e6,
         "heavy_loaded": [h for h in HEAVY if h in loaded],
+        "largest_imports_s": dict(largest),
     }
 
 
@@ -195,6 +200,8 @@ def _print(result: dict[str, Any], out: Path) -> None:
             f"importing; heavy: {heavy}",
             soft_wrap=True,
         )
+        largest = ", ".join(f"{n} {t:.3f}s" for n, t in info["largest_imports_s"].items())
+        console.print(f"  largest: {largest}", soft_wrap=True)
     console.print(f"written to {out.relative_to(ROOT)}")
 
 

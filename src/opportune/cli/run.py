@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,9 +24,9 @@ def _print_exception(exc: BaseException) -> None:
 
 def run_command(
     file: Annotated[Path, typer.Argument(help="The Python script to run.")],
-    args: Annotated[Optional[list[str]], typer.Argument(help="Arguments passed to the script.")] = None,
+    args: Annotated[list[str] | None, typer.Argument(help="Arguments passed to the script.")] = None,
     trace: Annotated[
-        Optional[Path], typer.Option("--trace", help="Write the schedule as a Chrome trace (Perfetto).")
+        Path | None, typer.Option("--trace", help="Write the schedule as a Chrome trace (Perfetto).")
     ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Report every place the program had to wait, and why.")

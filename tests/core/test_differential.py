@@ -34,12 +34,9 @@ class Case:
     args: tuple[str, ...] = ()
     merged: bool = False  # compare stdout+stderr as one stream (interleaving matters)
     xfail: str | None = None  # a known difference: what differs, in one line
-    flaky: str | None = None  # a race still open: non-strict xfail, so a pass is also fine
 
 
 SPECIAL: dict[str, Case] = {
-    "p105_uncaught_in_nested_function.py": Case(flaky="race: output queued after a failing call is sometimes written before the failure is met (open bug)"),
-    "p119_partial_output_then_failure.py": Case(flaky="race: output queued after a failing call is sometimes written before the failure is met (open bug)"),
     "p061_argv.py": Case(args=("alpha", "two words", "--flag=3")),
     "p063_stderr_interleaved.py": Case(merged=True),
     "p064_stderr_interleaved_calls.py": Case(merged=True),
@@ -125,8 +122,6 @@ def _params() -> list[object]:
     for name in NAMES:
         case = SPECIAL.get(name, Case())
         marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
-        if case.flaky:
-            marks = [pytest.mark.xfail(strict=False, reason=case.flaky)]
         params.append(pytest.param(name, id=name.removesuffix(".py"), marks=marks))
     return params
 

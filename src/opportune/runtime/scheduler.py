@@ -640,16 +640,19 @@ class Runtime:
     def _handle(self, origin: int) -> BaseException:
         """The program meets the failure of call ``origin``: forget everything after it."""
         upto = self.scope().next - 1
-        with self._lock:
-            error = self._failures.pop(origin)
-            self._handled.add(origin)
-            self._discarded.append((origin, upto))
-            for s in [s for s in self._failures if origin < s <= upto]:
-                self._failures.pop(s)
-                self._handled.add(s)
-            parked = self._parked
-            self._parked = []
+        # The output lock is held across both steps: between forgetting the failure and dropping
+        # the output queued after it, a finishing call on the loop thread would otherwise see
+        # nothing blocking that output and write it.
         with self._out_lock:
+            with self._lock:
+                error = self._failures.pop(origin)
+                self._handled.add(origin)
+                self._discarded.append((origin, upto))
+                for s in [s for s in self._failures if origin < s <= upto]:
+                    self._failures.pop(s)
+                    self._handled.add(s)
+                parked = self._parked
+                self._parked = []
             for e in [e for e in self._outq if origin < e.seq <= upto]:
                 self._outq.remove(e)
         for resume in parked:

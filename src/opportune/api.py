@@ -88,6 +88,14 @@ class _Session:
             _last_schedule = self.rt.schedule
 
 
+def _meet_earlier_failure(rt: Runtime, own: Exception) -> None:
+    """The program raised ``own`` at its top level: raise an earlier call's failure instead,
+    as plain Python would have, or let ``own`` stand once the output before it is written."""
+    earlier = rt.failure_before_own_error()
+    if earlier is not None and earlier is not own:
+        raise earlier from None
+
+
 def _resolved(value: Any) -> Any:
     if type(value) is Pending:
         value = value._force()
@@ -113,6 +121,9 @@ def run(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
             return _resolved(result)  # type: ignore[no-any-return]
         except EscapingFailure as escaping:
             raise escaping.error from None
+        except Exception as own:
+            _meet_earlier_failure(rt, own)
+            raise
 
 
 def parallel(fn: Callable[P, R]) -> Callable[P, R]:
@@ -147,6 +158,9 @@ def run_source(
                     namespace[key] = fill_in_place(value)
         except EscapingFailure as escaping:
             raise escaping.error from None
+        except Exception as own:
+            _meet_earlier_failure(rt, own)
+            raise
     return namespace
 
 
@@ -167,6 +181,9 @@ def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False)
                 raise escaping.error from None
             except SystemExit:
                 rt.finish()
+                raise
+            except Exception as own:
+                _meet_earlier_failure(rt, own)
                 raise
     finally:
         remove_import_hook()

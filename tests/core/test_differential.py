@@ -40,14 +40,8 @@ SPECIAL: dict[str, Case] = {
     "p061_argv.py": Case(args=("alpha", "two words", "--flag=3")),
     "p063_stderr_interleaved.py": Case(merged=True),
     "p064_stderr_interleaved_calls.py": Case(merged=True),
-    "p145_error_in_argument_before_call.py": Case(
-        xfail="output printed before a later local ZeroDivisionError is lost"
-    ),
     "p146_generator_argument_consumed_at_call.py": Case(
         xfail="a generator argument is consumed after the program mutated its source (1090, not 60)"
-    ),
-    "p151_output_before_local_error.py": Case(
-        xfail="print(llm(x)) then 1 / 0: the printed answer is lost"
     ),
 }
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import ast
 import copy
-import itertools
 from collections.abc import Iterator
 
 IF_UNDECIDED = "__opportune_undecided__"
 SPEC_ENTER = "__opportune_spec_enter__"
 SPEC_EXIT = "__opportune_spec_exit__"
+SPEC_SAFE = "__opportune_spec_safe__"
 SELECT = "__opportune_select__"
 AND = "__opportune_and__"
 OR = "__opportune_or__"
@@ -81,6 +81,21 @@ def assigned_names(stmts: list[ast.stmt]) -> list[str]:
     return names
 
 
+def read_names(stmts: list[ast.stmt]) -> tuple[list[str], list[str]]:
+    """(names the statements read, names they update in place with ``x op= ...``), in order."""
+    reads: list[str] = []
+    updated: list[str] = []
+    for s in stmts:
+        for n in ast.walk(s):
+            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+                for group in (reads, updated):
+                    if n.target.id not in group:
+                        group.append(n.target.id)
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in reads:
+                reads.append(n.id)
+    return reads, updated
+
+
 def _load(name: str) -> ast.Name:
     return ast.Name(name, ast.Load())
 
@@ -97,13 +112,20 @@ def _tuple(names: list[str], ctx: ast.expr_context) -> ast.Tuple:
     return ast.Tuple([ast.Name(n, ctx) for n in names], ctx)
 
 
-def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]) -> list[ast.stmt]:
-    """The if-converted form of an (already rewritten) ``if`` statement; see the module doc."""
+def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int],
+               reads: tuple[list[str], list[str]] = ([], [])) -> list[ast.stmt]:
+    """The if-converted form of an (already rewritten) ``if`` statement; see the module doc.
+
+    ``reads`` are :func:`read_names` of the original arms: at run time the arms are evaluated
+    speculatively only if those values are plain data (see ``branching.spec_safe``), otherwise
+    the ``if`` waits for its condition as before.
+    """
     k = next(counter)
     cond, old = f"__opp_c{k}", f"__opp_old{k}"
     then_v, then_e = f"__opp_then{k}", f"__opp_terr{k}"
     else_v, else_e = f"__opp_else{k}", f"__opp_eerr{k}"
-    err, mark = f"__opp_e{k}", f"__opp_s{k}"
+    err, mark, safe = f"__opp_e{k}", f"__opp_s{k}", f"__opp_ok{k}"
+    read, updated = reads
     names = original_targets
 
     def plain_if() -> ast.If:
@@ -141,17 +163,20 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
     ]
     undecided = [
         ast.Try(
-            body=[ast.Assign([_store(old)], _tuple(names, ast.Load()))],
+            body=[ast.Assign([_store(old)], _tuple(names, ast.Load())),
+                  ast.Assign([_store(safe)], _call(SPEC_SAFE, _tuple(read, ast.Load()),
+                                                   _tuple(updated, ast.Load())))],
             handlers=[ast.ExceptHandler(
                 type=_load("NameError"), name=None,
-                body=[ast.Assign([_store(old)], ast.Constant(None))],
+                body=[ast.Assign([_store(old)], ast.Constant(None)),
+                      ast.Assign([_store(safe)], ast.Constant(False))],
             )],
             orelse=[], finalbody=[],
         ),
         ast.If(
             ast.Compare(_load(old), [ast.Is()], [ast.Constant(None)]),
             [plain_if()],
-            predicated,
+            [ast.If(_load(safe), predicated, [plain_if()])],
         ),
     ]
     return [
@@ -181,6 +206,19 @@ def _params(names: list[str]) -> ast.arguments:
                          kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
 
 
+def ifexp_movable(original: ast.IfExp) -> bool:
+    """Whether the arms may be moved into functions of their own: ``y := ...`` must bind in
+    the enclosing scope, ``yield``/``await`` belong to the enclosing function, and a bare
+    ``super()`` needs that function's first argument."""
+    for arm in (original.body, original.orelse):
+        for n in ast.walk(arm):
+            if isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
+                return False
+            if isinstance(n, ast.Name) and n.id in ("super", "__class__"):
+                return False
+    return True
+
+
 def lazy_ifexp(node: ast.IfExp, original: ast.IfExp) -> ast.expr:
     """``a if c else b`` -> a lazy selection, or a deferred arm when the arms make calls."""
     pure = makes_no_calls(original.body) and makes_no_calls(original.orelse)
@@ -200,5 +238,3 @@ def lazy_ifexp(node: ast.IfExp, original: ast.IfExp) -> ast.expr:
 def lazy_not(node: ast.UnaryOp) -> ast.expr:
     return ast.Call(_load(NOT), [node.operand], [])
 
-
-counter_type = itertools.count

@@ -22,7 +22,7 @@ import copy
 import itertools
 from typing import Any
 
-from opportune.compiler import branches
+from opportune.compiler import branches, rollback
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
 
@@ -172,10 +172,11 @@ class _Rewriter(ast.NodeTransformer):
     def visit_If(self, node: ast.If) -> Any:
         convertible = not self._in_class[-1] and branches.convertible_if(node)
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
+        reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
         self.generic_visit(node)
         if not convertible or not targets:
             return node
-        return branches.convert_if(node, targets, self._counter)
+        return branches.convert_if(node, targets, self._counter, reads)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
         original_ok = all(branches.makes_no_calls(v) for v in node.values[1:])
@@ -193,7 +194,7 @@ class _Rewriter(ast.NodeTransformer):
     def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
         original = copy.deepcopy(node)
         self.generic_visit(node)
-        if self._in_class[-1]:
+        if self._in_class[-1] or not branches.ifexp_movable(original):
             return node
         return branches.lazy_ifexp(node, original)
 
@@ -264,7 +265,12 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Try(self, node: ast.Try) -> ast.AST:
         self.generic_visit(node)
         mark = f"__opportune_try_{next(self._counter)}"
-        inner = self._settling_try(node.body, mark)
+        body, rebound = node.body, []
+        if node.handlers and not self._in_class[-1]:
+            body, rebound = rollback.journal_body(node.body, mark, self._counter)
+            for h in node.handlers:
+                h.body = [*rollback.restore(mark, rebound, self._counter), *h.body]
+        inner = self._settling_try(body, mark)
         handlers = node.handlers
         if handlers:
             handlers = [

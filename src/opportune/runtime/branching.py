@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import threading
+import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,67 @@ def spec_exit(mark: int) -> None:
     rt = _rt()
     if rt is not None and mark:
         rt.scope().spec_depth -= 1
+
+
+# Values whose reading and arithmetic run no code of the program's: exact built-in types only
+# (a subclass may override an operator), containers checked element by element.
+_PLAIN_ATOMS = frozenset({int, float, complex, bool, str, bytes, type(None), range, slice,
+                          type(Ellipsis), types.ModuleType, types.BuiltinFunctionType,
+                          types.FunctionType})
+_IMMUTABLE = frozenset({int, float, complex, bool, str, bytes, type(None), tuple, frozenset})
+_PLAIN_BUDGET = 256
+
+
+def _plain(value: Any, budget: list[int]) -> bool:
+    """Whether evaluating a call-free expression over ``value`` can have no effect at all."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return False
+    t = type(value)
+    if t is Pending:
+        # Operations on a pending value are lazy and need its value anyway; once it is known
+        # they run at once, so look at the value itself.
+        return value._state != DONE or _plain(value._value, budget)
+    if t in _PLAIN_ATOMS:
+        return True
+    if t is type:
+        return t.__module__ == "builtins"
+    if t in (tuple, list, set, frozenset):
+        return all(_plain(v, budget) for v in value)
+    if t is dict:
+        return all(_plain(k, budget) and _plain(v, budget) for k, v in value.items())
+    return False
+
+
+def spec_safe(reads: tuple[Any, ...], updated: tuple[Any, ...]) -> bool:
+    """Whether the arms of a branch may run before the branch is decided.
+
+    An arm that is not taken must leave no trace, so every value the arms read must be plain
+    data (a property, an operator or ``__getitem__`` of the program's own class could print or
+    change state), and a name updated in place (``acc += [x]``) must hold an immutable value:
+    ``+=`` on a list changes the list itself, whichever arm plain Python takes.
+    """
+    budget = [_PLAIN_BUDGET]
+    if not all(_plain(v, budget) for v in reads):
+        return False
+    return all(type(v) in _IMMUTABLE or type(v) is Pending for v in updated)
+
+
+def thunk_safe(thunk: Callable[[], Any]) -> bool:
+    """:func:`spec_safe` for an operand compiled as ``lambda: expr``: what it reads are its
+    closure cells and the globals it names (attribute names it also lists are skipped)."""
+    code = thunk.__code__
+    values: list[Any] = []
+    for cell in thunk.__closure__ or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:
+            return False  # unbound: plain Python would raise only if this operand runs
+    glob = thunk.__globals__
+    for name in code.co_names:
+        if name in glob:
+            values.append(glob[name])
+    return spec_safe(tuple(values), ())
 
 
 def _truth(value: Any) -> bool:
@@ -130,7 +192,9 @@ def _boolop(is_and: bool, first: Any, thunks: tuple[Callable[[], Any], ...]) -> 
 
 
 def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
-                 thunks: tuple[Callable[[], Any], ...]) -> Pending:
+                 thunks: tuple[Callable[[], Any], ...]) -> Any:
+    if not all(thunk_safe(t) for t in thunks):
+        return _boolop_waiting(is_and, first, thunks)
     rest = [_speculate(rt, t) for t in thunks]
     result = rt.new_pending("and" if is_and else "or", first._calls)
 
@@ -166,6 +230,15 @@ def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
     return result
 
 
+def _boolop_waiting(is_and: bool, value: Any, thunks: tuple[Callable[[], Any], ...]) -> Any:
+    """The plain evaluation, waiting for each operand's truth as Python does."""
+    for thunk in thunks:
+        if bool(value) != is_and:
+            return value
+        value = thunk()
+    return value
+
+
 def and_(first: Any, *thunks: Callable[[], Any]) -> Any:
     return _boolop(True, first, thunks)
 
@@ -187,6 +260,8 @@ def ifexp(cond: Any, then: Callable[[], Any], other: Callable[[], Any],
     if rt is None or type(cond) is not Pending or cond._state == DONE:
         return then() if cond else other()
     if capture is None:
+        if not (thunk_safe(then) and thunk_safe(other)):
+            return then() if cond else other()
         t = _speculate(rt, then)
         o = _speculate(rt, other)
         return select(cond, (t[0],), t[1], (o[0],), o[1], 1)[0]
@@ -197,7 +272,7 @@ def _deferred_arm(rt: Runtime, cond: Pending, then: Callable[[], Any], other: Ca
                   capture: Callable[[], tuple[Any, ...]], then_fn: Any, other_fn: Any) -> Any:
     """Arms that make calls run later, once ``cond`` is decided, in a block of program order
     reserved now, with the names they use captured as they are now."""
-    from opportune.runtime.spawn import _safe
+    from opportune.runtime.spawn import _safe, count_started
 
     try:
         captured = capture()
@@ -220,6 +295,7 @@ def _deferred_arm(rt: Runtime, cond: Pending, then: Callable[[], Any], other: Ca
             rt._finish(p, FAILED, cond._value, cond._origin)
             return
         fn = then_fn if bool(cond._value) else other_fn
+        count_started()
         threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
 

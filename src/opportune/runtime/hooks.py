@@ -8,9 +8,11 @@ exactly what plain Python would.
 from __future__ import annotations
 
 import builtins
+import sys
 import operator
 from typing import Any
 
+from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
 from opportune.runtime.context import _local
 from opportune.runtime.dispatch import call, fstring
@@ -35,6 +37,36 @@ def unescape(escaping: EscapingFailure, mark: int) -> Any:
     if rt is None:
         raise escaping.error
     rt.unescape(escaping, mark)
+
+
+class _Unbound:
+    """Stands for a name that had no value when a ``try`` body rebound it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<unbound>"
+
+
+UNBOUND = _Unbound()
+
+
+def journal(mark: int) -> bool:
+    rt = getattr(_local, "runtime", None)
+    return rt is not None and mark != 0 and rt.journal_needed(mark)
+
+
+def keep(mark: int, name: str, old: Any) -> None:
+    rt = getattr(_local, "runtime", None)
+    if rt is not None:
+        rt.keep(mark, name, old)
+
+
+def rollback(mark: int) -> dict[str, Any]:
+    rt = getattr(_local, "runtime", None)
+    if rt is None or mark == 0:
+        return {}
+    return rt.rollback(mark, sys.exc_info()[1])
 
 
 def store_guard(value: Any) -> Any:
@@ -74,6 +106,10 @@ def install() -> None:
     setattr(builtins, names.CALL, call)
     setattr(builtins, names.FSTRING, fstring)
     setattr(builtins, names.TRY_ENTER, try_enter)
+    setattr(builtins, rollback_names.JOURNAL, journal)
+    setattr(builtins, rollback_names.KEEP, keep)
+    setattr(builtins, rollback_names.ROLLBACK, rollback)
+    setattr(builtins, rollback_names.UNBOUND, UNBOUND)
     setattr(builtins, names.TRY_EXIT, try_exit)
     setattr(builtins, names.UNESCAPE, unescape)
     setattr(builtins, names.ESCAPING, EscapingFailure)
@@ -86,6 +122,7 @@ def install() -> None:
     setattr(builtins, b.IF_UNDECIDED, branching.undecided)
     setattr(builtins, b.SPEC_ENTER, branching.spec_enter)
     setattr(builtins, b.SPEC_EXIT, branching.spec_exit)
+    setattr(builtins, b.SPEC_SAFE, branching.spec_safe)
     setattr(builtins, b.SELECT, branching.select)
     setattr(builtins, b.AND, branching.and_)
     setattr(builtins, b.OR, branching.or_)

@@ -97,7 +97,8 @@ class Scope:
     Python would have done it, however the threads interleave.
     """
 
-    __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control", "spec_depth")
+    __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control", "spec_depth",
+                 "met")
 
     def __init__(
         self, lo: int, hi: int, ancestors: frozenset[int], control: frozenset[int] = frozenset()
@@ -114,6 +115,9 @@ class Scope:
         # Inside the arms of an if-converted branch: values built here are speculative (their
         # failures are kept, not raised) until a selection picks them.
         self.spec_depth = 0
+        # The call failure this thread met last, as (error, origin): a handler that catches it
+        # puts back the names its ``try`` body rebound after that call (compiler/rollback.py).
+        self.met: tuple[BaseException, int] | None = None
 
 
 _ROOT_SPAN = 1 << 240
@@ -148,6 +152,7 @@ class Runtime:
         self._live: dict[int, Pending] = {}
         self._live_order = SortedList()
         self._failures: dict[int, BaseException] = {}
+        self._journal: dict[int, list[tuple[int, str, Any]]] = {}
         self._handled: set[int] = set()
         self._discarded: list[tuple[int, int]] = []
         self._parked: list[Callable[[], None]] = []
@@ -183,8 +188,28 @@ class Runtime:
         """Wait for everything, write all output, and raise the earliest failure if any."""
         self.sync_point("end of program")
 
+    def failure_before_own_error(self) -> BaseException | None:
+        """The program stopped with an error of its own (``1 / 0``) at its top level.
+
+        Plain Python got there only because every call before that point succeeded. Returns
+        the earliest failure among them, which is what plain Python raised instead, or writes
+        the output they held back and returns None: the program's own error stands.
+        """
+        now = self.scope().next
+        try:
+            self._wait_before(now, "the program raised an error: an earlier call may have "
+                              "failed first")
+        except RuntimeClosed:
+            return None
+        first = self._earliest_failure(0, now)
+        if first is not None:
+            return self._handle(first)
+        with self._out_lock:
+            self._pump(force_all=True)
+        return None
+
     def close(self) -> None:
-        """Stop the loop and the pool; output still queued is written first."""
+        """Stop the loop and the pool; output whose turn has come is written first."""
         if self._closed:
             return
         with self._cond:
@@ -655,6 +680,7 @@ class Runtime:
                 self._parked = []
             for e in [e for e in self._outq if origin < e.seq <= upto]:
                 self._outq.remove(e)
+        self.scope().met = (error, origin)
         for resume in parked:
             self._loop.call_soon_threadsafe(resume)
         return error
@@ -705,6 +731,28 @@ class Runtime:
         sc.try_marks.append(sc.next)
         return sc.next
 
+    def journal_needed(self, mark: int) -> bool:
+        """Whether a call issued in the ``try`` body that began at ``mark`` may still fail."""
+        if self._live_order and self._live_order[-1] >= mark:
+            return True
+        return any(s >= mark for s in self._failures)
+
+    def keep(self, mark: int, name: str, old: Any) -> None:
+        self._journal.setdefault(mark, []).append((self.scope().next, name, old))
+
+    def rollback(self, mark: int, handled: BaseException | None) -> dict[str, Any]:
+        """The names to put back as a handler of the ``try`` that began at ``mark`` starts."""
+        entries = self._journal.pop(mark, ())
+        met = self.scope().met
+        if not entries or met is None or met[0] is not handled:
+            return {}
+        origin = met[1]
+        restored: dict[str, Any] = {}
+        for when, name, old in entries:
+            if when > origin and name not in restored:
+                restored[name] = old
+        return restored
+
     def try_exit(self, mark: int) -> None:
         """Leaving a ``try`` body: calls issued inside it must have raised by now, if at all."""
         for i in range(len(self._try_marks) - 1, -1, -1):
@@ -717,6 +765,7 @@ class Runtime:
         if first is not None:
             error = self._handle(first)
             raise error
+        self._journal.pop(mark, None)
 
     def settle_for_effect(self, values: tuple[Any, ...]) -> None:
         """Inside a ``try`` body, an effect on program state that uses a value computed by a call

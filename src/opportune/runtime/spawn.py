@@ -56,7 +56,8 @@ def _safe(value: Any, copied: bool, depth: int = 0) -> bool:
         if code_id in _compiled_ids:
             return code_id in pure_functions
         spec = value.__dict__.get("__opportune_external__")
-        return spec is not None and spec.pure
+        return (spec is not None and spec.pure and not spec.mutates
+                and not spec.changes_program_state)
     if t is types.MethodType:
         return _safe(value.__func__, copied, depth + 1) and _safe(value.__self__, False, depth + 1)
     if t in (tuple, frozenset):
@@ -69,7 +70,14 @@ def _safe(value: Any, copied: bool, depth: int = 0) -> bool:
     if _frozen_dataclass(value):
         return all(_safe(getattr(value, f.name), copied, depth + 1)
                    for f in dataclasses.fields(value))
-    return _is_library_object(value)
+    return _is_library_object(value) and not _is_mutable_container(value)
+
+
+def _is_mutable_container(value: Any) -> bool:
+    """A library container (``Counter``, ``deque``, an array) the program may still change;
+    service objects such as an API client have none of these methods."""
+    cls = type(value)
+    return any(hasattr(cls, name) for name in ("__setitem__", "append", "add", "update"))
 
 
 _running = 0
@@ -111,14 +119,20 @@ def maybe_spawn(
     p = Pending(rt, call_seq, fn.__qualname__)
     rt._register(p)
     args, kwargs = snapshot(args), snapshot(kwargs)
-    with _count_lock:
-        _running += 1
+    count_started()
     # Daemon threads: a program that ends (or fails) while such a call still waits must not be
     # kept alive by it.
     threading.Thread(
         target=_run, args=(rt, p, block, fn, args, kwargs), name="opportune-fn", daemon=True
     ).start()
     return p
+
+
+def count_started() -> None:
+    """Every thread that runs :func:`_run` is counted here first; ``_run`` counts it out."""
+    global _running
+    with _count_lock:
+        _running += 1
 
 
 def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -> None:

@@ -37,10 +37,10 @@ def _target_names(target: ast.expr) -> list[str]:
 def _bound_by(stmt: ast.stmt) -> list[str]:
     if isinstance(stmt, ast.Assign):
         return [n for t in stmt.targets for n in _target_names(t)]
-    if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
-        if isinstance(stmt.target, ast.Name) and not _internal(stmt.target.id) and (
-                not isinstance(stmt, ast.AnnAssign) or stmt.value is not None):
-            return [stmt.target.id]
+    if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and isinstance(stmt.target, ast.Name) \
+            and not _internal(stmt.target.id) \
+            and (not isinstance(stmt, ast.AnnAssign) or stmt.value is not None):
+        return [stmt.target.id]
     return []
 
 

@@ -26,8 +26,8 @@ def set_active_runtime(runtime: Runtime | None) -> Runtime | None:
     return previous
 
 
-from contextvars import ContextVar  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

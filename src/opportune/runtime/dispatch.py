@@ -181,7 +181,7 @@ def _method_kind(owner: type, name: str) -> int:
     return _module_kind(owner.__module__)
 
 
-import functools as _functools  # noqa: E402
+import functools as _functools
 
 functools_partial_type = _functools.partial
 

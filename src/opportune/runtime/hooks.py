@@ -8,8 +8,8 @@ exactly what plain Python would.
 from __future__ import annotations
 
 import builtins
-import sys
 import operator
+import sys
 from typing import Any
 
 from opportune.compiler import rollback as rollback_names

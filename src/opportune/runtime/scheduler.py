@@ -25,22 +25,23 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import types
 import os
 import sys
 import threading
 import time
+import types
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from sortedcontainers import SortedKeyList, SortedList
 
 from opportune.runtime import context
 from opportune.runtime.externals import ExternalSpec
 from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot, snapshot_pending
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending
-from sortedcontainers import SortedKeyList, SortedList
 
 _INF = float("inf")
 
@@ -367,7 +368,7 @@ class Runtime:
                 return
             try:
                 value = compute()
-            except BaseException as exc:  # noqa: BLE001 - becomes the pending value's failure
+            except BaseException as exc:
                 self._finish(p, FAILED, exc, p._seq)
                 return
             if type(value) is Pending:
@@ -531,7 +532,7 @@ class Runtime:
                     value = await self._loop.run_in_executor(
                         self._pool, _call_with_info, info, fn, real_args, real_kwargs
                     )
-            except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
+            except BaseException as exc:
                 record.finished = self.now()
                 record.ok = False
                 record.error = f"{type(exc).__name__}: {exc}"
@@ -877,7 +878,7 @@ class _ObjectCopier:
             return value
         try:
             return copy.deepcopy(value)
-        except Exception:  # noqa: BLE001 - cannot be copied: the program waits instead
+        except Exception:
             self.held.append(value)
             return value
 
@@ -910,7 +911,7 @@ def _attribute_type(owner: type, name: Any) -> type | None:
         import typing
 
         hints = typing.get_type_hints(owner)
-    except Exception:  # noqa: BLE001 - annotations that do not evaluate carry no type
+    except Exception:
         return None
     hint = hints.get(name)
     return hint if isinstance(hint, type) else None

@@ -89,7 +89,6 @@ def maybe_spawn(
     kwargs: dict[str, Any],
 ) -> Pending | None:
     """Start ``fn(*args, **kwargs)`` concurrently and return its pending result, or None."""
-    global _running
     if _running >= MAX_CONCURRENT or rt._closed:
         return None
     g = fn.__globals__

@@ -40,9 +40,6 @@ SPECIAL: dict[str, Case] = {
     "p061_argv.py": Case(args=("alpha", "two words", "--flag=3")),
     "p063_stderr_interleaved.py": Case(merged=True),
     "p064_stderr_interleaved_calls.py": Case(merged=True),
-    "p146_generator_argument_consumed_at_call.py": Case(
-        xfail="a generator argument is consumed after the program mutated its source (1090, not 60)"
-    ),
 }
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from opportune.runtime.context import _local
 from opportune.runtime.snapshot import snapshot
-from opportune.runtime.values import DONE, FAILED, PENDING, Pending
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending, is_immutable, known_type
 
 if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime
@@ -81,7 +81,7 @@ def spec_safe(reads: tuple[Any, ...], updated: tuple[Any, ...]) -> bool:
     budget = [_PLAIN_BUDGET]
     if not all(_plain(v, budget) for v in reads):
         return False
-    return all(type(v) in _IMMUTABLE or type(v) is Pending for v in updated)
+    return all(type(v) in _IMMUTABLE or type(v) is Pending and is_immutable(v) for v in updated)
 
 
 def thunk_safe(thunk: Callable[[], Any]) -> bool:
@@ -115,6 +115,11 @@ def select(cond: Any, then: Any, then_err: BaseException | None, other: Any,
         _raise_arm(rt, err)
         return tuple(chosen)
     results = [rt.new_pending("if", cond._calls) for _ in range(n)]
+    if then_err is None and other_err is None:
+        for i, p in enumerate(results):
+            kind = known_type(then[i])
+            if kind is not None and kind is known_type(other[i]):
+                object.__setattr__(p, "_type", kind)
 
     def decide() -> None:
         if cond._state == FAILED:

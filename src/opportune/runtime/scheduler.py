@@ -41,7 +41,7 @@ from opportune.runtime import context
 from opportune.runtime.externals import ExternalSpec
 from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot, snapshot_pending
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
-from opportune.runtime.values import DONE, FAILED, PENDING, Pending
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
 
 _INF = float("inf")
 
@@ -320,6 +320,8 @@ class Runtime:
         known = None
         if attr_of is not None and attr_of._type is not None:
             known = _attribute_type(attr_of._type, operands[1])
+        elif attr_of is None and item_of is None:
+            known = result_type(op, operands)
         p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known)
         if attr_of is not None:
             object.__setattr__(p, "_src", (attr_of, operands[1]))
@@ -870,6 +872,11 @@ class _ObjectCopier:
         from opportune.compiler.functions import is_user_module
 
         cls = type(value)
+        if cls.__module__ == "builtins" and hasattr(cls, "__next__"):
+            # A generator (or map, zip, a list iterator): the call consumes it, running the
+            # program's own code against the program's current state, so the program waits.
+            self.held.append(value)
+            return value
         if isinstance(value, type) or callable(value) and not hasattr(value, "__dict__"):
             return value
         if cls.__module__ == "builtins" or not is_user_module(cls.__module__):

@@ -222,6 +222,70 @@ for _name, _op, _sym in (
     setattr(Pending, f"__{_name}__", _unary)
 
 
+# ``x += y`` on a list changes the list itself, which every other name for it sees; on an
+# immutable value it makes a new one, exactly as ``x = x + y``, and that can stay lazy.
+IMMUTABLE_TYPES = frozenset({int, float, complex, bool, str, bytes, tuple, frozenset})
+
+
+def known_type(value: Any) -> type | None:
+    """The type ``value`` has or will have, when that is known now."""
+    if type(value) is not Pending:
+        return type(value)
+    if value._state == DONE:
+        return type(value._value)
+    return value._type
+
+
+def is_immutable(value: Any) -> bool:
+    return known_type(value) in IMMUTABLE_TYPES
+
+
+_SAMPLES: dict[type, Any] = {int: 1, float: 1.0, complex: 1j, bool: True, str: "a", bytes: b"a",
+                             tuple: (1,), frozenset: frozenset({1})}
+_RESULT_TYPES: dict[tuple[Any, ...], type | None] = {}
+
+
+def result_type(op: Callable[..., Any], operands: tuple[Any, ...]) -> type | None:
+    """The type ``op`` gives on operands of built-in immutable types (``count + 1`` on an int
+    is an int), found once per combination by applying it to sample values."""
+    types = tuple(known_type(v) for v in operands)
+    if not all(t in _SAMPLES for t in types):
+        return None
+    key = (op, *types)
+    if key not in _RESULT_TYPES:
+        try:
+            _RESULT_TYPES[key] = type(op(*(_SAMPLES[t] for t in types)))  # type: ignore[index]
+        except Exception:  # noqa: BLE001 - unknown then; the real operation decides
+            _RESULT_TYPES[key] = None
+    return _RESULT_TYPES[key]
+
+
+for _name, _op, _iop in (
+    ("add", operator.add, operator.iadd),
+    ("sub", operator.sub, operator.isub),
+    ("mul", operator.mul, operator.imul),
+    ("truediv", operator.truediv, operator.itruediv),
+    ("floordiv", operator.floordiv, operator.ifloordiv),
+    ("mod", operator.mod, operator.imod),
+    ("pow", operator.pow, operator.ipow),
+    ("matmul", operator.matmul, operator.imatmul),
+    ("lshift", operator.lshift, operator.ilshift),
+    ("rshift", operator.rshift, operator.irshift),
+    ("and", operator.and_, operator.iand),
+    ("or", operator.or_, operator.ior),
+    ("xor", operator.xor, operator.ixor),
+):
+
+    def _inplace(self: Pending, other: Any, _op: Callable[[Any, Any], Any] = _op,
+                 _iop: Callable[[Any, Any], Any] = _iop, _sym: str = _name) -> Any:
+        if is_immutable(self):
+            return self._rt.derive_op(_op, (self, other), _sym + "=")
+        value = self._force()
+        return _iop(value, other._force() if type(other) is Pending else other)
+
+    setattr(Pending, f"__i{_name}__", _inplace)
+
+
 def _get_slice(value: Any, start: Any, stop: Any, step: Any) -> Any:
     return value[start:stop:step]
 

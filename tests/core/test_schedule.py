@@ -486,3 +486,72 @@ def test_values_flow_through_dataclass_constructors() -> None:
     scores = calls_of(schedule, "ext_score")
     assert_all_overlap(llms)
     assert [s.deps for s in scores] == [(c.call_id,) for c in llms]
+
+
+# -- branches on pending values: speculate only where an untaken arm leaves no trace -------
+
+
+@dataclass
+class _Rated:
+    word: str
+    score: int
+
+
+class _WithProperty:
+    reads = 0
+
+    @property
+    def note(self) -> str:
+        _WithProperty.reads += 1
+        return "read"
+
+
+def keep_best_numbers() -> str | None:
+    best, arg = -1, None
+    for w in ["aa", "bbb", "c", "dddd"]:
+        s = ext_score(w)
+        if s > best:
+            best, arg = s, w
+    return arg
+
+
+def keep_best_records() -> str:
+    best = _Rated("", -1)
+    for w in ["aa", "bbb", "c", "dddd"]:
+        r = _Rated(w, ext_score(w))
+        if r.score > best.score:
+            best = r
+    return best.word
+
+
+def keep_best_reading_a_property() -> str:
+    holder, note = _WithProperty(), ""
+    best = -1
+    for w in ["aa", "bbb", "c", "dddd"]:
+        s = ext_score(w)
+        if s > best:
+            best, note = s, holder.note
+    return note
+
+
+@pytest.mark.parametrize("program", [keep_best_numbers, keep_best_records],
+                         ids=["numbers", "dataclass-records"])
+def test_keep_best_loop_over_plain_data_does_not_wait_for_each_answer(
+        program: Callable[[], Any]) -> None:
+    _, schedule = run_both(program)
+    calls = calls_of(schedule, "ext_score")
+    assert len(calls) == 4
+    assert_all_overlap(calls)
+
+
+def test_branch_arm_reading_a_property_waits_for_its_condition() -> None:
+    _WithProperty.reads = 0
+    result, schedule = run_both(keep_best_reading_a_property)
+    assert result == "read"
+    calls = sorted(calls_of(schedule, "ext_score"), key=lambda c: c.issued)
+    for earlier, later in zip(calls, calls[1:]):
+        assert earlier.finished is not None and later.issued >= earlier.finished, \
+            "the arm ran before its condition was known, so its property could run untaken"
+    # run_both ran the program twice (plain, then opportune); 2 of the 4 scores (3, 10, 7, 6)
+    # improve the best, so the property ran exactly twice per run
+    assert _WithProperty.reads == 4

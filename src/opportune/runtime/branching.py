@@ -67,7 +67,62 @@ def _plain(value: Any, budget: list[int]) -> bool:
         return all(_plain(v, budget) for v in value)
     if t is dict:
         return all(_plain(k, budget) and _plain(v, budget) for k, v in value.items())
-    return False
+    return _library_record(t) or _plain_record(t)
+
+
+_PLAIN_RECORDS: dict[type, bool] = {}
+_HARMLESS_DUNDERS = frozenset({"__module__", "__qualname__", "__doc__", "__annotations__",
+                               "__dict__", "__weakref__", "__init__", "__repr__", "__str__",
+                               "__slots__", "__match_args__", "__firstlineno__",
+                               "__static_attributes__", "__orig_bases__", "__parameters__",
+                               "__init_subclass__", "__class_getitem__"})
+
+
+def _plain_record(t: type) -> bool:
+    """A class of the program's own that is a record: fields and methods (no call can run in a
+    speculative arm), no properties or other descriptors, and no operators except those a
+    ``dataclass`` or pydantic generates. Reading such an object runs no code of the program's."""
+    known = _PLAIN_RECORDS.get(t)
+    if known is None:
+        known = _PLAIN_RECORDS[t] = _is_plain_record(t)
+    return known
+
+
+def _is_plain_record(t: type) -> bool:
+    from opportune.compiler.functions import is_user_file, is_user_module
+    from opportune.compiler.registry import is_compiled_code
+
+    for cls in t.__mro__:
+        if cls is object or not is_user_module(cls.__module__):
+            continue
+        for name, attr in vars(cls).items():
+            if name in _HARMLESS_DUNDERS:
+                continue
+            if isinstance(attr, (types.FunctionType, staticmethod, classmethod)):
+                fn = attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr
+                dunder = name.startswith("__") and name.endswith("__")
+                code = fn.__code__
+                if dunder and (is_compiled_code(code) or is_user_file(code.co_filename)):
+                    return False  # an operator the program wrote (a generated one is fine)
+            elif hasattr(type(attr), "__get__") or hasattr(type(attr), "__set__"):
+                return False  # a property or another descriptor runs code on reading
+            elif name.startswith("__") and name.endswith("__") \
+                    and name not in _HARMLESS_DUNDERS and not name.startswith(
+                        ("__dataclass", "__pydantic", "__private", "__class_vars",
+                         "__signature__", "__abstract", "__hash__")):
+                return False
+    return True
+
+
+def _library_record(t: type) -> bool:
+    """An object of an installed library's class (a pydantic model a tool returned, say):
+    reading it runs no code of the program's. A mapping that fills in missing keys
+    (``defaultdict``) would change on a mere lookup."""
+    from opportune.compiler.functions import is_user_module
+
+    module = t.__module__
+    return (module not in ("builtins", "__main__") and not is_user_module(module)
+            and not hasattr(t, "__missing__"))
 
 
 def spec_safe(reads: tuple[Any, ...], updated: tuple[Any, ...]) -> bool:

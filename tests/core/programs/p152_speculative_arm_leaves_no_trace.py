@@ -33,3 +33,19 @@ for word in ["dd", "e"]:
 print(total)
 y = box.value if llm("y") == "never" else -1
 print(y, llm("z") == "never" and box.value)
+
+
+class Loud:
+    def __init__(self, v):
+        self.v = v
+
+    def __add__(self, other):
+        print("adding", self.v)
+        return Loud(self.v + other)
+
+
+acc2 = Loud(0)
+for word in ["a", "bb"]:
+    if score(word) > 5:
+        acc2 = acc2 + 1
+print(acc2.v)

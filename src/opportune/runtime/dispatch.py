@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import re
+import threading
 import types
 from typing import Any
 
@@ -22,7 +23,8 @@ from opportune.runtime.externals import SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
-from opportune.runtime.values import DONE, Pending
+from opportune.runtime.streams import ItemsView, StrippedView
+from opportune.runtime.values import DONE, PENDING, Pending
 
 _FunctionType = types.FunctionType
 _MethodType = types.MethodType
@@ -380,11 +382,65 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     return None
 
 
+def _on_stream(rt: Runtime, base: Pending, name: str, args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> Any:
+    """A ``str`` method applied to text that is still streaming, when its result can follow
+    the prefix: ``strip`` and ``splitlines``/``split`` give values whose known part grows as
+    the text arrives, ``startswith`` is decided as soon as enough text is there."""
+    if kwargs or any(type(a) is Pending for a in args):
+        return None
+    view = base._stream
+    if name in ("strip", "lstrip", "rstrip") and not args:
+        result = rt.derive_call(lambda text: getattr(text, name)(), (base,), {}, f".{name}()",
+                                str)
+        object.__setattr__(result, "_stream", StrippedView(view, name))
+        return result
+    if name == "splitlines" and not args or name == "split" and (
+            not args or len(args) == 1 and (args[0] is None or type(args[0]) is str and args[0])):
+        sep = args[0] if args else None
+        result = rt.derive_call(lambda text: getattr(text, name)(*args), (base,), {},
+                                f".{name}()", list)
+        object.__setattr__(result, "_stream", ItemsView(view, name, sep))
+        return result
+    if name == "startswith" and len(args) == 1 and type(args[0]) is str:
+        return _startswith_early(rt, base, args[0])
+    return None
+
+
+def _startswith_early(rt: Runtime, base: Pending, prefix: str) -> Pending:
+    result = rt.new_pending(".startswith()", base._calls)
+    view = base._stream
+    decided = threading.Event()
+
+    def decide(_piece: str = "") -> None:
+        if decided.is_set():
+            return
+        text, finished = view.current()
+        if view.root.failed:
+            decided.set()
+            rt._when_ready([base], lambda: rt._adopt(result, base))
+            return
+        if len(text) >= len(prefix) or not prefix.startswith(text) or finished:
+            decided.set()
+            view.root.consumed = True
+            rt._finish(result, DONE, text.startswith(prefix), None)
+
+    decide()
+    if not decided.is_set() and not view.root.listen(decide):
+        decide()
+    return result
+
+
 def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Calling something that is itself pending, most often a method of a pending value."""
     if f._state == DONE:
         return call(f._value, *args, **kwargs)
     base, name = _attribute_source(f)
+    if base is not None and name is not None and base._stream is not None \
+            and base._state == PENDING:
+        streamed = _on_stream(rt, base, name, args, kwargs)
+        if streamed is not None:
+            return streamed
     if base is not None and name is not None:
         known = base._type
         if known is not None and issubclass(known, _PURE_METHOD_TYPES):

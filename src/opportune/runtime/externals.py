@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
@@ -35,6 +35,9 @@ class ExternalSpec:
     is_async: bool = False
     returns: type | None = None
     changes_program_state: bool = False
+    # Yields the result's text piece by piece (same arguments as the function); see
+    # runtime/streams.py. Used instead of the function when the program runs under opportune.
+    stream: Callable[..., Iterator[Any]] | None = None
 
     @property
     def pure(self) -> bool:
@@ -76,6 +79,7 @@ def make_spec(
     mutates: bool = False,
     name: str | None = None,
     returns: type | None = None,
+    stream: Callable[..., Iterator[Any]] | None = None,
 ) -> ExternalSpec:
     if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
         raise ValueError(
@@ -91,7 +95,20 @@ def make_spec(
         is_async=inspect.iscoroutinefunction(fn),
         returns=returns if returns is not None else _return_type(fn),
         changes_program_state=_changes_module_state(fn),
+        stream=_checked_stream(fn, stream),
     )
+
+
+def _checked_stream(fn: Callable[..., Any],
+                    stream: Callable[..., Iterator[Any]] | None) -> Callable[..., Iterator[Any]] | None:
+    if stream is None:
+        return None
+    if not callable(stream) or inspect.iscoroutinefunction(fn):
+        raise TypeError(
+            "@opportune.external(stream=...) takes a function with the external's arguments "
+            "that yields the text of its result piece by piece, for a sync external only"
+        )
+    return stream
 
 
 _MUTATING_METHODS = frozenset({
@@ -206,6 +223,7 @@ def external(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     mutates: bool = False,
     name: str | None = None,
+    stream: Callable[..., Iterator[Any]] | None = None,
 ) -> Callable[[F], F]: ...
 
 
@@ -218,13 +236,18 @@ def external(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     mutates: bool = False,
     name: str | None = None,
+    stream: Callable[..., Iterator[Any]] | None = None,
 ) -> F | Callable[[F], F]:
     """Mark a function or method as external: calls to it may overlap the rest of the program.
 
     ``reads``/``writes`` name resources the call touches; a writing call starts only after every
     earlier call has finished, a reading call after every earlier write of the same resource.
     ``mutates=True`` hands the call the program's real argument objects, so the program waits for
-    it before going on. Under plain ``python`` the decorated function behaves exactly as before.
+    it before going on. ``stream`` (for library authors) is a generator function with the same
+    arguments that yields the text of the result as it is produced (``str`` results only): under
+    opportune it runs instead, and work on the prefix (``for line in text.splitlines()``, a
+    ``print``) proceeds before the end. Under plain ``python`` the decorated function behaves
+    exactly as before.
     """
 
     def decorate(target: F) -> F:
@@ -239,6 +262,7 @@ def external(
             max_concurrency=max_concurrency,
             mutates=mutates,
             name=name,
+            stream=stream,
         )
         return _wrap(target, spec)
 

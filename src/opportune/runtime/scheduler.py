@@ -39,6 +39,7 @@ from sortedcontainers import SortedKeyList, SortedList
 
 from opportune.runtime import context
 from opportune.runtime.externals import ExternalSpec
+from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot, snapshot_pending
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
@@ -143,6 +144,9 @@ class Runtime:
     def __init__(self, *, threads: int | None = None, explain: bool = False) -> None:
         self.program_id = uuid.uuid4().hex[:12]
         self.explain = explain
+        # Streaming calls feed their text as it is generated (OPPORTUNE_STREAM=0 turns it off)
+        self.streaming = os.environ.get("OPPORTUNE_STREAM", "1") != "0"
+        self._streaming_entry: _StreamingPrint | None = None
         self.schedule = Schedule()
         self._t0 = time.perf_counter()
         self._root = Scope(1, _ROOT_SPAN, frozenset())
@@ -434,6 +438,8 @@ class Runtime:
         for d in order_deps:
             dep_calls |= d._calls
         p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
+        if spec.stream is not None and self.streaming:
+            object.__setattr__(p, "_stream", TextStream())
         if spec.is_async:
             self._async_calls.add(seq)
         dep_calls |= sc.control
@@ -530,6 +536,11 @@ class Runtime:
                         value = await fn(*real_args, **real_kwargs)
                     finally:
                         context._current_call.reset(token)
+                elif p._stream is not None:
+                    value = await self._loop.run_in_executor(
+                        self._pool, self._stream_call, p, record, info, spec.stream,
+                        real_args, real_kwargs,
+                    )
                 else:
                     value = await self._loop.run_in_executor(
                         self._pool, _call_with_info, info, fn, real_args, real_kwargs
@@ -543,6 +554,38 @@ class Runtime:
         record.finished = self.now()
         record.ok = True
         self._finish(p, DONE, value, None)
+
+    def _stream_call(self, p: Pending, record: CallRecord, info: context.CallInfo,
+                     produce: Callable[..., Any], args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> str:
+        """Run a streaming external on a pool thread: feed its pieces to the call's stream."""
+        stream: TextStream = p._stream
+        token = context._current_call.set(info)
+        try:
+            for piece in produce(*args, **kwargs):
+                if piece is RESTART:
+                    stream.restart()
+                    continue
+                if record.first_token is None and piece:
+                    record.first_token = self.now()
+                    stream.feed(piece)
+                    self._stream_started()
+                else:
+                    stream.feed(piece)
+            stream.finish()
+        except BaseException:
+            if not stream.finished:
+                stream.finish(failed=True)
+            raise
+        finally:
+            context._current_call.reset(token)
+        return stream.text()
+
+    def _stream_started(self) -> None:
+        """Output held back only by calls that are now streaming may be written."""
+        if self._outq or self._streaming_entry is not None:
+            with self._out_lock:
+                self._pump()
 
     # -- resolution (loop thread, or program thread for values computed in place) ---------------
 
@@ -565,7 +608,7 @@ class Runtime:
             self._cond.notify_all()
         for cb in callbacks:
             cb()
-        if self._outq:
+        if self._outq or self._streaming_entry is not None:
             with self._out_lock:
                 self._pump()
 
@@ -826,21 +869,55 @@ class Runtime:
         if self.schedule.first_output is None:
             self.schedule.first_output = self.now()
 
+    def _holds_output(self, seq: int, printed: frozenset[int] = frozenset()) -> bool:
+        """Whether an unfinished value before ``seq`` holds back output (caller holds _lock).
+
+        A call streaming an answer whose prefix the program has already used does not: the
+        program went on with that prefix, and its output may go ahead (docs/streaming.md says
+        what that means if the call later fails for good). Until then, output waits as for any
+        call."""
+        for s in self._live_order.irange(None, seq, (True, False)):
+            p = self._live[s]
+            if p._stream is None and p._src is not None:
+                p = p._src[0]  # ``text.splitlines``: the method waits only for its text
+            if p._stream is None:
+                return True
+            if not p._stream.root.consumed and not (
+                    s in printed and p._stream.root.started):
+                return True
+        return False
+
     def _pump(self, force_all: bool = False) -> None:
         """Write queued output whose turn has come (caller holds ``_out_lock``)."""
+        if self._streaming_entry is not None and not self._streaming_entry.advance():
+            return
+        self._streaming_entry = None
         while self._outq:
             entry = self._outq[0]
+            printed = frozenset(a._seq for a in entry.args
+                                if type(a) is Pending and a._stream is not None)
             with self._lock:
-                low = self._live_order[0] if self._live_order else None
-                blocked = any(s < entry.seq for s in self._failures)
-            if (low is not None and low < entry.seq) or blocked:
+                blocked = any(s < entry.seq for s in self._failures) \
+                    or self._holds_output(entry.seq, printed)
+            if blocked:
                 return
             self._outq.pop(0)
             inner: list[Pending] = []
             for a in entry.args:
                 collect(a, inner)
-            if any(q._state != DONE for q in inner):
+            if any(q._state == FAILED for q in inner):
                 continue  # holds a failed value: plain Python never reached this print
+            if any(q._state == PENDING for q in inner):
+                # only streaming values can still be pending here: write them as they come
+                for a in entry.args:
+                    if type(a) is Pending and a._stream is not None:
+                        a._stream.root.consumed = True
+                self._note_output()
+                self._streaming_entry = _StreamingPrint(self, entry)
+                if not self._streaming_entry.advance():
+                    return
+                self._streaming_entry = None
+                continue
             values = [fill(a) for a in entry.args]
             self._note_output()
             print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
@@ -849,6 +926,65 @@ class Runtime:
 
     def held_by_calls(self) -> int:
         return len(self._live)
+
+
+class _StreamingPrint:
+    """A ``print`` whose arguments include streaming text, written piece by piece as the
+    pieces arrive; later output waits behind it."""
+
+    def __init__(self, rt: Runtime, entry: _OutputEntry) -> None:
+        self.rt = rt
+        self.entry = entry
+        self.index = 0  # the argument being written
+        self.written = 0  # characters of that argument written so far
+        self.listening: Any = None
+        self.sep_written = False
+
+    def _write(self, text: str) -> None:
+        if text:
+            self.entry.file.write(text)
+            self.entry.file.flush()
+
+    def advance(self) -> bool:
+        """Write what can be written now; True once the whole print is written (caller holds
+        the output lock)."""
+        args = self.entry.args
+        sep = " " if self.entry.sep is None else str(self.entry.sep)
+        while self.index < len(args):
+            arg = args[self.index]
+            if self.index > 0 and not self.sep_written:
+                self._write(sep)
+                self.sep_written = True
+            if type(arg) is Pending and arg._state == PENDING and arg._stream is not None:
+                stream = arg._stream.root
+                text, finished = arg._stream.current()
+                self._write(text[self.written:])
+                self.written = len(text)
+                if not finished or arg._state == PENDING:
+                    if self.listening is not stream and stream.listen(self._more):
+                        self.listening = stream
+                    elif stream.finished and arg._state == PENDING:
+                        self.rt._when_ready([arg], self._more_now)
+                    return False
+            if type(arg) is Pending and arg._state == FAILED:
+                return True  # the call failed for good after it started: stop here
+            text = str(fill(arg))
+            self._write(text[self.written:])
+            self.index += 1
+            self.written = 0
+            self.sep_written = False
+        end = "\n" if self.entry.end is None else str(self.entry.end)
+        self._write(end)
+        return True
+
+    def _more(self, _piece: str) -> None:
+        if _piece == "":
+            self.listening = None
+        with self.rt._out_lock:
+            self.rt._pump()
+
+    def _more_now(self) -> None:
+        self._more("x")
 
 
 class _Text(str):

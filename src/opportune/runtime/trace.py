@@ -101,13 +101,32 @@ class Schedule:
         """Critical path of call durations through the recorded dependencies.
 
         Calls with no recorded dependency could all have started at time zero; a call starts no
-        earlier than the ideal finish of every call it depended on.
+        earlier than the ideal finish of every call it depended on, or, for work on the prefix
+        of a streamed answer, than the point of that answer it started from.
         """
         finish: dict[int, float] = {}
+        began: dict[int, float] = {}
+        records = {c.call_id: c for c in self.executed}
         for c in sorted(self.executed, key=lambda c: c.call_id):
-            start = max((finish.get(d, 0.0) for d in c.deps), default=0.0)
+            start = max((self._ready(records.get(d), c, began, finish) for d in c.deps),
+                        default=0.0)
+            began[c.call_id] = start
             finish[c.call_id] = start + c.duration
         return max(finish.values(), default=0.0)
+
+    @staticmethod
+    def _ready(dep: CallRecord | None, user: CallRecord, began: dict[int, float],
+               finish: dict[int, float]) -> float:
+        """When ``user`` could have started as far as ``dep`` is concerned: at ``dep``'s end,
+        or, if it used a prefix of ``dep``'s streamed answer (it was issued before ``dep``
+        finished), as far into ``dep`` as it was into it in the real run."""
+        if dep is None:
+            return 0.0
+        done = finish.get(dep.call_id, 0.0)
+        if dep.first_token is None or dep.started is None or dep.finished is None \
+                or user.issued >= dep.finished:
+            return done
+        return began.get(dep.call_id, 0.0) + max(0.0, user.issued - dep.started)
 
     def efficiency(self) -> float:
         return self.ideal() / self.wall if self.wall > 0 else 1.0

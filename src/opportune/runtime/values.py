@@ -38,6 +38,7 @@ class Pending:
         "_calls",
         "_src",
         "_speculative",
+        "_stream",
         "__weakref__",
     )
 
@@ -60,6 +61,9 @@ class Pending:
         object.__setattr__(self, "_calls", calls)
         object.__setattr__(self, "_src", None)
         object.__setattr__(self, "_speculative", False)
+        # The text so far (runtime/streams.py) while a streaming call or a value derived from
+        # its prefix is being computed; None for every other value.
+        object.__setattr__(self, "_stream", None)
 
     # -- forcing -------------------------------------------------------------------------------
 
@@ -80,6 +84,8 @@ class Pending:
         return len(self._force())
 
     def __iter__(self) -> Any:
+        if self._stream is not None and self._state == PENDING and hasattr(self._stream, "item"):
+            return _streamed_items(self)
         return iter(self._force())
 
     def __reversed__(self) -> Any:
@@ -284,6 +290,24 @@ for _name, _op, _iop in (
         return _iop(value, other._force() if type(other) is Pending else other)
 
     setattr(Pending, f"__i{_name}__", _inplace)
+
+
+def _streamed_items(p: Pending) -> Any:
+    """Iterate a list that is still being produced from streamed text (``text.splitlines()``):
+    each item as soon as it is complete, then, once the list exists, the list itself by index,
+    exactly as a list iterator would."""
+    view = p._stream
+    index = 0
+    while p._state == PENDING:
+        item, ok = view.item(index)
+        if not ok:
+            break
+        yield item
+        index += 1
+    values = p._force()
+    while index < len(values):
+        yield values[index]
+        index += 1
 
 
 def _get_slice(value: Any, start: Any, stop: Any, step: Any) -> Any:

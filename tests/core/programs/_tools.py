@@ -271,3 +271,57 @@ def shape(value: object) -> str:
     """The types of every leaf the call received: a pending value would show up here."""
     time.sleep(SHORT)
     return ",".join(_leaves(value))
+
+
+# -- streaming: externals whose answer arrives piece by piece under opportune ----------------
+
+
+def _story(prompt: str) -> str:
+    words = [f"w{_h(prompt + str(i)) % 97}" for i in range(6)]
+    return f"Title {prompt}\n" + "\n".join(f"{i}. {w} {w[::-1]}" for i, w in enumerate(words)) + "\n"
+
+
+def _pieces_of(text: str):
+    for i in range(0, len(text), 3):
+        time.sleep(0.004)
+        yield text[i:i + 3]
+
+
+def _story_pieces(prompt: str):
+    yield from _pieces_of(_story(prompt))
+
+
+@opportune.external(stream=_story_pieces)
+def stream_llm(prompt: str) -> str:
+    """An LLM answer of several lines; under opportune it streams."""
+    time.sleep(0.004 * (len(_story(prompt)) // 3 + 1))
+    return _story(prompt)
+
+
+def _retried_pieces(prompt: str):
+    from opportune.runtime.streams import RESTART
+
+    text = _story(prompt)
+    yield from _pieces_of(text[: len(text) // 2])
+    yield RESTART  # the connection dropped; the request is sent again from the start
+    yield from _pieces_of(text)
+
+
+@opportune.external(stream=_retried_pieces)
+def stream_llm_retried(prompt: str) -> str:
+    """Same answer as :func:`stream_llm`; its stream drops once and is retried."""
+    time.sleep(0.02)
+    return _story(prompt)
+
+
+def _broken_pieces(prompt: str):
+    text = _story(prompt)
+    yield from _pieces_of(text[: len(text) // 2])
+    raise ConnectionError(f"stream for {prompt!r} dropped")
+
+
+@opportune.external(stream=_broken_pieces)
+def stream_llm_broken(prompt: str) -> str:
+    """Fails as its stream does: plain Python raises at the call."""
+    time.sleep(0.02)
+    raise ConnectionError(f"stream for {prompt!r} dropped")

@@ -12,6 +12,7 @@ talk to the network) and then runs on real values, exactly as plain Python would
 from __future__ import annotations
 
 import builtins
+import json
 import re
 import threading
 import types
@@ -23,7 +24,7 @@ from opportune.runtime.externals import SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
-from opportune.runtime.streams import ItemsView, StrippedView
+from opportune.runtime.streams import ItemsView, JsonItemsView, StrippedView
 from opportune.runtime.values import DONE, PENDING, Pending
 
 _FunctionType = types.FunctionType
@@ -290,6 +291,8 @@ _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.
               type(map(len, ())), type(filter(None, ())), type(zip()), enumerate, reversed,
               type(iter({}.values())), type(iter({}.items())))
 
+_json_loads = json.loads
+
 _CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
 
 _LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
@@ -313,6 +316,11 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             return rt.derive_call(f, args, kwargs, f.__name__)
         return f(*args, **kwargs)
     if kind == LAZY:
+        if f is _json_loads and len(args) == 1 and not kwargs and type(args[0]) is Pending \
+                and args[0]._stream is not None and args[0]._state == PENDING:
+            result = rt.derive_call(f, args, kwargs, "json.loads")
+            object.__setattr__(result, "_stream", JsonItemsView(args[0]._stream))
+            return result
         if any(type(a) in _ITERATORS for a in args):
             # A generator runs the program's own code: run it now, in program order.
             args = tuple(tuple(a) if type(a) in _ITERATORS else a for a in args)

@@ -199,3 +199,53 @@ class ItemsView:
                 return None, False
             self.root.wait_beyond(seen)
 
+
+
+class JsonItemsView:
+    """``json.loads(text)`` of a stream that holds a JSON array: each element once it and the
+    comma or bracket after it have arrived (a number is only complete when followed)."""
+
+    def __init__(self, source: TextStream | StrippedView) -> None:
+        import json
+
+        self.source = source
+        self.root: TextStream = source.root if isinstance(source, StrippedView) else source
+        self._decoder = json.JSONDecoder()
+
+    def complete(self, text: str) -> list[object]:
+        items: list[object] = []
+        pos = _skip_space(text, 0)
+        if pos >= len(text) or text[pos] != "[":
+            return items
+        pos += 1
+        while True:
+            pos = _skip_space(text, pos)
+            if pos >= len(text) or text[pos] == "]":
+                return items
+            try:
+                item, end = self._decoder.raw_decode(text, pos)
+            except ValueError:
+                return items
+            end = _skip_space(text, end)
+            if end >= len(text) or text[end] not in ",]":
+                return items
+            items.append(item)
+            pos = end + 1 if text[end] == "," else end
+
+    def item(self, index: int) -> tuple[object, bool]:
+        while True:
+            seen = self.root._length
+            text, finished = self.source.current()
+            if self.root.failed or finished:
+                return None, False  # the whole value decides now (or its failure does)
+            items = self.complete(text)
+            if index < len(items):
+                self.root.consumed = True
+                return items[index], True
+            self.root.wait_beyond(seen)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\n\r":
+        pos += 1
+    return pos

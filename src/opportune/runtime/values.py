@@ -305,6 +305,12 @@ def _streamed_items(p: Pending) -> Any:
         yield item
         index += 1
     values = p._force()
+    if type(values) is not list:  # json.loads gave an object, say: nothing was yielded yet
+        it = iter(values)
+        for _ in range(index):
+            next(it)
+        yield from it
+        return
     while index < len(values):
         yield values[index]
         index += 1

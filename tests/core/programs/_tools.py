@@ -325,3 +325,21 @@ def stream_llm_broken(prompt: str) -> str:
     """Fails as its stream does: plain Python raises at the call."""
     time.sleep(0.02)
     raise ConnectionError(f"stream for {prompt!r} dropped")
+
+
+def _json_answer(prompt: str) -> str:
+    items = [{"step": i, "tool": f"t{_h(prompt + str(i)) % 7}", "arg": 1.5 * i} for i in range(4)]
+    import json
+
+    return json.dumps(items, indent=1) if prompt != "object" else json.dumps({"a": 1, "b": [2]})
+
+
+def _json_pieces(prompt: str):
+    yield from _pieces_of(_json_answer(prompt))
+
+
+@opportune.external(stream=_json_pieces)
+def stream_json(prompt: str) -> str:
+    """A JSON answer (an array of steps, or an object for the prompt 'object')."""
+    time.sleep(0.004 * (len(_json_answer(prompt)) // 3 + 1))
+    return _json_answer(prompt)

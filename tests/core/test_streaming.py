@@ -1,0 +1,164 @@
+"""Streaming: work on the prefix of a streamed answer, read from the recorded schedule.
+
+The differential programs p158-p161 check that the output equals plain Python's; these tests
+check *when* things happened: which calls started before the streamed answer ended, and when
+output was first written.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import opportune
+from opportune import CallRecord, Schedule
+from opportune.runtime.streams import RESTART, StreamDiverged
+
+OUTLINE = "Title\n" + "".join(f"Section {i}\n" for i in range(6))
+PIECE_DELAY = 0.01
+
+
+def _outline_pieces(topic: str) -> Iterator[str]:
+    for i in range(0, len(OUTLINE), 4):
+        time.sleep(PIECE_DELAY)
+        yield OUTLINE[i:i + 4]
+
+
+@opportune.external(stream=_outline_pieces)
+def outline(topic: str) -> str:
+    time.sleep(PIECE_DELAY * (len(OUTLINE) // 4 + 1))
+    return OUTLINE
+
+
+@opportune.external
+def expand(section: str) -> str:
+    time.sleep(0.005)
+    return f"<{section}>"
+
+
+def _json_pieces(topic: str) -> Iterator[str]:
+    text = json.dumps([{"tool": f"t{i}"} for i in range(5)])
+    for i in range(0, len(text), 5):
+        time.sleep(PIECE_DELAY)
+        yield text[i:i + 5]
+
+
+@opportune.external(stream=_json_pieces)
+def plan(topic: str) -> str:
+    return json.dumps([{"tool": f"t{i}"} for i in range(5)])
+
+
+def one(schedule: Schedule, name: str) -> CallRecord:
+    (record,) = schedule.by_name(name)
+    return record
+
+
+def expand_each_line() -> list[str]:
+    return [expand(line) for line in outline("x").splitlines()]
+
+
+def test_calls_on_streamed_lines_start_before_the_answer_ends() -> None:
+    assert opportune.run(expand_each_line) == expand_each_line()
+    schedule = opportune.last_schedule()
+    source = one(schedule, "outline")
+    assert source.first_token is not None and source.finished is not None
+    assert source.first_token < source.finished
+    early = [c for c in schedule.by_name("expand") if c.issued < source.finished]
+    assert len(early) >= 5, "the calls on the first lines waited for the whole answer"
+
+
+def test_without_streaming_every_line_waits_for_the_whole_answer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPPORTUNE_STREAM", "0")
+    assert opportune.run(expand_each_line) == expand_each_line()
+    schedule = opportune.last_schedule()
+    source = one(schedule, "outline")
+    assert source.first_token is None
+    assert source.finished is not None
+    assert all(c.issued >= source.finished for c in schedule.by_name("expand"))
+
+
+def print_outline() -> None:
+    print(outline("x"), end="")
+    print("after")
+
+
+def test_print_of_a_streamed_answer_starts_before_it_ends(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    opportune.run(print_outline)
+    schedule = opportune.last_schedule()
+    source = one(schedule, "outline")
+    assert capsys.readouterr().out == OUTLINE + "after\n"
+    assert schedule.first_output is not None and source.finished is not None
+    assert schedule.first_output < source.finished
+
+
+def unused_stream_then_output() -> str:
+    text = outline("x")
+    print("independent")
+    return text
+
+
+def test_output_after_a_stream_the_program_has_not_used_waits_for_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    opportune.run(unused_stream_then_output)
+    schedule = opportune.last_schedule()
+    source = one(schedule, "outline")
+    assert capsys.readouterr().out == "independent\n"
+    assert schedule.first_output is not None and source.finished is not None
+    assert schedule.first_output >= source.finished, \
+        "output went ahead of a call that could still fail before the program used it"
+
+
+def branch_on_prefix() -> str:
+    if outline("x").startswith("Title"):
+        return expand("yes")
+    return expand("no")
+
+
+def test_startswith_is_decided_as_soon_as_the_prefix_is_there() -> None:
+    assert opportune.run(branch_on_prefix) == "<yes>"
+    schedule = opportune.last_schedule()
+    source = one(schedule, "outline")
+    (call,) = schedule.by_name("expand")
+    assert source.finished is not None and call.issued < source.finished
+
+
+def tools_of_plan() -> list[str]:
+    return [expand(step["tool"]) for step in json.loads(plan("x"))]
+
+
+def test_json_array_items_are_used_as_they_complete() -> None:
+    assert opportune.run(tools_of_plan) == tools_of_plan()
+    schedule = opportune.last_schedule()
+    source = one(schedule, "plan")
+    early = [c for c in schedule.by_name("expand") if c.issued < (source.finished or 0)]
+    assert len(early) >= 3
+
+
+def _diverging_pieces(topic: str) -> Iterator[str]:
+    yield "line one\nline t"
+    yield RESTART
+    yield "line ONE\n"
+
+
+@opportune.external(stream=_diverging_pieces)
+def diverging(topic: str) -> str:
+    return "line ONE\n"
+
+
+def first_line_of_diverging() -> list[str]:
+    return [line for line in diverging("x").splitlines()]
+
+
+def test_a_retried_stream_that_contradicts_used_text_fails_clearly() -> None:
+    with pytest.raises(StreamDiverged, match="OPPORTUNE_STREAM=0"):
+        opportune.run(first_line_of_diverging)
+
+
+def test_stream_option_is_checked() -> None:
+    with pytest.raises(TypeError, match="stream="):
+        opportune.external(stream="not a function")(lambda x: x)  # type: ignore[arg-type]

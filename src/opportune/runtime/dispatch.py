@@ -24,7 +24,7 @@ from opportune.runtime.externals import SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
-from opportune.runtime.streams import ItemsView, JsonItemsView, StrippedView
+from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
 from opportune.runtime.values import DONE, PENDING, Pending
 
 _FunctionType = types.FunctionType
@@ -485,7 +485,32 @@ def fstring(*parts: Any) -> Any:
         return _render(*(
             p if type(p) is str else (fill(p[0]), p[1], fill(p[2])) for p in parts
         ))
-    return rt.derive_call(_render, parts, {}, "f-string", str)
+    result = rt.derive_call(_render, parts, {}, "f-string", str)
+    streamed = _streamed_part(parts)
+    if streamed is not None:
+        index = streamed
+        view = ConcatView(_render(*parts[:index]), parts[index][0]._stream,
+                          _render(*parts[index + 1:]))
+        object.__setattr__(result, "_stream", view)
+    return result
+
+
+def _streamed_part(parts: tuple[Any, ...]) -> int | None:
+    """The index of the one streaming value an f-string inserts as it is, if that is all that
+    is still pending in it."""
+    found = None
+    for i, part in enumerate(parts):
+        if type(part) is str:
+            continue
+        value, conversion, spec = part
+        if type(spec) is Pending:
+            return None
+        if type(value) is Pending:
+            if found is not None or value._stream is None or value._state != PENDING \
+                    or conversion not in (None, -1, "s") or spec:
+                return None
+            found = i
+    return found
 
 
 def _render(*parts: Any) -> str:

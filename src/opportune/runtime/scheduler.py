@@ -869,7 +869,7 @@ class Runtime:
         if self.schedule.first_output is None:
             self.schedule.first_output = self.now()
 
-    def _holds_output(self, seq: int, printed: frozenset[int] = frozenset()) -> bool:
+    def _holds_output(self, seq: int, printed: tuple[TextStream, ...] = ()) -> bool:
         """Whether an unfinished value before ``seq`` holds back output (caller holds _lock).
 
         A call streaming an answer whose prefix the program has already used does not: the
@@ -882,8 +882,8 @@ class Runtime:
                 p = p._src[0]  # ``text.splitlines``: the method waits only for its text
             if p._stream is None:
                 return True
-            if not p._stream.root.consumed and not (
-                    s in printed and p._stream.root.started):
+            root = p._stream.root
+            if not root.consumed and not (root.started and any(r is root for r in printed)):
                 return True
         return False
 
@@ -894,8 +894,8 @@ class Runtime:
         self._streaming_entry = None
         while self._outq:
             entry = self._outq[0]
-            printed = frozenset(a._seq for a in entry.args
-                                if type(a) is Pending and a._stream is not None)
+            printed = tuple(a._stream.root for a in entry.args
+                            if type(a) is Pending and a._stream is not None)
             with self._lock:
                 blocked = any(s < entry.seq for s in self._failures) \
                     or self._holds_output(entry.seq, printed)

@@ -155,6 +155,20 @@ class StrippedView:
         return text, False
 
 
+class ConcatView:
+    """``f"## {title}\\n{section}"`` with ``section`` streaming: the text around it is known."""
+
+    def __init__(self, prefix: str, source: TextStream | StrippedView, suffix: str) -> None:
+        self.prefix = prefix
+        self.source = source
+        self.root: TextStream = source.root
+        self.suffix = suffix
+
+    def current(self) -> tuple[str, bool]:
+        text, finished = self.source.current()
+        return self.prefix + text + (self.suffix if finished else ""), finished
+
+
 class ItemsView:
     """``text.splitlines()`` or ``text.split(sep)`` of a stream: the items that are already
     complete, which no later text can change."""

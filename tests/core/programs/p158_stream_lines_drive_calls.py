@@ -13,3 +13,5 @@ for part in stream_llm("dots").split("."):
     print(repr(part))
 print(stream_llm("whole"))
 print("end")
+for topic in ["fa", "fb"]:
+    print(f"## {topic}\n{stream_llm(topic)}")

@@ -239,6 +239,18 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
     if rt is None:
         return f(*args, **kwargs)
     tf = type(f)
+    if tf is _BuiltinMethodType:
+        owner = type(f.__self__)
+        if owner in _VALUE_OWNERS and not kwargs and _atoms(args):
+            return f(*args)  # "w1".upper(): a pure method of a value, nothing pending
+        if owner is list and f.__name__ == "append" and not rt._try_marks \
+                and getattr(_local, "scope", None) is None:
+            return f(*args)  # items.append(x) outside try bodies and concurrent functions
+    elif tf is _BuiltinFunctionType or tf is type:
+        kind = _FAST_KINDS.get(f) if tf is type or f.__self__ is _B else None
+        if kind is not None and not kwargs and (
+                _atoms(args) if kind == LAZY else _not_pending(args)):
+            return f(*args)  # len(items), range(n), int("3"): nothing pending, no effect
     if tf is _FunctionType:
         code_id = id(f.__code__)
         if code_id in _compiled_ids:
@@ -285,6 +297,30 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
             return compiled(*args, **kwargs)
         kind = OPAQUE
     return _call_kind(rt, kind, f, args, kwargs)
+
+
+_BuiltinMethodType = types.BuiltinMethodType
+_BuiltinFunctionType = types.BuiltinFunctionType
+# The fast path of call(): pure builtins and methods of values, when no argument is pending.
+_ATOMS = frozenset({int, float, str, bool, bytes, type(None), complex})
+_VALUE_OWNERS = frozenset({str, bytes, int, float, bool, complex, tuple, frozenset})
+_FAST_KINDS: dict[Any, int] = {
+    f: kind for f, kind in _BUILTIN_KIND.items() if kind in (LAZY, SHALLOW)
+}
+
+
+def _atoms(args: tuple[Any, ...]) -> bool:
+    for a in args:
+        if type(a) not in _ATOMS:
+            return False
+    return True
+
+
+def _not_pending(args: tuple[Any, ...]) -> bool:
+    for a in args:
+        if type(a) is Pending or type(a) in _ITERATORS:
+            return False
+    return True
 
 
 _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.keys())),
@@ -474,8 +510,7 @@ def fstring(*parts: Any) -> Any:
     for part in parts:
         if type(part) is str:
             continue
-        value, conversion, spec = part
-        if type(value) is Pending or type(spec) is Pending:
+        if type(part[0]) is Pending or type(part[2]) is Pending:
             pending = True
             break
     if not pending:
@@ -520,6 +555,9 @@ def _render(*parts: Any) -> str:
             out.append(part)
             continue
         value, conversion, spec = part
+        if conversion is None and not spec and type(value) is str:
+            out.append(value)
+            continue
         if conversion == "r":
             value = repr(value)
         elif conversion == "s":

@@ -555,3 +555,35 @@ def test_branch_arm_reading_a_property_waits_for_its_condition() -> None:
     # run_both ran the program twice (plain, then opportune); 2 of the 4 scores (3, 10, 7, 6)
     # improve the best, so the property ran exactly twice per run
     assert _WithProperty.reads == 4
+
+
+TRY_WITH_PROGRAM = '''\
+import time
+import opportune
+
+
+@opportune.external
+def slow(x):
+    time.sleep(0.05)
+    return x
+
+
+a = slow(1)
+try:
+    b = slow(2)
+finally:
+    pass
+with open(__file__) as f:
+    c = slow(3)
+print(a, b, c)
+'''
+
+
+def test_explain_names_the_last_line_of_a_settled_try_or_with_body(tmp_path: Path) -> None:
+    (tmp_path / "prog.py").write_text(TRY_WITH_PROGRAM)
+    proc = _opportune("--explain", "prog.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "1 2 3\n"
+    assert "prog.py:13: waited" in proc.stderr, proc.stderr
+    assert "prog.py:17: waited" in proc.stderr, proc.stderr
+    assert "prog.py:1:" not in proc.stderr

@@ -233,6 +233,8 @@ class _Rewriter(ast.NodeTransformer):
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
         )
         node.body = [enter, inner]
+        _locate(inner, node)
+        _locate(enter, node)
         return node
 
     def _settling_try(self, body: list[ast.stmt], mark: str) -> ast.Try:
@@ -286,7 +288,26 @@ class _Rewriter(ast.NodeTransformer):
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
         )
+        _locate(inner, node)
+        _locate(outer, node)
+        _locate(enter, node)
         return [enter, outer]  # type: ignore[return-value]
+
+
+def _locate(new: ast.AST, original: ast.stmt) -> None:
+    """Give generated nodes the original statement's line, and the settling call at the end of
+    a body the body's last line: ``--explain`` then names the line where the program waited."""
+    settling = isinstance(new, ast.Try) and new.finalbody and not new.handlers[1:] \
+        and isinstance(new.finalbody[-1], ast.Expr)
+    body = getattr(original, "body", None) or [original]
+    last = body[-1]
+    for n in ast.walk(new):
+        if "lineno" in n._attributes and not hasattr(n, "lineno"):
+            ast.copy_location(n, original)
+    if settling:
+        for n in ast.walk(new.finalbody[-1]):
+            n.lineno = n.end_lineno = getattr(last, "end_lineno", None) or last.lineno
+            n.col_offset, n.end_col_offset = 0, 0
 
 
 def transform(

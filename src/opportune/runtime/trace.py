@@ -148,9 +148,8 @@ class Schedule:
             lines.append(f"fallback: {f}")
         for w in self.waits:
             what = f" for calls {list(w.waited_for)}" if w.waited_for else ""
-            lines.append(
-                f"{w.location}: waited {w.finished - w.started:.3f}s{what}: {w.reason}"
-            )
+            where = "" if w.location == "<unknown>" else f"{w.location}: "
+            lines.append(f"{where}waited {w.finished - w.started:.3f}s{what}: {w.reason}")
         if not lines:
             lines.append("the program never had to wait")
         return "\n".join(lines)

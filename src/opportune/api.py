@@ -82,10 +82,21 @@ class _Session:
         global _last_schedule
         try:
             self.rt.close()
+            _attach_usage(self.rt)
         finally:
             sys.getrecursionlimit, sys.setrecursionlimit = self._recursion_api
             sys.setrecursionlimit(self._recursion_limit)
             _last_schedule = self.rt.schedule
+
+
+def _attach_usage(rt: Runtime) -> None:
+    """Token usage of the run's LLM calls (made through ``opportune.llm``) into the trace."""
+    llm = sys.modules.get("opportune.llm")
+    if llm is None:
+        return  # no LLM call can have been made through it
+    usage = llm.usage_by_call(rt.program_id)
+    for record in rt.schedule.calls:
+        record.usage = usage.get(record.call_id)
 
 
 def _meet_earlier_failure(rt: Runtime, own: Exception) -> None:

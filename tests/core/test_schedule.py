@@ -587,3 +587,39 @@ def test_explain_names_the_last_line_of_a_settled_try_or_with_body(tmp_path: Pat
     assert "prog.py:13: waited" in proc.stderr, proc.stderr
     assert "prog.py:17: waited" in proc.stderr, proc.stderr
     assert "prog.py:1:" not in proc.stderr
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.total = 0
+
+    @opportune.external
+    def add(self, x: int) -> int:
+        time.sleep(0.005)
+        self.total += x
+        return self.total
+
+    @opportune.external
+    def look(self, x: int) -> int:
+        time.sleep(0.005)
+        return self.total + x
+
+    @opportune.external(mutates=False)
+    def add_on_a_copy(self, x: int) -> int:
+        self.total += x
+        return x
+
+
+def test_external_method_that_changes_its_object_gets_the_real_object() -> None:
+    from opportune.runtime.externals import spec_of
+
+    assert spec_of(_Tally.add).mutates is True  # type: ignore[union-attr]
+    assert spec_of(_Tally.look).mutates is False  # type: ignore[union-attr]
+    assert spec_of(_Tally.add_on_a_copy).mutates is False  # type: ignore[union-attr]
+
+    def program() -> tuple[int, int, int]:
+        t = _Tally()
+        a, b = t.add(2), t.add(3)
+        return a, b, t.total
+
+    assert opportune.run(program) == program() == (2, 5, 5)

@@ -76,7 +76,7 @@ def make_spec(
     reads: Iterable[str] | str | None = None,
     writes: Iterable[str] | str | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    mutates: bool = False,
+    mutates: bool | None = None,
     name: str | None = None,
     returns: type | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
@@ -91,7 +91,7 @@ def make_spec(
         reads=_names("reads", reads),
         writes=_names("writes", writes),
         max_concurrency=max_concurrency,
-        mutates=bool(mutates),
+        mutates=_changes_self(fn) if mutates is None else bool(mutates),
         is_async=inspect.iscoroutinefunction(fn),
         returns=returns if returns is not None else _return_type(fn),
         changes_program_state=_changes_module_state(fn),
@@ -152,6 +152,48 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
         while isinstance(base, (ast.Attribute, ast.Subscript)):
             base = base.value
         if isinstance(base, ast.Name) and base.id not in local and base.id != "self":
+            return True
+    return False
+
+
+def _changes_self(fn: Callable[..., Any]) -> bool:
+    """Whether a method's body changes the object it is called on (its first parameter).
+
+    The program's objects are copied into a call so that the program can go on changing them;
+    a change the method makes to its own object must instead reach the program's object, so
+    such a method gets the real object and the program waits for it. Decided from the source.
+    """
+    import ast
+    import textwrap
+
+    if "." not in getattr(fn, "__qualname__", "").replace("<locals>.", ""):
+        return False  # a plain function: no object of its own
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return False
+    fdef = tree.body[0] if tree.body else None
+    if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    params = fdef.args.posonlyargs + fdef.args.args
+    if not params or any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                         for d in fdef.decorator_list):
+        return False
+    me = params[0].arg
+    for node in ast.walk(fdef):
+        base = None
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store,
+                                                                                      ast.Del)):
+            base = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in _MUTATING_METHODS):
+            base = node.func.value
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("setattr", "delattr") and node.args:
+            base = node.args[0]
+        while isinstance(base, (ast.Attribute, ast.Subscript)):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id == me:
             return True
     return False
 
@@ -221,7 +263,7 @@ def external(
     reads: Iterable[str] | str | None = None,
     writes: Iterable[str] | str | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    mutates: bool = False,
+    mutates: bool | None = None,
     name: str | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
 ) -> Callable[[F], F]: ...
@@ -234,7 +276,7 @@ def external(
     reads: Iterable[str] | str | None = None,
     writes: Iterable[str] | str | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    mutates: bool = False,
+    mutates: bool | None = None,
     name: str | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
 ) -> F | Callable[[F], F]:
@@ -243,7 +285,9 @@ def external(
     ``reads``/``writes`` name resources the call touches; a writing call starts only after every
     earlier call has finished, a reading call after every earlier write of the same resource.
     ``mutates=True`` hands the call the program's real argument objects, so the program waits for
-    it before going on. ``stream`` (for library authors) is a generator function with the same
+    it before going on; left out, it is on for a method whose body changes its object
+    (``self.count += 1``, ``self.items.append(x)``), since the change must reach the program's
+    object, and off otherwise (the call gets copies of the program's objects). ``stream`` (for library authors) is a generator function with the same
     arguments that yields the text of the result as it is produced (``str`` results only): under
     opportune it runs instead, and work on the prefix (``for line in text.splitlines()``, a
     ``print``) proceeds before the end. Under plain ``python`` the decorated function behaves

@@ -12,8 +12,10 @@ variable; the call site's name never matters.
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
+import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
@@ -117,6 +119,16 @@ _MUTATING_METHODS = frozenset({
 })
 
 
+def _function_ast(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The syntax tree of ``fn``'s definition, or None when its source cannot be read."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    fdef = tree.body[0] if tree.body else None
+    return fdef if isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
 def _changes_module_state(fn: Callable[..., Any]) -> bool:
     """Whether the external's own body changes module-level state of the program.
 
@@ -124,15 +136,8 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
     list it appends to), so the program must not run ahead of the call. Decided from the
     source; a function whose source cannot be read is assumed not to.
     """
-    import ast
-    import textwrap
-
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError, IndentationError):
-        return False
-    fdef = tree.body[0] if tree.body else None
-    if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    fdef = _function_ast(fn)
+    if fdef is None:
         return False
     a = fdef.args
     local = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
@@ -163,17 +168,10 @@ def _changes_self(fn: Callable[..., Any]) -> bool:
     a change the method makes to its own object must instead reach the program's object, so
     such a method gets the real object and the program waits for it. Decided from the source.
     """
-    import ast
-    import textwrap
-
     if "." not in getattr(fn, "__qualname__", "").replace("<locals>.", ""):
         return False  # a plain function: no object of its own
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError, IndentationError):
-        return False
-    fdef = tree.body[0] if tree.body else None
-    if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    fdef = _function_ast(fn)
+    if fdef is None:
         return False
     params = fdef.args.posonlyargs + fdef.args.args
     if not params or any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")

@@ -186,21 +186,24 @@ def _binary(op: Callable[[Any, Any], Any], symbol: str) -> tuple[Any, Any]:
     return forward, reflected
 
 
-for _name, _op, _sym in (
-    ("add", operator.add, "+"),
-    ("sub", operator.sub, "-"),
-    ("mul", operator.mul, "*"),
-    ("truediv", operator.truediv, "/"),
-    ("floordiv", operator.floordiv, "//"),
-    ("mod", operator.mod, "%"),
-    ("pow", operator.pow, "**"),
-    ("matmul", operator.matmul, "@"),
-    ("lshift", operator.lshift, "<<"),
-    ("rshift", operator.rshift, ">>"),
-    ("and", operator.and_, "&"),
-    ("or", operator.or_, "|"),
-    ("xor", operator.xor, "^"),
-):
+# name, operator, in-place operator, symbol
+_ARITHMETIC = (
+    ("add", operator.add, operator.iadd, "+"),
+    ("sub", operator.sub, operator.isub, "-"),
+    ("mul", operator.mul, operator.imul, "*"),
+    ("truediv", operator.truediv, operator.itruediv, "/"),
+    ("floordiv", operator.floordiv, operator.ifloordiv, "//"),
+    ("mod", operator.mod, operator.imod, "%"),
+    ("pow", operator.pow, operator.ipow, "**"),
+    ("matmul", operator.matmul, operator.imatmul, "@"),
+    ("lshift", operator.lshift, operator.ilshift, "<<"),
+    ("rshift", operator.rshift, operator.irshift, ">>"),
+    ("and", operator.and_, operator.iand, "&"),
+    ("or", operator.or_, operator.ior, "|"),
+    ("xor", operator.xor, operator.ixor, "^"),
+)
+
+for _name, _op, _iop, _sym in _ARITHMETIC:
     _fwd, _ref = _binary(_op, _sym)
     setattr(Pending, f"__{_name}__", _fwd)
     setattr(Pending, f"__r{_name}__", _ref)
@@ -266,24 +269,10 @@ def result_type(op: Callable[..., Any], operands: tuple[Any, ...]) -> type | Non
     return _RESULT_TYPES[key]
 
 
-for _name, _op, _iop in (
-    ("add", operator.add, operator.iadd),
-    ("sub", operator.sub, operator.isub),
-    ("mul", operator.mul, operator.imul),
-    ("truediv", operator.truediv, operator.itruediv),
-    ("floordiv", operator.floordiv, operator.ifloordiv),
-    ("mod", operator.mod, operator.imod),
-    ("pow", operator.pow, operator.ipow),
-    ("matmul", operator.matmul, operator.imatmul),
-    ("lshift", operator.lshift, operator.ilshift),
-    ("rshift", operator.rshift, operator.irshift),
-    ("and", operator.and_, operator.iand),
-    ("or", operator.or_, operator.ior),
-    ("xor", operator.xor, operator.ixor),
-):
+for _name, _op, _iop, _sym in _ARITHMETIC:
 
     def _inplace(self: Pending, other: Any, _op: Callable[[Any, Any], Any] = _op,
-                 _iop: Callable[[Any, Any], Any] = _iop, _sym: str = _name) -> Any:
+                 _iop: Callable[[Any, Any], Any] = _iop, _sym: str = _sym) -> Any:
         if is_immutable(self):
             return self._rt.derive_op(_op, (self, other), _sym + "=")
         value = self._force()

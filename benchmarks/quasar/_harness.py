@@ -110,7 +110,11 @@ def as_externals(
         else:
             decorate = opportune.external(reads=(ENV_RESOURCE,), name=name)
         wrapped[name] = decorate(tool)
-    assistant = opportune.external(name="query_ai_assistant")(query_ai_assistant)
+    # The assistant is a method of the Recording, whose body pops a queue and appends to a log on
+    # ``self``: opportune would read that as a change to an object the program holds and run the
+    # call with the program waiting. That state is the harness's own bookkeeping, locked, and
+    # never reaches the program, so the method is declared not to mutate.
+    assistant = opportune.external(name="query_ai_assistant", mutates=False)(query_ai_assistant)
     return wrapped, assistant
 
 

@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--only APP,...] [--with quasar,lift,serve]``."""
+"""``python -m benchmarks [--quick] [--only APP,...] [--with quasar,lift,serve] [--tag NAME]``."""
 
 from __future__ import annotations
 
@@ -23,13 +23,15 @@ def main(
     with_: Annotated[str | None, typer.Option("--with", help="Optional sections: quasar,lift,serve.")] = None,
     scale: Annotated[float | None, typer.Option(help="Latency factor for the LLM and tools.")] = None,
     no_overhead: Annotated[bool, typer.Option(help="Skip the core overhead measurements.")] = False,
+    tag: Annotated[str | None, typer.Option(help="Name part for the result files and timelines, "
+                                            "e.g. 'stream' -> <date>-<host>-stream.md.")] = None,
 ) -> None:
-    """Run the compound-AI apps sequentially, under opportune and as asyncio; write the table."""
+    """Run the apps sequentially, under opportune (streaming off, then on) and as asyncio."""
     from benchmarks.runner import run_all
 
     try:
         data = run_all(quick=quick, only=_split(only), with_=_split(with_), scale=scale,
-                       overhead=not no_overhead, echo=lambda s: print(s, file=sys.stderr))
+                       overhead=not no_overhead, tag=tag, echo=lambda s: print(s, file=sys.stderr))
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
     print(data["markdown"])

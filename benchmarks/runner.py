@@ -2,10 +2,12 @@
 
 For each app the simulator (a separate ``opportune sim serve`` process, so its event loop does
 not share the interpreter lock with the program) is started with the app's answer rules and
-timing, and the same script runs three ways in this process: plain Python (``runpy``), opportune
-(``opportune.run_path``, the in-process form of ``opportune run``), and the app's hand-written
-asyncio twin. Outputs are compared with the sequential run's, and the opportune run's schedule
-gives the ideal and a timeline picture.
+timing, and the same script runs four ways in this process: plain Python (``runpy``), opportune
+(``opportune.run_path``, the in-process form of ``opportune run``) with streaming off
+(``OPPORTUNE_STREAM=0``) and with it on (``OPPORTUNE_STREAM=1``: work on a prefix of an answer
+starts while the rest is generated), and the app's hand-written asyncio twin. Outputs are
+compared with the sequential run's, and the opportune run's schedule gives the ideal and a
+timeline picture.
 
 The ideal is the critical path of the recorded call latencies. ``Schedule.ideal()`` follows only
 dependencies carried by pending arguments; a call issued after the program had to wait for other
@@ -45,7 +47,10 @@ from opportune.sim import SimConfig
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
-MODES = ("sequential", "opportune", "asyncio")
+MODES = ("sequential", "opportune", "opportune+stream", "asyncio")
+# The two opportune modes differ only in this variable, set around the run and restored after.
+STREAM_ENV = "OPPORTUNE_STREAM"
+OPPORTUNE_MODES = {"opportune": "0", "opportune+stream": "1"}
 OPTIONAL = ("quasar", "lift", "serve")
 QUICK_SCALE = 0.5
 
@@ -110,7 +115,32 @@ class ModeResult:
     rss_growth_mib: float | None = None
 
 
+@contextlib.contextmanager
+def stream_env(mode: str) -> Iterator[None]:
+    """``OPPORTUNE_STREAM`` as ``mode`` needs it (untouched for the non-opportune modes)."""
+    if mode not in OPPORTUNE_MODES:
+        yield
+        return
+    saved = os.environ.get(STREAM_ENV)
+    os.environ[STREAM_ENV] = OPPORTUNE_MODES[mode]
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(STREAM_ENV, None)
+        else:
+            os.environ[STREAM_ENV] = saved
+
+
 def _run_mode(module: ModuleType, mode: str, argv: list[str]) -> tuple[ModeResult, Schedule | None]:
+    if mode not in MODES:
+        raise ValueError(f"unknown benchmark mode {mode!r}; choose one of {', '.join(MODES)}")
+    with stream_env(mode):
+        return _run_mode_in_env(module, mode, argv)
+
+
+def _run_mode_in_env(module: ModuleType, mode: str,
+                     argv: list[str]) -> tuple[ModeResult, Schedule | None]:
     path = module.__file__
     assert path is not None
     t0 = time.perf_counter()
@@ -125,7 +155,7 @@ def _run_mode(module: ModuleType, mode: str, argv: list[str]) -> tuple[ModeResul
                 if mode == "sequential":
                     sys.argv = [path, *argv]
                     runpy.run_path(path, run_name="__main__")
-                elif mode == "opportune":
+                elif mode in OPPORTUNE_MODES:
                     opportune.run_path(path, argv, explain=True)
                 else:
                     asyncio.run(module.amain(*argv))
@@ -139,7 +169,7 @@ def _run_mode(module: ModuleType, mode: str, argv: list[str]) -> tuple[ModeResul
             result.error += "\n" + "\n".join(tail)
         finally:
             sys.argv = saved_argv
-    if mode == "opportune":
+    if mode in OPPORTUNE_MODES:
         with contextlib.suppress(RuntimeError):
             schedule = opportune.last_schedule()
     result.first_output = out.first
@@ -250,6 +280,14 @@ class AppResult:
     schedule_summary: str = ""
     waits: list[str] = field(default_factory=list)
     timeline: str | None = None
+    # The opportune+stream run's schedule: its own ideal (``Schedule.ideal()``, which lets work
+    # on a streamed prefix start part-way into the call it read), calls and summary.
+    stream_ideal: float | None = None
+    stream_calls: int = 0
+    stream_max_in_flight: int = 0
+    stream_issued_mid_stream: int = 0
+    stream_schedule_summary: str = ""
+    stream_timeline: str | None = None
 
     def seconds(self, mode: str) -> float | None:
         r = self.modes.get(mode)
@@ -260,6 +298,22 @@ class AppResult:
         if seq is None or other is None or seq.error or other.error:
             return None
         return seq.output == other.output
+
+    def first_output(self, mode: str) -> float | None:
+        r = self.modes.get(mode)
+        return None if r is None or r.error else r.first_output
+
+
+def issued_mid_stream(schedule: Schedule) -> int:
+    """Calls issued while a call they depend on was still generating: work on a prefix."""
+    records = {c.call_id: c for c in schedule.executed}
+    count = 0
+    for call in schedule.executed:
+        for dep in (records.get(d) for d in call.deps):
+            if dep is not None and dep.finished is not None and call.issued < dep.finished:
+                count += 1
+                break
+    return count
 
 
 def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path | None,
@@ -291,7 +345,21 @@ def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path |
                 for mode in MODES:
                     mode_result, schedule = _run_mode(module, mode, argv)
                     result.modes[mode] = mode_result
-                    if schedule is not None and mode_result.error is None:
+                    if schedule is None or mode_result.error is not None:
+                        continue
+                    if mode == "opportune+stream":
+                        result.stream_ideal = schedule.ideal()
+                        result.stream_calls = len(schedule.executed)
+                        result.stream_max_in_flight = schedule.max_concurrency()
+                        result.stream_issued_mid_stream = issued_mid_stream(schedule)
+                        result.stream_schedule_summary = schedule.summary()
+                        if timelines is not None:
+                            from benchmarks.timeline import plot_schedule
+
+                            path = plot_schedule(schedule, timelines / f"{spec.name}-stream.png",
+                                                 f"{spec.title} (streaming)")
+                            result.stream_timeline = str(path.relative_to(ROOT.parent))
+                    else:
                         result.ideal = ideal_with_waits(schedule)
                         result.ideal_recorded_deps = schedule.ideal()
                         result.calls = len(schedule.executed)
@@ -403,40 +471,61 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None or b == 0 else a / b
 
 
+def _status(a: AppResult) -> str:
+    status = []
+    seq_r = a.modes.get("sequential")
+    if seq_r is not None and seq_r.error:
+        status.append(f"sequential FAILED ({seq_r.error.splitlines()[0][:80]})")
+    for m in MODES[1:]:
+        r = a.modes.get(m)
+        if r is not None and r.error:
+            status.append(f"{m} FAILED ({r.error.splitlines()[0][:80]})")
+        elif a.matches(m) is False:
+            status.append(f"{m} MISMATCH")
+    return "; ".join(status) or "same"
+
+
 def markdown(apps: list[AppResult], overhead: dict[str, Any] | None, meta: dict[str, Any]) -> str:
     lines = [
         f"Benchmarks ({meta['profile']}, latency scale {meta['scale']}) on {meta['host']}, "
         f"{meta['date']}, Python {meta['python']}",
         "",
         "| app | sequential s | opportune s | asyncio s | ideal s | speedup | efficiency "
-        "| vs asyncio | first output s (seq / opp / async) | calls | max in flight | output |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| vs asyncio | first output s (seq / opp / async) | calls | max in flight "
+        "| opportune+stream s | stream first output s | first output seq/stream "
+        "| total seq/stream | output |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for a in apps:
-        seq, opp, asy = (a.seconds(m) for m in MODES)
-        first = " / ".join(
-            _f(a.modes[m].first_output) if m in a.modes else "-" for m in MODES
-        )
-        status = []
-        for m in ("opportune", "asyncio"):
-            r = a.modes.get(m)
-            if r is not None and r.error:
-                status.append(f"{m} FAILED ({r.error.splitlines()[0][:80]})")
-            elif a.matches(m) is False:
-                status.append(f"{m} MISMATCH")
-        seq_r = a.modes.get("sequential")
-        if seq_r is not None and seq_r.error:
-            status.append(f"sequential FAILED ({seq_r.error.splitlines()[0][:80]})")
+        seq, opp, stream, asy = (a.seconds(m) for m in MODES)
+        first = " / ".join(_f(a.first_output(m)) for m in ("sequential", "opportune", "asyncio"))
         lines.append(
             f"| {a.name} | {_f(seq)} | {_f(opp)} | {_f(asy)} | {_f(a.ideal)} "
             f"| {_f(_ratio(seq, opp))}x | {_f(_ratio(a.ideal, opp))} "
             f"| {_f(_ratio(opp, asy))} | {first} | {a.calls} | {a.max_in_flight} "
-            f"| {'; '.join(status) or 'same'} |"
+            f"| {_f(stream)} | {_f(a.first_output('opportune+stream'))} "
+            f"| {_f(_ratio(a.first_output('sequential'), a.first_output('opportune+stream')))}x "
+            f"| {_f(_ratio(seq, stream))}x | {_status(a)} |"
+        )
+    lines += ["", "Streaming (time to first output and total, seconds):", "",
+              "| app | first output seq / opp / stream / async | total seq / opp / stream / async "
+              "| first output seq/stream | total seq/stream | calls issued mid-stream "
+              "| output |",
+              "|---|---|---|---|---|---|---|"]
+    for a in apps:
+        lines.append(
+            f"| {a.name} | {' / '.join(_f(a.first_output(m)) for m in MODES)} "
+            f"| {' / '.join(_f(a.seconds(m)) for m in MODES)} "
+            f"| {_f(_ratio(a.first_output('sequential'), a.first_output('opportune+stream')))}x "
+            f"| {_f(_ratio(a.seconds('sequential'), a.seconds('opportune+stream')))}x "
+            f"| {a.stream_issued_mid_stream} | {_status(a)} |"
         )
     lines += ["", "speedup = sequential / opportune; efficiency = ideal / opportune; "
-              "vs asyncio = opportune / asyncio (1.00 = as fast as the hand-written version).",
-              "", "Peak resident memory growth during each run (MiB, sequential / opportune / "
-              "asyncio): " + ", ".join(
+              "vs asyncio = opportune / asyncio (1.00 = as fast as the hand-written version); "
+              "opportune runs with OPPORTUNE_STREAM=0, opportune+stream with OPPORTUNE_STREAM=1; "
+              "seq/stream = sequential / opportune+stream.",
+              "", "Peak resident memory growth during each run (MiB, "
+              + " / ".join(MODES) + "): " + ", ".join(
                   f"{a.name} " + "/".join(_f(a.modes[m].rss_growth_mib, 1) if m in a.modes
                                           else "-" for m in MODES) for a in apps)]
     if overhead:
@@ -468,7 +557,8 @@ def markdown(apps: list[AppResult], overhead: dict[str, Any] | None, meta: dict[
 
 def run_all(*, quick: bool = False, only: list[str] | None = None, with_: list[str] | None = None,
             scale: float | None = None, out_dir: Path | None = None, overhead: bool = True,
-            in_process_sim: bool = False, echo: Any = print) -> dict[str, Any]:
+            in_process_sim: bool = False, tag: str | None = None,
+            echo: Any = print) -> dict[str, Any]:
     names = only or list(APP_NAMES)
     for name in names:
         load(name)  # unknown names fail before anything runs
@@ -482,7 +572,8 @@ def run_all(*, quick: bool = False, only: list[str] | None = None, with_: list[s
     for name in names:
         echo(f"running {name} ...")
         result = run_app(load(name), scale=scale, profile=profile,
-                         timelines=out_dir / "timelines", in_process_sim=in_process_sim)
+                         timelines=out_dir / "timelines" / (tag or ""),
+                         in_process_sim=in_process_sim)
         apps.append(result)
         echo("  " + "  ".join(f"{m} {_f(result.seconds(m))}s" for m in MODES)
              + f"  ideal {_f(result.ideal)}s")
@@ -496,7 +587,8 @@ def run_all(*, quick: bool = False, only: list[str] | None = None, with_: list[s
             "optional": [run_optional(n, quick) for n in (with_ or [])]}
     text = markdown(apps, over, meta)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / f"{meta['date']}-{host}{'-quick' if quick else ''}"
+    suffix = (f"-{tag}" if tag else "") + ("-quick" if quick else "")
+    stem = out_dir / f"{meta['date']}-{host}{suffix}"
     data = {"meta": meta, "apps": [asdict(a) for a in apps], "overhead": over}
     stem.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str))
     stem.with_suffix(".md").write_text(text)

@@ -1,4 +1,5 @@
-"""Every benchmark app gives the same output sequentially, under opportune and as asyncio, and
+"""Every benchmark app gives the same output sequentially, under opportune (streaming off and on)
+and as asyncio, and
 the opportune run's recorded schedule has the overlap the program's shape allows.
 
 Latencies are scaled down (the simulator's and the tools'), and nothing here asserts on
@@ -8,6 +9,7 @@ wall-clock time: overlap is read from the recorded call start and finish times.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -48,8 +50,9 @@ def test_every_mode_prints_what_sequential_prints(name: str) -> None:
     for mode, result in results.items():
         assert result.error is None, f"{name} {mode}: {result.error}"
     assert results["sequential"].output.strip(), "the app printed nothing"
-    assert results["opportune"].output == results["sequential"].output
-    assert results["asyncio"].output == results["sequential"].output
+    assert set(results) == set(runner.MODES)
+    for mode in ("opportune", "opportune+stream", "asyncio"):
+        assert results[mode].output == results["sequential"].output, mode
 
 
 def _all_overlap(calls: list) -> bool:  # type: ignore[type-arg]
@@ -99,6 +102,29 @@ def test_ideal_with_waits_adds_control_dependencies() -> None:
     longest_section = max(c.duration for c in schedule.executed if c is not outline_call)
     assert runner.ideal_with_waits(schedule) >= outline_call.duration + longest_section - 1e-9
     assert runner.ideal_with_waits(schedule) >= schedule.ideal()
+
+
+@pytest.mark.parametrize(("saved", "mode", "inside"), [
+    (None, "opportune", "0"),
+    (None, "opportune+stream", "1"),
+    ("0", "opportune+stream", "1"),
+    ("1", "opportune", "0"),
+    ("0", "sequential", "0"),
+    (None, "asyncio", None),
+])
+def test_stream_env_is_set_for_the_mode_and_restored(monkeypatch, saved, mode, inside) -> None:  # type: ignore[no-untyped-def]
+    if saved is None:
+        monkeypatch.delenv(runner.STREAM_ENV, raising=False)
+    else:
+        monkeypatch.setenv(runner.STREAM_ENV, saved)
+    with runner.stream_env(mode):
+        assert os.environ.get(runner.STREAM_ENV) == inside
+    assert os.environ.get(runner.STREAM_ENV) == saved
+
+
+def test_unknown_mode_is_named_in_the_error() -> None:
+    with pytest.raises(ValueError, match="choose one of"):
+        runner._run_mode(load("outline"), "opportune-stream", [])
 
 
 def test_unknown_app_is_named_in_the_error() -> None:

@@ -12,7 +12,7 @@ from types import ModuleType
 from benchmarks.apps._common import AppSpec, spec_of
 
 APP_NAMES = ("tot", "mapreduce", "hotpotqa", "movie", "parallelqa", "vqa", "selfconsistency",
-             "agent_loop", "outline", "batch")
+             "agent_loop", "outline", "outline_hosted", "batch")
 
 
 def load(name: str) -> ModuleType:

@@ -23,6 +23,7 @@ IF_UNDECIDED = "__opportune_undecided__"
 SPEC_ENTER = "__opportune_spec_enter__"
 SPEC_EXIT = "__opportune_spec_exit__"
 SPEC_SAFE = "__opportune_spec_safe__"
+UNBOUND = "__opportune_unbound__"  # installed by the runtime hooks (see compiler/rollback.py)
 SELECT = "__opportune_select__"
 AND = "__opportune_and__"
 OR = "__opportune_or__"
@@ -113,12 +114,14 @@ def _tuple(names: list[str], ctx: ast.expr_context) -> ast.Tuple:
 
 
 def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int],
-               reads: tuple[list[str], list[str]] = ([], [])) -> list[ast.stmt]:
+               reads: tuple[list[str], list[str]] = ([], []),
+               in_function: bool = False) -> list[ast.stmt]:
     """The if-converted form of an (already rewritten) ``if`` statement; see the module doc.
 
     ``reads`` are :func:`read_names` of the original arms: at run time the arms are evaluated
     speculatively only if those values are plain data (see ``branching.spec_safe``), otherwise
-    the ``if`` waits for its condition as before.
+    the ``if`` waits for its condition as before. A name that is not bound yet may be bound
+    by one arm only: if the other is taken, using the name raises as plain Python would.
     """
     k = next(counter)
     cond, old = f"__opp_c{k}", f"__opp_old{k}"
@@ -127,6 +130,26 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
     err, mark, safe = f"__opp_e{k}", f"__opp_s{k}", f"__opp_ok{k}"
     read, updated = reads
     names = original_targets
+
+    held = {n: f"__opp_h{k}_{i}" for i, n in enumerate(dict.fromkeys([*names, *read]))}
+
+    def hold(name: str) -> ast.Try:
+        """``held = name``, or the unbound marker."""
+        return ast.Try(
+            body=[ast.Assign([_store(held[name])], _load(name))],
+            handlers=[ast.ExceptHandler(type=_load("NameError"), name=None, body=[
+                ast.Assign([_store(held[name])], _load(UNBOUND))])],
+            orelse=[], finalbody=[])
+
+    def put_back(name: str) -> ast.If:
+        """``name = held``, or unbind it again."""
+        return ast.If(
+            ast.Compare(_load(held[name]), [ast.Is()], [_load(UNBOUND)]),
+            [ast.Try(body=[ast.Delete([ast.Name(name, ast.Del())])],
+                     handlers=[ast.ExceptHandler(type=_load("NameError"), name=None,
+                                                 body=[ast.Pass()])],
+                     orelse=[], finalbody=[])],
+            [ast.Assign([_store(name)], _load(held[name]))])
 
     def plain_if() -> ast.If:
         return ast.If(_load(cond), copy.deepcopy(node.body), copy.deepcopy(node.orelse) or [])
@@ -146,7 +169,7 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
                 orelse=[],
                 finalbody=[ast.Expr(_call(SPEC_EXIT, _load(mark)))],
             ),
-            ast.Assign([_tuple(names, ast.Store())], _load(old)),
+            *(put_back(n) for n in names),
         ]
 
     predicated = [
@@ -158,26 +181,17 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
         ast.Assign(
             [_tuple(names, ast.Store())],
             _call(SELECT, _load(cond), _load(then_v), _load(then_e), _load(else_v),
-                  _load(else_e), ast.Constant(len(names))),
+                  _load(else_e), ast.Constant(len(names)),
+                  ast.Constant(tuple(names)), ast.Constant(in_function)),
         ),
     ]
     undecided = [
-        ast.Try(
-            body=[ast.Assign([_store(old)], _tuple(names, ast.Load())),
-                  ast.Assign([_store(safe)], _call(SPEC_SAFE, _tuple(read, ast.Load()),
-                                                   _tuple(updated, ast.Load())))],
-            handlers=[ast.ExceptHandler(
-                type=_load("NameError"), name=None,
-                body=[ast.Assign([_store(old)], ast.Constant(None)),
-                      ast.Assign([_store(safe)], ast.Constant(False))],
-            )],
-            orelse=[], finalbody=[],
-        ),
-        ast.If(
-            ast.Compare(_load(old), [ast.Is()], [ast.Constant(None)]),
-            [plain_if()],
-            [ast.If(_load(safe), predicated, [plain_if()])],
-        ),
+        *(hold(n) for n in held),
+        ast.Assign([_store(old)], ast.Tuple([_load(held[n]) for n in names], ast.Load())),
+        ast.Assign([_store(safe)], _call(
+            SPEC_SAFE, ast.Tuple([_load(held[n]) for n in read], ast.Load()),
+            ast.Tuple([_load(held[n]) for n in updated], ast.Load()))),
+        ast.If(_load(safe), predicated, [plain_if()]),
     ]
     return [
         ast.Assign([_store(cond)], node.test),

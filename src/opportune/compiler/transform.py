@@ -176,7 +176,13 @@ class _Rewriter(ast.NodeTransformer):
         self.generic_visit(node)
         if not convertible or not targets:
             return node
-        return branches.convert_if(node, targets, self._counter, reads)
+        converted = branches.convert_if(node, targets, self._counter, reads,
+                                        in_function=bool(self._first_params))
+        for stmt in converted:
+            for n in ast.walk(stmt):
+                if "lineno" in n._attributes and not hasattr(n, "lineno"):
+                    ast.copy_location(n, node)  # --explain names the if, not what encloses it
+        return converted
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
         original_ok = all(branches.makes_no_calls(v) for v in node.values[1:])

@@ -160,16 +160,50 @@ def _truth(value: Any) -> bool:
     return bool(value)
 
 
+# The label of a selection that may turn out to be a name the taken arm did not bind: output
+# that shows it waits for it, so that the NameError is raised at the print, as in plain Python.
+MAYBE_UNBOUND = "if (may be unbound)"
+
+
+def _may_be_unbound(value: Any, unbound: Any) -> bool:
+    return value is unbound or type(value) is Pending and value._label == MAYBE_UNBOUND
+
+
+def _unbound_error(name: str, in_function: bool) -> NameError:
+    if in_function:
+        return UnboundLocalError(
+            f"cannot access local variable {name!r} where it is not associated with a value")
+    return NameError(f"name {name!r} is not defined")
+
+
+def _unbound_value(rt: Runtime | None, name: str, in_function: bool) -> Any:
+    """A name the taken arm did not bind: using it raises, merely holding it does not."""
+    if rt is None:
+        raise _unbound_error(name, in_function)
+    p = Pending(rt, rt.next_seq(), MAYBE_UNBOUND)
+    object.__setattr__(p, "_speculative", True)  # raised where used, never on its own
+    object.__setattr__(p, "_state", FAILED)
+    object.__setattr__(p, "_value", _unbound_error(name, in_function))
+    object.__setattr__(p, "_origin", p._seq)
+    return p
+
+
 def select(cond: Any, then: Any, then_err: BaseException | None, other: Any,
-           other_err: BaseException | None, n: int) -> tuple[Any, ...]:
+           other_err: BaseException | None, n: int, names: tuple[str, ...] = (),
+           in_function: bool = False) -> tuple[Any, ...]:
     """n pending values that become ``then[i]`` or ``other[i]`` once ``cond`` is decided."""
+    from opportune.runtime.hooks import UNBOUND
+
     rt = _rt()
     if rt is None or type(cond) is not Pending or cond._state == DONE:
         chosen, err = (then, then_err) if (cond._value if type(cond) is Pending else cond) \
             else (other, other_err)
         _raise_arm(rt, err)
-        return tuple(chosen)
-    results = [rt.new_pending("if", cond._calls) for _ in range(n)]
+        return tuple(_unbound_value(rt, names[i], in_function) if v is UNBOUND else v
+                     for i, v in enumerate(chosen))
+    results = [rt.new_pending(MAYBE_UNBOUND if _may_be_unbound(then[i], UNBOUND)
+                              or _may_be_unbound(other[i], UNBOUND) else "if", cond._calls)
+               for i in range(n)]
     if then_err is None and other_err is None:
         for i, p in enumerate(results):
             kind = known_type(then[i])
@@ -193,6 +227,10 @@ def select(cond: Any, then: Any, then_err: BaseException | None, other: Any,
                 _finish_arm_error(rt, p, err)
                 continue
             value = chosen[i]
+            if value is UNBOUND:
+                object.__setattr__(p, "_speculative", True)  # raised where it is used
+                rt._finish(p, FAILED, _unbound_error(names[i], in_function), p._seq)
+                continue
             if type(value) is Pending:
                 object.__setattr__(p, "_calls", p._calls | value._calls)
                 rt._when_ready([value], lambda p=p, value=value: rt._adopt(p, value))
@@ -338,7 +376,7 @@ def _deferred_arm(rt: Runtime, cond: Pending, then: Callable[[], Any], other: Ca
         captured = capture()
     except NameError:
         return then() if cond else other()
-    if not all(_safe(v, copied=True) for v in captured):
+    if not all(_safe(v, copied=True, writers=True) for v in captured):
         return then() if cond else other()
     block = rt.reserve_block()
     if block is None:

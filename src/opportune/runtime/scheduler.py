@@ -38,9 +38,10 @@ from typing import Any
 from sortedcontainers import SortedKeyList, SortedList
 
 from opportune.runtime import context
+from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec
-from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot, snapshot_pending
+from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
 
@@ -388,6 +389,11 @@ class Runtime:
     def _adopt(self, p: Pending, source: Pending) -> None:
         if source._state == DONE:
             self._finish(p, DONE, source._value, None)
+        elif source._speculative and source._label == MAYBE_UNBOUND:
+            if p._label == MAYBE_UNBOUND:  # a later selection of the same name: still unbound
+                object.__setattr__(p, "_speculative", True)
+            # otherwise a function returned the name: that read raised, here
+            self._finish(p, FAILED, source._value, p._seq)
         else:
             self._finish(p, FAILED, source._value, source._origin)
 
@@ -747,6 +753,9 @@ class Runtime:
             raise SpeculativeFailure(p)
         origin = p._origin
         assert origin is not None
+        if p._speculative and origin == p._seq and p._label == MAYBE_UNBOUND:
+            # a name the taken branch never bound: the error belongs where it is used
+            raise p._value
         self._wait_before(origin, "an earlier call might have failed first")
         first = self._earliest_failure(0, origin)
         if first is not None:
@@ -859,6 +868,9 @@ class Runtime:
         for a in args:
             pending: list[Pending] = []
             collect(a, pending)
+            for q in pending:
+                if q._label == MAYBE_UNBOUND:
+                    q._force()  # raises here if the name was never bound
             staged.append(snapshot(a) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
         with self._out_lock:

@@ -44,31 +44,38 @@ def _frozen_dataclass(value: Any) -> bool:
     return dataclasses.is_dataclass(value) and params is not None and params.frozen
 
 
-def _safe(value: Any, copied: bool, depth: int = 0) -> bool:
-    """Whether the concurrent function may hold ``value`` without seeing later changes."""
+def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bool:
+    """Whether the concurrent function may hold ``value`` without seeing later changes.
+
+    ``writers``: externals that read or write resources may be called too (a deferred branch
+    arm is ordered as a writer of everything, so their order is kept).
+    """
     if depth > 6:
         return False
     t = type(value)
-    if t in _IMMUTABLE_ATOMS or isinstance(value, type) or t is Pending:
+    if t is Pending:  # first: isinstance() would read __class__, which waits for the value
+        return True
+    if t in _IMMUTABLE_ATOMS or isinstance(value, type):
         return True
     if t is types.FunctionType:
         code_id = id(value.__code__)
         if code_id in _compiled_ids:
             return code_id in pure_functions
         spec = value.__dict__.get("__opportune_external__")
-        return (spec is not None and spec.pure and not spec.mutates
+        return (spec is not None and (spec.pure or writers) and not spec.mutates
                 and not spec.changes_program_state)
     if t is types.MethodType:
-        return _safe(value.__func__, copied, depth + 1) and _safe(value.__self__, False, depth + 1)
+        return _safe(value.__func__, copied, depth + 1, writers) \
+            and _safe(value.__self__, False, depth + 1, writers)
     if t in (tuple, frozenset):
-        return all(_safe(v, copied, depth + 1) for v in value)
+        return all(_safe(v, copied, depth + 1, writers) for v in value)
     if t in _COPIED:
         if not copied:
             return False
         items = list(value.items()) if t is dict else list(value)
-        return all(_safe(v, True, depth + 1) for v in items)
+        return all(_safe(v, True, depth + 1, writers) for v in items)
     if _frozen_dataclass(value):
-        return all(_safe(getattr(value, f.name), copied, depth + 1)
+        return all(_safe(getattr(value, f.name), copied, depth + 1, writers)
                    for f in dataclasses.fields(value))
     return _is_library_object(value) and not _is_mutable_container(value)
 

@@ -623,3 +623,26 @@ def test_external_method_that_changes_its_object_gets_the_real_object() -> None:
         return a, b, t.total
 
     assert opportune.run(program) == program() == (2, 5, 5)
+
+
+@dataclass
+class _Analysis:
+    service: str | None
+    score: int
+
+
+@opportune.external
+def ext_analyse(text: str) -> _Analysis:
+    time.sleep(0.02)
+    return _Analysis(service=text.upper(), score=len(text))
+
+
+def lower_services() -> list[str]:
+    return [ext_analyse(t).service.lower() for t in ["ab", "cd", "ef"]]
+
+
+def test_methods_on_optional_str_fields_of_pending_results_stay_lazy() -> None:
+    _, schedule = run_both(lower_services)
+    calls = calls_of(schedule, "ext_analyse")
+    assert len(calls) == 3
+    assert_all_overlap(calls)

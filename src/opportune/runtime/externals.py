@@ -68,8 +68,22 @@ def _return_type(fn: Callable[..., Any]) -> type | None:
         hints = inspect.get_annotations(fn, eval_str=True)
     except Exception:
         return None
-    ret = hints.get("return")
-    return ret if isinstance(ret, type) else None
+    return plain_class(hints.get("return"))
+
+
+def plain_class(hint: Any) -> type | None:
+    """The class a type hint promises, if one: ``dict[str, int]`` -> dict, ``str | None`` ->
+    str (a None then fails where the method is applied, as it would in plain Python)."""
+    import types as _types
+    import typing
+
+    if isinstance(hint, type) and not isinstance(hint, _types.GenericAlias):
+        return hint
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, _types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return plain_class(options[0]) if len(options) == 1 else None
+    return origin if isinstance(origin, type) else None
 
 
 def make_spec(

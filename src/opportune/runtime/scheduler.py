@@ -39,7 +39,7 @@ from sortedcontainers import SortedKeyList, SortedList
 
 from opportune.runtime import context
 from opportune.runtime.branching import MAYBE_UNBOUND
-from opportune.runtime.externals import ExternalSpec
+from opportune.runtime.externals import ExternalSpec, plain_class
 from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot, snapshot_pending
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
@@ -1068,5 +1068,4 @@ def _attribute_type(owner: type, name: Any) -> type | None:
         hints = typing.get_type_hints(owner)
     except Exception:
         return None
-    hint = hints.get(name)
-    return hint if isinstance(hint, type) else None
+    return plain_class(hints.get(name))

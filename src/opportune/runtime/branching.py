@@ -61,8 +61,11 @@ def _plain(value: Any, budget: list[int]) -> bool:
         return value._state != DONE or _plain(value._value, budget)
     if t in _PLAIN_ATOMS:
         return True
-    if t is type:
-        return t.__module__ == "builtins"
+    if isinstance(value, type):
+        # a class: reading its attributes runs no code unless its metaclass is the program's
+        from opportune.compiler.functions import is_user_module
+
+        return not is_user_module(t.__module__)
     if t in (tuple, list, set, frozenset):
         return all(_plain(v, budget) for v in value)
     if t is dict:
@@ -129,7 +132,7 @@ def spec_safe(reads: tuple[Any, ...], updated: tuple[Any, ...]) -> bool:
     """Whether the arms of a branch may run before the branch is decided.
 
     An arm that is not taken must leave no trace, so every value the arms read must be plain
-    data (a property, an operator or ``__getitem__`` of the program's own class could print or
+    data or a pending value (operations on those are lazy, and run on the value's own type) (a property, an operator or ``__getitem__`` of the program's own class could print or
     change state), and a name updated in place (``acc += [x]``) must hold an immutable value:
     ``+=`` on a list changes the list itself, whichever arm plain Python takes.
     """

@@ -24,6 +24,7 @@ Failures
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
 import os
 import sys
@@ -1008,6 +1009,9 @@ class _Text(str):
         return str.__str__(self)
 
 
+_LIBRARY_CONTAINERS = (dict, list, set, bytearray, collections.deque)
+
+
 class _ObjectCopier:
     """Copies the program's own objects passed to an external, so that later changes by the
     program do not leak into the running call; library objects (clients, files) are services
@@ -1027,7 +1031,9 @@ class _ObjectCopier:
             return value
         if isinstance(value, type) or callable(value) and not hasattr(value, "__dict__"):
             return value
-        if cls.__module__ == "builtins" or not is_user_module(cls.__module__):
+        if cls.__module__ != "builtins" and isinstance(value, _LIBRARY_CONTAINERS):
+            pass  # a Counter, deque or OrderedDict: data the program may change, not a service
+        elif cls.__module__ == "builtins" or not is_user_module(cls.__module__):
             return value
         if callable(value) and isinstance(value, (types.FunctionType, types.MethodType)):
             return value

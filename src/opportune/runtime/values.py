@@ -264,7 +264,7 @@ def result_type(op: Callable[..., Any], operands: tuple[Any, ...]) -> type | Non
     if key not in _RESULT_TYPES:
         try:
             _RESULT_TYPES[key] = type(op(*(_SAMPLES[t] for t in types)))  # type: ignore[index]
-        except Exception:  # noqa: BLE001 - unknown then; the real operation decides
+        except Exception:  # unknown then; the real operation decides
             _RESULT_TYPES[key] = None
     return _RESULT_TYPES[key]
 

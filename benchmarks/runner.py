@@ -305,12 +305,17 @@ class AppResult:
 
 
 def issued_mid_stream(schedule: Schedule) -> int:
-    """Calls issued while a call they depend on was still generating: work on a prefix."""
+    """Calls that started while a call they depend on was still generating: work on a prefix.
+
+    A call whose argument is a pending value is issued early too, but starts only once that
+    value is whole, so the start, not the issue, is what tells streaming apart.
+    """
     records = {c.call_id: c for c in schedule.executed}
     count = 0
     for call in schedule.executed:
         for dep in (records.get(d) for d in call.deps):
-            if dep is not None and dep.finished is not None and call.issued < dep.finished:
+            if dep is not None and dep.finished is not None and call.started is not None \
+                    and call.started < dep.finished - 1e-6:
                 count += 1
                 break
     return count

@@ -133,13 +133,20 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
 
     held = {n: f"__opp_h{k}_{i}" for i, n in enumerate(dict.fromkeys([*names, *read]))}
 
-    def hold(name: str) -> ast.Try:
-        """``held = name``, or the unbound marker."""
+    def hold(name: str, into: str | None = None) -> ast.Try:
+        """``held = name`` (or ``into = name``), or the unbound marker."""
+        target = into or held[name]
         return ast.Try(
-            body=[ast.Assign([_store(held[name])], _load(name))],
+            body=[ast.Assign([_store(target)], _load(name))],
             handlers=[ast.ExceptHandler(type=_load("NameError"), name=None, body=[
-                ast.Assign([_store(held[name])], _load(UNBOUND))])],
+                ast.Assign([_store(target)], _load(UNBOUND))])],
             orelse=[], finalbody=[])
+
+    def arm_values(value: str) -> list[ast.stmt]:
+        """``value = (names...)`` as the arm left them, unbound ones as the marker."""
+        temps = [f"{value}_{i}" for i in range(len(names))]
+        return [*(hold(n, t) for n, t in zip(names, temps)),
+                ast.Assign([_store(value)], ast.Tuple([_load(t) for t in temps], ast.Load()))]
 
     def put_back(name: str) -> ast.If:
         """``name = held``, or unbind it again."""
@@ -159,7 +166,7 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
             ast.Assign([_store(mark)], _call(SPEC_ENTER)),
             ast.Try(
                 body=[*(copy.deepcopy(body) or [ast.Pass()]),
-                      ast.Assign([_store(value)], _tuple(names, ast.Load())),
+                      *arm_values(value),
                       ast.Assign([_store(error)], ast.Constant(None))],
                 handlers=[ast.ExceptHandler(
                     type=_load("BaseException"), name=err,

@@ -168,10 +168,6 @@ def _truth(value: Any) -> bool:
 MAYBE_UNBOUND = "if (may be unbound)"
 
 
-def _may_be_unbound(value: Any, unbound: Any) -> bool:
-    return value is unbound or type(value) is Pending and value._label == MAYBE_UNBOUND
-
-
 def _unbound_error(name: str, in_function: bool) -> NameError:
     if in_function:
         return UnboundLocalError(
@@ -204,8 +200,12 @@ def select(cond: Any, then: Any, then_err: BaseException | None, other: Any,
         _raise_arm(rt, err)
         return tuple(_unbound_value(rt, names[i], in_function) if v is UNBOUND else v
                      for i, v in enumerate(chosen))
-    results = [rt.new_pending(MAYBE_UNBOUND if _may_be_unbound(then[i], UNBOUND)
-                              or _may_be_unbound(other[i], UNBOUND) else "if", cond._calls)
+    def may_be_unbound(arm: Any, err: BaseException | None, i: int) -> bool:
+        return err is None and (arm[i] is UNBOUND or type(arm[i]) is Pending
+                                and arm[i]._label == MAYBE_UNBOUND)
+
+    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(then, then_err, i)
+                              or may_be_unbound(other, other_err, i) else "if", cond._calls)
                for i in range(n)]
     if then_err is None and other_err is None:
         for i, p in enumerate(results):

@@ -4,24 +4,29 @@ Each call resolves settings, picks the shared client for its endpoint, tags the 
 identity of the opportune call it belongs to, consults the cache, retries transient failures and
 records token usage. ``complete``, ``chat`` and ``chat_response`` are external functions, so under
 ``opportune run`` independent calls overlap; under plain Python they run where they are called.
+Under opportune, ``complete`` and ``chat`` run through their streaming producers instead, which
+send the same request with streaming and yield the same text as it is generated.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+import openai
 from openai.types.chat import ChatCompletion
 
 from opportune.llm._cache import ResponseCache, request_key
 from opportune.llm._client import Endpoint, client_for, resolve_endpoint
 from opportune.llm._config import Settings, convert, load_settings
 from opportune.llm._headers import call_headers
-from opportune.llm._retry import call_with_retries
+from opportune.llm._retry import call_with_retries, retrying
 from opportune.llm._usage import UsageRecord, record_usage
 from opportune.runtime.context import current_call
 from opportune.runtime.externals import external
+from opportune.runtime.streams import RESTART
 
 # Options that steer opportune rather than the model; everything else goes to the endpoint.
 _SETTING_OPTIONS = ("base_url", "api_key", "model", "cache", "timeout", "max_attempts",
@@ -98,9 +103,7 @@ def _prompt_messages(prompt: object, system: str | None, caller: str) -> list[di
     return messages
 
 
-def _chat_completion(messages: list[dict[str, Any]], options: dict[str, Any],
-                     caller: str) -> ChatCompletion:
-    plan = _plan(messages, options, caller)
+def _chat_completion(plan: _Plan) -> ChatCompletion:
     settings, endpoint, body = plan.settings, plan.endpoint, plan.body
     cache = ResponseCache(settings.project_root) if settings.cache else None
     key = request_key("chat.completions", endpoint.base_url, body) if cache else ""
@@ -153,13 +156,151 @@ def _record(response: ChatCompletion, endpoint: Endpoint, *, cached: bool, attem
     )
 
 
+def _no_choices(response_id: str | None) -> EmptyResponseError:
+    return EmptyResponseError(
+        f"the endpoint answered without any choices (response id {response_id!r}); "
+        "check that the model name is one the endpoint serves"
+    )
+
+
 def _text(response: ChatCompletion) -> str:
     if not response.choices:
-        raise EmptyResponseError(
-            f"the endpoint answered without any choices (response id {response.id!r}); "
-            "check that the model name is one the endpoint serves"
-        )
+        raise _no_choices(response.id)
     return response.choices[0].message.content or ""
+
+
+# --- streaming ---------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class _Tally:
+    """What one streamed attempt has said besides its text: model, usage, whether it had a
+    choice at all (an answer without one is an error, as for a whole response)."""
+
+    model: str
+    response_id: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    pieces: int = 0
+    had_choice: bool = False
+
+
+def _stream_body(body: dict[str, Any]) -> dict[str, Any]:
+    # Usage arrives in a last chunk only when asked for; endpoints that do not know the option
+    # ignore it (the piece count then stands in for completion tokens).
+    options = dict(body.get("stream_options") or {})
+    options["include_usage"] = True
+    return {**body, "stream": True, "stream_options": options}
+
+
+def _read_chunks(chunks: Any, tally: _Tally) -> Iterator[str]:
+    """The text of choice 0 from an open SDK stream; a connection lost mid-answer becomes the
+    SDK's own connection error, which the retry policy knows as transient."""
+    request = chunks.response.request
+    # The SDK's HTTP library (httpx, or httpx2 in newer SDKs) raises its own errors while a
+    # body is read; take their classes from the response's library rather than guessing it.
+    http = sys.modules[type(chunks.response).__module__.partition(".")[0]]
+    try:
+        for chunk in chunks:
+            tally.model = chunk.model or tally.model
+            tally.response_id = chunk.id or tally.response_id
+            if chunk.usage is not None:
+                tally.prompt_tokens = chunk.usage.prompt_tokens
+                tally.completion_tokens = chunk.usage.completion_tokens
+            for choice in chunk.choices:
+                tally.had_choice = True
+                if choice.index == 0 and choice.delta is not None and choice.delta.content:
+                    tally.pieces += 1
+                    yield choice.delta.content
+    except http.TimeoutException as exc:
+        raise openai.APITimeoutError(request=request) from exc
+    except http.TransportError as exc:
+        raise openai.APIConnectionError(
+            message=f"the connection was lost in the middle of a streamed answer ({exc})",
+            request=request,
+        ) from exc
+    if not tally.had_choice:
+        raise _no_choices(tally.response_id)
+
+
+def _streamed(plan: _Plan, *, restart: bool) -> Iterator[object]:
+    """Request ``plan`` with streaming and yield its text as it arrives, retrying failures.
+
+    Every attempt, whether it fails while opening or in the middle of the answer, goes through
+    the same tenacity policy as a whole call. With ``restart`` a failure after text has been
+    yielded is retried too: :data:`RESTART` is yielded before the next attempt, whose text then
+    comes from its beginning (the runtime checks that it repeats what was delivered). Without
+    it, such a failure is raised, since a plain iterator cannot take text back. One
+    :class:`UsageRecord` is kept for the whole call once an attempt has finished.
+    """
+    settings, endpoint = plan.settings, plan.endpoint
+    body = _stream_body(plan.body)
+    client = client_for(endpoint.base_url, endpoint.api_key)
+    headers = call_headers()
+    attempts = 0
+    waits: list[float] = []
+    delivered = False  # the last attempt yielded text that a new attempt must take back
+    tally = _Tally(endpoint.model)
+    for attempt in retrying(
+        max_attempts=settings.max_attempts,
+        backoff_initial=settings.backoff_initial,
+        backoff_max=settings.backoff_max,
+        waits=waits,
+    ):
+        attempts += 1
+        try:
+            if delivered:
+                delivered = False
+                yield RESTART
+            tally = _Tally(endpoint.model)
+            chunks = client.chat.completions.create(
+                **body, extra_headers=headers, timeout=settings.timeout
+            )
+            with chunks:
+                for piece in _read_chunks(chunks, tally):
+                    delivered = True
+                    yield piece
+        except Exception:
+            if delivered and not restart:
+                raise
+            attempt.retry_state.set_exception(sys.exc_info())  # type: ignore[arg-type]
+        else:
+            attempt.retry_state.set_result(None)
+    record_usage(
+        UsageRecord(
+            route="chat.completions(stream)",
+            model=tally.model,
+            base_url=endpoint.base_url,
+            prompt_tokens=tally.prompt_tokens,
+            completion_tokens=tally.completion_tokens or tally.pieces,
+            call=current_call(),
+            attempts=attempts,
+            retry_waits=tuple(waits),
+        )
+    )
+
+
+def _answer_pieces(plan: _Plan) -> Iterator[object]:
+    """The producer behind ``complete`` and ``chat`` under opportune: the same answer, as it is
+    generated. A cached answer cannot be streamed, so with the cache on the whole call is made
+    (or served from the cache) and its text is one piece."""
+    if plan.settings.cache:
+        text = _text(_chat_completion(plan))
+        if text:
+            yield text
+        return
+    yield from _streamed(plan, restart=True)
+
+
+def _complete_pieces(prompt: str, *, system: str | None = None,
+                     **options: Any) -> Iterator[object]:
+    """:func:`complete` as a stream of text pieces (see :mod:`opportune.runtime.streams`)."""
+    yield from _answer_pieces(_plan(_prompt_messages(prompt, system, "complete"), options,
+                                    "complete"))
+
+
+def _chat_pieces(messages: Sequence[Message], **options: Any) -> Iterator[object]:
+    """:func:`chat` as a stream of text pieces (see :mod:`opportune.runtime.streams`)."""
+    yield from _answer_pieces(_plan(_check_messages(messages, "chat"), options, "chat"))
 
 
 @external(name="opportune.llm.chat_response")
@@ -170,23 +311,29 @@ def chat_response(messages: Sequence[Message], **options: Any) -> ChatCompletion
     ``max_attempts``; anything else (``temperature``, ``max_tokens``, ``stop``, ``seed``,
     ``response_format`` ...) is passed to the endpoint unchanged.
     """
-    return _chat_completion(_check_messages(messages, "chat_response"), options, "chat_response")
+    return _chat_completion(_plan(_check_messages(messages, "chat_response"), options,
+                                  "chat_response"))
 
 
-@external(name="opportune.llm.chat")
+@external(name="opportune.llm.chat", stream=_chat_pieces)
 def chat(messages: Sequence[Message], **options: Any) -> str:
-    """Send a conversation and return the reply's text. Options as for :func:`chat_response`."""
-    return _text(_chat_completion(_check_messages(messages, "chat"), options, "chat"))
+    """Send a conversation and return the reply's text. Options as for :func:`chat_response`.
+
+    Under opportune the reply is requested with streaming, so work on its first lines can start
+    before it ends; the text is the same.
+    """
+    return _text(_chat_completion(_plan(_check_messages(messages, "chat"), options, "chat")))
 
 
-@external(name="opportune.llm.complete")
+@external(name="opportune.llm.complete", stream=_complete_pieces)
 def complete(prompt: str, *, system: str | None = None, **options: Any) -> str:
     """Answer one prompt (sent as a user message, after ``system`` if given) and return the text.
 
-    Options as for :func:`chat_response`.
+    Options as for :func:`chat_response`. Under opportune the answer is requested with
+    streaming, so work on its first lines can start before it ends; the text is the same.
     """
-    return _text(_chat_completion(_prompt_messages(prompt, system, "complete"), options,
-                                  "complete"))
+    return _text(_chat_completion(_plan(_prompt_messages(prompt, system, "complete"), options,
+                                        "complete")))
 
 
 def stream(prompt: str | Sequence[Message], *, system: str | None = None,
@@ -194,58 +341,14 @@ def stream(prompt: str | Sequence[Message], *, system: str | None = None,
     """Yield the answer's text as the endpoint generates it.
 
     A plain generator, not an external call: it runs where it is iterated, under plain Python
-    and under opportune alike. Opening the stream is retried like any call; once text has
-    started to arrive a failure is raised, since repeating it would repeat text.
+    and under opportune alike. A failure before any text has arrived (opening the stream, or a
+    connection lost before the first piece) is retried like any call; once text has started to
+    arrive a failure is raised, since repeating it would repeat text.
     """
     if isinstance(prompt, str):
         messages = _prompt_messages(prompt, system, "stream")
     else:
         messages = _check_messages(prompt, "stream")
-    plan = _plan(messages, dict(options), "stream")
-    settings, endpoint, body = plan.settings, plan.endpoint, plan.body
-    client = client_for(endpoint.base_url, endpoint.api_key)
-    headers = call_headers()
-    attempts = 0
-    waits: list[float] = []
-
-    def open_stream() -> Any:
-        nonlocal attempts
-        attempts += 1
-        return client.chat.completions.create(
-            **body, stream=True, extra_headers=headers, timeout=settings.timeout
-        )
-
-    chunks = call_with_retries(
-        open_stream,
-        max_attempts=settings.max_attempts,
-        backoff_initial=settings.backoff_initial,
-        backoff_max=settings.backoff_max,
-        waits=waits,
-    )
-    prompt_tokens = completion_tokens = 0
-    pieces = 0
-    model = endpoint.model
-    with chunks:
-        for chunk in chunks:
-            model = chunk.model or model
-            if chunk.usage is not None:
-                prompt_tokens = chunk.usage.prompt_tokens
-                completion_tokens = chunk.usage.completion_tokens
-            if not chunk.choices:
-                continue
-            piece = chunk.choices[0].delta.content
-            if piece:
-                pieces += 1
-                yield piece
-    record_usage(
-        UsageRecord(
-            route="chat.completions(stream)",
-            model=model,
-            base_url=endpoint.base_url,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens or pieces,
-            call=current_call(),
-            attempts=attempts,
-            retry_waits=tuple(waits),
-        )
-    )
+    for piece in _streamed(_plan(messages, dict(options), "stream"), restart=False):
+        assert isinstance(piece, str)  # RESTART comes only with restart=True
+        yield piece

@@ -72,6 +72,34 @@ class _WaitHonouringRetryAfter(tenacity.wait.wait_base):
         return backoff if asked is None else max(asked, backoff)
 
 
+def retrying(
+    *,
+    max_attempts: int,
+    backoff_initial: float,
+    backoff_max: float,
+    waits: list[float],
+) -> tenacity.Retrying:
+    """The retry policy itself, for callers that drive attempts one by one.
+
+    A streamed answer can fail after it has started, so its reader cannot be wrapped in one
+    function call; it iterates this object instead and reports each attempt's outcome, getting
+    the same stop, backoff and ``Retry-After`` handling as :func:`call_with_retries`. ``waits``
+    receives each wait in seconds as it is chosen.
+    """
+
+    def record(retry_state: RetryCallState) -> None:
+        if retry_state.next_action is not None:
+            waits.append(retry_state.next_action.sleep)
+
+    return tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(max_attempts),
+        wait=_WaitHonouringRetryAfter(backoff_initial, backoff_max),
+        retry=tenacity.retry_if_exception(is_retryable),
+        before_sleep=record,
+        reraise=True,
+    )
+
+
 def call_with_retries(
     fn: Callable[[], T],
     *,
@@ -85,16 +113,6 @@ def call_with_retries(
     ``waits`` receives each wait in seconds as it is chosen; the last error is re-raised as is, so
     a caller sees the SDK's own exception type.
     """
-
-    def record(retry_state: RetryCallState) -> None:
-        if retry_state.next_action is not None:
-            waits.append(retry_state.next_action.sleep)
-
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(max_attempts),
-        wait=_WaitHonouringRetryAfter(backoff_initial, backoff_max),
-        retry=tenacity.retry_if_exception(is_retryable),
-        before_sleep=record,
-        reraise=True,
-    )
-    return retrying(fn)
+    policy = retrying(max_attempts=max_attempts, backoff_initial=backoff_initial,
+                      backoff_max=backoff_max, waits=waits)
+    return policy(fn)

@@ -312,3 +312,14 @@ def test_program_under_opportune_survives_a_mid_stream_drop(monkeypatch, capsys)
     assert got == plain
     assert len(drops) == 4 and all(e.stream and e.first_token is not None for e in drops)
     assert sorted(r.attempts for r in llm.usage_log()) == [2, 2, 2, 2]
+
+
+def test_streaming_off_sends_whole_requests(monkeypatch, capsys):
+    monkeypatch.setenv("OPPORTUNE_STREAM", "0")
+    with sim.SimServer(sim.SimConfig(**TIMING, rules=RULES + EXPAND)) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        got = _opportune_output(capsys)
+        schedule = server.schedule()
+    assert got.startswith("More on 1. tea origins.\n") and got.count("\n") == 3
+    assert len(schedule) == 4 and not any(e.stream for e in schedule)
+    assert {r.route for r in llm.usage_log()} == {"chat.completions"}

@@ -24,7 +24,6 @@ Failures
 from __future__ import annotations
 
 import asyncio
-import collections
 import copy
 import os
 import sys
@@ -41,7 +40,7 @@ from sortedcontainers import SortedKeyList, SortedList
 from opportune.runtime import context
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class
-from opportune.runtime.snapshot import collect, fill, fill_in_place, snapshot, snapshot_pending
+from opportune.runtime.snapshot import collect, is_changeable_data, fill, fill_in_place, snapshot, snapshot_pending
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
@@ -573,12 +572,10 @@ class Runtime:
                 if piece is RESTART:
                     stream.restart()
                     continue
+                stream.feed(piece)
                 if record.first_token is None and piece:
                     record.first_token = self.now()
-                    stream.feed(piece)
                     self._stream_started()
-                else:
-                    stream.feed(piece)
             stream.finish()
         except BaseException:
             if not stream.finished:
@@ -977,7 +974,7 @@ class _StreamingPrint:
                     if self.listening is not stream and stream.listen(self._more):
                         self.listening = stream
                     elif stream.finished and arg._state == PENDING:
-                        self.rt._when_ready([arg], self._more_now)
+                        self.rt._when_ready([arg], self._pump)
                     return False
             if type(arg) is Pending and arg._state == FAILED:
                 return True  # the call failed for good after it started: stop here
@@ -990,14 +987,14 @@ class _StreamingPrint:
         self._write(end)
         return True
 
-    def _more(self, _piece: str) -> None:
-        if _piece == "":
+    def _more(self, piece: str) -> None:
+        if piece == "":  # the stream ended: nothing listens any more
             self.listening = None
+        self._pump()
+
+    def _pump(self) -> None:
         with self.rt._out_lock:
             self.rt._pump()
-
-    def _more_now(self) -> None:
-        self._more("x")
 
 
 class _Text(str):
@@ -1007,9 +1004,6 @@ class _Text(str):
 
     def __str__(self) -> str:
         return str.__str__(self)
-
-
-_LIBRARY_CONTAINERS = (dict, list, set, bytearray, collections.deque)
 
 
 class _ObjectCopier:
@@ -1031,7 +1025,7 @@ class _ObjectCopier:
             return value
         if isinstance(value, type) or callable(value) and not hasattr(value, "__dict__"):
             return value
-        if cls.__module__ != "builtins" and isinstance(value, _LIBRARY_CONTAINERS):
+        if is_changeable_data(value):
             pass  # a Counter, deque or OrderedDict: data the program may change, not a service
         elif cls.__module__ == "builtins" or not is_user_module(cls.__module__):
             return value

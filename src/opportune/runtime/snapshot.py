@@ -16,6 +16,19 @@ _PLAIN_CONTAINERS = (list, dict, set, tuple, frozenset)
 _ATOMS = (str, int, float, bool, bytes, type(None), complex)
 
 
+def is_changeable_data(value: Any) -> bool:
+    """A library's data container (``Counter``, ``deque``, an array) that the program may still
+    change, as opposed to a service object such as an API client: calls and concurrent
+    functions must see it as it is now, so it is copied or refused."""
+    import collections
+
+    cls = type(value)
+    if cls.__module__ == "builtins":
+        return False
+    return isinstance(value, (dict, list, set, bytearray, collections.deque)) \
+        or hasattr(cls, "__setitem__")
+
+
 def snapshot(
     value: Any, memo: dict[int, Any] | None = None, copy_object: Any = None
 ) -> Any:

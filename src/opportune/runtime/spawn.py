@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from opportune.compiler.purity import Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime import context
-from opportune.runtime.snapshot import snapshot
+from opportune.runtime.snapshot import is_changeable_data, snapshot
 from opportune.runtime.values import FAILED, Pending
 
 if TYPE_CHECKING:
@@ -77,14 +77,7 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     if _frozen_dataclass(value):
         return all(_safe(getattr(value, f.name), copied, depth + 1, writers)
                    for f in dataclasses.fields(value))
-    return _is_library_object(value) and not _is_mutable_container(value)
-
-
-def _is_mutable_container(value: Any) -> bool:
-    """A library container (``Counter``, ``deque``, an array) the program may still change;
-    service objects such as an API client have none of these methods."""
-    cls = type(value)
-    return any(hasattr(cls, name) for name in ("__setitem__", "append", "add", "update"))
+    return _is_library_object(value) and not is_changeable_data(value)
 
 
 _running = 0

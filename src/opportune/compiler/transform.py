@@ -22,7 +22,7 @@ import copy
 import itertools
 from typing import Any
 
-from opportune.compiler import branches, rollback
+from opportune.compiler import branches, deferral, rollback
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
 
@@ -173,11 +173,17 @@ class _Rewriter(ast.NodeTransformer):
         convertible = not self._in_class[-1] and branches.convertible_if(node)
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
+        deferrable = not convertible and not self._in_class[-1] and deferral.deferrable(node)
+        original = copy.deepcopy(node) if deferrable else node
         self.generic_visit(node)
-        if not convertible or not targets:
+        if deferrable:
+            converted = deferral.defer_if(node, original, self._counter,
+                                          in_function=bool(self._first_params))
+        elif convertible and targets:
+            converted = branches.convert_if(node, targets, self._counter, reads,
+                                            in_function=bool(self._first_params))
+        else:
             return node
-        converted = branches.convert_if(node, targets, self._counter, reads,
-                                        in_function=bool(self._first_params))
         for stmt in converted:
             for n in ast.walk(stmt):
                 if "lineno" in n._attributes and not hasattr(n, "lineno"):

@@ -128,4 +128,8 @@ def install() -> None:
     setattr(builtins, b.OR, branching.or_)
     setattr(builtins, b.NOT, branching.not_)
     setattr(builtins, b.IFEXP, branching.ifexp)
+    from opportune.compiler import deferral as d
+    from opportune.runtime import deferral
+
+    setattr(builtins, d.DEFER_IF, deferral.defer_if)
     _installed = True

@@ -279,11 +279,13 @@ class Runtime:
             self._register(p)
         return p
 
-    def note_deferred_writer(self, p: Pending) -> None:
-        """A deferred branch arm may make any call, writes included: later reads of any
-        resource wait for it."""
+    def note_deferred_writer(self, p: Pending, writes: frozenset[str]) -> None:
+        """A deferred branch arm may make calls that write ``writes`` (``"*"``: any resource):
+        later reads of those resources wait for it. Later writes wait for it anyway, as for
+        any unfinished call before them."""
         with self._lock:
-            self._writers.setdefault("*", {})[p._seq] = p
+            for r in writes:
+                self._writers.setdefault(r, {})[p._seq] = p
 
     def _register(self, p: Pending) -> None:
         with self._lock:

@@ -144,6 +144,9 @@ def run_task(
     except Exception as error:  # noqa: BLE001 (the program's failure is a result, not a crash)
         outcome.time_s = time.perf_counter() - started
         outcome.error = "".join(traceback.format_exception_only(error)).strip()
+        import os as _os
+        if _os.environ.get("QUASAR_TRACEBACK"):
+            traceback.print_exc()
         outcome.calls = _call_log(recording, started)
         outcome.llm_calls = len(recording.log)
         return outcome

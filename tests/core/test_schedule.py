@@ -613,6 +613,24 @@ def test_arm_that_changes_a_list_waits_for_its_condition() -> None:
     assert result == ["<aa>", "<bbb>"]
 
 
+def loop_over_pending_then_independent() -> tuple[int, str]:
+    total = 0
+    for w in ext_llm("a b c").split():  # a list still being computed
+        total = total + ext_score(w)
+    return total, ext_llm("independent")
+
+
+def test_code_after_a_loop_over_a_pending_list_does_not_wait_for_it() -> None:
+    _, schedule = run_both(loop_over_pending_then_independent)
+    first, independent = calls_of(schedule, "ext_llm")
+    scores = calls_of(schedule, "ext_score")
+    assert len(scores) == 3
+    assert independent.overlaps(first), "the call after the loop waited for its list"
+    for s in scores:
+        assert_after(s, first)  # the loop ran once its list was known
+    assert_all_overlap(scores)
+
+
 TRY_WITH_PROGRAM = '''\
 import time
 import opportune

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from opportune.compiler.purity import analyse
 
 DEFER_IF = "__opportune_defer_if__"
+DEFER_LOOP = "__opportune_defer_loop__"
 UNBOUND = "__opportune_unbound__"  # installed by the runtime hooks (see compiler/rollback.py)
 IF_UNDECIDED = "__opportune_undecided__"
 
@@ -101,6 +102,9 @@ def arm_names(nodes: list[ast.AST]) -> ArmNames:
                     and func.value.id not in bound:
                 if (func.value.id, func.attr) not in methods:
                     methods.append((func.value.id, func.attr))
+            elif isinstance(func, ast.Attribute) and isinstance(
+                    func.value, (ast.Constant, ast.JoinedStr, ast.List, ast.Dict, ast.Tuple)):
+                pass  # a method of a literal: ``"{}".format(x)``, ``", ".join(names)``
             elif not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
                 other[0] = True
         for child in ast.iter_child_nodes(node):
@@ -159,6 +163,16 @@ def deferrable(node: ast.If) -> bool:
     arms = [node.body, node.orelse]
     makes_calls = any(isinstance(n, ast.Call) for arm in arms for s in arm for n in ast.walk(s))
     return makes_calls and movable_arms(arms)
+
+
+def deferrable_loop(node: ast.For) -> bool:
+    """Whether ``for`` over a value that may be pending could run later as a whole: its body
+    makes calls (otherwise there is nothing to overlap) and the loop may be moved."""
+    makes_calls = any(isinstance(n, ast.Call) for s in [*node.body, *node.orelse]
+                      for n in ast.walk(s))
+    loop = copy.deepcopy(node)
+    loop.iter = ast.Name("__opp_iterable", ast.Load())
+    return makes_calls and movable_arms([[loop]])
 
 
 def _load(name: str) -> ast.Name:
@@ -229,4 +243,50 @@ def defer_if(node: ast.If, original: ast.If, counter: Iterator[int],
         ast.Assign([_store(result)], ast.Constant(None)),
         ast.If(ast.Call(_load(IF_UNDECIDED), [_load(cond)], []), undecided, []),
         ast.If(ast.Compare(_load(result), [ast.Is()], [ast.Constant(None)]), [plain], bind),
+        # a name the taken arm left unbound must not linger in a module's namespace
+        ast.Delete([ast.Name(result, ast.Del())]),
+    ]
+
+
+def defer_loop(node: ast.For, original: ast.For, counter: Iterator[int],
+               in_function: bool) -> list[ast.stmt]:
+    """The deferrable form of an (already rewritten) ``for`` loop; ``original`` is its source.
+
+    The iterable is evaluated where the loop stands; when it is still pending, the loop runs
+    later as a whole, once the iterable is known, and the names it assigns (its target
+    included) become pending values.
+    """
+    k = next(counter)
+    iterable, result, fn = f"__opp_li{k}", f"__opp_lr{k}", f"__opp_loop_arm{k}"
+    source = copy.deepcopy(original)
+    source.iter = _load(iterable)
+    names = arm_names([source])
+    held = [f"__opp_lh{k}_{i}" for i in range(len(names.params))]
+    loop = copy.deepcopy(node)
+    loop.iter = _load(iterable)
+    call = ast.Call(_load(DEFER_LOOP), [
+        _load(iterable),
+        ast.Tuple([_load(h) for h in held], ast.Load()),
+        _load(fn),
+        ast.Constant(names.params), ast.Constant(len(names.assigned)),
+        ast.Constant(names.called), ast.Constant(names.methods),
+        ast.Constant(names.other_calls), ast.Constant(in_function),
+    ], [])
+    undecided = [
+        *(_hold(n, h) for n, h in zip(names.params, held)),
+        _arm_function(fn, [loop], names),
+        ast.Assign([_store(result)], call),
+        ast.Delete([ast.Name(n, ast.Del()) for n in (fn, *held)]),
+    ]
+    bind: list[ast.stmt] = (
+        [ast.Assign([ast.Tuple([_store(n) for n in names.assigned], ast.Store())],
+                    _load(result))]
+        if names.assigned else [ast.Pass()])
+    return [
+        ast.Assign([_store(iterable)], node.iter),
+        ast.Assign([_store(result)], ast.Constant(None)),
+        ast.If(ast.Call(_load(IF_UNDECIDED), [_load(iterable)], []), undecided, []),
+        ast.If(ast.Compare(_load(result), [ast.Is()], [ast.Constant(None)]),
+               [copy.deepcopy(loop)], bind),
+        ast.Delete([ast.Name(result, ast.Del())]),
     ]

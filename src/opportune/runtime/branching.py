@@ -387,7 +387,8 @@ def _deferred_arm(rt: Runtime, cond: Pending, then: Callable[[], Any], other: Ca
         return then() if cond else other()
     names, called, methods, other_calls = calls
     writes = arm_writes(rt, dict(zip(names, captured)), called, methods, other_calls)
-    p = start_arm(rt, cond, captured, then_fn, other_fn, writes, "if-arm")
+    p = start_arm(rt, cond, captured, lambda truth: then_fn if truth else other_fn, writes,
+                  "if-arm")
     if p is None:
         return then() if cond else other()
     return p

@@ -120,10 +120,10 @@ def _rt() -> Runtime | None:
 
 
 def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
-              then_fn: Callable[..., Any], other_fn: Callable[..., Any],
+              pick: Callable[[Any], Callable[..., Any]],
               writes: frozenset[str], label: str) -> Pending | None:
-    """Run ``then_fn(*captured)`` or ``other_fn(*captured)`` once ``cond`` is decided, in a block
-    of program order reserved now; its pending result, or None when it cannot be deferred."""
+    """Run ``pick(value of cond)(*captured)`` once ``cond`` is known, in a block of program
+    order reserved now; its pending result, or None when it cannot be deferred."""
     from opportune.runtime.spawn import _safe, count_started
 
     if not all(_safe(v, copied=True, writers=True) for v in captured):
@@ -139,6 +139,7 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
     writing = Pending(rt, rt.next_seq(), label, None, cond._calls)
     rt.note_deferred_writer(writing, writes)
     rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
+    rt.readers.add(p, block, captured)
 
     def run_arm() -> None:
         from opportune.runtime.spawn import _run
@@ -147,11 +148,10 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
             rt._finish(p, FAILED, cond._value, cond._origin)
             return
         try:
-            truth = bool(cond._value)
+            fn = pick(cond._value)
         except BaseException as exc:  # noqa: BLE001 - the branch fails as plain Python would
             rt._finish(p, FAILED, exc, p._seq)
             return
-        fn = then_fn if truth else other_fn
         block.control = block.control | cond._calls  # its calls waited for the condition
         count_started()
         threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
@@ -188,7 +188,32 @@ def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
         unbound = frozenset(n for n, v in env.items() if v is marker)
         if unbound:
             then_fn, other_fn = _as_global(then_fn, unbound), _as_global(other_fn, unbound)
-    arm = start_arm(rt, cond, held, then_fn, other_fn, writes, "if (deferred)")
+    arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
+                    "if (deferred)")
+    if arm is None:
+        return None
+    return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+
+
+def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
+               params: tuple[str, ...], n_assigned: int, called: tuple[str, ...],
+               methods: tuple[tuple[str, str], ...], other_calls: bool,
+               in_function: bool) -> tuple[Any, ...] | None:
+    """Defer a ``for`` loop over the pending ``iterable``: the pending values of the names it
+    assigns, or None when the loop must run as written. A streamed value is iterated as its
+    items arrive instead (runtime/streams.py), which starts the body sooner."""
+    rt = _rt()
+    if rt is None or type(iterable) is not Pending or iterable._state == DONE \
+            or iterable._stream is not None:
+        return None
+    env = dict(zip(params, held))
+    writes = arm_writes(rt, env, called, methods, other_calls)
+    if not in_function:
+        marker = _unbound_marker()
+        unbound = frozenset(n for n, v in env.items() if v is marker)
+        if unbound:
+            fn = _as_global(fn, unbound)
+    arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)")
     if arm is None:
         return None
     return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
@@ -217,8 +242,12 @@ def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, 
     from opportune.runtime.branching import MAYBE_UNBOUND, _unbound_error
 
     marker = _unbound_marker()
-    results = [rt.new_pending(MAYBE_UNBOUND if was is marker else "if (deferred)", arm._calls)
-               for was in held]
+
+    def may_be_unbound(was: Any) -> bool:
+        return was is marker or type(was) is Pending and was._label == MAYBE_UNBOUND
+
+    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(was) else "if (deferred)",
+                              arm._calls) for was in held]
 
     def done() -> None:
         if arm._state == FAILED:

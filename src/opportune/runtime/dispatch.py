@@ -243,7 +243,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         owner = type(f.__self__)
         if owner in _VALUE_OWNERS and not kwargs and _atoms(args):
             return f(*args)  # "w1".upper(): a pure method of a value, nothing pending
-        if owner is list and f.__name__ == "append" and not rt._try_marks:
+        if owner is list and f.__name__ == "append" and not rt._try_marks and not rt.readers:
             return f(*args)  # items.append(x) outside try bodies: it copes with pending x
     elif tf is _BuiltinFunctionType or tf is type:
         kind = _FAST_KINDS.get(f) if tf is type or f.__self__ is _B else None
@@ -345,6 +345,12 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         guard_effect(rt, f)
     if rt._try_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):
         rt.settle_for_effect((args, kwargs))
+    if rt.readers:
+        if kind == PLAIN and getattr(f, "__name__", "") in _MUTATORS:
+            rt.readers.before_change(getattr(f, "__self__", None))
+        elif kind == LOCAL:
+            for a in args:
+                rt.readers.before_change(a)
     if kind == PLAIN:
         if args and type(args[0]) is Pending and getattr(f, "__name__", "") in _LAZY_LOOKUPS \
                 and type(getattr(f, "__self__", None)) in (dict, list, tuple):

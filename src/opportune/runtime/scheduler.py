@@ -41,6 +41,7 @@ from opportune.runtime import context
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class
 from opportune.runtime.snapshot import collect, is_changeable_data, fill, fill_in_place, snapshot, snapshot_pending
+from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
@@ -162,6 +163,7 @@ class Runtime:
         self._handled: set[int] = set()
         self._discarded: list[tuple[int, int]] = []
         self._parked: list[Callable[[], None]] = []
+        self.readers = ConcurrentReaders(self)
         self._writers: dict[str, dict[int, Pending]] = {}
         self._records: dict[int, CallRecord] = {}
         self._async_calls: set[int] = set()
@@ -497,8 +499,8 @@ class Runtime:
             self._finish(p, FAILED, first._value, first._origin)
             return
         for d in order_deps:
-            if d._state != FAILED:
-                continue
+            if d._state != FAILED or d._speculative:
+                continue  # a name a branch left unbound raises only where it is used
             if d._origin in self._handled or self._in_discarded(d._origin):
                 if self._in_discarded(p._seq):
                     record.cancelled = True

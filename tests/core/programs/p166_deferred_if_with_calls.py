@@ -81,3 +81,19 @@ def pick(words):
 
 
 print(pick(["a", "bb", "ccc", "dddd"]))
+
+# Two fallbacks in a row that bind the same name only when taken (neither is).
+found = score("m") >= 0
+if not found:
+    fb = llm("first fallback")
+    pick1 = fb
+found2 = score("n") >= 0
+if not found2:
+    fb = llm("second fallback")
+    pick2 = fb
+print("no fallback taken")
+
+# A write after an if that leaves a name unbound: the write is not held back by it.
+if score("v") > 5000:
+    unset_by_branch = llm("never")
+print(put("after", "unbound"))

@@ -662,8 +662,11 @@ def run_all(*, quick: bool = False, only: list[str] | None = None, with_: list[s
     suffix = (f"-{tag}" if tag else "") + ("-quick" if quick else "")
     stem = out_dir / f"{meta['date']}-{host}{suffix}"
     data = {"meta": meta, "apps": [asdict(a) for a in apps], "overhead": over}
-    stem.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str))
-    stem.with_suffix(".md").write_text(text)
+    # Program locations in the waits name the checkout; the files name them from the repository.
+    checkout = str(ROOT.parent) + os.sep
+    stem.with_suffix(".json").write_text(
+        json.dumps(data, indent=2, default=str).replace(checkout, ""))
+    stem.with_suffix(".md").write_text(text.replace(checkout, ""))
     data["markdown"] = text
     data["files"] = [str(stem.with_suffix(".json")), str(stem.with_suffix(".md"))]
     return data

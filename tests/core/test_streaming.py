@@ -70,6 +70,31 @@ def test_calls_on_streamed_lines_start_before_the_answer_ends() -> None:
     assert len(early) >= 5, "the calls on the first lines waited for the whole answer"
 
 
+def test_calls_on_streamed_lines_record_the_answer_they_read() -> None:
+    """A line reaches ``expand`` as a plain ``str``, so no argument carries the outline; the
+    trace records it as ``read_from`` (the benchmarks' ideal and mid-stream count use it)."""
+    opportune.run(expand_each_line)
+    schedule = opportune.last_schedule()
+    source = one(schedule, "outline")
+    assert source.read_from == ()
+    assert all(c.read_from == (source.call_id,) for c in schedule.by_name("expand"))
+
+
+def test_the_first_output_records_its_place_in_program_order(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def program() -> None:
+        text = outline("x")
+        print("before", expand("a"))
+        print(text, expand("b"))
+
+    opportune.run(program)
+    assert capsys.readouterr().out.startswith("before <a>\n")
+    schedule = opportune.last_schedule()
+    first_expand, second_expand = sorted(schedule.by_name("expand"), key=lambda c: c.call_id)
+    assert schedule.first_output_seq is not None
+    assert first_expand.call_id < schedule.first_output_seq < second_expand.call_id
+
+
 def test_without_streaming_every_line_waits_for_the_whole_answer(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPPORTUNE_STREAM", "0")

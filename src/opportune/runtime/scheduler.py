@@ -102,10 +102,11 @@ class Scope:
     """
 
     __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control", "spec_depth",
-                 "met")
+                 "met", "prefix_reads")
 
     def __init__(
-        self, lo: int, hi: int, ancestors: frozenset[int], control: frozenset[int] = frozenset()
+        self, lo: int, hi: int, ancestors: frozenset[int], control: frozenset[int] = frozenset(),
+        prefix_reads: frozenset[int] = frozenset(),
     ) -> None:
         self.lo = lo
         self.hi = hi
@@ -116,6 +117,9 @@ class Scope:
         # Calls whose results decided the control flow so far: every later call depends on
         # them (the ideal schedule cannot start it before they finish).
         self.control = control
+        # Streamed calls part of whose text the program went on with (trace only: later calls
+        # record them as ``CallRecord.read_from``; nothing waits on them).
+        self.prefix_reads = prefix_reads
         # Inside the arms of an if-converted branch: values built here are speculative (their
         # failures are kept, not raised) until a selection picks them.
         self.spec_depth = 0
@@ -266,7 +270,8 @@ class Runtime:
         if size < _MIN_BLOCK:
             return None
         call_seq = self.next_seq()
-        child = Scope(sc.next, sc.next + size, sc.ancestors | {call_seq}, sc.control)
+        child = Scope(sc.next, sc.next + size, sc.ancestors | {call_seq}, sc.control,
+                      sc.prefix_reads)
         sc.next += size
         return child
 
@@ -454,7 +459,8 @@ class Runtime:
             self._async_calls.add(seq)
         dep_calls |= sc.control
         record = CallRecord(
-            call_id=seq, name=spec.name, issued=self.now(), deps=tuple(sorted(dep_calls))
+            call_id=seq, name=spec.name, issued=self.now(), deps=tuple(sorted(dep_calls)),
+            read_from=tuple(sorted(sc.prefix_reads)),
         )
         self._records[seq] = record
         self.schedule.calls.append(record)
@@ -637,6 +643,14 @@ class Runtime:
             sc = self.scope()
             if not p._calls <= sc.control:
                 sc.control = sc.control | p._calls
+
+    def note_prefix_read(self, p: Pending) -> None:
+        """The program went on with part of ``p``'s streamed text (an item of its lines): the
+        calls it issues from now on record that they followed that text."""
+        if p._calls:
+            sc = self.scope()
+            if not p._calls <= sc.prefix_reads:
+                sc.prefix_reads = sc.prefix_reads | p._calls
 
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
         started = self.now()
@@ -863,7 +877,7 @@ class Runtime:
         if not self._live and not self._outq and not any(type(a) is Pending for a in args):
             with self._out_lock:
                 if not self._outq:
-                    self._note_output()
+                    self._note_output(self.scope().next)
                     print(*args, sep=sep, end=end, file=target, flush=flush)
                     return
         staged: list[Any] = []
@@ -879,9 +893,10 @@ class Runtime:
             self._outq.add(entry)
             self._pump()
 
-    def _note_output(self) -> None:
+    def _note_output(self, seq: int) -> None:
         if self.schedule.first_output is None:
             self.schedule.first_output = self.now()
+            self.schedule.first_output_seq = seq
 
     def _holds_output(self, seq: int, printed: tuple[TextStream, ...] = ()) -> bool:
         """Whether an unfinished value before ``seq`` holds back output (caller holds _lock).
@@ -926,14 +941,14 @@ class Runtime:
                 for a in entry.args:
                     if type(a) is Pending and a._stream is not None:
                         a._stream.root.consumed = True
-                self._note_output()
+                self._note_output(entry.seq)
                 self._streaming_entry = _StreamingPrint(self, entry)
                 if not self._streaming_entry.advance():
                     return
                 self._streaming_entry = None
                 continue
             values = [fill(a) for a in entry.args]
-            self._note_output()
+            self._note_output(entry.seq)
             print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
 
     # -- introspection --------------------------------------------------------------------------

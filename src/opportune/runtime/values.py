@@ -293,6 +293,7 @@ def _streamed_items(p: Pending) -> Any:
         item, ok = view.item(index)
         if not ok:
             break
+        p._rt.note_prefix_read(p)
         yield item
         index += 1
     values = p._force()

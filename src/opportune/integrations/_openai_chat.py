@@ -112,6 +112,7 @@ def _open(create: Any, resource: Any, client: Any, kwargs: Mapping[str, Any]) ->
     """Send the request with streaming; without ``stream_options`` where it was refused."""
     import openai
 
+    kwargs = {k: v for k, v in kwargs.items() if k != "stream"}  # stream=False, say
     key = str(client.base_url)
     with _lock:
         ask_usage = key not in _NO_USAGE_OPTION

@@ -343,7 +343,7 @@ def external(
     opportune it runs instead, and work on the prefix (``for line in text.splitlines()``, a
     ``print``) proceeds before the end. When the result is an object holding the text (an SDK
     response), ``stream_path`` says where, as ``"choices[0].message.content"``, and the
-    producer ``return``\ s the finished object; the program's reads along that path see the
+    producer returns the finished object; the program's reads along that path see the
     text as it streams. Under plain ``python`` the decorated function behaves exactly as before.
     """
 

@@ -321,3 +321,73 @@ def test_a_dropped_stream_retried_gives_the_same_result():
         assert opportune.run(Program.expand_each_line) == expected
         streamed = [e for e in server.schedule() if e.stream]
     assert streamed[0].fault == "connection dropped"
+
+
+# --- an endpoint that refuses stream_options ----------------------------------------------
+
+@pytest.fixture
+def strict_endpoint() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """An OpenAI-compatible endpoint that answers 400 to an option it does not know
+    (``stream_options``), as some servers do; records every request body."""
+    import asyncio
+    import json
+    import threading
+
+    from aiohttp import web
+
+    seen: list[dict[str, Any]] = []
+
+    async def chat(request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        seen.append(body)
+        if "stream_options" in body:
+            return web.json_response({"error": {"message": "unknown field: stream_options",
+                                                "type": "invalid_request_error"}}, status=400)
+        chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": MODEL}
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        for i, piece in enumerate(["one\n", "two\n"]):
+            delta = {"role": "assistant", "content": piece} if i == 0 else {"content": piece}
+            data = {**chunk, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+            await response.write(f"data: {json.dumps(data)}\n\n".encode())
+        data = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        await response.write(f"data: {json.dumps(data)}\n\ndata: [DONE]\n\n".encode())
+        return response
+
+    app = web.Application()
+    app.add_routes([web.post("/v1/chat/completions", chat)])
+    runner = web.AppRunner(app, access_log=None)
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    address: list[str] = []
+
+    async def serve() -> None:
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        address.append(f"http://127.0.0.1:{runner.addresses[0][1]}/v1")
+        started.set()
+
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(serve(), loop)
+    assert started.wait(10), "the strict endpoint did not start"
+    try:
+        yield address[0], seen
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def test_an_endpoint_refusing_stream_options_is_asked_without_them(strict_endpoint):
+    base_url, seen = strict_endpoint
+    client = openai.OpenAI(base_url=base_url, api_key="x", max_retries=0)
+    for _ in range(2):
+        pieces, streamed = produce(client, **ask("count"))
+        assert pieces == ["one\n", "two\n"]
+        assert streamed.choices[0].message.content == "one\ntwo\n" and streamed.usage is None
+        assert streamed.choices[0].finish_reason == "stop"
+    assert ["stream_options" in body for body in seen] == [True, False, False]
+    assert all(body["stream"] is True for body in seen)

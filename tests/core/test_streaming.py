@@ -162,3 +162,69 @@ def test_a_retried_stream_that_contradicts_used_text_fails_clearly() -> None:
 def test_stream_option_is_checked() -> None:
     with pytest.raises(TypeError, match="stream="):
         opportune.external(stream="not a function")(lambda x: x)  # type: ignore[arg-type]
+
+
+# --- a result object whose text streams (ExternalSpec.stream_path) ---------------------------
+
+class Reply:
+    def __init__(self, text: str) -> None:
+        self.parts = [{"text": text}]
+        self.size = len(text)
+
+    def __repr__(self) -> str:
+        return f"Reply({self.size})"
+
+
+def _reply_pieces(topic: str) -> Iterator[object]:
+    yield from _outline_pieces(topic)
+    return Reply(OUTLINE)
+
+
+@opportune.external(stream=_reply_pieces, stream_path="parts[0]['text']")
+def reply(topic: str) -> Reply:
+    time.sleep(PIECE_DELAY * (len(OUTLINE) // 4 + 1))
+    return Reply(OUTLINE)
+
+
+def expand_reply_lines() -> list[str]:
+    answer = reply("x")
+    out = [expand(line) for line in answer.parts[0]["text"].splitlines()]
+    print(answer, answer.size)
+    return out
+
+
+def test_text_inside_a_result_streams_along_its_path(capsys: pytest.CaptureFixture[str]) -> None:
+    expected = expand_reply_lines()
+    printed = f"Reply({len(OUTLINE)}) {len(OUTLINE)}\n"
+    assert capsys.readouterr().out == printed
+    assert opportune.run(expand_reply_lines) == expected
+    assert capsys.readouterr().out == printed  # the object itself, not its text
+    schedule = opportune.last_schedule()
+    source = one(schedule, "reply")
+    assert source.first_token is not None and source.finished is not None
+    early = [c for c in schedule.by_name("expand") if c.issued < source.finished]
+    assert len(early) >= 5, "the calls on the first lines waited for the whole answer"
+
+
+def other_path_lines() -> list[str]:
+    answer = reply("x")
+    return [expand(line) for line in answer.parts[-1]["text"].splitlines()]
+
+
+def test_reads_along_another_path_wait_for_the_whole_result() -> None:
+    assert opportune.run(other_path_lines) == other_path_lines()
+    schedule = opportune.last_schedule()
+    source = one(schedule, "reply")
+    assert source.finished is not None
+    assert all(c.issued >= source.finished for c in schedule.by_name("expand"))
+
+
+@pytest.mark.parametrize("path", ["", ".text", "parts[x]", "a..b", 3])
+def test_stream_path_is_checked(path: object) -> None:
+    with pytest.raises(TypeError, match="stream_path"):
+        opportune.external(stream=_reply_pieces, stream_path=path)(reply)  # type: ignore[arg-type]
+
+
+def test_stream_path_needs_a_stream() -> None:
+    with pytest.raises(TypeError, match="needs stream="):
+        opportune.external(stream_path="text")(lambda x: x)

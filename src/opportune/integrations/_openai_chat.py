@@ -59,13 +59,10 @@ def streamable(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> bool:
         return False  # create takes keywords only: the SDK raises its own TypeError
     for name in _UNSTREAMED:
         value = kwargs.get(name)
-        if not _given(value) or value is False or name == "n" and value == 1:
-            continue
-        return False
+        if _given(value) and value is not False and not (name == "n" and value == 1):
+            return False
     extra = kwargs.get("extra_body")
-    if _given(extra) and (not isinstance(extra, Mapping) or _UNSTREAMED & set(extra)):
-        return False
-    return True
+    return not _given(extra) or isinstance(extra, Mapping) and not _UNSTREAMED & set(extra)
 
 
 def stream_chat_completion(self: Any, *args: Any, **kwargs: Any) -> Generator[object, None, Any]:
@@ -145,7 +142,7 @@ def _lost_connection(exc: Exception, chunks: Any) -> Exception | None:
 
     if isinstance(exc, openai.APIConnectionError):
         return exc
-    response = getattr(chunks, "response", None)
+    response: Any = chunks.response
     http = sys.modules.get(type(response).__module__.partition(".")[0])
     if http is None or not hasattr(http, "TransportError"):
         return None
@@ -161,7 +158,7 @@ def _backoff(retries_taken: int) -> float:
     try:
         from openai._constants import INITIAL_RETRY_DELAY, MAX_RETRY_DELAY
     except ImportError:
-        INITIAL_RETRY_DELAY, MAX_RETRY_DELAY = 0.5, 8.0  # noqa: N806 - the SDK's names
+        INITIAL_RETRY_DELAY, MAX_RETRY_DELAY = 0.5, 8.0
     delay = min(INITIAL_RETRY_DELAY * 2.0 ** min(retries_taken, 1000), MAX_RETRY_DELAY)
     return float(delay * (1 - 0.25 * random.random()))
 

@@ -8,6 +8,7 @@ output was first written.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 
@@ -228,3 +229,96 @@ def test_stream_path_is_checked(path: object) -> None:
 def test_stream_path_needs_a_stream() -> None:
     with pytest.raises(TypeError, match="needs stream="):
         opportune.external(stream_path="text")(lambda x: x)
+
+
+class Empty:
+    """A result with no text where the path leads (an answer that is all tool calls, say)."""
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, str | None]] = [{"text": None}]
+
+
+RELEASE = threading.Event()
+
+
+@opportune.external
+def release() -> None:
+    """Lets the producer below answer: called after the program has asked about the text."""
+    RELEASE.set()
+
+
+def _whole_reply(topic: str) -> Iterator[object]:
+    """A producer that sends this request whole: nothing streams, the result comes at once
+    (for "none", once the program has called :func:`release`)."""
+    time.sleep(PIECE_DELAY)
+    if topic == "whole":
+        return Reply(OUTLINE)
+    assert RELEASE.wait(10), "release() was never called"
+    return Empty()
+    yield  # a generator
+
+
+@opportune.external(stream=_whole_reply, stream_path="parts[0]['text']")
+def whole_reply(topic: str) -> Reply | Empty:
+    time.sleep(PIECE_DELAY)
+    return Reply(OUTLINE) if topic == "whole" else Empty()
+
+
+def use_whole_reply() -> list[object]:
+    text = whole_reply("whole").parts[0]["text"]
+    print(text, end="")
+    return [text.startswith("Title"), text.startswith("Nope"),
+            [expand(line) for line in text.splitlines()], json_or_none(text)]
+
+
+def json_or_none(text: str) -> object:
+    try:
+        return [item for item in json.loads(text)]
+    except ValueError:
+        return None
+
+
+def test_a_result_sent_whole_gives_its_text_to_every_view(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    expected = use_whole_reply()
+    plain = capsys.readouterr().out
+    assert opportune.run(use_whole_reply) == expected
+    assert capsys.readouterr().out == plain == OUTLINE
+    assert one(opportune.last_schedule(), "whole_reply").first_token is None
+
+
+def startswith_on_no_text() -> bool:
+    decided = whole_reply("none").parts[0]["text"].startswith("x")
+    release()
+    return decided
+
+
+def lines_of_no_text() -> list[str]:
+    lines = whole_reply("none").parts[0]["text"].splitlines()
+    release()
+    return [line for line in lines]
+
+
+def print_no_text() -> None:
+    text = whole_reply("none").parts[0]["text"]
+    print(text)
+    print(f"## {text}")
+    release()
+
+
+@pytest.mark.parametrize("program", [startswith_on_no_text, lines_of_no_text])
+def test_no_text_at_the_path_fails_as_plain_python(program) -> None:
+    with pytest.raises(AttributeError, match="'NoneType' object has no attribute") as plain:
+        program()
+    RELEASE.clear()
+    with pytest.raises(AttributeError) as streamed:
+        opportune.run(program)
+    assert str(streamed.value) == str(plain.value)
+
+
+def test_no_text_at_the_path_prints_as_plain_python(capsys: pytest.CaptureFixture[str]) -> None:
+    print_no_text()
+    plain = capsys.readouterr().out
+    RELEASE.clear()
+    opportune.run(print_no_text)
+    assert capsys.readouterr().out == plain == "None\n## None\n"

@@ -25,7 +25,7 @@ from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
-from opportune.runtime.values import DONE, PENDING, Pending
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 
 _FunctionType = types.FunctionType
 _MethodType = types.MethodType
@@ -460,8 +460,8 @@ def _startswith_early(rt: Runtime, base: Pending, prefix: str) -> Pending:
             return
         text, finished = view.current()
         if view.root.failed:
-            decided.set()
-            rt._when_ready([base], lambda: rt._adopt(result, base))
+            decided.set()  # the finished value decides (or its failure does)
+            rt._when_ready([base], lambda: _startswith_of_value(rt, result, base, prefix))
             return
         if len(text) >= len(prefix) or not prefix.startswith(text) or finished:
             decided.set()
@@ -472,6 +472,18 @@ def _startswith_early(rt: Runtime, base: Pending, prefix: str) -> Pending:
     if not decided.is_set() and not view.root.listen(decide):
         decide()
     return result
+
+
+def _startswith_of_value(rt: Runtime, result: Pending, base: Pending, prefix: str) -> None:
+    if base._state == FAILED:
+        rt._adopt(result, base)
+        return
+    try:
+        value = base._value.startswith(prefix)
+    except Exception as exc:  # noqa: BLE001 - not text after all (no content): as plain Python
+        rt._finish(result, FAILED, exc, result._seq)
+        return
+    rt._finish(result, DONE, value, None)
 
 
 def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

@@ -613,7 +613,10 @@ class Runtime:
                 if record.first_token is None and piece:
                     record.first_token = self.now()
                     self._stream_started()
-            stream.finish()
+            if spec.stream_path:
+                self._end_of_inner_stream(stream, result, spec.stream_path)
+            else:
+                stream.finish()
         except BaseException:
             if not stream.finished:
                 stream.finish(failed=True)
@@ -621,6 +624,28 @@ class Runtime:
         finally:
             context._current_call.reset(token)
         return result if spec.stream_path else stream.text()
+
+    @staticmethod
+    def _end_of_inner_stream(stream: TextStream, result: Any,
+                             path: tuple[tuple[str, Any], ...]) -> None:
+        """End the stream of a text inside ``result`` so that it holds exactly that text.
+
+        The producer may have streamed nothing (a request it sends whole) or the value there
+        may not be text at all (an answer with no content): the rest comes as one last piece,
+        or, when the value is not a continuation of the text, the stream ends as failed, which
+        sends every view of it to the finished value itself."""
+        value: Any = result
+        try:
+            for kind, key in path:
+                value = getattr(value, key) if kind == "." else value[key]
+        except Exception:
+            value = None
+        text = stream.text()
+        if type(value) is str and value.startswith(text):
+            stream.feed(value[len(text):])
+            stream.finish()
+        else:
+            stream.finish(failed=True)
 
     def _stream_started(self) -> None:
         """Output held back only by calls that are now streaming may be written."""

@@ -300,6 +300,21 @@ def test_breaking_out_early_gives_the_same_items(sim):
     assert opportune.run(Program.stop_early) == expected and len(expected) == 2
 
 
+def lines_of_a_request_sent_whole() -> list[object]:
+    resp = Program.client.chat.completions.create(**ask("outline tea"), logprobs=True)
+    text = resp.choices[0].message.content
+    return [text.startswith("1."), [line.upper() for line in text.splitlines()], resp.usage]
+
+
+def test_a_request_sent_whole_gives_the_same_text_to_prefix_operations(sim):
+    Program.client = client_for(sim)
+    expected = lines_of_a_request_sent_whole()
+    assert opportune.run(lines_of_a_request_sent_whole) == expected
+    (call,) = opportune.last_schedule().by_name(CHAT)
+    assert call.first_token is None
+    assert [e.stream for e in sim.schedule()] == [False, False]
+
+
 def test_a_stream_dropped_for_good_fails_the_program_as_without_streaming():
     with SimServer(SimConfig(**TIMING, rules=RULES, drop_rate=1.0)) as server:
         Program.client = client_for(server, max_retries=1)

@@ -112,6 +112,7 @@ def test_assembled_completion_equals_the_whole_answer(sim, options):
 
 @pytest.mark.parametrize("options", [
     {"logprobs": True}, {"n": 2}, {"extra_body": {"n": 1}}, {"stream_options": {}},
+    {"extra_headers": {"X-Stainless-Raw-Response": "true"}},
     {"tools": [{"type": "function", "function": {"name": "f", "parameters": {}}}]},
 ])
 def test_options_a_stream_cannot_reproduce_leave_the_request_unchanged(options):
@@ -313,6 +314,28 @@ def test_a_request_sent_whole_gives_the_same_text_to_prefix_operations(sim):
     (call,) = opportune.last_schedule().by_name(CHAT)
     assert call.first_token is None
     assert [e.stream for e in sim.schedule()] == [False, False]
+
+
+def raw_responses() -> list[object]:
+    raw = Program.client.chat.completions.with_raw_response.create(**ask("outline tea"))
+    with Program.client.chat.completions.with_streaming_response.create(
+            **ask("outline rye")) as streamed:
+        parsed = streamed.parse()
+    return [type(raw).__name__, raw.parse().choices[0].message.content,
+            type(streamed).__name__, parsed.choices[0].message.content]
+
+
+def test_raw_responses_are_sent_as_written(sim):
+    """``with_raw_response`` wraps the patched ``create`` with ``functools.wraps``, which
+    copies the external's spec onto the SDK's wrapper: the wrapper must still run (it asks for
+    the HTTP response), and that request is not streamed."""
+    install_known_externals()  # before the SDK builds its wrappers, as in `opportune run`
+    Program.client = client_for(sim)
+    expected = raw_responses()
+    assert opportune.run(raw_responses) == expected
+    assert expected[0] == "LegacyAPIResponse" and expected[2] == "APIResponse"
+    assert not any(e.stream for e in sim.schedule())
+    assert len(opportune.last_schedule().by_name(CHAT)) == 2
 
 
 def test_a_stream_dropped_for_good_fails_the_program_as_without_streaming():

@@ -61,6 +61,9 @@ def streamable(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> bool:
         value = kwargs.get(name)
         if _given(value) and value is not False and not (name == "n" and value == 1):
             return False
+    headers = kwargs.get("extra_headers")
+    if _given(headers) and any(str(h).lower() == "x-stainless-raw-response" for h in headers):
+        return False  # with_raw_response / with_streaming_response: the HTTP response is asked for
     extra = kwargs.get("extra_body")
     return not _given(extra) or isinstance(extra, Mapping) and not _UNSTREAMED & set(extra)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
-from opportune.runtime.externals import SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
@@ -260,7 +260,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
                     return spawned
             return f(*args, **kwargs)
         spec = f.__dict__.get(SPEC_ATTRIBUTE)
-        if spec is not None:
+        if spec is not None and f.__code__ in ENTRY_CODES:
             return rt.issue(spec, f.__opportune_target__, args, kwargs)
     elif tf is _MethodType:
         func = f.__func__
@@ -268,7 +268,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
             if id(func.__code__) in _compiled_ids:
                 return f(*args, **kwargs)
             spec = func.__dict__.get(SPEC_ATTRIBUTE)
-            if spec is not None:
+            if spec is not None and func.__code__ in ENTRY_CODES:
                 return rt.issue(spec, func.__opportune_target__, (f.__self__, *args), kwargs)
             if classify(rt, func) == USER:
                 from opportune.compiler.functions import compiled_version

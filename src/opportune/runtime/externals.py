@@ -249,6 +249,11 @@ def _changes_self(fn: Callable[..., Any]) -> bool:
 
 SPEC_ATTRIBUTE = "__opportune_external__"
 
+# The code of the wrappers made by _wrap. ``functools.wraps`` copies a function's ``__dict__``,
+# spec included, onto a library's own wrapper of an external (the openai SDK's
+# ``with_raw_response``); only a function with this code is the external itself.
+ENTRY_CODES: set[Any] = set()
+
 
 def spec_of(fn: object) -> ExternalSpec | None:
     """The spec of an external function or bound method, or None for anything else."""
@@ -298,6 +303,7 @@ def _wrap(fn: F, spec: ExternalSpec) -> F:
 
         wrapper = sync_entry
     setattr(wrapper, SPEC_ATTRIBUTE, spec)
+    ENTRY_CODES.add(wrapper.__code__)
     wrapper.__opportune_target__ = fn
     return wrapper  # type: ignore[no-any-return]
 

@@ -20,12 +20,12 @@ from typing import Any
 
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
-from opportune.runtime.externals import SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
-from opportune.runtime.values import DONE, PENDING, Pending
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 
 _FunctionType = types.FunctionType
 _MethodType = types.MethodType
@@ -260,7 +260,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
                     return spawned
             return f(*args, **kwargs)
         spec = f.__dict__.get(SPEC_ATTRIBUTE)
-        if spec is not None:
+        if spec is not None and f.__code__ in ENTRY_CODES:
             return rt.issue(spec, f.__opportune_target__, args, kwargs)
     elif tf is _MethodType:
         func = f.__func__
@@ -268,7 +268,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
             if id(func.__code__) in _compiled_ids:
                 return f(*args, **kwargs)
             spec = func.__dict__.get(SPEC_ATTRIBUTE)
-            if spec is not None:
+            if spec is not None and func.__code__ in ENTRY_CODES:
                 return rt.issue(spec, func.__opportune_target__, (f.__self__, *args), kwargs)
             if classify(rt, func) == USER:
                 from opportune.compiler.functions import compiled_version
@@ -466,8 +466,8 @@ def _startswith_early(rt: Runtime, base: Pending, prefix: str) -> Pending:
             return
         text, finished = view.current()
         if view.root.failed:
-            decided.set()
-            rt._when_ready([base], lambda: rt._adopt(result, base))
+            decided.set()  # the finished value decides (or its failure does)
+            rt._when_ready([base], lambda: _startswith_of_value(rt, result, base, prefix))
             return
         if len(text) >= len(prefix) or not prefix.startswith(text) or finished:
             decided.set()
@@ -478,6 +478,18 @@ def _startswith_early(rt: Runtime, base: Pending, prefix: str) -> Pending:
     if not decided.is_set() and not view.root.listen(decide):
         decide()
     return result
+
+
+def _startswith_of_value(rt: Runtime, result: Pending, base: Pending, prefix: str) -> None:
+    if base._state == FAILED:
+        rt._adopt(result, base)
+        return
+    try:
+        value = base._value.startswith(prefix)
+    except Exception as exc:  # noqa: BLE001 - not text after all (no content): as plain Python
+        rt._finish(result, FAILED, exc, result._seq)
+        return
+    rt._finish(result, DONE, value, None)
 
 
 def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

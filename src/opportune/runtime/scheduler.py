@@ -153,6 +153,9 @@ class Runtime:
         # Streaming calls feed their text as it is generated (OPPORTUNE_STREAM=0 turns it off)
         self.streaming = os.environ.get("OPPORTUNE_STREAM", "1") != "0"
         self._streaming_entry: _StreamingPrint | None = None
+        # Unfinished values on the way to a streamed text inside a call's result (the call, then
+        # ``.choices``, ``[0]`` ... of ExternalSpec.stream_path): seq -> (stream, steps left).
+        self._stream_paths: dict[int, tuple[TextStream, tuple[tuple[str, Any], ...]]] = {}
         self.schedule = Schedule()
         self._t0 = time.perf_counter()
         self._root = Scope(1, _ROOT_SPAN, frozenset())
@@ -339,7 +342,29 @@ class Runtime:
         p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known)
         if attr_of is not None:
             object.__setattr__(p, "_src", (attr_of, operands[1]))
+        if self._stream_paths:
+            self._follow_stream_path(p, attr_of, item_of, operands)
         return p
+
+    def _follow_stream_path(self, p: Pending, attr_of: Pending | None, item_of: Pending | None,
+                            operands: tuple[Any, ...]) -> None:
+        """``resp.choices[0].message.content`` read from a pending SDK response: each step
+        along the spec's stream_path carries the call's stream on, and the last one gets it as
+        its own text, so work on that text's prefix can start (see ExternalSpec.stream_path)."""
+        base = attr_of if attr_of is not None else item_of
+        along = self._stream_paths.get(base._seq) if base is not None else None
+        if along is None or not along[1] or len(operands) != 2:
+            return
+        stream, steps = along
+        kind, key = steps[0]
+        if (kind == ".") != (attr_of is not None) or type(operands[1]) is not type(key) \
+                or operands[1] != key:
+            return
+        self._stream_paths[p._seq] = (stream, steps[1:])
+        if len(steps) == 1:
+            object.__setattr__(p, "_stream", stream)
+        if p._state != PENDING:  # finished meanwhile: _finish has already let go of it
+            self._stream_paths.pop(p._seq, None)
 
     def derive_call(
         self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], label: str,
@@ -454,7 +479,10 @@ class Runtime:
             dep_calls |= d._calls
         p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
         if spec.stream is not None and self.streaming:
-            object.__setattr__(p, "_stream", TextStream())
+            stream = TextStream()
+            self._stream_paths[seq] = (stream, spec.stream_path)
+            if not spec.stream_path:
+                object.__setattr__(p, "_stream", stream)
         if spec.is_async:
             self._async_calls.add(seq)
         dep_calls |= sc.control
@@ -552,9 +580,9 @@ class Runtime:
                         value = await fn(*real_args, **real_kwargs)
                     finally:
                         context._current_call.reset(token)
-                elif p._stream is not None:
+                elif p._seq in self._stream_paths:
                     value = await self._loop.run_in_executor(
-                        self._pool, self._stream_call, p, record, info, spec.stream,
+                        self._pool, self._stream_call, p, record, info, spec,
                         real_args, real_kwargs,
                     )
                 else:
@@ -572,13 +600,22 @@ class Runtime:
         self._finish(p, DONE, value, None)
 
     def _stream_call(self, p: Pending, record: CallRecord, info: context.CallInfo,
-                     produce: Callable[..., Any], args: tuple[Any, ...],
-                     kwargs: dict[str, Any]) -> str:
-        """Run a streaming external on a pool thread: feed its pieces to the call's stream."""
-        stream: TextStream = p._stream
+                     spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run a streaming external on a pool thread: feed its pieces to the call's stream.
+
+        The result is the joined text, or, for a spec with a stream_path, the object the
+        producer returns (the text then sits inside it)."""
+        stream = self._stream_paths[p._seq][0]
+        assert spec.stream is not None
         token = context._current_call.set(info)
         try:
-            for piece in produce(*args, **kwargs):
+            pieces = spec.stream(*args, **kwargs)
+            while True:
+                try:
+                    piece = next(pieces)
+                except StopIteration as end:
+                    result = end.value
+                    break
                 if piece is RESTART:
                     stream.restart()
                     continue
@@ -586,14 +623,39 @@ class Runtime:
                 if record.first_token is None and piece:
                     record.first_token = self.now()
                     self._stream_started()
-            stream.finish()
+            if spec.stream_path:
+                self._end_of_inner_stream(stream, result, spec.stream_path)
+            else:
+                stream.finish()
         except BaseException:
             if not stream.finished:
                 stream.finish(failed=True)
             raise
         finally:
             context._current_call.reset(token)
-        return stream.text()
+        return result if spec.stream_path else stream.text()
+
+    @staticmethod
+    def _end_of_inner_stream(stream: TextStream, result: Any,
+                             path: tuple[tuple[str, Any], ...]) -> None:
+        """End the stream of a text inside ``result`` so that it holds exactly that text.
+
+        The producer may have streamed nothing (a request it sends whole) or the value there
+        may not be text at all (an answer with no content): the rest comes as one last piece,
+        or, when the value is not a continuation of the text, the stream ends as failed, which
+        sends every view of it to the finished value itself."""
+        value: Any = result
+        try:
+            for kind, key in path:
+                value = getattr(value, key) if kind == "." else value[key]
+        except Exception:
+            value = None
+        text = stream.text()
+        if type(value) is str and value.startswith(text):
+            stream.feed(value[len(text):])
+            stream.finish()
+        else:
+            stream.finish(failed=True)
 
     def _stream_started(self) -> None:
         """Output held back only by calls that are now streaming may be written."""
@@ -612,6 +674,8 @@ class Runtime:
             object.__setattr__(p, "_callbacks", [])
             if self._live.pop(p._seq, None) is not None:
                 self._live_order.discard(p._seq)
+            if self._stream_paths:
+                self._stream_paths.pop(p._seq, None)
             for writers in self._writers.values():
                 writers.pop(p._seq, None)
             if state == FAILED and origin == p._seq and not p._speculative:
@@ -907,11 +971,15 @@ class Runtime:
         call."""
         for s in self._live_order.irange(None, seq, (True, False)):
             p = self._live[s]
-            if p._stream is None and p._src is not None:
+            if p._stream is None and p._src is not None and p._seq not in self._stream_paths:
                 p = p._src[0]  # ``text.splitlines``: the method waits only for its text
-            if p._stream is None:
-                return True
-            root = p._stream.root
+            if p._stream is not None:
+                root = p._stream.root
+            else:
+                along = self._stream_paths.get(p._seq)
+                if along is None:
+                    return True
+                root = along[0]
             if not root.consumed and not (root.started and any(r is root for r in printed)):
                 return True
         return False

@@ -27,7 +27,7 @@ from opportune.compiler.purity import analyse
 
 DEFER_IF = "__opportune_defer_if__"
 DEFER_LOOP = "__opportune_defer_loop__"
-MAX_NESTING = 2  # deferrable statements inside deferrable statements, counting the outer one
+MAX_NESTING = 8  # deferrable statements inside deferrable statements (each nests a block)
 UNBOUND = "__opportune_unbound__"  # installed by the runtime hooks (see compiler/rollback.py)
 IF_UNDECIDED = "__opportune_undecided__"
 
@@ -155,7 +155,7 @@ def movable_arms(arms: list[list[ast.stmt]]) -> bool:
         if isinstance(n, ast.Name) and n.id in ("super", "__class__"):
             return False
     names = arm_names(list(stmts))
-    return analyse(_as_function("arm", copy.deepcopy(stmts), names.params)) is not None
+    return analyse(_as_function("arm", stmts, names.params)) is not None  # reads only
 
 
 def deferrable(node: ast.If) -> bool:
@@ -171,7 +171,7 @@ def deferrable_loop(node: ast.For) -> bool:
     makes calls (otherwise there is nothing to overlap) and the loop may be moved."""
     makes_calls = any(isinstance(n, ast.Call) for s in [*node.body, *node.orelse]
                       for n in ast.walk(s))
-    loop = copy.deepcopy(node)
+    loop = copy.copy(node)
     loop.iter = ast.Name("__opp_iterable", ast.Load())
     return makes_calls and movable_arms([[loop]])
 
@@ -208,86 +208,83 @@ def _arm_function(name: str, body: list[ast.stmt], names: ArmNames) -> ast.Funct
         temps.append(f"__opp_out{i}")
         results.append(_hold(n, temps[-1]))
     ret = ast.Return(ast.Tuple([_load(t) for t in temps], ast.Load()))
-    return _as_function(name, [*unbind, *copy.deepcopy(body), *results, ret], names.params)
+    return _as_function(name, [*unbind, *body, *results, ret], names.params)
 
 
-def defer_if(node: ast.If, original: ast.If, counter: Iterator[int],
-             in_function: bool) -> list[ast.stmt]:
-    """The deferrable form of an (already rewritten) ``if``; ``original`` is its source."""
-    k = next(counter)
-    names = arm_names([*original.body, *original.orelse])
-    cond, result = f"__opp_dc{k}", f"__opp_dr{k}"
-    then_fn, else_fn = f"__opp_then_arm{k}", f"__opp_else_arm{k}"
-    held = [f"__opp_dh{k}_{i}" for i in range(len(names.params))]
-    call = ast.Call(_load(DEFER_IF), [
-        _load(cond),
-        ast.Tuple([_load(h) for h in held], ast.Load()),
-        _load(then_fn), _load(else_fn),
-        ast.Constant(names.params), ast.Constant(len(names.assigned)),
-        ast.Constant(names.called), ast.Constant(names.methods),
-        ast.Constant(names.other_calls), ast.Constant(in_function),
-    ], [])
-    undecided = [
-        *(_hold(n, h) for n, h in zip(names.params, held)),
-        _arm_function(then_fn, node.body, names),
-        _arm_function(else_fn, node.orelse, names),
-        ast.Assign([_store(result)], call),
-        ast.Delete([ast.Name(n, ast.Del()) for n in (then_fn, else_fn, *held)]),
-    ]
-    plain = ast.If(_load(cond), copy.deepcopy(node.body), copy.deepcopy(node.orelse))
-    bind: list[ast.stmt] = (
-        [ast.Assign([ast.Tuple([_store(n) for n in names.assigned], ast.Store())],
-                    _load(result))]
-        if names.assigned else [ast.Pass()])
-    return [
-        ast.Assign([_store(cond)], node.test),
-        ast.Assign([_store(result)], ast.Constant(None)),
-        ast.If(ast.Call(_load(IF_UNDECIDED), [_load(cond)], []), undecided, []),
-        ast.If(ast.Compare(_load(result), [ast.Is()], [ast.Constant(None)]), [plain], bind),
-        # a name the taken arm left unbound must not linger in a module's namespace
-        ast.Delete([ast.Name(result, ast.Del())]),
-    ]
+def _statement(k: int, input_expr: ast.expr, names: ArmNames, arms: list[ast.FunctionDef],
+               call: ast.Call) -> list[ast.stmt]:
+    """The compiled statement: capture the names, define the arms, let the runtime run the one
+    the input picks (now, or later when the input is still pending), and bind the names it
+    assigned: to its results, or unbound again where it left them unbound.
 
-
-def defer_loop(node: ast.For, original: ast.For, counter: Iterator[int],
-               in_function: bool) -> list[ast.stmt]:
-    """The deferrable form of an (already rewritten) ``for`` loop; ``original`` is its source.
-
-    The iterable is evaluated where the loop stands; when it is still pending, the loop runs
-    later as a whole, once the iterable is known, and the names it assigns (its target
-    included) become pending values.
+    The arms are the statement's only copy of its body, so nested deferrable statements keep
+    the compiled code linear in the source.
     """
-    k = next(counter)
-    iterable, result, fn = f"__opp_li{k}", f"__opp_lr{k}", f"__opp_loop_arm{k}"
-    source = copy.deepcopy(original)
-    source.iter = _load(iterable)
-    names = arm_names([source])
-    held = [f"__opp_lh{k}_{i}" for i in range(len(names.params))]
-    loop = copy.deepcopy(node)
-    loop.iter = _load(iterable)
-    call = ast.Call(_load(DEFER_LOOP), [
-        _load(iterable),
-        ast.Tuple([_load(h) for h in held], ast.Load()),
-        _load(fn),
+    held = [f"__opp_dh{k}_{i}" for i in range(len(names.params))]
+    result = f"__opp_dr{k}"
+    call.args[1:1] = [ast.Tuple([_load(h) for h in held], ast.Load())]
+    bind: list[ast.stmt] = []
+    for i, n in enumerate(names.assigned):
+        item = ast.Subscript(_load(result), ast.Constant(i), ast.Load())
+        bind.append(ast.If(
+            ast.Compare(item, [ast.Is()], [_load(UNBOUND)]),
+            [ast.Try(body=[ast.Delete([ast.Name(n, ast.Del())])],
+                     handlers=[ast.ExceptHandler(type=_load("NameError"), name=None,
+                                                 body=[ast.Pass()])],
+                     orelse=[], finalbody=[])],
+            [ast.Assign([_store(n)], copy.deepcopy(item))]))
+    return [
+        ast.Assign([_store(f"__opp_din{k}")], input_expr),
+        *(_hold(n, h) for n, h in zip(names.params, held)),
+        *arms,
+        ast.Assign([_store(result)], call),
+        ast.Delete([ast.Name(n, ast.Del()) for n in (*(a.name for a in arms), *held)]),
+        *bind,
+        ast.Delete([ast.Name(result, ast.Del())]),
+    ]
+
+
+def _runtime_call(func: str, k: int, arms: list[str], names: ArmNames,
+                  in_function: bool) -> ast.Call:
+    return ast.Call(_load(func), [
+        _load(f"__opp_din{k}"),
+        *(_load(a) for a in arms),
         ast.Constant(names.params), ast.Constant(len(names.assigned)),
         ast.Constant(names.called), ast.Constant(names.methods),
         ast.Constant(names.other_calls), ast.Constant(in_function),
     ], [])
-    undecided = [
-        *(_hold(n, h) for n, h in zip(names.params, held)),
-        _arm_function(fn, [loop], names),
-        ast.Assign([_store(result)], call),
-        ast.Delete([ast.Name(n, ast.Del()) for n in (fn, *held)]),
-    ]
-    bind: list[ast.stmt] = (
-        [ast.Assign([ast.Tuple([_store(n) for n in names.assigned], ast.Store())],
-                    _load(result))]
-        if names.assigned else [ast.Pass()])
-    return [
-        ast.Assign([_store(iterable)], node.iter),
-        ast.Assign([_store(result)], ast.Constant(None)),
-        ast.If(ast.Call(_load(IF_UNDECIDED), [_load(iterable)], []), undecided, []),
-        ast.If(ast.Compare(_load(result), [ast.Is()], [ast.Constant(None)]),
-               [copy.deepcopy(loop)], bind),
-        ast.Delete([ast.Name(result, ast.Del())]),
-    ]
+
+
+def if_names(node: ast.If) -> ArmNames:
+    """The names of an ``if``'s arms, taken from the source before it is rewritten."""
+    return arm_names([*node.body, *node.orelse])
+
+
+def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
+             in_function: bool) -> list[ast.stmt]:
+    """The compiled form of an (already rewritten) ``if`` whose arms may move."""
+    k = next(counter)
+    then_fn, else_fn = f"__opp_then_arm{k}", f"__opp_else_arm{k}"
+    arms = [_arm_function(then_fn, node.body, names), _arm_function(else_fn, node.orelse, names)]
+    call = _runtime_call(DEFER_IF, k, [then_fn, else_fn], names, in_function)
+    return _statement(k, node.test, names, arms, call)
+
+
+def loop_names(node: ast.For, k: int) -> ArmNames:
+    """The names of a loop, iterable excluded (it is handed to the loop's function as
+    ``__opp_din<k>``), taken from the source before it is rewritten."""
+    source = copy.copy(node)
+    source.iter = _load(f"__opp_din{k}")
+    return arm_names([source])
+
+
+def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool) -> list[ast.stmt]:
+    """The compiled form of an (already rewritten) ``for`` loop that may move: the iterable is
+    evaluated where the loop stands and handed to the loop's function; when it is still
+    pending, the loop runs later as a whole, and the names it assigns (its target included)
+    become pending values. ``k`` is the number :func:`loop_names` was given."""
+    loop = copy.copy(node)
+    loop.iter = _load(f"__opp_din{k}")
+    fn = f"__opp_loop_arm{k}"
+    call = _runtime_call(DEFER_LOOP, k, [fn], names, in_function)
+    return _statement(k, node.iter, names, [_arm_function(fn, [loop], names)], call)

@@ -182,26 +182,22 @@ class _Rewriter(ast.NodeTransformer):
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
         deferrable = not convertible and self._may_defer() and deferral.deferrable(node)
-        original = copy.deepcopy(node) if deferrable else node
+        names = deferral.if_names(node) if deferrable else None
         self._visit_inside(node, deferrable)
-        if deferrable:
-            converted = deferral.defer_if(node, original, self._counter,
+        if names is not None:
+            converted = deferral.defer_if(node, names, self._counter,
                                           in_function=bool(self._first_params))
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params))
         else:
             return node
-        for stmt in converted:
-            for n in ast.walk(stmt):
-                if "lineno" in n._attributes and not hasattr(n, "lineno"):
-                    ast.copy_location(n, node)  # --explain names the if, not what encloses it
+        _locate_generated(converted, node)  # --explain names the if, not what encloses it
         return converted
 
     def _may_defer(self) -> bool:
-        """A deferred statement appears twice (as its arm function and as the plain statement
-        for a decided input), and so does everything inside it: nesting is capped so that the
-        compiled code stays within a small factor of the source."""
+        """Each nested deferred statement reserves a block inside its parent's, and blocks
+        shrink with depth: deeply nested ones run as written."""
         return not self._in_class[-1] and self._deferred_depth < deferral.MAX_NESTING
 
     def _visit_inside(self, node: ast.stmt, deferrable: bool) -> None:
@@ -213,16 +209,14 @@ class _Rewriter(ast.NodeTransformer):
 
     def visit_For(self, node: ast.For) -> Any:
         deferrable = self._may_defer() and deferral.deferrable_loop(node)
-        original = copy.deepcopy(node) if deferrable else node
-        self._visit_inside(node, deferrable)
         if not deferrable:
+            self.generic_visit(node)
             return node
-        converted = deferral.defer_loop(node, original, self._counter,
-                                        in_function=bool(self._first_params))
-        for stmt in converted:
-            for n in ast.walk(stmt):
-                if "lineno" in n._attributes and not hasattr(n, "lineno"):
-                    ast.copy_location(n, node)
+        k = next(self._counter)
+        names = deferral.loop_names(node, k)
+        self._visit_inside(node, deferrable)
+        converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params))
+        _locate_generated(converted, node)
         return converted
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
@@ -339,6 +333,20 @@ class _Rewriter(ast.NodeTransformer):
         _locate(outer, node)
         _locate(enter, node)
         return [enter, outer]  # type: ignore[return-value]
+
+
+def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:
+    """Give the nodes generated for ``original`` its location. A node that has one already
+    came from the source (or from a nested statement, located when it was rewritten): its
+    subtree is left to ``fix_missing_locations``, which keeps the rewrite linear in depth."""
+    stack: list[ast.AST] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if "lineno" in n._attributes:
+            if hasattr(n, "lineno"):
+                continue
+            ast.copy_location(n, original)
+        stack.extend(ast.iter_child_nodes(n))
 
 
 def _locate(new: ast.AST, original: ast.stmt) -> None:

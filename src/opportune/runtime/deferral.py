@@ -175,48 +175,51 @@ def _when_block_settled(rt: Runtime, block: Scope, writing: Pending) -> None:
 def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
              other_fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
              called: tuple[str, ...], methods: tuple[tuple[str, str], ...], other_calls: bool,
-             in_function: bool) -> tuple[Any, ...] | None:
-    """Defer an ``if`` statement on the pending ``cond``: the pending values of the names its
-    arms assign, or None when the ``if`` must run as written (it then waits for ``cond``)."""
+             in_function: bool) -> tuple[Any, ...]:
+    """An ``if`` statement compiled by :func:`opportune.compiler.deferral.defer_if`: the values
+    of the names its arms assign (the unbound marker for one left unbound). With ``cond``
+    still pending, the chosen arm runs later and the values are pending; otherwise, or when
+    the captured names do not allow it, the arm runs now, as plain Python runs it."""
     rt = _rt()
-    if rt is None or type(cond) is not Pending or cond._state == DONE:
-        return None
-    env = dict(zip(params, held))
-    writes = arm_writes(rt, env, called, methods, other_calls)
-    if not in_function:
-        marker = _unbound_marker()
-        unbound = frozenset(n for n, v in env.items() if v is marker)
-        if unbound:
-            then_fn, other_fn = _as_global(then_fn, unbound), _as_global(other_fn, unbound)
-    arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
-                    "if (deferred)")
-    if arm is None:
-        return None
-    return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    then_fn, other_fn = _with_names(then_fn, params, held, in_function), \
+        _with_names(other_fn, params, held, in_function)
+    if rt is not None and type(cond) is Pending and cond._state != DONE:
+        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls)
+        arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
+                        "if (deferred)")
+        if arm is not None:
+            return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    return (then_fn if cond else other_fn)(*held)
 
 
 def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
                params: tuple[str, ...], n_assigned: int, called: tuple[str, ...],
                methods: tuple[tuple[str, str], ...], other_calls: bool,
-               in_function: bool) -> tuple[Any, ...] | None:
-    """Defer a ``for`` loop over the pending ``iterable``: the pending values of the names it
-    assigns, or None when the loop must run as written. A streamed value is iterated as its
-    items arrive instead (runtime/streams.py), which starts the body sooner."""
+               in_function: bool) -> tuple[Any, ...]:
+    """A ``for`` loop compiled by :func:`opportune.compiler.deferral.defer_loop`, as
+    :func:`defer_if`: over a pending iterable the loop runs later as a whole. A streamed value
+    is iterated as its items arrive instead (runtime/streams.py), which starts the body
+    sooner."""
     rt = _rt()
-    if rt is None or type(iterable) is not Pending or iterable._state == DONE \
-            or iterable._stream is not None:
-        return None
-    env = dict(zip(params, held))
-    writes = arm_writes(rt, env, called, methods, other_calls)
-    if not in_function:
-        marker = _unbound_marker()
-        unbound = frozenset(n for n, v in env.items() if v is marker)
-        if unbound:
-            fn = _as_global(fn, unbound)
-    arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)")
-    if arm is None:
-        return None
-    return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    fn = _with_names(fn, params, held, in_function)
+    if rt is not None and type(iterable) is Pending and iterable._state != DONE \
+            and iterable._stream is None:
+        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls)
+        arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)")
+        if arm is not None:
+            return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    return fn(*held)
+
+
+def _with_names(fn: Callable[..., Any], params: tuple[str, ...], held: tuple[Any, ...],
+                in_function: bool) -> Callable[..., Any]:
+    """``fn``, raising NameError where plain Python would: at module level, reading a name
+    that had no value raises NameError, not the UnboundLocalError of the arm function."""
+    if in_function:
+        return fn
+    marker = _unbound_marker()
+    unbound = frozenset(n for n, v in zip(params, held) if v is marker)
+    return _as_global(fn, unbound) if unbound else fn
 
 
 def _as_global(fn: Callable[..., Any], unbound: frozenset[str]) -> Callable[..., Any]:

@@ -236,6 +236,10 @@ class Runtime:
         self.schedule.wall = self.now()
         asyncio.run_coroutine_threadsafe(self._shutdown_loop(), self._loop)
         self._loop_thread.join(timeout=5)
+        if not self._loop_thread.is_alive():
+            # closed here, not by the loop's finalizer at interpreter exit, when its
+            # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
+            self._loop.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def _shutdown_loop(self) -> None:

@@ -139,7 +139,7 @@ def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -
     from opportune.runtime.scheduler import EscapingFailure, OuterFailure, RuntimeClosed
 
     local = context._local
-    inherited = block.control
+    inherited = frozenset(block.control)
     local.runtime = rt
     local.scope = block
     try:

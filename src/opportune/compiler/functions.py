@@ -10,6 +10,7 @@ string, say) keeps running as it is and is named by ``--explain``.
 
 from __future__ import annotations
 
+import __future__
 import ast
 import inspect
 import os
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime
 
 _cache: dict[int, types.FunctionType | None] = {}
+_FUTURE_FLAGS = 0
+for _feature in __future__.all_feature_names:
+    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
 _user_roots: list[str] = []
 _library_markers = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
 
@@ -148,7 +152,9 @@ def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
     module = ast.Module(body=[factory], type_ignores=[])
     ast.increment_lineno(module, fn.__code__.co_firstlineno - 1)
     transform(module, explicit_super="__class__" in freevars, filename=fn.__code__.co_filename)
-    code = compile(module, fn.__code__.co_filename, "exec")
+    # The function's own future features (``annotations``...), not this module's.
+    code = compile(module, fn.__code__.co_filename, "exec",
+                   flags=fn.__code__.co_flags & _FUTURE_FLAGS, dont_inherit=True)
     factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     fn_code = next(
         c for c in factory_code.co_consts

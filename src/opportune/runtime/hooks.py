@@ -12,6 +12,7 @@ import operator
 import sys
 from typing import Any
 
+from opportune.compiler import callsites
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
 from opportune.runtime.context import _local
@@ -116,6 +117,10 @@ def install() -> None:
     setattr(builtins, names.STORE_GUARD, store_guard)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.CONCRETE, concrete)
+    setattr(builtins, callsites.TYPE, type)
+    setattr(builtins, callsites.ATOMS, frozenset(callsites.ATOM_TYPES))
+    for t in callsites.NAMED_TYPES:
+        setattr(builtins, callsites.type_name(t), t)
     from opportune.compiler import branches as b
     from opportune.runtime import branching
 

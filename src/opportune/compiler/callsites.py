@@ -1,0 +1,443 @@
+"""Call sites that check, inline, whether the hook has anything to do.
+
+``__opportune_call__(text.append, x)`` costs a Python-level call with ``*args`` packing, a
+thread-local lookup and a chain of type tests, about half a microsecond, for every
+``.append()``, ``.upper()`` and f-string in a loop that never sees a pending value. For the
+methods of built-in types that the hook itself calls directly when their arguments are plain
+atoms (``str``, ``int``, ``None``...), this pass emits the test at the call site instead::
+
+    text.append(x)     ->  (text.append(x) if type(text) is list and type(x) in ATOMS
+                            else __opportune_call__(text.append, x))
+
+The decision is still taken at run time on the actual receiver (a pending value, a ``str``
+subclass or a user object with an ``append`` method takes the hook, exactly as before), and the
+direct branch does exactly what the hook would have done. Only the hook's cost goes.
+
+Evaluation order stays Python's: the receiver, then the method lookup, then the arguments.
+Operands that are not plain names or constants are evaluated once into ``__opp_i<N>``
+temporaries (``:=``), so this form is used only where such a binding is local to a function
+and allowed by Python (not in a class body, not at module level, not in a comprehension's
+iterable, not in an annotation). A temporary holds only an atom after the direct branch and is
+cleared on the way into the hook, so no object is kept alive longer than plain Python keeps
+it. F-strings whose values turn out to be atoms are formatted inline the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import itertools
+from typing import Any
+
+TYPE = "__opportune_type__"
+ATOMS = "__opportune_atoms__"
+CALL = "__opportune_call__"
+FSTRING = "__opportune_fstring__"
+TEMP_PREFIX = "__opp_i"
+
+# Built-in types whose values are atoms: no pending value can hide inside them.
+ATOM_TYPES = (str, int, float, bool, bytes, type(None), complex)
+# Types whose methods are all pure: the hook calls them directly when the arguments are atoms.
+_VALUE_TYPES = (str, bytes, int, float, complex, bool, tuple, frozenset)
+# Container methods the hook calls directly when the arguments are atoms (``dispatch.PLAIN``).
+_CONTAINER_METHODS: dict[type, frozenset[str]] = {
+    list: frozenset({"append", "insert", "extend", "copy", "pop", "clear", "reverse"}),
+    dict: frozenset({"get", "keys", "values", "items", "copy", "pop", "popitem", "setdefault",
+                     "update", "clear"}),
+    set: frozenset(n for n in dir(set) if not n.startswith("_")),
+}
+_PRIORITY = (str, list, dict, set, bytes, int, float, tuple, frozenset, complex)
+# A receiver held in a temporary must be an atom, so that holding it changes nothing.
+_ATOM_RECEIVERS = (str, bytes, int, float, complex)
+
+
+def type_name(t: type) -> str:
+    return f"__opportune_t_{t.__name__}__"
+
+
+def _direct_types(name: str, receivers: tuple[type, ...]) -> tuple[type, ...]:
+    found = []
+    for t in _PRIORITY:
+        if t not in receivers:
+            continue
+        if t in _VALUE_TYPES:
+            ok = not name.startswith("_") and callable(getattr(t, name, None))
+        else:
+            ok = name in _CONTAINER_METHODS[t]
+        if ok:
+            found.append(t)
+    return tuple(found[:2])
+
+
+_BY_NAME: dict[str, tuple[type, ...]] = {}
+_BY_NAME_ATOM: dict[str, tuple[type, ...]] = {}
+for _t in _PRIORITY:
+    for _n in dir(_t):
+        if _n not in _BY_NAME:
+            _BY_NAME[_n] = _direct_types(_n, _PRIORITY)
+            _BY_NAME_ATOM[_n] = _direct_types(_n, _ATOM_RECEIVERS)
+
+# Every built-in type the generated code names, installed by runtime/hooks.py.
+NAMED_TYPES = _PRIORITY
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(name, ast.Load())
+
+
+def _type_is(value: ast.expr, types: tuple[type, ...]) -> ast.expr:
+    tests: list[ast.expr] = [
+        ast.Compare(ast.Call(_load(TYPE), [value if i == 0 else _copy_name(value)], []),
+                    [ast.Is()], [_load(type_name(t))])
+        for i, t in enumerate(types)
+    ]
+    return tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
+
+
+def _copy_name(value: ast.expr) -> ast.expr:
+    if isinstance(value, ast.NamedExpr):
+        return _load(value.target.id)
+    assert isinstance(value, ast.Name)
+    return _load(value.id)
+
+
+def _is_atom(value: ast.expr) -> ast.expr:
+    return ast.Compare(ast.Call(_load(TYPE), [value], []), [ast.In()], [_load(ATOMS)])
+
+
+def _released(name: str) -> ast.expr:
+    """``(t, t := None)[0]``: the temporary's value, with the temporary cleared."""
+    return ast.Subscript(
+        ast.Tuple([_load(name), ast.NamedExpr(ast.Name(name, ast.Store()), ast.Constant(None))],
+                  ast.Load()),
+        ast.Constant(0), ast.Load())
+
+
+def _all(tests: list[ast.expr]) -> ast.expr:
+    """Every test evaluated, in order (``&`` of bools): operands with ``:=`` must all run."""
+    result = tests[0]
+    for t in tests[1:]:
+        result = ast.BinOp(result, ast.BitAnd(), t)
+    return result
+
+
+def _constant_atom(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) in ATOM_TYPES
+
+
+def _fresh_empty(node: ast.expr) -> bool:
+    """``[]``, ``{}``, ``()``: a new, empty container, with nothing pending inside."""
+    return isinstance(node, (ast.List, ast.Tuple)) and not node.elts or \
+        isinstance(node, ast.Dict) and not node.keys
+
+
+def _is_hook(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+        and node.func.id == name
+
+
+class _Context:
+    """Where the code being rewritten runs."""
+
+    __slots__ = ("walrus", "names", "in_iter", "plain")
+
+    def __init__(self, walrus: bool, names: bool, in_iter: bool = False,
+                 plain: frozenset[str] = frozenset()) -> None:
+        self.walrus = walrus and not in_iter  # ``:=`` binds a local of a function here
+        self.names = names  # reading a name twice is free of effects (not a class body)
+        self.in_iter = in_iter  # inside a comprehension's iterable, where ``:=`` is refused
+        # Local names that nothing but an assignment statement of this scope can rebind.
+        self.plain = plain
+
+    def outer(self) -> _Context:
+        return _Context(self.walrus, self.names, self.in_iter, self.plain)
+
+
+def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
+    """Parameters and names bound in the function's own body, minus any that a call could
+    rebind: declared ``global`` or ``nonlocal`` anywhere inside, or bound by ``:=`` anywhere
+    inside (a comprehension's ``:=`` binds in the function, a generator may run it later)."""
+    args = node.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg,
+                             args.kwarg) if a is not None}
+    body = node.body if isinstance(node.body, list) else [node.body]
+    stack: list[ast.AST] = list(body)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            names.add(n.id)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+                          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue  # a scope of its own
+        stack.extend(ast.iter_child_nodes(n))
+    for n in ast.walk(node):
+        if isinstance(n, (ast.Global, ast.Nonlocal)):
+            names.difference_update(n.names)
+        elif isinstance(n, ast.NamedExpr):
+            names.discard(n.target.id)
+    return frozenset(names)
+
+
+class _Inliner(ast.NodeTransformer):
+    def __init__(self) -> None:
+        self._counter = itertools.count()
+        self._ctx = [_Context(walrus=False, names=True)]  # module level
+
+    # -- scopes -----------------------------------------------------------------------------
+
+    def _in(self, ctx: _Context, nodes: Any) -> Any:
+        self._ctx.append(ctx)
+        try:
+            if isinstance(nodes, list):
+                return self._visit_list(nodes)
+            return self.visit(nodes) if nodes is not None else None
+        finally:
+            self._ctx.pop()
+
+    def _visit_list(self, nodes: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for n in nodes:
+            new = self.visit(n)
+            if new is None:
+                continue
+            out.extend(new if isinstance(new, list) else [new])
+        return out
+
+    def _outer_parts(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        """Defaults and decorators run in the enclosing scope; annotations bind nothing."""
+        outer = self._ctx[-1].outer()
+        no_walrus = _Context(walrus=False, names=outer.names)
+        args = node.args
+        args.defaults = self._in(outer, args.defaults)
+        args.kw_defaults = [None if d is None else self._in(outer, d) for d in args.kw_defaults]
+        if not isinstance(node, ast.Lambda):
+            node.decorator_list = self._in(outer, node.decorator_list)
+            for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+                if a is not None and a.annotation is not None:
+                    a.annotation = self._in(no_walrus, a.annotation)
+            if node.returns is not None:
+                node.returns = self._in(no_walrus, node.returns)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        self._outer_parts(node)
+        node.body = self._in(_Context(walrus=True, names=True, plain=_plain_locals(node)),
+                             node.body)
+        return node
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
+        self._outer_parts(node)
+        return node  # async bodies are not rewritten (transform.py)
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        self._outer_parts(node)
+        node.body = self._in(_Context(walrus=True, names=True, in_iter=self._ctx[-1].in_iter,
+                                      plain=_plain_locals(node)), node.body)
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        outer = self._ctx[-1].outer()
+        node.decorator_list = self._in(outer, node.decorator_list)
+        node.bases = self._in(outer, node.bases)
+        node.keywords = self._in(outer, node.keywords)
+        node.body = self._in(_Context(walrus=False, names=False, in_iter=self._ctx[-1].in_iter),
+                             node.body)
+        return node
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+        node.target = self.visit(node.target)
+        node.annotation = self._in(_Context(walrus=False, names=self._ctx[-1].names),
+                                   node.annotation)
+        if node.value is not None:
+            node.value = self.visit(node.value)
+        return node
+
+    def _comprehension(self, node: Any, parts: list[str]) -> ast.AST:
+        ctx = self._ctx[-1]
+        # ``:=`` inside a comprehension binds in the enclosing function: fine there, not in a
+        # class body or at module level, and never in an iterable.
+        targets = {n.id for gen in node.generators for n in ast.walk(gen.target)
+                   if isinstance(n, ast.Name)}
+        inner = _Context(ctx.walrus, ctx.names, ctx.in_iter, ctx.plain | targets)
+        for gen in node.generators:
+            gen.iter = self._in(_Context(walrus=False, names=ctx.names, in_iter=True), gen.iter)
+            gen.target = self._in(inner, gen.target)
+            gen.ifs = self._in(inner, gen.ifs)
+        for part in parts:
+            setattr(node, part, self._in(inner, getattr(node, part)))
+        return node
+
+    def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
+        return self._comprehension(node, ["elt"])
+
+    def visit_SetComp(self, node: ast.SetComp) -> ast.AST:
+        return self._comprehension(node, ["elt"])
+
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> ast.AST:
+        return self._comprehension(node, ["elt"])
+
+    def visit_DictComp(self, node: ast.DictComp) -> ast.AST:
+        return self._comprehension(node, ["key", "value"])
+
+    # -- call sites -------------------------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if _is_hook(node, CALL):
+            return self._method_call(node)
+        if _is_hook(node, FSTRING):
+            return self._fstring(node)
+        return node
+
+    def _temp(self) -> str:
+        return f"{TEMP_PREFIX}{next(self._counter)}"
+
+    def _method_call(self, node: ast.Call) -> ast.expr:
+        ctx = self._ctx[-1]
+        if node.keywords or len(node.args) < 1 or not ctx.names:
+            return node
+        func, *args = node.args
+        if not isinstance(func, ast.Attribute) or any(isinstance(a, ast.Starred) for a in args):
+            return node
+        receiver, name = func.value, func.attr
+        simple = all(_constant_atom(a) or _fresh_empty(a) or isinstance(a, ast.Name)
+                     for a in args)
+        if isinstance(receiver, ast.Name):
+            types = _BY_NAME.get(name)
+            if not types:
+                return node
+            if simple:
+                return self._simple_site(node, receiver, name, args, types)
+            if ctx.walrus and receiver.id in ctx.plain:
+                return self._complex_args_site(node, receiver, name, args, types)
+            return node
+        types = _BY_NAME_ATOM.get(name)
+        if not types or not simple or not ctx.walrus:
+            return node
+        # (t.name(args) if type(t := receiver) is str else hook((t, t := None)[0].name, args))
+        temp = self._temp()
+        test = _and_chain(_type_is(ast.NamedExpr(ast.Name(temp, ast.Store()), receiver), types),
+                          [_is_atom(_load(a.id)) for a in args if isinstance(a, ast.Name)])
+        direct = ast.Call(ast.Attribute(_load(temp), name, ast.Load()),
+                          [_same(a) for a in args], [])
+        hook = ast.Call(_load(CALL), [ast.Attribute(_released(temp), name, ast.Load()),
+                                      *[_same(a) for a in args]], [])
+        return _located(ast.IfExp(test, direct, hook), node)
+
+    def _simple_site(self, node: ast.Call, receiver: ast.Name, name: str,
+                     args: list[ast.expr], types: tuple[type, ...]) -> ast.expr:
+        """Receiver and arguments are names or constants: test them, no temporaries."""
+        test = _and_chain(_type_is(_load(receiver.id), types),
+                          [_is_atom(_load(a.id)) for a in args if isinstance(a, ast.Name)])
+        direct = ast.Call(ast.Attribute(_load(receiver.id), name, ast.Load()),
+                          [_same(a) for a in args], [])
+        return _located(ast.IfExp(test, direct, node), node)
+
+    def _complex_args_site(self, node: ast.Call, receiver: ast.Name, name: str,
+                           args: list[ast.expr], types: tuple[type, ...]) -> ast.expr:
+        """``text.append(EXPR)``: once ``text`` is known to be a built-in container, the method
+        lookup has no effect and may follow the arguments, which are evaluated once into
+        temporaries; otherwise the original call runs as it was."""
+        if any(_is_inlined_complex(a) for a in args):
+            return node  # keep the code from doubling at every nesting level
+        if any(isinstance(n, ast.NamedExpr) and n.target.id == receiver.id
+               for a in args for n in ast.walk(a)):
+            return node
+        temps: list[str | None] = []
+        tests: list[ast.expr] = []
+        for a in args:
+            if _constant_atom(a) or _fresh_empty(a):
+                temps.append(None)
+                continue
+            temp = self._temp()
+            temps.append(temp)
+            tests.append(_is_atom(ast.NamedExpr(ast.Name(temp, ast.Store()), a)))
+        values = [_same(a) if t is None else _load(t) for a, t in zip(args, temps)]
+        released = [_same(a) if t is None else _released(t) for a, t in zip(args, temps)]
+        direct = ast.Call(ast.Attribute(_load(receiver.id), name, ast.Load()), values, [])
+        hook_known = ast.Call(_load(CALL), [ast.Attribute(_load(receiver.id), name, ast.Load()),
+                                            *released], [])
+        inner = ast.IfExp(_all(tests), direct, hook_known)
+        inner._opportune_complex = True  # type: ignore[attr-defined]
+        site = ast.IfExp(_type_is(_load(receiver.id), types), inner, copy.deepcopy(node))
+        site._opportune_complex = True  # type: ignore[attr-defined]
+        return _located(site, node)
+
+    def _fstring(self, node: ast.Call) -> ast.expr:
+        ctx = self._ctx[-1]
+        if node.keywords or not ctx.names:
+            return node
+        values: list[ast.expr] = []
+        tests: list[ast.expr] = []
+        hook_parts: list[ast.expr] = []
+        temps_used = False
+        for part in node.args:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                values.append(ast.Constant(part.value))
+                hook_parts.append(part)
+                continue
+            if not (isinstance(part, ast.Tuple) and len(part.elts) == 3):
+                return node
+            value, conversion, spec = part.elts
+            if not isinstance(conversion, ast.Constant) or conversion.value not in _CONVERSIONS:
+                return node
+            if isinstance(spec, ast.Constant) and spec.value is None:
+                format_spec = None
+            elif isinstance(spec, ast.JoinedStr) and all(
+                    isinstance(v, ast.Constant) for v in spec.values):
+                format_spec = spec
+            else:
+                return node
+            if _constant_atom(value):
+                shown: ast.expr = value
+                kept: ast.expr = value
+            elif isinstance(value, ast.Name):
+                tests.append(_is_atom(_load(value.id)))
+                shown, kept = _load(value.id), _load(value.id)
+            else:
+                if not ctx.walrus:
+                    return node
+                temp = self._temp()
+                temps_used = True
+                tests.append(_is_atom(ast.NamedExpr(ast.Name(temp, ast.Store()), value)))
+                shown, kept = _load(temp), _released(temp)
+            values.append(ast.FormattedValue(shown, _CONVERSIONS[conversion.value],
+                                             format_spec))
+            hook_parts.append(ast.Tuple([kept, conversion, spec], ast.Load()))
+        if not tests:
+            return node
+        inline = ast.JoinedStr(values)
+        test = _all(tests) if temps_used else _and_chain(tests[0], tests[1:])
+        hook = ast.Call(_load(FSTRING), hook_parts, [])
+        return _located(ast.IfExp(test, inline, hook), node)
+
+
+_CONVERSIONS = {None: -1, "s": 115, "r": 114, "a": 97}
+
+
+def _and_chain(first: ast.expr, rest: list[ast.expr]) -> ast.expr:
+    return first if not rest else ast.BoolOp(ast.And(), [first, *rest])
+
+
+def _same(a: ast.expr) -> ast.expr:
+    """A second use of a constant, name or empty display from the original call."""
+    if isinstance(a, ast.Name):
+        return _load(a.id)
+    return copy.deepcopy(a)
+
+
+def _is_inlined_complex(node: ast.expr) -> bool:
+    return any(getattr(n, "_opportune_complex", False) for n in ast.walk(node))
+
+
+def _located(new: ast.expr, original: ast.expr) -> ast.expr:
+    for n in ast.walk(new):
+        if "lineno" in n._attributes and not hasattr(n, "lineno"):
+            ast.copy_location(n, original)
+    return new
+
+
+def inline(tree: ast.Module) -> ast.Module:
+    """Rewrite the hook calls of an already transformed module in place (module docstring)."""
+    new = _Inliner().visit(tree)
+    assert isinstance(new, ast.Module)
+    return new

@@ -64,7 +64,7 @@ def _direct_types(name: str, receivers: tuple[type, ...]) -> tuple[type, ...]:
             ok = not name.startswith("_") and callable(getattr(t, name, None))
         else:
             ok = name in _CONTAINER_METHODS[t]
-        if ok:
+        if ok and not (t is bytes and str in found):  # bytes receivers take the hook
             found.append(t)
     return tuple(found[:2])
 
@@ -139,18 +139,21 @@ def _is_hook(node: ast.expr, name: str) -> bool:
 class _Context:
     """Where the code being rewritten runs."""
 
-    __slots__ = ("walrus", "names", "in_iter", "plain")
+    __slots__ = ("in_iter", "names", "plain", "types", "walrus")
 
     def __init__(self, walrus: bool, names: bool, in_iter: bool = False,
-                 plain: frozenset[str] = frozenset()) -> None:
+                 plain: frozenset[str] = frozenset(),
+                 types: dict[str, type] | None = None) -> None:
         self.walrus = walrus and not in_iter  # ``:=`` binds a local of a function here
         self.names = names  # reading a name twice is free of effects (not a class body)
         self.in_iter = in_iter  # inside a comprehension's iterable, where ``:=`` is refused
         # Local names that nothing but an assignment statement of this scope can rebind.
         self.plain = plain
+        # Plain locals every binding of which gives a new container of one type.
+        self.types = types or {}
 
     def outer(self) -> _Context:
-        return _Context(self.walrus, self.names, self.in_iter, self.plain)
+        return _Context(self.walrus, self.names, self.in_iter, self.plain, self.types)
 
 
 def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
@@ -176,6 +179,56 @@ def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
         elif isinstance(n, ast.NamedExpr):
             names.discard(n.target.id)
     return frozenset(names)
+
+
+_DISPLAYS: dict[type, type] = {ast.List: list, ast.ListComp: list, ast.Dict: dict,
+                               ast.DictComp: dict, ast.Set: set, ast.SetComp: set}
+
+
+def _other_bindings(n: ast.AST) -> list[str]:
+    """Names bound other than through a ``Name`` node."""
+    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [n.name]
+    if isinstance(n, ast.ExceptHandler) and n.name:
+        return [n.name]
+    if isinstance(n, (ast.Import, ast.ImportFrom)):
+        return [(a.asname or a.name).split(".")[0] for a in n.names]
+    if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name:
+        return [n.name]
+    if isinstance(n, ast.MatchMapping) and n.rest:
+        return [n.rest]
+    return []
+
+
+def _local_types(node: ast.FunctionDef, plain: frozenset[str]) -> dict[str, type]:
+    """``results = []``: the plain locals that are only ever bound by assigning a list, dict or
+    set display. Whenever such a name has a value, it is a container of that exact type."""
+    stores: dict[str, int] = {}
+    typed: dict[str, list[type | None]] = {}
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+        for other in _other_bindings(n):  # bound by a statement: never a display
+            stores[other] = stores.get(other, 0) + 1
+            typed.setdefault(other, []).append(None)
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    typed.setdefault(t.id, []).append(_DISPLAYS.get(type(n.value)))
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+                          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        stack.extend(ast.iter_child_nodes(n))
+    params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
+                              node.args.vararg, node.args.kwarg) if a is not None}
+    out: dict[str, type] = {}
+    for name, kinds in typed.items():
+        if name in plain and name not in params and len(kinds) == stores.get(name) \
+                and len(set(kinds)) == 1 and kinds[0] is not None:
+            out[name] = kinds[0]
+    return out
 
 
 class _Inliner(ast.NodeTransformer):
@@ -220,8 +273,9 @@ class _Inliner(ast.NodeTransformer):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         self._outer_parts(node)
-        node.body = self._in(_Context(walrus=True, names=True, plain=_plain_locals(node)),
-                             node.body)
+        plain = _plain_locals(node)
+        node.body = self._in(_Context(walrus=True, names=True, plain=plain,
+                                      types=_local_types(node, plain)), node.body)
         return node
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
@@ -257,7 +311,8 @@ class _Inliner(ast.NodeTransformer):
         # class body or at module level, and never in an iterable.
         targets = {n.id for gen in node.generators for n in ast.walk(gen.target)
                    if isinstance(n, ast.Name)}
-        inner = _Context(ctx.walrus, ctx.names, ctx.in_iter, ctx.plain | targets)
+        inner = _Context(ctx.walrus, ctx.names, ctx.in_iter, ctx.plain | targets,
+                         {k: v for k, v in ctx.types.items() if k not in targets})
         for gen in node.generators:
             gen.iter = self._in(_Context(walrus=False, names=ctx.names, in_iter=True), gen.iter)
             gen.target = self._in(inner, gen.target)
@@ -301,10 +356,19 @@ class _Inliner(ast.NodeTransformer):
         receiver, name = func.value, func.attr
         simple = all(_constant_atom(a) or _fresh_empty(a) or isinstance(a, ast.Name)
                      for a in args)
+        known = _known_type(receiver)
+        if isinstance(receiver, ast.Constant) and type(receiver.value) is str and simple \
+                and str in _BY_NAME.get(name, ()):
+            return self._typed_receiver(node, receiver, name, args, simple)
+        if known is not None and simple and known in _BY_NAME.get(name, ()):
+            return self._fused_receiver(node, receiver, known, name, args)
         if isinstance(receiver, ast.Name):
             types = _BY_NAME.get(name)
             if not types:
                 return node
+            declared = ctx.types.get(receiver.id)
+            if declared is not None and declared in types:
+                return self._typed_receiver(node, receiver, name, args, simple)
             if simple:
                 return self._simple_site(node, receiver, name, args, types)
             if ctx.walrus and receiver.id in ctx.plain:
@@ -321,7 +385,45 @@ class _Inliner(ast.NodeTransformer):
                           [_same(a) for a in args], [])
         hook = ast.Call(_load(CALL), [ast.Attribute(_released(temp), name, ast.Load()),
                                       *[_same(a) for a in args]], [])
-        return _located(ast.IfExp(test, direct, hook), node)
+        return _typed(_located(ast.IfExp(test, direct, hook), node),
+                      _result_type(types[0], name) if len(types) == 1 else None)
+
+    def _fused_receiver(self, node: ast.Call, receiver: ast.IfExp, known: type, name: str,
+                        args: list[ast.expr]) -> ast.expr:
+        """``f"w{i}".upper()``: the receiver is itself a call site whose direct branch gives a
+        ``str``; the method joins that branch, and the hook branch calls it through the hook."""
+        test = _and_chain(receiver.test,
+                          [_is_atom(_load(a.id)) for a in args if isinstance(a, ast.Name)])
+        direct = ast.Call(ast.Attribute(receiver.body, name, ast.Load()),
+                          [_same(a) for a in args], [])
+        hook = ast.Call(_load(CALL), [ast.Attribute(receiver.orelse, name, ast.Load()),
+                                      *[_same(a) for a in args]], [])
+        return _typed(_located(ast.IfExp(test, direct, hook), node), _result_type(known, name))
+
+    def _typed_receiver(self, node: ast.Call, receiver: ast.Name | ast.Constant, name: str,
+                        args: list[ast.expr], simple: bool) -> ast.expr:
+        """``results.append(x)`` where ``results`` only ever holds a list built here, or
+        ``", ".join(...)``: only the arguments need a test."""
+        attr = ast.Attribute(_same(receiver), name, ast.Load())
+        if simple:
+            tests = [_is_atom(_load(a.id)) for a in args if isinstance(a, ast.Name)]
+            direct = ast.Call(attr, [_same(a) for a in args], [])
+            if not tests:
+                return _located(direct, node)
+            result = _result_type(str, name) if isinstance(receiver, ast.Constant) else None
+            return _typed(_located(ast.IfExp(_and_chain(tests[0], tests[1:]), direct, node),
+                                   node), result)
+        if len(args) == 1 and _known_type(args[0]) in ATOM_TYPES:
+            # results.append(f"{x}".upper()): one test for the whole chain
+            arg = args[0]
+            assert isinstance(arg, ast.IfExp)
+            direct = ast.Call(attr, [arg.body], [])
+            hook = ast.Call(_load(CALL), [copy.deepcopy(attr), arg.orelse], [])
+            return _located(ast.IfExp(arg.test, direct, hook), node)
+        if not self._ctx[-1].walrus:
+            return node
+        site = self._complex_args_site(node, receiver, name, args, ())
+        return site
 
     def _simple_site(self, node: ast.Call, receiver: ast.Name, name: str,
                      args: list[ast.expr], types: tuple[type, ...]) -> ast.expr:
@@ -330,7 +432,8 @@ class _Inliner(ast.NodeTransformer):
                           [_is_atom(_load(a.id)) for a in args if isinstance(a, ast.Name)])
         direct = ast.Call(ast.Attribute(_load(receiver.id), name, ast.Load()),
                           [_same(a) for a in args], [])
-        return _located(ast.IfExp(test, direct, node), node)
+        return _typed(_located(ast.IfExp(test, direct, node), node),
+                      _result_type(types[0], name) if len(types) == 1 else None)
 
     def _complex_args_site(self, node: ast.Call, receiver: ast.Name, name: str,
                            args: list[ast.expr], types: tuple[type, ...]) -> ast.expr:
@@ -358,6 +461,8 @@ class _Inliner(ast.NodeTransformer):
                                             *released], [])
         inner = ast.IfExp(_all(tests), direct, hook_known)
         inner._opportune_complex = True  # type: ignore[attr-defined]
+        if not types:  # the receiver's type is known
+            return _located(inner, node)
         site = ast.IfExp(_type_is(_load(receiver.id), types), inner, copy.deepcopy(node))
         site._opportune_complex = True  # type: ignore[attr-defined]
         return _located(site, node)
@@ -408,10 +513,38 @@ class _Inliner(ast.NodeTransformer):
         inline = ast.JoinedStr(values)
         test = _all(tests) if temps_used else _and_chain(tests[0], tests[1:])
         hook = ast.Call(_load(FSTRING), hook_parts, [])
-        return _located(ast.IfExp(test, inline, hook), node)
+        return _typed(_located(ast.IfExp(test, inline, hook), node), str)
 
 
 _CONVERSIONS = {None: -1, "s": 115, "r": 114, "a": 97}
+
+_STR_RESULTS: dict[str, type] = {
+    **dict.fromkeys(("capitalize", "casefold", "center", "expandtabs", "format", "join",
+                     "ljust", "lower", "lstrip", "removeprefix", "removesuffix", "replace",
+                     "rjust", "rstrip", "strip", "swapcase", "title", "translate", "upper",
+                     "zfill"), str),
+    **dict.fromkeys(("startswith", "endswith", "isalnum", "isalpha", "isascii", "isdecimal",
+                     "isdigit", "isidentifier", "islower", "isnumeric", "isprintable",
+                     "isspace", "istitle", "isupper"), bool),
+    **dict.fromkeys(("find", "rfind", "index", "rindex", "count"), int),
+    "encode": bytes,
+}
+
+
+def _result_type(receiver: type, name: str) -> type | None:
+    """The type the direct branch of a call site gives, where it is an atom known here."""
+    return _STR_RESULTS.get(name) if receiver is str else None
+
+
+def _typed(site: ast.expr, result: type | None) -> ast.expr:
+    if result is not None:
+        site._opportune_type = result  # type: ignore[attr-defined]
+    return site
+
+
+def _known_type(node: ast.expr) -> type | None:
+    """The type of the direct branch of a call site built here (``IfExp``), if known."""
+    return getattr(node, "_opportune_type", None) if isinstance(node, ast.IfExp) else None
 
 
 def _and_chain(first: ast.expr, rest: list[ast.expr]) -> ast.expr:

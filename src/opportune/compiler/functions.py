@@ -9,8 +9,8 @@ string, say) keeps running as it is and is named by ``--explain``.
 """
 
 from __future__ import annotations
-
 import __future__
+
 import ast
 import inspect
 import os

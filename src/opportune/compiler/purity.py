@@ -32,6 +32,11 @@ _MUTATORS = frozenset({
     "symmetric_difference_update", "write", "send", "close",
 })
 _FRESH_CALLS = frozenset({"list", "dict", "set", "sorted", "reversed"})
+LEAF_BUILTINS = frozenset({
+    "range", "len", "int", "float", "str", "bool", "abs", "min", "max", "sum", "sorted", "list",
+    "tuple", "dict", "set", "frozenset", "enumerate", "zip", "reversed", "round", "divmod",
+    "pow", "chr", "ord", "hex", "bin", "oct", "isinstance", "any", "all",
+})
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,11 @@ class Purity:
 
     global_names: tuple[str, ...]
     worth_spawning: bool
+    # Only builtin operations: every name it reads from outside is one of _LEAF_BUILTINS and
+    # every call is to one of those or a method, without keywords. Called with atoms (and those
+    # names not shadowed), it cannot run any code of the program, so it cannot make an external
+    # call: running it on a thread of its own would only cost time (runtime/spawn.py).
+    leaf: bool = False
 
 
 def _is_fresh_value(node: ast.expr) -> bool:
@@ -127,4 +137,10 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
                        ast.Assert))
         for n in ast.walk(fn)
     )
-    return Purity(tuple(globals_read), decides)
+    leaf = set(globals_read) <= LEAF_BUILTINS and all(
+        not n.keywords and (isinstance(n.func, ast.Attribute)
+                            or isinstance(n.func, ast.Name) and n.func.id in LEAF_BUILTINS
+                            and n.func.id not in bound)
+        for n in ast.walk(fn) if isinstance(n, ast.Call)
+    )
+    return Purity(tuple(globals_read), decides, leaf)

@@ -17,7 +17,7 @@ import threading
 import types
 from typing import TYPE_CHECKING, Any
 
-from opportune.compiler.purity import Purity
+from opportune.compiler.purity import LEAF_BUILTINS, Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime import context
 from opportune.runtime.snapshot import is_changeable_data, snapshot
@@ -92,6 +92,10 @@ def maybe_spawn(
     if _running >= MAX_CONCURRENT or rt._closed:
         return None
     g = fn.__globals__
+    if facts.leaf and _atoms_only(args, kwargs) and not fn.__code__.co_freevars \
+            and all(name not in g and fn.__builtins__.get(name) is _BUILTINS.get(name)
+                    for name in facts.global_names):
+        return None  # builtin operations on atoms only: nothing to overlap (compiler/purity.py)
     free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
     for name in facts.global_names:
         if name in free:
@@ -125,6 +129,15 @@ def maybe_spawn(
         target=_run, args=(rt, p, block, fn, args, kwargs), name="opportune-fn", daemon=True
     ).start()
     return p
+
+
+_ATOMS = frozenset({str, int, float, bool, bytes, complex, type(None)})
+_BUILTINS = {name: getattr(builtins, name) for name in LEAF_BUILTINS}
+
+
+def _atoms_only(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    return all(type(a) in _ATOMS for a in args) and \
+        all(type(v) in _ATOMS for v in kwargs.values())
 
 
 def count_started() -> None:

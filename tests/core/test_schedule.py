@@ -242,6 +242,20 @@ def branch_on_pending() -> str:
     return ext_llm("else")
 
 
+def test_sync_calls_beyond_the_thread_limit_wait_for_a_free_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPPORTUNE_THREADS", "2")
+
+    def program() -> list[str]:
+        return [ext_llm(f"p{i}") for i in range(6)]
+
+    assert opportune.run(program) == program()
+    s = opportune.last_schedule()
+    assert len(s.executed) == 6
+    assert s.max_concurrency() == 2
+
+
 def test_call_after_if_on_pending_value_waits_for_it() -> None:
     _, schedule = run_both(branch_on_pending)
     (s,) = calls_of(schedule, "ext_score")

@@ -80,6 +80,24 @@ for _t in _PRIORITY:
 # Every built-in type the generated code names, installed by runtime/hooks.py.
 NAMED_TYPES = _PRIORITY
 
+# Builtins by how the hook treats them (runtime/dispatch.py): called at once whatever the
+# arguments (PLAIN), called at once when no argument is pending or an iterator (SHALLOW), or
+# when every argument is an atom (LAZY). Installed as ``__opportune_b_<name>__``.
+PLAIN_BUILTINS = frozenset({"iter", "next", "enumerate", "zip", "map", "filter", "reversed",
+                            "any", "all"})
+SHALLOW_BUILTINS = frozenset({"len", "isinstance", "issubclass", "type", "callable", "getattr",
+                              "hasattr", "range", "slice", "list", "tuple", "dict", "set",
+                              "frozenset"})
+LAZY_BUILTINS = frozenset({"abs", "ascii", "bin", "chr", "divmod", "format", "hex", "max",
+                           "min", "oct", "ord", "pow", "repr", "round", "sorted", "sum", "str",
+                           "int", "float", "bool", "complex", "bytes", "hash"})
+NOT_SHALLOW = "__opportune_not_shallow__"  # Pending and the iterator types, see dispatch.py
+BIND = "__opportune_bind__"  # f -> a callable that calls f through the hook
+
+
+def builtin_name(name: str) -> str:
+    return f"__opportune_b_{name}__"
+
 
 def _load(name: str) -> ast.Name:
     return ast.Name(name, ast.Load())
@@ -337,6 +355,8 @@ class _Inliner(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
+        if _is_hook(node, CALL) and node.args and isinstance(node.args[0], ast.Name):
+            return self._builtin_call(node)
         if _is_hook(node, CALL):
             return self._method_call(node)
         if _is_hook(node, FSTRING):
@@ -387,6 +407,58 @@ class _Inliner(ast.NodeTransformer):
                                       *[_same(a) for a in args]], [])
         return _typed(_located(ast.IfExp(test, direct, hook), node),
                       _result_type(types[0], name) if len(types) == 1 else None)
+
+    def _builtin_call(self, node: ast.Call) -> ast.expr:
+        """``len(x)``, ``enumerate(xs)``: the name is tested to hold the builtin itself (it may
+        be shadowed or rebound), then the arguments as the hook would test them."""
+        ctx = self._ctx[-1]
+        func = node.args[0]
+        assert isinstance(func, ast.Name)
+        name, args = func.id, node.args[1:]
+        if not ctx.names or name in ctx.plain:
+            return node
+        same = ast.Compare(_load(name), [ast.Is()], [_load(builtin_name(name))])
+        if name in PLAIN_BUILTINS:
+            # (enumerate if enumerate is B else bind(enumerate))(args...): the callee is chosen
+            # before the arguments are evaluated, as Python evaluates them
+            callee = ast.IfExp(same, _load(name), ast.Call(_load(BIND), [_load(name)], []))
+            return _located(ast.Call(callee, args, node.keywords), node)
+        if name in SHALLOW_BUILTINS:
+            def check(a: ast.expr) -> ast.expr:
+                return ast.Compare(ast.Call(_load(TYPE), [a], []), [ast.NotIn()],
+                                   [_load(NOT_SHALLOW)])
+        elif name in LAZY_BUILTINS:
+            check = _is_atom
+        else:
+            return node
+        if node.keywords or any(isinstance(a, ast.Starred) for a in args):
+            return node
+        if all(_constant_atom(a) or isinstance(a, ast.Name) for a in args):
+            tests = [check(_load(a.id)) for a in args if isinstance(a, ast.Name)]
+            direct = ast.Call(_load(builtin_name(name)), [_same(a) for a in args], [])
+            site = ast.IfExp(_and_chain(same, tests), direct, node)
+            return _typed(_located(site, node), _BUILTIN_RESULTS.get(name))
+        if not ctx.walrus or any(_is_inlined_complex(a) for a in args):
+            return node
+        temps: list[str | None] = []
+        tests = []
+        for a in args:
+            if _constant_atom(a):
+                temps.append(None)
+                continue
+            temp = self._temp()
+            temps.append(temp)
+            tests.append(check(ast.NamedExpr(ast.Name(temp, ast.Store()), a)))
+        values = [_same(a) if t is None else _load(t) for a, t in zip(args, temps)]
+        released = [_same(a) if t is None else _released(t) for a, t in zip(args, temps)]
+        # the builtin itself, not the name again: the arguments could have rebound the name
+        direct = ast.Call(_load(builtin_name(name)), values, [])
+        hook = ast.Call(_load(CALL), [_load(builtin_name(name)), *released], [])
+        inner = ast.IfExp(_all(tests), direct, hook)
+        inner._opportune_complex = True  # type: ignore[attr-defined]
+        site = ast.IfExp(same, inner, copy.deepcopy(node))
+        site._opportune_complex = True  # type: ignore[attr-defined]
+        return _located(site, node)
 
     def _fused_receiver(self, node: ast.Call, receiver: ast.IfExp, known: type, name: str,
                         args: list[ast.expr]) -> ast.expr:
@@ -517,6 +589,10 @@ class _Inliner(ast.NodeTransformer):
 
 
 _CONVERSIONS = {None: -1, "s": 115, "r": 114, "a": 97}
+
+# Builtins whose direct call gives an atom of a known type (for chains such as str(x).upper()).
+_BUILTIN_RESULTS: dict[str, type] = {"str": str, "repr": str, "ascii": str, "format": str,
+                                     "hex": str, "oct": str, "bin": str, "chr": str}
 
 _STR_RESULTS: dict[str, type] = {
     **dict.fromkeys(("capitalize", "casefold", "center", "expandtabs", "format", "join",

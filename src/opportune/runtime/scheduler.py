@@ -178,8 +178,9 @@ class Runtime:
         self._pool = ThreadPoolExecutor(max_workers=max_threads,
                                         thread_name_prefix="opportune-stream")
         self._workers = Workers(max_threads, "opportune-call")
-        self._running: dict[ExternalSpec, int] = {}
-        self._held_calls: dict[ExternalSpec, deque[Callable[[], None]]] = {}
+        # keyed by id(spec): hashing the frozen dataclass costs a microsecond per call
+        self._running: dict[int, int] = {}
+        self._held_calls: dict[int, deque[Callable[[], None]]] = {}
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
@@ -559,25 +560,28 @@ class Runtime:
             return
 
         def job() -> None:
-            self._run_sync(p, spec, fn, args, kwargs)
+            self._run_sync(p, spec, fn, args, kwargs, arg_deps)
 
         with self._lock:
-            running = self._running.get(spec, 0)
+            key = id(spec)
+            running = self._running.get(key, 0)
             if running >= spec.max_concurrency:
-                self._held_calls.setdefault(spec, deque()).append(job)
+                self._held_calls.setdefault(key, deque()).append(job)
                 return
-            self._running[spec] = running + 1
+            self._running[key] = running + 1
         self._workers.submit(job)
 
     def _run_sync(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
-                  kwargs: Any) -> None:
+                  kwargs: Any, arg_deps: list[Pending]) -> None:
         """Run a sync external on a worker thread and record its result there."""
         record = self._records[p._seq]
         info = context.CallInfo(
             program_id=self.program_id, thread_id=0, call_id=p._seq, parents=record.deps
         )
         try:
-            if spec.mutates:
+            if not arg_deps:
+                real_args, real_kwargs = args, kwargs  # nothing pending was passed
+            elif spec.mutates:
                 real_args = tuple(fill_in_place(a) for a in args)
                 real_kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
             else:
@@ -598,10 +602,10 @@ class Runtime:
             record.ok = True
             outcome, origin = DONE, None
         with self._lock:
-            held = self._held_calls.get(spec)
+            held = self._held_calls.get(id(spec))
             nxt = held.popleft() if held else None
             if nxt is None:
-                self._running[spec] -= 1
+                self._running[id(spec)] -= 1
         if nxt is not None:
             self._workers.submit(nxt)
         self._finish_on_worker(p, outcome, value, origin)
@@ -737,7 +741,8 @@ class Runtime:
                 self._handled.add(origin)
             else:
                 self._failures[origin] = value
-        self._cond.notify_all()
+        if self._cond._waiters:  # type: ignore[attr-defined]
+            self._cond.notify_all()
         return callbacks
 
     # -- waiting and failures (program thread) ----------------------------------------------------

@@ -123,6 +123,10 @@ def _is_atom(value: ast.expr) -> ast.expr:
     return ast.Compare(ast.Call(_load(TYPE), [value], []), [ast.In()], [_load(ATOMS)])
 
 
+def _is_shallow_ok(value: ast.expr) -> ast.expr:
+    return ast.Compare(ast.Call(_load(TYPE), [value], []), [ast.NotIn()], [_load(NOT_SHALLOW)])
+
+
 def _released(name: str) -> ast.expr:
     """``(t, t := None)[0]``: the temporary's value, with the temporary cleared."""
     return ast.Subscript(
@@ -381,6 +385,7 @@ class _Inliner(ast.NodeTransformer):
                 and str in _BY_NAME.get(name, ()):
             return self._typed_receiver(node, receiver, name, args, simple)
         if known is not None and simple and known in _BY_NAME.get(name, ()):
+            assert isinstance(receiver, ast.IfExp)
             return self._fused_receiver(node, receiver, known, name, args)
         if isinstance(receiver, ast.Name):
             types = _BY_NAME.get(name)
@@ -424,9 +429,7 @@ class _Inliner(ast.NodeTransformer):
             callee = ast.IfExp(same, _load(name), ast.Call(_load(BIND), [_load(name)], []))
             return _located(ast.Call(callee, args, node.keywords), node)
         if name in SHALLOW_BUILTINS:
-            def check(a: ast.expr) -> ast.expr:
-                return ast.Compare(ast.Call(_load(TYPE), [a], []), [ast.NotIn()],
-                                   [_load(NOT_SHALLOW)])
+            check = _is_shallow_ok
         elif name in LAZY_BUILTINS:
             check = _is_atom
         else:
@@ -492,10 +495,9 @@ class _Inliner(ast.NodeTransformer):
             direct = ast.Call(attr, [arg.body], [])
             hook = ast.Call(_load(CALL), [copy.deepcopy(attr), arg.orelse], [])
             return _located(ast.IfExp(arg.test, direct, hook), node)
-        if not self._ctx[-1].walrus:
+        if not self._ctx[-1].walrus or not isinstance(receiver, ast.Name):
             return node
-        site = self._complex_args_site(node, receiver, name, args, ())
-        return site
+        return self._complex_args_site(node, receiver, name, args, ())
 
     def _simple_site(self, node: ast.Call, receiver: ast.Name, name: str,
                      args: list[ast.expr], types: tuple[type, ...]) -> ast.expr:

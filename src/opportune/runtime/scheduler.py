@@ -428,6 +428,7 @@ class Runtime:
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
         held: list[Any] = []
+        arg_deps: list[Pending]
         if not kwargs and _all_atoms(args):
             # f(i), f("text"): nothing to copy and nothing to wait for
             call_args, call_kwargs, arg_deps = args, kwargs, []

@@ -93,7 +93,7 @@ def maybe_spawn(
         return None
     g = fn.__globals__
     if facts.leaf and _atoms_only(args, kwargs) and not fn.__code__.co_freevars \
-            and all(name not in g and fn.__builtins__.get(name) is _BUILTINS.get(name)
+            and all(name not in g and _builtins_of(fn).get(name) is _BUILTINS.get(name)
                     for name in facts.global_names):
         return None  # builtin operations on atoms only: nothing to overlap (compiler/purity.py)
     free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
@@ -133,6 +133,11 @@ def maybe_spawn(
 
 _ATOMS = frozenset({str, int, float, bool, bytes, complex, type(None)})
 _BUILTINS = {name: getattr(builtins, name) for name in LEAF_BUILTINS}
+
+
+def _builtins_of(fn: types.FunctionType) -> dict[str, Any]:
+    found: dict[str, Any] = getattr(fn, "__builtins__", builtins.__dict__)
+    return found
 
 
 def _atoms_only(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

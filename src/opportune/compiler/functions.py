@@ -38,6 +38,7 @@ def add_user_root(path: str) -> None:
     root = os.path.realpath(path)
     if root not in _user_roots:
         _user_roots.append(root)
+        _user_files.clear()
 
 
 def _stdlib_prefixes() -> tuple[str, ...]:
@@ -51,9 +52,21 @@ _STDLIB = _stdlib_prefixes()
 _OWN = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
 
 
+# filename -> is_user_file(filename): dispatch asks at every call of a class or a library
+# function, and os.path.realpath costs tens of microseconds. Cleared when a root is added.
+_user_files: dict[str, bool] = {}
+
+
 def is_user_file(filename: str | None) -> bool:
     if not filename or filename.startswith("<"):
         return False
+    known = _user_files.get(filename)
+    if known is None:
+        known = _user_files[filename] = _is_user_file(filename)
+    return known
+
+
+def _is_user_file(filename: str) -> bool:
     real = os.path.realpath(filename)
     if real.startswith(_OWN) or real.startswith(_STDLIB):
         return False

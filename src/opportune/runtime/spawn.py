@@ -92,9 +92,7 @@ def maybe_spawn(
     if _running >= MAX_CONCURRENT or rt._closed:
         return None
     g = fn.__globals__
-    if facts.leaf and _atoms_only(args, kwargs) and not fn.__code__.co_freevars \
-            and all(name not in g and _builtins_of(fn).get(name) is _BUILTINS.get(name)
-                    for name in facts.global_names):
+    if _atoms_only(args, kwargs) and _closed(fn, facts, set()):
         return None  # builtin operations on atoms only: nothing to overlap (compiler/purity.py)
     free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
     for name in facts.global_names:
@@ -133,6 +131,28 @@ def maybe_spawn(
 
 _ATOMS = frozenset({str, int, float, bool, bytes, complex, type(None)})
 _BUILTINS = {name: getattr(builtins, name) for name in LEAF_BUILTINS}
+
+
+def _closed(fn: types.FunctionType, facts: Purity, seen: set[int]) -> bool:
+    """Whether ``fn`` is a leaf (``Purity.leaf``) whose callees are leaves too, as the names are
+    bound now. Wrong answers only cost overlap: a function run in place behaves as in Python."""
+    if not facts.leaf or fn.__code__.co_freevars:
+        return False
+    seen.add(id(fn))
+    g = fn.__globals__
+    for name in facts.global_names:
+        if name in facts.callees:
+            callee = g.get(name)
+            if type(callee) is not types.FunctionType:
+                return False
+            if id(callee) in seen:
+                continue
+            callee_facts = pure_functions.get(id(callee.__code__))
+            if callee_facts is None or not _closed(callee, callee_facts, seen):
+                return False
+        elif name in g or _builtins_of(fn).get(name) is not _BUILTINS.get(name):
+            return False
+    return True
 
 
 def _builtins_of(fn: types.FunctionType) -> dict[str, Any]:

@@ -161,8 +161,13 @@ def _builtins_of(fn: types.FunctionType) -> dict[str, Any]:
 
 
 def _atoms_only(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    return all(type(a) in _ATOMS for a in args) and \
-        all(type(v) in _ATOMS for v in kwargs.values())
+    for a in args:
+        if type(a) not in _ATOMS:
+            return False
+    for v in kwargs.values():
+        if type(v) not in _ATOMS:
+            return False
+    return True
 
 
 def count_started() -> None:

@@ -33,6 +33,7 @@ TYPE = "__opportune_type__"
 ATOMS = "__opportune_atoms__"
 CALL = "__opportune_call__"
 FSTRING = "__opportune_fstring__"
+STORE = "__opportune_store__"
 TEMP_PREFIX = "__opp_i"
 
 # Built-in types whose values are atoms: no pending value can hide inside them.
@@ -365,7 +366,31 @@ class _Inliner(ast.NodeTransformer):
             return self._method_call(node)
         if _is_hook(node, FSTRING):
             return self._fstring(node)
+        if _is_hook(node, STORE):
+            return self._store(node)
         return node
+
+    def _store(self, node: ast.Call) -> ast.expr:
+        """``obj.x = v``: the guard (hooks.store_guard) has nothing to wait for when ``v`` is an
+        atom, so an atom is stored as it is."""
+        ctx = self._ctx[-1]
+        if len(node.args) != 1 or node.keywords or not ctx.names:
+            return node
+        value = node.args[0]
+        if _fresh_empty(value):
+            return value  # a new, empty container: nothing inside to wait for
+        if _known_type(value) in ATOM_TYPES:
+            assert isinstance(value, ast.IfExp)
+            hook = ast.Call(_load(STORE), [value.orelse], [])
+            return _located(ast.IfExp(value.test, value.body, hook), node)
+        if isinstance(value, ast.Name):
+            return _located(ast.IfExp(_is_atom(_load(value.id)), _load(value.id), node), node)
+        if not ctx.walrus or isinstance(value, ast.Starred):
+            return node
+        temp = self._temp()
+        test = _is_atom(ast.NamedExpr(ast.Name(temp, ast.Store()), value))
+        hook = ast.Call(_load(STORE), [_released(temp)], [])
+        return _located(ast.IfExp(test, _load(temp), hook), node)
 
     def _temp(self) -> str:
         return f"{TEMP_PREFIX}{next(self._counter)}"

@@ -12,7 +12,10 @@ timeline picture.
 The ideal is the critical path of the recorded call latencies. ``Schedule.ideal()`` follows only
 dependencies carried by pending arguments; a call issued after the program had to wait for other
 calls (a loop over a model's answer, say) also depends on those, so the ideal reported here adds
-every wait the program recorded before the call was issued (both figures are in the JSON).
+every wait the program recorded before the call was issued (both figures are in the JSON). A
+call issued on part of a streamed answer (``CallRecord.read_from``) starts, in the ideal, as far
+into that answer as it did in the real run. The ideal first output is the same critical path
+taken up to the first output's place in program order (``ideal_first_output``).
 """
 
 from __future__ import annotations
@@ -180,14 +183,19 @@ def _run_mode_in_env(module: ModuleType, mode: str,
 
 # ---- the ideal ------------------------------------------------------------------------------
 
-def ideal_with_waits(schedule: Schedule) -> float:
-    """Critical path through recorded dependencies plus the waits before each call was issued.
+def ideal_times(schedule: Schedule) -> tuple[dict[int, float], dict[int, float]]:
+    """Each call's ideal start and finish: the critical path through recorded dependencies, the
+    prefixes of streamed answers each call was issued on, and the waits before it was issued.
 
     A call issued after the program waited for calls W could not have been issued before W
     finished in any schedule that runs the program's control flow, so W joins its dependencies.
+    A call issued on part of a streamed answer (``CallRecord.read_from``) starts as far into
+    that answer as it was in the real run (``Schedule.ready``), not at its end.
     """
     calls = sorted(schedule.executed, key=lambda c: (c.issued, c.call_id))
+    records = {c.call_id: c for c in calls}
     waits = sorted(schedule.waits, key=lambda w: w.finished)
+    began: dict[int, float] = {}
     finish: dict[int, float] = {}
     floor = 0.0
     w = 0
@@ -196,9 +204,46 @@ def ideal_with_waits(schedule: Schedule) -> float:
             for dep in waits[w].waited_for:
                 floor = max(floor, finish.get(dep, 0.0))
             w += 1
-        start = max([floor, *(finish.get(d, 0.0) for d in call.deps)])
+        start = max([floor,
+                     *(Schedule.ready(records.get(d), call.started, began, finish)
+                       for d in call.deps),
+                     *(Schedule.ready(records.get(d), call.issued, began, finish)
+                       for d in call.read_from)])
+        began[call.call_id] = start
         finish[call.call_id] = start + call.duration
-    return max(finish.values(), default=0.0)
+    return began, finish
+
+
+def ideal_with_waits(schedule: Schedule) -> float:
+    """The ideal total: the last call's finish in :func:`ideal_times`."""
+    return max(ideal_times(schedule)[1].values(), default=0.0)
+
+
+def ideal_first_output(schedule: Schedule) -> float | None:
+    """The earliest the run's first output could have been written, from its recorded schedule.
+
+    The first output comes after the calls before it in program order (``first_output_seq``),
+    each at its ideal time (:func:`ideal_times`): at its end, or, for a streamed answer whose
+    text the program went on with before it ended (a later call read part of it, or the output
+    itself came before its end: it printed the answer as it arrived), at its first token. The
+    program's own computing time counts as nothing, so this is a lower bound; it is computed
+    from what the run recorded, the same way for every app. None if nothing was written.
+    """
+    if schedule.first_output is None or schedule.first_output_seq is None:
+        return None
+    began, finish = ideal_times(schedule)
+    read = {d for c in schedule.executed for d in c.read_from}
+    ready = 0.0
+    for c in schedule.executed:
+        if c.call_id >= schedule.first_output_seq or c.call_id not in finish:
+            continue
+        assert c.started is not None and c.finished is not None
+        if c.first_token is not None and (c.call_id in read
+                                          or schedule.first_output < c.finished):
+            ready = max(ready, began[c.call_id] + (c.first_token - c.started))
+        else:
+            ready = max(ready, finish[c.call_id])
+    return ready
 
 
 # ---- the simulator --------------------------------------------------------------------------
@@ -283,6 +328,10 @@ class AppResult:
     # The opportune+stream run's schedule: its own ideal (``Schedule.ideal()``, which lets work
     # on a streamed prefix start part-way into the call it read), calls and summary.
     stream_ideal: float | None = None
+    # The earliest the first output could have appeared (``ideal_first_output``), for each
+    # opportune mode's schedule.
+    ideal_first_output: float | None = None
+    stream_ideal_first_output: float | None = None
     stream_calls: int = 0
     stream_max_in_flight: int = 0
     stream_issued_mid_stream: int = 0
@@ -305,20 +354,25 @@ class AppResult:
 
 
 def issued_mid_stream(schedule: Schedule) -> int:
-    """Calls that started while a call they depend on was still generating: work on a prefix.
+    """Calls issued while a streamed call they read from was still generating: work on a prefix.
 
-    A call whose argument is a pending value is issued early too, but starts only once that
-    value is whole, so the start, not the issue, is what tells streaming apart.
+    A call reads from a streamed call X when the program had gone on with part of X's text
+    before issuing it (``CallRecord.read_from``: a title line of an outline, say, which reaches
+    the call as a plain ``str``), or when X is among its recorded dependencies (an early
+    ``startswith`` decided the program's course). For a dependency the call's start is what
+    counts: a pending argument lets a call be issued early, but it starts only once the
+    argument is whole.
     """
     records = {c.call_id: c for c in schedule.executed}
-    count = 0
-    for call in schedule.executed:
-        for dep in (records.get(d) for d in call.deps):
-            if dep is not None and dep.finished is not None and call.started is not None \
-                    and call.started < dep.finished - 1e-6:
-                count += 1
-                break
-    return count
+
+    def streaming(dep_id: int, at: float | None) -> bool:
+        dep = records.get(dep_id)
+        return dep is not None and dep.first_token is not None and dep.finished is not None \
+            and at is not None and at < dep.finished - 1e-6
+
+    return sum(1 for call in schedule.executed
+               if any(streaming(d, call.issued) for d in call.read_from)
+               or any(streaming(d, call.started) for d in call.deps))
 
 
 def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path | None,
@@ -354,6 +408,7 @@ def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path |
                         continue
                     if mode == "opportune+stream":
                         result.stream_ideal = schedule.ideal()
+                        result.stream_ideal_first_output = ideal_first_output(schedule)
                         result.stream_calls = len(schedule.executed)
                         result.stream_max_in_flight = schedule.max_concurrency()
                         result.stream_issued_mid_stream = issued_mid_stream(schedule)
@@ -367,6 +422,7 @@ def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path |
                     else:
                         result.ideal = ideal_with_waits(schedule)
                         result.ideal_recorded_deps = schedule.ideal()
+                        result.ideal_first_output = ideal_first_output(schedule)
                         result.calls = len(schedule.executed)
                         result.max_in_flight = schedule.max_concurrency()
                         result.schedule_summary = schedule.summary()
@@ -513,22 +569,33 @@ def markdown(apps: list[AppResult], overhead: dict[str, Any] | None, meta: dict[
             f"| {_f(_ratio(seq, stream))}x | {_status(a)} |"
         )
     lines += ["", "Streaming (time to first output and total, seconds):", "",
-              "| app | first output seq / opp / stream / async | total seq / opp / stream / async "
-              "| first output seq/stream | total seq/stream | calls issued mid-stream "
-              "| output |",
-              "|---|---|---|---|---|---|---|"]
+              "| app | first output seq / opp / stream / async | ideal first output (stream) "
+              "| total seq / opp / stream / async "
+              "| first output seq/stream | first output seq/ideal | stream/ideal first output "
+              "| total seq/stream | calls issued mid-stream | output |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for a in apps:
+        seq_first, stream_first = a.first_output("sequential"), a.first_output("opportune+stream")
+        ideal_first = a.stream_ideal_first_output
         lines.append(
             f"| {a.name} | {' / '.join(_f(a.first_output(m)) for m in MODES)} "
+            f"| {_f(ideal_first)} "
             f"| {' / '.join(_f(a.seconds(m)) for m in MODES)} "
-            f"| {_f(_ratio(a.first_output('sequential'), a.first_output('opportune+stream')))}x "
+            f"| {_f(_ratio(seq_first, stream_first))}x "
+            f"| {_f(_ratio(seq_first, ideal_first))}x "
+            f"| {_f(_ratio(stream_first, ideal_first))} "
             f"| {_f(_ratio(a.seconds('sequential'), a.seconds('opportune+stream')))}x "
             f"| {a.stream_issued_mid_stream} | {_status(a)} |"
         )
     lines += ["", "speedup = sequential / opportune; efficiency = ideal / opportune; "
               "vs asyncio = opportune / asyncio (1.00 = as fast as the hand-written version); "
               "opportune runs with OPPORTUNE_STREAM=0, opportune+stream with OPPORTUNE_STREAM=1; "
-              "seq/stream = sequential / opportune+stream.",
+              "seq/stream = sequential / opportune+stream; ideal first output = the earliest "
+              "the first output could appear under the latency model and the program's "
+              "dependencies, from the opportune+stream run's recorded schedule "
+              "(`ideal_first_output` in benchmarks/runner.py); seq/ideal is the most streaming "
+              "could give this program; stream/ideal first output = measured / ideal "
+              "(1.00 = at the limit).",
               "", "Peak resident memory growth during each run (MiB, "
               + " / ".join(MODES) + "): " + ", ".join(
                   f"{a.name} " + "/".join(_f(a.modes[m].rss_growth_mib, 1) if m in a.modes
@@ -595,8 +662,11 @@ def run_all(*, quick: bool = False, only: list[str] | None = None, with_: list[s
     suffix = (f"-{tag}" if tag else "") + ("-quick" if quick else "")
     stem = out_dir / f"{meta['date']}-{host}{suffix}"
     data = {"meta": meta, "apps": [asdict(a) for a in apps], "overhead": over}
-    stem.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str))
-    stem.with_suffix(".md").write_text(text)
+    # Program locations in the waits name the checkout; the files name them from the repository.
+    checkout = str(ROOT.parent) + os.sep
+    stem.with_suffix(".json").write_text(
+        json.dumps(data, indent=2, default=str).replace(checkout, ""))
+    stem.with_suffix(".md").write_text(text.replace(checkout, ""))
     data["markdown"] = text
     data["files"] = [str(stem.with_suffix(".json")), str(stem.with_suffix(".md"))]
     return data

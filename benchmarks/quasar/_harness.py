@@ -8,6 +8,7 @@ loading the environment and scoring are not, as in the artifact.
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections.abc import Callable
@@ -144,6 +145,8 @@ def run_task(
     except Exception as error:  # noqa: BLE001 (the program's failure is a result, not a crash)
         outcome.time_s = time.perf_counter() - started
         outcome.error = "".join(traceback.format_exception_only(error)).strip()
+        if os.environ.get("QUASAR_TRACEBACK"):  # diagnosis: where the program failed
+            traceback.print_exc()
         outcome.calls = _call_log(recording, started)
         outcome.llm_calls = len(recording.log)
         return outcome

@@ -165,7 +165,9 @@ def run_source(
             exec_in(code, namespace)
             rt.finish()
             for key, value in list(namespace.items()):
-                if type(value) is Pending or type(value) in (list, dict, tuple, set):
+                if _left_unbound(value):
+                    del namespace[key]  # the branch taken never bound it: neither would Python
+                elif type(value) is Pending or type(value) in (list, dict, tuple, set):
                     namespace[key] = fill_in_place(value)
         except EscapingFailure as escaping:
             raise escaping.error from None
@@ -173,6 +175,18 @@ def run_source(
             _meet_earlier_failure(rt, own)
             raise
     return namespace
+
+
+def _left_unbound(value: Any) -> bool:
+    """Whether ``value`` stands for a name a branch may bind, and the taken arm did not."""
+    from opportune.runtime.branching import MAYBE_UNBOUND
+    from opportune.runtime.values import FAILED, PENDING
+
+    if type(value) is not Pending or value._label != MAYBE_UNBOUND:
+        return False
+    if value._state == PENDING:
+        value._rt.wait_for(value, "the program ended: is this name bound?")
+    return value._state == FAILED and value._speculative and isinstance(value._value, NameError)
 
 
 def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False) -> None:

@@ -124,31 +124,6 @@ def test_stream_env_is_set_for_the_mode_and_restored(monkeypatch, saved, mode, i
     assert os.environ.get(runner.STREAM_ENV) == saved
 
 
-def _call(call_id, deps, issued, started, finished):  # type: ignore[no-untyped-def]
-    from opportune import CallRecord
-
-    return CallRecord(call_id=call_id, name="llm.complete", issued=issued, deps=deps,
-                      started=started, finished=finished, ok=True)
-
-
-MID_STREAM = [
-    # a section call started while the outline it read was still generating
-    ([_call(1, (), 0.0, 0.0, 1.0), _call(2, (1,), 0.2, 0.2, 0.9)], 1),
-    # a call issued early with a pending argument, started only once the argument was whole
-    ([_call(1, (), 0.0, 0.0, 1.0), _call(2, (1,), 0.1, 1.0, 1.5)], 0),
-    # independent calls overlapping is not streaming
-    ([_call(1, (), 0.0, 0.0, 1.0), _call(2, (), 0.0, 0.0, 1.0)], 0),
-    # counted once however many streaming dependencies it had
-    ([_call(1, (), 0.0, 0.0, 1.0), _call(2, (), 0.0, 0.0, 1.0),
-      _call(3, (1, 2), 0.5, 0.5, 2.0)], 1),
-]
-
-
-@pytest.mark.parametrize(("calls", "expected"), MID_STREAM)
-def test_issued_mid_stream_counts_calls_started_on_a_prefix(calls, expected) -> None:  # type: ignore[no-untyped-def]
-    assert runner.issued_mid_stream(Schedule(calls=calls)) == expected
-
-
 def test_unknown_mode_is_named_in_the_error() -> None:
     with pytest.raises(ValueError, match="choose one of"):
         runner._run_mode(load("outline"), "opportune-stream", [])

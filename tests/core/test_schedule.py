@@ -591,6 +591,80 @@ def test_branch_arm_reading_a_property_waits_for_its_condition() -> None:
     assert _WithProperty.reads == 4
 
 
+# -- if statements whose arms make calls: the chosen arm runs once its condition is known -----
+
+
+def fallback_then_independent() -> tuple[str, str]:
+    best = None
+    for w in ["aa", "bbb"]:
+        if ext_score(w) > 100:  # never: ext_score is below 11
+            best = w
+    if best is None:
+        best = ext_llm("fallback")
+    other = ext_llm("independent")
+    return best, other
+
+
+def test_code_after_an_if_with_calls_does_not_wait_for_its_condition() -> None:
+    _, schedule = run_both(fallback_then_independent)
+    scores = calls_of(schedule, "ext_score")
+    fallback, independent = calls_of(schedule, "ext_llm")  # the arm sorts first in program order
+    for s in scores:
+        assert independent.overlaps(s), "the call after the if waited for its condition"
+        assert_after(fallback, s)  # the arm's call was made only once the condition was known
+    assert {s.call_id for s in scores} <= set(fallback.deps)
+    assert independent.deps == ()
+
+
+def arm_writes_then_reads() -> tuple[str, str, str]:
+    if ext_score("w") >= 0:
+        ext_write_db("in the arm")
+    db = ext_read_db("k")
+    cache = ext_read_cache("k")
+    return db, cache, ext_llm("pure")
+
+
+def test_deferred_arm_orders_only_the_resources_it_writes() -> None:
+    _, schedule = run_both(arm_writes_then_reads)
+    (write,) = calls_of(schedule, "ext_write_db")
+    (read_db,) = calls_of(schedule, "ext_read_db")
+    (read_cache,) = calls_of(schedule, "ext_read_cache")
+    (score,) = calls_of(schedule, "ext_score")
+    assert_after(read_db, write)  # a reader of the resource the arm writes waits for it
+    assert read_cache.overlaps(score), "a reader of another resource waited for the arm"
+
+
+def arm_appends_to_a_list() -> list[str]:
+    items: list[str] = []
+    for w in ["aa", "bbb"]:
+        if ext_score(w) >= 0:
+            items.append(ext_llm(w))
+    return items
+
+
+def test_arm_that_changes_a_list_waits_for_its_condition() -> None:
+    result, _ = run_both(arm_appends_to_a_list)
+    assert result == ["<aa>", "<bbb>"]
+
+
+def loop_over_pending_then_independent() -> tuple[int, str]:
+    total = 0
+    for w in ext_llm("a b c").split():  # a list still being computed
+        total = total + ext_score(w)
+    return total, ext_llm("independent")
+
+
+def test_code_after_a_loop_over_a_pending_list_does_not_wait_for_it() -> None:
+    _, schedule = run_both(loop_over_pending_then_independent)
+    first, independent = calls_of(schedule, "ext_llm")
+    scores = calls_of(schedule, "ext_score")
+    assert len(scores) == 3
+    assert independent.overlaps(first), "the call after the loop waited for its list"
+    for s in scores:
+        assert_after(s, first)  # the loop ran once its list was known
+    assert_all_overlap(scores)
+
+
 TRY_WITH_PROGRAM = '''\
 import time
 import opportune

@@ -8,6 +8,7 @@ output was first written.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 
@@ -68,6 +69,31 @@ def test_calls_on_streamed_lines_start_before_the_answer_ends() -> None:
     assert source.first_token < source.finished
     early = [c for c in schedule.by_name("expand") if c.issued < source.finished]
     assert len(early) >= 5, "the calls on the first lines waited for the whole answer"
+
+
+def test_calls_on_streamed_lines_record_the_answer_they_read() -> None:
+    """A line reaches ``expand`` as a plain ``str``, so no argument carries the outline; the
+    trace records it as ``read_from`` (the benchmarks' ideal and mid-stream count use it)."""
+    opportune.run(expand_each_line)
+    schedule = opportune.last_schedule()
+    source = one(schedule, "outline")
+    assert source.read_from == ()
+    assert all(c.read_from == (source.call_id,) for c in schedule.by_name("expand"))
+
+
+def test_the_first_output_records_its_place_in_program_order(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def program() -> None:
+        text = outline("x")
+        print("before", expand("a"))
+        print(text, expand("b"))
+
+    opportune.run(program)
+    assert capsys.readouterr().out.startswith("before <a>\n")
+    schedule = opportune.last_schedule()
+    first_expand, second_expand = sorted(schedule.by_name("expand"), key=lambda c: c.call_id)
+    assert schedule.first_output_seq is not None
+    assert first_expand.call_id < schedule.first_output_seq < second_expand.call_id
 
 
 def test_without_streaming_every_line_waits_for_the_whole_answer(
@@ -162,3 +188,162 @@ def test_a_retried_stream_that_contradicts_used_text_fails_clearly() -> None:
 def test_stream_option_is_checked() -> None:
     with pytest.raises(TypeError, match="stream="):
         opportune.external(stream="not a function")(lambda x: x)  # type: ignore[arg-type]
+
+
+# --- a result object whose text streams (ExternalSpec.stream_path) ---------------------------
+
+class Reply:
+    def __init__(self, text: str) -> None:
+        self.parts = [{"text": text}]
+        self.size = len(text)
+
+    def __repr__(self) -> str:
+        return f"Reply({self.size})"
+
+
+def _reply_pieces(topic: str) -> Iterator[object]:
+    yield from _outline_pieces(topic)
+    return Reply(OUTLINE)
+
+
+@opportune.external(stream=_reply_pieces, stream_path="parts[0]['text']")
+def reply(topic: str) -> Reply:
+    time.sleep(PIECE_DELAY * (len(OUTLINE) // 4 + 1))
+    return Reply(OUTLINE)
+
+
+def expand_reply_lines() -> list[str]:
+    answer = reply("x")
+    out = [expand(line) for line in answer.parts[0]["text"].splitlines()]
+    print(answer, answer.size)
+    return out
+
+
+def test_text_inside_a_result_streams_along_its_path(capsys: pytest.CaptureFixture[str]) -> None:
+    expected = expand_reply_lines()
+    printed = f"Reply({len(OUTLINE)}) {len(OUTLINE)}\n"
+    assert capsys.readouterr().out == printed
+    assert opportune.run(expand_reply_lines) == expected
+    assert capsys.readouterr().out == printed  # the object itself, not its text
+    schedule = opportune.last_schedule()
+    source = one(schedule, "reply")
+    assert source.first_token is not None and source.finished is not None
+    early = [c for c in schedule.by_name("expand") if c.issued < source.finished]
+    assert len(early) >= 5, "the calls on the first lines waited for the whole answer"
+
+
+def other_path_lines() -> list[str]:
+    answer = reply("x")
+    return [expand(line) for line in answer.parts[-1]["text"].splitlines()]
+
+
+def test_reads_along_another_path_wait_for_the_whole_result() -> None:
+    assert opportune.run(other_path_lines) == other_path_lines()
+    schedule = opportune.last_schedule()
+    source = one(schedule, "reply")
+    assert source.finished is not None
+    assert all(c.issued >= source.finished for c in schedule.by_name("expand"))
+
+
+@pytest.mark.parametrize("path", ["", ".text", "parts[x]", "a..b", 3])
+def test_stream_path_is_checked(path: object) -> None:
+    with pytest.raises(TypeError, match="stream_path"):
+        opportune.external(stream=_reply_pieces, stream_path=path)(reply)  # type: ignore[arg-type]
+
+
+def test_stream_path_needs_a_stream() -> None:
+    with pytest.raises(TypeError, match="needs stream="):
+        opportune.external(stream_path="text")(lambda x: x)
+
+
+class Empty:
+    """A result with no text where the path leads (an answer that is all tool calls, say)."""
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, str | None]] = [{"text": None}]
+
+
+RELEASE = threading.Event()
+
+
+@opportune.external
+def release() -> None:
+    """Lets the producer below answer: called after the program has asked about the text."""
+    RELEASE.set()
+
+
+def _whole_reply(topic: str) -> Iterator[object]:
+    """A producer that sends this request whole: nothing streams, the result comes at once
+    (for "none", once the program has called :func:`release`)."""
+    time.sleep(PIECE_DELAY)
+    if topic == "whole":
+        return Reply(OUTLINE)
+    assert RELEASE.wait(10), "release() was never called"
+    return Empty()
+    yield  # a generator
+
+
+@opportune.external(stream=_whole_reply, stream_path="parts[0]['text']")
+def whole_reply(topic: str) -> Reply | Empty:
+    time.sleep(PIECE_DELAY)
+    return Reply(OUTLINE) if topic == "whole" else Empty()
+
+
+def use_whole_reply() -> list[object]:
+    text = whole_reply("whole").parts[0]["text"]
+    print(text, end="")
+    return [text.startswith("Title"), text.startswith("Nope"),
+            [expand(line) for line in text.splitlines()], json_or_none(text)]
+
+
+def json_or_none(text: str) -> object:
+    try:
+        return [item for item in json.loads(text)]
+    except ValueError:
+        return None
+
+
+def test_a_result_sent_whole_gives_its_text_to_every_view(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    expected = use_whole_reply()
+    plain = capsys.readouterr().out
+    assert opportune.run(use_whole_reply) == expected
+    assert capsys.readouterr().out == plain == OUTLINE
+    assert one(opportune.last_schedule(), "whole_reply").first_token is None
+
+
+def startswith_on_no_text() -> bool:
+    decided = whole_reply("none").parts[0]["text"].startswith("x")
+    release()
+    return decided
+
+
+def lines_of_no_text() -> list[str]:
+    lines = whole_reply("none").parts[0]["text"].splitlines()
+    release()
+    return [line for line in lines]
+
+
+def print_no_text() -> None:
+    text = whole_reply("none").parts[0]["text"]
+    print(text)
+    print(f"## {text}")
+    release()
+
+
+@pytest.mark.parametrize("program", [startswith_on_no_text, lines_of_no_text])
+def test_no_text_at_the_path_fails_as_plain_python(program) -> None:
+    with pytest.raises(AttributeError, match="'NoneType' object has no attribute") as plain:
+        program()
+    RELEASE.clear()
+    with pytest.raises(AttributeError) as streamed:
+        opportune.run(program)
+    assert str(streamed.value) == str(plain.value)
+
+
+def test_no_text_at_the_path_prints_as_plain_python(capsys: pytest.CaptureFixture[str]) -> None:
+    print_no_text()
+    plain = capsys.readouterr().out
+    RELEASE.clear()
+    opportune.run(print_no_text)
+    assert capsys.readouterr().out == plain == "None\n## None\n"

@@ -241,19 +241,26 @@ def ifexp_movable(original: ast.IfExp) -> bool:
 
 
 def lazy_ifexp(node: ast.IfExp, original: ast.IfExp) -> ast.expr:
-    """``a if c else b`` -> a lazy selection, or a deferred arm when the arms make calls."""
+    """``a if c else b`` -> a lazy selection, or a deferred arm when the arms make calls (and
+    may run later: see :func:`opportune.compiler.deferral.movable_arms`)."""
+    from opportune.compiler.deferral import arm_names, movable_arms
+
     pure = makes_no_calls(original.body) and makes_no_calls(original.orelse)
     if pure:
         return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse),
                                        ast.Constant(None), ast.Constant(None),
                                        ast.Constant(None)], [])
-    names = sorted({n.id for arm in (original.body, original.orelse) for n in ast.walk(arm)
-                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)})
+    arms = [[ast.Expr(copy.deepcopy(original.body))], [ast.Expr(copy.deepcopy(original.orelse))]]
+    if not movable_arms(arms):
+        return node
+    found = arm_names([original.body, original.orelse])
+    names = list(found.read)
     capture = _thunk(ast.Tuple([_load(n) for n in names], ast.Load()))
     then_fn = ast.Lambda(_params(names), copy.deepcopy(node.body))
     else_fn = ast.Lambda(_params(names), copy.deepcopy(node.orelse))
+    calls = ast.Constant((tuple(names), found.called, found.methods, found.other_calls))
     return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse), capture,
-                                   then_fn, else_fn], [])
+                                   then_fn, else_fn, calls], [])
 
 
 def lazy_not(node: ast.UnaryOp) -> ast.expr:

@@ -22,7 +22,7 @@ import copy
 import itertools
 from typing import Any
 
-from opportune.compiler import branches, callsites, rollback
+from opportune.compiler import branches, callsites, deferral, rollback
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
 
@@ -130,21 +130,28 @@ class _Rewriter(ast.NodeTransformer):
 
     # -- stores into objects: inside a try body they must not outrun a failing call ---------
 
-    def _guard(self, value: ast.expr) -> ast.expr:
-        if isinstance(value, (ast.Constant, ast.Lambda)):
+    def _guard(self, value: ast.expr, targets: list[ast.expr]) -> ast.expr:
+        """``__opportune_store__(value, owner)``: ``owner`` is the object stored into when the
+        single target names it (``hits[0] = x``), so the store can wait for code that still
+        reads it (runtime/readers.py); evaluating a name twice has no effect."""
+        owner: ast.expr = ast.Constant(None)
+        if len(targets) == 1 and isinstance(targets[0], (ast.Attribute, ast.Subscript)) \
+                and isinstance(targets[0].value, ast.Name):
+            owner = ast.Name(targets[0].value.id, ast.Load())
+        elif isinstance(value, (ast.Constant, ast.Lambda)):
             return value
-        return ast.Call(ast.Name(STORE_GUARD, ast.Load()), [value], [])
+        return ast.Call(ast.Name(STORE_GUARD, ast.Load()), [value, owner], [])
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
         self.generic_visit(node)
         if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets):
-            node.value = self._guard(node.value)
+            node.value = self._guard(node.value, node.targets)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.target, (ast.Attribute, ast.Subscript)):
-            node.value = self._guard(node.value)
+            node.value = self._guard(node.value, [node.target])
         return node
 
     # -- match: patterns inspect the subject's type, so it must be a real value ----------------
@@ -173,15 +180,35 @@ class _Rewriter(ast.NodeTransformer):
         convertible = not self._in_class[-1] and branches.convertible_if(node)
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
+        deferrable = not convertible and not self._in_class[-1] and deferral.deferrable(node)
+        original = copy.deepcopy(node) if deferrable else node
         self.generic_visit(node)
-        if not convertible or not targets:
+        if deferrable:
+            converted = deferral.defer_if(node, original, self._counter,
+                                          in_function=bool(self._first_params))
+        elif convertible and targets:
+            converted = branches.convert_if(node, targets, self._counter, reads,
+                                            in_function=bool(self._first_params))
+        else:
             return node
-        converted = branches.convert_if(node, targets, self._counter, reads,
-                                        in_function=bool(self._first_params))
         for stmt in converted:
             for n in ast.walk(stmt):
                 if "lineno" in n._attributes and not hasattr(n, "lineno"):
                     ast.copy_location(n, node)  # --explain names the if, not what encloses it
+        return converted
+
+    def visit_For(self, node: ast.For) -> Any:
+        deferrable = not self._in_class[-1] and deferral.deferrable_loop(node)
+        original = copy.deepcopy(node) if deferrable else node
+        self.generic_visit(node)
+        if not deferrable:
+            return node
+        converted = deferral.defer_loop(node, original, self._counter,
+                                        in_function=bool(self._first_params))
+        for stmt in converted:
+            for n in ast.walk(stmt):
+                if "lineno" in n._attributes and not hasattr(n, "lineno"):
+                    ast.copy_location(n, node)
         return converted
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:

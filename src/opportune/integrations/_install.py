@@ -189,7 +189,7 @@ def register_known_external(module: str, qualname: str, **spec_options: Any) -> 
     """Add a library function to the known externals (applied now if installed).
 
     ``spec_options`` are those of ``@opportune.external``: ``reads``, ``writes``,
-    ``max_concurrency``, ``mutates``, ``name``. For example::
+    ``max_concurrency``, ``mutates``, ``name``, ``stream``, ``stream_path``. For example::
 
         register_known_external("weather_sdk.client", "Client.forecast", reads="weather")
     """

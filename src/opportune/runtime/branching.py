@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import operator
-import threading
 import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from opportune.runtime.context import _local
-from opportune.runtime.snapshot import snapshot
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, is_immutable, known_type
 
 if TYPE_CHECKING:
@@ -356,7 +354,13 @@ def not_(value: Any) -> Any:
 
 def ifexp(cond: Any, then: Callable[[], Any], other: Callable[[], Any],
           capture: Callable[[], tuple[Any, ...]] | None,
-          then_fn: Callable[..., Any] | None, other_fn: Callable[..., Any] | None) -> Any:
+          then_fn: Callable[..., Any] | None, other_fn: Callable[..., Any] | None,
+          calls: tuple[Any, ...] = ((), (), (), True)) -> Any:
+    """``then() if cond else other()``; arms that make calls (``capture`` given) may run later.
+
+    ``calls`` describes the arms' call sites for :func:`opportune.runtime.deferral.arm_writes`:
+    (names captured, names called, (receiver, method) pairs, whether other calls are made).
+    """
     rt = _rt()
     if rt is None or type(cond) is not Pending or cond._state == DONE:
         return then() if cond else other()
@@ -366,39 +370,25 @@ def ifexp(cond: Any, then: Callable[[], Any], other: Callable[[], Any],
         t = _speculate(rt, then)
         o = _speculate(rt, other)
         return select(cond, (t[0],), t[1], (o[0],), o[1], 1)[0]
-    return _deferred_arm(rt, cond, then, other, capture, then_fn, other_fn)
+    assert then_fn is not None and other_fn is not None
+    return _deferred_arm(rt, cond, then, other, capture, then_fn, other_fn, calls)
 
 
 def _deferred_arm(rt: Runtime, cond: Pending, then: Callable[[], Any], other: Callable[[], Any],
-                  capture: Callable[[], tuple[Any, ...]], then_fn: Any, other_fn: Any) -> Any:
+                  capture: Callable[[], tuple[Any, ...]], then_fn: Callable[..., Any],
+                  other_fn: Callable[..., Any], calls: tuple[Any, ...]) -> Any:
     """Arms that make calls run later, once ``cond`` is decided, in a block of program order
     reserved now, with the names they use captured as they are now."""
-    from opportune.runtime.spawn import _safe, count_started
+    from opportune.runtime.deferral import arm_writes, start_arm
 
     try:
         captured = capture()
     except NameError:
         return then() if cond else other()
-    if not all(_safe(v, copied=True, writers=True) for v in captured):
+    names, called, methods, other_calls = calls
+    writes = arm_writes(rt, dict(zip(names, captured)), called, methods, other_calls)
+    p = start_arm(rt, cond, captured, lambda truth: then_fn if truth else other_fn, writes,
+                  "if-arm")
+    if p is None:
         return then() if cond else other()
-    block = rt.reserve_block()
-    if block is None:
-        return then() if cond else other()
-    captured = snapshot(captured)
-    p = Pending(rt, max(block.ancestors), "if-arm", None, cond._calls)
-    rt._register(p)
-    rt.note_deferred_writer(p)
-
-    def run_arm() -> None:
-        from opportune.runtime.spawn import _run
-
-        if cond._state == FAILED:
-            rt._finish(p, FAILED, cond._value, cond._origin)
-            return
-        fn = then_fn if bool(cond._value) else other_fn
-        count_started()
-        threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
-                         name="opportune-arm", daemon=True).start()
-
-    rt._when_ready([cond], run_arm)
     return p

@@ -21,12 +21,12 @@ from typing import Any
 
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
-from opportune.runtime.externals import SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
-from opportune.runtime.values import DONE, PENDING, Pending
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 
 _FunctionType = types.FunctionType
 _MethodType = types.MethodType
@@ -254,7 +254,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         owner = type(f.__self__)
         if owner in _VALUE_OWNERS and not kwargs and _atoms(args):
             return f(*args)  # "w1".upper(): a pure method of a value, nothing pending
-        if owner is list and f.__name__ == "append" and not rt._try_marks:
+        if owner is list and f.__name__ == "append" and not rt._try_marks and not rt.readers:
             return f(*args)  # items.append(x) outside try bodies: it copes with pending x
     elif tf is _BuiltinFunctionType or tf is type:
         kind = _FAST_KINDS.get(f) if tf is type or f.__self__ is _B else None
@@ -271,7 +271,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
                     return spawned
             return f(*args, **kwargs)
         spec = f.__dict__.get(SPEC_ATTRIBUTE)
-        if spec is not None:
+        if spec is not None and f.__code__ in ENTRY_CODES:
             return rt.issue(spec, f.__opportune_target__, args, kwargs)
     elif tf is _MethodType:
         func = f.__func__
@@ -279,7 +279,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
             if id(func.__code__) in _compiled_ids:
                 return f(*args, **kwargs)
             spec = func.__dict__.get(SPEC_ATTRIBUTE)
-            if spec is not None:
+            if spec is not None and func.__code__ in ENTRY_CODES:
                 return rt.issue(spec, func.__opportune_target__, (f.__self__, *args), kwargs)
             if classify(rt, func) == USER:
                 from opportune.compiler.functions import compiled_version
@@ -356,6 +356,12 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         guard_effect(rt, f)
     if rt._try_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):
         rt.settle_for_effect((args, kwargs))
+    if rt.readers:
+        if kind == PLAIN and getattr(f, "__name__", "") in _MUTATORS:
+            rt.readers.before_change(getattr(f, "__self__", None))
+        elif kind == LOCAL:
+            for a in args:
+                rt.readers.before_change(a)
     if kind == PLAIN:
         if args and type(args[0]) is Pending and getattr(f, "__name__", "") in _LAZY_LOOKUPS \
                 and type(getattr(f, "__self__", None)) in (dict, list, tuple):
@@ -471,8 +477,8 @@ def _startswith_early(rt: Runtime, base: Pending, prefix: str) -> Pending:
             return
         text, finished = view.current()
         if view.root.failed:
-            decided.set()
-            rt._when_ready([base], lambda: rt._adopt(result, base))
+            decided.set()  # the finished value decides (or its failure does)
+            rt._when_ready([base], lambda: _startswith_of_value(rt, result, base, prefix))
             return
         if len(text) >= len(prefix) or not prefix.startswith(text) or finished:
             decided.set()
@@ -483,6 +489,18 @@ def _startswith_early(rt: Runtime, base: Pending, prefix: str) -> Pending:
     if not decided.is_set() and not view.root.listen(decide):
         decide()
     return result
+
+
+def _startswith_of_value(rt: Runtime, result: Pending, base: Pending, prefix: str) -> None:
+    if base._state == FAILED:
+        rt._adopt(result, base)
+        return
+    try:
+        value = base._value.startswith(prefix)
+    except Exception as exc:  # noqa: BLE001 - not text after all (no content): as plain Python
+        rt._finish(result, FAILED, exc, result._seq)
+        return
+    rt._finish(result, DONE, value, None)
 
 
 def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

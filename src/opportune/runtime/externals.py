@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ class ExternalSpec:
     # Yields the result's text piece by piece (same arguments as the function); see
     # runtime/streams.py. Used instead of the function when the program runs under opportune.
     stream: Callable[..., Iterator[Any]] | None = None
+    # Where the streamed text sits in the result, as steps (".", name) and ("[]", key); empty
+    # when the result is the text itself. With a path, the producer returns the result.
+    stream_path: tuple[tuple[str, Any], ...] = ()
 
     @property
     def pure(self) -> bool:
@@ -96,6 +100,7 @@ def make_spec(
     name: str | None = None,
     returns: type | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
+    stream_path: str | None = None,
 ) -> ExternalSpec:
     if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
         raise ValueError(
@@ -112,6 +117,7 @@ def make_spec(
         returns=returns if returns is not None else _return_type(fn),
         changes_program_state=_changes_module_state(fn),
         stream=_checked_stream(fn, stream),
+        stream_path=_parse_stream_path(stream, stream_path),
     )
 
 
@@ -125,6 +131,37 @@ def _checked_stream(fn: Callable[..., Any],
             "that yields the text of its result piece by piece, for a sync external only"
         )
     return stream
+
+
+_PATH_STEP = re.compile(r"""\.?([A-Za-z_]\w*)|\[(-?\d+)\]|\[(["'])(.*?)\3\]""")
+
+
+def _parse_stream_path(stream: object, path: str | None) -> tuple[tuple[str, Any], ...]:
+    """``"choices[0].message.content"`` as steps: (".", "choices"), ("[]", 0), ...
+
+    The runtime follows these steps when the program reads into a pending result, so the
+    value at the end of them shares the call's stream (a result object whose text is inside).
+    """
+    if path is None:
+        return ()
+    steps: list[tuple[str, Any]] = []
+    pos = 0
+    while isinstance(path, str) and pos < len(path):
+        match = _PATH_STEP.match(path, pos)
+        if match is None:
+            break
+        name, index, _, key = match.groups()
+        if (pos == 0) != (name is not None and path[pos] != "."):
+            break  # a name after the start needs its dot; the start is a bare name
+        steps.append((".", name) if name else ("[]", int(index) if index else key))
+        pos = match.end()
+    else:
+        if steps and stream is not None:
+            return tuple(steps)
+    raise TypeError(
+        f"@opportune.external(stream_path={path!r}) names where the streamed text sits in the "
+        "result, like \"choices[0].message.content\", and needs stream= as well"
+    )
 
 
 _MUTATING_METHODS = frozenset({
@@ -212,6 +249,11 @@ def _changes_self(fn: Callable[..., Any]) -> bool:
 
 SPEC_ATTRIBUTE = "__opportune_external__"
 
+# The code of the wrappers made by _wrap. ``functools.wraps`` copies a function's ``__dict__``,
+# spec included, onto a library's own wrapper of an external (the openai SDK's
+# ``with_raw_response``); only a function with this code is the external itself.
+ENTRY_CODES: set[Any] = set()
+
 
 def spec_of(fn: object) -> ExternalSpec | None:
     """The spec of an external function or bound method, or None for anything else."""
@@ -261,6 +303,7 @@ def _wrap(fn: F, spec: ExternalSpec) -> F:
 
         wrapper = sync_entry
     setattr(wrapper, SPEC_ATTRIBUTE, spec)
+    ENTRY_CODES.add(wrapper.__code__)
     wrapper.__opportune_target__ = fn
     return wrapper  # type: ignore[no-any-return]
 
@@ -278,6 +321,7 @@ def external(
     mutates: bool | None = None,
     name: str | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
+    stream_path: str | None = None,
 ) -> Callable[[F], F]: ...
 
 
@@ -291,6 +335,7 @@ def external(
     mutates: bool | None = None,
     name: str | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
+    stream_path: str | None = None,
 ) -> F | Callable[[F], F]:
     """Mark a function or method as external: calls to it may overlap the rest of the program.
 
@@ -302,8 +347,10 @@ def external(
     object, and off otherwise (the call gets copies of the program's objects). ``stream`` (for library authors) is a generator function with the same
     arguments that yields the text of the result as it is produced (``str`` results only): under
     opportune it runs instead, and work on the prefix (``for line in text.splitlines()``, a
-    ``print``) proceeds before the end. Under plain ``python`` the decorated function behaves
-    exactly as before.
+    ``print``) proceeds before the end. When the result is an object holding the text (an SDK
+    response), ``stream_path`` says where, as ``"choices[0].message.content"``, and the
+    producer returns the finished object; the program's reads along that path see the
+    text as it streams. Under plain ``python`` the decorated function behaves exactly as before.
     """
 
     def decorate(target: F) -> F:
@@ -319,6 +366,7 @@ def external(
             mutates=mutates,
             name=name,
             stream=stream,
+            stream_path=stream_path,
         )
         return _wrap(target, spec)
 

@@ -71,11 +71,15 @@ def rollback(mark: int) -> dict[str, Any]:
     return rt.rollback(mark, sys.exc_info()[1])
 
 
-def store_guard(value: Any) -> Any:
-    """Wraps the value of an attribute or item store, see Runtime.settle_for_effect."""
+def store_guard(value: Any, owner: Any = None) -> Any:
+    """Wraps the value of an attribute or item store into ``owner`` (when the target names it),
+    see Runtime.settle_for_effect and runtime/readers.py."""
     rt = getattr(_local, "runtime", None)
-    if rt is not None and rt._try_marks:
-        rt.settle_for_effect((value,))
+    if rt is not None:
+        if rt._try_marks:
+            rt.settle_for_effect((value,))
+        if rt.readers and owner is not None:
+            rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
     return value
 
 
@@ -143,4 +147,9 @@ def install() -> None:
     setattr(builtins, b.OR, branching.or_)
     setattr(builtins, b.NOT, branching.not_)
     setattr(builtins, b.IFEXP, branching.ifexp)
+    from opportune.compiler import deferral as d
+    from opportune.runtime import deferral
+
+    setattr(builtins, d.DEFER_IF, deferral.defer_if)
+    setattr(builtins, d.DEFER_LOOP, deferral.defer_loop)
     _installed = True

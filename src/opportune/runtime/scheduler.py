@@ -42,6 +42,7 @@ from opportune.runtime import context
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class
 from opportune.runtime.snapshot import collect, is_changeable_data, fill, fill_in_place, snapshot, snapshot_pending
+from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
@@ -103,11 +104,12 @@ class Scope:
     """
 
     __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control", "spec_depth",
-                 "met")
+                 "met", "prefix_reads")
 
     def __init__(
         self, lo: int, hi: int, ancestors: frozenset[int],
         control: set[int] | frozenset[int] = frozenset(),
+        prefix_reads: frozenset[int] = frozenset(),
     ) -> None:
         self.lo = lo
         self.hi = hi
@@ -120,6 +122,9 @@ class Scope:
         # Only the scope's own thread changes it, in place (a copy per forced value would
         # cost time quadratic in the number of calls).
         self.control: set[int] = set(control)
+        # Streamed calls part of whose text the program went on with (trace only: later calls
+        # record them as ``CallRecord.read_from``; nothing waits on them).
+        self.prefix_reads = prefix_reads
         # Inside the arms of an if-converted branch: values built here are speculative (their
         # failures are kept, not raised) until a selection picks them.
         self.spec_depth = 0
@@ -153,6 +158,9 @@ class Runtime:
         # Streaming calls feed their text as it is generated (OPPORTUNE_STREAM=0 turns it off)
         self.streaming = os.environ.get("OPPORTUNE_STREAM", "1") != "0"
         self._streaming_entry: _StreamingPrint | None = None
+        # Unfinished values on the way to a streamed text inside a call's result (the call, then
+        # ``.choices``, ``[0]`` ... of ExternalSpec.stream_path): seq -> (stream, steps left).
+        self._stream_paths: dict[int, tuple[TextStream, tuple[tuple[str, Any], ...]]] = {}
         self.schedule = Schedule()
         self._t0 = time.perf_counter()
         self._root = Scope(1, _ROOT_SPAN, frozenset())
@@ -167,6 +175,7 @@ class Runtime:
         self._handled: set[int] = set()
         self._discarded: list[tuple[int, int]] = []
         self._parked: list[Callable[[], None]] = []
+        self.readers = ConcurrentReaders(self)
         self._writers: dict[str, dict[int, Pending]] = {}
         self._records: dict[int, CallRecord] = {}
         self._async_calls: set[int] = set()
@@ -280,7 +289,8 @@ class Runtime:
         if size < _MIN_BLOCK:
             return None
         call_seq = self.next_seq()
-        child = Scope(sc.next, sc.next + size, sc.ancestors | {call_seq}, sc.control)
+        child = Scope(sc.next, sc.next + size, sc.ancestors | {call_seq}, sc.control,
+                      sc.prefix_reads)
         sc.next += size
         return child
 
@@ -295,11 +305,13 @@ class Runtime:
             self._register(p)
         return p
 
-    def note_deferred_writer(self, p: Pending) -> None:
-        """A deferred branch arm may make any call, writes included: later reads of any
-        resource wait for it."""
+    def note_deferred_writer(self, p: Pending, writes: frozenset[str]) -> None:
+        """A deferred branch arm may make calls that write ``writes`` (``"*"``: any resource):
+        later reads of those resources wait for it. Later writes wait for it anyway, as for
+        any unfinished call before them."""
         with self._lock:
-            self._writers.setdefault("*", {})[p._seq] = p
+            for r in writes:
+                self._writers.setdefault(r, {})[p._seq] = p
 
     def _register(self, p: Pending) -> None:
         with self._lock:
@@ -346,7 +358,29 @@ class Runtime:
         p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known)
         if attr_of is not None:
             object.__setattr__(p, "_src", (attr_of, operands[1]))
+        if self._stream_paths:
+            self._follow_stream_path(p, attr_of, item_of, operands)
         return p
+
+    def _follow_stream_path(self, p: Pending, attr_of: Pending | None, item_of: Pending | None,
+                            operands: tuple[Any, ...]) -> None:
+        """``resp.choices[0].message.content`` read from a pending SDK response: each step
+        along the spec's stream_path carries the call's stream on, and the last one gets it as
+        its own text, so work on that text's prefix can start (see ExternalSpec.stream_path)."""
+        base = attr_of if attr_of is not None else item_of
+        along = self._stream_paths.get(base._seq) if base is not None else None
+        if along is None or not along[1] or len(operands) != 2:
+            return
+        stream, steps = along
+        kind, key = steps[0]
+        if (kind == ".") != (attr_of is not None) or type(operands[1]) is not type(key) \
+                or operands[1] != key:
+            return
+        self._stream_paths[p._seq] = (stream, steps[1:])
+        if len(steps) == 1:
+            object.__setattr__(p, "_stream", stream)
+        if p._state != PENDING:  # finished meanwhile: _finish has already let go of it
+            self._stream_paths.pop(p._seq, None)
 
     def derive_call(
         self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], label: str,
@@ -451,7 +485,10 @@ class Runtime:
         sc.calls.add(seq)
         p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
         if spec.stream is not None and self.streaming:
-            object.__setattr__(p, "_stream", TextStream())
+            stream = TextStream()
+            self._stream_paths[seq] = (stream, spec.stream_path)
+            if not spec.stream_path:
+                object.__setattr__(p, "_stream", stream)
         if spec.is_async:
             self._async_calls.add(seq)
         with self._lock:
@@ -482,13 +519,15 @@ class Runtime:
             deps: tuple[int, ...] = tuple(sorted(dep_calls))
         else:
             deps = ()
-        record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps)
+        record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps,
+                            read_from=tuple(sorted(sc.prefix_reads)))
         self._records[seq] = record
         self.schedule.calls.append(record)
 
-        if not arg_deps and not order_deps and not spec.is_async and p._stream is None:
+        plain_sync = not spec.is_async and seq not in self._stream_paths
+        if plain_sync and not arg_deps and not order_deps:
             self._launch(p, spec, fn, call_args, call_kwargs, arg_deps)
-        elif not spec.is_async and p._stream is None and \
+        elif plain_sync and \
                 all(d._state != PENDING for d in arg_deps) and \
                 all(d._state != PENDING for d in order_deps):
             # A sync call with nothing to wait for is launched from here, without waking the
@@ -531,8 +570,8 @@ class Runtime:
             self._finish(p, FAILED, first._value, first._origin)
             return
         for d in order_deps:
-            if d._state != FAILED:
-                continue
+            if d._state != FAILED or d._speculative:
+                continue  # a name a branch left unbound raises only where it is used
             if d._origin in self._handled or self._in_discarded(d._origin):
                 if self._in_discarded(p._seq):
                     record.cancelled = True
@@ -556,7 +595,7 @@ class Runtime:
     ) -> None:
         """Start a call whose inputs are all there: sync ones on a worker thread (at most
         ``max_concurrency`` at once, the rest in order after them), others as loop tasks."""
-        if spec.is_async or p._stream is not None:
+        if spec.is_async or p._seq in self._stream_paths:
             self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
             return
 
@@ -593,7 +632,7 @@ class Runtime:
                 value = fn(*real_args, **real_kwargs)
             finally:
                 context._current_call.reset(token)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
             record.finished = self.now()
             record.ok = False
             record.error = f"{type(exc).__name__}: {exc}"
@@ -664,9 +703,9 @@ class Runtime:
                         value = await fn(*real_args, **real_kwargs)
                     finally:
                         context._current_call.reset(token)
-                elif p._stream is not None:
+                elif p._seq in self._stream_paths:
                     value = await self._loop.run_in_executor(
-                        self._pool, self._stream_call, p, record, info, spec.stream,
+                        self._pool, self._stream_call, p, record, info, spec,
                         real_args, real_kwargs,
                     )
                 else:
@@ -684,13 +723,22 @@ class Runtime:
         self._finish(p, DONE, value, None)
 
     def _stream_call(self, p: Pending, record: CallRecord, info: context.CallInfo,
-                     produce: Callable[..., Any], args: tuple[Any, ...],
-                     kwargs: dict[str, Any]) -> str:
-        """Run a streaming external on a pool thread: feed its pieces to the call's stream."""
-        stream: TextStream = p._stream
+                     spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run a streaming external on a pool thread: feed its pieces to the call's stream.
+
+        The result is the joined text, or, for a spec with a stream_path, the object the
+        producer returns (the text then sits inside it)."""
+        stream = self._stream_paths[p._seq][0]
+        assert spec.stream is not None
         token = context._current_call.set(info)
         try:
-            for piece in produce(*args, **kwargs):
+            pieces = spec.stream(*args, **kwargs)
+            while True:
+                try:
+                    piece = next(pieces)
+                except StopIteration as end:
+                    result = end.value
+                    break
                 if piece is RESTART:
                     stream.restart()
                     continue
@@ -698,14 +746,39 @@ class Runtime:
                 if record.first_token is None and piece:
                     record.first_token = self.now()
                     self._stream_started()
-            stream.finish()
+            if spec.stream_path:
+                self._end_of_inner_stream(stream, result, spec.stream_path)
+            else:
+                stream.finish()
         except BaseException:
             if not stream.finished:
                 stream.finish(failed=True)
             raise
         finally:
             context._current_call.reset(token)
-        return stream.text()
+        return result if spec.stream_path else stream.text()
+
+    @staticmethod
+    def _end_of_inner_stream(stream: TextStream, result: Any,
+                             path: tuple[tuple[str, Any], ...]) -> None:
+        """End the stream of a text inside ``result`` so that it holds exactly that text.
+
+        The producer may have streamed nothing (a request it sends whole) or the value there
+        may not be text at all (an answer with no content): the rest comes as one last piece,
+        or, when the value is not a continuation of the text, the stream ends as failed, which
+        sends every view of it to the finished value itself."""
+        value: Any = result
+        try:
+            for kind, key in path:
+                value = getattr(value, key) if kind == "." else value[key]
+        except Exception:
+            value = None
+        text = stream.text()
+        if type(value) is str and value.startswith(text):
+            stream.feed(value[len(text):])
+            stream.finish()
+        else:
+            stream.finish(failed=True)
 
     def _stream_started(self) -> None:
         """Output held back only by calls that are now streaming may be written."""
@@ -735,6 +808,8 @@ class Runtime:
         object.__setattr__(p, "_callbacks", [])
         if self._live.pop(p._seq, None) is not None:
             self._live_order.discard(p._seq)
+        if self._stream_paths:
+            self._stream_paths.pop(p._seq, None)
         for writers in self._writers.values():
             writers.pop(p._seq, None)
         if state == FAILED and origin == p._seq and not p._speculative:
@@ -767,6 +842,14 @@ class Runtime:
                 sc = self._root
             if not p._calls <= sc.control:
                 sc.control |= p._calls
+
+    def note_prefix_read(self, p: Pending) -> None:
+        """The program went on with part of ``p``'s streamed text (an item of its lines): the
+        calls it issues from now on record that they followed that text."""
+        if p._calls:
+            sc = self.scope()
+            if not p._calls <= sc.prefix_reads:
+                sc.prefix_reads = sc.prefix_reads | p._calls
 
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
         started = self.now()
@@ -993,7 +1076,7 @@ class Runtime:
         if not self._live and not self._outq and not any(type(a) is Pending for a in args):
             with self._out_lock:
                 if not self._outq:
-                    self._note_output()
+                    self._note_output(self.scope().next)
                     print(*args, sep=sep, end=end, file=target, flush=flush)
                     return
         staged: list[Any] = []
@@ -1009,9 +1092,10 @@ class Runtime:
             self._outq.add(entry)
             self._pump()
 
-    def _note_output(self) -> None:
+    def _note_output(self, seq: int) -> None:
         if self.schedule.first_output is None:
             self.schedule.first_output = self.now()
+            self.schedule.first_output_seq = seq
 
     def _holds_output(self, seq: int, printed: tuple[TextStream, ...] = ()) -> bool:
         """Whether an unfinished value before ``seq`` holds back output (caller holds _lock).
@@ -1022,11 +1106,15 @@ class Runtime:
         call."""
         for s in self._live_order.irange(None, seq, (True, False)):
             p = self._live[s]
-            if p._stream is None and p._src is not None:
+            if p._stream is None and p._src is not None and p._seq not in self._stream_paths:
                 p = p._src[0]  # ``text.splitlines``: the method waits only for its text
-            if p._stream is None:
-                return True
-            root = p._stream.root
+            if p._stream is not None:
+                root = p._stream.root
+            else:
+                along = self._stream_paths.get(p._seq)
+                if along is None:
+                    return True
+                root = along[0]
             if not root.consumed and not (root.started and any(r is root for r in printed)):
                 return True
         return False
@@ -1056,14 +1144,14 @@ class Runtime:
                 for a in entry.args:
                     if type(a) is Pending and a._stream is not None:
                         a._stream.root.consumed = True
-                self._note_output()
+                self._note_output(entry.seq)
                 self._streaming_entry = _StreamingPrint(self, entry)
                 if not self._streaming_entry.advance():
                     return
                 self._streaming_entry = None
                 continue
             values = [fill(a) for a in entry.args]
-            self._note_output()
+            self._note_output(entry.seq)
             print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
 
     # -- introspection --------------------------------------------------------------------------

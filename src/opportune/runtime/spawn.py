@@ -120,6 +120,7 @@ def maybe_spawn(
     p = Pending(rt, call_seq, fn.__qualname__)
     rt._register(p)
     args, kwargs = snapshot(args), snapshot(kwargs)
+    rt.readers.add(p, block, (args, kwargs))
     count_started()
     # Daemon threads: a program that ends (or fails) while such a call still waits must not be
     # kept alive by it.

@@ -16,7 +16,13 @@ from typing import Any
 
 @dataclass
 class CallRecord:
-    """One external call. Times are seconds since the run started."""
+    """One external call. Times are seconds since the run started.
+
+    ``deps`` are the calls its arguments or the program's course up to it were computed from,
+    each used whole. ``read_from`` are the streamed calls part of whose text the program had
+    read (an item of its lines) before it issued this one: a prefix, not a whole value, so no
+    argument carries them, yet the call could not have been issued before that text arrived.
+    """
 
     call_id: int
     name: str
@@ -30,6 +36,7 @@ class CallRecord:
     thread: int = 0
     first_token: float | None = None
     usage: dict[str, int] | None = None
+    read_from: tuple[int, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -66,6 +73,8 @@ class Schedule:
     fallbacks: list[str] = field(default_factory=list)
     wall: float = 0.0
     first_output: float | None = None
+    # The first output's place in program order: the calls with smaller ids came before it.
+    first_output_seq: int | None = None
 
     def call(self, call_id: int) -> CallRecord:
         for record in self.calls:
@@ -108,25 +117,28 @@ class Schedule:
         began: dict[int, float] = {}
         records = {c.call_id: c for c in self.executed}
         for c in sorted(self.executed, key=lambda c: c.call_id):
-            start = max((self._ready(records.get(d), c, began, finish) for d in c.deps),
-                        default=0.0)
+            start = max([*(self.ready(records.get(d), c.started, began, finish) for d in c.deps),
+                         *(self.ready(records.get(d), c.issued, began, finish)
+                           for d in c.read_from)], default=0.0)
             began[c.call_id] = start
             finish[c.call_id] = start + c.duration
         return max(finish.values(), default=0.0)
 
     @staticmethod
-    def _ready(dep: CallRecord | None, user: CallRecord, began: dict[int, float],
-               finish: dict[int, float]) -> float:
-        """When ``user`` could have started as far as ``dep`` is concerned: at ``dep``'s end,
-        or, if it used a prefix of ``dep``'s streamed answer (it was issued before ``dep``
-        finished), as far into ``dep`` as it was into it in the real run."""
+    def ready(dep: CallRecord | None, at: float | None, began: dict[int, float],
+              finish: dict[int, float]) -> float:
+        """When a call could have started as far as ``dep`` is concerned, given the ideal
+        ``began``/``finish`` times so far: at ``dep``'s end, or, if the call used a prefix of
+        ``dep``'s streamed answer (``at``, when it read it, came before ``dep`` finished), as
+        far into ``dep`` as it was in the real run. For a dependency through an argument ``at``
+        is the call's start: a pending argument lets a call be issued early, never started."""
         if dep is None:
             return 0.0
         done = finish.get(dep.call_id, 0.0)
         if dep.first_token is None or dep.started is None or dep.finished is None \
-                or user.issued >= dep.finished:
+                or at is None or at >= dep.finished:
             return done
-        return began.get(dep.call_id, 0.0) + max(0.0, user.issued - dep.started)
+        return began.get(dep.call_id, 0.0) + max(0.0, at - dep.started)
 
     def efficiency(self) -> float:
         return self.ideal() / self.wall if self.wall > 0 else 1.0
@@ -168,6 +180,8 @@ class Schedule:
                  "args": {"name": f"#{c.call_id} {c.name}"}}
             )
             args: dict[str, Any] = {"issued_s": c.issued, "deps": list(c.deps), "ok": c.ok}
+            if c.read_from:
+                args["read_from"] = list(c.read_from)
             if c.error:
                 args["error"] = c.error
             if c.usage:

@@ -276,6 +276,8 @@ for _name, _op, _iop, _sym in _ARITHMETIC:
         if is_immutable(self):
             return self._rt.derive_op(_op, (self, other), _sym + "=")
         value = self._force()
+        if self._rt.readers:
+            self._rt.readers.before_change(value)
         return _iop(value, other._force() if type(other) is Pending else other)
 
     setattr(Pending, f"__i{_name}__", _inplace)
@@ -291,6 +293,7 @@ def _streamed_items(p: Pending) -> Any:
         item, ok = view.item(index)
         if not ok:
             break
+        p._rt.note_prefix_read(p)
         yield item
         index += 1
     values = p._force()

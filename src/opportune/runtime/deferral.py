@@ -1,0 +1,269 @@
+"""Run-time half of deferred branch arms (see :mod:`opportune.compiler.deferral`).
+
+A deferred arm (of an ``if`` statement, or of a conditional expression whose arms make calls)
+runs once its condition is decided, on a thread of its own, in a block of program order
+reserved where the branch stands. It gets the names it uses as they were at the branch, copied
+like the arguments of a concurrent function, so the program's later changes cannot reach it.
+
+What the arm may write has to be known before it runs: calls issued later in the program must
+not overtake it. The arm is registered as a writer of every resource that the externals it can
+reach write, and of everything (``"*"``) when what it calls cannot be told from the values its
+names hold (a library function that might reach a known external, an object of the program's
+own class).
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from opportune.compiler.registry import _compiled_ids, pure_functions
+from opportune.runtime.context import _local
+from opportune.runtime.externals import SPEC_ATTRIBUTE
+from opportune.runtime.snapshot import snapshot
+from opportune.runtime.values import DONE, FAILED, Pending
+
+if TYPE_CHECKING:
+    from opportune.runtime.scheduler import Runtime, Scope
+
+EVERYTHING: frozenset[str] = frozenset({"*"})
+_DATA = (str, bytes, int, float, complex, bool, type(None), tuple, list, dict, set, frozenset,
+         range)
+_MAX_DEPTH = 4
+
+
+def _unbound_marker() -> Any:
+    from opportune.runtime.hooks import UNBOUND
+
+    return UNBOUND
+
+
+def _callee_writes(rt: Runtime, f: Any, depth: int) -> frozenset[str]:
+    """The resources a call of ``f`` may write, or :data:`EVERYTHING` when that is unknown."""
+    if f is _unbound_marker():
+        return frozenset()  # the call raises NameError, as in plain Python
+    spec = getattr(f, SPEC_ATTRIBUTE, None) if type(f) is types.FunctionType else None
+    if type(f) is types.MethodType:
+        spec = getattr(f.__func__, SPEC_ATTRIBUTE, None)
+    if spec is not None:
+        return spec.writes
+    if type(f) is types.FunctionType and id(f.__code__) in _compiled_ids:
+        facts = pure_functions.get(id(f.__code__))
+        if facts is None or depth >= _MAX_DEPTH:
+            return EVERYTHING
+        found: set[str] = set()
+        g = f.__globals__
+        free = dict(zip(f.__code__.co_freevars, f.__closure__ or ()))
+        for name in facts.global_names:
+            if name in free:
+                try:
+                    value = free[name].cell_contents
+                except ValueError:
+                    continue
+            elif name in g:
+                value = g[name]
+            else:
+                continue  # a builtin, or a NameError
+            found |= _value_writes(rt, value, depth + 1)
+            if "*" in found:
+                return EVERYTHING
+        return frozenset(found)
+    from opportune.runtime.dispatch import OPAQUE, USER, classify
+
+    if isinstance(f, type):
+        from opportune.compiler.functions import is_user_module
+
+        if is_user_module(f.__module__):
+            return EVERYTHING  # its methods may call anything
+    kind = classify(rt, f)
+    return EVERYTHING if kind in (OPAQUE, USER) else frozenset()
+
+
+def _value_writes(rt: Runtime, value: Any, depth: int) -> frozenset[str]:
+    """What calling ``value`` (when it is called) may write; data writes nothing."""
+    if type(value) is Pending or type(value) in _DATA:
+        return frozenset()
+    if callable(value):
+        return _callee_writes(rt, value, depth)
+    if isinstance(value, types.ModuleType):
+        return EVERYTHING
+    return frozenset()
+
+
+def arm_writes(rt: Runtime, env: dict[str, Any], called: tuple[str, ...],
+               methods: tuple[tuple[str, str], ...], other_calls: bool) -> frozenset[str]:
+    """The resources arms with these call sites may write, given what their names hold."""
+    if other_calls:
+        return EVERYTHING
+    found: set[str] = set()
+    for name in called:
+        found |= _callee_writes(rt, env[name], 0) if name in env else EVERYTHING
+    for receiver, attr in methods:
+        holder = env.get(receiver)
+        if holder is None or type(holder) is Pending or type(holder) in _DATA \
+                or holder is _unbound_marker():
+            continue  # methods of data; an unbound name raises
+        try:
+            method = getattr(holder, attr)
+        except AttributeError:
+            continue  # raises when the arm runs, as in plain Python
+        found |= _callee_writes(rt, method, 0)
+    if "*" in found:
+        return EVERYTHING
+    return frozenset(found)
+
+
+def _rt() -> Runtime | None:
+    return getattr(_local, "runtime", None)
+
+
+def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
+              pick: Callable[[Any], Callable[..., Any]],
+              writes: frozenset[str], label: str) -> Pending | None:
+    """Run ``pick(value of cond)(*captured)`` once ``cond`` is known, in a block of program
+    order reserved now; its pending result, or None when it cannot be deferred."""
+    from opportune.runtime.spawn import _safe, count_started
+
+    if not all(_safe(v, copied=True, writers=True) for v in captured):
+        return None
+    block: Scope | None = rt.reserve_block()
+    if block is None:
+        return None
+    captured = snapshot(captured)
+    p = Pending(rt, max(block.ancestors), label, None, cond._calls)
+    rt._register(p)
+    # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
+    # run and every call it issued has finished (``p`` finishes when the arm returns).
+    writing = Pending(rt, rt.next_seq(), label, None, cond._calls)
+    rt.note_deferred_writer(writing, writes)
+    rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
+    rt.readers.add(p, block, captured)
+
+    def run_arm() -> None:
+        from opportune.runtime.spawn import _run
+
+        if cond._state == FAILED:
+            rt._finish(p, FAILED, cond._value, cond._origin)
+            return
+        try:
+            fn = pick(cond._value)
+        except BaseException as exc:  # noqa: BLE001 - the branch fails as plain Python would
+            rt._finish(p, FAILED, exc, p._seq)
+            return
+        block.control = block.control | cond._calls  # its calls waited for the condition
+        count_started()
+        threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
+                         name="opportune-arm", daemon=True).start()
+
+    rt._when_ready([cond], run_arm)
+    return p
+
+
+def _when_block_settled(rt: Runtime, block: Scope, writing: Pending) -> None:
+    """Finish ``writing`` once no call issued in ``block`` (or in blocks nested in it) is
+    still running."""
+    with rt._lock:
+        live = [rt._live[s] for s in rt._live_order.irange(block.lo, block.hi, (True, False))]
+    if live:
+        rt._when_ready(live, lambda: _when_block_settled(rt, block, writing))
+    else:
+        rt._finish(writing, DONE, None, None)
+
+
+def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
+             other_fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
+             called: tuple[str, ...], methods: tuple[tuple[str, str], ...], other_calls: bool,
+             in_function: bool) -> tuple[Any, ...] | None:
+    """Defer an ``if`` statement on the pending ``cond``: the pending values of the names its
+    arms assign, or None when the ``if`` must run as written (it then waits for ``cond``)."""
+    rt = _rt()
+    if rt is None or type(cond) is not Pending or cond._state == DONE:
+        return None
+    env = dict(zip(params, held))
+    writes = arm_writes(rt, env, called, methods, other_calls)
+    if not in_function:
+        marker = _unbound_marker()
+        unbound = frozenset(n for n, v in env.items() if v is marker)
+        if unbound:
+            then_fn, other_fn = _as_global(then_fn, unbound), _as_global(other_fn, unbound)
+    arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
+                    "if (deferred)")
+    if arm is None:
+        return None
+    return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+
+
+def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
+               params: tuple[str, ...], n_assigned: int, called: tuple[str, ...],
+               methods: tuple[tuple[str, str], ...], other_calls: bool,
+               in_function: bool) -> tuple[Any, ...] | None:
+    """Defer a ``for`` loop over the pending ``iterable``: the pending values of the names it
+    assigns, or None when the loop must run as written. A streamed value is iterated as its
+    items arrive instead (runtime/streams.py), which starts the body sooner."""
+    rt = _rt()
+    if rt is None or type(iterable) is not Pending or iterable._state == DONE \
+            or iterable._stream is not None:
+        return None
+    env = dict(zip(params, held))
+    writes = arm_writes(rt, env, called, methods, other_calls)
+    if not in_function:
+        marker = _unbound_marker()
+        unbound = frozenset(n for n, v in env.items() if v is marker)
+        if unbound:
+            fn = _as_global(fn, unbound)
+    arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)")
+    if arm is None:
+        return None
+    return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+
+
+def _as_global(fn: Callable[..., Any], unbound: frozenset[str]) -> Callable[..., Any]:
+    """An arm of a module-level ``if`` is a function, so reading a name it was handed unbound
+    raises UnboundLocalError; plain Python raises NameError there."""
+    def arm(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except UnboundLocalError as exc:
+            name = getattr(exc, "name", None) or str(exc).split("'")[1:2]
+            name = name[0] if isinstance(name, list) and name else name
+            if name in unbound:
+                raise NameError(f"name {name!r} is not defined", name=name) from None
+            raise
+
+    return arm
+
+
+def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, ...],
+            in_function: bool) -> tuple[Any, ...]:
+    """One pending value per assigned name (``held``: their values at the branch); a name the
+    taken arm left unbound raises where it is used, as in plain Python."""
+    from opportune.runtime.branching import MAYBE_UNBOUND, _unbound_error
+
+    marker = _unbound_marker()
+
+    def may_be_unbound(was: Any) -> bool:
+        return was is marker or type(was) is Pending and was._label == MAYBE_UNBOUND
+
+    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(was) else "if (deferred)",
+                              arm._calls) for was in held]
+
+    def done() -> None:
+        if arm._state == FAILED:
+            for p in results:
+                rt._finish(p, FAILED, arm._value, arm._origin)
+            return
+        for i, p in enumerate(results):
+            value = arm._value[i]
+            if value is marker:
+                object.__setattr__(p, "_speculative", True)  # raised where it is used
+                rt._finish(p, FAILED, _unbound_error(names[i], in_function), p._seq)
+            elif type(value) is Pending:
+                object.__setattr__(p, "_calls", p._calls | value._calls)
+                rt._when_ready([value], lambda p=p, value=value: rt._adopt(p, value))
+            else:
+                rt._finish(p, DONE, value, None)
+
+    rt._when_ready([arm], done)
+    return tuple(results)

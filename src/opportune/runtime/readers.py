@@ -1,0 +1,108 @@
+"""Objects that code running concurrently still has to read: the program must not change them.
+
+A concurrently running function or deferred branch arm gets copies of the program's containers,
+so the program's later changes cannot reach it. A pending value cannot be copied: it has no
+value yet. Once it has one, the program (which goes on meanwhile) may change that very object in
+place (``hits.append(x)`` after a loop over ``hits`` was deferred) while the concurrent code is
+about to read it. Every such change first asks :meth:`ConcurrentReaders.before_change`, which
+waits until each concurrent reader that can reach the object through one of its pending values
+has finished, exactly as if it had run where plain Python runs it.
+
+Changes the program makes with ``x += y`` on a real list, ``del x[i]`` and through library code
+that is not classified as changing its arguments are not seen here.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from opportune.runtime.snapshot import collect
+from opportune.runtime.values import DONE, PENDING, Pending
+
+if TYPE_CHECKING:
+    from opportune.runtime.scheduler import Runtime, Scope
+
+_SEARCH_BUDGET = 2000
+_CONTAINERS = (list, tuple, set, frozenset)
+
+
+def reaches(root: Any, target: Any) -> bool:
+    """Whether ``target`` is ``root`` or lies inside it (containers and object attributes,
+    within a bounded search: past the budget the answer is yes, the safe side)."""
+    stack = [root]
+    seen: set[int] = set()
+    budget = _SEARCH_BUDGET
+    while stack:
+        value = stack.pop()
+        if value is target:
+            return True
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        budget -= 1
+        if budget < 0:
+            return True
+        t = type(value)
+        if t is Pending:
+            if value._state == DONE:
+                stack.append(value._value)
+        elif t in _CONTAINERS:
+            stack.extend(value)
+        elif t is dict:
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif t in (str, bytes, int, float, bool, type(None)):
+            continue
+        else:
+            attributes = getattr(value, "__dict__", None)
+            if type(attributes) is dict:
+                stack.extend(attributes.values())
+    return False
+
+
+class ConcurrentReaders:
+    """The pending values each running concurrent block was handed, until it has finished."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self._rt = rt
+        self._lock = threading.Lock()
+        # guard seq -> (guard, block lo, block hi, pending values it was handed)
+        self._entries: dict[int, tuple[Pending, int, int, list[Pending]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def add(self, guard: Pending, block: Scope, handed: Any) -> None:
+        """``block`` reads ``handed`` until ``guard`` finishes."""
+        found: list[Pending] = []
+        collect(handed, found)
+        if not found:
+            return
+        with self._lock:
+            self._entries[guard._seq] = (guard, block.lo, block.hi, found)
+        self._rt._when_ready([guard], lambda: self._drop(guard._seq))
+
+    def _drop(self, seq: int) -> None:
+        with self._lock:
+            self._entries.pop(seq, None)
+
+    def before_change(self, obj: Any) -> None:
+        """The program is about to change ``obj`` in place: wait for the concurrent blocks
+        that may still read it."""
+        if type(obj) is Pending:
+            if obj._state != DONE:
+                return  # no one has its value yet; the change itself will wait for it
+            obj = obj._value
+        if type(obj) in (str, bytes, int, float, bool, type(None), tuple, frozenset):
+            return
+        scope = self._rt.scope()
+        here, now = scope.lo, scope.next
+        with self._lock:
+            entries = list(self._entries.values())
+        for guard, lo, hi, handed in entries:
+            if lo <= here < hi or guard._state != PENDING or lo > now:
+                continue  # made by that block itself, or it has finished, or comes later
+            if any(p._state == DONE and reaches(p._value, obj) for p in handed):
+                self._rt.wait_for(guard, "the program changes an object that code running "
+                                         "concurrently has yet to read")

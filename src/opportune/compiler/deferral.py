@@ -27,6 +27,7 @@ from opportune.compiler.purity import analyse
 
 DEFER_IF = "__opportune_defer_if__"
 DEFER_LOOP = "__opportune_defer_loop__"
+MAX_NESTING = 2  # deferrable statements inside deferrable statements, counting the outer one
 UNBOUND = "__opportune_unbound__"  # installed by the runtime hooks (see compiler/rollback.py)
 IF_UNDECIDED = "__opportune_undecided__"
 

@@ -54,6 +54,7 @@ class _Rewriter(ast.NodeTransformer):
         self._explicit_super = explicit_super
         self._first_params: list[str | None] = []
         self._in_class: list[bool] = [False]
+        self._deferred_depth = 0  # deferrable statements around the one being rewritten
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -180,9 +181,9 @@ class _Rewriter(ast.NodeTransformer):
         convertible = not self._in_class[-1] and branches.convertible_if(node)
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
-        deferrable = not convertible and not self._in_class[-1] and deferral.deferrable(node)
+        deferrable = not convertible and self._may_defer() and deferral.deferrable(node)
         original = copy.deepcopy(node) if deferrable else node
-        self.generic_visit(node)
+        self._visit_inside(node, deferrable)
         if deferrable:
             converted = deferral.defer_if(node, original, self._counter,
                                           in_function=bool(self._first_params))
@@ -197,10 +198,23 @@ class _Rewriter(ast.NodeTransformer):
                     ast.copy_location(n, node)  # --explain names the if, not what encloses it
         return converted
 
+    def _may_defer(self) -> bool:
+        """A deferred statement appears twice (as its arm function and as the plain statement
+        for a decided input), and so does everything inside it: nesting is capped so that the
+        compiled code stays within a small factor of the source."""
+        return not self._in_class[-1] and self._deferred_depth < deferral.MAX_NESTING
+
+    def _visit_inside(self, node: ast.stmt, deferrable: bool) -> None:
+        self._deferred_depth += deferrable
+        try:
+            self.generic_visit(node)
+        finally:
+            self._deferred_depth -= deferrable
+
     def visit_For(self, node: ast.For) -> Any:
-        deferrable = not self._in_class[-1] and deferral.deferrable_loop(node)
+        deferrable = self._may_defer() and deferral.deferrable_loop(node)
         original = copy.deepcopy(node) if deferrable else node
-        self.generic_visit(node)
+        self._visit_inside(node, deferrable)
         if not deferrable:
             return node
         converted = deferral.defer_loop(node, original, self._counter,

@@ -8,7 +8,7 @@ from typing import Any
 from opportune.serve import simulate, sustained_loads
 
 POLICIES = ("fcfs", "mlfq", "plas", "atlas", "srpt")
-ENGINES = ("small", "llama8b-a100")
+ENGINES = ("small", "llama8b-a100", "llama8b-a100-no-prefix-cache")
 WORKLOADS = ("chat", "tools", "tree", "mixed")
 # Tree programs have ~160 calls: fewer of them keep each run to seconds.
 PROGRAMS = {"chat": 400, "tools": 300, "tree": 120, "mixed": 300}
@@ -46,6 +46,8 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "throughput_programs_per_s",
         "arrival_rate_programs_per_s",
         "preemptions",
+        "mean_batch",
+        "mean_kv_fraction",
     )
     for r in rows:
         cell = (
@@ -157,7 +159,15 @@ def _sized(args: tuple[str, str, int]) -> dict[str, Any]:
     engine, policy, programs = args
     r = simulate("mixed", policy, load=0.9, programs=programs, seed=0, engine=engine)
     return {"engine": engine, "policy": policy, "programs": programs} | {
-        k: getattr(r, k) for k in ("mean_norm_latency", "p95_norm_latency", "makespan_s")
+        k: getattr(r, k)
+        for k in (
+            "mean_norm_latency",
+            "p95_norm_latency",
+            "norm_latency_by_arrival_quarter",
+            "mean_batch",
+            "mean_kv_fraction",
+            "makespan_s",
+        )
     }
 
 

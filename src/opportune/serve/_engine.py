@@ -11,6 +11,8 @@ and every number of a profile comes from a stated source or from arithmetic on s
 * ``llama8b-a100``: LLaMA-3.1-8B in bf16 on one 80 GB A100 SXM under vLLM's defaults, the
   smaller of the setups Autellix evaluates. Costs are the roofline at the datasheet's peak
   bandwidth and compute (real kernels are slower, so this is an optimistic engine).
+  ``llama8b-a100-no-prefix-cache`` is the same without prefix caching, so that every call
+  prefills its whole prompt, conversation history included.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class EngineModel:
     kv_reserve: int = 16
     swap_s: float = 0.000004
     kv_read_s: float = 0.0
+    prefix_caching: bool = False
     name: str = "small"
 
     def __post_init__(self) -> None:
@@ -71,18 +74,38 @@ class EngineModel:
         batch = self.full_batch(specs)
         return self.decode_s + self.iteration_s / batch + self.kv_read_s * self._context(specs)
 
+    def prefill_tokens(self, spec: ProgramSpec, index: int) -> int:
+        """Prompt tokens call ``index`` must prefill: all of them, or with prefix caching the
+        ones past its parent's context when its prompt extends that context (a single parent
+        whose prompt and output fit inside this prompt, as in a conversation's next turn).
+
+        The parent's blocks are taken to be still cached: the engine keeps freed blocks until
+        it needs the memory, and a run's ``mean_kv_fraction`` shows how full the cache was.
+        """
+        call = spec.calls[index]
+        if self.prefix_caching and len(call.parents) == 1:
+            parent = spec.calls[call.parents[0]]
+            held = parent.prompt + parent.output
+            if call.prompt >= held:
+                return call.prompt - held
+        return call.prompt
+
     def work_s(self, spec: ProgramSpec, per_token: float) -> float:
         """Engine seconds one program needs at ``per_token`` seconds per generated token."""
-        return sum(self.prefill_s * c.prompt + per_token * c.output for c in spec.calls)
+        return sum(
+            self.prefill_s * self.prefill_tokens(spec, i) + per_token * c.output
+            for i, c in enumerate(spec.calls)
+        )
 
 
-def llama8b_a100() -> EngineModel:
+def llama8b_a100(*, prefix_caching: bool = True) -> EngineModel:
     """LLaMA-3.1-8B (bf16) on one A100 SXM 80 GB under vLLM's defaults, by roofline arithmetic.
 
     Sources: the model's config.json (32 layers, 8 KV heads, head dim 128; 8.03e9 parameters),
     NVIDIA's A100 datasheet (80 GiB HBM2e at 2.039 TB/s; 312 TFLOP/s dense bf16), vLLM's
     defaults (gpu_memory_utilization 0.9; on an A100 the OpenAI server's max_num_seqs 256 and
-    max_num_batched_tokens 2048; preemption by recompute). The KV capacity ignores the
+    max_num_batched_tokens 2048; preemption by recompute; V1's automatic prefix caching, on by
+    default, which ``prefix_caching=False`` turns off as V0 had it). The KV capacity ignores the
     activation and CUDA-graph memory vLLM also sets aside, so it is an upper bound.
     """
     params = 8.03e9
@@ -94,7 +117,8 @@ def llama8b_a100() -> EngineModel:
     kv_per_token = 2 * layers * kv_heads * head_dim * dtype_bytes  # K and V: 131,072 bytes
     flops_per_token = 2 * params  # a forward pass costs ~2 FLOPs per parameter per token
     return EngineModel(
-        name="llama8b-a100",
+        name="llama8b-a100" if prefix_caching else "llama8b-a100-no-prefix-cache",
+        prefix_caching=prefix_caching,
         iteration_s=weights / bandwidth,  # every iteration reads all weights: 7.9 ms
         decode_s=flops_per_token / flops,  # compute for one sequence's token: 0.051 ms
         kv_read_s=kv_per_token / bandwidth,  # reading one cached token: 64 ns
@@ -106,7 +130,9 @@ def llama8b_a100() -> EngineModel:
     )
 
 
-ENGINES: dict[str, EngineModel] = {"small": EngineModel(), "llama8b-a100": llama8b_a100()}
+ENGINES: dict[str, EngineModel] = {
+    e.name: e for e in (EngineModel(), llama8b_a100(), llama8b_a100(prefix_caching=False))
+}
 
 
 def engine_named(name: str) -> EngineModel:

@@ -44,6 +44,10 @@ class SimResult:
     throughput_programs_per_s: float
     arrival_rate_programs_per_s: float
     preemptions: int
+    mean_batch: float
+    mean_kv_fraction: float
+    busy_fraction: float
+    norm_latency_by_arrival_quarter: list[float]
     demotions: int
     promotions: int
     calls: int
@@ -103,7 +107,11 @@ def simulate(
 
     # Clairvoyant remaining work per program, for SRPT.
     call_work = [
-        [engine.prefill_s * c.prompt + per_token * c.output for c in s.calls] for s in specs
+        [
+            engine.prefill_s * engine.prefill_tokens(s, i) + per_token * c.output
+            for i, c in enumerate(s.calls)
+        ]
+        for s in specs
     ]
     remaining = [sum(w) for w in call_work]
     pending_parents = [[len(c.parents) for c in s.calls] for s in specs]
@@ -119,6 +127,7 @@ def simulate(
 
     def submit(p: int, i: int, now: float) -> None:
         c = specs[p].calls[i]
+        fresh = engine.prefill_tokens(specs[p], i)
         sched.submit(
             str(p),
             now,
@@ -126,7 +135,7 @@ def simulate(
             parents=c.parents,
             prompt_tokens=c.prompt,
             remaining_hint=remaining[p],
-            payload=_Run(p, i, c.output, c.prompt, c.prompt * engine.prefill_s),
+            payload=_Run(p, i, c.output, fresh, fresh * engine.prefill_s),
         )
 
     now = 0.0
@@ -134,6 +143,7 @@ def simulate(
     next_check = starvation_check_s
     running: list[Call] = []
     preemptions = events = 0
+    busy = batch_time = kv_time = 0.0
     done_programs = 0
     kv_cap, reserve = engine.kv_capacity, engine.kv_reserve
 
@@ -159,6 +169,7 @@ def simulate(
         kv_used = 0
         budget = engine.token_budget
         waiting_blocked = False
+        budget_spent = False  # a waiting call had room but this iteration's prefill budget ran out
         for call in candidates:
             r: _Run = call.payload
             need = call.prompt_tokens + r.generated + reserve
@@ -181,6 +192,7 @@ def simulate(
                     budget -= r.prefill
                 else:
                     waiting_blocked = True  # first come first served among the waiting
+                    budget_spent = fits
         running = batch
 
         if not running:
@@ -211,10 +223,15 @@ def simulate(
             horizon = min(horizon, float(arrivals[next_arrival]))
         if horizon > now:
             k = min(k, max(1, math.ceil((horizon - now) / t_iter)))
+        if budget_spent:
+            k = 1  # the token budget is per iteration: the next one admits more prompts
         k = max(1, k)
         # Each of the k iterations reads a context n tokens longer than the one before.
         step = stall + k * t_iter + engine.kv_read_s * n * k * (k - 1) / 2
         now += step
+        busy += step
+        batch_time += step * n
+        kv_time += step * (kv_now + n * (k - 1) / 2)
 
         still: list[Call] = []
         for call in running:
@@ -260,6 +277,11 @@ def simulate(
         throughput_programs_per_s=programs / makespan if makespan > 0 else math.inf,
         arrival_rate_programs_per_s=rate,
         preemptions=preemptions,
+        mean_batch=batch_time / busy,
+        mean_kv_fraction=kv_time / busy / kv_cap,
+        busy_fraction=min(1.0, busy / makespan) if makespan > 0 else 1.0,
+        # A run that has not settled shows latency still climbing from quarter to quarter.
+        norm_latency_by_arrival_quarter=[float(q.mean()) for q in np.array_split(norm, 4)],
         demotions=sched.demotions,
         promotions=sched.promotions,
         calls=sum(len(s.calls) for s in specs),

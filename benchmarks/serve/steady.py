@@ -1,13 +1,16 @@
-"""Steady state of the judged point: ``python -m benchmarks.serve.steady``.
+"""Steady state of the judged point: ``python -m benchmarks.serve.steady [--curve]``.
 
 The issue judges the mixed workload at load 0.9. Near saturation a queue with widely varying
 program sizes takes thousands of programs to settle, so the sweep's 300-program runs can
 measure the warm-up. This runs the judged point with 1,200 and 2,400 programs and three seeds
-and writes ``benchmarks/results/serve_sim_steady.json``.
+and writes ``benchmarks/results/serve_sim_steady.json``; ``--curve`` instead runs the mixed
+latency curve with 1,200 programs (one seed) up to load 1.2 and derives throughput at equal
+latency from it, written to ``benchmarks/results/serve_sim_steady_curve.json``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import time
@@ -15,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from opportune.serve import simulate
+from opportune.serve import simulate, sustained_loads
 
 RESULTS = Path(__file__).resolve().parent.parent / "results"
 REPO = RESULTS.parent.parent
@@ -42,7 +45,81 @@ def _one(args: tuple[str, str, int, int]) -> dict[str, Any]:
     return {k: getattr(r, k) for k in keep}
 
 
+CURVE_LOADS = (0.05, 0.5, 0.7, 0.8, 0.9, 1.0, 1.2)
+MULTIPLES = (2.0, 5.0)
+
+
+def _point(args: tuple[str, str, float]) -> dict[str, Any]:
+    engine, policy, load = args
+    r = simulate("mixed", policy, load=load, programs=1200, seed=0, engine=engine)
+    keep = ("engine", "policy", "load", "mean_norm_latency", "arrival_rate_programs_per_s")
+    return {k: getattr(r, k) for k in keep} | {"mean_batch": r.mean_batch}
+
+
+def curve() -> None:
+    jobs = [(e, p, x) for e in ENGINES for p in POLICIES for x in CURVE_LOADS]
+    t0 = time.monotonic()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        rows = list(pool.map(_point, jobs))
+    result: dict[str, Any] = {}
+    for e in ENGINES:
+        curves = {
+            p: {
+                r["load"]: r["mean_norm_latency"]
+                for r in rows
+                if (r["engine"], r["policy"]) == (e, p)
+            }
+            for p in POLICIES
+        }
+        per_load = next(
+            r["arrival_rate_programs_per_s"] / r["load"] for r in rows if r["engine"] == e
+        )
+        for m in MULTIPLES:
+            level, found = sustained_loads(curves, multiple=m)
+            cell = {
+                "level_ms_per_token": level * 1000,
+                "load": {p: c.load for p, c in found.items()},
+                "censored": {p: c.censored for p, c in found.items()},
+                "programs_per_s": {
+                    p: None if c.load is None else c.load * per_load for p, c in found.items()
+                },
+            }
+            for p in ("plas", "atlas", "srpt"):
+                a, f = found[p], found["fcfs"]
+                cell[f"{p}_over_fcfs"] = None if not (a.load and f.load) else a.load / f.load
+            result.setdefault(e, {})[f"{m:g}x"] = cell
+            shown = " ".join(
+                f"{p} {'-' if c.load is None else f'{c.load:.2f}'}{'*' if c.censored else ''}"
+                for p, c in found.items()
+            )
+            print(
+                f"{e:14} {m:g}x ({level * 1000:.1f} ms/token): {shown}  atlas/fcfs "
+                f"{cell['atlas_over_fcfs']}  plas/fcfs {cell['plas_over_fcfs']}"
+            )
+    out = RESULTS / "serve_sim_steady_curve.json"
+    out.write_text(
+        json.dumps(
+            {
+                "workload": "mixed",
+                "programs": 1200,
+                "seed": 0,
+                "loads": list(CURVE_LOADS),
+                "seconds": time.monotonic() - t0,
+                "throughput_at_equal_latency": result,
+                "runs": rows,
+            },
+            indent=1,
+        )
+    )
+    print(f"wrote {out.relative_to(REPO)}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--curve", action="store_true", help="the mixed latency curve instead")
+    if parser.parse_args().curve:
+        curve()
+        return
     jobs = [(e, p, n, s) for e in ENGINES for n in SIZES for s in SEEDS for p in POLICIES]
     t0 = time.monotonic()
     with ProcessPoolExecutor(max_workers=2) as pool:

@@ -5,7 +5,10 @@ program sizes takes thousands of programs to settle, so the sweep's 300-program 
 measure the warm-up. This runs the judged point with 1,200 and 2,400 programs and three seeds
 and writes ``benchmarks/results/serve_sim_steady.json``; ``--curve`` instead runs the mixed
 latency curve with 1,200 programs (one seed) up to load 1.2 and derives throughput at equal
-latency from it, written to ``benchmarks/results/serve_sim_steady_curve.json``.
+latency from it, written to ``benchmarks/results/serve_sim_steady_curve.json``; ``--criteria``
+runs the other two judged comparisons (chat: PLAS against FCFS; tree: ATLAS against PLAS) at
+load 0.9 with four times the sweep's programs, written to
+``benchmarks/results/serve_sim_steady_criteria.json``.
 """
 
 from __future__ import annotations
@@ -114,11 +117,68 @@ def curve() -> None:
     print(f"wrote {out.relative_to(REPO)}")
 
 
+CRITERIA = (("chat", ("fcfs", "plas"), 1600), ("tree", ("plas", "atlas"), 480))
+
+
+def _criterion(args: tuple[str, str, str, int, int]) -> dict[str, Any]:
+    engine, workload, policy, programs, seed = args
+    r = simulate(workload, policy, load=0.9, programs=programs, seed=seed, engine=engine)
+    keep = ("engine", "workload", "policy", "programs", "seed", "mean_norm_latency")
+    return {k: getattr(r, k) for k in keep} | {
+        "norm_latency_by_arrival_quarter": r.norm_latency_by_arrival_quarter
+    }
+
+
+def criteria() -> None:
+    jobs = [
+        (e, w, p, n, s) for e in ENGINES for w, pols, n in CRITERIA for s in SEEDS for p in pols
+    ]
+    t0 = time.monotonic()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        rows = list(pool.map(_criterion, jobs))
+    summary: dict[str, Any] = {}
+    for e in ENGINES:
+        for w, (base, better), n in CRITERIA:
+            at = {
+                p: statistics.mean(
+                    r["mean_norm_latency"]
+                    for r in rows
+                    if (r["engine"], r["workload"], r["policy"]) == (e, w, p)
+                )
+                for p in (base, better)
+            }
+            ratio = at[base] / at[better]
+            summary.setdefault(e, {})[w] = {**at, f"{base}_over_{better}": ratio, "programs": n}
+            print(
+                f"{e:14} {w:5} programs={n}: {base} {at[base] * 1000:.2f} {better} "
+                f"{at[better] * 1000:.2f}  {base}/{better} {ratio:.3f}x"
+            )
+    out = RESULTS / "serve_sim_steady_criteria.json"
+    out.write_text(
+        json.dumps(
+            {
+                "load": 0.9,
+                "seeds": list(SEEDS),
+                "seconds": time.monotonic() - t0,
+                "mean_over_seeds": summary,
+                "runs": rows,
+            },
+            indent=1,
+        )
+    )
+    print(f"wrote {out.relative_to(REPO)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--curve", action="store_true", help="the mixed latency curve instead")
-    if parser.parse_args().curve:
+    parser.add_argument("--criteria", action="store_true", help="chat and tree comparisons instead")
+    args = parser.parse_args()
+    if args.curve:
         curve()
+        return
+    if args.criteria:
+        criteria()
         return
     jobs = [(e, p, n, s) for e in ENGINES for n in SIZES for s in SEEDS for p in POLICIES]
     t0 = time.monotonic()

@@ -242,6 +242,40 @@ def branch_on_pending() -> str:
     return ext_llm("else")
 
 
+def test_sync_calls_beyond_the_thread_limit_wait_for_a_free_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPPORTUNE_THREADS", "2")
+
+    def program() -> list[str]:
+        return [ext_llm(f"p{i}") for i in range(6)]
+
+    assert opportune.run(program) == program()
+    s = opportune.last_schedule()
+    assert len(s.executed) == 6
+    assert s.max_concurrency() == 2
+
+
+def _answer_length(x: int) -> int:
+    if x > 0:
+        return len(ext_llm(f"q{x}"))  # waits for its own answer
+    return 0
+
+
+def _scored(x: int) -> int:
+    return _answer_length(x) + 1 if x > 1 else _answer_length(x)
+
+
+def test_function_of_atoms_reaching_an_external_through_another_function_still_overlaps() -> None:
+    # _scored only does builtin operations and calls _answer_length, so it looks like a leaf;
+    # that callee calls an external, so it must still run concurrently with the loop.
+    def program() -> list[int]:
+        return [_scored(i) for i in range(1, 5)]
+
+    assert opportune.run(program) == program()
+    assert opportune.last_schedule().max_concurrency() > 1
+
+
 def test_call_after_if_on_pending_value_waits_for_it() -> None:
     _, schedule = run_both(branch_on_pending)
     (s,) = calls_of(schedule, "ext_score")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from opportune.serve import EngineModel, generate, simulate
+from opportune.serve import ENGINES, EngineModel, engine_named, generate, simulate
 
 KEYS = {"mean_norm_latency", "p95_norm_latency", "throughput_programs_per_s", "preemptions"}
 
@@ -134,3 +135,86 @@ def test_cli_rejects_unknown_policy() -> None:
         check=False,
     )
     assert out.returncode != 0 and "lottery" in out.stderr
+
+
+def test_unknown_engine_profile_is_named_with_the_choices() -> None:
+    with pytest.raises(
+        ValueError, match=r"'h100-dream'.*small, llama8b-a100, llama8b-a100-no-prefix-cache"
+    ):
+        simulate("chat", "fcfs", load=0.5, programs=5, engine="h100-dream")
+    with pytest.raises(ValueError, match="'tpu'"):
+        engine_named("tpu")
+
+
+def test_llama8b_a100_profile_follows_its_arithmetic() -> None:
+    e = engine_named("llama8b-a100")
+    kv_bytes = 2 * 32 * 8 * 128 * 2  # K and V x layers x KV heads x head dim x bf16
+    assert kv_bytes == 131_072
+    assert e.kv_capacity == int((0.9 * 80 * 2**30 - 2 * 8.03e9) // kv_bytes)
+    assert (e.max_batch, e.token_budget) == (256, 2048)  # vLLM's A100 server defaults
+    assert e.swap_s == e.prefill_s  # vLLM preempts by recompute
+    assert e.iteration_s == pytest.approx(2 * 8.03e9 / 2.039e12)
+    assert ENGINES["small"] == EngineModel()
+
+
+def test_the_small_profile_is_the_original_model() -> None:
+    assert simulate("tools", "plas", load=0.8, programs=20, seed=1) == simulate(
+        "tools", "plas", load=0.8, programs=20, seed=1, engine="small"
+    )
+
+
+def test_reading_the_kv_cache_slows_long_contexts() -> None:
+    e = engine_named("llama8b-a100")
+    without = dataclasses.replace(e, kv_read_s=0.0)
+    slow = simulate("tools", "fcfs", load=0.1, programs=20, seed=0, engine=e)
+    fast = simulate("tools", "fcfs", load=0.1, programs=20, seed=0, engine=without)
+    assert slow.engine == "llama8b-a100"
+    assert slow.mean_latency_s > fast.mean_latency_s
+
+
+def test_cli_takes_an_engine_profile_and_rejects_unknown_ones() -> None:
+    base = [sys.executable, "-m", "opportune", "serve", "simulate", "--programs", "10"]
+    ok = subprocess.run(
+        [*base, "--engine", "llama8b-a100", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(ok.stdout)["engine"] == "llama8b-a100"
+    bad = subprocess.run(
+        [*base, "--engine", "abacus"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert bad.returncode != 0 and "abacus" in bad.stderr
+
+
+def test_the_prefill_token_budget_is_per_iteration_not_per_scheduling_event() -> None:
+    # Each tools prompt is longer than 512 tokens, so a 512-token budget admits one call per
+    # iteration; an engine with the slots and cache to spare must then keep up with an
+    # unlimited budget. (Counting the budget once per simulator event admitted one call per
+    # arrival or completion instead, and latency rose by a quarter.)
+    roomy = EngineModel(max_batch=64, kv_capacity=10**7, token_budget=10**7)
+    tight = dataclasses.replace(roomy, token_budget=512)
+    free = simulate("tools", "fcfs", load=0.8, programs=40, seed=0, engine=roomy)
+    capped = simulate("tools", "fcfs", load=0.8, programs=40, seed=0, engine=tight)
+    assert capped.mean_norm_latency <= 1.1 * free.mean_norm_latency
+
+
+def test_prefix_caching_prefills_only_what_extends_the_parents_context() -> None:
+    e = engine_named("llama8b-a100")
+    chat = next(p for p in generate("chat", 20, 0) if len(p.calls) >= 3)
+    first, second = chat.calls[0], chat.calls[1]
+    assert e.prefill_tokens(chat, 0) == first.prompt
+    assert e.prefill_tokens(chat, 1) == second.prompt - first.prompt - first.output
+    cold = engine_named("llama8b-a100-no-prefix-cache")
+    assert cold.prefill_tokens(chat, 1) == second.prompt
+    warm_run = simulate("chat", "fcfs", load=0.3, programs=30, seed=0, engine=e)
+    cold_run = simulate("chat", "fcfs", load=0.3, programs=30, seed=0, engine=cold)
+    assert warm_run.mean_latency_s < cold_run.mean_latency_s
+
+
+def test_runs_report_how_full_the_engine_was() -> None:
+    r = simulate("mixed", "atlas", load=0.9, programs=30, seed=0)
+    assert 1 <= r.mean_batch <= EngineModel().max_batch
+    assert 0 < r.mean_kv_fraction <= 1 and 0 < r.busy_fraction <= 1
+    assert len(r.norm_latency_by_arrival_quarter) == 4

@@ -1,14 +1,16 @@
-"""``opportune run FILE [ARGS...]``: run a script as ``python FILE ARGS`` would, overlapped."""
+"""``opportune run FILE [ARGS...]``: run a script as ``python FILE ARGS`` would, overlapped.
 
-from __future__ import annotations
+:func:`run_script` does the work and imports no command-line library, so that
+``opportune run FILE ARGS`` can start the program without loading Typer at all
+(:func:`opportune.cli.app.main` takes that path when no option comes before FILE); the Typer
+command registered by :func:`register` calls the same function.
+"""
 
 import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
-
-import typer
+from typing import Annotated, Any
 
 
 def _print_exception(exc: BaseException) -> None:
@@ -22,25 +24,20 @@ def _print_exception(exc: BaseException) -> None:
     sys.stderr.write("".join(lines))
 
 
-def run_command(
-    file: Annotated[Path, typer.Argument(help="The Python script to run.")],
-    args: Annotated[list[str] | None, typer.Argument(help="Arguments passed to the script.")] = None,
-    trace: Annotated[
-        Path | None, typer.Option("--trace", help="Write the schedule as a Chrome trace (Perfetto).")
-    ] = None,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Report every place the program had to wait, and why.")
-    ] = False,
-    summary: Annotated[
-        bool, typer.Option("--summary", help="Print a one-line schedule summary to stderr at the end.")
-    ] = False,
-) -> None:
-    """Run FILE with its external calls overlapped; output and effects stay as in plain Python."""
+def run_script(
+    file: str,
+    args: list[str],
+    *,
+    trace: "str | os.PathLike[str] | None" = None,
+    explain: bool = False,
+    summary: bool = False,
+) -> int:
+    """Run ``file`` with ``args`` under opportune; return the exit status ``python`` would."""
     from opportune.api import last_schedule, run_path
 
     status = 0
     try:
-        run_path(str(file), list(args or []), explain=explain)
+        run_path(file, list(args), explain=explain)
     except SystemExit as exit_:
         code = exit_.code
         if code is None:
@@ -51,9 +48,10 @@ def run_command(
             sys.stderr.write(f"{code}\n")
             status = 1
     except FileNotFoundError as exc:
-        if str(file) in str(exc):
-            typer.echo(f"opportune run: can't open file {str(file)!r}: no such file", err=True)
-            raise typer.Exit(2) from None
+        if file in str(exc):
+            sys.stderr.write(f"opportune run: can't open file {file!r}: no such file\n")
+            sys.stderr.flush()
+            return 2
         _print_exception(exc)
         status = 1
     except SyntaxError as exc:
@@ -76,10 +74,35 @@ def run_command(
             sys.stderr.write(schedule.explain() + "\n")
         if summary:
             sys.stderr.write(schedule.summary() + "\n")
-    raise typer.Exit(status)
+    return status
 
 
-def register(app: typer.Typer) -> None:
+def register(app: Any) -> None:
+    import typer
+
+    def run_command(
+        file: Annotated[Path, typer.Argument(help="The Python script to run.")],
+        args: Annotated[
+            list[str] | None, typer.Argument(help="Arguments passed to the script.")
+        ] = None,
+        trace: Annotated[
+            Path | None,
+            typer.Option("--trace", help="Write the schedule as a Chrome trace (Perfetto)."),
+        ] = None,
+        explain: Annotated[
+            bool,
+            typer.Option("--explain", help="Report every place the program had to wait, and why."),
+        ] = False,
+        summary: Annotated[
+            bool,
+            typer.Option("--summary", help="Print a one-line schedule summary to stderr at the end."),
+        ] = False,
+    ) -> None:
+        """Run FILE with its external calls overlapped; output and effects stay as in plain Python."""
+        raise typer.Exit(
+            run_script(str(file), list(args or []), trace=trace, explain=explain, summary=summary)
+        )
+
     app.command(
         "run",
         context_settings={

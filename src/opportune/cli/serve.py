@@ -85,13 +85,18 @@ def simulate_cmd(
     load: Annotated[float, typer.Option(help="Offered work / engine capacity.")] = 0.9,
     programs: Annotated[int, typer.Option(help="Programs to simulate.")] = 300,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 0,
+    engine: Annotated[
+        str, typer.Option(help="Engine profile: small | llama8b-a100 (see docs/serving.md).")
+    ] = "small",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Simulate programs on a continuous-batching engine under a scheduling policy."""
     from opportune.serve import simulate
 
     try:
-        result = simulate(workload.lower(), policy.lower(), load=load, programs=programs, seed=seed)
+        result = simulate(
+            workload.lower(), policy.lower(), load=load, programs=programs, seed=seed, engine=engine
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     data = result.as_dict()

@@ -9,6 +9,7 @@ string, say) keeps running as it is and is named by ``--explain``.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import inspect
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime
 
 _cache: dict[int, types.FunctionType | None] = {}
+_FUTURE_FLAGS = 0
+for _feature in __future__.all_feature_names:
+    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
 _user_roots: list[str] = []
 _library_markers = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
 
@@ -34,6 +38,7 @@ def add_user_root(path: str) -> None:
     root = os.path.realpath(path)
     if root not in _user_roots:
         _user_roots.append(root)
+        _user_files.clear()
 
 
 def _stdlib_prefixes() -> tuple[str, ...]:
@@ -47,9 +52,21 @@ _STDLIB = _stdlib_prefixes()
 _OWN = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
 
 
+# filename -> is_user_file(filename): dispatch asks at every call of a class or a library
+# function, and os.path.realpath costs tens of microseconds. Cleared when a root is added.
+_user_files: dict[str, bool] = {}
+
+
 def is_user_file(filename: str | None) -> bool:
     if not filename or filename.startswith("<"):
         return False
+    known = _user_files.get(filename)
+    if known is None:
+        known = _user_files[filename] = _is_user_file(filename)
+    return known
+
+
+def _is_user_file(filename: str) -> bool:
     real = os.path.realpath(filename)
     if real.startswith(_OWN) or real.startswith(_STDLIB):
         return False
@@ -148,7 +165,9 @@ def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
     module = ast.Module(body=[factory], type_ignores=[])
     ast.increment_lineno(module, fn.__code__.co_firstlineno - 1)
     transform(module, explicit_super="__class__" in freevars, filename=fn.__code__.co_filename)
-    code = compile(module, fn.__code__.co_filename, "exec")
+    # The function's own future features (``annotations``...), not this module's.
+    code = compile(module, fn.__code__.co_filename, "exec",
+                   flags=fn.__code__.co_flags & _FUTURE_FLAGS, dont_inherit=True)
     factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     fn_code = next(
         c for c in factory_code.co_consts

@@ -26,7 +26,9 @@ from opportune.compiler.transform import transform
 def compile_module_source(source: str | bytes, filename: str) -> types.CodeType:
     """Parse, transform and compile a module. Syntax errors surface exactly as Python's."""
     tree = ast.parse(source, filename=filename)
-    code = compile(transform(tree, filename=filename), filename, "exec")
+    # dont_inherit: this module's own ``from __future__ import annotations`` must not apply to
+    # the program (its annotations would turn into strings)
+    code = compile(transform(tree, filename=filename), filename, "exec", dont_inherit=True)
     register_code(code)
     return code
 

@@ -32,6 +32,11 @@ _MUTATORS = frozenset({
     "symmetric_difference_update", "write", "send", "close",
 })
 _FRESH_CALLS = frozenset({"list", "dict", "set", "sorted", "reversed"})
+LEAF_BUILTINS = frozenset({
+    "range", "len", "int", "float", "str", "bool", "abs", "min", "max", "sum", "sorted", "list",
+    "tuple", "dict", "set", "frozenset", "enumerate", "zip", "reversed", "round", "divmod",
+    "pow", "chr", "ord", "hex", "bin", "oct", "isinstance", "any", "all",
+})
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,13 @@ class Purity:
 
     global_names: tuple[str, ...]
     worth_spawning: bool
+    # Only builtin operations: every name it reads from outside is one of LEAF_BUILTINS or, in
+    # ``callees``, only ever called, and every call is to one of those or a method, without
+    # keywords. Called with atoms (those builtins not shadowed, the callees such functions
+    # too), it cannot run any other code of the program, so it cannot make an external call:
+    # running it on a thread of its own would only cost time (runtime/spawn.py).
+    leaf: bool = False
+    callees: tuple[str, ...] = ()
 
 
 def _is_fresh_value(node: ast.expr) -> bool:
@@ -127,4 +139,14 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
                        ast.Assert))
         for n in ast.walk(fn)
     )
-    return Purity(tuple(globals_read), decides)
+    calls = [n for n in ast.walk(fn) if isinstance(n, ast.Call)]
+    callees = {n.func.id for n in calls if isinstance(n.func, ast.Name)} - LEAF_BUILTINS - bound
+    called = sum(1 for n in calls if isinstance(n.func, ast.Name) and n.func.id in callees)
+    loads = sum(1 for n in ast.walk(fn)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in callees)
+    leaf = set(globals_read) <= LEAF_BUILTINS | callees and called == loads and all(
+        not n.keywords and (isinstance(n.func, ast.Attribute)
+                            or isinstance(n.func, ast.Name) and n.func.id not in bound)
+        for n in calls
+    )
+    return Purity(tuple(globals_read), decides, leaf, tuple(sorted(callees)))

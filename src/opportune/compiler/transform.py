@@ -22,7 +22,7 @@ import copy
 import itertools
 from typing import Any
 
-from opportune.compiler import branches, deferral, rollback
+from opportune.compiler import branches, callsites, deferral, rollback
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
 
@@ -371,5 +371,6 @@ def transform(
     """Rewrite ``tree`` in place (see the module docstring) and return it."""
     new = _Rewriter(explicit_super, filename).visit(tree)
     assert isinstance(new, ast.Module)
+    callsites.inline(new)
     ast.fix_missing_locations(new)
     return new

@@ -16,6 +16,7 @@ import json
 import re
 import threading
 import types
+import weakref
 from typing import Any
 
 from opportune.compiler.registry import _compiled_ids, pure_functions
@@ -85,6 +86,9 @@ _VALUE_TYPES = (str, bytes, int, float, complex, bool, tuple, frozenset, range)
 _PURE_METHOD_TYPES = (*_VALUE_TYPES, re.Match, re.Pattern)
 
 _kind_cache: dict[Any, int] = {}
+# id(class) -> (the class, its __init__ and __new__ when classified, kind): the program's
+# classes are classified at every construction, which took microseconds (module lookups).
+_class_kinds: dict[int, tuple[Any, Any, Any, int]] = {}
 
 
 def _module_kind(module: str | None) -> int:
@@ -151,13 +155,20 @@ def classify(rt: Runtime, f: Any) -> int:
             return _BUILTIN_KIND[f]
         if issubclass(f, _VALUE_TYPES) and f.__module__ == "builtins":
             return LAZY
+        cached = _class_kinds.get(id(f))
+        if cached is not None and cached[0]() is f and cached[1] is f.__init__ \
+                and cached[2] is f.__new__:
+            return cached[3]
         if _is_user_class(f, rt):
             from opportune.compiler.functions import compile_class_in_place
 
             compile_class_in_place(f, rt)
-            if _transparent_constructor(f):
-                return PLAIN
-            return LOCAL
+            kind = PLAIN if _transparent_constructor(f) else LOCAL
+            try:
+                _class_kinds[id(f)] = (weakref.ref(f), f.__init__, f.__new__, kind)
+            except TypeError:
+                pass
+            return kind
         if issubclass(f, BaseException):
             return LOCAL
         return _module_kind(f.__module__)

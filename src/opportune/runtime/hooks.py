@@ -8,14 +8,16 @@ exactly what plain Python would.
 from __future__ import annotations
 
 import builtins
+import functools
 import operator
 import sys
 from typing import Any
 
+from opportune.compiler import callsites
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
 from opportune.runtime.context import _local
-from opportune.runtime.dispatch import call, fstring
+from opportune.runtime.dispatch import _ITERATORS, call, fstring
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
 from opportune.runtime.values import Pending
@@ -100,6 +102,11 @@ def concrete(value: Any) -> Any:
     return value
 
 
+def bind(f: Any) -> Any:
+    """``f`` called through the dispatch hook (a call site that found a name rebound)."""
+    return functools.partial(call, f)
+
+
 _installed = False
 
 
@@ -120,6 +127,14 @@ def install() -> None:
     setattr(builtins, names.STORE_GUARD, store_guard)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.CONCRETE, concrete)
+    setattr(builtins, callsites.TYPE, type)
+    setattr(builtins, callsites.ATOMS, frozenset(callsites.ATOM_TYPES))
+    for t in callsites.NAMED_TYPES:
+        setattr(builtins, callsites.type_name(t), t)
+    for name in callsites.PLAIN_BUILTINS | callsites.SHALLOW_BUILTINS | callsites.LAZY_BUILTINS:
+        setattr(builtins, callsites.builtin_name(name), getattr(builtins, name))
+    setattr(builtins, callsites.NOT_SHALLOW, frozenset({Pending, *_ITERATORS}))
+    setattr(builtins, callsites.BIND, bind)
     from opportune.compiler import branches as b
     from opportune.runtime import branching
 

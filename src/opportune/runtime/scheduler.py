@@ -31,6 +31,7 @@ import threading
 import time
 import types
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -45,6 +46,7 @@ from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
+from opportune.runtime.workers import Workers
 
 _INF = float("inf")
 
@@ -105,7 +107,8 @@ class Scope:
                  "met", "prefix_reads")
 
     def __init__(
-        self, lo: int, hi: int, ancestors: frozenset[int], control: frozenset[int] = frozenset(),
+        self, lo: int, hi: int, ancestors: frozenset[int],
+        control: set[int] | frozenset[int] = frozenset(),
         prefix_reads: frozenset[int] = frozenset(),
     ) -> None:
         self.lo = lo
@@ -116,7 +119,9 @@ class Scope:
         self.calls: set[int] = set()
         # Calls whose results decided the control flow so far: every later call depends on
         # them (the ideal schedule cannot start it before they finish).
-        self.control = control
+        # Only the scope's own thread changes it, in place (a copy per forced value would
+        # cost time quadratic in the number of calls).
+        self.control: set[int] = set(control)
         # Streamed calls part of whose text the program went on with (trace only: later calls
         # record them as ``CallRecord.read_from``; nothing waits on them).
         self.prefix_reads = prefix_reads
@@ -176,15 +181,24 @@ class Runtime:
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
-        self._pool = ThreadPoolExecutor(
-            max_workers=threads or int(os.environ.get("OPPORTUNE_THREADS", "128")),
-            thread_name_prefix="opportune-call",
-        )
+        max_threads = threads or int(os.environ.get("OPPORTUNE_THREADS", "128"))
+        # Streaming calls run through the event loop's executor; plain sync calls on
+        # _workers, each counted against its function's max_concurrency in _running.
+        self._pool = ThreadPoolExecutor(max_workers=max_threads,
+                                        thread_name_prefix="opportune-stream")
+        self._workers = Workers(max_threads, "opportune-call")
+        # keyed by id(spec): hashing the frozen dataclass costs a microsecond per call
+        self._running: dict[int, int] = {}
+        self._held_calls: dict[int, deque[Callable[[], None]]] = {}
+        # Results recorded on worker threads whose callbacks still have to run on the loop.
+        self._handoff: list[list[Callable[[], None]]] = []
+        self._handoff_scheduled = False
         self._loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(
             target=self._run_loop, name="opportune-loop", daemon=True
         )
         self._program_thread: threading.Thread | None = None
+        self._program_ident: int | None = None
         self._closed = False
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -196,6 +210,7 @@ class Runtime:
     def start(self) -> Runtime:
         self._loop_thread.start()
         self._program_thread = threading.current_thread()
+        self._program_ident = threading.get_ident()
         self._previous = context.set_active_runtime(self)
         return self
 
@@ -241,6 +256,7 @@ class Runtime:
             # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
             self._loop.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._workers.shutdown()
 
     async def _shutdown_loop(self) -> None:
         tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
@@ -450,37 +466,27 @@ class Runtime:
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
         held: list[Any] = []
-        if spec.mutates:
-            call_args, call_kwargs = args, kwargs
+        arg_deps: list[Pending]
+        if not kwargs and _all_atoms(args):
+            # f(i), f("text"): nothing to copy and nothing to wait for
+            call_args, call_kwargs, arg_deps = args, kwargs, []
         else:
-            copier = _ObjectCopier(held)
-            call_args = snapshot(args, None, copier)
-            call_kwargs = snapshot(kwargs, None, copier)
-        arg_deps: list[Pending] = []
-        collect(call_args, arg_deps)
-        collect(call_kwargs, arg_deps)
-        sc = self.scope()
-        seq = self.next_seq()
-        sc.calls.add(seq)
-        anc = sc.ancestors
-        with self._lock:
-            if spec.writes:
-                order_deps = [
-                    self._live[s] for s in self._live_order.irange(None, seq, (True, False))
-                    if s not in anc
-                ]
-            elif spec.reads:
-                order_deps = [
-                    w for r in (*spec.reads, "*") for s, w in self._writers.get(r, {}).items()
-                    if s < seq and s not in anc
-                ]
+            if spec.mutates:
+                call_args, call_kwargs = args, kwargs
             else:
-                order_deps = []
-        dep_calls: set[int] = set()
-        for d in arg_deps:
-            dep_calls |= d._calls
-        for d in order_deps:
-            dep_calls |= d._calls
+                copier = _ObjectCopier(held)
+                call_args = snapshot(args, None, copier)
+                call_kwargs = snapshot(kwargs, None, copier)
+            arg_deps = []
+            collect(call_args, arg_deps)
+            collect(call_kwargs, arg_deps)
+        sc = self.scope()
+        seq = sc.next
+        if seq >= sc.hi:
+            raise RuntimeError("opportune: sequence space of a concurrent call exhausted")
+        sc.next = seq + 1
+        self._any = True
+        sc.calls.add(seq)
         p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
         if spec.stream is not None and self.streaming:
             stream = TextStream()
@@ -489,25 +495,56 @@ class Runtime:
                 object.__setattr__(p, "_stream", stream)
         if spec.is_async:
             self._async_calls.add(seq)
-        dep_calls |= sc.control
-        record = CallRecord(
-            call_id=seq, name=spec.name, issued=self.now(), deps=tuple(sorted(dep_calls)),
-            read_from=tuple(sorted(sc.prefix_reads)),
-        )
-        self._records[seq] = record
-        self.schedule.calls.append(record)
         with self._lock:
+            if spec.writes:
+                anc = sc.ancestors
+                order_deps = [
+                    self._live[s] for s in self._live_order.irange(None, seq, (True, False))
+                    if s not in anc
+                ]
+            elif spec.reads:
+                anc = sc.ancestors
+                order_deps = [
+                    w for r in (*spec.reads, "*") for s, w in self._writers.get(r, {}).items()
+                    if s < seq and s not in anc
+                ]
+            else:
+                order_deps = []
             self._live[seq] = p
             self._live_order.add(seq)
             for r in spec.writes:
                 self._writers.setdefault(r, {})[seq] = p
+        if arg_deps or order_deps or sc.control:
+            dep_calls: set[int] = set(sc.control)
+            for d in arg_deps:
+                dep_calls |= d._calls
+            for d in order_deps:
+                dep_calls |= d._calls
+            deps: tuple[int, ...] = tuple(sorted(dep_calls))
+        else:
+            deps = ()
+        record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps,
+                            read_from=tuple(sorted(sc.prefix_reads)))
+        self._records[seq] = record
+        self.schedule.calls.append(record)
 
-        def ready() -> None:
-            self._loop.call_soon_threadsafe(
-                self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps, order_deps
-            )
+        plain_sync = not spec.is_async and seq not in self._stream_paths
+        if plain_sync and not arg_deps and not order_deps:
+            self._launch(p, spec, fn, call_args, call_kwargs, arg_deps)
+        elif plain_sync and \
+                all(d._state != PENDING for d in arg_deps) and \
+                all(d._state != PENDING for d in order_deps):
+            # A sync call with nothing to wait for is launched from here, without waking the
+            # loop thread (async and streaming calls start as tasks on the loop).
+            self._check_and_launch(p, spec, fn, call_args, call_kwargs, arg_deps, order_deps)
+        else:
+            def ready() -> None:
+                self._loop.call_soon_threadsafe(
+                    self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
+                    order_deps,
+                )
 
-        self._when_ready(arg_deps + order_deps, ready)
+            self._when_ready(arg_deps + order_deps, ready)
         if wait or spec.mutates or spec.changes_program_state or held:
             # mutates: the call changes the program's own objects; changes_program_state: its
             # body changes module state the program can read directly; held: it holds an
@@ -554,7 +591,93 @@ class Runtime:
                     lambda: self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, order_deps)
                 )
             return
-        self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
+        self._launch(p, spec, fn, args, kwargs, arg_deps)
+
+    def _launch(
+        self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
+        arg_deps: list[Pending],
+    ) -> None:
+        """Start a call whose inputs are all there: sync ones on a worker thread (at most
+        ``max_concurrency`` at once, the rest in order after them), others as loop tasks."""
+        if spec.is_async or p._seq in self._stream_paths:
+            self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
+            return
+
+        def job() -> None:
+            self._run_sync(p, spec, fn, args, kwargs, arg_deps)
+
+        with self._lock:
+            key = id(spec)
+            running = self._running.get(key, 0)
+            if running >= spec.max_concurrency:
+                self._held_calls.setdefault(key, deque()).append(job)
+                return
+            self._running[key] = running + 1
+        self._workers.submit(job)
+
+    def _run_sync(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
+                  kwargs: Any, arg_deps: list[Pending]) -> None:
+        """Run a sync external on a worker thread and record its result there."""
+        record = self._records[p._seq]
+        info = context.CallInfo(
+            program_id=self.program_id, thread_id=0, call_id=p._seq, parents=record.deps
+        )
+        try:
+            if not arg_deps:
+                real_args, real_kwargs = args, kwargs  # nothing pending was passed
+            elif spec.mutates:
+                real_args = tuple(fill_in_place(a) for a in args)
+                real_kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+            else:
+                real_args, real_kwargs = fill(args), fill(kwargs)
+            record.started = self.now()
+            token = context._current_call.set(info)
+            try:
+                value = fn(*real_args, **real_kwargs)
+            finally:
+                context._current_call.reset(token)
+        except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
+            record.finished = self.now()
+            record.ok = False
+            record.error = f"{type(exc).__name__}: {exc}"
+            outcome, value, origin = FAILED, exc, p._seq
+        else:
+            record.finished = self.now()
+            record.ok = True
+            outcome, origin = DONE, None
+        with self._lock:
+            held = self._held_calls.get(id(spec))
+            nxt = held.popleft() if held else None
+            if nxt is None:
+                self._running[id(spec)] -= 1
+        if nxt is not None:
+            self._workers.submit(nxt)
+        self._finish_on_worker(p, outcome, value, origin)
+
+    def _finish_on_worker(self, p: Pending, state: int, value: Any, origin: int | None) -> None:
+        """Record a result on the worker thread that computed it; what waits on it (callbacks,
+        held-back output) runs on the loop thread, woken once for all results recorded since."""
+        with self._lock:
+            callbacks = self._settle(p, state, value, origin)
+            wake = bool(callbacks) or bool(self._outq) or self._streaming_entry is not None
+            if wake:
+                self._handoff.append(callbacks)
+                wake = not self._handoff_scheduled
+                self._handoff_scheduled = True
+        if wake and not self._closed:
+            self._loop.call_soon_threadsafe(self._run_handoff)
+
+    def _run_handoff(self) -> None:
+        with self._lock:
+            batches = self._handoff
+            self._handoff = []
+            self._handoff_scheduled = False
+        for callbacks in batches:
+            for cb in callbacks:
+                cb()
+        if self._outq or self._streaming_entry is not None:
+            with self._out_lock:
+                self._pump()
 
     async def _run_call(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
@@ -671,28 +794,36 @@ class Runtime:
 
     def _finish(self, p: Pending, state: int, value: Any, origin: int | None) -> None:
         with self._lock:
-            object.__setattr__(p, "_value", value)
-            object.__setattr__(p, "_origin", origin)
-            object.__setattr__(p, "_state", state)
-            callbacks = p._callbacks
-            object.__setattr__(p, "_callbacks", [])
-            if self._live.pop(p._seq, None) is not None:
-                self._live_order.discard(p._seq)
-            if self._stream_paths:
-                self._stream_paths.pop(p._seq, None)
-            for writers in self._writers.values():
-                writers.pop(p._seq, None)
-            if state == FAILED and origin == p._seq and not p._speculative:
-                if self._in_discarded(origin):
-                    self._handled.add(origin)
-                else:
-                    self._failures[origin] = value
-            self._cond.notify_all()
+            callbacks = self._settle(p, state, value, origin)
         for cb in callbacks:
             cb()
         if self._outq or self._streaming_entry is not None:
             with self._out_lock:
                 self._pump()
+
+    def _settle(self, p: Pending, state: int, value: Any,
+                origin: int | None) -> list[Callable[[], None]]:
+        """Give ``p`` its outcome and wake waiters (caller holds ``_lock``); returns the
+        callbacks to run."""
+        object.__setattr__(p, "_value", value)
+        object.__setattr__(p, "_origin", origin)
+        object.__setattr__(p, "_state", state)
+        callbacks = p._callbacks
+        object.__setattr__(p, "_callbacks", [])
+        if self._live.pop(p._seq, None) is not None:
+            self._live_order.discard(p._seq)
+        if self._stream_paths:
+            self._stream_paths.pop(p._seq, None)
+        for writers in self._writers.values():
+            writers.pop(p._seq, None)
+        if state == FAILED and origin == p._seq and not p._speculative:
+            if self._in_discarded(origin):
+                self._handled.add(origin)
+            else:
+                self._failures[origin] = value
+        if self._cond._waiters:  # type: ignore[attr-defined]
+            self._cond.notify_all()
+        return callbacks
 
     # -- waiting and failures (program thread) ----------------------------------------------------
 
@@ -708,9 +839,13 @@ class Runtime:
 
     def note_forced(self, p: Pending) -> None:
         if p._calls:
-            sc = self.scope()
+            sc = getattr(context._local, "scope", None)
+            if sc is None:
+                if threading.get_ident() != self._program_ident:
+                    return  # the loop or a worker filling in a value: no decision of the program
+                sc = self._root
             if not p._calls <= sc.control:
-                sc.control = sc.control | p._calls
+                sc.control |= p._calls
 
     def note_prefix_read(self, p: Pending) -> None:
         """The program went on with part of ``p``'s streamed text (an item of its lines): the
@@ -1127,6 +1262,16 @@ class _ObjectCopier:
         except Exception:
             self.held.append(value)
             return value
+
+
+_ATOM_TYPES = frozenset({str, int, float, bool, bytes, type(None), complex})
+
+
+def _all_atoms(args: tuple[Any, ...]) -> bool:
+    for a in args:
+        if type(a) not in _ATOM_TYPES:
+            return False
+    return True
 
 
 def _entry_seq(entry: _OutputEntry) -> int:

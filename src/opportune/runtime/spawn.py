@@ -17,7 +17,7 @@ import threading
 import types
 from typing import TYPE_CHECKING, Any
 
-from opportune.compiler.purity import Purity
+from opportune.compiler.purity import LEAF_BUILTINS, Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime import context
 from opportune.runtime.snapshot import is_changeable_data, snapshot
@@ -92,6 +92,8 @@ def maybe_spawn(
     if _running >= MAX_CONCURRENT or rt._closed:
         return None
     g = fn.__globals__
+    if _atoms_only(args, kwargs) and _closed(fn, facts, set()):
+        return None  # builtin operations on atoms only: nothing to overlap (compiler/purity.py)
     free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
     for name in facts.global_names:
         if name in free:
@@ -128,6 +130,47 @@ def maybe_spawn(
     return p
 
 
+_ATOMS = frozenset({str, int, float, bool, bytes, complex, type(None)})
+_BUILTINS = {name: getattr(builtins, name) for name in LEAF_BUILTINS}
+
+
+def _closed(fn: types.FunctionType, facts: Purity, seen: set[int]) -> bool:
+    """Whether ``fn`` is a leaf (``Purity.leaf``) whose callees are leaves too, as the names are
+    bound now. Wrong answers only cost overlap: a function run in place behaves as in Python."""
+    if not facts.leaf or fn.__code__.co_freevars:
+        return False
+    seen.add(id(fn))
+    g = fn.__globals__
+    for name in facts.global_names:
+        if name in facts.callees:
+            callee = g.get(name)
+            if type(callee) is not types.FunctionType:
+                return False
+            if id(callee) in seen:
+                continue
+            callee_facts = pure_functions.get(id(callee.__code__))
+            if callee_facts is None or not _closed(callee, callee_facts, seen):
+                return False
+        elif name in g or _builtins_of(fn).get(name) is not _BUILTINS.get(name):
+            return False
+    return True
+
+
+def _builtins_of(fn: types.FunctionType) -> dict[str, Any]:
+    found: dict[str, Any] = getattr(fn, "__builtins__", builtins.__dict__)
+    return found
+
+
+def _atoms_only(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    for a in args:
+        if type(a) not in _ATOMS:
+            return False
+    for v in kwargs.values():
+        if type(v) not in _ATOMS:
+            return False
+    return True
+
+
 def count_started() -> None:
     """Every thread that runs :func:`_run` is counted here first; ``_run`` counts it out."""
     global _running
@@ -140,7 +183,7 @@ def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -
     from opportune.runtime.scheduler import EscapingFailure, OuterFailure, RuntimeClosed
 
     local = context._local
-    inherited = block.control
+    inherited = frozenset(block.control)
     local.runtime = rt
     local.scope = block
     try:

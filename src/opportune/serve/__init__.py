@@ -8,6 +8,8 @@ simulator of a continuous-batching engine that measures what the policies buy.
 """
 
 from opportune.serve._balance import LONG_PROMPT_TOKENS, LoadBalancer
+from opportune.serve._capacity import load_at_latency, sustained_loads
+from opportune.serve._engine import ENGINES, EngineModel, engine_named
 from opportune.serve._policy import (
     ATLAS,
     FCFS,
@@ -21,7 +23,7 @@ from opportune.serve._policy import (
 )
 from opportune.serve._programs import Call, ProcessTable, Program
 from opportune.serve._scheduler import DEFAULT_BETA, MultiLevelQueue, Scheduler
-from opportune.serve._simulator import EngineModel, SimResult, simulate
+from opportune.serve._simulator import SimResult, simulate
 from opportune.serve._workloads import WORKLOADS, CallSpec, ProgramSpec, generate
 from opportune.serve.protocol import (
     CALL_HEADER,
@@ -37,6 +39,7 @@ __all__ = [
     "ATLAS",
     "CALL_HEADER",
     "DEFAULT_BETA",
+    "ENGINES",
     "FCFS",
     "LONG_PROMPT_TOKENS",
     "MLFQ",
@@ -62,11 +65,14 @@ __all__ = [
     "ProgramSpec",
     "Scheduler",
     "SimResult",
+    "engine_named",
     "generate",
     "headers_for",
     "identity_from_headers",
+    "load_at_latency",
     "policy_named",
     "simulate",
+    "sustained_loads",
 ]
 
 from opportune.serve._gateway import Gateway, GatewayConfig

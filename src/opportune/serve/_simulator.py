@@ -2,10 +2,11 @@
 
 The engine runs iterations: each decodes one token for every running call and prefills newly
 admitted ones (up to a per-iteration token budget). An iteration costs
-``iteration_s + decode_s * batch + prefill_s * prefilled_tokens``. Every running call holds KV
-cache for its prompt and generated tokens; when the cache or the batch is full, the scheduler's
-order decides who runs and a displaced call is preempted (its cache dropped, recomputed later),
-as vLLM does.
+``iteration_s + decode_s * batch + kv_read_s * context + prefill_s * prefilled_tokens`` under
+a named engine profile (``_engine``). Every running call holds KV cache for its prompt and
+generated tokens; when the cache or the batch is full, the scheduler's order decides who runs
+and a displaced call is preempted (its cache dropped, brought back later by a swap-in or a
+recompute, as the profile says).
 
 Between events (an arrival, a completion, a quantum running out, the cache filling up, a
 starvation check) the batch does not change, so the simulator jumps over whole runs of
@@ -19,49 +20,18 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from opportune.serve._engine import EngineModel, engine_named
 from opportune.serve._policy import SRPT, Levels, policy_named
 from opportune.serve._programs import Call
 from opportune.serve._scheduler import DEFAULT_BETA, Scheduler
-from opportune.serve._workloads import ProgramSpec, generate
-
-
-@dataclass(frozen=True)
-class EngineModel:
-    """Cost model of one engine.
-
-    Defaults are roughly a small model on one GPU with its batch limited to 32 sequences and
-    64k tokens of KV cache: decoding is memory-bound (an iteration costs about the same for 1
-    or 32 calls), so the batch slots, not compute, are what programs queue for.
-    """
-
-    iteration_s: float = 0.008
-    decode_s: float = 0.00005
-    prefill_s: float = 0.00004
-    max_batch: int = 32
-    token_budget: int = 8192
-    kv_capacity: int = 64_000
-    kv_reserve: int = 16
-    swap_s: float = 0.000004
-
-    def full_batch(self, specs: list[ProgramSpec]) -> float:
-        """How many calls of this workload fit in one batch: the batch limit or the KV cache.
-
-        The context a call holds is weighted by how long it holds it (its output length).
-        """
-        held = sum(c.output * (c.prompt + c.output / 2) for s in specs for c in s.calls)
-        tokens = sum(c.output for s in specs for c in s.calls)
-        return max(1.0, min(float(self.max_batch), self.kv_capacity / (held / tokens)))
-
-    def work_s(self, spec: ProgramSpec, batch: float) -> float:
-        """Engine seconds a program needs when the engine runs full batches of ``batch`` calls."""
-        per_token = self.decode_s + self.iteration_s / batch
-        return sum(self.prefill_s * c.prompt + per_token * c.output for c in spec.calls)
+from opportune.serve._workloads import generate
 
 
 @dataclass
 class SimResult:
     workload: str
     policy: str
+    engine: str
     load: float
     programs: int
     seed: int
@@ -72,7 +42,12 @@ class SimResult:
     mean_norm_latency_critical_path: float
     mean_latency_s: float
     throughput_programs_per_s: float
+    arrival_rate_programs_per_s: float
     preemptions: int
+    mean_batch: float
+    mean_kv_fraction: float
+    busy_fraction: float
+    norm_latency_by_arrival_quarter: list[float]
     demotions: int
     promotions: int
     calls: int
@@ -104,7 +79,7 @@ def simulate(
     load: float,
     programs: int,
     seed: int = 0,
-    engine: EngineModel | None = None,
+    engine: EngineModel | str | None = None,
     levels: Levels | None = None,
     beta: float | None = DEFAULT_BETA,
     starvation_check_s: float = 1.0,
@@ -112,6 +87,8 @@ def simulate(
     """Simulate ``programs`` programs arriving as a Poisson process at ``load`` and report latency."""
     if not load > 0:
         raise ValueError(f"load={load}: the offered load must be positive (for example 0.9)")
+    if isinstance(engine, str):
+        engine = engine_named(engine)
     engine = engine or EngineModel()
     specs = generate(workload, programs, seed)
     pol = policy_named(policy)
@@ -123,15 +100,18 @@ def simulate(
     )
 
     rng = np.random.default_rng(seed + 1_000_003)
-    full_batch = engine.full_batch(specs)
-    mean_work = float(np.mean([engine.work_s(s, full_batch) for s in specs]))
+    per_token = engine.per_token_s(specs)
+    mean_work = float(np.mean([engine.work_s(s, per_token) for s in specs]))
     rate = load / mean_work
     arrivals = np.cumsum(rng.exponential(1 / rate, size=programs))
 
     # Clairvoyant remaining work per program, for SRPT.
-    per_token = engine.decode_s + engine.iteration_s / full_batch
     call_work = [
-        [engine.prefill_s * c.prompt + per_token * c.output for c in s.calls] for s in specs
+        [
+            engine.prefill_s * engine.prefill_tokens(s, i) + per_token * c.output
+            for i, c in enumerate(s.calls)
+        ]
+        for s in specs
     ]
     remaining = [sum(w) for w in call_work]
     pending_parents = [[len(c.parents) for c in s.calls] for s in specs]
@@ -147,6 +127,7 @@ def simulate(
 
     def submit(p: int, i: int, now: float) -> None:
         c = specs[p].calls[i]
+        fresh = engine.prefill_tokens(specs[p], i)
         sched.submit(
             str(p),
             now,
@@ -154,7 +135,7 @@ def simulate(
             parents=c.parents,
             prompt_tokens=c.prompt,
             remaining_hint=remaining[p],
-            payload=_Run(p, i, c.output, c.prompt, c.prompt * engine.prefill_s),
+            payload=_Run(p, i, c.output, fresh, fresh * engine.prefill_s),
         )
 
     now = 0.0
@@ -162,6 +143,7 @@ def simulate(
     next_check = starvation_check_s
     running: list[Call] = []
     preemptions = events = 0
+    busy = batch_time = kv_time = 0.0
     done_programs = 0
     kv_cap, reserve = engine.kv_capacity, engine.kv_reserve
 
@@ -187,6 +169,7 @@ def simulate(
         kv_used = 0
         budget = engine.token_budget
         waiting_blocked = False
+        budget_spent = False  # a waiting call had room but this iteration's prefill budget ran out
         for call in candidates:
             r: _Run = call.payload
             need = call.prompt_tokens + r.generated + reserve
@@ -199,7 +182,7 @@ def simulate(
                 else:
                     preemptions += 1
                     r.prefill = call.prompt_tokens + r.generated
-                    r.prefill_cost = r.prefill * engine.swap_s  # swapped out to host memory
+                    r.prefill_cost = r.prefill * engine.swap_s  # swap-in or recompute
                     sched.requeue(call, now)
             elif not waiting_blocked:
                 if fits and (r.prefill <= budget or budget == engine.token_budget):
@@ -209,6 +192,7 @@ def simulate(
                     budget -= r.prefill
                 else:
                     waiting_blocked = True  # first come first served among the waiting
+                    budget_spent = fits
         running = batch
 
         if not running:
@@ -225,9 +209,9 @@ def simulate(
                 stall += r.prefill_cost
                 r.prefill = 0
         n = len(running)
-        t_iter = engine.iteration_s + engine.decode_s * n
-        k = min(c.payload.output - c.payload.generated for c in running)
         kv_now = sum(c.prompt_tokens + c.payload.generated for c in running)
+        t_iter = engine.iteration_s + engine.decode_s * n + engine.kv_read_s * kv_now
+        k = min(c.payload.output - c.payload.generated for c in running)
         k = min(k, max(1, (kv_cap - kv_now) // n))
         if pol.demotes and pol.multilevel:
             for call in running:
@@ -239,9 +223,15 @@ def simulate(
             horizon = min(horizon, float(arrivals[next_arrival]))
         if horizon > now:
             k = min(k, max(1, math.ceil((horizon - now) / t_iter)))
+        if budget_spent:
+            k = 1  # the token budget is per iteration: the next one admits more prompts
         k = max(1, k)
-        step = stall + k * t_iter
+        # Each of the k iterations reads a context n tokens longer than the one before.
+        step = stall + k * t_iter + engine.kv_read_s * n * k * (k - 1) / 2
         now += step
+        busy += step
+        batch_time += step * n
+        kv_time += step * (kv_now + n * (k - 1) / 2)
 
         still: list[Call] = []
         for call in running:
@@ -274,6 +264,7 @@ def simulate(
     return SimResult(
         workload=workload,
         policy=pol.name,
+        engine=engine.name,
         load=load,
         programs=programs,
         seed=seed,
@@ -284,7 +275,13 @@ def simulate(
         mean_norm_latency_critical_path=float(norm_cp.mean()),
         mean_latency_s=float(latency.mean()),
         throughput_programs_per_s=programs / makespan if makespan > 0 else math.inf,
+        arrival_rate_programs_per_s=rate,
         preemptions=preemptions,
+        mean_batch=batch_time / busy,
+        mean_kv_fraction=kv_time / busy / kv_cap,
+        busy_fraction=min(1.0, busy / makespan) if makespan > 0 else 1.0,
+        # A run that has not settled shows latency still climbing from quarter to quarter.
+        norm_latency_by_arrival_quarter=[float(q.mean()) for q in np.array_split(norm, 4)],
         demotions=sched.demotions,
         promotions=sched.promotions,
         calls=sum(len(s.calls) for s in specs),

@@ -1,0 +1,78 @@
+"""The threads that run sync external calls: a queue and as many threads as calls need.
+
+``concurrent.futures.ThreadPoolExecutor`` plus ``loop.run_in_executor`` cost tens of
+microseconds per call (a future per call, a task on the event loop, two wake-ups of the loop
+thread). A call here is one queue entry: an idle thread takes it, runs it and records the
+result itself (:meth:`Runtime._finish_on_worker`), and the loop thread is woken only when
+something waits on that result. A new thread starts only when every existing one is busy, up
+to the limit, so a program with many slow calls gets them overlapped and a program with many
+quick ones reuses one or two threads.
+"""
+
+from __future__ import annotations
+
+import _thread
+import threading
+from collections import deque
+from collections.abc import Callable
+from queue import Empty, SimpleQueue
+from typing import Any
+
+_STOP = None
+
+
+class Workers:
+    """A bounded, growing set of threads taking jobs from one queue in order.
+
+    Every thread that finishes a job leaves a token in ``_idle`` before it waits for the next;
+    a submitted job takes a token if there is one (that thread will pick it up) and otherwise
+    starts a thread of its own, so no job waits behind a busy thread while the limit allows
+    another. Appending to and popping from a deque are atomic, so the hot path takes no lock.
+    """
+
+    def __init__(self, max_threads: int, name: str) -> None:
+        self._max = max_threads
+        self._name = name
+        self._jobs: SimpleQueue[Callable[[], Any] | None] = SimpleQueue()
+        self._idle: deque[None] = deque()
+        self._count = 0
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def submit(self, job: Callable[[], Any]) -> None:
+        if self._closed:
+            return
+        self._jobs.put(job)
+        try:
+            self._idle.pop()
+        except IndexError:
+            self._grow()
+
+    def _grow(self) -> None:
+        with self._lock:
+            if self._closed or self._count >= self._max:
+                return  # the job waits for the next thread to finish its own
+            self._count += 1
+        _thread.start_new_thread(self._work, ())
+
+    def _work(self) -> None:
+        jobs, idle = self._jobs, self._idle
+        while True:
+            job = jobs.get()
+            if job is _STOP:
+                return
+            job()
+            idle.append(None)
+
+    def shutdown(self) -> None:
+        """Jobs not yet started are dropped; running ones finish, then their threads end."""
+        with self._lock:
+            self._closed = True
+            threads = self._count
+        while True:
+            try:
+                self._jobs.get_nowait()
+            except Empty:
+                break
+        for _ in range(threads):
+            self._jobs.put(_STOP)

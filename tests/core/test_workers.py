@@ -1,0 +1,55 @@
+"""The worker threads of sync external calls (runtime/workers.py)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from opportune.runtime.workers import Workers
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def test_every_job_runs_and_a_blocked_thread_gets_company() -> None:
+    workers = Workers(4, "test")
+    release = threading.Event()
+    started, ended = threading.Semaphore(0), threading.Semaphore(0)
+
+    def blocking() -> None:
+        started.release()
+        release.wait()
+        ended.release()
+
+    for _ in range(3):
+        workers.submit(blocking)
+    for _ in range(3):  # all three run at once: none waits behind a blocked thread
+        assert started.acquire(timeout=10)
+    release.set()
+    for _ in range(3):
+        assert ended.acquire(timeout=10)
+    finished = threading.Event()
+    workers.submit(finished.set)  # a thread that is free again takes it
+    assert finished.wait(timeout=10)
+    workers.shutdown()
+
+
+def test_jobs_beyond_the_limit_wait_and_shutdown_drops_the_queued_ones() -> None:
+    workers = Workers(1, "test")
+    release, started, finished = threading.Event(), threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def first() -> None:
+        started.set()
+        release.wait()
+        ran.append("first")
+        finished.set()
+
+    workers.submit(first)
+    assert started.wait(timeout=10)
+    workers.submit(lambda: ran.append("queued"))  # the only thread is busy: this one waits
+    workers.shutdown()  # drops it; the running job finishes
+    workers.submit(lambda: ran.append("after shutdown"))
+    release.set()
+    assert finished.wait(timeout=10)
+    assert ran == ["first"]

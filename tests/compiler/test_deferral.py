@@ -67,8 +67,22 @@ def test_arm_names_leave_out_names_local_to_comprehensions_and_lambdas() -> None
                                "g"}
     assert "v" not in names.read and "k" not in names.read
     assert names.called == ("f", "max", "len", "g")
-    assert names.methods == (("tool", "run"),)
+    assert names.methods == (("tool", "run", False),)
     assert names.other_calls  # g()(best): what it calls is not a name
+
+
+def test_arm_names_trace_method_receivers_to_the_names_they_came_from() -> None:
+    body = ast.parse(textwrap.dedent("""\
+        for ev in events:
+            start = ev.start.strftime("%H:%M")
+            c = ctx.client
+            c.post(start)
+    """)).body
+    names = arm_names(body)
+    assert ("ev", "strftime", True) in names.methods
+    assert ("c", "post", False) in names.methods
+    assert set(names.aliases) == {("ev", "events"), ("c", "ctx")}
+    assert not names.other_calls
 
 
 def test_nested_deferrable_statements_keep_the_compiled_code_small() -> None:

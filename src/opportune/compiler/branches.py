@@ -258,7 +258,8 @@ def lazy_ifexp(node: ast.IfExp, original: ast.IfExp) -> ast.expr:
     capture = _thunk(ast.Tuple([_load(n) for n in names], ast.Load()))
     then_fn = ast.Lambda(_params(names), copy.deepcopy(node.body))
     else_fn = ast.Lambda(_params(names), copy.deepcopy(node.orelse))
-    calls = ast.Constant((tuple(names), found.called, found.methods, found.other_calls))
+    calls = ast.Constant((tuple(names), found.called, found.methods, found.other_calls,
+                          found.aliases))
     return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse), capture,
                                    then_fn, else_fn, calls], [])
 

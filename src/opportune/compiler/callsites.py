@@ -196,12 +196,30 @@ def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
                           ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue  # a scope of its own
         stack.extend(ast.iter_child_nodes(n))
-    for n in ast.walk(node):
+    return frozenset(names - _rebound_inside(node))
+
+
+def _rebound_inside(node: ast.AST) -> frozenset[str]:
+    """Names declared ``global``/``nonlocal`` or bound by ``:=`` anywhere inside ``node``,
+    kept on each function node, so nested functions are walked once, not once per level."""
+    known = getattr(node, "_opp_rebound", None)
+    if known is not None:
+        return known
+    out: set[str] = set()
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        n = stack.pop()
         if isinstance(n, (ast.Global, ast.Nonlocal)):
-            names.difference_update(n.names)
+            out.update(n.names)
         elif isinstance(n, ast.NamedExpr):
-            names.discard(n.target.id)
-    return frozenset(names)
+            out.add(n.target.id)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            out |= _rebound_inside(n)
+            continue
+        stack.extend(ast.iter_child_nodes(n))
+    result = frozenset(out)
+    node._opp_rebound = result  # type: ignore[attr-defined]
+    return result
 
 
 _DISPLAYS: dict[type, type] = {ast.List: list, ast.ListComp: list, ast.Dict: dict,

@@ -44,8 +44,11 @@ class ArmNames:
     assigned: tuple[str, ...]
     read: tuple[str, ...]
     called: tuple[str, ...]  # f(...) with f a name
-    methods: tuple[tuple[str, str], ...]  # x.m(...) with x a name
+    # x.m(...), x.a.b.m(...) or x[i].m(...) with x a name: (x, m, whether the chain is longer)
+    methods: tuple[tuple[str, str, bool], ...]
     other_calls: bool  # any other call form: what it calls is not known from the names
+    # names the arms bind to (a part of) another name's value: ``y = x.a``, ``for y in x``
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -58,8 +61,18 @@ def arm_names(nodes: list[ast.AST]) -> ArmNames:
     assigned: list[str] = []
     read: list[str] = []
     called: list[str] = []
-    methods: list[tuple[str, str]] = []
+    methods: list[tuple[str, str, bool]] = []
+    aliases: list[tuple[str, str]] = []
     other = [False]
+
+    def alias(targets: list[ast.expr], value: ast.expr, bound: frozenset[str]) -> None:
+        root = _chain_root(value)
+        if root is None or root in bound:
+            return
+        for t in targets:
+            for n in ast.walk(t):
+                if isinstance(n, ast.Name) and (n.id, root) not in aliases:
+                    aliases.append((n.id, root))
 
     def add(group: list[str], name: str) -> None:
         if name not in group:
@@ -94,26 +107,39 @@ def arm_names(nodes: list[ast.AST]) -> ArmNames:
                 return
             add(read if isinstance(node.ctx, ast.Load) else assigned, node.id)
             return
+        if isinstance(node, ast.Assign):
+            alias(node.targets, node.value, bound)
+        elif isinstance(node, ast.For):
+            alias([node.target], node.iter, bound)
         if isinstance(node, ast.Call):
             func = node.func
+            root = _chain_root(func.value) if isinstance(func, ast.Attribute) else None
             if isinstance(func, ast.Name):
                 if func.id not in bound:
                     add(called, func.id)
-            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-                    and func.value.id not in bound:
-                if (func.value.id, func.attr) not in methods:
-                    methods.append((func.value.id, func.attr))
+            elif isinstance(func, ast.Attribute) and root is not None:
+                entry = (root, func.attr, not isinstance(func.value, ast.Name))
+                if root not in bound and entry not in methods:
+                    methods.append(entry)
             elif isinstance(func, ast.Attribute) and isinstance(
                     func.value, (ast.Constant, ast.JoinedStr, ast.List, ast.Dict, ast.Tuple)):
                 pass  # a method of a literal: ``"{}".format(x)``, ``", ".join(names)``
-            elif not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            else:
                 other[0] = True
         for child in ast.iter_child_nodes(node):
             visit(child, bound)
 
     for n in nodes:
         visit(n, frozenset())
-    return ArmNames(tuple(assigned), tuple(read), tuple(called), tuple(methods), other[0])
+    return ArmNames(tuple(assigned), tuple(read), tuple(called), tuple(methods), other[0],
+                    tuple(aliases))
+
+
+def _chain_root(node: ast.expr) -> str | None:
+    """``x`` for ``x``, ``x.a.b`` or ``x[i].a``; None for anything else."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _escapes(stmts: list[ast.stmt]) -> bool:
@@ -251,7 +277,8 @@ def _runtime_call(func: str, k: int, arms: list[str], names: ArmNames,
         *(_load(a) for a in arms),
         ast.Constant(names.params), ast.Constant(len(names.assigned)),
         ast.Constant(names.called), ast.Constant(names.methods),
-        ast.Constant(names.other_calls), ast.Constant(in_function),
+        ast.Constant(names.other_calls), ast.Constant(names.aliases),
+        ast.Constant(in_function),
     ], [])
 
 

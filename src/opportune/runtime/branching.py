@@ -355,11 +355,11 @@ def not_(value: Any) -> Any:
 def ifexp(cond: Any, then: Callable[[], Any], other: Callable[[], Any],
           capture: Callable[[], tuple[Any, ...]] | None,
           then_fn: Callable[..., Any] | None, other_fn: Callable[..., Any] | None,
-          calls: tuple[Any, ...] = ((), (), (), True)) -> Any:
+          calls: tuple[Any, ...] = ((), (), (), True, ())) -> Any:
     """``then() if cond else other()``; arms that make calls (``capture`` given) may run later.
 
     ``calls`` describes the arms' call sites for :func:`opportune.runtime.deferral.arm_writes`:
-    (names captured, names called, (receiver, method) pairs, whether other calls are made).
+    (names captured, names called, method call sites, whether other calls are made, aliases).
     """
     rt = _rt()
     if rt is None or type(cond) is not Pending or cond._state == DONE:
@@ -385,8 +385,9 @@ def _deferred_arm(rt: Runtime, cond: Pending, then: Callable[[], Any], other: Ca
         captured = capture()
     except NameError:
         return then() if cond else other()
-    names, called, methods, other_calls = calls
-    writes = arm_writes(rt, dict(zip(names, captured)), called, methods, other_calls)
+    names, called, methods, other_calls, aliases = calls
+    writes = arm_writes(rt, dict(zip(names, captured)), called, methods, other_calls, (),
+                        aliases)
     p = start_arm(rt, cond, captured, lambda truth: then_fn if truth else other_fn, writes,
                   "if-arm")
     if p is None:

@@ -92,19 +92,51 @@ def _value_writes(rt: Runtime, value: Any, depth: int) -> frozenset[str]:
     return frozenset()
 
 
+def _is_data(value: Any) -> bool:
+    """Values whose methods reach no external: built-in data (containers checked shallowly),
+    pending values (results of calls), the unbound marker."""
+    t = type(value)
+    if t is Pending or value is _unbound_marker():
+        return True
+    if t in (list, tuple, set, frozenset):
+        return all(type(v) is Pending or type(v) in _DATA for v in list(value)[:64])
+    if t is dict:
+        return all(type(v) is Pending or type(v) in _DATA for v in list(value.values())[:64])
+    return t in _DATA
+
+
 def arm_writes(rt: Runtime, env: dict[str, Any], called: tuple[str, ...],
-               methods: tuple[tuple[str, str], ...], other_calls: bool) -> frozenset[str]:
-    """The resources arms with these call sites may write, given what their names hold."""
+               methods: tuple[tuple[str, str, bool], ...], other_calls: bool,
+               assigned: tuple[str, ...] = (),
+               aliases: tuple[tuple[str, str], ...] = ()) -> frozenset[str]:
+    """The resources arms with these call sites may write, given what their names hold.
+
+    A method's receiver is traced through the arm's aliases (``y = x.a``, ``for y in x``) to a
+    name it captured: data there (a pending result, a list of strings) has no method that
+    writes; a name the arm computes itself holds data too (calls that could return anything
+    else are in ``called`` and judged there).
+    """
     if other_calls:
         return EVERYTHING
     found: set[str] = set()
     for name in called:
         found |= _callee_writes(rt, env[name], 0) if name in env else EVERYTHING
-    for receiver, attr in methods:
-        holder = env.get(receiver)
-        if holder is None or type(holder) is Pending or type(holder) in _DATA \
-                or holder is _unbound_marker():
+    sources = dict(aliases)
+    for receiver, attr, deep in methods:
+        seen = {receiver}
+        while receiver in sources and sources[receiver] not in seen:
+            receiver = sources[receiver]
+            seen.add(receiver)
+            deep = True
+        if receiver not in env:
+            found |= EVERYTHING
+            continue
+        holder = env[receiver]
+        if _is_data(holder) or (receiver in assigned and receiver not in sources):
             continue  # methods of data; an unbound name raises
+        if deep:
+            found |= EVERYTHING  # a method of an object reached through another one
+            continue
         try:
             method = getattr(holder, attr)
         except AttributeError:
@@ -174,7 +206,8 @@ def _when_block_settled(rt: Runtime, block: Scope, writing: Pending) -> None:
 
 def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
              other_fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
-             called: tuple[str, ...], methods: tuple[tuple[str, str], ...], other_calls: bool,
+             called: tuple[str, ...], methods: tuple[tuple[str, str, bool], ...],
+             other_calls: bool, aliases: tuple[tuple[str, str], ...],
              in_function: bool) -> tuple[Any, ...]:
     """An ``if`` statement compiled by :func:`opportune.compiler.deferral.defer_if`: the values
     of the names its arms assign (the unbound marker for one left unbound). With ``cond``
@@ -184,7 +217,8 @@ def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
     then_fn, other_fn = _with_names(then_fn, params, held, in_function), \
         _with_names(other_fn, params, held, in_function)
     if rt is not None and type(cond) is Pending and cond._state != DONE:
-        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls)
+        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
+                            params[:n_assigned], aliases)
         arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
                         "if (deferred)")
         if arm is not None:
@@ -194,8 +228,8 @@ def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
 
 def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
                params: tuple[str, ...], n_assigned: int, called: tuple[str, ...],
-               methods: tuple[tuple[str, str], ...], other_calls: bool,
-               in_function: bool) -> tuple[Any, ...]:
+               methods: tuple[tuple[str, str, bool], ...], other_calls: bool,
+               aliases: tuple[tuple[str, str], ...], in_function: bool) -> tuple[Any, ...]:
     """A ``for`` loop compiled by :func:`opportune.compiler.deferral.defer_loop`, as
     :func:`defer_if`: over a pending iterable the loop runs later as a whole. A streamed value
     is iterated as its items arrive instead (runtime/streams.py), which starts the body
@@ -204,7 +238,8 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
     fn = _with_names(fn, params, held, in_function)
     if rt is not None and type(iterable) is Pending and iterable._state != DONE \
             and iterable._stream is None:
-        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls)
+        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
+                            params[:n_assigned], aliases)
         arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)")
         if arm is not None:
             return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)

@@ -665,6 +665,35 @@ def test_code_after_a_loop_over_a_pending_list_does_not_wait_for_it() -> None:
     assert_all_overlap(scores)
 
 
+NESTED_COMPREHENSION = """\
+import time
+import opportune
+
+
+@opportune.external
+def answer(word):
+    time.sleep(0.03)
+    return word + "-x-y"
+
+
+def expand(word):
+    return [line for line in answer(word).split("-") if line]
+
+
+parts = [part for w in ["ab", "cd", "ef"] for part in expand(w)]
+"""
+
+
+def test_nested_comprehension_makes_every_inner_call_before_taking_items() -> None:
+    plain: dict[str, Any] = {}
+    exec(compile(NESTED_COMPREHENSION, "<plain>", "exec"), plain)  # noqa: S102
+    namespace = opportune.run_source(NESTED_COMPREHENSION, {}, filename="<nested>")
+    assert namespace["parts"] == plain["parts"]
+    calls = calls_of(opportune.last_schedule(), "answer")
+    assert len(calls) == 3
+    assert_all_overlap(calls)  # not one answer at a time
+
+
 TRY_WITH_PROGRAM = '''\
 import time
 import opportune

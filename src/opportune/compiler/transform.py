@@ -22,7 +22,7 @@ import copy
 import itertools
 from typing import Any
 
-from opportune.compiler import branches, callsites, deferral, rollback
+from opportune.compiler import branches, callsites, comprehensions, deferral, rollback
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
 
@@ -218,6 +218,23 @@ class _Rewriter(ast.NodeTransformer):
         converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params))
         _locate_generated(converted, node)
         return converted
+
+    # -- nested comprehensions over calls: make the calls first (compiler/comprehensions.py) --
+
+    def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
+        return self._comprehension(node)
+
+    def visit_SetComp(self, node: ast.SetComp) -> ast.AST:
+        return self._comprehension(node)
+
+    def visit_DictComp(self, node: ast.DictComp) -> ast.AST:
+        return self._comprehension(node)
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp) -> ast.AST:
+        if not self._in_class[-1]:
+            node = comprehensions.calls_first(node)  # type: ignore[assignment]
+        self.generic_visit(node)
+        return node
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
         original_ok = all(branches.makes_no_calls(v) for v in node.values[1:])

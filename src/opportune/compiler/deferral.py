@@ -225,15 +225,19 @@ def _arm_function(name: str, body: list[ast.stmt], names: ArmNames) -> ast.Funct
     A name that had no value when it was captured is unbound again, so that reading it raises
     as it would have; one the arm leaves unassigned is handed back as the marker.
     """
+    read = set(names.read)
     unbind = [ast.If(ast.Compare(_load(p), [ast.Is()], [_load(UNBOUND)]),
                      [ast.Delete([ast.Name(p, ast.Del())])], [])
-              for p in names.params]
+              for p in names.params if p in read]  # one never read needs no unbinding
     results: list[ast.stmt] = []
-    temps = []
+    values: list[ast.expr] = []
     for i, n in enumerate(names.assigned):
-        temps.append(f"__opp_out{i}")
-        results.append(_hold(n, temps[-1]))
-    ret = ast.Return(ast.Tuple([_load(t) for t in temps], ast.Load()))
+        if n in read:  # may have been unbound above and left so
+            results.append(_hold(n, f"__opp_out{i}"))
+            values.append(_load(f"__opp_out{i}"))
+        else:  # still holds what it was handed (the marker if unbound) unless assigned
+            values.append(_load(n))
+    ret = ast.Return(ast.Tuple(values, ast.Load()))
     return _as_function(name, [*unbind, *body, *results, ret], names.params)
 
 

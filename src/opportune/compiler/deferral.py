@@ -229,15 +229,11 @@ def _arm_function(name: str, body: list[ast.stmt], names: ArmNames) -> ast.Funct
     unbind = [ast.If(ast.Compare(_load(p), [ast.Is()], [_load(UNBOUND)]),
                      [ast.Delete([ast.Name(p, ast.Del())])], [])
               for p in names.params if p in read]  # one never read needs no unbinding
-    results: list[ast.stmt] = []
-    values: list[ast.expr] = []
-    for i, n in enumerate(names.assigned):
-        if n in read:  # may have been unbound above and left so
-            results.append(_hold(n, f"__opp_out{i}"))
-            values.append(_load(f"__opp_out{i}"))
-        else:  # still holds what it was handed (the marker if unbound) unless assigned
-            values.append(_load(n))
-    ret = ast.Return(ast.Tuple(values, ast.Load()))
+    # Every assigned name is read back through a NameError guard: a nested deferred statement
+    # unbinds a name its own arm left unbound, even one this arm never reads.
+    results = [_hold(n, f"__opp_out{i}") for i, n in enumerate(names.assigned)]
+    ret = ast.Return(ast.Tuple([_load(f"__opp_out{i}") for i in range(len(names.assigned))],
+                               ast.Load()))
     return _as_function(name, [*unbind, *body, *results, ret], names.params)
 
 

@@ -227,19 +227,26 @@ def select(cond: Any, then: Any, then_err: BaseException | None, other: Any,
             if err is not None:
                 _finish_arm_error(rt, p, err)
                 continue
-            value = chosen[i]
-            if value is UNBOUND:
-                object.__setattr__(p, "_speculative", True)  # raised where it is used
-                rt._finish(p, FAILED, _unbound_error(names[i], in_function), p._seq)
-                continue
-            if type(value) is Pending:
-                object.__setattr__(p, "_calls", p._calls | value._calls)
-                rt._when_ready([value], lambda p=p, value=value: rt._adopt(p, value))
-            else:
-                rt._finish(p, DONE, value, None)
+            settle_name(rt, p, chosen[i], names[i] if names else "", in_function)
 
     rt._when_ready([cond], decide)
     return tuple(results)
+
+
+def settle_name(rt: Runtime, p: Pending, value: Any, name: str, in_function: bool) -> None:
+    """Finish ``p``, the pending value of ``name`` after a branch, as ``value``: the value
+    itself, the one a pending value becomes, or, for the unbound marker, an error raised where
+    the name is used (not on its own)."""
+    from opportune.runtime.hooks import UNBOUND
+
+    if value is UNBOUND:
+        object.__setattr__(p, "_speculative", True)
+        rt._finish(p, FAILED, _unbound_error(name, in_function), p._seq)
+    elif type(value) is Pending:
+        object.__setattr__(p, "_calls", p._calls | value._calls)
+        rt._when_ready([value], lambda: rt._adopt(p, value))
+    else:
+        rt._finish(p, DONE, value, None)
 
 
 def _finish_arm_error(rt: Runtime, p: Pending, err: BaseException) -> None:

@@ -53,19 +53,12 @@ def _callee_writes(rt: Runtime, f: Any, depth: int) -> frozenset[str]:
         facts = pure_functions.get(id(f.__code__))
         if facts is None or depth >= _MAX_DEPTH:
             return EVERYTHING
+        from opportune.runtime.spawn import UNRESOLVED, named_values
+
         found: set[str] = set()
-        g = f.__globals__
-        free = dict(zip(f.__code__.co_freevars, f.__closure__ or ()))
-        for name in facts.global_names:
-            if name in free:
-                try:
-                    value = free[name].cell_contents
-                except ValueError:
-                    continue
-            elif name in g:
-                value = g[name]
-            else:
-                continue  # a builtin, or a NameError
+        for value in named_values(f, facts.global_names):
+            if value is UNRESOLVED:
+                continue  # the call raises NameError, as in plain Python
             found |= _value_writes(rt, value, depth + 1)
             if "*" in found:
                 return EVERYTHING
@@ -277,7 +270,7 @@ def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, 
             in_function: bool) -> tuple[Any, ...]:
     """One pending value per assigned name (``held``: their values at the branch); a name the
     taken arm left unbound raises where it is used, as in plain Python."""
-    from opportune.runtime.branching import MAYBE_UNBOUND, _unbound_error
+    from opportune.runtime.branching import MAYBE_UNBOUND, settle_name
 
     marker = _unbound_marker()
 
@@ -293,15 +286,7 @@ def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, 
                 rt._finish(p, FAILED, arm._value, arm._origin)
             return
         for i, p in enumerate(results):
-            value = arm._value[i]
-            if value is marker:
-                object.__setattr__(p, "_speculative", True)  # raised where it is used
-                rt._finish(p, FAILED, _unbound_error(names[i], in_function), p._seq)
-            elif type(value) is Pending:
-                object.__setattr__(p, "_calls", p._calls | value._calls)
-                rt._when_ready([value], lambda p=p, value=value: rt._adopt(p, value))
-            else:
-                rt._finish(p, DONE, value, None)
+            settle_name(rt, p, arm._value[i], names[i], in_function)
 
     rt._when_ready([arm], done)
     return tuple(results)

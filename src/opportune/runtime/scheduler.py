@@ -41,8 +41,15 @@ from sortedcontainers import SortedKeyList, SortedList
 from opportune.runtime import context
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class
-from opportune.runtime.snapshot import collect, is_changeable_data, fill, fill_in_place, snapshot, snapshot_pending
 from opportune.runtime.readers import ConcurrentReaders
+from opportune.runtime.snapshot import (
+    collect,
+    fill,
+    fill_in_place,
+    is_changeable_data,
+    snapshot,
+    snapshot_pending,
+)
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
@@ -552,6 +559,11 @@ class Runtime:
             return p._force()
         return p
 
+    def _call_info(self, p: Pending, record: CallRecord) -> context.CallInfo:
+        return context.CallInfo(
+            program_id=self.program_id, thread_id=0, call_id=p._seq, parents=record.deps
+        )
+
     def _in_discarded(self, seq: int) -> bool:
         return any(lo < seq <= hi for lo, hi in self._discarded)
 
@@ -619,17 +631,12 @@ class Runtime:
                   kwargs: Any, arg_deps: list[Pending]) -> None:
         """Run a sync external on a worker thread and record its result there."""
         record = self._records[p._seq]
-        info = context.CallInfo(
-            program_id=self.program_id, thread_id=0, call_id=p._seq, parents=record.deps
-        )
+        info = self._call_info(p, record)
         try:
             if not arg_deps:
                 real_args, real_kwargs = args, kwargs  # nothing pending was passed
-            elif spec.mutates:
-                real_args = tuple(fill_in_place(a) for a in args)
-                real_kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
             else:
-                real_args, real_kwargs = fill(args), fill(kwargs)
+                real_args, real_kwargs = _real_arguments(spec, args, kwargs)
             record.started = self.now()
             token = context._current_call.set(info)
             try:
@@ -687,18 +694,9 @@ class Runtime:
         if sem is None:
             sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
         record = self._records[p._seq]
-        info = context.CallInfo(
-            program_id=self.program_id,
-            thread_id=0,
-            call_id=p._seq,
-            parents=record.deps,
-        )
+        info = self._call_info(p, record)
         async with sem:
-            if spec.mutates:
-                real_args = tuple(fill_in_place(a) for a in args)
-                real_kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
-            else:
-                real_args, real_kwargs = fill(args), fill(kwargs)
+            real_args, real_kwargs = _real_arguments(spec, args, kwargs)
             record.started = self.now()
             try:
                 if spec.is_async:
@@ -1162,6 +1160,15 @@ class Runtime:
 
     def held_by_calls(self) -> int:
         return len(self._live)
+
+
+def _real_arguments(spec: ExternalSpec, args: Any, kwargs: Any) -> tuple[Any, Any]:
+    """The arguments an external is called with: pending values filled in, in the program's
+    own objects for a call that changes them (``mutates``), in copies otherwise."""
+    if spec.mutates:
+        return (tuple(fill_in_place(a) for a in args),
+                {k: fill_in_place(v) for k, v in kwargs.items()})
+    return fill(args), fill(kwargs)
 
 
 class _StreamingPrint:

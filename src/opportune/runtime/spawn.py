@@ -15,6 +15,7 @@ import builtins
 import dataclasses
 import threading
 import types
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.purity import LEAF_BUILTINS, Purity
@@ -80,6 +81,26 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     return _is_library_object(value) and not is_changeable_data(value)
 
 
+UNRESOLVED = object()
+
+
+def named_values(fn: types.FunctionType, names: Iterable[str]) -> Iterator[Any]:
+    """What each of ``names`` holds for ``fn`` now: its closure cell, else its global; builtins
+    are left out, and a name bound nowhere (or an empty cell) gives :data:`UNRESOLVED`."""
+    g = fn.__globals__
+    free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    for name in names:
+        if name in free:
+            try:
+                yield free[name].cell_contents
+            except ValueError:
+                yield UNRESOLVED
+        elif name in g:
+            yield g[name]
+        elif not hasattr(builtins, name):
+            yield UNRESOLVED
+
+
 _running = 0
 _count_lock = threading.Lock()
 
@@ -91,23 +112,10 @@ def maybe_spawn(
     """Start ``fn(*args, **kwargs)`` concurrently and return its pending result, or None."""
     if _running >= MAX_CONCURRENT or rt._closed:
         return None
-    g = fn.__globals__
     if _atoms_only(args, kwargs) and _closed(fn, facts, set()):
         return None  # builtin operations on atoms only: nothing to overlap (compiler/purity.py)
-    free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
-    for name in facts.global_names:
-        if name in free:
-            try:
-                value = free[name].cell_contents
-            except ValueError:
-                return None
-        elif name in g:
-            value = g[name]
-        elif hasattr(builtins, name):
-            continue
-        else:
-            return None
-        if not _safe(value, copied=False):
+    for value in named_values(fn, facts.global_names):
+        if value is UNRESOLVED or not _safe(value, copied=False):
             return None
     if not all(_safe(a, copied=True) for a in args):
         return None

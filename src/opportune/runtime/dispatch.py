@@ -254,7 +254,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         owner = type(f.__self__)
         if owner in _VALUE_OWNERS and not kwargs and _atoms(args):
             return f(*args)  # "w1".upper(): a pure method of a value, nothing pending
-        if owner is list and f.__name__ == "append" and not rt._try_marks and not rt.readers:
+        if owner is list and f.__name__ == "append" and not rt._try_marks and not rt.readers.entries:
             return f(*args)  # items.append(x) outside try bodies: it copes with pending x
     elif tf is _BuiltinFunctionType or tf is type:
         kind = _FAST_KINDS.get(f) if tf is type or f.__self__ is _B else None
@@ -356,7 +356,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         guard_effect(rt, f)
     if rt._try_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):
         rt.settle_for_effect((args, kwargs))
-    if rt.readers:
+    if rt.readers.entries:
         if kind == PLAIN and getattr(f, "__name__", "") in _MUTATORS:
             rt.readers.before_change(getattr(f, "__self__", None))
         elif kind == LOCAL:

@@ -78,7 +78,7 @@ def store_guard(value: Any, owner: Any = None) -> Any:
     if rt is not None:
         if rt._try_marks:
             rt.settle_for_effect((value,))
-        if rt.readers and owner is not None:
+        if rt.readers.entries and owner is not None:
             rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
     return value
 

@@ -8,8 +8,10 @@ about to read it. Every such change first asks :meth:`ConcurrentReaders.before_c
 waits until each concurrent reader that can reach the object through one of its pending values
 has finished, exactly as if it had run where plain Python runs it.
 
-Changes the program makes with ``x += y`` on a real list, ``del x[i]`` and through library code
-that is not classified as changing its arguments are not seen here.
+Changes the program makes with ``x += y`` on a real list, ``del x[i]``, through library code
+that is not classified as changing its arguments, and through a container method the compiled
+call site makes directly (``row.append(1)`` on a real list, compiler/callsites.py) are not seen
+here: a real list reachable only through a pending value's items can be changed unseen.
 """
 
 from __future__ import annotations
@@ -67,11 +69,9 @@ class ConcurrentReaders:
     def __init__(self, rt: Runtime) -> None:
         self._rt = rt
         self._lock = threading.Lock()
-        # guard seq -> (guard, block lo, block hi, pending values it was handed)
-        self._entries: dict[int, tuple[Pending, int, int, list[Pending]]] = {}
-
-    def __bool__(self) -> bool:
-        return bool(self._entries)
+        # guard seq -> (guard, block lo, block hi, pending values it was handed); empty when
+        # nothing runs concurrently, which hot paths test directly (no method call)
+        self.entries: dict[int, tuple[Pending, int, int, list[Pending]]] = {}
 
     def add(self, guard: Pending, block: Scope, handed: Any) -> None:
         """``block`` reads ``handed`` until ``guard`` finishes."""
@@ -80,12 +80,12 @@ class ConcurrentReaders:
         if not found:
             return
         with self._lock:
-            self._entries[guard._seq] = (guard, block.lo, block.hi, found)
+            self.entries[guard._seq] = (guard, block.lo, block.hi, found)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
     def _drop(self, seq: int) -> None:
         with self._lock:
-            self._entries.pop(seq, None)
+            self.entries.pop(seq, None)
 
     def before_change(self, obj: Any) -> None:
         """The program is about to change ``obj`` in place: wait for the concurrent blocks
@@ -99,7 +99,7 @@ class ConcurrentReaders:
         scope = self._rt.scope()
         here, now = scope.lo, scope.next
         with self._lock:
-            entries = list(self._entries.values())
+            entries = list(self.entries.values())
         for guard, lo, hi, handed in entries:
             if lo <= here < hi or guard._state != PENDING or lo > now:
                 continue  # made by that block itself, or it has finished, or comes later

@@ -99,22 +99,15 @@ def curve() -> None:
                 f"{e:14} {m:g}x ({level * 1000:.1f} ms/token): {shown}  atlas/fcfs "
                 f"{cell['atlas_over_fcfs']}  plas/fcfs {cell['plas_over_fcfs']}"
             )
-    out = RESULTS / "serve_sim_steady_curve.json"
-    out.write_text(
-        json.dumps(
-            {
-                "workload": "mixed",
-                "programs": 1200,
-                "seed": 0,
-                "loads": list(CURVE_LOADS),
-                "seconds": time.monotonic() - t0,
-                "throughput_at_equal_latency": result,
-                "runs": rows,
-            },
-            indent=1,
-        )
-    )
-    print(f"wrote {out.relative_to(REPO)}")
+    _write("serve_sim_steady_curve.json", {
+        "workload": "mixed",
+        "programs": 1200,
+        "seed": 0,
+        "loads": list(CURVE_LOADS),
+        "seconds": time.monotonic() - t0,
+        "throughput_at_equal_latency": result,
+        "runs": rows,
+    })
 
 
 CRITERIA = (("chat", ("fcfs", "plas"), 1600), ("tree", ("plas", "atlas"), 480))
@@ -153,19 +146,18 @@ def criteria() -> None:
                 f"{e:14} {w:5} programs={n}: {base} {at[base] * 1000:.2f} {better} "
                 f"{at[better] * 1000:.2f}  {base}/{better} {ratio:.3f}x"
             )
-    out = RESULTS / "serve_sim_steady_criteria.json"
-    out.write_text(
-        json.dumps(
-            {
-                "load": 0.9,
-                "seeds": list(SEEDS),
-                "seconds": time.monotonic() - t0,
-                "mean_over_seeds": summary,
-                "runs": rows,
-            },
-            indent=1,
-        )
-    )
+    _write("serve_sim_steady_criteria.json", {
+        "load": 0.9,
+        "seeds": list(SEEDS),
+        "seconds": time.monotonic() - t0,
+        "mean_over_seeds": summary,
+        "runs": rows,
+    })
+
+
+def _write(name: str, result: dict[str, object]) -> None:
+    out = RESULTS / name
+    out.write_text(json.dumps(result, indent=1))
     print(f"wrote {out.relative_to(REPO)}")
 
 
@@ -214,21 +206,14 @@ def main() -> None:
                 + f"  fcfs/atlas {cell['fcfs_over_atlas']:.2f}x per seed "
                 + " ".join(f"{x:.2f}" for x in ratios)
             )
-    out = RESULTS / "serve_sim_steady.json"
-    out.write_text(
-        json.dumps(
-            {
-                "workload": "mixed",
-                "load": 0.9,
-                "seeds": list(SEEDS),
-                "seconds": time.monotonic() - t0,
-                "mean_over_seeds": summary,
-                "runs": rows,
-            },
-            indent=1,
-        )
-    )
-    print(f"wrote {out.relative_to(REPO)}")
+    _write("serve_sim_steady.json", {
+        "workload": "mixed",
+        "load": 0.9,
+        "seeds": list(SEEDS),
+        "seconds": time.monotonic() - t0,
+        "mean_over_seeds": summary,
+        "runs": rows,
+    })
 
 
 if __name__ == "__main__":

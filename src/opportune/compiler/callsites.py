@@ -34,6 +34,7 @@ ATOMS = "__opportune_atoms__"
 CALL = "__opportune_call__"
 FSTRING = "__opportune_fstring__"
 STORE = "__opportune_store__"
+GUARDED = "__opportune_guarded__"  # runtime/context.GUARDED: a try body or a concurrent reader
 TEMP_PREFIX = "__opp_i"
 
 # Built-in types whose values are atoms: no pending value can hide inside them.
@@ -47,6 +48,15 @@ _CONTAINER_METHODS: dict[type, frozenset[str]] = {
                      "update", "clear"}),
     set: frozenset(n for n in dir(set) if not n.startswith("_")),
 }
+# Of those, the ones that change their receiver: their direct branch is taken only while no
+# ``try``/``with`` body is open and no concurrent code reads the program's objects
+# (``__opportune_guarded__``), since the hook must then see the change (Runtime.settle_for_effect,
+# runtime/readers.py).
+MUTATING_METHODS = frozenset({
+    "append", "insert", "extend", "pop", "clear", "reverse", "popitem", "setdefault", "update",
+    "add", "discard", "remove", "difference_update", "intersection_update",
+    "symmetric_difference_update",
+})
 _PRIORITY = (str, list, dict, set, bytes, int, float, tuple, frozenset, complex)
 # A receiver held in a temporary must be an atom, so that holding it changes nothing.
 _ATOM_RECEIVERS = (str, bytes, int, float, complex)
@@ -414,6 +424,18 @@ class _Inliner(ast.NodeTransformer):
         return f"{TEMP_PREFIX}{next(self._counter)}"
 
     def _method_call(self, node: ast.Call) -> ast.expr:
+        site = self._method_site(node)
+        func = node.args[0] if node.args else None
+        if site is node or not isinstance(func, ast.Attribute) \
+                or func.attr not in MUTATING_METHODS:
+            return site
+        # (hook(x.append, a) if GUARDED else <site>): a change the hook must see while guarded
+        guarded = ast.IfExp(_load(GUARDED), copy.deepcopy(node), site)
+        if _is_inlined_complex(site):
+            guarded._opportune_complex = True  # type: ignore[attr-defined]
+        return _located(guarded, node)
+
+    def _method_site(self, node: ast.Call) -> ast.expr:
         ctx = self._ctx[-1]
         if node.keywords or len(node.args) < 1 or not ctx.names:
             return node

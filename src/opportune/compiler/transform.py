@@ -22,7 +22,7 @@ import copy
 import itertools
 from typing import Any
 
-from opportune.compiler import branches, callsites, comprehensions, deferral, rollback
+from opportune.compiler import branches, callsites, changes, comprehensions, deferral, rollback
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
 
@@ -140,7 +140,9 @@ class _Rewriter(ast.NodeTransformer):
                 and isinstance(targets[0].value, ast.Name):
             owner = ast.Name(targets[0].value.id, ast.Load())
         elif isinstance(value, (ast.Constant, ast.Lambda)):
-            return value
+            # nothing to wait for in the value; the store itself still waits in a try body
+            hook = ast.Call(ast.Name(STORE_GUARD, ast.Load()), [copy.deepcopy(value), owner], [])
+            return ast.IfExp(ast.Name(callsites.GUARDED, ast.Load()), hook, value)
         return ast.Call(ast.Name(STORE_GUARD, ast.Load()), [value, owner], [])
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
@@ -389,5 +391,6 @@ def transform(
     new = _Rewriter(explicit_super, filename).visit(tree)
     assert isinstance(new, ast.Module)
     callsites.inline(new)
+    changes.rewrite(new)
     ast.fix_missing_locations(new)
     return new

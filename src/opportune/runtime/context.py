@@ -15,6 +15,13 @@ if TYPE_CHECKING:
 
 _local = threading.local()
 
+# Not empty while any runtime has a ``try`` or ``with`` body open or code running concurrently
+# that reads the program's objects (runtime/readers.py). Compiled call sites that change a
+# built-in container directly, and stores of atoms, test it first (``__opportune_guarded__``,
+# compiler/callsites.py) and take the hook while it is set. One list for the whole process,
+# only ever changed in place, so the test is a cached builtin lookup and a truth test.
+GUARDED: list[int] = []
+
 
 def active_runtime() -> Runtime | None:
     return getattr(_local, "runtime", None)

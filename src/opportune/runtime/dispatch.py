@@ -254,8 +254,11 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         owner = type(f.__self__)
         if owner in _VALUE_OWNERS and not kwargs and _atoms(args):
             return f(*args)  # "w1".upper(): a pure method of a value, nothing pending
-        if owner is list and f.__name__ == "append" and not rt._try_marks and not rt.readers.entries:
-            return f(*args)  # items.append(x) outside try bodies: it copes with pending x
+        if owner is list and f.__name__ == "append" and not rt.readers.entries and (
+                not rt._try_marks or not rt._live and not rt._failures and _atoms(args)):
+            # items.append(x) outside try bodies (it copes with pending x), or inside one
+            # when no call can fail any more
+            return f(*args)
     elif tf is _BuiltinFunctionType or tf is type:
         kind = _FAST_KINDS.get(f) if tf is type or f.__self__ is _B else None
         if kind is not None and not kwargs and (

@@ -13,10 +13,10 @@ import operator
 import sys
 from typing import Any
 
-from opportune.compiler import callsites
+from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
-from opportune.runtime.context import _local
+from opportune.runtime.context import GUARDED, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
@@ -83,6 +83,34 @@ def store_guard(value: Any, owner: Any = None) -> Any:
     return value
 
 
+_UNCHANGEABLE = frozenset({int, float, str, bytes, bool, complex, tuple, frozenset, type(None)})
+
+
+def changing(*owners: Any) -> None:
+    """``del x[k]`` / ``del x.a`` is about to change ``owners`` (None where the target was not
+    a plain name); see Runtime.settle_for_effect and runtime/readers.py."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None:
+        if rt._try_marks:
+            rt.settle_for_effect(())
+        if rt.readers.entries:
+            for owner in owners:
+                if owner is not None:
+                    rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
+
+
+def inplace(value: Any, target: Any) -> Any:
+    """``target op= value`` on a name: unless ``target`` is immutable (or pending, whose own
+    in-place operators decide), the operator changes the object in place."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and type(target) not in _UNCHANGEABLE and type(target) is not Pending:
+        if rt._try_marks:
+            rt.settle_for_effect((value,))
+        if rt.readers.entries:
+            rt.readers.before_change(target)
+    return value
+
+
 def identical(a: Any, b: Any, negate: bool) -> Any:
     """``a is b`` on the values; pending while either value is still being computed."""
     for v in (a, b):
@@ -125,6 +153,9 @@ def install() -> None:
     setattr(builtins, names.UNESCAPE, unescape)
     setattr(builtins, names.ESCAPING, EscapingFailure)
     setattr(builtins, names.STORE_GUARD, store_guard)
+    setattr(builtins, callsites.GUARDED, GUARDED)
+    setattr(builtins, changes.INPLACE, inplace)
+    setattr(builtins, changes.CHANGING, changing)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.CONCRETE, concrete)
     setattr(builtins, callsites.TYPE, type)

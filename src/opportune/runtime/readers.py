@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from opportune.runtime import context
 from opportune.runtime.snapshot import collect
 from opportune.runtime.values import DONE, PENDING, Pending
 
@@ -81,11 +82,16 @@ class ConcurrentReaders:
             return
         with self._lock:
             self.entries[guard._seq] = (guard, block.lo, block.hi, found)
+            context.GUARDED.append(guard._seq)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
     def _drop(self, seq: int) -> None:
         with self._lock:
-            self.entries.pop(seq, None)
+            if self.entries.pop(seq, None) is not None:
+                try:
+                    context.GUARDED.remove(seq)
+                except ValueError:
+                    pass
 
     def before_change(self, obj: Any) -> None:
         """The program is about to change ``obj`` in place: wait for the concurrent blocks

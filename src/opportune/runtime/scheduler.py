@@ -141,6 +141,16 @@ class Scope:
 
 
 _ROOT_SPAN = 1 << 240
+def _unguard(token: int) -> None:
+    """A ``try`` body or concurrent reader that set :data:`context.GUARDED` is over."""
+    try:
+        context.GUARDED.remove(token)
+    except ValueError:
+        pass
+
+
+CHANGE_IN_TRY = ("inside a try or with block: a change to an object waits for the calls "
+                 "issued in the block, so a failing call is met first, as in plain Python")
 _MIN_BLOCK = 1 << 24
 
 
@@ -1001,6 +1011,7 @@ class Runtime:
     def try_enter(self) -> int:
         sc = self.scope()
         sc.try_marks.append(sc.next)
+        context.GUARDED.append(sc.next)
         return sc.next
 
     def journal_needed(self, mark: int) -> bool:
@@ -1030,6 +1041,7 @@ class Runtime:
         for i in range(len(self._try_marks) - 1, -1, -1):
             if self._try_marks[i] == mark:
                 del self._try_marks[i]
+                _unguard(mark)
                 break
         now = self.scope().next
         self._wait_range(mark, now, "leaving a try block: its calls may raise inside it")
@@ -1040,28 +1052,32 @@ class Runtime:
         self._journal.pop(mark, None)
 
     def settle_for_effect(self, values: tuple[Any, ...]) -> None:
-        """Inside a ``try`` body, an effect on program state that uses a value computed by a call
-        issued in that body waits for the call: if it fails, the handler must run instead, and
-        plain Python would never have made the change."""
-        if not self._try_marks:
+        """Inside a ``try`` or ``with`` body (of this scope, at any depth of calls), a change to
+        program state waits for every call issued since the outermost such body began: if one
+        of them fails, plain Python never made the change, and the handler (or ``__exit__``,
+        or the code after an enclosing ``try``) must not see it. The values the change uses
+        are waited for too when they come from a call of the body."""
+        marks = self._try_marks
+        if not marks:
             return
-        mark = self._try_marks[-1]
         found: list[Pending] = []
         for v in values:
             collect(v, found)
-        if not any(q._state != DONE and max(q._calls, default=q._seq) >= mark for q in found):
-            if not any(q._state == FAILED for q in found):
-                return
+        if not found and not self._failures and not self._live:
+            return  # nothing can fail any more: the change is the one plain Python makes
+        mark, inner = marks[0], marks[-1]
         now = self.scope().next
-        self._wait_range(mark, now, "inside a try block: a change to program state waits "
-                         "for the calls it uses, so their failure is caught first")
+        self._wait_range(mark, now, CHANGE_IN_TRY)
         first = self._earliest_failure(mark, now)
         if first is not None:
             error = self._handle(first)
-            raise error
+            self._raise(error, first)
+        if not any(q._state != DONE and max(q._calls, default=q._seq) >= inner for q in found):
+            if not any(q._state == FAILED for q in found):
+                return
         for q in found:
             if q._state == PENDING:
-                self.wait_for(q)
+                self.wait_for(q, CHANGE_IN_TRY)
             if q._state == FAILED:
                 self.raise_failure(q)
 

@@ -276,8 +276,11 @@ for _name, _op, _iop, _sym in _ARITHMETIC:
         if is_immutable(self):
             return self._rt.derive_op(_op, (self, other), _sym + "=")
         value = self._force()
-        if self._rt.readers.entries:
-            self._rt.readers.before_change(value)
+        if type(value) not in IMMUTABLE_TYPES:
+            if self._rt._try_marks:
+                self._rt.settle_for_effect((other,))
+            if self._rt.readers.entries:
+                self._rt.readers.before_change(value)
         return _iop(value, other._force() if type(other) is Pending else other)
 
     setattr(Pending, f"__i{_name}__", _inplace)

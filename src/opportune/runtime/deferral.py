@@ -149,7 +149,7 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
               writes: frozenset[str], label: str) -> Pending | None:
     """Run ``pick(value of cond)(*captured)`` once ``cond`` is known, in a block of program
     order reserved now; its pending result, or None when it cannot be deferred."""
-    from opportune.runtime.spawn import _safe, count_started
+    from opportune.runtime.spawn import _safe, count_started, pinned
 
     if not all(_safe(v, copied=True, writers=True) for v in captured):
         return None
@@ -157,6 +157,9 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
     if block is None:
         return None
     captured = snapshot(captured)
+    if any(type(v) is types.FunctionType for v in captured):
+        memo: dict[int, Any] = {}  # functions the arm calls read their globals as of now
+        captured = tuple(pinned(v, memo) for v in captured)
     p = Pending(rt, max(block.ancestors), label, None, cond._calls)
     rt._register(p)
     # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has

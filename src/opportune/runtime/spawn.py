@@ -101,6 +101,61 @@ def named_values(fn: types.FunctionType, names: Iterable[str]) -> Iterator[Any]:
             yield UNRESOLVED
 
 
+def _code_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if type(const) is types.CodeType:
+            names |= _code_names(const)
+    return names
+
+
+_NAMES_OF: dict[int, frozenset[str]] = {}
+
+
+def pinned(value: Any, memo: dict[int, Any]) -> Any:
+    """``value``, or, for a compiled function that passed the purity check, a twin whose
+    globals and closure cells hold what they hold *now*, its callees pinned the same way.
+
+    Plain Python runs the function at the call, so it sees the globals as they are there; the
+    concurrent run happens later, after the caller may have rebound one (``LIMIT = 1`` after
+    ``c = count(words)``). The twin shares the code, defaults and attributes, so it is the same
+    compiled, pure function to dispatch; only the names it reads are fixed."""
+    if type(value) is not types.FunctionType:
+        return value
+    code = value.__code__
+    facts = pure_functions.get(id(code))
+    if facts is None or id(code) not in _compiled_ids:
+        return value
+    twin = memo.get(id(value))
+    if twin is not None:
+        return twin
+    g = value.__globals__
+    names = _NAMES_OF.get(id(code))
+    if names is None:
+        names = _NAMES_OF[id(code)] = frozenset(_code_names(code) | set(facts.global_names))
+    fixed: dict[str, Any] = {"__builtins__": g.get("__builtins__", builtins),
+                             "__name__": g.get("__name__")}
+    cells = None
+    if value.__closure__:
+        cells = tuple(types.CellType() for _ in value.__closure__)
+    twin = types.FunctionType(code, fixed, value.__name__, value.__defaults__, cells)
+    memo[id(value)] = twin
+    twin.__kwdefaults__ = value.__kwdefaults__
+    twin.__qualname__ = value.__qualname__
+    twin.__module__ = value.__module__
+    twin.__dict__.update(value.__dict__)
+    for name in names:
+        if name in g:
+            fixed[name] = pinned(g[name], memo)
+    if cells is not None:
+        for new, old in zip(cells, value.__closure__ or ()):
+            try:
+                new.cell_contents = pinned(old.cell_contents, memo)
+            except ValueError:
+                pass  # an empty cell stays empty
+    return twin
+
+
 _running = 0
 _count_lock = threading.Lock()
 
@@ -128,6 +183,10 @@ def maybe_spawn(
     p = Pending(rt, call_seq, fn.__qualname__)
     rt._register(p)
     args, kwargs = snapshot(args), snapshot(kwargs)
+    memo: dict[int, Any] = {}
+    fn = pinned(fn, memo)
+    if any(type(a) is types.FunctionType for a in args):
+        args = tuple(pinned(a, memo) for a in args)
     rt.readers.add(p, block, (args, kwargs))
     count_started()
     # Daemon threads: a program that ends (or fails) while such a call still waits must not be

@@ -783,3 +783,40 @@ def test_methods_on_optional_str_fields_of_pending_results_stay_lazy() -> None:
     calls = calls_of(schedule, "ext_analyse")
     assert len(calls) == 3
     assert_all_overlap(calls)
+
+
+_TRY_CHANGE = '''
+log = []
+try:
+    answer = ext_llm("q")
+    log.append("seen")
+except ValueError:
+    pass
+'''
+
+
+def test_change_in_a_try_body_waits_for_its_calls_and_says_why() -> None:
+    """``log.append`` in a try body after a call waits for it (if it failed, plain Python never
+    appended), and --explain names the reason."""
+    namespace = opportune.run_source(_TRY_CHANGE, {"ext_llm": ext_llm}, explain=True)
+    assert namespace["log"] == ["seen"]
+    waits = opportune.last_schedule().waits
+    reasons = [w.reason for w in waits]
+    assert any(r.startswith("inside a try or with block: a change to an object waits") for r in
+               reasons), reasons
+    (call,) = calls_of(opportune.last_schedule(), "ext_llm")
+    change = next(w for w in waits if w.reason.startswith("inside a try or with block"))
+    assert call.call_id in change.waited_for
+
+
+_NO_WAIT_OUTSIDE_TRY = '''
+log = []
+answers = [ext_llm(f"q{i}") for i in range(3)]
+log.append("seen")
+'''
+
+
+def test_change_outside_a_try_body_does_not_wait() -> None:
+    opportune.run_source(_NO_WAIT_OUTSIDE_TRY, {"ext_llm": ext_llm}, explain=True)
+    reasons = [w.reason for w in opportune.last_schedule().waits]
+    assert not any(r.startswith("inside a try") for r in reasons), reasons

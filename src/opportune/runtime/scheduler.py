@@ -111,7 +111,7 @@ class Scope:
     """
 
     __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control", "spec_depth",
-                 "met", "prefix_reads")
+                 "met", "prefix_reads", "guarding")
 
     def __init__(
         self, lo: int, hi: int, ancestors: frozenset[int],
@@ -122,6 +122,10 @@ class Scope:
         self.hi = hi
         self.next = lo
         self.try_marks: list[int] = []
+        # Whether this scope put a token into context.GUARDED: it has taken a sequence number
+        # inside an open try or with body, so a later change to an object there must be seen
+        # (Runtime.settle_for_effect). Removed once its last body closes.
+        self.guarding = False
         self.ancestors = ancestors
         self.calls: set[int] = set()
         # Calls whose results decided the control flow so far: every later call depends on
@@ -141,6 +145,12 @@ class Scope:
 
 
 _ROOT_SPAN = 1 << 240
+def _guard(sc: Scope) -> None:
+    """``sc`` took a sequence number inside an open try or with body (see Scope.guarding)."""
+    sc.guarding = True
+    context.GUARDED.append(id(sc))
+
+
 def _unguard(token: int) -> None:
     """A ``try`` body or concurrent reader that set :data:`context.GUARDED` is over."""
     try:
@@ -301,6 +311,8 @@ class Runtime:
             raise RuntimeError("opportune: sequence space of a concurrent call exhausted")
         sc.next = seq + 1
         self._any = True
+        if sc.try_marks and not sc.guarding:
+            _guard(sc)
         return seq
 
     def reserve_block(self) -> Scope | None:
@@ -503,6 +515,8 @@ class Runtime:
             raise RuntimeError("opportune: sequence space of a concurrent call exhausted")
         sc.next = seq + 1
         self._any = True
+        if sc.try_marks and not sc.guarding:
+            _guard(sc)
         sc.calls.add(seq)
         p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
         if spec.stream is not None and self.streaming:
@@ -1011,7 +1025,6 @@ class Runtime:
     def try_enter(self) -> int:
         sc = self.scope()
         sc.try_marks.append(sc.next)
-        context.GUARDED.append(sc.next)
         return sc.next
 
     def journal_needed(self, mark: int) -> bool:
@@ -1041,8 +1054,11 @@ class Runtime:
         for i in range(len(self._try_marks) - 1, -1, -1):
             if self._try_marks[i] == mark:
                 del self._try_marks[i]
-                _unguard(mark)
                 break
+        sc = self.scope()
+        if sc.guarding and not sc.try_marks:
+            sc.guarding = False
+            _unguard(id(sc))
         now = self.scope().next
         self._wait_range(mark, now, "leaving a try block: its calls may raise inside it")
         first = self._earliest_failure(mark, now)

@@ -8,10 +8,12 @@ about to read it. Every such change first asks :meth:`ConcurrentReaders.before_c
 waits until each concurrent reader that can reach the object through one of its pending values
 has finished, exactly as if it had run where plain Python runs it.
 
-Changes the program makes with ``x += y`` on a real list, ``del x[i]``, through library code
-that is not classified as changing its arguments, and through a container method the compiled
-call site makes directly (``row.append(1)`` on a real list, compiler/callsites.py) are not seen
-here: a real list reachable only through a pending value's items can be changed unseen.
+``x op= y`` on a real list or dict and ``del x[k]`` are seen through compiler/changes.py, and
+container methods that compiled call sites call directly (``row.append(1)`` on a real list,
+compiler/callsites.py) take the hook while a reader is registered: :meth:`add` puts a token into
+``context.GUARDED``, which those sites test. Not seen: changes made by library code that is not
+classified as changing its arguments, and stores or deletions through a target that is not a
+plain name (``a.b[0] = 1``), whose owner is not passed to the guard.
 """
 
 from __future__ import annotations

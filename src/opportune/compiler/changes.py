@@ -32,6 +32,9 @@ def _load(name: str) -> ast.Name:
 
 
 class _Changes(ast.NodeTransformer):
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
+        return node  # async bodies run as written (compiler/transform.py)
+
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.target, ast.Name):

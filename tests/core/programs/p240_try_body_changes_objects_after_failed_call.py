@@ -79,3 +79,13 @@ try:
 except ValueError:
     print("never")
 print("ok", ok_log)
+
+fin: list = []
+try:
+    try:
+        r = fail("fin")
+        fin.append("body")
+    finally:
+        print("finally sees", fin)
+except ValueError as e:
+    print("then", e, fin)

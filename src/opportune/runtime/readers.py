@@ -29,7 +29,42 @@ if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime, Scope
 
 _SEARCH_BUDGET = 2000
+_LIST_BUDGET = 20000
 _CONTAINERS = (list, tuple, set, frozenset)
+
+
+def reachable(root: Any, budget: int = _LIST_BUDGET) -> tuple[frozenset[int] | None, bool]:
+    """The ids of every object inside ``root`` (containers and object attributes), or None
+    when there are more than ``budget`` (then anything may be inside, the safe side); and
+    whether that is final: not if a pending value inside has no value yet."""
+    stack = [root]
+    seen: set[int] = set()
+    final = True
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if len(seen) > budget:
+            return None, True
+        t = type(value)
+        if t is Pending:
+            if value._state == DONE:
+                stack.append(value._value)
+            elif value._state == PENDING:
+                final = False
+        elif t in _CONTAINERS:
+            stack.extend(value)
+        elif t is dict:
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif t in (str, bytes, int, float, bool, type(None)):
+            continue
+        else:
+            attributes = getattr(value, "__dict__", None)
+            if type(attributes) is dict:
+                stack.extend(attributes.values())
+    return frozenset(seen), final
 
 
 def reaches(root: Any, target: Any) -> bool:
@@ -75,6 +110,11 @@ class ConcurrentReaders:
         # guard seq -> (guard, block lo, block hi, pending values it was handed); empty when
         # nothing runs concurrently, which hot paths test directly (no method call)
         self.entries: dict[int, tuple[Pending, int, int, list[Pending]]] = {}
+        # id of a handed pending value (kept alive by its entry) -> what its value reaches,
+        # found once: the graph can only grow through a change to an object already in it,
+        # and such a change first waits here for the reader, which then drops its entry
+        # (the value holds the pending value itself, so a reused id is never mistaken for it)
+        self._reach: dict[int, tuple[Pending, frozenset[int] | None]] = {}
 
     def add(self, guard: Pending, block: Scope, handed: Any) -> None:
         """``block`` reads ``handed`` until ``guard`` finishes."""
@@ -89,11 +129,26 @@ class ConcurrentReaders:
 
     def _drop(self, seq: int) -> None:
         with self._lock:
-            if self.entries.pop(seq, None) is not None:
+            entry = self.entries.pop(seq, None)
+            if entry is not None:
+                for p in entry[3]:
+                    if not any(q is p for other in self.entries.values() for q in other[3]):
+                        self._reach.pop(id(p), None)
                 try:
                     context.GUARDED.remove(seq)
                 except ValueError:
                     pass
+
+    def _reaches(self, p: Pending, obj: Any) -> bool:
+        cached = self._reach.get(id(p))
+        if cached is not None and cached[0] is p:
+            found = cached[1]
+        else:
+            found, final = reachable(p._value)
+            if not final:  # a value inside may still arrive: search each time instead
+                return reaches(p._value, obj)
+            self._reach[id(p)] = (p, found)
+        return found is None or id(obj) in found
 
     def before_change(self, obj: Any) -> None:
         """The program is about to change ``obj`` in place: wait for the concurrent blocks
@@ -111,6 +166,6 @@ class ConcurrentReaders:
         for guard, lo, hi, handed in entries:
             if lo <= here < hi or guard._state != PENDING or lo > now:
                 continue  # made by that block itself, or it has finished, or comes later
-            if any(p._state == DONE and reaches(p._value, obj) for p in handed):
+            if any(p._state == DONE and self._reaches(p, obj) for p in handed):
                 self._rt.wait_for(guard, "the program changes an object that code running "
                                          "concurrently has yet to read")

@@ -62,7 +62,7 @@ def _run(source: str, compiled: bool) -> dict[str, Any]:
     if compiled:
         tree = transform(tree)
     namespace: dict[str, Any] = {"__name__": "prog"}
-    exec(compile(tree, "<prog>", "exec"), namespace)
+    exec(compile(tree, "<prog>", "exec"), namespace)  # noqa: S102
     return namespace
 
 

@@ -1088,9 +1088,9 @@ class Runtime:
         if first is not None:
             error = self._handle(first)
             self._raise(error, first)
-        if not any(q._state != DONE and max(q._calls, default=q._seq) >= inner for q in found):
-            if not any(q._state == FAILED for q in found):
-                return
+        if not any(q._state != DONE and max(q._calls, default=q._seq) >= inner for q in found) \
+                and not any(q._state == FAILED for q in found):
+            return
         for q in found:
             if q._state == PENDING:
                 self.wait_for(q, CHANGE_IN_TRY)

@@ -820,3 +820,48 @@ def test_change_outside_a_try_body_does_not_wait() -> None:
     opportune.run_source(_NO_WAIT_OUTSIDE_TRY, {"ext_llm": ext_llm}, explain=True)
     reasons = [w.reason for w in opportune.last_schedule().waits]
     assert not any(r.startswith("inside a try") for r in reasons), reasons
+
+
+def _answers_in_a_file(path: str) -> list[str]:
+    answers = []
+    with open(path, "w") as f:
+        for i in range(4):
+            a = ext_llm(f"q{i}")
+            answers.append(a)
+    return answers
+
+
+def test_calls_in_a_with_open_body_overlap_with_the_changes_after_them(tmp_path: Path) -> None:
+    """A file's ``__exit__`` neither swallows a failure nor reads program objects, so
+    ``answers.append`` need not wait for the call before it (runtime/managers.py)."""
+    _, schedule = run_both(_answers_in_a_file, str(tmp_path / "out.txt"))
+    calls = calls_of(schedule, "ext_llm")
+    assert len(calls) == 4
+    assert_all_overlap(calls)
+    assert not any(w.reason.startswith("inside a try or with block") for w in schedule.waits)
+
+
+class _Swallow:
+    def __enter__(self) -> "_Swallow":
+        return self
+
+    def __exit__(self, *exc: object) -> bool:
+        return True
+
+
+def _answers_in_a_swallowing_with() -> list[str]:
+    answers = []
+    with _Swallow():
+        for i in range(3):
+            answers.append(ext_llm(f"q{i}"))
+    return answers
+
+
+def test_a_manager_of_the_program_still_holds_back_changes_in_its_body() -> None:
+    """An ``__exit__`` of the program's own may swallow the failure and look at the list, so
+    each ``append`` waits for the call before it, as the explain output says."""
+    _, schedule = run_both(_answers_in_a_swallowing_with)
+    calls = calls_of(schedule, "ext_llm")
+    assert len(calls) == 3
+    for earlier, later in zip(calls, calls[1:]):
+        assert_after(later, earlier)

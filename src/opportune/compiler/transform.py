@@ -287,10 +287,17 @@ class _Rewriter(ast.NodeTransformer):
         such as ``contextlib.suppress`` sees their failures exactly as in plain Python."""
         self.generic_visit(node)
         mark = f"__opportune_try_{next(self._counter)}"
+        managers: list[ast.expr] = []
+        for item in node.items:
+            # The body's entry hook is told the managers (runtime/managers.py): a ``with``
+            # whose managers are all inert does not hold back changes to objects.
+            held = f"__opportune_manager_{next(self._counter)}"
+            item.context_expr = ast.NamedExpr(ast.Name(held, ast.Store()), item.context_expr)
+            managers.append(ast.Name(held, ast.Load()))
         inner = self._settling_try(node.body, mark)
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
-            value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
+            value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), managers, []),
         )
         node.body = [enter, inner]
         _locate(inner, node)

@@ -255,7 +255,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         if owner in _VALUE_OWNERS and not kwargs and _atoms(args):
             return f(*args)  # "w1".upper(): a pure method of a value, nothing pending
         if owner is list and f.__name__ == "append" and not rt.readers.entries and (
-                not rt._try_marks or not rt._live and not rt._failures and _atoms(args)):
+                not rt._guard_marks or not rt._live and not rt._failures and _atoms(args)):
             # items.append(x) outside try bodies (it copes with pending x), or inside one
             # when no call can fail any more
             return f(*args)
@@ -357,7 +357,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
     if kind >= LOCAL and getattr(_local, "scope", None) is not None:
         guard_effect(rt, f)
-    if rt._try_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):
+    if rt._guard_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):
         rt.settle_for_effect((args, kwargs))
     if rt.readers.entries:
         if kind == PLAIN and getattr(f, "__name__", "") in _MUTATORS:

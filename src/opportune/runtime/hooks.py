@@ -17,15 +17,19 @@ from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
 from opportune.runtime.context import GUARDED, _local
+from opportune.runtime.managers import inert
 from opportune.runtime.dispatch import _ITERATORS, call, fstring
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
 from opportune.runtime.values import Pending
 
 
-def try_enter() -> int:
+def try_enter(*managers: Any) -> int:
+    """A ``try`` body begins (no managers) or a ``with`` body (its managers, see managers.py)."""
     rt = getattr(_local, "runtime", None)
-    return 0 if rt is None else rt.try_enter()
+    if rt is None:
+        return 0
+    return rt.try_enter(not managers or not all(map(inert, managers)))
 
 
 def try_exit(mark: int) -> None:
@@ -76,7 +80,7 @@ def store_guard(value: Any, owner: Any = None) -> Any:
     see Runtime.settle_for_effect and runtime/readers.py."""
     rt = getattr(_local, "runtime", None)
     if rt is not None:
-        if rt._try_marks:
+        if rt._guard_marks:
             rt.settle_for_effect((value,))
         if rt.readers.entries and owner is not None:
             rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
@@ -91,7 +95,7 @@ def changing(*owners: Any) -> None:
     a plain name); see Runtime.settle_for_effect and runtime/readers.py."""
     rt = getattr(_local, "runtime", None)
     if rt is not None:
-        if rt._try_marks:
+        if rt._guard_marks:
             rt.settle_for_effect(())
         if rt.readers.entries:
             for owner in owners:
@@ -104,7 +108,7 @@ def inplace(value: Any, target: Any) -> Any:
     in-place operators decide), the operator changes the object in place."""
     rt = getattr(_local, "runtime", None)
     if rt is not None and type(target) not in _UNCHANGEABLE and type(target) is not Pending:
-        if rt._try_marks:
+        if rt._guard_marks:
             rt.settle_for_effect((value,))
         if rt.readers.entries:
             rt.readers.before_change(target)

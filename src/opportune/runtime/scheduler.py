@@ -110,8 +110,8 @@ class Scope:
     Python would have done it, however the threads interleave.
     """
 
-    __slots__ = ("lo", "hi", "next", "try_marks", "ancestors", "calls", "control", "spec_depth",
-                 "met", "prefix_reads", "guarding")
+    __slots__ = ("lo", "hi", "next", "try_marks", "guard_marks", "ancestors", "calls", "control",
+                 "spec_depth", "met", "prefix_reads", "guarding")
 
     def __init__(
         self, lo: int, hi: int, ancestors: frozenset[int],
@@ -122,6 +122,10 @@ class Scope:
         self.hi = hi
         self.next = lo
         self.try_marks: list[int] = []
+        # The marks of the open bodies after whose failing call a change to an object could be
+        # seen: every ``try``, and a ``with`` unless all its managers are inert
+        # (runtime/managers.py). A subset of ``try_marks``.
+        self.guard_marks: list[int] = []
         # Whether this scope put a token into context.GUARDED: it has taken a sequence number
         # inside an open try or with body, so a later change to an object there must be seen
         # (Runtime.settle_for_effect). Removed once its last body closes.
@@ -304,6 +308,11 @@ class Runtime:
         sc = getattr(context._local, "scope", None)
         return (self._root if sc is None else sc).try_marks
 
+    @property
+    def _guard_marks(self) -> list[int]:
+        sc = getattr(context._local, "scope", None)
+        return (self._root if sc is None else sc).guard_marks
+
     def next_seq(self) -> int:
         sc = getattr(context._local, "scope", None) or self._root
         seq = sc.next
@@ -311,7 +320,7 @@ class Runtime:
             raise RuntimeError("opportune: sequence space of a concurrent call exhausted")
         sc.next = seq + 1
         self._any = True
-        if sc.try_marks and not sc.guarding:
+        if sc.guard_marks and not sc.guarding:
             _guard(sc)
         return seq
 
@@ -515,7 +524,7 @@ class Runtime:
             raise RuntimeError("opportune: sequence space of a concurrent call exhausted")
         sc.next = seq + 1
         self._any = True
-        if sc.try_marks and not sc.guarding:
+        if sc.guard_marks and not sc.guarding:
             _guard(sc)
         sc.calls.add(seq)
         p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
@@ -1022,9 +1031,13 @@ class Runtime:
         with self._out_lock:
             self._pump(force_all=True)
 
-    def try_enter(self) -> int:
+    def try_enter(self, guarding: bool = True) -> int:
+        """Entering a ``try`` or ``with`` body; ``guarding`` unless it is a ``with`` whose
+        managers are all inert (see Scope.guard_marks)."""
         sc = self.scope()
         sc.try_marks.append(sc.next)
+        if guarding:
+            sc.guard_marks.append(sc.next)
         return sc.next
 
     def journal_needed(self, mark: int) -> bool:
@@ -1051,12 +1064,13 @@ class Runtime:
 
     def try_exit(self, mark: int) -> None:
         """Leaving a ``try`` body: calls issued inside it must have raised by now, if at all."""
-        for i in range(len(self._try_marks) - 1, -1, -1):
-            if self._try_marks[i] == mark:
-                del self._try_marks[i]
-                break
         sc = self.scope()
-        if sc.guarding and not sc.try_marks:
+        for marks in (sc.try_marks, sc.guard_marks):
+            for i in range(len(marks) - 1, -1, -1):
+                if marks[i] == mark:
+                    del marks[i]
+                    break
+        if sc.guarding and not sc.guard_marks:
             sc.guarding = False
             _unguard(id(sc))
         now = self.scope().next
@@ -1073,7 +1087,7 @@ class Runtime:
         of them fails, plain Python never made the change, and the handler (or ``__exit__``,
         or the code after an enclosing ``try``) must not see it. The values the change uses
         are waited for too when they come from a call of the body."""
-        marks = self._try_marks
+        marks = self._guard_marks
         if not marks:
             return
         found: list[Pending] = []

@@ -277,7 +277,7 @@ for _name, _op, _iop, _sym in _ARITHMETIC:
             return self._rt.derive_op(_op, (self, other), _sym + "=")
         value = self._force()
         if type(value) not in IMMUTABLE_TYPES:
-            if self._rt._try_marks:
+            if self._rt._guard_marks:
                 self._rt.settle_for_effect((other,))
             if self._rt.readers.entries:
                 self._rt.readers.before_change(value)

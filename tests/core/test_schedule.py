@@ -235,6 +235,29 @@ def test_max_concurrency_is_never_exceeded() -> None:
     assert limited_only.max_concurrency() == 2
 
 
+_serial_threads: list[int] = []
+
+
+@opportune.external(max_concurrency=1)
+def ext_serial(i: int) -> int:
+    _serial_threads.append(threading.get_ident())
+    if i == 0:
+        time.sleep(0.2)  # the other calls are issued, and held back, while the first runs
+    return i
+
+
+def test_held_back_calls_run_on_the_thread_their_predecessor_freed() -> None:
+    def program() -> list[int]:
+        return [ext_serial(i) for i in range(6)]
+
+    _serial_threads.clear()
+    assert opportune.run(program) == list(range(6))
+    calls = calls_of(opportune.last_schedule(), "ext_serial")
+    assert len(calls) == 6
+    assert Schedule(calls=calls).max_concurrency() == 1
+    assert len(set(_serial_threads)) == 1, "a held-back call woke another worker thread"
+
+
 def branch_on_pending() -> str:
     s = ext_score("decide")
     if s > 3:

@@ -53,3 +53,44 @@ def test_jobs_beyond_the_limit_wait_and_shutdown_drops_the_queued_ones() -> None
     release.set()
     assert finished.wait(timeout=10)
     assert ran == ["first"]
+
+
+def test_a_job_handed_back_runs_on_the_same_thread_without_waking_another() -> None:
+    workers = Workers(4, "test")
+    threads: list[int] = []
+    done = threading.Event()
+
+    def chain(left: int):  # type: ignore[no-untyped-def]
+        threads.append(threading.get_ident())
+        if left == 0:
+            done.set()
+            return None
+        return lambda: chain(left - 1)
+
+    workers.submit(lambda: chain(5))
+    assert done.wait(timeout=10)
+    assert len(threads) == 6
+    assert len(set(threads)) == 1
+    assert workers._count == 1  # no second thread was started for the handed-back jobs
+    workers.shutdown()
+
+
+def test_a_job_handed_back_after_shutdown_is_dropped() -> None:
+    workers = Workers(1, "test")
+    release, started = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def first():  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait()
+        ran.append("first")
+        return lambda: ran.append("handed back")
+
+    workers.submit(first)
+    assert started.wait(timeout=10)
+    workers.shutdown()
+    release.set()
+    workers.submit(lambda: ran.append("after shutdown"))  # dropped too; a sentinel for timing
+    deadline = threading.Event()
+    deadline.wait(0.2)
+    assert ran == ["first"]

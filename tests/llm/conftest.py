@@ -47,6 +47,14 @@ class Loopback:
     def delay(self, seconds: float) -> None:
         self.script.append(("delay", seconds))
 
+    def stream_error(self, message: str) -> None:
+        """A streamed answer whose first word is followed by an SSE ``error`` event."""
+        self.script.append(("stream_error", message))
+
+    def stream_raw(self, body: bytes) -> None:
+        """A streamed answer whose body is exactly ``body`` (to test the SSE parsing)."""
+        self.script.append(("stream_raw", body))
+
     def chat_requests(self) -> list[Seen]:
         return [s for s in self.seen if s.path.endswith("/chat/completions")]
 
@@ -76,6 +84,20 @@ async def _chat(request: web.Request) -> web.StreamResponse:
             return web.Response(status=599)
         if kind == "delay":
             await asyncio.sleep(arg)
+        if kind in ("stream_error", "stream_raw"):
+            response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+            await response.prepare(request)
+            if kind == "stream_raw":
+                await response.write(arg)
+                return response
+            first = {"id": "c1", "object": "chat.completion.chunk", "created": 0,
+                     "model": body["model"],
+                     "choices": [{"index": 0, "delta": {"content": "partial"},
+                                  "finish_reason": None}]}
+            await response.write(f"data: {json.dumps(first)}\n\n".encode())
+            error = {"error": {"message": arg, "type": "server_error"}}
+            await response.write(f"data: {json.dumps(error)}\n\n".encode())
+            return response
     text = _answer(body)
     words = text.split(" ")
     if body.get("stream"):

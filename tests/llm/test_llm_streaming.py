@@ -8,6 +8,7 @@ server, through the real ``openai`` SDK.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import openai
@@ -204,6 +205,45 @@ def test_plain_stream_raises_a_mid_stream_drop(monkeypatch):
             for piece in llm.stream("outline tea", **FAST):
                 seen.append(piece)  # noqa: PERF402 - keeps what came before the error
         assert seen and len(server.schedule()) == 1
+
+
+def test_an_error_event_in_the_stream_raises_the_sdk_api_error(endpoint):
+    endpoint.stream_error("the model is overloaded")
+    seen: list[str] = []
+    with pytest.raises(openai.APIError, match="the model is overloaded") as raised:
+        for piece in llm.stream("hello"):
+            seen.append(piece)  # noqa: PERF402 - keeps what came before the error
+    assert seen == ["partial"]
+    assert not isinstance(raised.value, openai.APIConnectionError)  # not retried: not transient
+    assert len(endpoint.chat_requests()) == 1
+
+
+def _chunk(text: str, index: int = 0) -> str:
+    return json.dumps({"id": "r9", "model": "m-raw", "object": "chat.completion.chunk",
+                       "choices": [{"index": index, "delta": {"content": text}}]})
+
+
+def test_events_are_parsed_as_server_sent_events(endpoint):
+    """Comments and other fields are skipped, a ``data`` field split over lines is joined,
+    text of other choices is left out, and nothing after ``[DONE]`` is read."""
+    usage = json.dumps({"id": "r9", "choices": [],
+                        "usage": {"prompt_tokens": 4, "completion_tokens": 3}})
+    first = _chunk("Hel").replace(', "choices"', ',\ndata: "choices"')
+    body = (f": keep-alive\n\nevent: message\nid: 1\ndata: {first}\n\n"
+            f"data:{_chunk('lo')}\r\n\r\n"
+            f"data: {_chunk('ignored', index=1)}\n\n"
+            f"retry: 10\ndata: {_chunk(' you')}\n\n"
+            f"data: {usage}\n\ndata: [DONE]\n\ndata: {_chunk('after done')}\n\n")
+    endpoint.stream_raw(body.encode())
+    assert list(llm.stream("raw")) == ["Hel", "lo", " you"]
+    (record,) = llm.usage_log()
+    assert (record.model, record.prompt_tokens, record.completion_tokens) == ("m-raw", 4, 3)
+
+
+def test_a_stream_without_any_choice_is_an_empty_response(endpoint):
+    endpoint.stream_raw(b'data: {"id": "r0", "choices": []}\n\ndata: [DONE]\n\n')
+    with pytest.raises(llm.EmptyResponseError, match="r0"):
+        list(llm.stream("nothing"))
 
 
 # --- same request, same checks -----------------------------------------------------------

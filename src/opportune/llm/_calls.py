@@ -23,6 +23,7 @@ from opportune.llm._client import Endpoint, client_for, resolve_endpoint
 from opportune.llm._config import Settings, convert, load_settings
 from opportune.llm._headers import call_headers
 from opportune.llm._retry import call_with_retries, retrying
+from opportune.llm._sse import chunks as sse_chunks
 from opportune.llm._usage import UsageRecord, record_usage
 from opportune.runtime.context import current_call
 from opportune.runtime.externals import external
@@ -192,25 +193,32 @@ def _stream_body(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "stream": True, "stream_options": options}
 
 
-def _read_chunks(chunks: Any, tally: _Tally) -> Iterator[str]:
-    """The text of choice 0 from an open SDK stream; a connection lost mid-answer becomes the
+def _read_chunks(response: Any, tally: _Tally) -> Iterator[str]:
+    """The text of choice 0 from an open streamed response (the SDK's ``APIResponse``, read
+    event by event with :mod:`opportune.llm._sse`); a connection lost mid-answer becomes the
     SDK's own connection error, which the retry policy knows as transient."""
-    request = chunks.response.request
+    http_response = response.http_response
+    request = http_response.request
     # The SDK's HTTP library (httpx, or httpx2 in newer SDKs) raises its own errors while a
     # body is read; take their classes from the response's library rather than guessing it.
-    http = sys.modules[type(chunks.response).__module__.partition(".")[0]]
+    http = sys.modules[type(http_response).__module__.partition(".")[0]]
     try:
-        for chunk in chunks:
-            tally.model = chunk.model or tally.model
-            tally.response_id = chunk.id or tally.response_id
-            if chunk.usage is not None:
-                tally.prompt_tokens = chunk.usage.prompt_tokens
-                tally.completion_tokens = chunk.usage.completion_tokens
-            for choice in chunk.choices:
+        for chunk in sse_chunks(response.iter_lines(), request):
+            tally.model = chunk.get("model") or tally.model
+            tally.response_id = chunk.get("id") or tally.response_id
+            usage = chunk.get("usage")
+            if isinstance(usage, dict):
+                tally.prompt_tokens = usage.get("prompt_tokens") or 0
+                tally.completion_tokens = usage.get("completion_tokens") or 0
+            for choice in chunk.get("choices") or ():
                 tally.had_choice = True
-                if choice.index == 0 and choice.delta is not None and choice.delta.content:
+                if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                    continue
+                delta = choice.get("delta")
+                content = delta.get("content") if isinstance(delta, dict) else None
+                if content and isinstance(content, str):
                     tally.pieces += 1
-                    yield choice.delta.content
+                    yield content
     except http.TimeoutException as exc:
         raise openai.APITimeoutError(request=request) from exc
     except http.TransportError as exc:
@@ -252,11 +260,11 @@ def _streamed(plan: _Plan, *, restart: bool) -> Iterator[object]:
                 delivered = False
                 yield RESTART
             tally = _Tally(endpoint.model)
-            chunks = client.chat.completions.create(
+            opened = client.chat.completions.with_streaming_response.create(
                 **body, extra_headers=headers, timeout=settings.timeout
             )
-            with chunks:
-                for piece in _read_chunks(chunks, tally):
+            with opened as response:
+                for piece in _read_chunks(response, tally):
                     delivered = True
                     yield piece
         except Exception:

@@ -220,7 +220,7 @@ class Runtime:
         self._workers = Workers(max_threads, "opportune-call")
         # keyed by id(spec): hashing the frozen dataclass costs a microsecond per call
         self._running: dict[int, int] = {}
-        self._held_calls: dict[int, deque[Callable[[], None]]] = {}
+        self._held_calls: dict[int, deque[Callable[[], Any]]] = {}
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
@@ -648,8 +648,8 @@ class Runtime:
             self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
             return
 
-        def job() -> None:
-            self._run_sync(p, spec, fn, args, kwargs, arg_deps)
+        def job() -> Callable[[], Any] | None:
+            return self._run_sync(p, spec, fn, args, kwargs, arg_deps)
 
         with self._lock:
             key = id(spec)
@@ -661,8 +661,10 @@ class Runtime:
         self._workers.submit(job)
 
     def _run_sync(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
-                  kwargs: Any, arg_deps: list[Pending]) -> None:
-        """Run a sync external on a worker thread and record its result there."""
+                  kwargs: Any, arg_deps: list[Pending]) -> Callable[[], Any] | None:
+        """Run a sync external on a worker thread and record its result there; return the call
+        of the same function held back for its ``max_concurrency``, if any, for this thread to
+        run next (handing it to another thread would wake that one for nothing)."""
         record = self._records[p._seq]
         info = self._call_info(p, record)
         try:
@@ -690,9 +692,8 @@ class Runtime:
             nxt = held.popleft() if held else None
             if nxt is None:
                 self._running[id(spec)] -= 1
-        if nxt is not None:
-            self._workers.submit(nxt)
         self._finish_on_worker(p, outcome, value, origin)
+        return nxt
 
     def _finish_on_worker(self, p: Pending, state: int, value: Any, origin: int | None) -> None:
         """Record a result on the worker thread that computed it; what waits on it (callbacks,

@@ -33,7 +33,6 @@ import types
 import uuid
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sortedcontainers import SortedKeyList, SortedList
@@ -213,10 +212,8 @@ class Runtime:
         self._outq = SortedKeyList(key=_entry_seq)
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         max_threads = threads or int(os.environ.get("OPPORTUNE_THREADS", "128"))
-        # Streaming calls run through the event loop's executor; plain sync calls on
-        # _workers, each counted against its function's max_concurrency in _running.
-        self._pool = ThreadPoolExecutor(max_workers=max_threads,
-                                        thread_name_prefix="opportune-stream")
+        # Sync calls, streamed or not, run on _workers, each counted against its function's
+        # max_concurrency in _running; async ones are tasks on the loop.
         self._workers = Workers(max_threads, "opportune-call")
         # keyed by id(spec): hashing the frozen dataclass costs a microsecond per call
         self._running: dict[int, int] = {}
@@ -286,7 +283,6 @@ class Runtime:
             # closed here, not by the loop's finalizer at interpreter exit, when its
             # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
             self._loop.close()
-        self._pool.shutdown(wait=False, cancel_futures=True)
         self._workers.shutdown()
 
     async def _shutdown_loop(self) -> None:
@@ -642,9 +638,10 @@ class Runtime:
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
         arg_deps: list[Pending],
     ) -> None:
-        """Start a call whose inputs are all there: sync ones on a worker thread (at most
-        ``max_concurrency`` at once, the rest in order after them), others as loop tasks."""
-        if spec.is_async or p._seq in self._stream_paths:
+        """Start a call whose inputs are all there: sync ones, streamed or not, on a worker
+        thread (at most ``max_concurrency`` at once, the rest in order after them), async ones
+        as loop tasks."""
+        if spec.is_async:
             self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
             return
 
@@ -667,17 +664,21 @@ class Runtime:
         run next (handing it to another thread would wake that one for nothing)."""
         record = self._records[p._seq]
         info = self._call_info(p, record)
+        streamed = p._seq in self._stream_paths
         try:
             if not arg_deps:
                 real_args, real_kwargs = args, kwargs  # nothing pending was passed
             else:
                 real_args, real_kwargs = _real_arguments(spec, args, kwargs)
             record.started = self.now()
-            token = context._current_call.set(info)
-            try:
-                value = fn(*real_args, **real_kwargs)
-            finally:
-                context._current_call.reset(token)
+            if streamed:
+                value = self._stream_call(p, record, info, spec, real_args, real_kwargs)
+            else:
+                token = context._current_call.set(info)
+                try:
+                    value = fn(*real_args, **real_kwargs)
+                finally:
+                    context._current_call.reset(token)
         except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
             record.finished = self.now()
             record.ok = False
@@ -724,6 +725,7 @@ class Runtime:
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
         arg_deps: list[Pending],
     ) -> None:
+        """Run an async external as a task on the loop, at most ``max_concurrency`` at once."""
         sem = self._sems.get(spec)
         if sem is None:
             sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
@@ -733,21 +735,11 @@ class Runtime:
             real_args, real_kwargs = _real_arguments(spec, args, kwargs)
             record.started = self.now()
             try:
-                if spec.is_async:
-                    token = context._current_call.set(info)
-                    try:
-                        value = await fn(*real_args, **real_kwargs)
-                    finally:
-                        context._current_call.reset(token)
-                elif p._seq in self._stream_paths:
-                    value = await self._loop.run_in_executor(
-                        self._pool, self._stream_call, p, record, info, spec,
-                        real_args, real_kwargs,
-                    )
-                else:
-                    value = await self._loop.run_in_executor(
-                        self._pool, _call_with_info, info, fn, real_args, real_kwargs
-                    )
+                token = context._current_call.set(info)
+                try:
+                    value = await fn(*real_args, **real_kwargs)
+                finally:
+                    context._current_call.reset(token)
             except BaseException as exc:
                 record.finished = self.now()
                 record.ok = False
@@ -760,7 +752,7 @@ class Runtime:
 
     def _stream_call(self, p: Pending, record: CallRecord, info: context.CallInfo,
                      spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """Run a streaming external on a pool thread: feed its pieces to the call's stream.
+        """Run a streaming external on a worker thread: feed its pieces to the call's stream.
 
         The result is the joined text, or, for a spec with a stream_path, the object the
         producer returns (the text then sits inside it)."""
@@ -1122,9 +1114,12 @@ class Runtime:
 
     def print(self, args: tuple[Any, ...], sep: Any, end: Any, file: Any, flush: bool) -> None:
         target = sys.stdout if file is None else file
-        if not self._live and not self._outq and not any(type(a) is Pending for a in args):
+        # Written at once only when nothing is ahead of it: no call, no queued output, and no
+        # print of a streamed answer still writing (its call may have ended, its end not yet).
+        if not self._live and not self._outq and self._streaming_entry is None \
+                and not any(type(a) is Pending for a in args):
             with self._out_lock:
-                if not self._outq:
+                if not self._outq and self._streaming_entry is None:
                     self._note_output(self.scope().next)
                     print(*args, sep=sep, end=end, file=target, flush=flush)
                     return
@@ -1336,16 +1331,6 @@ def _as_text(value: Any) -> Any:
     if type(value) is str:
         return value
     return _Text(str(value))
-
-
-def _call_with_info(
-    info: context.CallInfo, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    token = context._current_call.set(info)
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        context._current_call.reset(token)
 
 
 def _attribute_type(owner: type, name: Any) -> type | None:

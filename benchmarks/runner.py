@@ -116,6 +116,12 @@ class ModeResult:
     output: str = ""
     error: str | None = None
     rss_growth_mib: float | None = None
+    # CPU seconds this process (the program and its client) spent during the run
+    cpu_seconds: float | None = None
+    # Seconds of decoding-slot time the simulator spent on the run's requests (start to end of
+    # each, from its log): the work the server's slots had to do, whatever the schedule.
+    server_busy_s: float | None = None
+    server_requests: int = 0
 
 
 @contextlib.contextmanager
@@ -151,6 +157,7 @@ def _run_mode_in_env(module: ModuleType, mode: str,
     result = ModeResult(mode)
     schedule = None
     saved_argv = sys.argv
+    cpu0 = time.process_time()
     with _PeakRss() as rss:
         try:
             with contextlib.redirect_stdout(out):
@@ -172,6 +179,7 @@ def _run_mode_in_env(module: ModuleType, mode: str,
             result.error += "\n" + "\n".join(tail)
         finally:
             sys.argv = saved_argv
+    result.cpu_seconds = time.process_time() - cpu0
     if mode in OPPORTUNE_MODES:
         with contextlib.suppress(RuntimeError):
             schedule = opportune.last_schedule()
@@ -217,6 +225,38 @@ def ideal_times(schedule: Schedule) -> tuple[dict[int, float], dict[int, float]]
 def ideal_with_waits(schedule: Schedule) -> float:
     """The ideal total: the last call's finish in :func:`ideal_times`."""
     return max(ideal_times(schedule)[1].values(), default=0.0)
+
+
+def capacity_bound(server_busy_s: float | None, slots: int) -> float | None:
+    """The least time the endpoint needs for the run's requests: its slot time over its slots.
+
+    The simulator serves at most ``slots`` requests at once (the rest queue), so no schedule
+    finishes before the summed decoding time of every request divided by ``slots``; the client
+    side caps calls in flight at 64 as well. The critical path (:func:`ideal_with_waits`)
+    ignores this, so for a program with more calls than slots it is not reachable; the larger
+    of the two is a lower bound that is. Both are lower bounds (local compute, the HTTP
+    client's own CPU time and the server's count as nothing).
+    """
+    if server_busy_s is None or slots <= 0:
+        return None
+    return server_busy_s / slots
+
+
+def _sim_log(base_url: str) -> list[dict[str, Any]] | None:
+    """The simulator's per-request log (``/sim/log``), or None if it cannot be read."""
+    root = base_url.rstrip("/").removesuffix("/v1")
+    try:
+        with urllib.request.urlopen(f"{root}/sim/log", timeout=30) as r:
+            return list(json.load(r)["requests"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _sim_reset(base_url: str) -> None:
+    root = base_url.rstrip("/").removesuffix("/v1")
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(urllib.request.Request(f"{root}/sim/reset", method="POST"),
+                               timeout=30).close()
 
 
 def ideal_first_output(schedule: Schedule) -> float | None:
@@ -320,6 +360,11 @@ class AppResult:
     modes: dict[str, ModeResult] = field(default_factory=dict)
     ideal: float | None = None
     ideal_recorded_deps: float | None = None
+    # The simulator's slots, the capacity bound of the opportune run's requests
+    # (``capacity_bound``) and the ideal that respects it: max(ideal, capacity bound).
+    slots: int = 0
+    capacity_bound: float | None = None
+    ideal_with_slots: float | None = None
     calls: int = 0
     max_in_flight: int = 0
     schedule_summary: str = ""
@@ -401,8 +446,16 @@ def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path |
                 warm = argv if spec.name != "batch" else ["2"]
                 for mode in MODES:
                     _run_mode(module, mode, warm)
+                result.slots = config.slots
                 for mode in MODES:
+                    _sim_reset(base_url)
                     mode_result, schedule = _run_mode(module, mode, argv)
+                    log = _sim_log(base_url)
+                    if log is not None:
+                        served = [e for e in log if e.get("start") is not None
+                                  and e.get("end") is not None]
+                        mode_result.server_busy_s = sum(e["end"] - e["start"] for e in served)
+                        mode_result.server_requests = len(served)
                     result.modes[mode] = mode_result
                     if schedule is None or mode_result.error is not None:
                         continue
@@ -422,6 +475,9 @@ def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path |
                     else:
                         result.ideal = ideal_with_waits(schedule)
                         result.ideal_recorded_deps = schedule.ideal()
+                        result.capacity_bound = capacity_bound(mode_result.server_busy_s,
+                                                               config.slots)
+                        result.ideal_with_slots = max(result.ideal, result.capacity_bound or 0.0)
                         result.ideal_first_output = ideal_first_output(schedule)
                         result.calls = len(schedule.executed)
                         result.max_in_flight = schedule.max_concurrency()
@@ -552,10 +608,11 @@ def markdown(apps: list[AppResult], overhead: dict[str, Any] | None, meta: dict[
         f"{meta['date']}, Python {meta['python']}",
         "",
         "| app | sequential s | opportune s | asyncio s | ideal s | speedup | efficiency "
+        "| ideal with slots s | efficiency with slots "
         "| vs asyncio | first output s (seq / opp / async) | calls | max in flight "
         "| opportune+stream s | stream first output s | first output seq/stream "
         "| total seq/stream | output |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for a in apps:
         seq, opp, stream, asy = (a.seconds(m) for m in MODES)
@@ -563,6 +620,7 @@ def markdown(apps: list[AppResult], overhead: dict[str, Any] | None, meta: dict[
         lines.append(
             f"| {a.name} | {_f(seq)} | {_f(opp)} | {_f(asy)} | {_f(a.ideal)} "
             f"| {_f(_ratio(seq, opp))}x | {_f(_ratio(a.ideal, opp))} "
+            f"| {_f(a.ideal_with_slots)} | {_f(_ratio(a.ideal_with_slots, opp))} "
             f"| {_f(_ratio(opp, asy))} | {first} | {a.calls} | {a.max_in_flight} "
             f"| {_f(stream)} | {_f(a.first_output('opportune+stream'))} "
             f"| {_f(_ratio(a.first_output('sequential'), a.first_output('opportune+stream')))}x "
@@ -587,7 +645,12 @@ def markdown(apps: list[AppResult], overhead: dict[str, Any] | None, meta: dict[
             f"| {_f(_ratio(a.seconds('sequential'), a.seconds('opportune+stream')))}x "
             f"| {a.stream_issued_mid_stream} | {_status(a)} |"
         )
-    lines += ["", "speedup = sequential / opportune; efficiency = ideal / opportune; "
+    lines += ["", "speedup = sequential / opportune; efficiency = ideal / opportune "
+              "(ideal: the critical path of the recorded calls, as if concurrency were "
+              "unlimited); ideal with slots = max(ideal, the simulator's slot time for the "
+              "run's requests / its slots), a lower bound that respects the endpoint's "
+              "capacity (`capacity_bound` in benchmarks/runner.py), efficiency with slots = "
+              "that / opportune; "
               "vs asyncio = opportune / asyncio (1.00 = as fast as the hand-written version); "
               "opportune runs with OPPORTUNE_STREAM=0, opportune+stream with OPPORTUNE_STREAM=1; "
               "seq/stream = sequential / opportune+stream; ideal first output = the earliest "
@@ -596,6 +659,10 @@ def markdown(apps: list[AppResult], overhead: dict[str, Any] | None, meta: dict[
               "(`ideal_first_output` in benchmarks/runner.py); seq/ideal is the most streaming "
               "could give this program; stream/ideal first output = measured / ideal "
               "(1.00 = at the limit).",
+              "", "CPU seconds of the benchmark process (program, runtime and HTTP client; "
+              "not the simulator) during each run (" + " / ".join(MODES) + "): " + ", ".join(
+                  f"{a.name} " + "/".join(_f(a.modes[m].cpu_seconds, 1) if m in a.modes
+                                          else "-" for m in MODES) for a in apps),
               "", "Peak resident memory growth during each run (MiB, "
               + " / ".join(MODES) + "): " + ", ".join(
                   f"{a.name} " + "/".join(_f(a.modes[m].rss_growth_mib, 1) if m in a.modes

@@ -132,3 +132,33 @@ def test_unknown_mode_is_named_in_the_error() -> None:
 def test_unknown_app_is_named_in_the_error() -> None:
     with pytest.raises(KeyError, match="choose one of"):
         load("no-such-app")
+
+
+def test_capacity_bound_is_the_slot_time_over_the_slots() -> None:
+    assert runner.capacity_bound(128.0, 64) == pytest.approx(2.0)
+    assert runner.capacity_bound(None, 64) is None
+
+
+def test_batch_ideal_with_slots_counts_every_request_the_simulator_served() -> None:
+    """The ideal with slots is read from the simulator's own log of the opportune run: every
+    request's decoding time (at least its time to first token), over the slots."""
+    module = load("batch")
+    spec = spec_of(module)
+    result = runner.run_app(module, scale=SCALE, profile="test", timelines=None,
+                            in_process_sim=True)
+    tickets = int(spec.args("test")[0])
+    for mode in runner.MODES:
+        r = result.modes[mode]
+        assert r.error is None, r.error
+        assert r.server_requests == 2 * tickets, mode  # the warm-up's requests are not counted
+        assert r.server_busy_s is not None and r.server_busy_s >= 2 * tickets * spec.timing.ttft * SCALE
+        assert r.cpu_seconds is not None and r.cpu_seconds > 0
+    assert result.slots == spec.timing.slots
+    busy = result.modes["opportune"].server_busy_s
+    assert busy is not None
+    assert result.capacity_bound == pytest.approx(busy / spec.timing.slots)
+    assert result.ideal is not None and result.ideal_with_slots is not None
+    assert result.ideal_with_slots == pytest.approx(max(result.ideal, result.capacity_bound))
+    table = runner.markdown([result], None, {"profile": "test", "scale": SCALE, "host": "h",
+                                             "date": "d", "python": "3"})
+    assert "ideal with slots s" in table and "CPU seconds" in table

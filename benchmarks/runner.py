@@ -242,21 +242,17 @@ def capacity_bound(server_busy_s: float | None, slots: int) -> float | None:
     return server_busy_s / slots
 
 
-def _sim_log(base_url: str) -> list[dict[str, Any]] | None:
-    """The simulator's per-request log (``/sim/log``), or None if it cannot be read."""
+def _sim_log(base_url: str) -> dict[str, Any] | None:
+    """The simulator's log (``/sim/log``: its clock ``now`` and every request), or None if it
+    cannot be read. Read rather than reset between modes, so that nothing the simulator keeps
+    (its rate limit, its fault plan's attempt counts) changes for the modes after."""
     root = base_url.rstrip("/").removesuffix("/v1")
     try:
         with urllib.request.urlopen(f"{root}/sim/log", timeout=30) as r:
-            return list(json.load(r)["requests"])
-    except (OSError, ValueError, KeyError):
+            log = json.load(r)
+        return {"now": float(log["now"]), "requests": list(log["requests"])}
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def _sim_reset(base_url: str) -> None:
-    root = base_url.rstrip("/").removesuffix("/v1")
-    with contextlib.suppress(OSError):
-        urllib.request.urlopen(urllib.request.Request(f"{root}/sim/reset", method="POST"),
-                               timeout=30).close()
 
 
 def ideal_first_output(schedule: Schedule) -> float | None:
@@ -448,12 +444,12 @@ def run_app(module: ModuleType, *, scale: float, profile: str, timelines: Path |
                     _run_mode(module, mode, warm)
                 result.slots = config.slots
                 for mode in MODES:
-                    _sim_reset(base_url)
+                    before = _sim_log(base_url)
                     mode_result, schedule = _run_mode(module, mode, argv)
                     log = _sim_log(base_url)
-                    if log is not None:
-                        served = [e for e in log if e.get("start") is not None
-                                  and e.get("end") is not None]
+                    if before is not None and log is not None:
+                        served = [e for e in log["requests"] if e["arrival"] >= before["now"]
+                                  and e.get("start") is not None and e.get("end") is not None]
                         mode_result.server_busy_s = sum(e["end"] - e["start"] for e in served)
                         mode_result.server_requests = len(served)
                     result.modes[mode] = mode_result

@@ -28,6 +28,9 @@ from opportune.compiler.purity import analyse
 DEFER_IF = "__opportune_defer_if__"
 DEFER_LOOP = "__opportune_defer_loop__"
 MAX_NESTING = 8  # deferrable statements inside deferrable statements (each nests a block)
+CAPTURE = "__opportune_capture__"
+RESULTS = "__opportune_arm_results__"
+TAKEN = "__opp_taken"  # the first parameter of an if's arms: whether the condition held
 UNBOUND = "__opportune_unbound__"  # installed by the runtime hooks (see compiler/rollback.py)
 IF_UNDECIDED = "__opportune_undecided__"
 
@@ -219,67 +222,96 @@ def _hold(name: str, into: str) -> ast.Try:
         orelse=[], finalbody=[])
 
 
-def _arm_function(name: str, body: list[ast.stmt], names: ArmNames) -> ast.FunctionDef:
-    """``def name(params): <unbind the unbound>; <arm>; return (assigned...)``.
+def capture(names: tuple[str, ...], explicit: tuple[str, ...], prefix: str
+            ) -> tuple[list[ast.stmt], ast.Call]:
+    """The values of ``names`` as they are now, the unbound marker for one without a value:
+    ``__opportune_capture__(names)`` looks each up in the caller's frame as the interpreter
+    would (runtime/deferral.py). One call, however many names: a ``try`` per name made the
+    compiled code many times the size of the source.
 
-    A name that had no value when it was captured is unbound again, so that reading it raises
-    as it would have; one the arm leaves unassigned is handed back as the marker.
+    ``explicit`` names are read here instead (a guarded read each, into ``<prefix><i>``): a
+    name the enclosing function only reads from a function around it is a free variable of
+    that function only while the code reads it there, and the arms that now read it are
+    functions of their own.
+    """
+    reads = [(i, n) for i, n in enumerate(names) if n in explicit]
+    given = ast.Dict([ast.Constant(i) for i, _ in reads],
+                     [_load(f"{prefix}{i}") for i, _ in reads])
+    call = ast.Call(_load(CAPTURE), [ast.Constant(names), given], [])
+    return [_hold(n, f"{prefix}{i}") for i, n in reads], call
+
+
+def _arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames) -> ast.FunctionDef:
+    """``def name([taken,] params): <unbind the unbound>; <arm>; return (assigned...)``.
+
+    An ``if`` has both arms in one function, the first parameter saying which runs, so the
+    parameters are unbound and the results gathered in one place. A name that had no value
+    when it was captured is unbound again, so that reading it raises as it would have; one the
+    arm leaves unassigned is handed back as the marker (``__opportune_arm_results__`` reads
+    the arm's own frame).
     """
     read = set(names.read)
     unbind = [ast.If(ast.Compare(_load(p), [ast.Is()], [_load(UNBOUND)]),
                      [ast.Delete([ast.Name(p, ast.Del())])], [])
               for p in names.params if p in read]  # one never read needs no unbinding
-    # Every assigned name is read back through a NameError guard: a nested deferred statement
-    # unbinds a name its own arm left unbound, even one this arm never reads.
-    results = [_hold(n, f"__opp_out{i}") for i, n in enumerate(names.assigned)]
-    ret = ast.Return(ast.Tuple([_load(f"__opp_out{i}") for i in range(len(names.assigned))],
-                               ast.Load()))
-    return _as_function(name, [*unbind, *body, *results, ret], names.params)
+    if len(arms) == 2:
+        body: list[ast.stmt] = [ast.If(_load(TAKEN), arms[0] or [ast.Pass()],
+                                       arms[1] or [])]
+        params = (TAKEN, *names.params)
+    else:
+        body, params = arms[0], names.params
+    ret = ast.Return(ast.Call(_load(RESULTS), [ast.Constant(names.assigned)], []))
+    return _as_function(name, [*unbind, *body, ret], params)
 
 
-def _statement(k: int, input_expr: ast.expr, names: ArmNames, arms: list[ast.FunctionDef],
-               call: ast.Call) -> list[ast.stmt]:
-    """The compiled statement: capture the names, define the arms, let the runtime run the one
-    the input picks (now, or later when the input is still pending), and bind the names it
-    assigned: to its results, or unbound again where it left them unbound.
+def _statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionDef,
+               call: ast.Call, explicit: tuple[str, ...]) -> list[ast.stmt]:
+    """The compiled statement: define the arm, capture the names, let the runtime run it (now,
+    or later when the input is still pending), and bind the names it assigned to its results.
+    A result that is the unbound marker leaves its name unbound: it had no value when it was
+    captured, and the arm ran in a frame of its own.
 
-    The arms are the statement's only copy of its body, so nested deferrable statements keep
+    The arm is the statement's only copy of its body, so nested deferrable statements keep
     the compiled code linear in the source.
     """
-    held = [f"__opp_dh{k}_{i}" for i in range(len(names.params))]
     result = f"__opp_dr{k}"
-    call.args[1:1] = [ast.Tuple([_load(h) for h in held], ast.Load())]
+    reads, held = capture(names.params, explicit, f"__opp_dh{k}_")
+    call.args[1:1] = [held]
     bind: list[ast.stmt] = []
     for i, n in enumerate(names.assigned):
         item = ast.Subscript(_load(result), ast.Constant(i), ast.Load())
         bind.append(ast.If(
-            ast.Compare(item, [ast.Is()], [_load(UNBOUND)]),
-            [ast.Try(body=[ast.Delete([ast.Name(n, ast.Del())])],
-                     handlers=[ast.ExceptHandler(type=_load("NameError"), name=None,
-                                                 body=[ast.Pass()])],
-                     orelse=[], finalbody=[])],
-            [ast.Assign([_store(n)], copy.deepcopy(item))]))
+            ast.Compare(item, [ast.IsNot()], [_load(UNBOUND)]),
+            [ast.Assign([_store(n)], ast.Subscript(_load(result), ast.Constant(i),
+                                                   ast.Load()))], []))
+    temps = [f"__opp_dh{k}_{i}" for i, n in enumerate(names.params) if n in explicit]
     return [
         ast.Assign([_store(f"__opp_din{k}")], input_expr),
-        *(_hold(n, h) for n, h in zip(names.params, held)),
-        *arms,
+        arm,
+        *reads,
         ast.Assign([_store(result)], call),
-        ast.Delete([ast.Name(n, ast.Del()) for n in (*(a.name for a in arms), *held)]),
+        ast.Delete([ast.Name(n, ast.Del()) for n in (arm.name, *temps)]),
         *bind,
         ast.Delete([ast.Name(result, ast.Del())]),
     ]
 
 
-def _runtime_call(func: str, k: int, arms: list[str], names: ArmNames,
+def _runtime_call(func: str, k: int, arm: str, names: ArmNames,
                   in_function: bool) -> ast.Call:
     return ast.Call(_load(func), [
         _load(f"__opp_din{k}"),
-        *(_load(a) for a in arms),
+        _load(arm),
         ast.Constant(names.params), ast.Constant(len(names.assigned)),
         ast.Constant(names.called), ast.Constant(names.methods),
         ast.Constant(names.other_calls), ast.Constant(names.aliases),
         ast.Constant(in_function),
     ], [])
+
+
+def read_only(names: ArmNames) -> tuple[str, ...]:
+    """The names the arms read but never assign: in a function nested in another, such a name
+    may be a free variable (see :func:`capture`)."""
+    return tuple(n for n in names.read if n not in names.assigned)
 
 
 def if_names(node: ast.If) -> ArmNames:
@@ -288,13 +320,14 @@ def if_names(node: ast.If) -> ArmNames:
 
 
 def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
-             in_function: bool) -> list[ast.stmt]:
-    """The compiled form of an (already rewritten) ``if`` whose arms may move."""
+             in_function: bool, explicit: tuple[str, ...] = ()) -> list[ast.stmt]:
+    """The compiled form of an (already rewritten) ``if`` whose arms may move. ``explicit``:
+    the names to read where the statement stands (see :func:`capture`)."""
     k = next(counter)
-    then_fn, else_fn = f"__opp_then_arm{k}", f"__opp_else_arm{k}"
-    arms = [_arm_function(then_fn, node.body, names), _arm_function(else_fn, node.orelse, names)]
-    call = _runtime_call(DEFER_IF, k, [then_fn, else_fn], names, in_function)
-    return _statement(k, node.test, names, arms, call)
+    fn = f"__opp_arms{k}"
+    arm = _arm_function(fn, [node.body, node.orelse], names)
+    call = _runtime_call(DEFER_IF, k, fn, names, in_function)
+    return _statement(k, node.test, names, arm, call, explicit)
 
 
 def loop_names(node: ast.For, k: int) -> ArmNames:
@@ -305,7 +338,8 @@ def loop_names(node: ast.For, k: int) -> ArmNames:
     return arm_names([source])
 
 
-def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool) -> list[ast.stmt]:
+def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool,
+               explicit: tuple[str, ...] = ()) -> list[ast.stmt]:
     """The compiled form of an (already rewritten) ``for`` loop that may move: the iterable is
     evaluated where the loop stands and handed to the loop's function; when it is still
     pending, the loop runs later as a whole, and the names it assigns (its target included)
@@ -313,5 +347,6 @@ def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool) -> lis
     loop = copy.copy(node)
     loop.iter = _load(f"__opp_din{k}")
     fn = f"__opp_loop_arm{k}"
-    call = _runtime_call(DEFER_LOOP, k, [fn], names, in_function)
-    return _statement(k, node.iter, names, [_arm_function(fn, [loop], names)], call)
+    call = _runtime_call(DEFER_LOOP, k, fn, names, in_function)
+    explicit = tuple(n for n in explicit if n != f"__opp_din{k}")
+    return _statement(k, node.iter, names, _arm_function(fn, [[loop]], names), call, explicit)

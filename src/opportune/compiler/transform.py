@@ -187,7 +187,8 @@ class _Rewriter(ast.NodeTransformer):
         self._visit_inside(node, deferrable)
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
-                                          in_function=bool(self._first_params))
+                                          in_function=bool(self._first_params),
+                                          explicit=self._maybe_free(names))
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params))
@@ -195,6 +196,11 @@ class _Rewriter(ast.NodeTransformer):
             return node
         _locate_generated(converted, node)  # --explain names the if, not what encloses it
         return converted
+
+    def _maybe_free(self, names: deferral.ArmNames) -> tuple[str, ...]:
+        """Names a deferred statement reads that may be free variables: only inside a
+        function nested in another (see ``deferral.capture``)."""
+        return deferral.read_only(names) if len(self._first_params) > 1 else ()
 
     def _may_defer(self) -> bool:
         """Each nested deferred statement reserves a block inside its parent's, and blocks
@@ -216,7 +222,8 @@ class _Rewriter(ast.NodeTransformer):
         k = next(self._counter)
         names = deferral.loop_names(node, k)
         self._visit_inside(node, deferrable)
-        converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params))
+        converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params),
+                                        explicit=self._maybe_free(names))
         _locate_generated(converted, node)
         return converted
 

@@ -14,6 +14,7 @@ own class).
 
 from __future__ import annotations
 
+import functools
 import threading
 import types
 from collections.abc import Callable
@@ -197,18 +198,66 @@ def _when_block_settled(rt: Runtime, block: Scope, writing: Pending) -> None:
         rt._finish(writing, DONE, None, None)
 
 
-def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
-             other_fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
+_OPTIMIZED = 0x1  # CO_OPTIMIZED: a function's frame, whose locals the compiler fixed
+
+
+def capture(names: tuple[str, ...], given: dict[int, Any]) -> tuple[Any, ...]:
+    """The values of ``names`` in the caller's frame, as reading each there would find them,
+    the unbound marker for one without a value; ``given`` holds those the compiled code read
+    itself (by index). In a function: its locals and free variables, or else the globals and
+    builtins (``LOAD_FAST``/``LOAD_DEREF``/``LOAD_GLOBAL``); at module level: the locals, the
+    globals, the builtins (``LOAD_NAME``)."""
+    import sys
+
+    marker = _unbound_marker()
+    frame = sys._getframe(1)
+    local, glob, builtin = frame.f_locals, frame.f_globals, frame.f_builtins
+    code = frame.f_code
+    own = frozenset((*code.co_varnames, *code.co_cellvars, *code.co_freevars)) \
+        if code.co_flags & _OPTIMIZED else None
+    out = []
+    for i, name in enumerate(names):
+        if i in given:
+            out.append(given[i])
+            continue
+        if own is None or name in own:
+            try:
+                out.append(local[name])
+                continue
+            except KeyError:
+                if own is not None:
+                    out.append(marker)  # a local of the function without a value
+                    continue
+        if name in glob:
+            out.append(glob[name])
+        else:
+            out.append(builtin.get(name, marker))
+    return tuple(out)
+
+
+def arm_results(names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values of ``names`` in the calling arm's frame, the unbound marker for one without
+    a value: what the arm hands back for the names it may assign."""
+    import sys
+
+    local = sys._getframe(1).f_locals
+    marker = _unbound_marker()
+    return tuple(local.get(name, marker) for name in names)
+
+
+def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
+             params: tuple[str, ...], n_assigned: int,
              called: tuple[str, ...], methods: tuple[tuple[str, str, bool], ...],
              other_calls: bool, aliases: tuple[tuple[str, str], ...],
              in_function: bool) -> tuple[Any, ...]:
     """An ``if`` statement compiled by :func:`opportune.compiler.deferral.defer_if`: the values
-    of the names its arms assign (the unbound marker for one left unbound). With ``cond``
-    still pending, the chosen arm runs later and the values are pending; otherwise, or when
-    the captured names do not allow it, the arm runs now, as plain Python runs it."""
+    of the names its arms assign (the unbound marker for one left unbound). ``arms`` runs the
+    first arm when its first argument is true, the other otherwise. With ``cond`` still
+    pending, the chosen arm runs later and the values are pending; otherwise, or when the
+    captured names do not allow it, the arm runs now, as plain Python runs it."""
     rt = _rt()
-    then_fn, other_fn = _with_names(then_fn, params, held, in_function), \
-        _with_names(other_fn, params, held, in_function)
+    arms = _with_names(arms, params, held, in_function)
+    then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
     if rt is not None and type(cond) is Pending and cond._state != DONE:
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)

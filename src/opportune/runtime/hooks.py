@@ -152,4 +152,6 @@ def install() -> None:
 
     setattr(builtins, d.DEFER_IF, deferral.defer_if)
     setattr(builtins, d.DEFER_LOOP, deferral.defer_loop)
+    setattr(builtins, d.CAPTURE, deferral.capture)
+    setattr(builtins, d.RESULTS, deferral.arm_results)
     _installed = True

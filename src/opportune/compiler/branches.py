@@ -29,6 +29,7 @@ AND = "__opportune_and__"
 OR = "__opportune_or__"
 NOT = "__opportune_not__"
 IFEXP = "__opportune_ifexp__"
+CAPTURE = "__opportune_capture__"  # names as they are now: runtime/deferral.py
 
 _IMPURE = (ast.Call, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lambda,
            ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -133,20 +134,16 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
 
     held = {n: f"__opp_h{k}_{i}" for i, n in enumerate(dict.fromkeys([*names, *read]))}
 
-    def hold(name: str, into: str | None = None) -> ast.Try:
-        """``held = name`` (or ``into = name``), or the unbound marker."""
-        target = into or held[name]
-        return ast.Try(
-            body=[ast.Assign([_store(target)], _load(name))],
-            handlers=[ast.ExceptHandler(type=_load("NameError"), name=None, body=[
-                ast.Assign([_store(target)], _load(UNBOUND))])],
-            orelse=[], finalbody=[])
+    def capture(into: list[str], of: list[str]) -> ast.Assign:
+        """``into... = of...`` as they are now, unbound ones as the marker: one call
+        (``deferral.capture``), not a guarded read per name."""
+        return ast.Assign([_tuple(into, ast.Store())],
+                          _call(CAPTURE, ast.Constant(tuple(of)), ast.Dict([], [])))
 
     def arm_values(value: str) -> list[ast.stmt]:
         """``value = (names...)`` as the arm left them, unbound ones as the marker."""
-        temps = [f"{value}_{i}" for i in range(len(names))]
-        return [*(hold(n, t) for n, t in zip(names, temps)),
-                ast.Assign([_store(value)], ast.Tuple([_load(t) for t in temps], ast.Load()))]
+        return [ast.Assign([_store(value)],
+                           _call(CAPTURE, ast.Constant(tuple(names)), ast.Dict([], [])))]
 
     def put_back(name: str) -> ast.If:
         """``name = held``, or unbind it again."""
@@ -157,9 +154,6 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
                                                  body=[ast.Pass()])],
                      orelse=[], finalbody=[])],
             [ast.Assign([_store(name)], _load(held[name]))])
-
-    def plain_if() -> ast.If:
-        return ast.If(_load(cond), copy.deepcopy(node.body), copy.deepcopy(node.orelse) or [])
 
     def speculative(body: list[ast.stmt], value: str, error: str) -> list[ast.stmt]:
         return [
@@ -193,16 +187,20 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
         ),
     ]
     undecided = [
-        *(hold(n) for n in held),
+        capture([held[n] for n in held], list(held)),
         ast.Assign([_store(old)], ast.Tuple([_load(held[n]) for n in names], ast.Load())),
         ast.Assign([_store(safe)], _call(
             SPEC_SAFE, ast.Tuple([_load(held[n]) for n in read], ast.Load()),
             ast.Tuple([_load(held[n]) for n in updated], ast.Load()))),
-        ast.If(_load(safe), predicated, [plain_if()]),
+        ast.If(_load(safe), predicated, []),
     ]
+    # The arms as written appear once, after both ways of deciding not to speculate: each arm
+    # is copied once for speculation and once here, not once more per way.
     return [
         ast.Assign([_store(cond)], node.test),
-        ast.If(_call(IF_UNDECIDED, _load(cond)), undecided, [plain_if()]),
+        ast.Assign([_store(safe)], ast.Constant(False)),
+        ast.If(_call(IF_UNDECIDED, _load(cond)), undecided, []),
+        ast.If(_load(safe), [ast.Pass()], [ast.If(_load(cond), node.body, node.orelse)]),
     ]
 
 

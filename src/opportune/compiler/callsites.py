@@ -29,6 +29,8 @@ import copy
 import itertools
 from typing import Any
 
+from opportune.compiler.traversal import Transformer
+
 TYPE = "__opportune_type__"
 ATOMS = "__opportune_atoms__"
 CALL = "__opportune_call__"
@@ -272,8 +274,9 @@ def _local_types(node: ast.FunctionDef, plain: frozenset[str]) -> dict[str, type
     return out
 
 
-class _Inliner(ast.NodeTransformer):
+class _Inliner(Transformer):
     def __init__(self) -> None:
+        super().__init__()
         self._counter = itertools.count()
         self._ctx = [_Context(walrus=False, names=True)]  # module level
 

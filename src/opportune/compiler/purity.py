@@ -17,6 +17,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from opportune.compiler.traversal import nodes
+
 _FORBIDDEN_NODES = (
     ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.Await, ast.With, ast.AsyncWith,
     ast.Import, ast.ImportFrom, ast.Delete, ast.ClassDef, ast.AsyncFunctionDef, ast.AsyncFor,
@@ -65,14 +67,14 @@ def _is_fresh_value(node: ast.expr) -> bool:
     )
 
 
-def _bound_names(fn: ast.FunctionDef) -> set[str]:
+def _bound_names(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> set[str]:
     a = fn.args
     names = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
     if a.vararg:
         names.add(a.vararg.arg)
     if a.kwarg:
         names.add(a.kwarg.arg)
-    for node in ast.walk(fn):
+    for node in every if every is not None else nodes(fn):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not fn:
@@ -85,7 +87,8 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
     """The function's purity facts, or None when it may have an effect or change shared state."""
     if fn.decorator_list:
         return None
-    for node in ast.walk(fn):
+    every = nodes(fn)  # one walk; each question below scans this list
+    for node in every:
         if isinstance(node, _FORBIDDEN_NODES):
             return None
         if isinstance(node, ast.FunctionDef) and node is not fn:
@@ -93,7 +96,7 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
     params = {x.arg for x in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     # Names that only ever hold containers this function built itself.
     fresh: dict[str, bool] = {}
-    for node in ast.walk(fn):
+    for node in every:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -115,7 +118,7 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
     def owned(base: ast.expr) -> bool:
         return isinstance(base, ast.Name) and fresh.get(base.id, False)
 
-    for node in ast.walk(fn):
+    for node in every:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -129,20 +132,20 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
                 return None
             if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and not owned(func.value):
                 return None
-    bound = _bound_names(fn)
+    bound = _bound_names(fn, every)
     globals_read = sorted(
-        {n.id for n in ast.walk(fn)
+        {n.id for n in every
          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound}
     )
     decides = any(
         isinstance(n, (ast.If, ast.While, ast.For, ast.IfExp, ast.BoolOp, ast.comprehension,
                        ast.Assert))
-        for n in ast.walk(fn)
+        for n in every
     )
-    calls = [n for n in ast.walk(fn) if isinstance(n, ast.Call)]
+    calls = [n for n in every if isinstance(n, ast.Call)]
     callees = {n.func.id for n in calls if isinstance(n.func, ast.Name)} - LEAF_BUILTINS - bound
     called = sum(1 for n in calls if isinstance(n.func, ast.Name) and n.func.id in callees)
-    loads = sum(1 for n in ast.walk(fn)
+    loads = sum(1 for n in every
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in callees)
     leaf = set(globals_read) <= LEAF_BUILTINS | callees and called == loads and all(
         not n.keywords and (isinstance(n.func, ast.Attribute)

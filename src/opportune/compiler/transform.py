@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from opportune.compiler import branches, callsites, comprehensions, deferral, rollback
+from opportune.compiler.traversal import Transformer, fix_missing_locations
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
 
@@ -48,8 +49,9 @@ CONCRETE_DUNDERS = frozenset({
 FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval", "exec"})
 
 
-class _Rewriter(ast.NodeTransformer):
+class _Rewriter(Transformer):
     def __init__(self, explicit_super: bool, filename: str) -> None:
+        super().__init__()
         self._filename = filename
         self._counter = itertools.count()
         self._explicit_super = explicit_super
@@ -401,7 +403,7 @@ def passes(
         return new
 
     return [("rewrite", rewrite), ("callsites", callsites.inline),
-            ("locations", ast.fix_missing_locations)]
+            ("locations", fix_missing_locations)]
 
 
 def transform(

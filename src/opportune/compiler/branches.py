@@ -1,3 +1,4 @@
+
 """Branches on pending values that need not stop the program.
 
 ``if rr.rating > best: best = rr.rating`` inside a loop over candidates would make every
@@ -19,6 +20,8 @@ import ast
 import copy
 from collections.abc import Iterator
 
+from opportune.compiler import traversal
+
 IF_UNDECIDED = "__opportune_undecided__"
 SPEC_ENTER = "__opportune_spec_enter__"
 SPEC_EXIT = "__opportune_spec_exit__"
@@ -36,7 +39,7 @@ _IMPURE = (ast.Call, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lam
 
 
 def makes_no_calls(node: ast.AST) -> bool:
-    return not any(isinstance(n, _IMPURE) for n in ast.walk(node))
+    return not any(isinstance(n, _IMPURE) for n in traversal.nodes(node))
 
 
 def _simple_block(stmts: list[ast.stmt]) -> bool:
@@ -77,7 +80,7 @@ def convertible_if(node: ast.If) -> bool:
 def assigned_names(stmts: list[ast.stmt]) -> list[str]:
     names: list[str] = []
     for s in stmts:
-        for n in ast.walk(s):
+        for n in traversal.nodes(s):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id not in names:
                 names.append(n.id)
     return names
@@ -88,7 +91,7 @@ def read_names(stmts: list[ast.stmt]) -> tuple[list[str], list[str]]:
     reads: list[str] = []
     updated: list[str] = []
     for s in stmts:
-        for n in ast.walk(s):
+        for n in traversal.nodes(s):
             if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
                 for group in (reads, updated):
                     if n.target.id not in group:
@@ -230,7 +233,7 @@ def ifexp_movable(original: ast.IfExp) -> bool:
     the enclosing scope, ``yield``/``await`` belong to the enclosing function, and a bare
     ``super()`` needs that function's first argument."""
     for arm in (original.body, original.orelse):
-        for n in ast.walk(arm):
+        for n in traversal.nodes(arm):
             if isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
                 return False
             if isinstance(n, ast.Name) and n.id in ("super", "__class__"):

@@ -29,6 +29,7 @@ import copy
 import itertools
 from typing import Any
 
+from opportune.compiler import traversal
 from opportune.compiler.traversal import Transformer
 
 TYPE = "__opportune_type__"
@@ -197,7 +198,7 @@ def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
                           ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue  # a scope of its own
-        stack.extend(ast.iter_child_nodes(n))
+        stack.extend(traversal.children(n))
     return frozenset(names - _rebound_inside(node))
 
 
@@ -208,7 +209,7 @@ def _rebound_inside(node: ast.AST) -> frozenset[str]:
     if known is not None:
         return known
     out: set[str] = set()
-    stack = list(ast.iter_child_nodes(node))
+    stack = list(traversal.children(node))
     while stack:
         n = stack.pop()
         if isinstance(n, (ast.Global, ast.Nonlocal)):
@@ -218,7 +219,7 @@ def _rebound_inside(node: ast.AST) -> frozenset[str]:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             out |= _rebound_inside(n)
             continue
-        stack.extend(ast.iter_child_nodes(n))
+        stack.extend(traversal.children(n))
     result = frozenset(out)
     node._opp_rebound = result  # type: ignore[attr-defined]
     return result
@@ -263,7 +264,7 @@ def _local_types(node: ast.FunctionDef, plain: frozenset[str]) -> dict[str, type
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
                           ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue
-        stack.extend(ast.iter_child_nodes(n))
+        stack.extend(traversal.children(n))
     params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
                               node.args.vararg, node.args.kwarg) if a is not None}
     out: dict[str, type] = {}
@@ -353,7 +354,7 @@ class _Inliner(Transformer):
         ctx = self._ctx[-1]
         # ``:=`` inside a comprehension binds in the enclosing function: fine there, not in a
         # class body or at module level, and never in an iterable.
-        targets = {n.id for gen in node.generators for n in ast.walk(gen.target)
+        targets = {n.id for gen in node.generators for n in traversal.nodes(gen.target)
                    if isinstance(n, ast.Name)}
         inner = _Context(ctx.walrus, ctx.names, ctx.in_iter, ctx.plain | targets,
                          {k: v for k, v in ctx.types.items() if k not in targets})
@@ -563,7 +564,7 @@ class _Inliner(Transformer):
         if any(_is_inlined_complex(a) for a in args):
             return node  # keep the code from doubling at every nesting level
         if any(isinstance(n, ast.NamedExpr) and n.target.id == receiver.id
-               for a in args for n in ast.walk(a)):
+               for a in args for n in traversal.nodes(a)):
             return node
         temps: list[str | None] = []
         tests: list[ast.expr] = []
@@ -683,11 +684,11 @@ def _same(a: ast.expr) -> ast.expr:
 
 
 def _is_inlined_complex(node: ast.expr) -> bool:
-    return any(getattr(n, "_opportune_complex", False) for n in ast.walk(node))
+    return any(getattr(n, "_opportune_complex", False) for n in traversal.nodes(node))
 
 
 def _located(new: ast.expr, original: ast.expr) -> ast.expr:
-    for n in ast.walk(new):
+    for n in traversal.nodes(new):
         if "lineno" in n._attributes and not hasattr(n, "lineno"):
             ast.copy_location(n, original)
     return new

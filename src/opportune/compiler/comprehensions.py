@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from opportune.compiler import traversal
 from opportune.compiler.branches import makes_no_calls
 
 _ITEMS = "__opp_items"
@@ -47,7 +48,7 @@ def calls_first(node: ast.ListComp | ast.SetComp | ast.DictComp) -> ast.expr:
     if outer.is_async or inner.is_async or makes_no_calls(inner.iter) \
             or not all(makes_no_calls(p) for p in [*parts, *inner.ifs]):
         return node
-    if any(isinstance(n, ast.NamedExpr) for n in ast.walk(node)):
+    if any(isinstance(n, ast.NamedExpr) for n in traversal.nodes(node)):
         return node  # := binds in the enclosing scope, in the order Python evaluates it
     target = _load_target(outer.target)
     if target is None:

@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from opportune.compiler import traversal
 from opportune.compiler.purity import analyse
 
 DEFER_IF = "__opportune_defer_if__"
@@ -73,7 +74,7 @@ def arm_names(nodes: list[ast.AST]) -> ArmNames:
         if root is None or root in bound:
             return
         for t in targets:
-            for n in ast.walk(t):
+            for n in traversal.nodes(t):
                 if isinstance(n, ast.Name) and (n.id, root) not in aliases:
                     aliases.append((n.id, root))
 
@@ -86,7 +87,7 @@ def arm_names(nodes: list[ast.AST]) -> ArmNames:
             inner = set(bound)
             for i, gen in enumerate(node.generators):
                 visit(gen.iter, bound if i == 0 else frozenset(inner))
-                inner |= {n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+                inner |= {n.id for n in traversal.nodes(gen.target) if isinstance(n, ast.Name)}
                 for cond in gen.ifs:
                     visit(cond, frozenset(inner))
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
@@ -129,7 +130,7 @@ def arm_names(nodes: list[ast.AST]) -> ArmNames:
                 pass  # a method of a literal: ``"{}".format(x)``, ``", ".join(names)``
             else:
                 other[0] = True
-        for child in ast.iter_child_nodes(node):
+        for child in traversal.children(node):
             visit(child, bound)
 
     for n in nodes:
@@ -159,7 +160,7 @@ def _escapes(stmts: list[ast.stmt]) -> bool:
         if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
             return (any(visit(c, True) for c in node.body)
                     or any(visit(c, in_loop) for c in node.orelse))
-        return any(visit(c, in_loop) for c in ast.iter_child_nodes(node))
+        return any(visit(c, in_loop) for c in traversal.children(node))
 
     return any(visit(s, False) for s in stmts)
 
@@ -180,7 +181,7 @@ def movable_arms(arms: list[list[ast.stmt]]) -> bool:
     stmts = [s for arm in arms for s in arm]
     if _escapes(stmts):
         return False
-    for n in ast.walk(ast.Module(body=stmts, type_ignores=[])):
+    for n in traversal.nodes(ast.Module(body=stmts, type_ignores=[])):
         if isinstance(n, ast.Name) and n.id in ("super", "__class__"):
             return False
     names = arm_names(list(stmts))
@@ -191,7 +192,7 @@ def deferrable(node: ast.If) -> bool:
     """Whether the compiler should prepare ``node`` to run its chosen arm later: its arms make
     calls (a call-free ``if`` is if-converted instead) and may be moved."""
     arms = [node.body, node.orelse]
-    makes_calls = any(isinstance(n, ast.Call) for arm in arms for s in arm for n in ast.walk(s))
+    makes_calls = any(isinstance(n, ast.Call) for arm in arms for s in arm for n in traversal.nodes(s))
     return makes_calls and movable_arms(arms)
 
 
@@ -199,7 +200,7 @@ def deferrable_loop(node: ast.For) -> bool:
     """Whether ``for`` over a value that may be pending could run later as a whole: its body
     makes calls (otherwise there is nothing to overlap) and the loop may be moved."""
     makes_calls = any(isinstance(n, ast.Call) for s in [*node.body, *node.orelse]
-                      for n in ast.walk(s))
+                      for n in traversal.nodes(s))
     loop = copy.copy(node)
     loop.iter = ast.Name("__opp_iterable", ast.Load())
     return makes_calls and movable_arms([[loop]])

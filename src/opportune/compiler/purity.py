@@ -1,3 +1,4 @@
+
 """Which of the program's functions may run concurrently with the code after their call.
 
 A call ``score(c)`` whose body waits on its own LLM answer (``for line in answer.splitlines()``)
@@ -17,7 +18,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from opportune.compiler.traversal import nodes
+from opportune.compiler import traversal
 
 _FORBIDDEN_NODES = (
     ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.Await, ast.With, ast.AsyncWith,
@@ -74,7 +75,7 @@ def _bound_names(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> set
         names.add(a.vararg.arg)
     if a.kwarg:
         names.add(a.kwarg.arg)
-    for node in every if every is not None else nodes(fn):
+    for node in every if every is not None else traversal.nodes(fn):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not fn:
@@ -87,7 +88,7 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
     """The function's purity facts, or None when it may have an effect or change shared state."""
     if fn.decorator_list:
         return None
-    every = nodes(fn)  # one walk; each question below scans this list
+    every = traversal.nodes(fn)  # one walk; each question below scans this list
     for node in every:
         if isinstance(node, _FORBIDDEN_NODES):
             return None
@@ -107,7 +108,7 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
             ok = value is not None and _is_fresh_value(value)
             fresh[node.target.id] = fresh.get(node.target.id, True) and ok
         elif isinstance(node, (ast.For, ast.comprehension)):
-            for t in ast.walk(node.target):
+            for t in traversal.nodes(node.target):
                 if isinstance(t, ast.Name):
                     fresh[t.id] = False
         elif isinstance(node, ast.NamedExpr):
@@ -122,7 +123,7 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                for t in ast.walk(target):
+                for t in traversal.nodes(target):
                     if isinstance(t, (ast.Attribute, ast.Subscript)) and isinstance(t.ctx, ast.Store):
                         if not owned(t.value):
                             return None

@@ -23,10 +23,10 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from opportune.compiler import branches, callsites, comprehensions, deferral, rollback
-from opportune.compiler.traversal import Transformer, fix_missing_locations
+from opportune.compiler import branches, callsites, comprehensions, deferral, rollback, traversal
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
+from opportune.compiler.traversal import Transformer, fix_missing_locations
 
 CALL = "__opportune_call__"
 FSTRING = "__opportune_fstring__"
@@ -373,7 +373,7 @@ def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:
             if hasattr(n, "lineno"):
                 continue
             ast.copy_location(n, original)
-        stack.extend(ast.iter_child_nodes(n))
+        stack.extend(traversal.children(n))
 
 
 def _locate(new: ast.AST, original: ast.stmt) -> None:
@@ -383,11 +383,11 @@ def _locate(new: ast.AST, original: ast.stmt) -> None:
         and isinstance(new.finalbody[-1], ast.Expr)
     body = getattr(original, "body", None) or [original]
     last = body[-1]
-    for n in ast.walk(new):
+    for n in traversal.nodes(new):
         if "lineno" in n._attributes and not hasattr(n, "lineno"):
             ast.copy_location(n, original)
     if settling:
-        for n in ast.walk(new.finalbody[-1]):
+        for n in traversal.nodes(new.finalbody[-1]):
             n.lineno = n.end_lineno = getattr(last, "end_lineno", None) or last.lineno
             n.col_offset, n.end_col_offset = 0, 0
 

@@ -89,6 +89,18 @@ class Transformer(ast.NodeTransformer):
         return node
 
 
+def children(node: ast.AST) -> list[ast.AST]:
+    """The direct children of ``node``, as ``ast.iter_child_nodes`` yields them."""
+    out: list[ast.AST] = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            out.extend(v for v in value if isinstance(v, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
 def nodes(tree: ast.AST) -> list[ast.AST]:
     """Every node of ``tree``, in the order ``ast.walk`` yields them."""
     out = [tree]

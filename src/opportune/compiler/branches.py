@@ -241,13 +241,13 @@ def ifexp_movable(original: ast.IfExp) -> bool:
     return True
 
 
-def lazy_ifexp(node: ast.IfExp, original: ast.IfExp) -> ast.expr:
+def lazy_ifexp(node: ast.IfExp, original: ast.IfExp | None) -> ast.expr:
     """``a if c else b`` -> a lazy selection, or a deferred arm when the arms make calls (and
-    may run later: see :func:`opportune.compiler.deferral.movable_arms`)."""
+    may run later: see :func:`opportune.compiler.deferral.movable_arms`). ``original``: the
+    expression as written, None when its arms make no calls."""
     from opportune.compiler.deferral import arm_names, movable_arms
 
-    pure = makes_no_calls(original.body) and makes_no_calls(original.orelse)
-    if pure:
+    if original is None:
         return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse),
                                        ast.Constant(None), ast.Constant(None),
                                        ast.Constant(None)], [])

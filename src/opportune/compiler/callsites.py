@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import copy
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from opportune.compiler import traversal
@@ -163,23 +164,50 @@ def _is_hook(node: ast.expr, name: str) -> bool:
 
 
 class _Context:
-    """Where the code being rewritten runs."""
+    """Where the code being rewritten runs.
 
-    __slots__ = ("in_iter", "names", "plain", "types", "walrus")
+    ``plain`` and ``types`` take a walk of the function's body each; most scopes (the lambdas
+    of lazy ``and``/``or``, the arms of deferred statements) have no call site that asks, so
+    they are found on first use. A call site of the scope asks before any other of its call
+    sites is rewritten, so the answer is the one the body as written gives (rewrites of
+    nested scopes only add the call sites' own temporaries)."""
+
+    __slots__ = ("_resolve", "_plain", "_types", "in_iter", "names", "walrus")
 
     def __init__(self, walrus: bool, names: bool, in_iter: bool = False,
                  plain: frozenset[str] = frozenset(),
-                 types: dict[str, type] | None = None) -> None:
+                 types: dict[str, type] | None = None,
+                 resolve: Callable[[], tuple[frozenset[str], dict[str, type]]] | None = None
+                 ) -> None:
         self.walrus = walrus and not in_iter  # ``:=`` binds a local of a function here
         self.names = names  # reading a name twice is free of effects (not a class body)
         self.in_iter = in_iter  # inside a comprehension's iterable, where ``:=`` is refused
         # Local names that nothing but an assignment statement of this scope can rebind.
-        self.plain = plain
+        self._plain = plain
         # Plain locals every binding of which gives a new container of one type.
-        self.types = types or {}
+        self._types = types or {}
+        self._resolve = resolve
+
+    def _resolved(self) -> None:
+        if self._resolve is not None:
+            self._plain, self._types = self._resolve()
+            self._resolve = None
+
+    @property
+    def plain(self) -> frozenset[str]:
+        self._resolved()
+        return self._plain
+
+    @property
+    def types(self) -> dict[str, type]:
+        self._resolved()
+        return self._types
 
     def outer(self) -> _Context:
-        return _Context(self.walrus, self.names, self.in_iter, self.plain, self.types)
+        return _Context(self.walrus, self.names, self.in_iter, resolve=self._both)
+
+    def _both(self) -> tuple[frozenset[str], dict[str, type]]:
+        return self.plain, self.types
 
 
 def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
@@ -318,9 +346,12 @@ class _Inliner(Transformer):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         self._outer_parts(node)
-        plain = _plain_locals(node)
-        node.body = self._in(_Context(walrus=True, names=True, plain=plain,
-                                      types=_local_types(node, plain)), node.body)
+
+        def resolve() -> tuple[frozenset[str], dict[str, type]]:
+            plain = _plain_locals(node)
+            return plain, _local_types(node, plain)
+
+        node.body = self._in(_Context(walrus=True, names=True, resolve=resolve), node.body)
         return node
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
@@ -330,7 +361,7 @@ class _Inliner(Transformer):
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
         self._outer_parts(node)
         node.body = self._in(_Context(walrus=True, names=True, in_iter=self._ctx[-1].in_iter,
-                                      plain=_plain_locals(node)), node.body)
+                                      resolve=lambda: (_plain_locals(node), {})), node.body)
         return node
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
@@ -356,8 +387,8 @@ class _Inliner(Transformer):
         # class body or at module level, and never in an iterable.
         targets = {n.id for gen in node.generators for n in traversal.nodes(gen.target)
                    if isinstance(n, ast.Name)}
-        inner = _Context(ctx.walrus, ctx.names, ctx.in_iter, ctx.plain | targets,
-                         {k: v for k, v in ctx.types.items() if k not in targets})
+        inner = _Context(ctx.walrus, ctx.names, ctx.in_iter, resolve=lambda: (
+            ctx.plain | targets, {k: v for k, v in ctx.types.items() if k not in targets}))
         for gen in node.generators:
             gen.iter = self._in(_Context(walrus=False, names=ctx.names, in_iter=True), gen.iter)
             gen.target = self._in(inner, gen.target)

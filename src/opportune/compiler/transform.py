@@ -260,9 +260,12 @@ class _Rewriter(Transformer):
         return node
 
     def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
-        original = copy.deepcopy(node)
+        movable = not self._in_class[-1] and branches.ifexp_movable(node)
+        pure = branches.makes_no_calls(node.body) and branches.makes_no_calls(node.orelse)
+        # the arms as written, for deferring them; a call-free one is only made lazy
+        original = copy.deepcopy(node) if movable and not pure else None
         self.generic_visit(node)
-        if self._in_class[-1] or not branches.ifexp_movable(original):
+        if not movable:
             return node
         return branches.lazy_ifexp(node, original)
 
@@ -367,12 +370,15 @@ def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:
     came from the source (or from a nested statement, located when it was rewritten): its
     subtree is left to ``fix_missing_locations``, which keeps the rewrite linear in depth."""
     stack: list[ast.AST] = list(stmts)
+    line, col = original.lineno, original.col_offset
+    end_line, end_col = original.end_lineno, original.end_col_offset
     while stack:
         n = stack.pop()
         if "lineno" in n._attributes:
             if hasattr(n, "lineno"):
                 continue
-            ast.copy_location(n, original)
+            n.lineno, n.col_offset = line, col  # type: ignore[attr-defined]
+            n.end_lineno, n.end_col_offset = end_line, end_col  # type: ignore[attr-defined]
         stack.extend(traversal.children(n))
 
 

@@ -89,10 +89,28 @@ class Transformer(ast.NodeTransformer):
         return node
 
 
+# Fields that never hold a node worth visiting: names, numbers and flags, and the contexts and
+# operators (``ctx``, ``op``, ``ops``), which no pass of the compiler looks at as nodes.
+_NOT_CHILDREN = frozenset({"name", "id", "arg", "attr", "module", "level", "kind", "conversion",
+                           "is_async", "simple", "type_comment", "tag", "rest", "kwd_attrs",
+                           "lineno", "ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = tuple(f for f in kind._fields if f not in _NOT_CHILDREN  # type: ignore[attr-defined]
+                       and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
+        _CHILD_FIELDS[kind] = fields
+    return fields
+
+
 def children(node: ast.AST) -> list[ast.AST]:
-    """The direct children of ``node``, as ``ast.iter_child_nodes`` yields them."""
+    """The direct children of ``node``, as ``ast.iter_child_nodes`` yields them, without
+    contexts and operators."""
     out: list[ast.AST] = []
-    for field in node._fields:
+    for field in _child_fields(type(node)):
         value = getattr(node, field, None)
         if type(value) is list:
             out.extend(v for v in value if isinstance(v, ast.AST))
@@ -102,13 +120,16 @@ def children(node: ast.AST) -> list[ast.AST]:
 
 
 def nodes(tree: ast.AST) -> list[ast.AST]:
-    """Every node of ``tree``, in the order ``ast.walk`` yields them."""
+    """Every node of ``tree`` but contexts and operators, in the order ``ast.walk`` yields
+    them."""
     out = [tree]
     i = 0
+    fields_of = _CHILD_FIELDS.get
     while i < len(out):
         node = out[i]
         i += 1
-        for field in node._fields:
+        kind = type(node)
+        for field in fields_of(kind) or _child_fields(kind):
             value = getattr(node, field, None)
             if type(value) is list:
                 out.extend(v for v in value if isinstance(v, ast.AST))
@@ -120,36 +141,36 @@ def nodes(tree: ast.AST) -> list[ast.AST]:
 def fix_missing_locations(tree: ast.AST) -> ast.AST:
     """``ast.fix_missing_locations``: each node without a location gets its parent's."""
     stack: list[tuple[ast.AST, int, int, int | None, int | None]] = [(tree, 1, 0, 1, 0)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, lineno, col, end_lineno, end_col = stack.pop()
-        if "lineno" in node._attributes:
-            if not hasattr(node, "lineno"):
-                node.lineno = lineno  # type: ignore[attr-defined]
+        node, lineno, col, end_lineno, end_col = pop()
+        if node._attributes:  # the located kinds have all four; the others none
+            known = node.__dict__
+            if "lineno" in known:
+                lineno = known["lineno"]
             else:
-                lineno = node.lineno  # type: ignore[attr-defined]
-            if "end_lineno" in node._attributes:
-                if getattr(node, "end_lineno", None) is None:
-                    node.end_lineno = end_lineno  # type: ignore[attr-defined]
-                else:
-                    end_lineno = node.end_lineno  # type: ignore[attr-defined]
-            if "col_offset" in node._attributes:
-                if not hasattr(node, "col_offset"):
-                    node.col_offset = col  # type: ignore[attr-defined]
-                else:
-                    col = node.col_offset  # type: ignore[attr-defined]
-            if "end_col_offset" in node._attributes:
-                if getattr(node, "end_col_offset", None) is None:
-                    node.end_col_offset = end_col  # type: ignore[attr-defined]
-                else:
-                    end_col = node.end_col_offset  # type: ignore[attr-defined]
-        children = []
-        for field in node._fields:
+                node.lineno = lineno  # type: ignore[attr-defined]
+            if known.get("end_lineno") is None:
+                node.end_lineno = end_lineno  # type: ignore[attr-defined]
+            else:
+                end_lineno = known["end_lineno"]
+            if "col_offset" in known:
+                col = known["col_offset"]
+            else:
+                node.col_offset = col  # type: ignore[attr-defined]
+            if known.get("end_col_offset") is None:
+                node.end_col_offset = end_col  # type: ignore[attr-defined]
+            else:
+                end_col = known["end_col_offset"]
+        kind = type(node)
+        fields = _CHILD_FIELDS.get(kind) or _child_fields(kind)
+        # the stack takes the children last first, so they are fixed in the original's order
+        for field in reversed(fields):
             value = getattr(node, field, None)
             if type(value) is list:
-                children.extend(v for v in value
-                                if isinstance(v, ast.AST) and type(v) not in _UNLOCATED)
-            elif isinstance(value, ast.AST) and type(value) not in _UNLOCATED:
-                children.append(value)
-        # the stack takes them last first, so they are fixed in the original's order
-        stack.extend((c, lineno, col, end_lineno, end_col) for c in reversed(children))
+                for v in reversed(value):
+                    if isinstance(v, ast.AST):
+                        push((v, lineno, col, end_lineno, end_col))
+            elif isinstance(value, ast.AST):
+                push((value, lineno, col, end_lineno, end_col))
     return tree

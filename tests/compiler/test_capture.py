@@ -247,10 +247,45 @@ def test_only_names_that_may_be_free_variables_are_read_where_the_statement_stan
 
 def test_both_arms_of_an_if_share_one_function() -> None:
     code = _compiled("""
-        if c:
-            x = f(a)
-        else:
-            x = g(b)
+        def h(c, a, b):
+            if c:
+                x = f(a)
+            else:
+                x = g(b)
+            return x
         """)
     assert code.count("def __opp_") == 1
     assert code.count("is __opportune_unbound__") == 4  # one per name read: f, a, g, b
+
+
+def test_module_level_arms_need_no_unbinding_and_no_binding_code() -> None:
+    """Module-level arms run with the captured names as their globals, and the runtime binds
+    what they assign: the compiled statement is its body, one global line and one call."""
+    code = _compiled("""
+        if c:
+            x = f(a)
+            for w in x:
+                y = g(w, b)
+        else:
+            x = g(b)
+        """)
+    assert "__opportune_unbound__" not in code
+    assert code.count("global x, w, y, f, a, g, b") == 1
+    assert code.count("global w, y, __opp_din0, g, b") == 1
+    assert code.count("__opportune_defer_if__") == 1
+    assert code.count("__opportune_defer_loop__") == 1
+
+
+def test_module_level_statement_nested_in_a_function_arm_is_not_module_level() -> None:
+    _both("""
+        def f(items):
+            out = []
+            for w in slow(items):
+                if slow(len(w) > 1):
+                    got = tool(w)
+                else:
+                    got = w
+                out = out + [got]
+            return out
+        result = f(["a", "bb"])
+        """, "result")

@@ -265,6 +265,43 @@ def _arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames) -> ast
     return _as_function(name, [*unbind, *body, ret], params)
 
 
+def _module_arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames
+                         ) -> ast.FunctionDef:
+    """``def name([taken]): global <names>; <arm>``, for a statement of module-level code.
+
+    The runtime runs its code with the captured names as its globals
+    (``runtime/deferral._module_arm``), so the names behave as module-level names do: reading
+    one without a value raises NameError, the builtins stand behind them, and what the arm
+    assigns stays in that dictionary. No parameters to unbind and no values to hand back: the
+    arm is its body and one ``global`` line.
+    """
+    # every name it uses, read ones too: an arm nested in another would otherwise read the
+    # outer arm's own temporaries (``__opp_din<k>``) through a closure, not the captured value
+    declare = [ast.Global(list(names.params))] if names.params else []
+    if len(arms) == 2:
+        body: list[ast.stmt] = [ast.If(_load(TAKEN), arms[0] or [ast.Pass()], arms[1] or [])]
+        params: tuple[str, ...] = (TAKEN,)
+    else:
+        body, params = arms[0], ()
+    return _as_function(name, [*declare, *body], params)
+
+
+def _module_statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionDef,
+                      call: ast.Call) -> list[ast.stmt]:
+    """The compiled statement in module-level code: the runtime binds the assigned names in
+    the caller's namespace itself (the module's, or the globals of the arm around it), so
+    there is nothing to bind here."""
+    _, held = capture(names.params, (), "")
+    call.args[1:1] = [held]
+    call.args.append(ast.Constant(True))  # bind where it stands
+    return [
+        ast.Assign([_store(f"__opp_din{k}")], input_expr),
+        arm,
+        ast.Expr(call),
+        ast.Delete([ast.Name(arm.name, ast.Del())]),
+    ]
+
+
 def _statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionDef,
                call: ast.Call, explicit: tuple[str, ...]) -> list[ast.stmt]:
     """The compiled statement: define the arm, capture the names, let the runtime run it (now,
@@ -323,11 +360,16 @@ def if_names(node: ast.If) -> ArmNames:
 def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
              in_function: bool, explicit: tuple[str, ...] = ()) -> list[ast.stmt]:
     """The compiled form of an (already rewritten) ``if`` whose arms may move. ``explicit``:
-    the names to read where the statement stands (see :func:`capture`)."""
+    the names to read where the statement stands (see :func:`capture`). ``in_function``:
+    whether the statement is in a function of the program; otherwise it is module-level code
+    (perhaps inside the arm of another such statement), whose names are globals."""
     k = next(counter)
     fn = f"__opp_arms{k}"
-    arm = _arm_function(fn, [node.body, node.orelse], names)
     call = _runtime_call(DEFER_IF, k, fn, names, in_function)
+    if not in_function:
+        arm = _module_arm_function(fn, [node.body, node.orelse], names)
+        return _module_statement(k, node.test, names, arm, call)
+    arm = _arm_function(fn, [node.body, node.orelse], names)
     return _statement(k, node.test, names, arm, call, explicit)
 
 
@@ -349,5 +391,8 @@ def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool,
     loop.iter = _load(f"__opp_din{k}")
     fn = f"__opp_loop_arm{k}"
     call = _runtime_call(DEFER_LOOP, k, fn, names, in_function)
+    if not in_function:
+        arm = _module_arm_function(fn, [[loop]], names)
+        return _module_statement(k, node.iter, names, arm, call)
     explicit = tuple(n for n in explicit if n != f"__opp_din{k}")
     return _statement(k, node.iter, names, _arm_function(fn, [[loop]], names), call, explicit)

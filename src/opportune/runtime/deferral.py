@@ -15,6 +15,7 @@ own class).
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 import types
 from collections.abc import Callable
@@ -207,8 +208,6 @@ def capture(names: tuple[str, ...], given: dict[int, Any]) -> tuple[Any, ...]:
     itself (by index). In a function: its locals and free variables, or else the globals and
     builtins (``LOAD_FAST``/``LOAD_DEREF``/``LOAD_GLOBAL``); at module level: the locals, the
     globals, the builtins (``LOAD_NAME``)."""
-    import sys
-
     marker = _unbound_marker()
     frame = sys._getframe(1)
     local, glob, builtin = frame.f_locals, frame.f_globals, frame.f_builtins
@@ -238,8 +237,6 @@ def capture(names: tuple[str, ...], given: dict[int, Any]) -> tuple[Any, ...]:
 def arm_results(names: tuple[str, ...]) -> tuple[Any, ...]:
     """The values of ``names`` in the calling arm's frame, the unbound marker for one without
     a value: what the arm hands back for the names it may assign."""
-    import sys
-
     local = sys._getframe(1).f_locals
     marker = _unbound_marker()
     return tuple(local.get(name, marker) for name in names)
@@ -249,43 +246,107 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
              params: tuple[str, ...], n_assigned: int,
              called: tuple[str, ...], methods: tuple[tuple[str, str, bool], ...],
              other_calls: bool, aliases: tuple[tuple[str, str], ...],
-             in_function: bool) -> tuple[Any, ...]:
+             in_function: bool, here: bool = False) -> tuple[Any, ...] | None:
     """An ``if`` statement compiled by :func:`opportune.compiler.deferral.defer_if`: the values
     of the names its arms assign (the unbound marker for one left unbound). ``arms`` runs the
     first arm when its first argument is true, the other otherwise. With ``cond`` still
     pending, the chosen arm runs later and the values are pending; otherwise, or when the
-    captured names do not allow it, the arm runs now, as plain Python runs it."""
+    captured names do not allow it, the arm runs now, as plain Python runs it.
+
+    With ``here`` (module-level code), ``arms`` runs with the captured names as its globals,
+    and the values are bound in the caller's namespace instead of returned."""
     rt = _rt()
-    arms = _with_names(arms, params, held, in_function)
+    frame = sys._getframe(1) if here else None
+    if frame is not None:
+        arms = _module_arm(arms, params, n_assigned, frame.f_builtins)
+    else:
+        arms = _with_names(arms, params, held, in_function)
     then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
+    values: tuple[Any, ...] | None = None
     if rt is not None and type(cond) is Pending and cond._state != DONE:
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
                         "if (deferred)")
         if arm is not None:
-            return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
-    return (then_fn if cond else other_fn)(*held)
+            values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    if values is None:
+        values = (then_fn if cond else other_fn)(*held)
+    if frame is None:
+        return values
+    _bind(frame, params[:n_assigned], values)
+    return None
 
 
 def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
                params: tuple[str, ...], n_assigned: int, called: tuple[str, ...],
                methods: tuple[tuple[str, str, bool], ...], other_calls: bool,
-               aliases: tuple[tuple[str, str], ...], in_function: bool) -> tuple[Any, ...]:
+               aliases: tuple[tuple[str, str], ...], in_function: bool,
+               here: bool = False) -> tuple[Any, ...] | None:
     """A ``for`` loop compiled by :func:`opportune.compiler.deferral.defer_loop`, as
     :func:`defer_if`: over a pending iterable the loop runs later as a whole. A streamed value
     is iterated as its items arrive instead (runtime/streams.py), which starts the body
     sooner."""
     rt = _rt()
-    fn = _with_names(fn, params, held, in_function)
+    frame = sys._getframe(1) if here else None
+    if frame is not None:
+        fn = _module_arm(fn, params, n_assigned, frame.f_builtins)
+    else:
+        fn = _with_names(fn, params, held, in_function)
+    values: tuple[Any, ...] | None = None
     if rt is not None and type(iterable) is Pending and iterable._state != DONE \
             and iterable._stream is None:
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)")
         if arm is not None:
-            return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
-    return fn(*held)
+            values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    if values is None:
+        values = fn(*held)
+    if frame is None:
+        return values
+    _bind(frame, params[:n_assigned], values)
+    return None
+
+
+def _module_arm(fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
+                builtins: dict[str, Any]) -> Callable[..., Any]:
+    """``fn`` (an arm compiled by ``deferral._module_arm_function``) as a function of the
+    captured values, ``([taken,] *values)``, that runs its code with those values as its
+    globals, as module-level code would read them (a name without a value is missing, and
+    reading it raises NameError), and returns the values of the names it may assign."""
+    marker = _unbound_marker()
+    code = fn.__code__  # type: ignore[attr-defined]
+    taken = code.co_argcount == 1
+
+    def arm(*args: Any) -> tuple[Any, ...]:
+        head, values = (args[:1], args[1:]) if taken else ((), args)
+        names = {n: v for n, v in zip(params, values) if v is not marker}
+        names["__builtins__"] = builtins
+        types.FunctionType(code, names, code.co_name)(*head)
+        return tuple(names.get(n, marker) for n in params[:n_assigned])
+
+    return arm
+
+
+def _bind(frame: types.FrameType, names: tuple[str, ...], values: tuple[Any, ...]) -> None:
+    """Bind ``names`` in the namespace of ``frame``, module-level code or an arm of it (whose
+    assigned names are its globals); a value that is the unbound marker leaves its name
+    unbound (it had none when it was captured)."""
+    marker = _unbound_marker()
+    code = frame.f_code
+    if code.co_flags & _OPTIMIZED:
+        local = frozenset((*code.co_varnames, *code.co_cellvars, *code.co_freevars))
+        if local.intersection(names):
+            raise RuntimeError(
+                f"opportune: deferred statement in {code.co_name} binds local names "
+                f"{sorted(local.intersection(names))}: a compiler error; please report it")
+        target = frame.f_globals
+    else:
+        target = frame.f_locals
+    for name, value in zip(names, values):
+        if value is not marker:
+            target[name] = value
 
 
 def _with_names(fn: Callable[..., Any], params: tuple[str, ...], held: tuple[Any, ...],

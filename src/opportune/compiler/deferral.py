@@ -179,31 +179,74 @@ def movable_arms(arms: list[list[ast.stmt]]) -> bool:
     leave the enclosing code (``return``, ``raise``, ``break``) nor depend on its frame
     (``yield``, ``super()``)."""
     stmts = [s for arm in arms for s in arm]
+    return _movable(stmts, arm_names(stmts))
+
+
+def _movable(stmts: list[ast.stmt], names: ArmNames) -> bool:
+    """:func:`movable_arms` with the names already found (they are needed again to compile
+    the statement, and nested statements make every level walk the code below it)."""
     if _escapes(stmts):
         return False
-    for n in traversal.nodes(ast.Module(body=stmts, type_ignores=[])):
-        if isinstance(n, ast.Name) and n.id in ("super", "__class__"):
-            return False
-    names = arm_names(list(stmts))
-    return analyse(_as_function("arm", stmts, names.params)) is not None  # reads only
+    fn = _as_function("arm", stmts, names.params)
+    every = traversal.nodes(fn)
+    if any(isinstance(n, ast.Name) and n.id in ("super", "__class__") for n in every):
+        return False
+    return analyse(fn, every) is not None  # reads only
+
+
+def _makes_calls(stmts: list[ast.stmt]) -> bool:
+    return any(isinstance(n, ast.Call) for s in stmts for n in traversal.nodes(s))
+
+
+def prepare_if(node: ast.If) -> ArmNames | None:
+    """The names of ``node``'s arms if the compiler should prepare it to run its chosen arm
+    later (see :func:`deferrable`), else None; taken from the source before it is
+    rewritten."""
+    stmts = [*node.body, *node.orelse]
+    if not _makes_calls(stmts):
+        return None
+    names = arm_names(stmts)
+    return names if _movable(stmts, names) else None
 
 
 def deferrable(node: ast.If) -> bool:
     """Whether the compiler should prepare ``node`` to run its chosen arm later: its arms make
     calls (a call-free ``if`` is if-converted instead) and may be moved."""
-    arms = [node.body, node.orelse]
-    makes_calls = any(isinstance(n, ast.Call) for arm in arms for s in arm for n in traversal.nodes(s))
-    return makes_calls and movable_arms(arms)
+    return prepare_if(node) is not None
+
+
+_ITERABLE = "__opp_iterable"  # stands for the loop's input until the statement has a number
+
+
+def prepare_loop(node: ast.For) -> ArmNames | None:
+    """The names of a loop that should be prepared to run later (see
+    :func:`deferrable_loop`), else None; the iterable stands as ``__opp_iterable`` (see
+    :func:`numbered`)."""
+    if not _makes_calls([*node.body, *node.orelse]):
+        return None
+    loop = copy.copy(node)
+    loop.iter = ast.Name(_ITERABLE, ast.Load())
+    names = arm_names([loop])
+    return names if _movable([loop], names) else None
+
+
+def numbered(names: ArmNames, k: int) -> ArmNames:
+    """``names`` of :func:`prepare_loop` with the iterable named as statement ``k`` names it,
+    ``__opp_din<k>``: what :func:`loop_names` gives."""
+    def rename(n: str) -> str:
+        return f"__opp_din{k}" if n == _ITERABLE else n
+
+    return ArmNames(tuple(map(rename, names.assigned)), tuple(map(rename, names.read)),
+                    tuple(map(rename, names.called)),
+                    tuple((rename(r), m, longer) for r, m, longer in names.methods),
+                    names.other_calls,
+                    tuple((rename(a), rename(b)) for a, b in names.aliases))
 
 
 def deferrable_loop(node: ast.For) -> bool:
     """Whether ``for`` over a value that may be pending could run later as a whole: its body
     makes calls (otherwise there is nothing to overlap) and the loop may be moved."""
-    makes_calls = any(isinstance(n, ast.Call) for s in [*node.body, *node.orelse]
-                      for n in traversal.nodes(s))
-    loop = copy.copy(node)
-    loop.iter = ast.Name("__opp_iterable", ast.Load())
-    return makes_calls and movable_arms([[loop]])
+    return prepare_loop(node) is not None
 
 
 def _load(name: str) -> ast.Name:
@@ -350,11 +393,6 @@ def read_only(names: ArmNames) -> tuple[str, ...]:
     """The names the arms read but never assign: in a function nested in another, such a name
     may be a free variable (see :func:`capture`)."""
     return tuple(n for n in names.read if n not in names.assigned)
-
-
-def if_names(node: ast.If) -> ArmNames:
-    """The names of an ``if``'s arms, taken from the source before it is rewritten."""
-    return arm_names([*node.body, *node.orelse])
 
 
 def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],

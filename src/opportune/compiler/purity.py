@@ -84,11 +84,13 @@ def _bound_names(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> set
     return names
 
 
-def analyse(fn: ast.FunctionDef) -> Purity | None:
-    """The function's purity facts, or None when it may have an effect or change shared state."""
+def analyse(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> Purity | None:
+    """The function's purity facts, or None when it may have an effect or change shared state.
+    ``every``: ``traversal.nodes(fn)``, when the caller has it already."""
     if fn.decorator_list:
         return None
-    every = traversal.nodes(fn)  # one walk; each question below scans this list
+    if every is None:
+        every = traversal.nodes(fn)  # one walk; each question below scans this list
     for node in every:
         if isinstance(node, _FORBIDDEN_NODES):
             return None

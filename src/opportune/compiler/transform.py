@@ -184,8 +184,8 @@ class _Rewriter(Transformer):
         convertible = not self._in_class[-1] and branches.convertible_if(node)
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
-        deferrable = not convertible and self._may_defer() and deferral.deferrable(node)
-        names = deferral.if_names(node) if deferrable else None
+        names = deferral.prepare_if(node) if not convertible and self._may_defer() else None
+        deferrable = names is not None
         self._visit_inside(node, deferrable)
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
@@ -217,13 +217,13 @@ class _Rewriter(Transformer):
             self._deferred_depth -= deferrable
 
     def visit_For(self, node: ast.For) -> Any:
-        deferrable = self._may_defer() and deferral.deferrable_loop(node)
-        if not deferrable:
+        found = deferral.prepare_loop(node) if self._may_defer() else None
+        if found is None:
             self.generic_visit(node)
             return node
         k = next(self._counter)
-        names = deferral.loop_names(node, k)
-        self._visit_inside(node, deferrable)
+        names = deferral.numbered(found, k)
+        self._visit_inside(node, True)
         converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params),
                                         explicit=self._maybe_free(names))
         _locate_generated(converted, node)

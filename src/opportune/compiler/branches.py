@@ -17,7 +17,6 @@ Everything here is decided from the syntax; the run-time half lives in
 from __future__ import annotations
 
 import ast
-import copy
 from collections.abc import Iterator
 
 from opportune.compiler import traversal
@@ -162,7 +161,7 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
         return [
             ast.Assign([_store(mark)], _call(SPEC_ENTER)),
             ast.Try(
-                body=[*(copy.deepcopy(body) or [ast.Pass()]),
+                body=[*(traversal.copy_tree(body) or [ast.Pass()]),
                       *arm_values(value),
                       ast.Assign([_store(error)], ast.Constant(None))],
                 handlers=[ast.ExceptHandler(
@@ -251,14 +250,14 @@ def lazy_ifexp(node: ast.IfExp, original: ast.IfExp | None) -> ast.expr:
         return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse),
                                        ast.Constant(None), ast.Constant(None),
                                        ast.Constant(None)], [])
-    arms = [[ast.Expr(copy.deepcopy(original.body))], [ast.Expr(copy.deepcopy(original.orelse))]]
+    arms = [[ast.Expr(traversal.copy_tree(original.body))], [ast.Expr(traversal.copy_tree(original.orelse))]]
     if not movable_arms(arms):
         return node
     found = arm_names([original.body, original.orelse])
     names = list(found.read)
     capture = _thunk(ast.Tuple([_load(n) for n in names], ast.Load()))
-    then_fn = ast.Lambda(_params(names), copy.deepcopy(node.body))
-    else_fn = ast.Lambda(_params(names), copy.deepcopy(node.orelse))
+    then_fn = ast.Lambda(_params(names), traversal.copy_tree(node.body))
+    else_fn = ast.Lambda(_params(names), traversal.copy_tree(node.orelse))
     calls = ast.Constant((tuple(names), found.called, found.methods, found.other_calls,
                           found.aliases))
     return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse), capture,

@@ -25,7 +25,6 @@ it. F-strings whose values turn out to be atoms are formatted inline the same wa
 from __future__ import annotations
 
 import ast
-import copy
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -172,7 +171,7 @@ class _Context:
     sites is rewritten, so the answer is the one the body as written gives (rewrites of
     nested scopes only add the call sites' own temporaries)."""
 
-    __slots__ = ("_resolve", "_plain", "_types", "in_iter", "names", "walrus")
+    __slots__ = ("_plain", "_resolve", "_types", "in_iter", "names", "walrus")
 
     def __init__(self, walrus: bool, names: bool, in_iter: bool = False,
                  plain: frozenset[str] = frozenset(),
@@ -537,7 +536,7 @@ class _Inliner(Transformer):
         hook = ast.Call(_load(CALL), [_load(builtin_name(name)), *released], [])
         inner = ast.IfExp(_all(tests), direct, hook)
         inner._opportune_complex = True  # type: ignore[attr-defined]
-        site = ast.IfExp(same, inner, copy.deepcopy(node))
+        site = ast.IfExp(same, inner, traversal.copy_tree(node))
         site._opportune_complex = True  # type: ignore[attr-defined]
         return _located(site, node)
 
@@ -571,7 +570,7 @@ class _Inliner(Transformer):
             arg = args[0]
             assert isinstance(arg, ast.IfExp)
             direct = ast.Call(attr, [arg.body], [])
-            hook = ast.Call(_load(CALL), [copy.deepcopy(attr), arg.orelse], [])
+            hook = ast.Call(_load(CALL), [traversal.copy_tree(attr), arg.orelse], [])
             return _located(ast.IfExp(arg.test, direct, hook), node)
         if not self._ctx[-1].walrus or not isinstance(receiver, ast.Name):
             return node
@@ -615,7 +614,7 @@ class _Inliner(Transformer):
         inner._opportune_complex = True  # type: ignore[attr-defined]
         if not types:  # the receiver's type is known
             return _located(inner, node)
-        site = ast.IfExp(_type_is(_load(receiver.id), types), inner, copy.deepcopy(node))
+        site = ast.IfExp(_type_is(_load(receiver.id), types), inner, traversal.copy_tree(node))
         site._opportune_complex = True  # type: ignore[attr-defined]
         return _located(site, node)
 
@@ -711,7 +710,7 @@ def _same(a: ast.expr) -> ast.expr:
     """A second use of a constant, name or empty display from the original call."""
     if isinstance(a, ast.Name):
         return _load(a.id)
-    return copy.deepcopy(a)
+    return traversal.copy_tree(a)
 
 
 def _is_inlined_complex(node: ast.expr) -> bool:

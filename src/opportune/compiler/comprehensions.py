@@ -17,7 +17,6 @@ the waiting moves after the last call.
 from __future__ import annotations
 
 import ast
-import copy
 
 from opportune.compiler import traversal
 from opportune.compiler.branches import makes_no_calls
@@ -55,9 +54,9 @@ def calls_first(node: ast.ListComp | ast.SetComp | ast.DictComp) -> ast.expr:
         return node
     pairs = ast.ListComp(
         elt=ast.Tuple([target, inner.iter], ast.Load()),
-        generators=[ast.comprehension(copy.deepcopy(outer.target), outer.iter, outer.ifs, 0)])
+        generators=[ast.comprehension(traversal.copy_tree(outer.target), outer.iter, outer.ifs, 0)])
     new_outer = ast.comprehension(
-        ast.Tuple([copy.deepcopy(outer.target), ast.Name(_ITEMS, ast.Store())], ast.Store()),
+        ast.Tuple([traversal.copy_tree(outer.target), ast.Name(_ITEMS, ast.Store())], ast.Store()),
         pairs, [], 0)
     new_inner = ast.comprehension(inner.target, ast.Name(_ITEMS, ast.Load()), inner.ifs, 0)
     node.generators = [new_outer, new_inner]

@@ -18,7 +18,6 @@ Frame-sensitive builtins (``super()``, ``locals()``, ``globals()``, ``vars()``, 
 from __future__ import annotations
 
 import ast
-import copy
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -263,7 +262,7 @@ class _Rewriter(Transformer):
         movable = not self._in_class[-1] and branches.ifexp_movable(node)
         pure = branches.makes_no_calls(node.body) and branches.makes_no_calls(node.orelse)
         # the arms as written, for deferring them; a call-free one is only made lazy
-        original = copy.deepcopy(node) if movable and not pure else None
+        original = traversal.copy_tree(node) if movable and not pure else None
         self.generic_visit(node)
         if not movable:
             return node

@@ -106,6 +106,31 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     return fields
 
 
+def copy_tree(tree: Any) -> Any:
+    """``copy.deepcopy`` of a tree (or list of them), without ``copy``'s generic machinery:
+    nodes are copied with every attribute (locations and the marks passes leave on them),
+    a node met twice is copied once, and values that are not nodes (names, constants, the
+    context and operator singletons) are shared, as they are immutable."""
+    memo: dict[int, Any] = {}
+
+    def one(value: Any) -> Any:
+        if type(value) is list:
+            return [one(v) for v in value]
+        if not isinstance(value, ast.AST) or type(value) in _UNLOCATED:
+            return value
+        known = memo.get(id(value))
+        if known is not None:
+            return known
+        new = value.__class__.__new__(value.__class__)
+        memo[id(value)] = new
+        for key, item in value.__dict__.items():
+            setattr(new, key, one(item) if type(item) is list or isinstance(item, ast.AST)
+                    else item)
+        return new
+
+    return one(tree)
+
+
 def children(node: ast.AST) -> list[ast.AST]:
     """The direct children of ``node``, as ``ast.iter_child_nodes`` yields them, without
     contexts and operators."""

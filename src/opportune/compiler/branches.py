@@ -17,7 +17,7 @@ Everything here is decided from the syntax; the run-time half lives in
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from opportune.compiler import traversal
 
@@ -118,13 +118,18 @@ def _tuple(names: list[str], ctx: ast.expr_context) -> ast.Tuple:
 
 def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int],
                reads: tuple[list[str], list[str]] = ([], []),
-               in_function: bool = False) -> list[ast.stmt]:
+               in_function: bool = False, shared: bool = False) -> list[ast.stmt]:
     """The if-converted form of an (already rewritten) ``if`` statement; see the module doc.
 
     ``reads`` are :func:`read_names` of the original arms: at run time the arms are evaluated
     speculatively only if those values are plain data (see ``branching.spec_safe``), otherwise
     the ``if`` waits for its condition as before. A name that is not bound yet may be bound
     by one arm only: if the other is taken, using the name raises as plain Python would.
+
+    Each arm is copied once to speculate and kept once as written, unless ``shared`` (an arm
+    holds an ``if`` of its own, itself converted): then both uses run one copy (see
+    :func:`_shared_arms`), so an ``elif`` chain compiles to code linear in its length, not
+    doubling with every level.
     """
     k = next(counter)
     cond, old = f"__opp_c{k}", f"__opp_old{k}"
@@ -175,6 +180,14 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
             *(put_back(n) for n in names),
         ]
 
+    if shared:
+        return _shared_arms(node, k, names, held, undecided_head=[
+            capture([held[n] for n in held], list(held)),
+            ast.Assign([_store(old)], ast.Tuple([_load(held[n]) for n in names], ast.Load())),
+            ast.Assign([_store(safe)], _call(
+                SPEC_SAFE, ast.Tuple([_load(held[n]) for n in read], ast.Load()),
+                ast.Tuple([_load(held[n]) for n in updated], ast.Load()))),
+        ], put_back=put_back, in_function=in_function)
     predicated = [
         *speculative(node.body, then_v, then_e),
         *(speculative(node.orelse, else_v, else_e) if node.orelse else [
@@ -203,6 +216,84 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
         ast.Assign([_store(safe)], ast.Constant(False)),
         ast.If(_call(IF_UNDECIDED, _load(cond)), undecided, []),
         ast.If(_load(safe), [ast.Pass()], [ast.If(_load(cond), node.body, node.orelse)]),
+    ]
+
+
+def _shared_arms(node: ast.If, k: int, names: list[str], held: dict[str, str],
+                 undecided_head: list[ast.stmt], put_back: Callable[[str], ast.stmt],
+                 in_function: bool) -> list[ast.stmt]:
+    """The converted ``if`` with one copy of its arms, run once per arm to speculate or once
+    as written::
+
+        c = <test>; ok = False
+        if undecided(c): <hold the names>; ok = spec_safe(...)
+        for arm in ((True, False) if ok else (True,) if c else (False,)):
+            <enter speculation if ok>
+            try: <the arm `arm` names>; <its values if ok>
+            except BaseException as e: <raise unless ok>; <its error>
+            finally: <leave speculation if ok>
+            <put the names back if ok>
+        if ok: names = select(...)
+
+    Run as written, the arm's error passes through unchanged (a bare ``raise`` keeps its
+    traceback), and nothing else happens that the plain ``if`` would not do.
+    """
+    cond, old, safe = f"__opp_c{k}", f"__opp_old{k}", f"__opp_ok{k}"
+    then_v, then_e = f"__opp_then{k}", f"__opp_terr{k}"
+    else_v, else_e = f"__opp_else{k}", f"__opp_eerr{k}"
+    err, mark = f"__opp_e{k}", f"__opp_s{k}"
+    arm, runs = f"__opp_arm{k}", f"__opp_arms{k}"
+
+    def when_ok(body: list[ast.stmt], orelse: list[ast.stmt] | None = None) -> ast.If:
+        return ast.If(_load(safe), body, orelse or [])
+
+    def per_arm(then: list[ast.stmt], other: list[ast.stmt]) -> ast.If:
+        return ast.If(_load(arm), then, other)
+
+    def values(value: str, error: str) -> list[ast.stmt]:
+        return [ast.Assign([_store(value)],
+                           _call(CAPTURE, ast.Constant(tuple(names)), ast.Dict([], []))),
+                ast.Assign([_store(error)], ast.Constant(None))]
+
+    def failed(value: str, error: str) -> list[ast.stmt]:
+        return [ast.Assign([_store(value)], ast.Constant(None)),
+                ast.Assign([_store(error)], _load(err))]
+
+    both = ast.Tuple([ast.Constant(True), ast.Constant(False)] if node.orelse
+                     else [ast.Constant(True)], ast.Load())
+    choose = when_ok([ast.Assign([_store(runs)], both)], [
+        ast.If(_load(cond), [ast.Assign([_store(runs)], ast.Tuple([ast.Constant(True)],
+                                                                  ast.Load()))],
+               [ast.Assign([_store(runs)], ast.Tuple([ast.Constant(False)], ast.Load()))])])
+    loop = ast.For(
+        target=_store(arm), iter=_load(runs), orelse=[],
+        body=[
+            when_ok([ast.Assign([_store(mark)], _call(SPEC_ENTER))]),
+            ast.Try(
+                body=[per_arm(node.body, node.orelse or [ast.Pass()]),
+                      when_ok([per_arm(values(then_v, then_e), values(else_v, else_e))])],
+                handlers=[ast.ExceptHandler(type=_load("BaseException"), name=err, body=[
+                    ast.If(ast.UnaryOp(ast.Not(), _load(safe)), [ast.Raise()], []),
+                    per_arm(failed(then_v, then_e), failed(else_v, else_e))])],
+                orelse=[],
+                finalbody=[when_ok([ast.Expr(_call(SPEC_EXIT, _load(mark)))])]),
+            when_ok([put_back(n) for n in names]),
+        ])
+    select = [
+        *([] if node.orelse else [ast.Assign([_store(else_v)], _load(old)),
+                                  ast.Assign([_store(else_e)], ast.Constant(None))]),
+        ast.Assign([_tuple(names, ast.Store())],
+                   _call(SELECT, _load(cond), _load(then_v), _load(then_e), _load(else_v),
+                         _load(else_e), ast.Constant(len(names)), ast.Constant(tuple(names)),
+                         ast.Constant(in_function))),
+    ]
+    return [
+        ast.Assign([_store(cond)], node.test),
+        ast.Assign([_store(safe)], ast.Constant(False)),
+        ast.If(_call(IF_UNDECIDED, _load(cond)), undecided_head, []),
+        choose,
+        loop,
+        when_ok(select),
     ]
 
 

@@ -183,6 +183,7 @@ class _Rewriter(Transformer):
         convertible = not self._in_class[-1] and branches.convertible_if(node)
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
+        nested = any(isinstance(s, ast.If) for s in node.body + node.orelse)
         names = deferral.prepare_if(node) if not convertible and self._may_defer() else None
         deferrable = names is not None
         self._visit_inside(node, deferrable)
@@ -192,7 +193,8 @@ class _Rewriter(Transformer):
                                           explicit=self._maybe_free(names))
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
-                                            in_function=bool(self._first_params))
+                                            in_function=bool(self._first_params),
+                                            shared=nested)
         else:
             return node
         _locate_generated(converted, node)  # --explain names the if, not what encloses it

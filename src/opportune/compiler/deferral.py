@@ -61,81 +61,71 @@ class ArmNames:
 
 def arm_names(nodes: list[ast.AST]) -> ArmNames:
     """Names bound and read by ``nodes`` in their own scope (not those local to a comprehension
-    or a lambda inside them), and their call sites."""
-    assigned: list[str] = []
-    read: list[str] = []
-    called: list[str] = []
-    methods: list[tuple[str, str, bool]] = []
-    aliases: list[tuple[str, str]] = []
-    other = [False]
-
-    def alias(targets: list[ast.expr], value: ast.expr, bound: frozenset[str]) -> None:
-        root = _chain_root(value)
-        if root is None or root in bound:
-            return
-        for t in targets:
-            for n in traversal.nodes(t):
-                if isinstance(n, ast.Name) and (n.id, root) not in aliases:
-                    aliases.append((n.id, root))
-
-    def add(group: list[str], name: str) -> None:
-        if name not in group:
-            group.append(name)
-
-    def visit(node: ast.AST, bound: frozenset[str]) -> None:
+    or a lambda inside them), and their call sites, each in the order it first appears."""
+    assigned: dict[str, None] = {}
+    read: dict[str, None] = {}
+    called: dict[str, None] = {}
+    methods: dict[tuple[str, str, bool], None] = {}
+    aliases: dict[tuple[str, str], None] = {}
+    other = False
+    empty: frozenset[str] = frozenset()
+    # each node with the names local to a comprehension or lambda around it; taken from the
+    # end, so nodes are met in the order a recursive walk meets them
+    stack: list[tuple[ast.AST, frozenset[str]]] = [(n, empty) for n in reversed(nodes)]
+    while stack:
+        node, bound = stack.pop()
+        if isinstance(node, ast.Name):
+            if node.id not in bound:
+                (read if isinstance(node.ctx, ast.Load) else assigned)[node.id] = None
+            continue
         if isinstance(node, _COMPREHENSIONS):
+            items: list[tuple[ast.AST, frozenset[str]]] = []
             inner = set(bound)
             for i, gen in enumerate(node.generators):
-                visit(gen.iter, bound if i == 0 else frozenset(inner))
+                items.append((gen.iter, bound if i == 0 else frozenset(inner)))
                 inner |= {n.id for n in traversal.nodes(gen.target) if isinstance(n, ast.Name)}
-                for cond in gen.ifs:
-                    visit(cond, frozenset(inner))
+                items.extend((cond, frozenset(inner)) for cond in gen.ifs)
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-            for part in parts:
-                visit(part, frozenset(inner))
-            return
+            items.extend((part, frozenset(inner)) for part in parts)
+            stack.extend(reversed(items))
+            continue
         if isinstance(node, ast.Lambda):
             a = node.args
             params = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
             params |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
-            for d in [*a.defaults, *(d for d in a.kw_defaults if d is not None)]:
-                visit(d, bound)
-            visit(node.body, bound | params)
-            return
+            stack.append((node.body, bound | params))
+            defaults = [*a.defaults, *(d for d in a.kw_defaults if d is not None)]
+            stack.extend((d, bound) for d in reversed(defaults))
+            continue
         if isinstance(node, ast.NamedExpr):
-            add(assigned, node.target.id)  # binds in the arm's scope even in a comprehension
-            visit(node.value, bound)
-            return
-        if isinstance(node, ast.Name):
-            if node.id in bound:
-                return
-            add(read if isinstance(node.ctx, ast.Load) else assigned, node.id)
-            return
-        if isinstance(node, ast.Assign):
-            alias(node.targets, node.value, bound)
-        elif isinstance(node, ast.For):
-            alias([node.target], node.iter, bound)
-        if isinstance(node, ast.Call):
+            assigned[node.target.id] = None  # binds in the arm's scope even in a comprehension
+            stack.append((node.value, bound))
+            continue
+        if isinstance(node, (ast.Assign, ast.For)):
+            targets, value = (node.targets, node.value) if isinstance(node, ast.Assign) \
+                else ([node.target], node.iter)
+            root = _chain_root(value)
+            if root is not None and root not in bound:
+                for t in targets:
+                    for n in traversal.nodes(t):
+                        if isinstance(n, ast.Name):
+                            aliases[(n.id, root)] = None
+        elif isinstance(node, ast.Call):
             func = node.func
             root = _chain_root(func.value) if isinstance(func, ast.Attribute) else None
             if isinstance(func, ast.Name):
                 if func.id not in bound:
-                    add(called, func.id)
+                    called[func.id] = None
             elif isinstance(func, ast.Attribute) and root is not None:
-                entry = (root, func.attr, not isinstance(func.value, ast.Name))
-                if root not in bound and entry not in methods:
-                    methods.append(entry)
+                if root not in bound:
+                    methods[(root, func.attr, not isinstance(func.value, ast.Name))] = None
             elif isinstance(func, ast.Attribute) and isinstance(
                     func.value, (ast.Constant, ast.JoinedStr, ast.List, ast.Dict, ast.Tuple)):
                 pass  # a method of a literal: ``"{}".format(x)``, ``", ".join(names)``
             else:
-                other[0] = True
-        for child in traversal.children(node):
-            visit(child, bound)
-
-    for n in nodes:
-        visit(n, frozenset())
-    return ArmNames(tuple(assigned), tuple(read), tuple(called), tuple(methods), other[0],
+                other = True
+        stack.extend((child, bound) for child in reversed(traversal.children(node)))
+    return ArmNames(tuple(assigned), tuple(read), tuple(called), tuple(methods), other,
                     tuple(aliases))
 
 
@@ -146,23 +136,37 @@ def _chain_root(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
+_LEAVE = (ast.Return, ast.Raise, ast.Assert)
+_JUMP = (ast.Break, ast.Continue)
+_OWN_SCOPE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_LOOPS = (ast.For, ast.While, ast.AsyncFor)
+
+
 def _escapes(stmts: list[ast.stmt]) -> bool:
     """Whether control leaves the arm other than by falling off its end: ``return``, ``raise``
     or ``assert`` (the program stops there: nothing after the ``if`` may run ahead of it), or
-    a ``break``/``continue`` of a loop outside it."""
-    def visit(node: ast.AST, in_loop: bool) -> bool:
-        if isinstance(node, (ast.Return, ast.Raise, ast.Assert)):
+    a ``break``/``continue`` of a loop outside it. Only statements can do that, so only the
+    statement lists are walked (a lambda holds none)."""
+    stack: list[tuple[ast.stmt, bool]] = [(s, False) for s in stmts]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, _LEAVE):
             return True
-        if isinstance(node, (ast.Break, ast.Continue)) and not in_loop:
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            return False
-        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
-            return (any(visit(c, True) for c in node.body)
-                    or any(visit(c, in_loop) for c in node.orelse))
-        return any(visit(c, in_loop) for c in traversal.children(node))
-
-    return any(visit(s, False) for s in stmts)
+        if isinstance(node, _JUMP):
+            if not in_loop:
+                return True
+            continue
+        if isinstance(node, _OWN_SCOPE):
+            continue
+        if isinstance(node, _LOOPS):
+            stack.extend((c, True) for c in node.body)
+            stack.extend((c, in_loop) for c in node.orelse)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            stack.extend((c, in_loop) for c in getattr(node, field, ()))
+        for part in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+            stack.extend((c, in_loop) for c in part.body)
+    return False
 
 
 def _as_function(name: str, body: list[ast.stmt], params: tuple[str, ...]) -> ast.FunctionDef:

@@ -271,35 +271,49 @@ def _other_bindings(n: ast.AST) -> list[str]:
     return []
 
 
-def _local_types(node: ast.FunctionDef, plain: frozenset[str]) -> dict[str, type]:
-    """``results = []``: the plain locals that are only ever bound by assigning a list, dict or
-    set display. Whenever such a name has a value, it is a container of that exact type."""
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+           ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_BINDERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.Import,
+            ast.ImportFrom, ast.MatchAs, ast.MatchStar, ast.MatchMapping)
+_STORES = (ast.Store, ast.Del)
+
+
+def _function_facts(node: ast.FunctionDef) -> tuple[frozenset[str], dict[str, type]]:
+    """The plain locals of a function (:func:`_plain_locals`) and, among them, those that are
+    only ever bound by assigning a list, dict or set display (``results = []``: whenever such
+    a name has a value, it is a container of that exact type), from one walk of the body."""
+    args = node.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg,
+                              args.kwarg) if a is not None}
+    names = set(params)
     stores: dict[str, int] = {}
     typed: dict[str, list[type | None]] = {}
     stack: list[ast.AST] = list(node.body)
     while stack:
         n = stack.pop()
-        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-            stores[n.id] = stores.get(n.id, 0) + 1
-        for other in _other_bindings(n):  # bound by a statement: never a display
-            stores[other] = stores.get(other, 0) + 1
-            typed.setdefault(other, []).append(None)
-        if isinstance(n, ast.Assign):
+        if isinstance(n, ast.Name):
+            if isinstance(n.ctx, _STORES):
+                names.add(n.id)
+                stores[n.id] = stores.get(n.id, 0) + 1
+            continue
+        if isinstance(n, _BINDERS):
+            for other in _other_bindings(n):  # bound by a statement: never a display
+                stores[other] = stores.get(other, 0) + 1
+                typed.setdefault(other, []).append(None)
+        elif isinstance(n, ast.Assign):
             for t in n.targets:
                 if isinstance(t, ast.Name):
                     typed.setdefault(t.id, []).append(_DISPLAYS.get(type(n.value)))
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
-                          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        if isinstance(n, _SCOPES):
             continue
         stack.extend(traversal.children(n))
-    params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
-                              node.args.vararg, node.args.kwarg) if a is not None}
+    plain = frozenset(names - _rebound_inside(node))
     out: dict[str, type] = {}
     for name, kinds in typed.items():
         if name in plain and name not in params and len(kinds) == stores.get(name) \
                 and len(set(kinds)) == 1 and kinds[0] is not None:
             out[name] = kinds[0]
-    return out
+    return plain, out
 
 
 class _Inliner(Transformer):
@@ -346,11 +360,8 @@ class _Inliner(Transformer):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         self._outer_parts(node)
 
-        def resolve() -> tuple[frozenset[str], dict[str, type]]:
-            plain = _plain_locals(node)
-            return plain, _local_types(node, plain)
-
-        node.body = self._in(_Context(walrus=True, names=True, resolve=resolve), node.body)
+        node.body = self._in(_Context(walrus=True, names=True,
+                                      resolve=lambda: _function_facts(node)), node.body)
         return node
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:

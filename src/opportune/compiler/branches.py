@@ -17,7 +17,7 @@ Everything here is decided from the syntax; the run-time half lives in
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from opportune.compiler import traversal
 
@@ -244,11 +244,11 @@ def _shared_arms(node: ast.If, k: int, names: list[str], held: dict[str, str],
     err, mark = f"__opp_e{k}", f"__opp_s{k}"
     arm, runs = f"__opp_arm{k}", f"__opp_arms{k}"
 
-    def when_ok(body: list[ast.stmt], orelse: list[ast.stmt] | None = None) -> ast.If:
-        return ast.If(_load(safe), body, orelse or [])
+    def when_ok(body: Sequence[ast.stmt], orelse: Sequence[ast.stmt] = ()) -> ast.If:
+        return ast.If(_load(safe), list(body), list(orelse))
 
-    def per_arm(then: list[ast.stmt], other: list[ast.stmt]) -> ast.If:
-        return ast.If(_load(arm), then, other)
+    def per_arm(then: Sequence[ast.stmt], other: Sequence[ast.stmt]) -> ast.If:
+        return ast.If(_load(arm), list(then), list(other))
 
     def values(value: str, error: str) -> list[ast.stmt]:
         return [ast.Assign([_store(value)],

@@ -409,8 +409,11 @@ def passes(
         assert isinstance(new, ast.Module)
         return new
 
-    return [("rewrite", rewrite), ("callsites", callsites.inline),
-            ("locations", fix_missing_locations)]
+    def locations(tree: ast.Module) -> ast.Module:
+        fix_missing_locations(tree)
+        return tree
+
+    return [("rewrite", rewrite), ("callsites", callsites.inline), ("locations", locations)]
 
 
 def transform(

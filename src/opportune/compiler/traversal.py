@@ -50,7 +50,7 @@ class Transformer(ast.NodeTransformer):
 
     def visit(self, node: ast.AST) -> Any:
         kind = type(node)
-        method = self._methods.get(kind)
+        method: Any = self._methods.get(kind)
         if method is None:
             method = getattr(self, "visit_" + kind.__name__, self.generic_visit)
             self._methods[kind] = method

@@ -328,3 +328,37 @@ def test_an_elif_chain_on_pending_values_gives_plain_pythons_results() -> None:
         else:
             z = 2
         """, "z")
+
+
+def test_a_module_level_arm_that_raises_leaves_what_it_assigned_before() -> None:
+    _both("""
+        x = 3
+        try:
+            if x > 1:
+                a = tool(1)
+                b = 1 / 0
+        except ZeroDivisionError:
+            pass
+        try:
+            for i in range(3):
+                last = tool(i)
+                c = 1 / (1 - i)
+        except ZeroDivisionError:
+            pass
+        """, "a", "b", "i", "last", "c")
+
+
+@pytest.mark.xfail(strict=True, reason="an arm in a function that raises loses the names it "
+                   "assigned before (its results are bound by the code after the call)")
+def test_an_arm_in_a_function_that_raises_leaves_what_it_assigned_before() -> None:
+    _both("""
+        def f(x):
+            try:
+                if x > 1:
+                    a = tool(1)
+                    b = 1 / 0
+            except ZeroDivisionError:
+                pass
+            return a
+        result = f(3)
+        """, "result")

@@ -257,8 +257,9 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
     and the values are bound in the caller's namespace instead of returned."""
     rt = _rt()
     frame = sys._getframe(1) if here else None
+    module_arm = None
     if frame is not None:
-        arms = _module_arm(arms, params, n_assigned, frame.f_builtins)
+        arms = module_arm = _ModuleArm(arms, params, n_assigned, frame.f_builtins)
     else:
         arms = _with_names(arms, params, held, in_function)
     then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
@@ -271,7 +272,8 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
         if arm is not None:
             values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
     if values is None:
-        values = (then_fn if cond else other_fn)(*held)
+        values = _run_now(then_fn if cond else other_fn, held, frame, module_arm,
+                          params[:n_assigned])
     if frame is None:
         return values
     _bind(frame, params[:n_assigned], values)
@@ -289,8 +291,9 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
     sooner."""
     rt = _rt()
     frame = sys._getframe(1) if here else None
+    module_arm = None
     if frame is not None:
-        fn = _module_arm(fn, params, n_assigned, frame.f_builtins)
+        fn = module_arm = _ModuleArm(fn, params, n_assigned, frame.f_builtins)
     else:
         fn = _with_names(fn, params, held, in_function)
     values: tuple[Any, ...] | None = None
@@ -302,31 +305,56 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
         if arm is not None:
             values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
     if values is None:
-        values = fn(*held)
+        values = _run_now(fn, held, frame, module_arm, params[:n_assigned])
     if frame is None:
         return values
     _bind(frame, params[:n_assigned], values)
     return None
 
 
-def _module_arm(fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
-                builtins: dict[str, Any]) -> Callable[..., Any]:
-    """``fn`` (an arm compiled by ``deferral._module_arm_function``) as a function of the
-    captured values, ``([taken,] *values)``, that runs its code with those values as its
-    globals, as module-level code would read them (a name without a value is missing, and
-    reading it raises NameError), and returns the values of the names it may assign."""
-    marker = _unbound_marker()
-    code = fn.__code__  # type: ignore[attr-defined]
-    taken = code.co_argcount == 1
+class _ModuleArm:
+    """An arm compiled by ``deferral._module_arm_function`` as a function of the captured
+    values, ``([taken,] *values)``: it runs the arm's code with those values as its globals,
+    as module-level code would read them (a name without a value is missing, and reading it
+    raises NameError), and returns the values of the names it may assign. ``env`` keeps the
+    names of its last run, so that an arm that raised can still bind what it assigned
+    before, as module-level code does."""
 
-    def arm(*args: Any) -> tuple[Any, ...]:
-        head, values = (args[:1], args[1:]) if taken else ((), args)
-        names = {n: v for n, v in zip(params, values) if v is not marker}
-        names["__builtins__"] = builtins
-        types.FunctionType(code, names, code.co_name)(*head)
-        return tuple(names.get(n, marker) for n in params[:n_assigned])
+    __slots__ = ("builtins", "code", "env", "n_assigned", "params", "taken")
 
-    return arm
+    def __init__(self, fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
+                 builtins: dict[str, Any]) -> None:
+        self.code = fn.__code__  # type: ignore[attr-defined]
+        self.taken = self.code.co_argcount == 1
+        self.params, self.n_assigned, self.builtins = params, n_assigned, builtins
+        self.env: dict[str, Any] | None = None
+
+    def __call__(self, *args: Any) -> tuple[Any, ...]:
+        marker = _unbound_marker()
+        head, values = (args[:1], args[1:]) if self.taken else ((), args)
+        env = {n: v for n, v in zip(self.params, values) if v is not marker}
+        env["__builtins__"] = self.builtins
+        self.env = env
+        types.FunctionType(self.code, env, self.code.co_name)(*head)
+        return self.assigned()
+
+    def assigned(self) -> tuple[Any, ...]:
+        marker = _unbound_marker()
+        env = self.env or {}
+        return tuple(env.get(n, marker) for n in self.params[:self.n_assigned])
+
+
+def _run_now(fn: Callable[..., Any], held: tuple[Any, ...], frame: types.FrameType | None,
+             arm: _ModuleArm | None, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """``fn(*held)``, the arm run where the statement stands; if it raises in module-level
+    code, the names it assigned before are bound first, as plain Python leaves them."""
+    try:
+        result: tuple[Any, ...] = fn(*held)
+        return result
+    except BaseException:
+        if frame is not None and arm is not None and arm.env is not None:
+            _bind(frame, names, arm.assigned())
+        raise
 
 
 def _bind(frame: types.FrameType, names: tuple[str, ...], values: tuple[Any, ...]) -> None:

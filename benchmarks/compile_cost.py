@@ -1,6 +1,7 @@
 """The fixed cost of a program under opportune: compiling it, and starting and ending a run.
 
-``python -m benchmarks.compile_cost [--repeat 3] [--against REV] [--profile] [--tag NAME]``
+``python -m benchmarks.compile_cost [--repeat 3] [--against REV] [--profile] [--replay N]
+[--tag NAME]``
 
 Every program of the Quasar AgentDojo replay (``/work/shared/benchmarks/quasar_agentdojo``, or
 ``--data``) and of the differential corpus (``tests/core/programs``) is compiled the way
@@ -14,6 +15,10 @@ unparsed.
 
 The run-time fixed cost is an empty program and a program making one external call that
 returns at once, run through ``run_source`` against ``exec(compile(...))``, median of many runs.
+
+With ``--replay N``, the named slack programs of the replay also run N times in both modes
+with every recorded latency scaled to 0: the difference is the fixed cost a program pays under
+opportune in the replay (compiling it, starting the run, handing calls to threads).
 
 With ``--against REV``, the same measurements run first with ``src/`` taken from REV (in a
 subprocess, ``src`` of REV first on ``PYTHONPATH``), and the tables show both side by side.
@@ -170,6 +175,36 @@ def measure_runtime(n: int) -> dict[str, float]:
     }
 
 
+def measure_replay(names: tuple[str, ...], reps: int) -> dict[str, dict[str, float]]:
+    """Per Quasar task: the program in both modes with every recorded latency scaled to 0, so
+    what is left is the program's own work plus, under opportune, compiling and starting it.
+    Best and median over ``reps`` runs of each mode, in milliseconds."""
+    import gc
+
+    from benchmarks.quasar._harness import load_suite, run_task
+    from benchmarks.quasar._runner import select
+
+    tasks = select(names=names)
+    for task in tasks:
+        load_suite(task.suite)
+    gc.collect()
+    gc.freeze()
+    out = {}
+    for task in tasks:
+        seq, opp = [], []
+        for _ in range(reps):
+            gc.collect()
+            seq.append(run_task(task, "sequential", latency_scale=0.0).time_s or 0.0)
+            gc.collect()
+            opp.append(run_task(task, "opportune", latency_scale=0.0).time_s or 0.0)
+        out[task.name] = {
+            "sequential_min_ms": min(seq) * 1000, "opportune_min_ms": min(opp) * 1000,
+            "extra_min_ms": (min(opp) - min(seq)) * 1000,
+            "extra_median_ms": (statistics.median(opp) - statistics.median(seq)) * 1000,
+        }
+    return out
+
+
 def profile_quasar(programs: list[tuple[str, str, str]], top: int = 25) -> str:
     from opportune.compiler.modules import compile_module_source
 
@@ -183,12 +218,15 @@ def profile_quasar(programs: list[tuple[str, str, str]], top: int = 25) -> str:
     return out.getvalue()
 
 
-def measure(data: Path, repeat: int, runs: int, profile: bool) -> dict[str, Any]:
+def measure(data: Path, repeat: int, runs: int, profile: bool,
+            replay: int = 0) -> dict[str, Any]:
     corpora = _programs(data)
     result: dict[str, Any] = {
         "corpora": {name: measure_compile(progs, repeat) for name, progs in corpora.items()},
         "runtime": measure_runtime(runs),
     }
+    if replay:
+        result["replay"] = measure_replay(NAMED, replay)
     if profile:
         result["profile"] = profile_quasar(corpora["quasar"])
     return result
@@ -205,7 +243,8 @@ def _measure_rev(rev: str, args: argparse.Namespace) -> dict[str, Any]:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(folder) / "src"), str(ROOT)])}
         subprocess.run([sys.executable, "-m", "benchmarks.compile_cost", "--raw", str(out),
                         "--repeat", str(args.repeat), "--runs", str(args.runs),
-                        "--data", str(args.data)], cwd=ROOT, env=env, check=True)
+                        "--replay", str(args.replay), "--data", str(args.data)],
+                       cwd=ROOT, env=env, check=True)
         loaded: dict[str, Any] = json.loads(out.read_text())
         return loaded
 
@@ -267,6 +306,18 @@ def report(sides: dict[str, dict[str, Any]]) -> str:
         lines.append(f"| {label} | {_ms(plain)} | "
                      + " | ".join(_ms(d["runtime"][f"{kind}_opportune_s"])
                                   for d in sides.values()) + " |")
+    if all("replay" in d for d in sides.values()):
+        lines += ["", ("## Fixed cost in the Quasar replay (ms, latencies scaled to 0: opportune "
+                       "minus sequential, best / median of the runs)"), "",
+                  "| program | sequential | " + " | ".join(f"extra ({s})" for s in sides) + " |",
+                  "|---|---|" + "---|" * len(sides)]
+        for name in NAMED:
+            if name not in sides[last]["replay"]:
+                continue
+            seq = sides[last]["replay"][name]["sequential_min_ms"]
+            lines.append(f"| {name} | {seq:.1f} | " + " | ".join(
+                f"{d['replay'][name]['extra_min_ms']:.1f} / {d['replay'][name]['extra_median_ms']:.1f}"
+                for d in sides.values()) + " |")
     for side, data in sides.items():
         if "profile" in data:
             lines += ["", f"## Profile of compiling the replay's programs ({side})", "", "```",
@@ -282,18 +333,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--against", help="also measure src/ of this git revision")
     parser.add_argument("--profile", action="store_true", help="cProfile the replay's programs")
     parser.add_argument("--tag", help="name part for the result files")
+    parser.add_argument("--replay", type=int, default=0, metavar="N",
+                        help="also run the named slack programs N times in both modes with "
+                        "latencies scaled to 0 (needs the bench extra: agentdojo)")
     parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)  # subprocess of --against
     args = parser.parse_args(argv)
     if not (args.data / "programs").is_dir():
         raise SystemExit(f"no programs under {args.data}/programs; pass --data with the folder "
                          "of the Quasar AgentDojo replay data")
     if args.raw is not None:
-        args.raw.write_text(json.dumps(measure(args.data, args.repeat, args.runs, False)))
+        args.raw.write_text(json.dumps(measure(args.data, args.repeat, args.runs, False,
+                                               args.replay)))
         return
     sides: dict[str, dict[str, Any]] = {}
     if args.against:
         sides[args.against] = _measure_rev(args.against, args)
-    sides["now"] = measure(args.data, args.repeat, args.runs, args.profile)
+    sides["now"] = measure(args.data, args.repeat, args.runs, args.profile, args.replay)
     text = report(sides)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = f"compile-cost-{date.today().isoformat()}-vm" + (f"-{args.tag}" if args.tag else "")

@@ -90,7 +90,8 @@ class Transformer(ast.NodeTransformer):
 
 
 # Fields that never hold a node worth visiting: names, numbers and flags, and the contexts and
-# operators (``ctx``, ``op``, ``ops``), which no pass of the compiler looks at as nodes.
+# operators (``ctx``, ``op``, ``ops``), which no pass of the compiler looks at as nodes. (The
+# ``name`` of a 3.12 ``type X = ...`` statement is a Name node: it is walked.)
 _NOT_CHILDREN = frozenset({"name", "id", "arg", "attr", "module", "level", "kind", "conversion",
                            "is_async", "simple", "type_comment", "tag", "rest", "kwd_attrs",
                            "lineno", "ctx", "op", "ops"})
@@ -100,8 +101,10 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 def _child_fields(kind: type) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
-        fields = tuple(f for f in kind._fields if f not in _NOT_CHILDREN  # type: ignore[attr-defined]
-                       and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
+        fields = tuple(
+            f for f in kind._fields  # type: ignore[attr-defined]
+            if (f not in _NOT_CHILDREN or f == "name" and kind.__name__ == "TypeAlias")
+            and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
         _CHILD_FIELDS[kind] = fields
     return fields
 

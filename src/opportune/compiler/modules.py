@@ -9,9 +9,7 @@ written to ``__pycache__``, so plain ``python`` never picks it up.
 from __future__ import annotations
 
 import ast
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 import types
@@ -57,8 +55,12 @@ class _CompilingLoader(importlib.machinery.SourceFileLoader):
         super().exec_module(module)
 
 
-class CompilingFinder(importlib.abc.MetaPathFinder):
-    """Finds the program's own modules and has them compiled on import."""
+class CompilingFinder:
+    """Finds the program's own modules and has them compiled on import.
+
+    A meta path finder needs only ``find_spec``; subclassing ``importlib.abc.MetaPathFinder``
+    would import ``importlib.resources`` and ``tempfile`` into every ``opportune run``.
+    """
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None

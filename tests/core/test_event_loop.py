@@ -1,9 +1,11 @@
-"""The runtime's event loop starts on first use (runtime/scheduler.py): a run that never needs
-it starts no loop thread, and runs that do need it (async externals, calls that wait on pending
-inputs) behave as before."""
+"""The runtime's event loop starts with the first external call (runtime/scheduler.py): a run
+without calls starts no loop thread and imports no asyncio, and runs with calls (sync, async,
+calls waiting on pending inputs) behave as before."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -36,14 +38,14 @@ def test_a_run_without_calls_starts_no_loop_thread() -> None:
     assert (total, seen) == (45, [])
 
 
-def test_sync_calls_with_ready_inputs_start_no_loop_thread() -> None:
-    def program() -> tuple[list[int], list[str]]:
-        values = [double(i) for i in range(5)]
-        return values, _loop_threads()
+def test_the_first_call_starts_the_loop_thread() -> None:
+    def program() -> tuple[list[str], int, list[str]]:
+        before = _loop_threads()
+        value = double(4)
+        return before, value, _loop_threads()
 
-    values, seen = opportune.run(program)
-    assert values == [0, 2, 4, 6, 8]
-    assert seen == []
+    before, value, after = opportune.run(program)
+    assert (before, value, after) == ([], 8, ["opportune-loop"])
 
 
 def test_a_call_waiting_on_a_pending_input_starts_the_loop() -> None:
@@ -60,9 +62,21 @@ def test_async_externals_run_on_the_loop() -> None:
     assert opportune.run(program) == [0, 3, 6, 9]
 
 
-def test_close_without_a_loop_and_a_loop_asked_for_after_close() -> None:
+def test_a_closed_run_that_never_had_a_loop_refuses_work() -> None:
     rt = Runtime().start()
     rt.close()
     assert rt._loop_thread is None
     with pytest.raises(RuntimeError, match="closed"):
         rt._loop.call_soon_threadsafe(lambda: None)
+
+
+def test_a_run_without_calls_imports_no_asyncio() -> None:
+    code = (
+        "import sys, opportune\n"
+        "def program():\n"
+        "    return sum(range(10))\n"
+        "print(opportune.run(program), 'asyncio' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout == "45 False\n"

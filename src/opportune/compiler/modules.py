@@ -17,17 +17,34 @@ from collections.abc import Sequence
 from typing import Any
 
 from opportune.compiler.functions import add_user_root, is_user_file
-from opportune.compiler.registry import register_code
+from opportune.compiler.registry import note_pure_facts, pure_facts_of, register_code
 from opportune.compiler.transform import transform
 
 
-def compile_module_source(source: str | bytes, filename: str) -> types.CodeType:
-    """Parse, transform and compile a module. Syntax errors surface exactly as Python's."""
+def compile_module_source(
+    source: str | bytes, filename: str, *, cached: bool = False
+) -> types.CodeType:
+    """Parse, transform and compile a module. Syntax errors surface exactly as Python's.
+
+    ``cached``: ``filename`` is a real file whose bytes are ``source``; reuse (and keep) its
+    compilation in the compile cache (compiler/cache.py).
+    """
+    if cached and isinstance(source, bytes):
+        from opportune.compiler import cache
+
+        hit = cache.load(filename, source)
+        if hit is not None:
+            code, facts = hit
+            note_pure_facts(facts)
+            register_code(code)
+            return code
     tree = ast.parse(source, filename=filename)
     # dont_inherit: this module's own ``from __future__ import annotations`` must not apply to
     # the program (its annotations would turn into strings)
     code = compile(transform(tree, filename=filename), filename, "exec", dont_inherit=True)
     register_code(code)
+    if cached and isinstance(source, bytes):
+        cache.store(filename, source, code, pure_facts_of(code))
     return code
 
 
@@ -48,7 +65,7 @@ def project_root(script: str) -> str:
 class _CompilingLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
-        return compile_module_source(self.get_data(path), path)
+        return compile_module_source(self.get_data(path), path, cached=True)
 
     def exec_module(self, module: types.ModuleType) -> None:
         module.__opportune_compiled__ = True  # type: ignore[attr-defined]
@@ -98,7 +115,7 @@ def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType]:
     add_user_root(os.path.dirname(real))
     with open(real, "rb") as fh:
         source = fh.read()
-    code = compile_module_source(source, real)
+    code = compile_module_source(source, real, cached=True)
     module = types.ModuleType("__main__")
     module.__file__ = real
     module.__builtins__ = __builtins__  # type: ignore[attr-defined]

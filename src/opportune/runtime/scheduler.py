@@ -5,9 +5,10 @@ Threads
     runs one asyncio event loop: it launches calls when their inputs are ready, awaits ``async``
     externals directly, hands sync externals to a bounded thread pool, and computes derived values
     when their inputs arrive. All state changes of pending values happen on the loop thread; the
-    program thread only waits on a condition variable when it *forces* a value. The loop and its
-    thread start on first use: a program that never waits on a call never imports asyncio, which
-    alone costs a quarter of ``opportune run``'s start-up.
+    program thread only waits on a condition variable when it *forces* a value. The loop thread
+    starts with the program's first external call and builds its loop itself (importing asyncio
+    while that call runs): a program that makes no external call never imports asyncio, which
+    alone was a quarter of ``opportune run``'s start-up.
 
 Order
     Every pending value gets a sequence number in program order. Output (``print``) is queued and
@@ -207,6 +208,7 @@ class Runtime:
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
         self._loop_start = threading.Lock()
+        self._loop_ready = threading.Event()
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
         self._closed = False
@@ -215,41 +217,45 @@ class Runtime:
 
     @property
     def _loop(self) -> asyncio.AbstractEventLoop:
-        """The event loop, started with its thread on first use (see the module docstring)."""
+        """The event loop; the first use starts it (see the module docstring) and waits for it."""
         loop = self._event_loop
         if loop is None:
-            loop = self._start_loop()
+            self._start_loop_thread()
+            self._loop_ready.wait()
+            loop = self._event_loop
+            assert loop is not None, "the opportune-loop thread failed to create its loop"
         return loop
 
-    def _start_loop(self) -> asyncio.AbstractEventLoop:
-        import asyncio
-        from concurrent.futures import ThreadPoolExecutor
-
+    def _start_loop_thread(self) -> None:
+        """Start the loop thread unless it runs already; returns at once (it imports asyncio
+        and builds the loop itself). Once the run is closed it starts nothing: the loop is then
+        a closed one, which refuses work as the loop of a closed run always has."""
         with self._loop_start:
-            if self._event_loop is not None:
-                return self._event_loop
-            loop = asyncio.new_event_loop()
+            if self._loop_thread is not None or self._loop_ready.is_set():
+                return
             if self._closed:
-                # Too late to run anything: a closed loop refuses work, as it did when the
-                # loop was started with the run and stopped by close().
-                loop.close()
-                self._event_loop = loop
-                return loop
-            self._pool = ThreadPoolExecutor(max_workers=self._max_threads,
-                                            thread_name_prefix="opportune-stream")
-            thread = threading.Thread(
-                target=self._run_loop, args=(loop,), name="opportune-loop", daemon=True
-            )
+                import asyncio
+
+                self._event_loop = asyncio.new_event_loop()
+                self._event_loop.close()
+                self._loop_ready.set()
+                return
+            thread = threading.Thread(target=self._run_loop, name="opportune-loop", daemon=True)
             self._loop_thread = thread
             thread.start()
-            self._event_loop = loop  # published last: the loop runs once others can see it
-            return loop
 
-    @staticmethod
-    def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
-        import asyncio
+    def _run_loop(self) -> None:
+        try:
+            import asyncio
+            from concurrent.futures import ThreadPoolExecutor
 
-        asyncio.set_event_loop(loop)
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            self._pool = ThreadPoolExecutor(max_workers=self._max_threads,
+                                            thread_name_prefix="opportune-stream")
+            self._event_loop = loop
+        finally:
+            self._loop_ready.set()
         loop.run_forever()
 
     def start(self) -> Runtime:
@@ -294,10 +300,12 @@ class Runtime:
             self._pump(force_all=False)
         self.schedule.wall = self.now()
         with self._loop_start:
-            loop, thread = self._event_loop, self._loop_thread
-        if loop is not None and thread is not None:
+            thread = self._loop_thread
+        if thread is not None:
             import asyncio
 
+            self._loop_ready.wait()
+            loop = self._loop
             asyncio.run_coroutine_threadsafe(self._shutdown_loop(loop), loop)
             thread.join(timeout=5)
             if not thread.is_alive():
@@ -533,6 +541,8 @@ class Runtime:
             arg_deps = []
             collect(call_args, arg_deps)
             collect(call_kwargs, arg_deps)
+        if self._loop_thread is None:
+            self._start_loop_thread()
         sc = self.scope()
         seq = sc.next
         if seq >= sc.hi:
@@ -718,7 +728,12 @@ class Runtime:
                 wake = not self._handoff_scheduled
                 self._handoff_scheduled = True
         if wake and not self._closed:
-            self._loop.call_soon_threadsafe(self._run_handoff)
+            try:
+                self._loop.call_soon_threadsafe(self._run_handoff)
+            except RuntimeError:
+                if not self._closed:
+                    raise
+                # The run closed meanwhile (its loop refuses work): nothing waits any more.
 
     def _run_handoff(self) -> None:
         with self._lock:

@@ -489,17 +489,25 @@ def measure_overhead(quick: bool) -> dict[str, Any]:
     warm = {**os.environ, "OPPORTUNE_COMPILE_CACHE": cache_dir}
     cold = {**os.environ, "OPPORTUNE_COMPILE_CACHE": "0"}
 
-    def command(cmd: list[str], env: dict[str, str] | None = None) -> float:
-        return _best_of(lambda: subprocess.run(cmd, check=True, capture_output=True, env=env), 3)
-
     opp_cmd = [sys.executable, "-m", "opportune", "run", path, limit]
+    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "plain": ([sys.executable, path, limit], None),
+        "opp": (opp_cmd, warm),
+        "opp_cold": (opp_cmd, cold),
+        "empty": ([sys.executable, "-c", "pass"], None),
+        "opp_run_empty": ([sys.executable, "-m", "opportune", "run", str(empty)], warm),
+        "opp_help": ([sys.executable, "-m", "opportune", "--help"], None),
+    }
     subprocess.run(opp_cmd, check=True, capture_output=True, env=warm)
-    s_plain = command([sys.executable, path, limit])
-    s_opp = command(opp_cmd, warm)
-    s_opp_cold = command(opp_cmd, cold)
-    s_empty = command([sys.executable, "-c", "pass"])
-    s_opp_run_empty = command([sys.executable, "-m", "opportune", "run", str(empty)], warm)
-    s_opp_empty = command([sys.executable, "-m", "opportune", "--help"])
+    # The commands take turns in every round, so a busy machine slows them alike; best of 5.
+    best = dict.fromkeys(commands, float("inf"))
+    for _ in range(3 if quick else 5):
+        for name, (cmd, env) in commands.items():
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, env=env)
+            best[name] = min(best[name], time.perf_counter() - t)
+    s_plain, s_opp, s_opp_cold = best["plain"], best["opp"], best["opp_cold"]
+    s_empty, s_opp_run_empty, s_opp_empty = best["empty"], best["opp_run_empty"], best["opp_help"]
     return {
         "trivial_calls": n,
         "calls_plain_s": t_plain,

@@ -12,8 +12,8 @@ talk to the network) and then runs on real values, exactly as plain Python would
 from __future__ import annotations
 
 import builtins
-import json
 import re
+import sys
 import threading
 import types
 import weakref
@@ -340,8 +340,6 @@ _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.
               type(map(len, ())), type(filter(None, ())), type(zip()), enumerate, reversed,
               type(iter({}.values())), type(iter({}.items())))
 
-_json_loads = json.loads
-
 _CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
 
 _LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
@@ -351,6 +349,13 @@ _MUTATORS = frozenset({
     "setdefault", "popitem", "add", "discard", "__setitem__", "__delitem__", "__iadd__",
     "intersection_update", "difference_update", "symmetric_difference_update",
 })
+
+
+def _json_loads() -> Any:
+    """``json.loads`` once a program has imported json (None before: nothing can call it);
+    looked up, not imported, so that a run that never uses json does not load it."""
+    json = sys.modules.get("json")
+    return None if json is None else getattr(json, "loads", None)
 
 
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
@@ -371,7 +376,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             return rt.derive_call(f, args, kwargs, f.__name__)
         return f(*args, **kwargs)
     if kind == LAZY:
-        if f is _json_loads and len(args) == 1 and not kwargs and type(args[0]) is Pending \
+        if f is _json_loads() and len(args) == 1 and not kwargs and type(args[0]) is Pending \
                 and args[0]._stream is not None and args[0]._state == PENDING:
             result = rt.derive_call(f, args, kwargs, "json.loads")
             object.__setattr__(result, "_stream", JsonItemsView(args[0]._stream))

@@ -5,7 +5,10 @@ Threads
     runs one asyncio event loop: it launches calls when their inputs are ready, awaits ``async``
     externals directly, hands sync externals to a bounded thread pool, and computes derived values
     when their inputs arrive. All state changes of pending values happen on the loop thread; the
-    program thread only waits on a condition variable when it *forces* a value.
+    program thread only waits on a condition variable when it *forces* a value. The loop thread
+    starts with the program's first external call and builds its loop itself (importing asyncio
+    while that call runs): a program that makes no external call never imports asyncio, which
+    alone was a quarter of ``opportune run``'s start-up.
 
 Order
     Every pending value gets a sequence number in program order. Output (``print``) is queued and
@@ -23,18 +26,15 @@ Failures
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import os
 import sys
 import threading
 import time
 import types
-import uuid
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sortedcontainers import SortedKeyList, SortedList
 
@@ -54,6 +54,10 @@ from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
 from opportune.runtime.workers import Workers
+
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
 _INF = float("inf")
 
@@ -184,7 +188,7 @@ class Runtime:
     """Drives one program run. Create with :meth:`start`, finish with :meth:`close`."""
 
     def __init__(self, *, threads: int | None = None, explain: bool = False) -> None:
-        self.program_id = uuid.uuid4().hex[:12]
+        self.program_id = os.urandom(6).hex()  # as uuid4().hex[:12], without importing uuid
         self.explain = explain
         # Streaming calls feed their text as it is generated (OPPORTUNE_STREAM=0 turns it off)
         self.streaming = os.environ.get("OPPORTUNE_STREAM", "1") != "0"
@@ -213,10 +217,11 @@ class Runtime:
         self._outq = SortedKeyList(key=_entry_seq)
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         max_threads = threads or int(os.environ.get("OPPORTUNE_THREADS", "128"))
-        # Streaming calls run through the event loop's executor; plain sync calls on
-        # _workers, each counted against its function's max_concurrency in _running.
-        self._pool = ThreadPoolExecutor(max_workers=max_threads,
-                                        thread_name_prefix="opportune-stream")
+        self._max_threads = max_threads
+        # Streaming calls run through the event loop's executor (_pool, made with the loop);
+        # plain sync calls on _workers, each counted against its function's max_concurrency
+        # in _running.
+        self._pool: ThreadPoolExecutor | None = None
         self._workers = Workers(max_threads, "opportune-call")
         # keyed by id(spec): hashing the frozen dataclass costs a microsecond per call
         self._running: dict[int, int] = {}
@@ -224,22 +229,60 @@ class Runtime:
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
-        self._loop = asyncio.new_event_loop()
-        self._loop_thread = threading.Thread(
-            target=self._run_loop, name="opportune-loop", daemon=True
-        )
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: threading.Thread | None = None
+        self._loop_start = threading.Lock()
+        self._loop_ready = threading.Event()
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
         self._closed = False
 
     # -- lifecycle ------------------------------------------------------------------------------
 
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop; the first use starts it (see the module docstring) and waits for it."""
+        loop = self._event_loop
+        if loop is None:
+            self._start_loop_thread()
+            self._loop_ready.wait()
+            loop = self._event_loop
+            assert loop is not None, "the opportune-loop thread failed to create its loop"
+        return loop
+
+    def _start_loop_thread(self) -> None:
+        """Start the loop thread unless it runs already; returns at once (it imports asyncio
+        and builds the loop itself). Once the run is closed it starts nothing: the loop is then
+        a closed one, which refuses work as the loop of a closed run always has."""
+        with self._loop_start:
+            if self._loop_thread is not None or self._loop_ready.is_set():
+                return
+            if self._closed:
+                import asyncio
+
+                self._event_loop = asyncio.new_event_loop()
+                self._event_loop.close()
+                self._loop_ready.set()
+                return
+            thread = threading.Thread(target=self._run_loop, name="opportune-loop", daemon=True)
+            self._loop_thread = thread
+            thread.start()
+
     def _run_loop(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._loop.run_forever()
+        try:
+            import asyncio
+            from concurrent.futures import ThreadPoolExecutor
+
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            self._pool = ThreadPoolExecutor(max_workers=self._max_threads,
+                                            thread_name_prefix="opportune-stream")
+            self._event_loop = loop
+        finally:
+            self._loop_ready.set()
+        loop.run_forever()
 
     def start(self) -> Runtime:
-        self._loop_thread.start()
         self._program_thread = threading.current_thread()
         self._program_ident = threading.get_ident()
         self._previous = context.set_active_runtime(self)
@@ -280,21 +323,32 @@ class Runtime:
         with self._out_lock:
             self._pump(force_all=False)
         self.schedule.wall = self.now()
-        asyncio.run_coroutine_threadsafe(self._shutdown_loop(), self._loop)
-        self._loop_thread.join(timeout=5)
-        if not self._loop_thread.is_alive():
-            # closed here, not by the loop's finalizer at interpreter exit, when its
-            # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
-            self._loop.close()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._loop_start:
+            thread = self._loop_thread
+        if thread is not None:
+            import asyncio
+
+            self._loop_ready.wait()
+            loop = self._loop
+            asyncio.run_coroutine_threadsafe(self._shutdown_loop(loop), loop)
+            thread.join(timeout=5)
+            if not thread.is_alive():
+                # closed here, not by the loop's finalizer at interpreter exit, when its
+                # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
+                loop.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         self._workers.shutdown()
 
-    async def _shutdown_loop(self) -> None:
-        tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
+    @staticmethod
+    async def _shutdown_loop(loop: asyncio.AbstractEventLoop) -> None:
+        import asyncio
+
+        tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._loop.stop()
+        loop.stop()
 
     def now(self) -> float:
         return time.perf_counter() - self._t0
@@ -518,6 +572,8 @@ class Runtime:
             arg_deps = []
             collect(call_args, arg_deps)
             collect(call_kwargs, arg_deps)
+        if self._loop_thread is None:
+            self._start_loop_thread()
         sc = self.scope()
         seq = sc.next
         if seq >= sc.hi:
@@ -705,7 +761,12 @@ class Runtime:
                 wake = not self._handoff_scheduled
                 self._handoff_scheduled = True
         if wake and not self._closed:
-            self._loop.call_soon_threadsafe(self._run_handoff)
+            try:
+                self._loop.call_soon_threadsafe(self._run_handoff)
+            except RuntimeError:
+                if not self._closed:
+                    raise
+                # The run closed meanwhile (its loop refuses work): nothing waits any more.
 
     def _run_handoff(self) -> None:
         with self._lock:
@@ -725,6 +786,8 @@ class Runtime:
     ) -> None:
         sem = self._sems.get(spec)
         if sem is None:
+            import asyncio
+
             sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
         record = self._records[p._seq]
         info = self._call_info(p, record)

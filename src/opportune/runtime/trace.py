@@ -7,10 +7,8 @@ schedule from it (the critical path of call latencies through the recorded depen
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 
@@ -215,6 +213,9 @@ class Schedule:
                 "otherData": {"summary": self.summary()}}
 
     def write_chrome(self, path: str | os.PathLike[str]) -> None:
+        import json
+        from pathlib import Path
+
         target = Path(path)
         tmp = target.with_name(target.name + ".tmp")
         tmp.write_text(json.dumps(self.to_chrome()))

@@ -162,7 +162,7 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
     # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
     # run and every call it issued has finished (``p`` finishes when the arm returns).
     writing = Pending(rt, rt.next_seq(), label, None, cond._calls)
-    rt.note_deferred_writer(writing, writes)
+    rt.note_deferred_writer(writing, writes, block, p)
     rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
     rt.readers.add(p, block, captured)
 

@@ -184,6 +184,12 @@ class Runtime:
         self._parked: list[Callable[[], None]] = []
         self.readers = ConcurrentReaders(self)
         self._writers: dict[str, dict[int, Pending]] = {}
+        # Deferred arms whose writes are known (no ``"*"``), by the seq of their writer
+        # registration: the block they run in and their result. A read may run before such an
+        # arm has decided (a speculative read, see _confirm_read).
+        self._arm_blocks: dict[int, tuple[Scope, Pending]] = {}
+        # (seq, resources) of every writing call issued, to tell whether an arm wrote.
+        self._issued_writes: list[tuple[int, frozenset[str]]] = []
         self._records: dict[int, CallRecord] = {}
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
@@ -316,13 +322,17 @@ class Runtime:
             self._register(p)
         return p
 
-    def note_deferred_writer(self, p: Pending, writes: frozenset[str]) -> None:
+    def note_deferred_writer(self, p: Pending, writes: frozenset[str],
+                             block: Scope | None = None, arm: Pending | None = None) -> None:
         """A deferred branch arm may make calls that write ``writes`` (``"*"``: any resource):
         later reads of those resources wait for it. Later writes wait for it anyway, as for
-        any unfinished call before them."""
+        any unfinished call before them. With the arm's ``block`` and result given and its
+        writes known, a later read may run before it decides (see :meth:`_confirm_read`)."""
         with self._lock:
             for r in writes:
                 self._writers.setdefault(r, {})[p._seq] = p
+            if block is not None and arm is not None and "*" not in writes:
+                self._arm_blocks[p._seq] = (block, arm)
 
     def _register(self, p: Pending) -> None:
         with self._lock:
@@ -521,6 +531,9 @@ class Runtime:
             self._live_order.add(seq)
             for r in spec.writes:
                 self._writers.setdefault(r, {})[seq] = p
+            if spec.writes:
+                self._issued_writes.append((seq, spec.writes))
+            past = self._speculable(spec, order_deps) if order_deps and spec.reads else None
         if arg_deps or order_deps or sc.control:
             dep_calls: set[int] = set(sc.control)
             for d in arg_deps:
@@ -534,9 +547,22 @@ class Runtime:
                             read_from=tuple(sorted(sc.prefix_reads)))
         self._records[seq] = record
         self.schedule.calls.append(record)
+        if past:
+            # A speculative read: it runs once its arguments are known, before the deferred
+            # arms in ``past`` have decided; its result is given out only once they have.
+            record.ran_past = tuple(sorted(w._seq for w in past))
 
+            def start_read() -> None:
+                self._loop.call_soon_threadsafe(
+                    self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
+                    [d for d in order_deps if all(d is not w for w in past)], past,
+                )
+
+            self._when_ready(arg_deps, start_read)
         plain_sync = not spec.is_async and seq not in self._stream_paths
-        if plain_sync and not arg_deps and not order_deps:
+        if past:
+            pass  # started above
+        elif plain_sync and not arg_deps and not order_deps:
             self._launch(p, spec, fn, call_args, call_kwargs, arg_deps)
         elif plain_sync and \
                 all(d._state != PENDING for d in arg_deps) and \
@@ -567,9 +593,58 @@ class Runtime:
     def _in_discarded(self, seq: int) -> bool:
         return any(lo < seq <= hi for lo, hi in self._discarded)
 
+    def _speculable(self, spec: ExternalSpec, order_deps: list[Pending]) -> list[Pending] | None:
+        """The deferred arms a reading call may run before (caller holds ``_lock``), or None.
+
+        Only a plain sync read (no writes, no ``mutates``, no change to program state) whose
+        every unfinished order dependency is a deferred arm with known writes: an arm that has
+        not decided yet may still write nothing. Finished writers and issued writing calls
+        are never run past."""
+        if spec.writes or spec.mutates or spec.changes_program_state or spec.is_async \
+                or spec.stream is not None:
+            return None
+        past = [d for d in order_deps if d._state == PENDING]
+        if not past or not all(d._seq in self._arm_blocks for d in past):
+            return None
+        return past
+
+    def _arm_wrote(self, writer_seq: int, resources: frozenset[str]) -> bool:
+        """Whether the deferred arm registered as ``writer_seq`` issued a call that writes
+        one of ``resources`` (anywhere in its block, nested blocks included).
+
+        An arm that failed before issuing one changed nothing: plain Python stops at its
+        failure, so the read lies in the stretch of program order that meeting the failure
+        discards, and making it again would only add a call plain Python never made."""
+        block, _ = self._arm_blocks[writer_seq]
+        return any(block.lo <= s < block.hi and ("*" in ws or not ws.isdisjoint(resources))
+                   for s, ws in self._issued_writes)
+
+    def _confirm_read(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
+                      kwargs: Any, arg_deps: list[Pending], past: list[Pending], state: int,
+                      value: Any, origin: int | None) -> None:
+        """A speculative read has run; once the arms it ran past are settled, keep its
+        outcome if none of them wrote what it reads (nor failed), else make the read again
+        now, after them, where plain Python made it. Until then ``p`` stays unfinished, so
+        nothing the program computes or calls ever sees a discarded result."""
+        def decide() -> None:
+            record = self._records[p._seq]
+            wrote = tuple(w._seq for w in past if self._arm_wrote(w._seq, spec.reads))
+            if not wrote:
+                self._finish(p, state, value, origin)
+                return
+            record.redone_after = wrote
+            record.first_attempt = (record.started or 0.0, record.finished or 0.0)
+            record.started = record.finished = None
+            record.ok = None
+            record.error = None
+            self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, past)
+
+        self._loop.call_soon_threadsafe(self._when_ready, past, decide)
+
     def _check_and_launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
         arg_deps: list[Pending], order_deps: list[Pending],
+        past: list[Pending] | None = None,
     ) -> None:
         record = self._records[p._seq]
         dep_calls: set[int] = set(record.deps)
@@ -600,23 +675,31 @@ class Runtime:
             # call until it does, then it is either cancelled or released.
             with self._lock:
                 self._parked.append(
-                    lambda: self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, order_deps)
+                    lambda: self._check_and_launch(p, spec, fn, args, kwargs, arg_deps,
+                                                   order_deps, past)
                 )
             return
-        self._launch(p, spec, fn, args, kwargs, arg_deps)
+        then = None
+        if past:
+            def then(state: int, value: Any, origin: int | None) -> None:
+                self._confirm_read(p, spec, fn, args, kwargs, arg_deps, past, state, value,
+                                   origin)
+        self._launch(p, spec, fn, args, kwargs, arg_deps, then)
 
     def _launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
         arg_deps: list[Pending],
+        then: Callable[[int, Any, int | None], None] | None = None,
     ) -> None:
         """Start a call whose inputs are all there: sync ones on a worker thread (at most
-        ``max_concurrency`` at once, the rest in order after them), others as loop tasks."""
+        ``max_concurrency`` at once, the rest in order after them), others as loop tasks.
+        ``then`` (sync calls only) takes the outcome instead of ``p``."""
         if spec.is_async or p._seq in self._stream_paths:
             self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
             return
 
         def job() -> None:
-            self._run_sync(p, spec, fn, args, kwargs, arg_deps)
+            self._run_sync(p, spec, fn, args, kwargs, arg_deps, then)
 
         with self._lock:
             key = id(spec)
@@ -628,7 +711,8 @@ class Runtime:
         self._workers.submit(job)
 
     def _run_sync(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
-                  kwargs: Any, arg_deps: list[Pending]) -> None:
+                  kwargs: Any, arg_deps: list[Pending],
+                  then: Callable[[int, Any, int | None], None] | None = None) -> None:
         """Run a sync external on a worker thread and record its result there."""
         record = self._records[p._seq]
         info = self._call_info(p, record)
@@ -659,6 +743,9 @@ class Runtime:
                 self._running[id(spec)] -= 1
         if nxt is not None:
             self._workers.submit(nxt)
+        if then is not None:
+            then(outcome, value, origin)
+            return
         self._finish_on_worker(p, outcome, value, origin)
 
     def _finish_on_worker(self, p: Pending, state: int, value: Any, origin: int | None) -> None:

@@ -634,6 +634,68 @@ def test_deferred_arm_orders_only_the_resources_it_writes() -> None:
     assert read_cache.overlaps(score), "a reader of another resource waited for the arm"
 
 
+def arm_skips_write_then_reads() -> tuple[str, str]:
+    if ext_score("w") > 100:  # never: ext_score is below 11
+        ext_write_db("in the arm")
+    db = ext_read_db("k")
+    return db, ext_llm(db)
+
+
+def test_read_runs_before_a_deferred_arm_decides_and_is_kept_when_it_does_not_write() -> None:
+    _, schedule = run_both(arm_skips_write_then_reads)
+    (score,) = calls_of(schedule, "ext_score")
+    (read,) = calls_of(schedule, "ext_read_db")
+    (llm,) = calls_of(schedule, "ext_llm")
+    assert read.overlaps(score), "the read waited for the arm's condition"
+    assert read.ran_past and not read.redone_after and read.first_attempt is None
+    # Nothing built from the read starts before the arm has decided: the answer is given
+    # out only once it is known that the arm did not write.
+    assert_after(llm, score)
+    assert "none wrote what it reads, so its result was kept" in schedule.explain()
+
+
+def test_read_is_made_again_after_a_deferred_arm_that_writes_what_it_reads() -> None:
+    _, schedule = run_both(arm_writes_then_reads)
+    (score,) = calls_of(schedule, "ext_score")
+    (write,) = calls_of(schedule, "ext_write_db")
+    (read,) = calls_of(schedule, "ext_read_db")
+    assert read.redone_after == read.ran_past
+    assert read.first_attempt is not None
+    assert read.first_attempt[0] < score.finished  # the discarded attempt ran early
+    assert_after(read, write)  # the kept one was made after the write
+    assert "made again after them" in schedule.explain()
+
+
+def arm_fails_then_reads() -> str:
+    names: list[str] = []
+    try:
+        if ext_score("w") >= 0:
+            ext_write_db(names[1])  # IndexError before any write
+        return ext_read_db("k")
+    except IndexError:
+        return "caught"
+
+
+def test_read_after_an_arm_that_fails_before_writing_is_not_made_again() -> None:
+    result, schedule = run_both(arm_fails_then_reads)
+    assert result == "caught"
+    assert not schedule.by_name("ext_write_db")
+    (read,) = calls_of(schedule, "ext_read_db")
+    assert read.ran_past and not read.redone_after
+
+
+def arm_writes_elsewhere_then_reads() -> str:
+    if ext_score("w") >= 0:
+        ext_write_db("in the arm")
+    return ext_read_cache("k")
+
+
+def test_read_of_another_resource_does_not_speculate() -> None:
+    _, schedule = run_both(arm_writes_elsewhere_then_reads)
+    (read,) = calls_of(schedule, "ext_read_cache")
+    assert not read.ran_past  # it never waited for the arm in the first place
+
+
 def arm_appends_to_a_list() -> list[str]:
     items: list[str] = []
     for w in ["aa", "bbb"]:

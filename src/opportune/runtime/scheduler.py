@@ -40,7 +40,9 @@ from sortedcontainers import SortedKeyList, SortedList
 
 from opportune.runtime import context
 from opportune.runtime.branching import MAYBE_UNBOUND
+from opportune.runtime import externals
 from opportune.runtime.externals import ExternalSpec, plain_class
+from opportune.runtime.fences import ReadResults
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
     collect,
@@ -183,6 +185,7 @@ class Runtime:
         self._discarded: list[tuple[int, int]] = []
         self._parked: list[Callable[[], None]] = []
         self.readers = ConcurrentReaders(self)
+        self.read_results = ReadResults(self)
         self._writers: dict[str, dict[int, Pending]] = {}
         # Deferred arms whose writes are known (no ``"*"``), by the seq of their writer
         # registration: the block they run in and their result. A read may run before such an
@@ -366,11 +369,12 @@ class Runtime:
     ) -> Any:
         """Apply a local operation to operands of which at least one is pending."""
         inputs = [v for v in operands if type(v) is Pending]
-        if all(p._state == DONE for p in inputs):
+        if all(p._state == DONE and p._tracks is None for p in inputs):
             return op(*[v._value if type(v) is Pending else v for v in operands])
         for p in inputs:
             if p._state == FAILED:
                 return self._propagate_now(p, label)
+        # (a finished result of a read may get here: what is built from it is tracked too)
         known = None
         if attr_of is not None and attr_of._type is not None:
             known = _attribute_type(attr_of._type, operands[1])
@@ -436,6 +440,7 @@ class Runtime:
             object.__setattr__(p, "_speculative", True)
         else:
             self._register(p)
+        fences = self.read_results.built_from(p, inputs) if externals.TRACK_READ_RESULTS else []
 
         def ready() -> None:
             object.__setattr__(p, "_calls", frozenset().union(*(i._calls for i in inputs)))
@@ -454,8 +459,12 @@ class Runtime:
             else:
                 self._finish(p, DONE, value, None)
 
-        self._when_ready(inputs, ready)
+        self._when_ready(inputs + fences if fences else inputs, ready)
         return p
+
+    def use_read_result(self, p: Pending, hands_out: bool) -> None:
+        """The program uses ``p``, a finished result of a read (see runtime/fences.py)."""
+        self.read_results.use(p, hands_out)
 
     def _adopt(self, p: Pending, source: Pending) -> None:
         if source._state == DONE:
@@ -534,6 +543,15 @@ class Runtime:
             if spec.writes:
                 self._issued_writes.append((seq, spec.writes))
             past = self._speculable(spec, order_deps) if order_deps and spec.reads else None
+        fenced = False
+        if externals.TRACK_READ_RESULTS:
+            if arg_deps:
+                # uses of read results that a change before this call alters wait for it
+                order_deps = order_deps + self.read_results.active(arg_deps)
+            if spec.changes_read_results:
+                fenced = self.read_results.fence(spec.writes, p, seq + 1)
+            if spec.reads or spec.writes:
+                self.read_results.track(p, spec.reads | spec.writes)
         if arg_deps or order_deps or sc.control:
             dep_calls: set[int] = set(sc.control)
             for d in arg_deps:
@@ -551,14 +569,15 @@ class Runtime:
             # A speculative read: it runs once its arguments are known, before the deferred
             # arms in ``past`` have decided; its result is given out only once they have.
             record.ran_past = tuple(sorted(w._seq for w in past))
+            rest = [d for d in order_deps if all(d is not w for w in past)]
 
             def start_read() -> None:
                 self._loop.call_soon_threadsafe(
                     self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
-                    [d for d in order_deps if all(d is not w for w in past)], past,
+                    rest, past,
                 )
 
-            self._when_ready(arg_deps, start_read)
+            self._when_ready(arg_deps + rest, start_read)
         plain_sync = not spec.is_async and seq not in self._stream_paths
         if past:
             pass  # started above
@@ -578,10 +597,12 @@ class Runtime:
                 )
 
             self._when_ready(arg_deps + order_deps, ready)
-        if wait or spec.mutates or spec.changes_program_state or held:
+        if wait or spec.mutates or spec.changes_program_state or held \
+                or (spec.changes_read_results and not fenced):
             # mutates: the call changes the program's own objects; changes_program_state: its
             # body changes module state the program can read directly; held: it holds an
-            # object of the program's that could not be copied. The program waits for it.
+            # object of the program's that could not be copied; changes_read_results that
+            # could not be fenced: the program holds such objects itself. The program waits.
             return p._force()
         return p
 

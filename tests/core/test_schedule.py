@@ -696,6 +696,61 @@ def test_read_of_another_resource_does_not_speculate() -> None:
     assert not read.ran_past  # it never waited for the arm in the first place
 
 
+class _Row:
+    def __init__(self, key: int, value: str) -> None:
+        self.key = key
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"_Row({self.key}, {self.value!r})"
+
+
+_ROWS = [_Row(1, "a"), _Row(2, "b")]
+
+
+def _store_row(key: int, value: str) -> None:
+    for row in _ROWS:
+        if row.key == key:
+            row.value = value
+
+
+@opportune.external(reads=("rows",))
+def ext_rows() -> list[_Row]:
+    time.sleep(DELAY)
+    return list(_ROWS)
+
+
+@opportune.external(writes=("rows",), changes_read_results=True)
+def ext_update_row(key: int, value: str) -> str:
+    time.sleep(DELAY)
+    _store_row(key, value)
+    return f"updated {key}"
+
+
+def update_in_arm_then_other_work() -> tuple[Any, str, str]:
+    rows = ext_rows()
+    first = ext_llm(str(rows))
+    done = ext_update_row(1, "z") if ext_score("u") >= 0 else None
+    other = ext_llm("independent")
+    return done, other, ext_llm(str(rows))
+
+
+def test_update_of_read_results_in_an_arm_lets_the_program_go_on() -> None:
+    _ROWS[0].value = "a"
+    expected = update_in_arm_then_other_work()
+    _ROWS[0].value = "a"
+    got = opportune.run(update_in_arm_then_other_work)
+    assert got == expected
+    schedule = opportune.last_schedule()
+    _, other, after = calls_of(schedule, "ext_llm")
+    (score,) = calls_of(schedule, "ext_score")
+    (update,) = calls_of(schedule, "ext_update_row")
+    assert other.overlaps(score), "the work after the arm waited for its condition"
+    assert_after(update, score)
+    assert_after(after, update)  # the later look at the rows came after the change
+    assert "'z'" in got[2]
+
+
 def arm_appends_to_a_list() -> list[str]:
     items: list[str] = []
     for w in ["aa", "bbb"]:

@@ -50,6 +50,9 @@ class ReadResults:
         self._lock = threading.Lock()
         self._by_resource: dict[str, weakref.WeakValueDictionary[int, Pending]] = {}
         self.escaped: set[str] = set()
+        # A call with resources was made before tracking began (the first external declaring
+        # changes_read_results was defined later in the run): its result cannot be fenced.
+        self.untracked = False
 
     def track(self, p: Pending, resources: frozenset[str]) -> None:
         """``p`` holds a result of a call that reads or writes ``resources``."""
@@ -92,6 +95,8 @@ class ReadResults:
         """A change to the results of reads of ``resources`` stands at ``after`` in program
         order and is done once ``change`` finishes: fence every tracked result. False, and
         nothing fenced, when one of them escaped (the program holds the objects themselves)."""
+        if self.untracked:
+            return False
         with self._lock:
             if "*" in resources:
                 resources = frozenset(self._by_resource)

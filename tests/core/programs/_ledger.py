@@ -68,3 +68,41 @@ def add_note(text: str) -> int:
 def notes() -> list[str]:
     time.sleep(0.02)
     return list(_NOTES)
+
+
+# -- records a search hands back, and an update that changes them in place (p223) -----------
+
+
+class Record:
+    def __init__(self, key: int, value: int) -> None:
+        self.key = key
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Record({self.key}, {self.value})"
+
+
+_RECORDS = [Record(1, 10), Record(2, 20), Record(3, 30)]
+
+
+def _set_value(key: int, value: int) -> None:
+    for r in _RECORDS:
+        if r.key == key:
+            r.value = value
+            return
+    raise KeyError(f"no record {key}")
+
+
+@opportune.external(reads=("records",))
+def search_records(minimum: int) -> list[Record]:
+    """The stored records themselves, in a new list."""
+    time.sleep(0.02)
+    return [r for r in _RECORDS if r.value >= minimum]
+
+
+@opportune.external(writes=("records",), changes_read_results=True)
+def update_record(key: int, value: int) -> str:
+    """Changes the stored record, the very object earlier searches returned."""
+    time.sleep(0.02)
+    _set_value(key, value)
+    return f"record {key} is now {value}"

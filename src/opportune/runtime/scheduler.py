@@ -662,7 +662,8 @@ class Runtime:
             record.error = None
             self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, past)
 
-        self._loop.call_soon_threadsafe(self._when_ready, past, decide)
+        if not self._closed:
+            self._loop.call_soon_threadsafe(self._when_ready, past, decide)
 
     def _check_and_launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,

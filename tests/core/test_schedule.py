@@ -729,7 +729,7 @@ def ext_update_row(key: int, value: str) -> str:
 
 def update_in_arm_then_other_work() -> tuple[Any, str, str]:
     rows = ext_rows()
-    first = ext_llm(str(rows))
+    ext_llm(str(rows))
     done = ext_update_row(1, "z") if ext_score("u") >= 0 else None
     other = ext_llm("independent")
     return done, other, ext_llm(str(rows))

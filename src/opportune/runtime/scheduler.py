@@ -38,9 +38,8 @@ from typing import Any
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import context
+from opportune.runtime import context, externals
 from opportune.runtime.branching import MAYBE_UNBOUND
-from opportune.runtime import externals
 from opportune.runtime.externals import ExternalSpec, plain_class
 from opportune.runtime.fences import ReadResults
 from opportune.runtime.readers import ConcurrentReaders

@@ -41,7 +41,7 @@ from sortedcontainers import SortedKeyList, SortedList
 from opportune.runtime import context, externals
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class
-from opportune.runtime.fences import ReadResults
+from opportune.runtime.fences import ATOMS, ReadResults
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
     collect,
@@ -368,12 +368,19 @@ class Runtime:
     ) -> Any:
         """Apply a local operation to operands of which at least one is pending."""
         inputs = [v for v in operands if type(v) is Pending]
-        if all(p._state == DONE and p._tracks is None for p in inputs):
-            return op(*[v._value if type(v) is Pending else v for v in operands])
+        if all(p._state == DONE for p in inputs):
+            if all(p._tracks is None for p in inputs):
+                return op(*[v._value if type(v) is Pending else v for v in operands])
+            if not self.read_results.active(inputs):
+                # Built from a finished result of a read (runtime/fences.py): text or a number
+                # holds none of its objects; anything else stays a tracked value.
+                value = op(*[v._value if type(v) is Pending else v for v in operands])
+                if type(value) in ATOMS:
+                    return value
+                return self._derive(lambda: value, inputs, label, type(value))
         for p in inputs:
             if p._state == FAILED:
                 return self._propagate_now(p, label)
-        # (a finished result of a read may get here: what is built from it is tracked too)
         known = None
         if attr_of is not None and attr_of._type is not None:
             known = _attribute_type(attr_of._type, operands[1])

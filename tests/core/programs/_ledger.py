@@ -106,3 +106,10 @@ def update_record(key: int, value: int) -> str:
     time.sleep(0.02)
     _set_value(key, value)
     return f"record {key} is now {value}"
+
+
+@opportune.external
+def kinds(items: list) -> str:
+    """The types of what the call received: no pending value may reach it."""
+    time.sleep(0.01)
+    return ",".join(type(x).__name__ for x in items)

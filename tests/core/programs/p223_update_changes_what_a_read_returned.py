@@ -1,7 +1,7 @@
 """An update that changes, in place, the records an earlier search returned: every later look at
 those records shows the change, as in plain Python, whether the update is deferred in a branch,
 made directly, or the program took a record out of the search's result before it."""
-from _ledger import ask, search_records, summarize, update_record
+from _ledger import ask, kinds, search_records, summarize, update_record
 
 rows = search_records(0)
 prompt = f"records: {rows}"
@@ -11,6 +11,23 @@ print(done, other)
 print(rows, rows[0].value, len(rows))
 first = rows[0]
 print(first.value, str(first))
+
+
+
+# Once the update is done, fields of the records reach a call through a function of the
+# program as plain values.
+assert len(rows) == 3
+
+
+def above_one(keys):
+    out = []
+    for k in keys:
+        if k > 1:
+            out = out + [k]
+    return out
+
+
+print(kinds(above_one([rows[0].key, rows[2].key])), kinds([rows[1], rows[0].value]))
 
 # Not taken: the records are unchanged.
 skipped = update_record(2, 99) if ask("abc") else None

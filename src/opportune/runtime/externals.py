@@ -94,9 +94,10 @@ def plain_class(hint: Any) -> type | None:
 
 
 # Set once an external declares ``changes_read_results``: from then on the runtime keeps
-# track of which values hold results of reading calls (see Runtime.fence_read_results).
-# Programs without such an external pay nothing for it.
+# track of which values hold results of calls on the resources such externals write
+# (CHANGED_RESOURCES; see runtime/fences.py). Programs without such an external pay nothing.
 TRACK_READ_RESULTS = False
+CHANGED_RESOURCES: set[str] = set()
 
 
 def make_spec(
@@ -132,6 +133,7 @@ def make_spec(
                 "program waits for it) or changes_read_results=True (it changes what earlier "
                 "reads returned), not both; use mutates=True alone if it changes its arguments"
             )
+        CHANGED_RESOURCES.update(_names("writes", writes))
         TRACK_READ_RESULTS = True
     return ExternalSpec(
         name=name or getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn))),

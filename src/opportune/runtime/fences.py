@@ -7,7 +7,7 @@ it looks at a record it kept. An external declared ``changes_read_results=True``
 the program at every update, and an update in a deferred branch arm could not be deferred at all.
 
 Instead the runtime keeps track of the values that hold results of calls reading (or writing) a
-resource, and of the values built from them that are not plain text or numbers (``rows[0]``,
+resource that such an external writes, and of the values built from them that are not plain text or numbers (``rows[0]``,
 ``sorted(rows)``). Where the program reaches such a change (a deferred arm that may make it, or
 the call itself), every tracked result of the resources it writes gets a *fence*: a use of the
 value that comes later in program order (forcing it, building a new value from it, passing it
@@ -29,7 +29,7 @@ import threading
 import weakref
 from typing import TYPE_CHECKING
 
-from opportune.runtime import context
+from opportune.runtime import context, externals
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 
 if TYPE_CHECKING:
@@ -50,9 +50,19 @@ class ReadResults:
         self._lock = threading.Lock()
         self._by_resource: dict[str, weakref.WeakValueDictionary[int, Pending]] = {}
         self.escaped: set[str] = set()
-        # A call with resources was made before tracking began (the first external declaring
-        # changes_read_results was defined later in the run): its result cannot be fenced.
-        self.untracked = False
+        # Resources of calls made before any external declared it may change their results
+        # (it was defined later in the run): those results were not tracked, so cannot be fenced.
+        self.untracked: set[str] = set()
+
+    def note_call(self, p: Pending | None, resources: frozenset[str]) -> None:
+        """A call on ``resources`` was issued (``p``: its value, None while nothing is
+        tracked): track its result under those a declared change may alter."""
+        changed = externals.CHANGED_RESOURCES
+        if p is not None and not changed.isdisjoint(resources):
+            self.track(p, resources & changed)
+        if not resources <= changed:
+            with self._lock:
+                self.untracked |= resources - changed
 
     def track(self, p: Pending, resources: frozenset[str]) -> None:
         """``p`` holds a result of a call that reads or writes ``resources``."""
@@ -95,12 +105,10 @@ class ReadResults:
         """A change to the results of reads of ``resources`` stands at ``after`` in program
         order and is done once ``change`` finishes: fence every tracked result. False, and
         nothing fenced, when one of them escaped (the program holds the objects themselves)."""
-        if self.untracked:
-            return False
         with self._lock:
             if "*" in resources:
-                resources = frozenset(self._by_resource)
-            if not self.escaped.isdisjoint(resources):
+                resources = frozenset(externals.CHANGED_RESOURCES)
+            if not self.escaped.isdisjoint(resources) or not self.untracked.isdisjoint(resources):
                 return False
             held = [h for r in resources if r in self._by_resource
                     for h in list(self._by_resource[r].values())]

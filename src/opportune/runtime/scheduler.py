@@ -557,9 +557,9 @@ class Runtime:
             if spec.changes_read_results:
                 fenced = self.read_results.fence(spec.writes, p, seq + 1)
             if spec.reads or spec.writes:
-                self.read_results.track(p, spec.reads | spec.writes)
+                self.read_results.note_call(p, spec.reads | spec.writes)
         elif spec.reads or spec.writes:
-            self.read_results.untracked = True  # made before any change of results was declared
+            self.read_results.note_call(None, spec.reads | spec.writes)
         if arg_deps or order_deps or sc.control:
             dep_calls: set[int] = set(sc.control)
             for d in arg_deps:

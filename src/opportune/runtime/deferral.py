@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.registry import _compiled_ids, pure_functions
+from opportune.runtime import externals
 from opportune.runtime.context import _local
 from opportune.runtime.externals import SPEC_ATTRIBUTE
 from opportune.runtime.snapshot import snapshot
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime, Scope
 
 EVERYTHING: frozenset[str] = frozenset({"*"})
+# Marks, among the resources an arm may write, those whose read results it may change in
+# place (an external with changes_read_results): CHANGES + name.
+CHANGES = "changes-read-results:"
 _DATA = (str, bytes, int, float, complex, bool, type(None), tuple, list, dict, set, frozenset,
          range)
 _MAX_DEPTH = 4
@@ -50,6 +54,8 @@ def _callee_writes(rt: Runtime, f: Any, depth: int) -> frozenset[str]:
     if type(f) is types.MethodType:
         spec = getattr(f.__func__, SPEC_ATTRIBUTE, None)
     if spec is not None:
+        if spec.changes_read_results:
+            return spec.writes | {CHANGES + r for r in spec.writes}
         return spec.writes
     if type(f) is types.FunctionType and id(f.__code__) in _compiled_ids:
         facts = pure_functions.get(id(f.__code__))
@@ -158,16 +164,22 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
     block: Scope | None = rt.reserve_block()
     if block is None:
         return None
+    # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
+    # run and every call it issued has finished (``p`` finishes when the arm returns).
+    writing = Pending(rt, rt.next_seq(), label, None, cond._calls)
+    changes = frozenset(w[len(CHANGES):] for w in writes if w.startswith(CHANGES))
+    if "*" in writes and externals.TRACK_READ_RESULTS:
+        changes = EVERYTHING
+    if changes and not rt.read_results.fence(changes, writing, block.hi):
+        return None  # the program holds objects the arm may change: it runs now
+    writes = frozenset(w for w in writes if not w.startswith(CHANGES))
     captured = snapshot(captured)
     if any(type(v) is types.FunctionType for v in captured):
         memo: dict[int, Any] = {}  # functions the arm calls read their globals as of now
         captured = tuple(pinned(v, memo) for v in captured)
     p = Pending(rt, max(block.ancestors), label, None, cond._calls)
     rt._register(p)
-    # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
-    # run and every call it issued has finished (``p`` finishes when the arm returns).
-    writing = Pending(rt, rt.next_seq(), label, None, cond._calls)
-    rt.note_deferred_writer(writing, writes)
+    rt.note_deferred_writer(writing, writes, block, p)
     rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
     rt.readers.add(p, block, captured)
 

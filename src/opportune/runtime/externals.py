@@ -44,6 +44,9 @@ class ExternalSpec:
     # Where the streamed text sits in the result, as steps (".", name) and ("[]", key); empty
     # when the result is the text itself. With a path, the producer returns the result.
     stream_path: tuple[tuple[str, Any], ...] = ()
+    # It changes, in place, objects that earlier calls reading the resources it writes
+    # returned (an update of a record a search handed back). See Runtime.fence_read_results.
+    changes_read_results: bool = False
 
     @property
     def pure(self) -> bool:
@@ -90,6 +93,13 @@ def plain_class(hint: Any) -> type | None:
     return origin if isinstance(origin, type) else None
 
 
+# Set once an external declares ``changes_read_results``: from then on the runtime keeps
+# track of which values hold results of calls on the resources such externals write
+# (CHANGED_RESOURCES; see runtime/fences.py). Programs without such an external pay nothing.
+TRACK_READ_RESULTS = False
+CHANGED_RESOURCES: set[str] = set()
+
+
 def make_spec(
     fn: Callable[..., Any],
     *,
@@ -101,12 +111,30 @@ def make_spec(
     returns: type | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
+    changes_read_results: bool = False,
 ) -> ExternalSpec:
+    global TRACK_READ_RESULTS
     if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
         raise ValueError(
             f"@opportune.external(max_concurrency={max_concurrency!r}) must be a positive integer; "
             "leave it out for the default of 64"
         )
+    if changes_read_results:
+        if not writes:
+            raise ValueError(
+                "@opportune.external(changes_read_results=True) says the call changes objects "
+                "that earlier reads of the resources it writes returned, so it needs writes=; "
+                "name them, e.g. writes=(\"orders\",) for a call that updates orders a search "
+                "returned"
+            )
+        if mutates:
+            raise ValueError(
+                "@opportune.external takes mutates=True (the call changes its arguments, so the "
+                "program waits for it) or changes_read_results=True (it changes what earlier "
+                "reads returned), not both; use mutates=True alone if it changes its arguments"
+            )
+        CHANGED_RESOURCES.update(_names("writes", writes))
+        TRACK_READ_RESULTS = True
     return ExternalSpec(
         name=name or getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn))),
         reads=_names("reads", reads),
@@ -118,6 +146,7 @@ def make_spec(
         changes_program_state=_changes_module_state(fn),
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
+        changes_read_results=bool(changes_read_results),
     )
 
 
@@ -322,6 +351,7 @@ def external(
     name: str | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
+    changes_read_results: bool = False,
 ) -> Callable[[F], F]: ...
 
 
@@ -336,6 +366,7 @@ def external(
     name: str | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
+    changes_read_results: bool = False,
 ) -> F | Callable[[F], F]:
     """Mark a function or method as external: calls to it may overlap the rest of the program.
 
@@ -350,7 +381,12 @@ def external(
     ``print``) proceeds before the end. When the result is an object holding the text (an SDK
     response), ``stream_path`` says where, as ``"choices[0].message.content"``, and the
     producer returns the finished object; the program's reads along that path see the
-    text as it streams. Under plain ``python`` the decorated function behaves exactly as before.
+    text as it streams. ``changes_read_results=True`` (with ``writes=``) says the call changes,
+    in place, objects that earlier calls reading those resources returned (an update of a record
+    a search handed back): the program goes on without waiting for it, and only a later use of
+    such a result waits for the change, unless the program already took such objects out of
+    their results (then it waits as for ``mutates=True``). Under plain ``python`` the decorated
+    function behaves exactly as before.
     """
 
     def decorate(target: F) -> F:
@@ -367,6 +403,7 @@ def external(
             name=name,
             stream=stream,
             stream_path=stream_path,
+            changes_read_results=changes_read_results,
         )
         return _wrap(target, spec)
 

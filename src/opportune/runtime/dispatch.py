@@ -90,11 +90,13 @@ _VALUE_TYPES = (str, bytes, int, float, complex, bool, tuple, frozenset, range)
 # receiver is the class, so they stay library code with effects.
 _PURE_METHOD_TYPES = (*_VALUE_TYPES, re.Match, re.Pattern, _datetime.date, _datetime.time,
                       _datetime.timedelta, _datetime.tzinfo)
+_DATETIME_TYPES = frozenset({_datetime.date, _datetime.datetime, _datetime.time,
+                             _datetime.timedelta, _datetime.timezone})
 # Methods of built-in containers that only read the container: on a pending container of a
 # known class they become derived values (``_read_later``) instead of waiting for it.
 _READ_METHODS: dict[type, frozenset[str]] = {
-    dict: frozenset({"get", "keys", "values", "items", "copy", "__getitem__", "__contains__"}),
-    list: frozenset({"index", "count", "copy", "__getitem__", "__contains__"}),
+    dict: frozenset({"get", "keys", "values", "items", "copy"}),
+    list: frozenset({"index", "count", "copy"}),
 }
 # Library callables that change nothing the program holds and have no outside effect, though
 # their module as a whole is only LOCAL: a concurrent block may call them without first
@@ -172,6 +174,12 @@ def classify(rt: Runtime, f: Any) -> int:
             return _BUILTIN_KIND[f]
         if issubclass(f, _VALUE_TYPES) and f.__module__ == "builtins":
             return LAZY
+        if f in _DATETIME_TYPES:
+            return LAZY  # a date, time or duration: an immutable value made from its arguments
+        if issubclass(f, dict) and type(f).__name__ == "_TypedDictMeta":
+            # a TypedDict (pydantic's ConfigDict, or the program's own): calling it builds a
+            # plain dict, exactly as dict(...) does
+            return SHALLOW
         cached = _class_kinds.get(id(f))
         if cached is not None and cached[0]() is f and cached[1] is f.__init__ \
                 and cached[2] is f.__new__:
@@ -188,9 +196,6 @@ def classify(rt: Runtime, f: Any) -> int:
             return kind
         if issubclass(f, BaseException):
             return LOCAL
-        if issubclass(f, dict) and type(f).__name__ == "_TypedDictMeta":
-            # a TypedDict (pydantic's ConfigDict): calling it builds a plain dict
-            return SHALLOW
         return _module_kind(f.__module__)
     if tf is _FunctionType:
         from opportune.compiler.functions import is_user_function
@@ -583,8 +588,7 @@ def _read_later(rt: Runtime, base: Pending, known: type, name: str, args: tuple[
     def apply(receiver: Any, *a: Any, **k: Any) -> Any:
         return getattr(receiver, name)(*a, **k)
 
-    result_type = int if name in ("index", "count") else bool if name == "__contains__" \
-        else known if name == "copy" else None
+    result_type = int if name in ("index", "count") else known if name == "copy" else None
     result = rt.derive_call(apply, (base, *args), kwargs, f".{name}()", result_type)
     if type(result) is Pending and result._state == PENDING and not result._speculative:
         rt.readers.add_value_reader(result, base)

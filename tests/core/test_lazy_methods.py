@@ -202,3 +202,28 @@ def test_the_programs_own_method_runs_at_the_call() -> None:
     (other,) = calls_of(schedule, "ext_llm")
     assert record.finished is not None and other.started is not None
     assert other.started >= record.finished, "the program's own method did not run in order"
+
+
+class _Client:
+    """An external method whose answer is an instance of the class it is given."""
+
+    @opportune.external
+    def ask(self, prompt: str, schema: type[T]) -> T:
+        time.sleep(DELAY)
+        return schema(service=f"Tech {prompt}", is_reset=True)  # type: ignore[call-arg]
+
+
+def first_match_through_a_method(client: _Client) -> Any:
+    found = None
+    for name in ["a", "b", "c"]:
+        verdict = client.ask(name, schema=_Verdict)
+        if verdict.service.lower().endswith(name) and found is None:
+            found = name
+    return found
+
+
+def test_an_external_method_taking_the_schema_by_keyword_gives_a_typed_answer() -> None:
+    _, schedule = run_both(first_match_through_a_method, _Client())
+    asks = calls_of(schedule, "_Client.ask")
+    assert len(asks) == 3
+    assert_all_overlap(asks)

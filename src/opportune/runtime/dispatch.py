@@ -84,12 +84,13 @@ _DICT_PLAIN = frozenset({"get", "keys", "values", "items", "copy", "pop", "popit
 _VALUE_TYPES = (str, bytes, int, float, complex, bool, tuple, frozenset, range)
 # Types whose methods are all pure: a method call on a pending value of one of these types is
 # applied lazily instead of waiting for the value.
+_PURE_METHOD_TYPES = (*_VALUE_TYPES, re.Match, re.Pattern)
 # ``datetime``/``date``/``time``/``timedelta``/``timezone`` objects are immutable, and their
 # instance methods (``strftime``, ``isoformat``, ``replace``, ``date()``...) only compute a new
 # value; the constructors that read the clock (``datetime.now()``) are class methods, whose
-# receiver is the class, so they stay library code with effects.
-_PURE_METHOD_TYPES = (*_VALUE_TYPES, re.Match, re.Pattern, _datetime.date, _datetime.time,
-                      _datetime.timedelta, _datetime.tzinfo)
+# receiver is the class, so they stay library code with effects. Exact classes only: the C
+# methods call overridable methods (``strftime`` calls ``timetuple``), so a subclass's methods
+# may run the program's or a library's code.
 _DATETIME_TYPES = frozenset({_datetime.date, _datetime.datetime, _datetime.time,
                              _datetime.timedelta, _datetime.timezone})
 # Methods of built-in containers that only read the container: on a pending container of a
@@ -211,7 +212,7 @@ def classify(rt: Runtime, f: Any) -> int:
 
 
 def _method_kind(owner: type, name: str) -> int:
-    if issubclass(owner, _PURE_METHOD_TYPES):
+    if issubclass(owner, _PURE_METHOD_TYPES) or owner in _DATETIME_TYPES:
         return LAZY
     if issubclass(owner, list):
         return PLAIN if name in _LIST_PLAIN else LOCAL
@@ -542,7 +543,8 @@ def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[s
             return streamed
     if base is not None and name is not None:
         known = base._type
-        if known is not None and issubclass(known, _PURE_METHOD_TYPES):
+        if known is not None and (issubclass(known, _PURE_METHOD_TYPES)
+                                  or known in _DATETIME_TYPES):
             method = getattr(known, name, None)
             if method is not None:
                 def apply(receiver: Any, *a: Any, **k: Any) -> Any:

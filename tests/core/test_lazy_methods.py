@@ -227,3 +227,25 @@ def test_an_external_method_taking_the_schema_by_keyword_gives_a_typed_answer() 
     asks = calls_of(schedule, "_Client.ask")
     assert len(asks) == 3
     assert_all_overlap(asks)
+
+
+def decided_if_reading_a_deferred_loop(mode: str) -> tuple[str, str]:
+    text = ""
+    for p in ext_ranking(3):
+        text = text + ext_llm(str(p))
+    section = "none"
+    if mode == "summary":
+        section = text.strip().upper()
+    after = ext_llm("after")
+    return section, after
+
+
+def test_a_decided_if_reading_a_deferred_result_does_not_wait_for_it() -> None:
+    """The condition is known at once, but the arm calls a method on what a deferred loop
+    still computes: the arm runs deferred too, so the call after it does not wait, exactly as
+    when the condition had still been pending."""
+    _, schedule = run_both(decided_if_reading_a_deferred_loop, "summary")
+    (ranking,) = calls_of(schedule, "ext_ranking")
+    *in_loop, after = calls_of(schedule, "ext_llm")
+    assert len(in_loop) == 3
+    assert after.overlaps(ranking), "the call after the if waited for the deferred loop"

@@ -23,7 +23,7 @@ from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
 from opportune.runtime.externals import SPEC_ATTRIBUTE
 from opportune.runtime.snapshot import snapshot
-from opportune.runtime.values import DONE, FAILED, Pending
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 
 if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime, Scope
@@ -32,6 +32,7 @@ EVERYTHING: frozenset[str] = frozenset({"*"})
 _DATA = (str, bytes, int, float, complex, bool, type(None), tuple, list, dict, set, frozenset,
          range)
 _MAX_DEPTH = 4
+_DEFERRED = "if (deferred)"  # the label of a deferred arm and of the names it assigns
 
 
 def _unbound_marker() -> Any:
@@ -144,11 +145,12 @@ def _rt() -> Runtime | None:
     return getattr(_local, "runtime", None)
 
 
-def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
+def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
               pick: Callable[[Any], Callable[..., Any]],
               writes: frozenset[str], label: str) -> Pending | None:
-    """Run ``pick(value of cond)(*captured)`` once ``cond`` is known, in a block of program
-    order reserved now; its pending result, or None when it cannot be deferred."""
+    """Run ``pick(value of cond)(*captured)`` once ``cond`` is known (now, if it is no pending
+    value), in a block of program order reserved now; its pending result, or None when it
+    cannot be deferred."""
     from opportune.runtime.spawn import _safe, count_started
 
     if not all(_safe(v, copied=True, writers=True) for v in captured):
@@ -157,6 +159,8 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
     if block is None:
         return None
     captured = snapshot(captured)
+    if type(cond) is not Pending:
+        cond = _Decided(cond)
     p = Pending(rt, max(block.ancestors), label, None, cond._calls)
     rt._register(p)
     # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
@@ -182,8 +186,34 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
         threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
 
-    rt._when_ready([cond], run_arm)
+    if type(cond) is Pending:
+        rt._when_ready([cond], run_arm)
+    else:
+        run_arm()
     return p
+
+
+class _Decided:
+    """A condition already decided, shaped as the finished pending value ``run_arm`` reads."""
+
+    __slots__ = ("_value",)
+    _state = DONE
+    _calls: frozenset[int] = frozenset()
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+
+def _reads_unfinished_branch(held: tuple[Any, ...]) -> bool:
+    """Whether an arm handed ``held`` reads what an earlier deferred statement or selection
+    still computes, of a class not known yet: a method called on it would wait."""
+    from opportune.runtime.branching import MAYBE_UNBOUND
+
+    for v in held:
+        if type(v) is Pending and v._state == PENDING and v._type is None \
+                and v._label in (_DEFERRED, MAYBE_UNBOUND) and not v._speculative:
+            return True
+    return False
 
 
 def _when_block_settled(rt: Runtime, block: Scope, writing: Pending) -> None:
@@ -213,9 +243,21 @@ def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
-                        "if (deferred)")
+                        _DEFERRED)
         if arm is not None:
             return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    elif rt is not None and _reads_unfinished_branch(held):
+        # Decided already, but the arm reads the result of an earlier deferred statement: run
+        # it as if the condition were still pending, so that the program does not wait here
+        # for that statement when it happened to be decided in time (timing alone must not
+        # decide whether the code after this ``if`` waits).
+        chosen = then_fn if cond else other_fn
+        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
+                            params[:n_assigned], aliases)
+        arm = start_arm(rt, True, held, lambda _: chosen, writes, _DEFERRED)
+        if arm is not None:
+            return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+        return chosen(*held)
     return (then_fn if cond else other_fn)(*held)
 
 
@@ -277,7 +319,7 @@ def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, 
     def may_be_unbound(was: Any) -> bool:
         return was is marker or type(was) is Pending and was._label == MAYBE_UNBOUND
 
-    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(was) else "if (deferred)",
+    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(was) else _DEFERRED,
                               arm._calls) for was in held]
 
     def done() -> None:

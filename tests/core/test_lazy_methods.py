@@ -122,7 +122,7 @@ def list_index_then_other_call() -> tuple[Any, ...]:
     order = ext_ranking(8)
     where = order.index(5)
     ones = order.count(1)
-    other = ext_llm(f"independent")
+    other = ext_llm("independent")
     return where, ones, other
 
 

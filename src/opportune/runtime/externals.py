@@ -93,7 +93,7 @@ def _return_parameter(fn: Callable[..., Any]) -> tuple[int, str] | None:
     try:
         hints = inspect.get_annotations(fn, eval_str=True)
         params = list(inspect.signature(fn).parameters.values())
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unreadable annotation promises nothing
         return None
     result = hints.get("return")
     if not isinstance(result, TypeVar):

@@ -204,12 +204,16 @@ class _Decided:
         self._value = value
 
 
-def _reads_unfinished_branch(held: tuple[Any, ...]) -> bool:
-    """Whether an arm handed ``held`` reads what an earlier deferred statement or selection
-    still computes, of a class not known yet: a method called on it would wait."""
+def _calls_method_of_unfinished_branch(env: dict[str, Any],
+                                       methods: tuple[tuple[str, str, bool], ...]) -> bool:
+    """Whether an arm calls a method (``x.m()``, ``x.a.m()``) of a name whose value an earlier
+    deferred statement or selection still computes, of a class not known yet: that call would
+    wait for it. Arms that only pass such values on (``acc + x``) stay inline: they do not
+    wait, and running them inline costs no thread."""
     from opportune.runtime.branching import MAYBE_UNBOUND
 
-    for v in held:
+    for receiver, _method, _deep in methods:
+        v = env.get(receiver)
         if type(v) is Pending and v._state == PENDING and v._type is None \
                 and v._label in (_DEFERRED, MAYBE_UNBOUND) and not v._speculative:
             return True
@@ -246,7 +250,8 @@ def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
                         _DEFERRED)
         if arm is not None:
             return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
-    elif rt is not None and _reads_unfinished_branch(held):
+    elif rt is not None and methods and \
+            _calls_method_of_unfinished_branch(dict(zip(params, held)), methods):
         # Decided already, but the arm reads the result of an earlier deferred statement: run
         # it as if the condition were still pending, so that the program does not wait here
         # for that statement when it happened to be decided in time (timing alone must not

@@ -8,10 +8,7 @@ command registered by :func:`register` calls the same function.
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from typing import Any
 
 
 def _print_exception(exc: BaseException) -> None:

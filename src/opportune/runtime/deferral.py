@@ -26,7 +26,7 @@ from opportune.runtime import externals
 from opportune.runtime.context import _local
 from opportune.runtime.externals import SPEC_ATTRIBUTE
 from opportune.runtime.snapshot import snapshot
-from opportune.runtime.values import DONE, FAILED, Pending
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 
 if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime, Scope
@@ -38,6 +38,7 @@ CHANGES = "changes-read-results:"
 _DATA = (str, bytes, int, float, complex, bool, type(None), tuple, list, dict, set, frozenset,
          range)
 _MAX_DEPTH = 4
+_DEFERRED = "if (deferred)"  # the label of a deferred arm and of the names it assigns
 
 
 def _unbound_marker() -> Any:
@@ -152,11 +153,12 @@ def _rt() -> Runtime | None:
     return getattr(_local, "runtime", None)
 
 
-def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
+def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
               pick: Callable[[Any], Callable[..., Any]],
               writes: frozenset[str], label: str) -> Pending | None:
-    """Run ``pick(value of cond)(*captured)`` once ``cond`` is known, in a block of program
-    order reserved now; its pending result, or None when it cannot be deferred."""
+    """Run ``pick(value of cond)(*captured)`` once ``cond`` is known (now, if it is no pending
+    value), in a block of program order reserved now; its pending result, or None when it
+    cannot be deferred."""
     from opportune.runtime.spawn import _safe, count_started, pinned
 
     if not all(_safe(v, copied=True, writers=True) for v in captured):
@@ -164,6 +166,8 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
     block: Scope | None = rt.reserve_block()
     if block is None:
         return None
+    if type(cond) is not Pending:
+        cond = _Decided(cond)
     # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
     # run and every call it issued has finished (``p`` finishes when the arm returns).
     writing = Pending(rt, rt.next_seq(), label, None, cond._calls)
@@ -199,8 +203,38 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
         threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
 
-    rt._when_ready([cond], run_arm)
+    if type(cond) is Pending:
+        rt._when_ready([cond], run_arm)
+    else:
+        run_arm()
     return p
+
+
+class _Decided:
+    """A condition already decided, shaped as the finished pending value ``run_arm`` reads."""
+
+    __slots__ = ("_value",)
+    _state = DONE
+    _calls: frozenset[int] = frozenset()
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+
+def _calls_method_of_unfinished_branch(env: dict[str, Any],
+                                       methods: tuple[tuple[str, str, bool], ...]) -> bool:
+    """Whether an arm calls a method (``x.m()``, ``x.a.m()``) of a name whose value an earlier
+    deferred statement or selection still computes, of a class not known yet: that call would
+    wait for it. Arms that only pass such values on (``acc + x``) stay inline: they do not
+    wait, and running them inline costs no thread."""
+    from opportune.runtime.branching import MAYBE_UNBOUND
+
+    for receiver, _method, _deep in methods:
+        v = env.get(receiver)
+        if type(v) is Pending and v._state == PENDING and v._type is None \
+                and v._label in (_DEFERRED, MAYBE_UNBOUND) and not v._speculative:
+            return True
+    return False
 
 
 def _when_block_settled(rt: Runtime, block: Scope, writing: Pending) -> None:
@@ -283,7 +317,19 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
-                        "if (deferred)")
+                        _DEFERRED)
+        if arm is not None:
+            values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    elif rt is not None and methods and \
+            _calls_method_of_unfinished_branch(dict(zip(params, held)), methods):
+        # Decided already, but the arm reads the result of an earlier deferred statement: run
+        # it as if the condition were still pending, so that the program does not wait here
+        # for that statement when it happened to be decided in time (timing alone must not
+        # decide whether the code after this ``if`` waits).
+        chosen = then_fn if cond else other_fn
+        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
+                            params[:n_assigned], aliases)
+        arm = start_arm(rt, True, held, lambda _: chosen, writes, _DEFERRED)
         if arm is not None:
             values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
     if values is None:
@@ -430,7 +476,7 @@ def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, 
     def may_be_unbound(was: Any) -> bool:
         return was is marker or type(was) is Pending and was._label == MAYBE_UNBOUND
 
-    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(was) else "if (deferred)",
+    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(was) else _DEFERRED,
                               arm._calls) for was in held]
 
     def done() -> None:

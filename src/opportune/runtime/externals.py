@@ -37,6 +37,10 @@ class ExternalSpec:
     mutates: bool = False
     is_async: bool = False
     returns: type | None = None
+    # ``def ask(q: str, schema: type[T]) -> T``: the result is an instance of the class passed
+    # as this parameter (its position in the arguments ``issue`` receives, and its name), so the
+    # pending result's type is known at the call (see ``_return_parameter``).
+    returns_param: tuple[int, str] | None = None
     changes_program_state: bool = False
     # Yields the result's text piece by piece (same arguments as the function); see
     # runtime/streams.py. Used instead of the function when the program runs under opportune.
@@ -76,6 +80,43 @@ def _return_type(fn: Callable[..., Any]) -> type | None:
     except Exception:
         return None
     return plain_class(hints.get("return"))
+
+
+def _return_parameter(fn: Callable[..., Any]) -> tuple[int, str] | None:
+    """The parameter whose class argument is the result's type: the return annotation is a
+    ``TypeVar`` ``T`` and exactly one parameter is annotated ``type[T]`` (the usual spelling of
+    "returns an instance of the class you pass", as for a structured-output schema).
+
+    Knowing the class at the call keeps attribute reads and method calls on the pending answer
+    lazy (``answer.service.lower()`` where ``service: str``). The class is only a promise about
+    the value, as any annotation is: methods are still looked up on the real value.
+    """
+    import typing
+
+    try:
+        hints = inspect.get_annotations(fn, eval_str=True)
+        params = list(inspect.signature(fn).parameters.values())
+    except Exception:  # noqa: BLE001 - an unreadable annotation promises nothing
+        return None
+    result = hints.get("return")
+    if not isinstance(result, TypeVar):
+        return None
+    found = [
+        (i, p.name) for i, p in enumerate(params)
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and typing.get_origin(hints.get(p.name)) is type
+        and typing.get_args(hints.get(p.name)) == (result,)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def returned_class(spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> type | None:
+    """The class an external's result will have, when its spec or its arguments say so now."""
+    if spec.returns_param is None:
+        return spec.returns
+    position, name = spec.returns_param
+    cls = args[position] if position < len(args) else kwargs.get(name)
+    return cls if isinstance(cls, type) else None
 
 
 def plain_class(hint: Any) -> type | None:
@@ -143,6 +184,7 @@ def make_spec(
         mutates=_changes_self(fn) if mutates is None else bool(mutates),
         is_async=inspect.iscoroutinefunction(fn),
         returns=returns if returns is not None else _return_type(fn),
+        returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),

@@ -40,7 +40,7 @@ from sortedcontainers import SortedKeyList, SortedList
 
 from opportune.runtime import context, externals
 from opportune.runtime.branching import MAYBE_UNBOUND
-from opportune.runtime.externals import ExternalSpec, plain_class
+from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ATOMS, ReadResults
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
@@ -608,7 +608,8 @@ class Runtime:
         if sc.guard_marks and not sc.guarding:
             _guard(sc)
         sc.calls.add(seq)
-        p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
+        known = spec.returns if spec.returns_param is None else returned_class(spec, args, kwargs)
+        p = Pending(self, seq, spec.name, known, frozenset((seq,)))
         if spec.stream is not None and self.streaming:
             stream = TextStream()
             self._stream_paths[seq] = (stream, spec.stream_path)

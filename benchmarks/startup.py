@@ -5,9 +5,16 @@ the start of ``opportune run`` on a script that only prints, ``python -m opportu
 ``opportune --help`` and plain ``python`` on the same script. "before" is the working tree with
 the command line files (``src/opportune/__init__.py``, ``__main__.py`` and ``cli/``) taken from
 REV, where every command group was imported at start; "after" is the working tree as it is. Both
-run from a copy of ``src`` put first on ``PYTHONPATH``, so the runtime, the compiler and the
-libraries are the same and only the start-up path differs. The variants take turns in every
+run from a copy of ``src`` put first on ``PYTHONPATH``, its bytecode compiled as ``pip install``
+compiles it, so the runtime, the compiler and the libraries are the same and only the start-up
+path differs. The variants take turns in every
 round, so a busy machine slows them alike; the best of the rounds is reported.
+
+``--whole-tree`` takes all of ``src`` from REV for "before" (to compare the runtime's own
+start-up too), ``--compute`` adds the apps benchmark's pure-Python probe (``python FILE`` against
+``python -m opportune run FILE``, the core overhead row of ``benchmarks/runner.py``), and
+``--tag NAME`` writes ``startup-<date>-vm-NAME.json``. The program's compiled code is kept in a
+compile cache of the run's own, so after the first round every start finds it.
 
 One ``python -X importtime`` run per side gives how many modules ``opportune run`` imports, the
 summed import time, and which of the heavy libraries were loaded at all.
@@ -68,13 +75,20 @@ def _git(*args: str) -> str:
     ).stdout
 
 
-def _make_tree(dest: Path, rev: str | None) -> Path:
-    """A copy of ``src`` with the command line files as at ``rev`` (None: as they are now)."""
+def _make_tree(dest: Path, rev: str | None, whole: bool = False) -> Path:
+    """A copy of ``src`` with the command line files as at ``rev`` (None: as they are now), or,
+    with ``whole``, all of ``src`` as at ``rev``."""
     src = dest / "src"
-    shutil.copytree(
-        ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-    )
-    if rev is not None:
+    if rev is not None and whole:
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    else:
+        shutil.copytree(
+            ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+        )
+    if rev is not None and not whole:
         shutil.rmtree(src / "opportune" / "cli")
         (src / "opportune" / "cli").mkdir()
         listed = _git("ls-tree", "-r", "--name-only", rev, "--", *CLI_FILES).split()
@@ -83,6 +97,11 @@ def _make_tree(dest: Path, rev: str | None) -> Path:
         for path in listed:
             (dest / path).parent.mkdir(parents=True, exist_ok=True)
             (dest / path).write_text(_git("show", f"{rev}:{path}"))
+    # As installed: pip writes every module's bytecode at install time. Without it (and with
+    # PYTHONDONTWRITEBYTECODE set, as in many development shells) each start would compile
+    # the whole runtime from source, and that, not importing, is what would be measured.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True,
+                   capture_output=True)
     return src
 
 
@@ -121,16 +140,26 @@ def _imports(cmd: list[str], env: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def measure(repeat: int, baseline: str) -> dict[str, Any]:
+# The core overhead probe of the apps benchmark (benchmarks/runner.py): pure Python, no calls.
+COMPUTE = ROOT / "benchmarks" / "apps" / "_overhead_compute.py"
+
+
+def measure(repeat: int, baseline: str, whole: bool = False,
+            compute: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="opportune-startup-") as tmp:
         work = Path(tmp)
         script = work / "hello.py"
         script.write_text("print(1)\n")
         sides = {
-            "before": _make_tree(work / "before", baseline),
+            "before": _make_tree(work / "before", baseline, whole),
             "after": _make_tree(work / "after", None),
         }
-        envs = {side: {**os.environ, "PYTHONPATH": str(src)} for side, src in sides.items()}
+        # The program's compiled code is kept in a compile cache of this run's (after the
+        # first round, every start finds it; trees without the cache ignore the setting).
+        cache = work / "compile-cache"
+        envs = {side: {**os.environ, "PYTHONPATH": str(src),
+                       "OPPORTUNE_COMPILE_CACHE": str(cache)}
+                for side, src in sides.items()}
         # The console script only imports opportune.cli.app and calls main(); running it with
         # this interpreter and the side's PYTHONPATH is what ``opportune`` does.
         console = [
@@ -146,6 +175,11 @@ def measure(repeat: int, baseline: str) -> dict[str, Any]:
         variants: dict[str, tuple[list[str], dict[str, str]]] = {
             "python": ([sys.executable, str(script)], dict(os.environ)),
         }
+        if compute:
+            commands["compute: python -m opportune run"] = [
+                sys.executable, "-m", "opportune", "run", str(COMPUTE), "600000"]
+            variants["compute: python"] = ([sys.executable, str(COMPUTE), "600000"],
+                                           dict(os.environ))
         for name, cmd in commands.items():
             for side in sides:
                 variants[f"{name} [{side}]"] = (cmd, envs[side])
@@ -157,6 +191,10 @@ def measure(repeat: int, baseline: str) -> dict[str, Any]:
 
     best = {name: min(ts) for name, ts in times.items()}
     plain = best["python"]
+    ratios = {name: t / plain for name, t in best.items() if not name.startswith("compute")}
+    if compute:
+        ratios.update({name: t / best["compute: python"] for name, t in best.items()
+                       if name.startswith("compute")})
     return {
         "date": date.today().isoformat(),
         "machine": {
@@ -166,11 +204,12 @@ def measure(repeat: int, baseline: str) -> dict[str, Any]:
             "load_avg_1m": os.getloadavg()[0],
         },
         "baseline_rev": baseline,
+        "baseline_whole_tree": whole,
         "script": "print(1)",
         "repeat": repeat,
         "best_s": best,
         "all_s": times,
-        "ratio_to_python": {name: t / plain for name, t in best.items()},
+        "ratio_to_python": ratios,
         "speedup": {
             name: best[f"{name} [before]"] / best[f"{name} [after]"] for name in commands
         },
@@ -188,7 +227,7 @@ def _print(result: dict[str, Any], out: Path) -> None:
     table.add_column("best s", justify="right")
     table.add_column("/ python", justify="right")
     for name, seconds in result["best_s"].items():
-        table.add_row(escape(name), f"{seconds:.3f}", f"{result['ratio_to_python'][name]:.1f}x")
+        table.add_row(escape(name), f"{seconds:.3f}", f"{result['ratio_to_python'][name]:.2f}x")
     console = Console()
     console.print(table)
     for name, factor in result["speedup"].items():
@@ -210,11 +249,19 @@ def main(
     baseline: Annotated[
         str, typer.Option(help="Commit whose command line files make the 'before' side.")
     ] = BASELINE_REV,
+    whole_tree: Annotated[
+        bool, typer.Option(help="Take all of src from the baseline, not only the command line.")
+    ] = False,
+    compute: Annotated[
+        bool, typer.Option(help="Also time the apps benchmark's pure-Python probe as commands.")
+    ] = False,
+    tag: Annotated[str | None, typer.Option(help="Name part of the result file.")] = None,
 ) -> None:
     """Time the start of opportune's command line before and after lazy command groups."""
-    result = measure(repeat, baseline)
+    result = measure(repeat, baseline, whole_tree, compute)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"startup-{result['date']}-vm.json"
+    suffix = f"-{tag}" if tag else ""
+    out = RESULTS / f"startup-{result['date']}-vm{suffix}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     _print(result, out)
 

@@ -20,7 +20,7 @@ from benchmarks.quasar import _prelude
 from benchmarks.quasar._data import Task
 from benchmarks.quasar._program import program_globals, result_of, with_result_capture
 from benchmarks.quasar._recording import Recording
-from benchmarks.quasar._tools import ENV_RESOURCE, TOOL_EFFECTS, suite_tools
+from benchmarks.quasar._tools import TOOL_EFFECTS, suite_tools
 
 BENCHMARK_VERSION = "v1.2.1"
 Mode = Literal["sequential", "opportune"]
@@ -98,18 +98,23 @@ def opportune_runner(*, explain: bool = False) -> Callable[[str, dict[str, Any],
 def as_externals(
     tools: dict[str, Callable[..., Any]], query_ai_assistant: Callable[..., Any]
 ) -> tuple[dict[str, Callable[..., Any]], Callable[..., Any]]:
-    """The tools and the assistant as opportune externals, with their effects on ``"env"``."""
+    """The tools and the assistant as opportune externals, with their effects on the
+    environment (``_tools.TOOL_EFFECTS``)."""
     import opportune
 
     wrapped: dict[str, Callable[..., Any]] = {}
     for name, tool in tools.items():
         effect = TOOL_EFFECTS[name]
-        if effect.effect == "write":
+        if effect.effect == "write" and effect.changes_read_results:
             decorate = opportune.external(
-                writes=(ENV_RESOURCE,), mutates=effect.changes_held_objects, name=name
+                writes=effect.resources, changes_read_results=True, name=name
+            )
+        elif effect.effect == "write":
+            decorate = opportune.external(
+                writes=effect.resources, mutates=effect.changes_held_objects, name=name
             )
         else:
-            decorate = opportune.external(reads=(ENV_RESOURCE,), name=name)
+            decorate = opportune.external(reads=effect.resources, name=name)
         wrapped[name] = decorate(tool)
     # The assistant is a method of the Recording, whose body pops a queue and appends to a log on
     # ``self``: opportune would read that as a change to an object the program holds and run the
@@ -178,9 +183,10 @@ def _waits(task: Task) -> list[str]:
     """Where the program thread waited in the last opportune run, longest first."""
     import opportune
 
-    waits = sorted(opportune.last_schedule().waits, key=lambda w: w.started - w.finished)
+    schedule = opportune.last_schedule()
+    waits = sorted(schedule.waits, key=lambda w: w.started - w.finished)
     program = str(task.program_path)
     return [
         f"{w.location.replace(program, 'line')}: {w.reason} ({w.finished - w.started:.3f} s)"
         for w in waits
-    ]
+    ] + [line for line in schedule.explain().splitlines() if line.startswith("speculative read")]

@@ -15,8 +15,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pydantic import BaseModel
+
+# The answer is an instance of the schema the program passes (pydantic validates into it); the
+# annotation says so, which lets opportune know a pending answer's fields and their types.
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class MissingRecording(LookupError):
@@ -79,7 +84,7 @@ class Recording:
         with self._lock:
             return sum(len(q) for q in self._queues.values())
 
-    def query_ai_assistant(self, query: str, schema: type[BaseModel]) -> BaseModel:
+    def query_ai_assistant(self, query: str, schema: type[Model]) -> Model:
         """Answer ``query`` from the recording after sleeping the recorded latency."""
         key = recording_key(query, schema)
         result, latency_ns = self.take(key)

@@ -4,7 +4,8 @@ A program calls a tool by bare name with only its own arguments; the parameters 
 function declares as ``Depends(...)`` are filled from the task environment with agentdojo's own
 helpers, exactly as the artifact's harness did.
 
-Under opportune every tool is an external call on one resource, ``"env"``. The table below says
+Under opportune every tool is an external call on one resource, ``"env"``, except the banking
+client's, which name the fields of the bank account they touch. The table below says
 whether a tool only reads the environment or changes it. It was derived by reading each function
 in ``agentdojo.default_suites.v1.tools`` (agentdojo 0.1.34) and is kept explicit, so a change of
 agentdojo version that adds a tool fails loudly instead of guessing. Two entries are less obvious:
@@ -18,7 +19,10 @@ agentdojo version that adds a tool fails loudly instead of guessing. Two entries
   ``update_scheduled_transaction``, in banking 9). Those writes are marked
   ``changes_held_objects``, and the harness declares them ``mutates=True``, so the program does
   not run ahead of them. Writes that only add new objects (``send_money``, ``send_email``,
-  ``create_file``) do not need it.
+  ``create_file``) do not need it. ``update_scheduled_transaction`` is declared
+  ``changes_read_results=True`` instead: it changes only objects that reads of its resource
+  returned, never its arguments, so opportune lets the program go on and makes later uses of
+  those results wait for the change (docs/design.md, *Changes to what reads returned*).
 * ``create_calendar_event`` appends the account's address to the ``participants`` list the
   program passed in, so it changes an argument the program holds, too.
 """
@@ -32,29 +36,59 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Effect = Literal["read", "write"]
+ENV_RESOURCE = "env"
 
 
 @dataclass(frozen=True)
 class ToolEffect:
-    """A tool's effect on the environment, and whether it changes objects the program holds."""
+    """A tool's effect on the environment, and whether it changes objects the program holds.
+
+    ``resources``: the parts of the environment it reads or writes (``("env",)``, all of it,
+    unless the table says finer). ``changes_read_results``: the only objects it changes in place
+    that the program can hold are ones that earlier reads of those resources returned, and it
+    changes none of its arguments; opportune then need not stop the program for it.
+    """
 
     effect: Effect
     changes_held_objects: bool = False
+    resources: tuple[str, ...] = (ENV_RESOURCE,)
+    changes_read_results: bool = False
 
 
 _R = ToolEffect("read")
 _W = ToolEffect("write")
 _WH = ToolEffect("write", changes_held_objects=True)
 
+# The banking client (agentdojo/default_suites/v1/tools/banking_client.py) touches the fields of
+# the one ``bank_account`` it gets, each tool a known set of them:
+# * ``send_money`` appends a new Transaction to ``transactions`` (its id from ``next_id``, which
+#   reads both lists; its sender from the IBAN); ``schedule_transaction`` the same for
+#   ``scheduled_transactions``. Both return a dict of strings, build new lists nowhere the
+#   program holds (the read tools return new lists), and change no existing object.
+# * ``update_scheduled_transaction`` sets fields of the Transaction in ``scheduled_transactions``
+#   with the given id, the very object ``get_scheduled_transactions`` returned in its list; its
+#   arguments are an int and strings/floats/bools. It changes nothing else.
+# * ``get_balance``, ``get_iban``, ``get_most_recent_transactions`` and
+#   ``get_scheduled_transactions`` read ``balance``, ``iban``, ``transactions`` and
+#   ``scheduled_transactions`` (the last two return new lists of the stored objects).
+# No tool of any suite writes ``balance`` or ``iban``.
+_BANK_TX = "bank_account.transactions"
+_BANK_SCHEDULED = "bank_account.scheduled_transactions"
+_BANK_BALANCE = "bank_account.balance"
+_BANK_IBAN = "bank_account.iban"
+
 TOOL_EFFECTS: dict[str, ToolEffect] = {
     # banking_client
-    "get_iban": _R,
-    "send_money": _W,
-    "schedule_transaction": _W,
-    "update_scheduled_transaction": _WH,
-    "get_balance": _R,
-    "get_most_recent_transactions": _R,
-    "get_scheduled_transactions": _R,
+    "get_iban": ToolEffect("read", resources=(_BANK_IBAN,)),
+    "send_money": ToolEffect("write", resources=(_BANK_TX,)),
+    "schedule_transaction": ToolEffect("write", resources=(_BANK_SCHEDULED,)),
+    "update_scheduled_transaction": ToolEffect(
+        "write", changes_held_objects=True, resources=(_BANK_SCHEDULED,),
+        changes_read_results=True,
+    ),
+    "get_balance": ToolEffect("read", resources=(_BANK_BALANCE,)),
+    "get_most_recent_transactions": ToolEffect("read", resources=(_BANK_TX,)),
+    "get_scheduled_transactions": ToolEffect("read", resources=(_BANK_SCHEDULED,)),
     # file_reader
     "read_file": _R,
     # user_account
@@ -126,9 +160,6 @@ TOOL_EFFECTS: dict[str, ToolEffect] = {
     "share_file": _WH,
     "search_files": _R,
 }
-
-ENV_RESOURCE = "env"
-
 
 def bind_tool(function: Callable[..., Any], env: Any) -> Callable[..., Any]:
     """``function`` with its ``Depends`` parameters filled from ``env``.

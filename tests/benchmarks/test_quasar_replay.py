@@ -128,6 +128,40 @@ def test_writes_marked_as_changing_held_objects_do_change_them(
     assert TOOL_EFFECTS[write[0]].changes_held_objects
 
 
+# Every banking tool, with arguments that make each write change something.
+BANKING_CALLS = [
+    ("get_iban", ()),
+    ("get_balance", ()),
+    ("get_most_recent_transactions", (5,)),
+    ("get_scheduled_transactions", ()),
+    ("send_money", ("GB29NWBK60161331926819", 12.5, "test", "2022-04-01")),
+    ("schedule_transaction", ("GB29NWBK60161331926819", 12.5, "test", "2022-04-01", True)),
+    ("update_scheduled_transaction", (7, "CA133012400231215421872", 1.5, "new", "2022-05-01", True)),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), BANKING_CALLS)
+def test_banking_tools_touch_only_the_fields_they_declare(name: str, args: tuple[Any, ...]) -> None:
+    """The banking table names fields of the bank account instead of the whole environment:
+    a write changes exactly its fields, a read none, and nothing else in the environment."""
+    from agentdojo.task_suite.load_suites import get_suite
+
+    from benchmarks.quasar._tools import suite_tools
+
+    env = _suite_env("banking")
+    before = env.model_copy(deep=True)
+    suite_tools(get_suite("v1.2.1", "banking"), env)[name](*args)
+    effect = TOOL_EFFECTS[name]
+    changed = {f"bank_account.{field}" for field in type(env.bank_account).model_fields
+               if getattr(env.bank_account, field) != getattr(before.bank_account, field)}
+    assert changed == (set(effect.resources) if effect.effect == "write" else set())
+    for field in type(env).model_fields:
+        if field != "bank_account":
+            assert getattr(env, field) == getattr(before, field), field
+    if effect.changes_read_results:
+        assert effect.effect == "write" and all(type(a) in (int, float, str, bool) for a in args)
+
+
 UNAVAILABLE = opportune_available()
 
 

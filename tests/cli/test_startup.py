@@ -105,3 +105,22 @@ def test_run_behaves_like_python(
     done = _run([*CONSOLE, "run", "prog.py"], tmp_path)
     assert done.returncode == status, done.stderr
     assert expected in getattr(done, stream)
+
+
+# Standard-library pieces a program with no external call never needs: the event loop and its
+# executor start with the first call that waits on something (runtime/scheduler.py), and the
+# meta path finders do not subclass importlib.abc (which imports importlib.resources).
+NOT_LOADED_BY_A_RUN_WITHOUT_CALLS = [
+    "asyncio",
+    "concurrent.futures",
+    "importlib.resources",
+    "ssl",
+    "tempfile",
+    "uuid",
+]
+
+
+@pytest.mark.parametrize("module", NOT_LOADED_BY_A_RUN_WITHOUT_CALLS)
+def test_run_without_calls_does_not_load(started: dict, module: str) -> None:
+    loaded = [m for m in started["modules"] if m == module or m.startswith(module + ".")]
+    assert loaded == [], f"opportune run loaded {loaded[:5]} for a program with no calls"

@@ -657,6 +657,123 @@ def test_deferred_arm_orders_only_the_resources_it_writes() -> None:
     assert read_cache.overlaps(score), "a reader of another resource waited for the arm"
 
 
+def arm_skips_write_then_reads() -> tuple[str, str]:
+    if ext_score("w") > 100:  # never: ext_score is below 11
+        ext_write_db("in the arm")
+    db = ext_read_db("k")
+    return db, ext_llm(db)
+
+
+def test_read_runs_before_a_deferred_arm_decides_and_is_kept_when_it_does_not_write() -> None:
+    _, schedule = run_both(arm_skips_write_then_reads)
+    (score,) = calls_of(schedule, "ext_score")
+    (read,) = calls_of(schedule, "ext_read_db")
+    (llm,) = calls_of(schedule, "ext_llm")
+    assert read.overlaps(score), "the read waited for the arm's condition"
+    assert read.ran_past and not read.redone_after and read.first_attempt is None
+    # Nothing built from the read starts before the arm has decided: the answer is given
+    # out only once it is known that the arm did not write.
+    assert_after(llm, score)
+    assert "none wrote what it reads, so its result was kept" in schedule.explain()
+
+
+def test_read_is_made_again_after_a_deferred_arm_that_writes_what_it_reads() -> None:
+    _, schedule = run_both(arm_writes_then_reads)
+    (score,) = calls_of(schedule, "ext_score")
+    (write,) = calls_of(schedule, "ext_write_db")
+    (read,) = calls_of(schedule, "ext_read_db")
+    assert read.redone_after == read.ran_past
+    assert read.first_attempt is not None
+    assert read.first_attempt[0] < score.finished  # the discarded attempt ran early
+    assert_after(read, write)  # the kept one was made after the write
+    assert "made again after them" in schedule.explain()
+
+
+def arm_fails_then_reads() -> str:
+    names: list[str] = []
+    try:
+        if ext_score("w") >= 0:
+            ext_write_db(names[1])  # IndexError before any write
+        return ext_read_db("k")
+    except IndexError:
+        return "caught"
+
+
+def test_read_after_an_arm_that_fails_before_writing_is_not_made_again() -> None:
+    result, schedule = run_both(arm_fails_then_reads)
+    assert result == "caught"
+    assert not schedule.by_name("ext_write_db")
+    (read,) = calls_of(schedule, "ext_read_db")
+    assert read.ran_past and not read.redone_after
+
+
+def arm_writes_elsewhere_then_reads() -> str:
+    if ext_score("w") >= 0:
+        ext_write_db("in the arm")
+    return ext_read_cache("k")
+
+
+def test_read_of_another_resource_does_not_speculate() -> None:
+    _, schedule = run_both(arm_writes_elsewhere_then_reads)
+    (read,) = calls_of(schedule, "ext_read_cache")
+    assert not read.ran_past  # it never waited for the arm in the first place
+
+
+class _Row:
+    def __init__(self, key: int, value: str) -> None:
+        self.key = key
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"_Row({self.key}, {self.value!r})"
+
+
+_ROWS = [_Row(1, "a"), _Row(2, "b")]
+
+
+def _store_row(key: int, value: str) -> None:
+    for row in _ROWS:
+        if row.key == key:
+            row.value = value
+
+
+@opportune.external(reads=("rows",))
+def ext_rows() -> list[_Row]:
+    time.sleep(DELAY)
+    return list(_ROWS)
+
+
+@opportune.external(writes=("rows",), changes_read_results=True)
+def ext_update_row(key: int, value: str) -> str:
+    time.sleep(DELAY)
+    _store_row(key, value)
+    return f"updated {key}"
+
+
+def update_in_arm_then_other_work() -> tuple[Any, str, str]:
+    rows = ext_rows()
+    ext_llm(str(rows))
+    done = ext_update_row(1, "z") if ext_score("u") >= 0 else None
+    other = ext_llm("independent")
+    return done, other, ext_llm(str(rows))
+
+
+def test_update_of_read_results_in_an_arm_lets_the_program_go_on() -> None:
+    _ROWS[0].value = "a"
+    expected = update_in_arm_then_other_work()
+    _ROWS[0].value = "a"
+    got = opportune.run(update_in_arm_then_other_work)
+    assert got == expected
+    schedule = opportune.last_schedule()
+    _, other, after = calls_of(schedule, "ext_llm")
+    (score,) = calls_of(schedule, "ext_score")
+    (update,) = calls_of(schedule, "ext_update_row")
+    assert other.overlaps(score), "the work after the arm waited for its condition"
+    assert_after(update, score)
+    assert_after(after, update)  # the later look at the rows came after the change
+    assert "'z'" in got[2]
+
+
 def arm_appends_to_a_list() -> list[str]:
     items: list[str] = []
     for w in ["aa", "bbb"]:

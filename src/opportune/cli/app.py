@@ -84,11 +84,9 @@ def main() -> None:
     if len(args) >= 2 and args[0] == "run" and not args[1].startswith("-"):
         # ``opportune run FILE ARGS...`` with no option before FILE: everything after FILE
         # belongs to the script, so there is nothing for Typer to parse (cli/run.py).
-        from pathlib import Path
-
         from opportune.cli.run import run_script
 
-        sys.exit(run_script(str(Path(args[1])), args[2:]))
+        sys.exit(run_script(args[1], args[2:]))
     _register()
     __getattr__("app")()
 

@@ -8,13 +8,13 @@ command registered by :func:`register` calls the same function.
 
 import os
 import sys
-import traceback
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 
 def _print_exception(exc: BaseException) -> None:
     """Print an uncaught exception as Python does, without opportune's own frames."""
+    import traceback
+
     own = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
     tb = exc.__traceback__
     frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(own)]
@@ -55,6 +55,8 @@ def run_script(
         _print_exception(exc)
         status = 1
     except SyntaxError as exc:
+        import traceback
+
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         status = 1
     except KeyboardInterrupt:
@@ -78,6 +80,9 @@ def run_script(
 
 
 def register(app: Any) -> None:
+    from pathlib import Path
+    from typing import Annotated
+
     import typer
 
     def run_command(

@@ -1,3 +1,4 @@
+
 """Branches on pending values that need not stop the program.
 
 ``if rr.rating > best: best = rr.rating`` inside a loop over candidates would make every
@@ -16,8 +17,9 @@ Everything here is decided from the syntax; the run-time half lives in
 from __future__ import annotations
 
 import ast
-import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+
+from opportune.compiler import traversal
 
 IF_UNDECIDED = "__opportune_undecided__"
 SPEC_ENTER = "__opportune_spec_enter__"
@@ -29,13 +31,14 @@ AND = "__opportune_and__"
 OR = "__opportune_or__"
 NOT = "__opportune_not__"
 IFEXP = "__opportune_ifexp__"
+CAPTURE = "__opportune_capture__"  # names as they are now: runtime/deferral.py
 
 _IMPURE = (ast.Call, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lambda,
            ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 def makes_no_calls(node: ast.AST) -> bool:
-    return not any(isinstance(n, _IMPURE) for n in ast.walk(node))
+    return not any(isinstance(n, _IMPURE) for n in traversal.nodes(node))
 
 
 def _simple_block(stmts: list[ast.stmt]) -> bool:
@@ -76,7 +79,7 @@ def convertible_if(node: ast.If) -> bool:
 def assigned_names(stmts: list[ast.stmt]) -> list[str]:
     names: list[str] = []
     for s in stmts:
-        for n in ast.walk(s):
+        for n in traversal.nodes(s):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id not in names:
                 names.append(n.id)
     return names
@@ -87,7 +90,7 @@ def read_names(stmts: list[ast.stmt]) -> tuple[list[str], list[str]]:
     reads: list[str] = []
     updated: list[str] = []
     for s in stmts:
-        for n in ast.walk(s):
+        for n in traversal.nodes(s):
             if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
                 for group in (reads, updated):
                     if n.target.id not in group:
@@ -115,13 +118,18 @@ def _tuple(names: list[str], ctx: ast.expr_context) -> ast.Tuple:
 
 def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int],
                reads: tuple[list[str], list[str]] = ([], []),
-               in_function: bool = False) -> list[ast.stmt]:
+               in_function: bool = False, shared: bool = False) -> list[ast.stmt]:
     """The if-converted form of an (already rewritten) ``if`` statement; see the module doc.
 
     ``reads`` are :func:`read_names` of the original arms: at run time the arms are evaluated
     speculatively only if those values are plain data (see ``branching.spec_safe``), otherwise
     the ``if`` waits for its condition as before. A name that is not bound yet may be bound
     by one arm only: if the other is taken, using the name raises as plain Python would.
+
+    Each arm is copied once to speculate and kept once as written, unless ``shared`` (an arm
+    holds an ``if`` of its own, itself converted): then both uses run one copy (see
+    :func:`_shared_arms`), so an ``elif`` chain compiles to code linear in its length, not
+    doubling with every level.
     """
     k = next(counter)
     cond, old = f"__opp_c{k}", f"__opp_old{k}"
@@ -133,20 +141,16 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
 
     held = {n: f"__opp_h{k}_{i}" for i, n in enumerate(dict.fromkeys([*names, *read]))}
 
-    def hold(name: str, into: str | None = None) -> ast.Try:
-        """``held = name`` (or ``into = name``), or the unbound marker."""
-        target = into or held[name]
-        return ast.Try(
-            body=[ast.Assign([_store(target)], _load(name))],
-            handlers=[ast.ExceptHandler(type=_load("NameError"), name=None, body=[
-                ast.Assign([_store(target)], _load(UNBOUND))])],
-            orelse=[], finalbody=[])
+    def capture(into: list[str], of: list[str]) -> ast.Assign:
+        """``into... = of...`` as they are now, unbound ones as the marker: one call
+        (``deferral.capture``), not a guarded read per name."""
+        return ast.Assign([_tuple(into, ast.Store())],
+                          _call(CAPTURE, ast.Constant(tuple(of)), ast.Dict([], [])))
 
     def arm_values(value: str) -> list[ast.stmt]:
         """``value = (names...)`` as the arm left them, unbound ones as the marker."""
-        temps = [f"{value}_{i}" for i in range(len(names))]
-        return [*(hold(n, t) for n, t in zip(names, temps)),
-                ast.Assign([_store(value)], ast.Tuple([_load(t) for t in temps], ast.Load()))]
+        return [ast.Assign([_store(value)],
+                           _call(CAPTURE, ast.Constant(tuple(names)), ast.Dict([], [])))]
 
     def put_back(name: str) -> ast.If:
         """``name = held``, or unbind it again."""
@@ -158,14 +162,11 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
                      orelse=[], finalbody=[])],
             [ast.Assign([_store(name)], _load(held[name]))])
 
-    def plain_if() -> ast.If:
-        return ast.If(_load(cond), copy.deepcopy(node.body), copy.deepcopy(node.orelse) or [])
-
     def speculative(body: list[ast.stmt], value: str, error: str) -> list[ast.stmt]:
         return [
             ast.Assign([_store(mark)], _call(SPEC_ENTER)),
             ast.Try(
-                body=[*(copy.deepcopy(body) or [ast.Pass()]),
+                body=[*(traversal.copy_tree(body) or [ast.Pass()]),
                       *arm_values(value),
                       ast.Assign([_store(error)], ast.Constant(None))],
                 handlers=[ast.ExceptHandler(
@@ -179,6 +180,14 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
             *(put_back(n) for n in names),
         ]
 
+    if shared:
+        return _shared_arms(node, k, names, held, undecided_head=[
+            capture([held[n] for n in held], list(held)),
+            ast.Assign([_store(old)], ast.Tuple([_load(held[n]) for n in names], ast.Load())),
+            ast.Assign([_store(safe)], _call(
+                SPEC_SAFE, ast.Tuple([_load(held[n]) for n in read], ast.Load()),
+                ast.Tuple([_load(held[n]) for n in updated], ast.Load()))),
+        ], put_back=put_back, in_function=in_function)
     predicated = [
         *speculative(node.body, then_v, then_e),
         *(speculative(node.orelse, else_v, else_e) if node.orelse else [
@@ -193,16 +202,98 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
         ),
     ]
     undecided = [
-        *(hold(n) for n in held),
+        capture([held[n] for n in held], list(held)),
         ast.Assign([_store(old)], ast.Tuple([_load(held[n]) for n in names], ast.Load())),
         ast.Assign([_store(safe)], _call(
             SPEC_SAFE, ast.Tuple([_load(held[n]) for n in read], ast.Load()),
             ast.Tuple([_load(held[n]) for n in updated], ast.Load()))),
-        ast.If(_load(safe), predicated, [plain_if()]),
+        ast.If(_load(safe), predicated, []),
+    ]
+    # The arms as written appear once, after both ways of deciding not to speculate: each arm
+    # is copied once for speculation and once here, not once more per way.
+    return [
+        ast.Assign([_store(cond)], node.test),
+        ast.Assign([_store(safe)], ast.Constant(False)),
+        ast.If(_call(IF_UNDECIDED, _load(cond)), undecided, []),
+        ast.If(_load(safe), [ast.Pass()], [ast.If(_load(cond), node.body, node.orelse)]),
+    ]
+
+
+def _shared_arms(node: ast.If, k: int, names: list[str], held: dict[str, str],
+                 undecided_head: list[ast.stmt], put_back: Callable[[str], ast.stmt],
+                 in_function: bool) -> list[ast.stmt]:
+    """The converted ``if`` with one copy of its arms, run once per arm to speculate or once
+    as written::
+
+        c = <test>; ok = False
+        if undecided(c): <hold the names>; ok = spec_safe(...)
+        for arm in ((True, False) if ok else (True,) if c else (False,)):
+            <enter speculation if ok>
+            try: <the arm `arm` names>; <its values if ok>
+            except BaseException as e: <raise unless ok>; <its error>
+            finally: <leave speculation if ok>
+            <put the names back if ok>
+        if ok: names = select(...)
+
+    Run as written, the arm's error passes through unchanged (a bare ``raise`` keeps its
+    traceback), and nothing else happens that the plain ``if`` would not do.
+    """
+    cond, old, safe = f"__opp_c{k}", f"__opp_old{k}", f"__opp_ok{k}"
+    then_v, then_e = f"__opp_then{k}", f"__opp_terr{k}"
+    else_v, else_e = f"__opp_else{k}", f"__opp_eerr{k}"
+    err, mark = f"__opp_e{k}", f"__opp_s{k}"
+    arm, runs = f"__opp_arm{k}", f"__opp_arms{k}"
+
+    def when_ok(body: Sequence[ast.stmt], orelse: Sequence[ast.stmt] = ()) -> ast.If:
+        return ast.If(_load(safe), list(body), list(orelse))
+
+    def per_arm(then: Sequence[ast.stmt], other: Sequence[ast.stmt]) -> ast.If:
+        return ast.If(_load(arm), list(then), list(other))
+
+    def values(value: str, error: str) -> list[ast.stmt]:
+        return [ast.Assign([_store(value)],
+                           _call(CAPTURE, ast.Constant(tuple(names)), ast.Dict([], []))),
+                ast.Assign([_store(error)], ast.Constant(None))]
+
+    def failed(value: str, error: str) -> list[ast.stmt]:
+        return [ast.Assign([_store(value)], ast.Constant(None)),
+                ast.Assign([_store(error)], _load(err))]
+
+    both = ast.Tuple([ast.Constant(True), ast.Constant(False)] if node.orelse
+                     else [ast.Constant(True)], ast.Load())
+    choose = when_ok([ast.Assign([_store(runs)], both)], [
+        ast.If(_load(cond), [ast.Assign([_store(runs)], ast.Tuple([ast.Constant(True)],
+                                                                  ast.Load()))],
+               [ast.Assign([_store(runs)], ast.Tuple([ast.Constant(False)], ast.Load()))])])
+    loop = ast.For(
+        target=_store(arm), iter=_load(runs), orelse=[],
+        body=[
+            when_ok([ast.Assign([_store(mark)], _call(SPEC_ENTER))]),
+            ast.Try(
+                body=[per_arm(node.body, node.orelse or [ast.Pass()]),
+                      when_ok([per_arm(values(then_v, then_e), values(else_v, else_e))])],
+                handlers=[ast.ExceptHandler(type=_load("BaseException"), name=err, body=[
+                    ast.If(ast.UnaryOp(ast.Not(), _load(safe)), [ast.Raise()], []),
+                    per_arm(failed(then_v, then_e), failed(else_v, else_e))])],
+                orelse=[],
+                finalbody=[when_ok([ast.Expr(_call(SPEC_EXIT, _load(mark)))])]),
+            when_ok([put_back(n) for n in names]),
+        ])
+    select = [
+        *([] if node.orelse else [ast.Assign([_store(else_v)], _load(old)),
+                                  ast.Assign([_store(else_e)], ast.Constant(None))]),
+        ast.Assign([_tuple(names, ast.Store())],
+                   _call(SELECT, _load(cond), _load(then_v), _load(then_e), _load(else_v),
+                         _load(else_e), ast.Constant(len(names)), ast.Constant(tuple(names)),
+                         ast.Constant(in_function))),
     ]
     return [
         ast.Assign([_store(cond)], node.test),
-        ast.If(_call(IF_UNDECIDED, _load(cond)), undecided, [plain_if()]),
+        ast.Assign([_store(safe)], ast.Constant(False)),
+        ast.If(_call(IF_UNDECIDED, _load(cond)), undecided_head, []),
+        choose,
+        loop,
+        when_ok(select),
     ]
 
 
@@ -232,7 +323,7 @@ def ifexp_movable(original: ast.IfExp) -> bool:
     the enclosing scope, ``yield``/``await`` belong to the enclosing function, and a bare
     ``super()`` needs that function's first argument."""
     for arm in (original.body, original.orelse):
-        for n in ast.walk(arm):
+        for n in traversal.nodes(arm):
             if isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
                 return False
             if isinstance(n, ast.Name) and n.id in ("super", "__class__"):
@@ -240,24 +331,24 @@ def ifexp_movable(original: ast.IfExp) -> bool:
     return True
 
 
-def lazy_ifexp(node: ast.IfExp, original: ast.IfExp) -> ast.expr:
+def lazy_ifexp(node: ast.IfExp, original: ast.IfExp | None) -> ast.expr:
     """``a if c else b`` -> a lazy selection, or a deferred arm when the arms make calls (and
-    may run later: see :func:`opportune.compiler.deferral.movable_arms`)."""
+    may run later: see :func:`opportune.compiler.deferral.movable_arms`). ``original``: the
+    expression as written, None when its arms make no calls."""
     from opportune.compiler.deferral import arm_names, movable_arms
 
-    pure = makes_no_calls(original.body) and makes_no_calls(original.orelse)
-    if pure:
+    if original is None:
         return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse),
                                        ast.Constant(None), ast.Constant(None),
                                        ast.Constant(None)], [])
-    arms = [[ast.Expr(copy.deepcopy(original.body))], [ast.Expr(copy.deepcopy(original.orelse))]]
+    arms = [[ast.Expr(traversal.copy_tree(original.body))], [ast.Expr(traversal.copy_tree(original.orelse))]]
     if not movable_arms(arms):
         return node
     found = arm_names([original.body, original.orelse])
     names = list(found.read)
     capture = _thunk(ast.Tuple([_load(n) for n in names], ast.Load()))
-    then_fn = ast.Lambda(_params(names), copy.deepcopy(node.body))
-    else_fn = ast.Lambda(_params(names), copy.deepcopy(node.orelse))
+    then_fn = ast.Lambda(_params(names), traversal.copy_tree(node.body))
+    else_fn = ast.Lambda(_params(names), traversal.copy_tree(node.orelse))
     calls = ast.Constant((tuple(names), found.called, found.methods, found.other_calls,
                           found.aliases))
     return ast.Call(_load(IFEXP), [node.test, _thunk(node.body), _thunk(node.orelse), capture,

@@ -25,9 +25,12 @@ it. F-strings whose values turn out to be atoms are formatted inline the same wa
 from __future__ import annotations
 
 import ast
-import copy
 import itertools
+from collections.abc import Callable
 from typing import Any
+
+from opportune.compiler import traversal
+from opportune.compiler.traversal import Transformer
 
 TYPE = "__opportune_type__"
 ATOMS = "__opportune_atoms__"
@@ -170,23 +173,50 @@ def _is_hook(node: ast.expr, name: str) -> bool:
 
 
 class _Context:
-    """Where the code being rewritten runs."""
+    """Where the code being rewritten runs.
 
-    __slots__ = ("in_iter", "names", "plain", "types", "walrus")
+    ``plain`` and ``types`` take a walk of the function's body each; most scopes (the lambdas
+    of lazy ``and``/``or``, the arms of deferred statements) have no call site that asks, so
+    they are found on first use. A call site of the scope asks before any other of its call
+    sites is rewritten, so the answer is the one the body as written gives (rewrites of
+    nested scopes only add the call sites' own temporaries)."""
+
+    __slots__ = ("_plain", "_resolve", "_types", "in_iter", "names", "walrus")
 
     def __init__(self, walrus: bool, names: bool, in_iter: bool = False,
                  plain: frozenset[str] = frozenset(),
-                 types: dict[str, type] | None = None) -> None:
+                 types: dict[str, type] | None = None,
+                 resolve: Callable[[], tuple[frozenset[str], dict[str, type]]] | None = None
+                 ) -> None:
         self.walrus = walrus and not in_iter  # ``:=`` binds a local of a function here
         self.names = names  # reading a name twice is free of effects (not a class body)
         self.in_iter = in_iter  # inside a comprehension's iterable, where ``:=`` is refused
         # Local names that nothing but an assignment statement of this scope can rebind.
-        self.plain = plain
+        self._plain = plain
         # Plain locals every binding of which gives a new container of one type.
-        self.types = types or {}
+        self._types = types or {}
+        self._resolve = resolve
+
+    def _resolved(self) -> None:
+        if self._resolve is not None:
+            self._plain, self._types = self._resolve()
+            self._resolve = None
+
+    @property
+    def plain(self) -> frozenset[str]:
+        self._resolved()
+        return self._plain
+
+    @property
+    def types(self) -> dict[str, type]:
+        self._resolved()
+        return self._types
 
     def outer(self) -> _Context:
-        return _Context(self.walrus, self.names, self.in_iter, self.plain, self.types)
+        return _Context(self.walrus, self.names, self.in_iter, resolve=self._both)
+
+    def _both(self) -> tuple[frozenset[str], dict[str, type]]:
+        return self.plain, self.types
 
 
 def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
@@ -205,7 +235,7 @@ def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
                           ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue  # a scope of its own
-        stack.extend(ast.iter_child_nodes(n))
+        stack.extend(traversal.children(n))
     return frozenset(names - _rebound_inside(node))
 
 
@@ -216,7 +246,7 @@ def _rebound_inside(node: ast.AST) -> frozenset[str]:
     if known is not None:
         return known
     out: set[str] = set()
-    stack = list(ast.iter_child_nodes(node))
+    stack = list(traversal.children(node))
     while stack:
         n = stack.pop()
         if isinstance(n, (ast.Global, ast.Nonlocal)):
@@ -226,7 +256,7 @@ def _rebound_inside(node: ast.AST) -> frozenset[str]:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             out |= _rebound_inside(n)
             continue
-        stack.extend(ast.iter_child_nodes(n))
+        stack.extend(traversal.children(n))
     result = frozenset(out)
     node._opp_rebound = result  # type: ignore[attr-defined]
     return result
@@ -251,39 +281,54 @@ def _other_bindings(n: ast.AST) -> list[str]:
     return []
 
 
-def _local_types(node: ast.FunctionDef, plain: frozenset[str]) -> dict[str, type]:
-    """``results = []``: the plain locals that are only ever bound by assigning a list, dict or
-    set display. Whenever such a name has a value, it is a container of that exact type."""
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+           ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_BINDERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.Import,
+            ast.ImportFrom, ast.MatchAs, ast.MatchStar, ast.MatchMapping)
+_STORES = (ast.Store, ast.Del)
+
+
+def _function_facts(node: ast.FunctionDef) -> tuple[frozenset[str], dict[str, type]]:
+    """The plain locals of a function (:func:`_plain_locals`) and, among them, those that are
+    only ever bound by assigning a list, dict or set display (``results = []``: whenever such
+    a name has a value, it is a container of that exact type), from one walk of the body."""
+    args = node.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg,
+                              args.kwarg) if a is not None}
+    names = set(params)
     stores: dict[str, int] = {}
     typed: dict[str, list[type | None]] = {}
     stack: list[ast.AST] = list(node.body)
     while stack:
         n = stack.pop()
-        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-            stores[n.id] = stores.get(n.id, 0) + 1
-        for other in _other_bindings(n):  # bound by a statement: never a display
-            stores[other] = stores.get(other, 0) + 1
-            typed.setdefault(other, []).append(None)
-        if isinstance(n, ast.Assign):
+        if isinstance(n, ast.Name):
+            if isinstance(n.ctx, _STORES):
+                names.add(n.id)
+                stores[n.id] = stores.get(n.id, 0) + 1
+            continue
+        if isinstance(n, _BINDERS):
+            for other in _other_bindings(n):  # bound by a statement: never a display
+                stores[other] = stores.get(other, 0) + 1
+                typed.setdefault(other, []).append(None)
+        elif isinstance(n, ast.Assign):
             for t in n.targets:
                 if isinstance(t, ast.Name):
                     typed.setdefault(t.id, []).append(_DISPLAYS.get(type(n.value)))
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
-                          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        if isinstance(n, _SCOPES):
             continue
-        stack.extend(ast.iter_child_nodes(n))
-    params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
-                              node.args.vararg, node.args.kwarg) if a is not None}
+        stack.extend(traversal.children(n))
+    plain = frozenset(names - _rebound_inside(node))
     out: dict[str, type] = {}
     for name, kinds in typed.items():
         if name in plain and name not in params and len(kinds) == stores.get(name) \
                 and len(set(kinds)) == 1 and kinds[0] is not None:
             out[name] = kinds[0]
-    return out
+    return plain, out
 
 
-class _Inliner(ast.NodeTransformer):
+class _Inliner(Transformer):
     def __init__(self) -> None:
+        super().__init__()
         self._counter = itertools.count()
         self._ctx = [_Context(walrus=False, names=True)]  # module level
 
@@ -324,9 +369,9 @@ class _Inliner(ast.NodeTransformer):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         self._outer_parts(node)
-        plain = _plain_locals(node)
-        node.body = self._in(_Context(walrus=True, names=True, plain=plain,
-                                      types=_local_types(node, plain)), node.body)
+
+        node.body = self._in(_Context(walrus=True, names=True,
+                                      resolve=lambda: _function_facts(node)), node.body)
         return node
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
@@ -336,7 +381,7 @@ class _Inliner(ast.NodeTransformer):
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
         self._outer_parts(node)
         node.body = self._in(_Context(walrus=True, names=True, in_iter=self._ctx[-1].in_iter,
-                                      plain=_plain_locals(node)), node.body)
+                                      resolve=lambda: (_plain_locals(node), {})), node.body)
         return node
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
@@ -360,10 +405,10 @@ class _Inliner(ast.NodeTransformer):
         ctx = self._ctx[-1]
         # ``:=`` inside a comprehension binds in the enclosing function: fine there, not in a
         # class body or at module level, and never in an iterable.
-        targets = {n.id for gen in node.generators for n in ast.walk(gen.target)
+        targets = {n.id for gen in node.generators for n in traversal.nodes(gen.target)
                    if isinstance(n, ast.Name)}
-        inner = _Context(ctx.walrus, ctx.names, ctx.in_iter, ctx.plain | targets,
-                         {k: v for k, v in ctx.types.items() if k not in targets})
+        inner = _Context(ctx.walrus, ctx.names, ctx.in_iter, resolve=lambda: (
+            ctx.plain | targets, {k: v for k, v in ctx.types.items() if k not in targets}))
         for gen in node.generators:
             gen.iter = self._in(_Context(walrus=False, names=ctx.names, in_iter=True), gen.iter)
             gen.target = self._in(inner, gen.target)
@@ -430,7 +475,7 @@ class _Inliner(ast.NodeTransformer):
                 or func.attr not in MUTATING_METHODS:
             return site
         # (hook(x.append, a) if GUARDED else <site>): a change the hook must see while guarded
-        guarded = ast.IfExp(_load(GUARDED), copy.deepcopy(node), site)
+        guarded = ast.IfExp(_load(GUARDED), traversal.copy_tree(node), site)
         if _is_inlined_complex(site):
             guarded._opportune_complex = True  # type: ignore[attr-defined]
         return _located(guarded, node)
@@ -524,7 +569,7 @@ class _Inliner(ast.NodeTransformer):
         hook = ast.Call(_load(CALL), [_load(builtin_name(name)), *released], [])
         inner = ast.IfExp(_all(tests), direct, hook)
         inner._opportune_complex = True  # type: ignore[attr-defined]
-        site = ast.IfExp(same, inner, copy.deepcopy(node))
+        site = ast.IfExp(same, inner, traversal.copy_tree(node))
         site._opportune_complex = True  # type: ignore[attr-defined]
         return _located(site, node)
 
@@ -558,7 +603,7 @@ class _Inliner(ast.NodeTransformer):
             arg = args[0]
             assert isinstance(arg, ast.IfExp)
             direct = ast.Call(attr, [arg.body], [])
-            hook = ast.Call(_load(CALL), [copy.deepcopy(attr), arg.orelse], [])
+            hook = ast.Call(_load(CALL), [traversal.copy_tree(attr), arg.orelse], [])
             return _located(ast.IfExp(arg.test, direct, hook), node)
         if not self._ctx[-1].walrus or not isinstance(receiver, ast.Name):
             return node
@@ -582,7 +627,7 @@ class _Inliner(ast.NodeTransformer):
         if any(_is_inlined_complex(a) for a in args):
             return node  # keep the code from doubling at every nesting level
         if any(isinstance(n, ast.NamedExpr) and n.target.id == receiver.id
-               for a in args for n in ast.walk(a)):
+               for a in args for n in traversal.nodes(a)):
             return node
         temps: list[str | None] = []
         tests: list[ast.expr] = []
@@ -602,7 +647,7 @@ class _Inliner(ast.NodeTransformer):
         inner._opportune_complex = True  # type: ignore[attr-defined]
         if not types:  # the receiver's type is known
             return _located(inner, node)
-        site = ast.IfExp(_type_is(_load(receiver.id), types), inner, copy.deepcopy(node))
+        site = ast.IfExp(_type_is(_load(receiver.id), types), inner, traversal.copy_tree(node))
         site._opportune_complex = True  # type: ignore[attr-defined]
         return _located(site, node)
 
@@ -698,15 +743,15 @@ def _same(a: ast.expr) -> ast.expr:
     """A second use of a constant, name or empty display from the original call."""
     if isinstance(a, ast.Name):
         return _load(a.id)
-    return copy.deepcopy(a)
+    return traversal.copy_tree(a)
 
 
 def _is_inlined_complex(node: ast.expr) -> bool:
-    return any(getattr(n, "_opportune_complex", False) for n in ast.walk(node))
+    return any(getattr(n, "_opportune_complex", False) for n in traversal.nodes(node))
 
 
 def _located(new: ast.expr, original: ast.expr) -> ast.expr:
-    for n in ast.walk(new):
+    for n in traversal.nodes(new):
         if "lineno" in n._attributes and not hasattr(n, "lineno"):
             ast.copy_location(n, original)
     return new

@@ -17,8 +17,8 @@ the waiting moves after the last call.
 from __future__ import annotations
 
 import ast
-import copy
 
+from opportune.compiler import traversal
 from opportune.compiler.branches import makes_no_calls
 
 _ITEMS = "__opp_items"
@@ -47,16 +47,16 @@ def calls_first(node: ast.ListComp | ast.SetComp | ast.DictComp) -> ast.expr:
     if outer.is_async or inner.is_async or makes_no_calls(inner.iter) \
             or not all(makes_no_calls(p) for p in [*parts, *inner.ifs]):
         return node
-    if any(isinstance(n, ast.NamedExpr) for n in ast.walk(node)):
+    if any(isinstance(n, ast.NamedExpr) for n in traversal.nodes(node)):
         return node  # := binds in the enclosing scope, in the order Python evaluates it
     target = _load_target(outer.target)
     if target is None:
         return node
     pairs = ast.ListComp(
         elt=ast.Tuple([target, inner.iter], ast.Load()),
-        generators=[ast.comprehension(copy.deepcopy(outer.target), outer.iter, outer.ifs, 0)])
+        generators=[ast.comprehension(traversal.copy_tree(outer.target), outer.iter, outer.ifs, 0)])
     new_outer = ast.comprehension(
-        ast.Tuple([copy.deepcopy(outer.target), ast.Name(_ITEMS, ast.Store())], ast.Store()),
+        ast.Tuple([traversal.copy_tree(outer.target), ast.Name(_ITEMS, ast.Store())], ast.Store()),
         pairs, [], 0)
     new_inner = ast.comprehension(inner.target, ast.Name(_ITEMS, ast.Load()), inner.ifs, 0)
     node.generators = [new_outer, new_inner]

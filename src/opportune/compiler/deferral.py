@@ -23,11 +23,15 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from opportune.compiler import traversal
 from opportune.compiler.purity import analyse
 
 DEFER_IF = "__opportune_defer_if__"
 DEFER_LOOP = "__opportune_defer_loop__"
 MAX_NESTING = 8  # deferrable statements inside deferrable statements (each nests a block)
+CAPTURE = "__opportune_capture__"
+RESULTS = "__opportune_arm_results__"
+TAKEN = "__opp_taken"  # the first parameter of an if's arms: whether the condition held
 UNBOUND = "__opportune_unbound__"  # installed by the runtime hooks (see compiler/rollback.py)
 IF_UNDECIDED = "__opportune_undecided__"
 
@@ -57,81 +61,71 @@ class ArmNames:
 
 def arm_names(nodes: list[ast.AST]) -> ArmNames:
     """Names bound and read by ``nodes`` in their own scope (not those local to a comprehension
-    or a lambda inside them), and their call sites."""
-    assigned: list[str] = []
-    read: list[str] = []
-    called: list[str] = []
-    methods: list[tuple[str, str, bool]] = []
-    aliases: list[tuple[str, str]] = []
-    other = [False]
-
-    def alias(targets: list[ast.expr], value: ast.expr, bound: frozenset[str]) -> None:
-        root = _chain_root(value)
-        if root is None or root in bound:
-            return
-        for t in targets:
-            for n in ast.walk(t):
-                if isinstance(n, ast.Name) and (n.id, root) not in aliases:
-                    aliases.append((n.id, root))
-
-    def add(group: list[str], name: str) -> None:
-        if name not in group:
-            group.append(name)
-
-    def visit(node: ast.AST, bound: frozenset[str]) -> None:
+    or a lambda inside them), and their call sites, each in the order it first appears."""
+    assigned: dict[str, None] = {}
+    read: dict[str, None] = {}
+    called: dict[str, None] = {}
+    methods: dict[tuple[str, str, bool], None] = {}
+    aliases: dict[tuple[str, str], None] = {}
+    other = False
+    empty: frozenset[str] = frozenset()
+    # each node with the names local to a comprehension or lambda around it; taken from the
+    # end, so nodes are met in the order a recursive walk meets them
+    stack: list[tuple[ast.AST, frozenset[str]]] = [(n, empty) for n in reversed(nodes)]
+    while stack:
+        node, bound = stack.pop()
+        if isinstance(node, ast.Name):
+            if node.id not in bound:
+                (read if isinstance(node.ctx, ast.Load) else assigned)[node.id] = None
+            continue
         if isinstance(node, _COMPREHENSIONS):
+            items: list[tuple[ast.AST, frozenset[str]]] = []
             inner = set(bound)
             for i, gen in enumerate(node.generators):
-                visit(gen.iter, bound if i == 0 else frozenset(inner))
-                inner |= {n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
-                for cond in gen.ifs:
-                    visit(cond, frozenset(inner))
+                items.append((gen.iter, bound if i == 0 else frozenset(inner)))
+                inner |= {n.id for n in traversal.nodes(gen.target) if isinstance(n, ast.Name)}
+                items.extend((cond, frozenset(inner)) for cond in gen.ifs)
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-            for part in parts:
-                visit(part, frozenset(inner))
-            return
+            items.extend((part, frozenset(inner)) for part in parts)
+            stack.extend(reversed(items))
+            continue
         if isinstance(node, ast.Lambda):
             a = node.args
             params = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
             params |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
-            for d in [*a.defaults, *(d for d in a.kw_defaults if d is not None)]:
-                visit(d, bound)
-            visit(node.body, bound | params)
-            return
+            stack.append((node.body, bound | params))
+            defaults = [*a.defaults, *(d for d in a.kw_defaults if d is not None)]
+            stack.extend((d, bound) for d in reversed(defaults))
+            continue
         if isinstance(node, ast.NamedExpr):
-            add(assigned, node.target.id)  # binds in the arm's scope even in a comprehension
-            visit(node.value, bound)
-            return
-        if isinstance(node, ast.Name):
-            if node.id in bound:
-                return
-            add(read if isinstance(node.ctx, ast.Load) else assigned, node.id)
-            return
-        if isinstance(node, ast.Assign):
-            alias(node.targets, node.value, bound)
-        elif isinstance(node, ast.For):
-            alias([node.target], node.iter, bound)
-        if isinstance(node, ast.Call):
+            assigned[node.target.id] = None  # binds in the arm's scope even in a comprehension
+            stack.append((node.value, bound))
+            continue
+        if isinstance(node, (ast.Assign, ast.For)):
+            targets, value = (node.targets, node.value) if isinstance(node, ast.Assign) \
+                else ([node.target], node.iter)
+            root = _chain_root(value)
+            if root is not None and root not in bound:
+                for t in targets:
+                    for n in traversal.nodes(t):
+                        if isinstance(n, ast.Name):
+                            aliases[(n.id, root)] = None
+        elif isinstance(node, ast.Call):
             func = node.func
             root = _chain_root(func.value) if isinstance(func, ast.Attribute) else None
             if isinstance(func, ast.Name):
                 if func.id not in bound:
-                    add(called, func.id)
+                    called[func.id] = None
             elif isinstance(func, ast.Attribute) and root is not None:
-                entry = (root, func.attr, not isinstance(func.value, ast.Name))
-                if root not in bound and entry not in methods:
-                    methods.append(entry)
+                if root not in bound:
+                    methods[(root, func.attr, not isinstance(func.value, ast.Name))] = None
             elif isinstance(func, ast.Attribute) and isinstance(
                     func.value, (ast.Constant, ast.JoinedStr, ast.List, ast.Dict, ast.Tuple)):
                 pass  # a method of a literal: ``"{}".format(x)``, ``", ".join(names)``
             else:
-                other[0] = True
-        for child in ast.iter_child_nodes(node):
-            visit(child, bound)
-
-    for n in nodes:
-        visit(n, frozenset())
-    return ArmNames(tuple(assigned), tuple(read), tuple(called), tuple(methods), other[0],
+                other = True
+        stack.extend((child, bound) for child in reversed(traversal.children(node)))
+    return ArmNames(tuple(assigned), tuple(read), tuple(called), tuple(methods), other,
                     tuple(aliases))
 
 
@@ -142,23 +136,37 @@ def _chain_root(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
+_LEAVE = (ast.Return, ast.Raise, ast.Assert)
+_JUMP = (ast.Break, ast.Continue)
+_OWN_SCOPE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_LOOPS = (ast.For, ast.While, ast.AsyncFor)
+
+
 def _escapes(stmts: list[ast.stmt]) -> bool:
     """Whether control leaves the arm other than by falling off its end: ``return``, ``raise``
     or ``assert`` (the program stops there: nothing after the ``if`` may run ahead of it), or
-    a ``break``/``continue`` of a loop outside it."""
-    def visit(node: ast.AST, in_loop: bool) -> bool:
-        if isinstance(node, (ast.Return, ast.Raise, ast.Assert)):
+    a ``break``/``continue`` of a loop outside it. Only statements can do that, so only the
+    statement lists are walked (a lambda holds none)."""
+    stack: list[tuple[ast.stmt, bool]] = [(s, False) for s in stmts]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, _LEAVE):
             return True
-        if isinstance(node, (ast.Break, ast.Continue)) and not in_loop:
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            return False
-        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
-            return (any(visit(c, True) for c in node.body)
-                    or any(visit(c, in_loop) for c in node.orelse))
-        return any(visit(c, in_loop) for c in ast.iter_child_nodes(node))
-
-    return any(visit(s, False) for s in stmts)
+        if isinstance(node, _JUMP):
+            if not in_loop:
+                return True
+            continue
+        if isinstance(node, _OWN_SCOPE):
+            continue
+        if isinstance(node, _LOOPS):
+            stack.extend((c, True) for c in node.body)
+            stack.extend((c, in_loop) for c in node.orelse)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            stack.extend((c, in_loop) for c in getattr(node, field, ()))
+        for part in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+            stack.extend((c, in_loop) for c in part.body)
+    return False
 
 
 def _as_function(name: str, body: list[ast.stmt], params: tuple[str, ...]) -> ast.FunctionDef:
@@ -175,31 +183,74 @@ def movable_arms(arms: list[list[ast.stmt]]) -> bool:
     leave the enclosing code (``return``, ``raise``, ``break``) nor depend on its frame
     (``yield``, ``super()``)."""
     stmts = [s for arm in arms for s in arm]
+    return _movable(stmts, arm_names(stmts))
+
+
+def _movable(stmts: list[ast.stmt], names: ArmNames) -> bool:
+    """:func:`movable_arms` with the names already found (they are needed again to compile
+    the statement, and nested statements make every level walk the code below it)."""
     if _escapes(stmts):
         return False
-    for n in ast.walk(ast.Module(body=stmts, type_ignores=[])):
-        if isinstance(n, ast.Name) and n.id in ("super", "__class__"):
-            return False
-    names = arm_names(list(stmts))
-    return analyse(_as_function("arm", stmts, names.params)) is not None  # reads only
+    fn = _as_function("arm", stmts, names.params)
+    every = traversal.nodes(fn)
+    if any(isinstance(n, ast.Name) and n.id in ("super", "__class__") for n in every):
+        return False
+    return analyse(fn, every) is not None  # reads only
+
+
+def _makes_calls(stmts: list[ast.stmt]) -> bool:
+    return any(isinstance(n, ast.Call) for s in stmts for n in traversal.nodes(s))
+
+
+def prepare_if(node: ast.If) -> ArmNames | None:
+    """The names of ``node``'s arms if the compiler should prepare it to run its chosen arm
+    later (see :func:`deferrable`), else None; taken from the source before it is
+    rewritten."""
+    stmts = [*node.body, *node.orelse]
+    if not _makes_calls(stmts):
+        return None
+    names = arm_names(stmts)
+    return names if _movable(stmts, names) else None
 
 
 def deferrable(node: ast.If) -> bool:
     """Whether the compiler should prepare ``node`` to run its chosen arm later: its arms make
     calls (a call-free ``if`` is if-converted instead) and may be moved."""
-    arms = [node.body, node.orelse]
-    makes_calls = any(isinstance(n, ast.Call) for arm in arms for s in arm for n in ast.walk(s))
-    return makes_calls and movable_arms(arms)
+    return prepare_if(node) is not None
+
+
+_ITERABLE = "__opp_iterable"  # stands for the loop's input until the statement has a number
+
+
+def prepare_loop(node: ast.For) -> ArmNames | None:
+    """The names of a loop that should be prepared to run later (see
+    :func:`deferrable_loop`), else None; the iterable stands as ``__opp_iterable`` (see
+    :func:`numbered`)."""
+    if not _makes_calls([*node.body, *node.orelse]):
+        return None
+    loop = copy.copy(node)
+    loop.iter = ast.Name(_ITERABLE, ast.Load())
+    names = arm_names([loop])
+    return names if _movable([loop], names) else None
+
+
+def numbered(names: ArmNames, k: int) -> ArmNames:
+    """``names`` of :func:`prepare_loop` with the iterable named as statement ``k`` names it,
+    ``__opp_din<k>``: what :func:`loop_names` gives."""
+    def rename(n: str) -> str:
+        return f"__opp_din{k}" if n == _ITERABLE else n
+
+    return ArmNames(tuple(map(rename, names.assigned)), tuple(map(rename, names.read)),
+                    tuple(map(rename, names.called)),
+                    tuple((rename(r), m, longer) for r, m, longer in names.methods),
+                    names.other_calls,
+                    tuple((rename(a), rename(b)) for a, b in names.aliases))
 
 
 def deferrable_loop(node: ast.For) -> bool:
     """Whether ``for`` over a value that may be pending could run later as a whole: its body
     makes calls (otherwise there is nothing to overlap) and the loop may be moved."""
-    makes_calls = any(isinstance(n, ast.Call) for s in [*node.body, *node.orelse]
-                      for n in ast.walk(s))
-    loop = copy.copy(node)
-    loop.iter = ast.Name("__opp_iterable", ast.Load())
-    return makes_calls and movable_arms([[loop]])
+    return prepare_loop(node) is not None
 
 
 def _load(name: str) -> ast.Name:
@@ -219,62 +270,122 @@ def _hold(name: str, into: str) -> ast.Try:
         orelse=[], finalbody=[])
 
 
-def _arm_function(name: str, body: list[ast.stmt], names: ArmNames) -> ast.FunctionDef:
-    """``def name(params): <unbind the unbound>; <arm>; return (assigned...)``.
+def capture(names: tuple[str, ...], explicit: tuple[str, ...], prefix: str
+            ) -> tuple[list[ast.stmt], ast.Call]:
+    """The values of ``names`` as they are now, the unbound marker for one without a value:
+    ``__opportune_capture__(names)`` looks each up in the caller's frame as the interpreter
+    would (runtime/deferral.py). One call, however many names: a ``try`` per name made the
+    compiled code many times the size of the source.
 
-    A name that had no value when it was captured is unbound again, so that reading it raises
-    as it would have; one the arm leaves unassigned is handed back as the marker.
+    ``explicit`` names are read here instead (a guarded read each, into ``<prefix><i>``): a
+    name the enclosing function only reads from a function around it is a free variable of
+    that function only while the code reads it there, and the arms that now read it are
+    functions of their own.
+    """
+    reads = [(i, n) for i, n in enumerate(names) if n in explicit]
+    given = ast.Dict([ast.Constant(i) for i, _ in reads],
+                     [_load(f"{prefix}{i}") for i, _ in reads])
+    call = ast.Call(_load(CAPTURE), [ast.Constant(names), given], [])
+    return [_hold(n, f"{prefix}{i}") for i, n in reads], call
+
+
+def _arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames) -> ast.FunctionDef:
+    """``def name([taken,] params): <unbind the unbound>; <arm>; return (assigned...)``.
+
+    An ``if`` has both arms in one function, the first parameter saying which runs, so the
+    parameters are unbound and the results gathered in one place. A name that had no value
+    when it was captured is unbound again, so that reading it raises as it would have; one the
+    arm leaves unassigned is handed back as the marker (``__opportune_arm_results__`` reads
+    the arm's own frame).
     """
     read = set(names.read)
     unbind = [ast.If(ast.Compare(_load(p), [ast.Is()], [_load(UNBOUND)]),
                      [ast.Delete([ast.Name(p, ast.Del())])], [])
               for p in names.params if p in read]  # one never read needs no unbinding
-    # Every assigned name is read back through a NameError guard: a nested deferred statement
-    # unbinds a name its own arm left unbound, even one this arm never reads.
-    results = [_hold(n, f"__opp_out{i}") for i, n in enumerate(names.assigned)]
-    ret = ast.Return(ast.Tuple([_load(f"__opp_out{i}") for i in range(len(names.assigned))],
-                               ast.Load()))
-    return _as_function(name, [*unbind, *body, *results, ret], names.params)
+    if len(arms) == 2:
+        body: list[ast.stmt] = [ast.If(_load(TAKEN), arms[0] or [ast.Pass()],
+                                       arms[1] or [])]
+        params = (TAKEN, *names.params)
+    else:
+        body, params = arms[0], names.params
+    ret = ast.Return(ast.Call(_load(RESULTS), [ast.Constant(names.assigned)], []))
+    return _as_function(name, [*unbind, *body, ret], params)
 
 
-def _statement(k: int, input_expr: ast.expr, names: ArmNames, arms: list[ast.FunctionDef],
-               call: ast.Call) -> list[ast.stmt]:
-    """The compiled statement: capture the names, define the arms, let the runtime run the one
-    the input picks (now, or later when the input is still pending), and bind the names it
-    assigned: to its results, or unbound again where it left them unbound.
+def _module_arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames
+                         ) -> ast.FunctionDef:
+    """``def name([taken]): global <names>; <arm>``, for a statement of module-level code.
 
-    The arms are the statement's only copy of its body, so nested deferrable statements keep
+    The runtime runs its code with the captured names as its globals
+    (``runtime/deferral._module_arm``), so the names behave as module-level names do: reading
+    one without a value raises NameError, the builtins stand behind them, and what the arm
+    assigns stays in that dictionary. No parameters to unbind and no values to hand back: the
+    arm is its body and one ``global`` line.
+    """
+    # every name it uses, read ones too: an arm nested in another would otherwise read the
+    # outer arm's own temporaries (``__opp_din<k>``) through a closure, not the captured value
+    declare = [ast.Global(list(names.params))] if names.params else []
+    if len(arms) == 2:
+        body: list[ast.stmt] = [ast.If(_load(TAKEN), arms[0] or [ast.Pass()], arms[1] or [])]
+        params: tuple[str, ...] = (TAKEN,)
+    else:
+        body, params = arms[0], ()
+    return _as_function(name, [*declare, *body], params)
+
+
+def _module_statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionDef,
+                      call: ast.Call) -> list[ast.stmt]:
+    """The compiled statement in module-level code: the runtime binds the assigned names in
+    the caller's namespace itself (the module's, or the globals of the arm around it), so
+    there is nothing to bind here."""
+    _, held = capture(names.params, (), "")
+    call.args[1:1] = [held]
+    call.args.append(ast.Constant(True))  # bind where it stands
+    return [
+        ast.Assign([_store(f"__opp_din{k}")], input_expr),
+        arm,
+        ast.Expr(call),
+        ast.Delete([ast.Name(arm.name, ast.Del())]),
+    ]
+
+
+def _statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionDef,
+               call: ast.Call, explicit: tuple[str, ...]) -> list[ast.stmt]:
+    """The compiled statement: define the arm, capture the names, let the runtime run it (now,
+    or later when the input is still pending), and bind the names it assigned to its results.
+    A result that is the unbound marker leaves its name unbound: it had no value when it was
+    captured, and the arm ran in a frame of its own.
+
+    The arm is the statement's only copy of its body, so nested deferrable statements keep
     the compiled code linear in the source.
     """
-    held = [f"__opp_dh{k}_{i}" for i in range(len(names.params))]
     result = f"__opp_dr{k}"
-    call.args[1:1] = [ast.Tuple([_load(h) for h in held], ast.Load())]
+    reads, held = capture(names.params, explicit, f"__opp_dh{k}_")
+    call.args[1:1] = [held]
     bind: list[ast.stmt] = []
     for i, n in enumerate(names.assigned):
         item = ast.Subscript(_load(result), ast.Constant(i), ast.Load())
         bind.append(ast.If(
-            ast.Compare(item, [ast.Is()], [_load(UNBOUND)]),
-            [ast.Try(body=[ast.Delete([ast.Name(n, ast.Del())])],
-                     handlers=[ast.ExceptHandler(type=_load("NameError"), name=None,
-                                                 body=[ast.Pass()])],
-                     orelse=[], finalbody=[])],
-            [ast.Assign([_store(n)], copy.deepcopy(item))]))
+            ast.Compare(item, [ast.IsNot()], [_load(UNBOUND)]),
+            [ast.Assign([_store(n)], ast.Subscript(_load(result), ast.Constant(i),
+                                                   ast.Load()))], []))
+    temps = [f"__opp_dh{k}_{i}" for i, n in enumerate(names.params) if n in explicit]
     return [
         ast.Assign([_store(f"__opp_din{k}")], input_expr),
-        *(_hold(n, h) for n, h in zip(names.params, held)),
-        *arms,
+        arm,
+        *reads,
         ast.Assign([_store(result)], call),
-        ast.Delete([ast.Name(n, ast.Del()) for n in (*(a.name for a in arms), *held)]),
+        ast.Delete([ast.Name(n, ast.Del()) for n in (arm.name, *temps)]),
         *bind,
         ast.Delete([ast.Name(result, ast.Del())]),
     ]
 
 
-def _runtime_call(func: str, k: int, arms: list[str], names: ArmNames,
+def _runtime_call(func: str, k: int, arm: str, names: ArmNames,
                   in_function: bool) -> ast.Call:
     return ast.Call(_load(func), [
         _load(f"__opp_din{k}"),
-        *(_load(a) for a in arms),
+        _load(arm),
         ast.Constant(names.params), ast.Constant(len(names.assigned)),
         ast.Constant(names.called), ast.Constant(names.methods),
         ast.Constant(names.other_calls), ast.Constant(names.aliases),
@@ -282,19 +393,26 @@ def _runtime_call(func: str, k: int, arms: list[str], names: ArmNames,
     ], [])
 
 
-def if_names(node: ast.If) -> ArmNames:
-    """The names of an ``if``'s arms, taken from the source before it is rewritten."""
-    return arm_names([*node.body, *node.orelse])
+def read_only(names: ArmNames) -> tuple[str, ...]:
+    """The names the arms read but never assign: in a function nested in another, such a name
+    may be a free variable (see :func:`capture`)."""
+    return tuple(n for n in names.read if n not in names.assigned)
 
 
 def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
-             in_function: bool) -> list[ast.stmt]:
-    """The compiled form of an (already rewritten) ``if`` whose arms may move."""
+             in_function: bool, explicit: tuple[str, ...] = ()) -> list[ast.stmt]:
+    """The compiled form of an (already rewritten) ``if`` whose arms may move. ``explicit``:
+    the names to read where the statement stands (see :func:`capture`). ``in_function``:
+    whether the statement is in a function of the program; otherwise it is module-level code
+    (perhaps inside the arm of another such statement), whose names are globals."""
     k = next(counter)
-    then_fn, else_fn = f"__opp_then_arm{k}", f"__opp_else_arm{k}"
-    arms = [_arm_function(then_fn, node.body, names), _arm_function(else_fn, node.orelse, names)]
-    call = _runtime_call(DEFER_IF, k, [then_fn, else_fn], names, in_function)
-    return _statement(k, node.test, names, arms, call)
+    fn = f"__opp_arms{k}"
+    call = _runtime_call(DEFER_IF, k, fn, names, in_function)
+    if not in_function:
+        arm = _module_arm_function(fn, [node.body, node.orelse], names)
+        return _module_statement(k, node.test, names, arm, call)
+    arm = _arm_function(fn, [node.body, node.orelse], names)
+    return _statement(k, node.test, names, arm, call, explicit)
 
 
 def loop_names(node: ast.For, k: int) -> ArmNames:
@@ -305,7 +423,8 @@ def loop_names(node: ast.For, k: int) -> ArmNames:
     return arm_names([source])
 
 
-def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool) -> list[ast.stmt]:
+def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool,
+               explicit: tuple[str, ...] = ()) -> list[ast.stmt]:
     """The compiled form of an (already rewritten) ``for`` loop that may move: the iterable is
     evaluated where the loop stands and handed to the loop's function; when it is still
     pending, the loop runs later as a whole, and the names it assigns (its target included)
@@ -313,5 +432,9 @@ def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool) -> lis
     loop = copy.copy(node)
     loop.iter = _load(f"__opp_din{k}")
     fn = f"__opp_loop_arm{k}"
-    call = _runtime_call(DEFER_LOOP, k, [fn], names, in_function)
-    return _statement(k, node.iter, names, [_arm_function(fn, [loop], names)], call)
+    call = _runtime_call(DEFER_LOOP, k, fn, names, in_function)
+    if not in_function:
+        arm = _module_arm_function(fn, [[loop]], names)
+        return _module_statement(k, node.iter, names, arm, call)
+    explicit = tuple(n for n in explicit if n != f"__opp_din{k}")
+    return _statement(k, node.iter, names, _arm_function(fn, [[loop]], names), call, explicit)

@@ -9,9 +9,7 @@ written to ``__pycache__``, so plain ``python`` never picks it up.
 from __future__ import annotations
 
 import ast
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 import types
@@ -19,17 +17,34 @@ from collections.abc import Sequence
 from typing import Any
 
 from opportune.compiler.functions import add_user_root, is_user_file
-from opportune.compiler.registry import register_code
+from opportune.compiler.registry import note_pure_facts, pure_facts_of, register_code
 from opportune.compiler.transform import transform
 
 
-def compile_module_source(source: str | bytes, filename: str) -> types.CodeType:
-    """Parse, transform and compile a module. Syntax errors surface exactly as Python's."""
+def compile_module_source(
+    source: str | bytes, filename: str, *, cached: bool = False
+) -> types.CodeType:
+    """Parse, transform and compile a module. Syntax errors surface exactly as Python's.
+
+    ``cached``: ``filename`` is a real file whose bytes are ``source``; reuse (and keep) its
+    compilation in the compile cache (compiler/cache.py).
+    """
+    if cached and isinstance(source, bytes):
+        from opportune.compiler import cache
+
+        hit = cache.load(filename, source)
+        if hit is not None:
+            code, facts = hit
+            note_pure_facts(facts)
+            register_code(code)
+            return code
     tree = ast.parse(source, filename=filename)
     # dont_inherit: this module's own ``from __future__ import annotations`` must not apply to
     # the program (its annotations would turn into strings)
     code = compile(transform(tree, filename=filename), filename, "exec", dont_inherit=True)
     register_code(code)
+    if cached and isinstance(source, bytes):
+        cache.store(filename, source, code, pure_facts_of(code))
     return code
 
 
@@ -50,15 +65,19 @@ def project_root(script: str) -> str:
 class _CompilingLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
-        return compile_module_source(self.get_data(path), path)
+        return compile_module_source(self.get_data(path), path, cached=True)
 
     def exec_module(self, module: types.ModuleType) -> None:
         module.__opportune_compiled__ = True  # type: ignore[attr-defined]
         super().exec_module(module)
 
 
-class CompilingFinder(importlib.abc.MetaPathFinder):
-    """Finds the program's own modules and has them compiled on import."""
+class CompilingFinder:
+    """Finds the program's own modules and has them compiled on import.
+
+    A meta path finder needs only ``find_spec``; subclassing ``importlib.abc.MetaPathFinder``
+    would import ``importlib.resources`` and ``tempfile`` into every ``opportune run``.
+    """
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
@@ -96,7 +115,7 @@ def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType]:
     add_user_root(os.path.dirname(real))
     with open(real, "rb") as fh:
         source = fh.read()
-    code = compile_module_source(source, real)
+    code = compile_module_source(source, real, cached=True)
     module = types.ModuleType("__main__")
     module.__file__ = real
     module.__builtins__ = __builtins__  # type: ignore[attr-defined]

@@ -1,3 +1,4 @@
+
 """Which of the program's functions may run concurrently with the code after their call.
 
 A call ``score(c)`` whose body waits on its own LLM answer (``for line in answer.splitlines()``)
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+
+from opportune.compiler import traversal
 
 _FORBIDDEN_NODES = (
     ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.Await, ast.With, ast.AsyncWith,
@@ -65,14 +68,14 @@ def _is_fresh_value(node: ast.expr) -> bool:
     )
 
 
-def _bound_names(fn: ast.FunctionDef) -> set[str]:
+def _bound_names(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> set[str]:
     a = fn.args
     names = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
     if a.vararg:
         names.add(a.vararg.arg)
     if a.kwarg:
         names.add(a.kwarg.arg)
-    for node in ast.walk(fn):
+    for node in every if every is not None else traversal.nodes(fn):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not fn:
@@ -81,11 +84,14 @@ def _bound_names(fn: ast.FunctionDef) -> set[str]:
     return names
 
 
-def analyse(fn: ast.FunctionDef) -> Purity | None:
-    """The function's purity facts, or None when it may have an effect or change shared state."""
+def analyse(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> Purity | None:
+    """The function's purity facts, or None when it may have an effect or change shared state.
+    ``every``: ``traversal.nodes(fn)``, when the caller has it already."""
     if fn.decorator_list:
         return None
-    for node in ast.walk(fn):
+    if every is None:
+        every = traversal.nodes(fn)  # one walk; each question below scans this list
+    for node in every:
         if isinstance(node, _FORBIDDEN_NODES):
             return None
         if isinstance(node, ast.FunctionDef) and node is not fn:
@@ -93,7 +99,7 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
     params = {x.arg for x in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     # Names that only ever hold containers this function built itself.
     fresh: dict[str, bool] = {}
-    for node in ast.walk(fn):
+    for node in every:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -104,7 +110,7 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
             ok = value is not None and _is_fresh_value(value)
             fresh[node.target.id] = fresh.get(node.target.id, True) and ok
         elif isinstance(node, (ast.For, ast.comprehension)):
-            for t in ast.walk(node.target):
+            for t in traversal.nodes(node.target):
                 if isinstance(t, ast.Name):
                     fresh[t.id] = False
         elif isinstance(node, ast.NamedExpr):
@@ -115,11 +121,11 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
     def owned(base: ast.expr) -> bool:
         return isinstance(base, ast.Name) and fresh.get(base.id, False)
 
-    for node in ast.walk(fn):
+    for node in every:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                for t in ast.walk(target):
+                for t in traversal.nodes(target):
                     if isinstance(t, (ast.Attribute, ast.Subscript)) and isinstance(t.ctx, ast.Store):
                         if not owned(t.value):
                             return None
@@ -129,20 +135,20 @@ def analyse(fn: ast.FunctionDef) -> Purity | None:
                 return None
             if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and not owned(func.value):
                 return None
-    bound = _bound_names(fn)
+    bound = _bound_names(fn, every)
     globals_read = sorted(
-        {n.id for n in ast.walk(fn)
+        {n.id for n in every
          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound}
     )
     decides = any(
         isinstance(n, (ast.If, ast.While, ast.For, ast.IfExp, ast.BoolOp, ast.comprehension,
                        ast.Assert))
-        for n in ast.walk(fn)
+        for n in every
     )
-    calls = [n for n in ast.walk(fn) if isinstance(n, ast.Call)]
+    calls = [n for n in every if isinstance(n, ast.Call)]
     callees = {n.func.id for n in calls if isinstance(n.func, ast.Name)} - LEAF_BUILTINS - bound
     called = sum(1 for n in calls if isinstance(n.func, ast.Name) and n.func.id in callees)
-    loads = sum(1 for n in ast.walk(fn)
+    loads = sum(1 for n in every
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in callees)
     leaf = set(globals_read) <= LEAF_BUILTINS | callees and called == loads and all(
         not n.keywords and (isinstance(n.func, ast.Attribute)

@@ -38,6 +38,29 @@ def register_code(code: types.CodeType) -> None:
         stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
 
 
+def pure_facts_of(code: types.CodeType) -> list[tuple[str, int, str, dict[str, object]]]:
+    """The purity facts :func:`register_code` would attach to ``code`` and its nested code, as
+    plain data (the compile cache stores them beside the code: compiler/cache.py)."""
+    found = []
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        key = (c.co_filename, c.co_firstlineno, c.co_name)
+        facts = _pure_at.get(key)
+        if facts is not None:
+            found.append((*key, dict(vars(facts))))
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return found
+
+
+def note_pure_facts(found: list[tuple[str, int, str, dict[str, object]]]) -> None:
+    """Note facts saved by :func:`pure_facts_of` again, as compiling the code would have."""
+    from opportune.compiler.purity import Purity
+
+    for filename, lineno, name, fields in found:
+        _pure_at[(filename, lineno, name)] = Purity(**fields)  # type: ignore[arg-type]
+
+
 def is_compiled_code(code: types.CodeType) -> bool:
     return id(code) in _compiled_ids
 

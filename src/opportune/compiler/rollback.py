@@ -1,3 +1,4 @@
+
 """Names a ``try`` body rebinds after a call that turns out to have failed are put back.
 
 Plain Python stops a ``try`` body at the call that raises, so nothing after it runs. Under
@@ -19,6 +20,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from opportune.compiler import traversal
+
 JOURNAL = "__opportune_journal__"
 KEEP = "__opportune_keep__"
 ROLLBACK = "__opportune_rollback__"
@@ -30,7 +33,7 @@ def _internal(name: str) -> bool:
 
 
 def _target_names(target: ast.expr) -> list[str]:
-    return [n.id for n in ast.walk(target)
+    return [n.id for n in traversal.nodes(target)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and not _internal(n.id)]
 
 

@@ -18,13 +18,22 @@ Frame-sensitive builtins (``super()``, ``locals()``, ``globals()``, ``vars()``, 
 from __future__ import annotations
 
 import ast
-import copy
 import itertools
+from collections.abc import Callable
 from typing import Any
 
-from opportune.compiler import branches, callsites, changes, comprehensions, deferral, rollback
+from opportune.compiler import (
+    branches,
+    callsites,
+    changes,
+    comprehensions,
+    deferral,
+    rollback,
+    traversal,
+)
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
+from opportune.compiler.traversal import Transformer, fix_missing_locations
 
 CALL = "__opportune_call__"
 FSTRING = "__opportune_fstring__"
@@ -47,8 +56,9 @@ CONCRETE_DUNDERS = frozenset({
 FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval", "exec"})
 
 
-class _Rewriter(ast.NodeTransformer):
+class _Rewriter(Transformer):
     def __init__(self, explicit_super: bool, filename: str) -> None:
+        super().__init__()
         self._filename = filename
         self._counter = itertools.count()
         self._explicit_super = explicit_super
@@ -141,7 +151,7 @@ class _Rewriter(ast.NodeTransformer):
             owner = ast.Name(targets[0].value.id, ast.Load())
         elif isinstance(value, (ast.Constant, ast.Lambda)):
             # nothing to wait for in the value; the store itself still waits in a try body
-            hook = ast.Call(ast.Name(STORE_GUARD, ast.Load()), [copy.deepcopy(value), owner], [])
+            hook = ast.Call(ast.Name(STORE_GUARD, ast.Load()), [traversal.copy_tree(value), owner], [])
             return ast.IfExp(ast.Name(callsites.GUARDED, ast.Load()), hook, value)
         return ast.Call(ast.Name(STORE_GUARD, ast.Load()), [value, owner], [])
 
@@ -183,19 +193,27 @@ class _Rewriter(ast.NodeTransformer):
         convertible = not self._in_class[-1] and branches.convertible_if(node)
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
-        deferrable = not convertible and self._may_defer() and deferral.deferrable(node)
-        names = deferral.if_names(node) if deferrable else None
+        nested = any(isinstance(s, ast.If) for s in node.body + node.orelse)
+        names = deferral.prepare_if(node) if not convertible and self._may_defer() else None
+        deferrable = names is not None
         self._visit_inside(node, deferrable)
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
-                                          in_function=bool(self._first_params))
+                                          in_function=bool(self._first_params),
+                                          explicit=self._maybe_free(names))
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
-                                            in_function=bool(self._first_params))
+                                            in_function=bool(self._first_params),
+                                            shared=nested)
         else:
             return node
         _locate_generated(converted, node)  # --explain names the if, not what encloses it
         return converted
+
+    def _maybe_free(self, names: deferral.ArmNames) -> tuple[str, ...]:
+        """Names a deferred statement reads that may be free variables: only inside a
+        function nested in another (see ``deferral.capture``)."""
+        return deferral.read_only(names) if len(self._first_params) > 1 else ()
 
     def _may_defer(self) -> bool:
         """Each nested deferred statement reserves a block inside its parent's, and blocks
@@ -210,14 +228,15 @@ class _Rewriter(ast.NodeTransformer):
             self._deferred_depth -= deferrable
 
     def visit_For(self, node: ast.For) -> Any:
-        deferrable = self._may_defer() and deferral.deferrable_loop(node)
-        if not deferrable:
+        found = deferral.prepare_loop(node) if self._may_defer() else None
+        if found is None:
             self.generic_visit(node)
             return node
         k = next(self._counter)
-        names = deferral.loop_names(node, k)
-        self._visit_inside(node, deferrable)
-        converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params))
+        names = deferral.numbered(found, k)
+        self._visit_inside(node, True)
+        converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params),
+                                        explicit=self._maybe_free(names))
         _locate_generated(converted, node)
         return converted
 
@@ -252,9 +271,12 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
-        original = copy.deepcopy(node)
+        movable = not self._in_class[-1] and branches.ifexp_movable(node)
+        pure = branches.makes_no_calls(node.body) and branches.makes_no_calls(node.orelse)
+        # the arms as written, for deferring them; a call-free one is only made lazy
+        original = traversal.copy_tree(node) if movable and not pure else None
         self.generic_visit(node)
-        if self._in_class[-1] or not branches.ifexp_movable(original):
+        if not movable:
             return node
         return branches.lazy_ifexp(node, original)
 
@@ -366,13 +388,16 @@ def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:
     came from the source (or from a nested statement, located when it was rewritten): its
     subtree is left to ``fix_missing_locations``, which keeps the rewrite linear in depth."""
     stack: list[ast.AST] = list(stmts)
+    line, col = original.lineno, original.col_offset
+    end_line, end_col = original.end_lineno, original.end_col_offset
     while stack:
         n = stack.pop()
         if "lineno" in n._attributes:
             if hasattr(n, "lineno"):
                 continue
-            ast.copy_location(n, original)
-        stack.extend(ast.iter_child_nodes(n))
+            n.lineno, n.col_offset = line, col  # type: ignore[attr-defined]
+            n.end_lineno, n.end_col_offset = end_line, end_col  # type: ignore[attr-defined]
+        stack.extend(traversal.children(n))
 
 
 def _locate(new: ast.AST, original: ast.stmt) -> None:
@@ -382,22 +407,41 @@ def _locate(new: ast.AST, original: ast.stmt) -> None:
         and isinstance(new.finalbody[-1], ast.Expr)
     body = getattr(original, "body", None) or [original]
     last = body[-1]
-    for n in ast.walk(new):
+    for n in traversal.nodes(new):
         if "lineno" in n._attributes and not hasattr(n, "lineno"):
             ast.copy_location(n, original)
     if settling:
-        for n in ast.walk(new.finalbody[-1]):
+        for n in traversal.nodes(new.finalbody[-1]):
             n.lineno = n.end_lineno = getattr(last, "end_lineno", None) or last.lineno
             n.col_offset, n.end_col_offset = 0, 0
+
+
+def passes(
+    *, explicit_super: bool = False, filename: str = "<unknown>"
+) -> list[tuple[str, Callable[[ast.Module], ast.Module]]]:
+    """The passes :func:`transform` applies, in order, by name: one list, so that
+    ``benchmarks/compile_cost.py`` times exactly what compiling a program runs."""
+    def rewrite(tree: ast.Module) -> ast.Module:
+        new = _Rewriter(explicit_super, filename).visit(tree)
+        assert isinstance(new, ast.Module)
+        return new
+
+    def locations(tree: ast.Module) -> ast.Module:
+        fix_missing_locations(tree)
+        return tree
+
+    def object_changes(tree: ast.Module) -> ast.Module:
+        changes.rewrite(tree)
+        return tree
+
+    return [("rewrite", rewrite), ("callsites", callsites.inline), ("changes", object_changes),
+            ("locations", locations)]
 
 
 def transform(
     tree: ast.Module, *, explicit_super: bool = False, filename: str = "<unknown>"
 ) -> ast.Module:
     """Rewrite ``tree`` in place (see the module docstring) and return it."""
-    new = _Rewriter(explicit_super, filename).visit(tree)
-    assert isinstance(new, ast.Module)
-    callsites.inline(new)
-    changes.rewrite(new)
-    ast.fix_missing_locations(new)
-    return new
+    for _, apply in passes(explicit_super=explicit_super, filename=filename):
+        tree = apply(tree)
+    return tree

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import inspect
@@ -123,8 +122,12 @@ def _apply_loaded(module_name: str) -> None:
                 _apply(entry, module)
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Patches a listed module's entries right after the module has been executed."""
+class _PatchOnImport:
+    """Patches a listed module's entries right after the module has been executed.
+
+    A meta path finder needs only ``find_spec``; subclassing ``importlib.abc.MetaPathFinder``
+    would import ``importlib.resources`` and ``tempfile`` into every ``opportune run``.
+    """
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:

@@ -23,7 +23,6 @@ known externals, which must load without the SDK.
 
 from __future__ import annotations
 
-import random
 import sys
 import threading
 import time
@@ -158,6 +157,8 @@ def _lost_connection(exc: Exception, chunks: Any) -> Exception | None:
 
 def _backoff(retries_taken: int) -> float:
     """The SDK's wait before retry number ``retries_taken + 1``: exponential with jitter."""
+    import random
+
     try:
         from openai._constants import INITIAL_RETRY_DELAY, MAX_RETRY_DELAY
     except ImportError:

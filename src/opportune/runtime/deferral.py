@@ -14,24 +14,31 @@ own class).
 
 from __future__ import annotations
 
+import functools
+import sys
 import threading
 import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.registry import _compiled_ids, pure_functions
+from opportune.runtime import externals
 from opportune.runtime.context import _local
 from opportune.runtime.externals import SPEC_ATTRIBUTE
 from opportune.runtime.snapshot import snapshot
-from opportune.runtime.values import DONE, FAILED, Pending
+from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 
 if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime, Scope
 
 EVERYTHING: frozenset[str] = frozenset({"*"})
+# Marks, among the resources an arm may write, those whose read results it may change in
+# place (an external with changes_read_results): CHANGES + name.
+CHANGES = "changes-read-results:"
 _DATA = (str, bytes, int, float, complex, bool, type(None), tuple, list, dict, set, frozenset,
          range)
 _MAX_DEPTH = 4
+_DEFERRED = "if (deferred)"  # the label of a deferred arm and of the names it assigns
 
 
 def _unbound_marker() -> Any:
@@ -48,6 +55,8 @@ def _callee_writes(rt: Runtime, f: Any, depth: int) -> frozenset[str]:
     if type(f) is types.MethodType:
         spec = getattr(f.__func__, SPEC_ATTRIBUTE, None)
     if spec is not None:
+        if spec.changes_read_results:
+            return spec.writes | {CHANGES + r for r in spec.writes}
         return spec.writes
     if type(f) is types.FunctionType and id(f.__code__) in _compiled_ids:
         facts = pure_functions.get(id(f.__code__))
@@ -144,11 +153,12 @@ def _rt() -> Runtime | None:
     return getattr(_local, "runtime", None)
 
 
-def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
+def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
               pick: Callable[[Any], Callable[..., Any]],
               writes: frozenset[str], label: str) -> Pending | None:
-    """Run ``pick(value of cond)(*captured)`` once ``cond`` is known, in a block of program
-    order reserved now; its pending result, or None when it cannot be deferred."""
+    """Run ``pick(value of cond)(*captured)`` once ``cond`` is known (now, if it is no pending
+    value), in a block of program order reserved now; its pending result, or None when it
+    cannot be deferred."""
     from opportune.runtime.spawn import _safe, count_started, pinned
 
     if not all(_safe(v, copied=True, writers=True) for v in captured):
@@ -156,16 +166,24 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
     block: Scope | None = rt.reserve_block()
     if block is None:
         return None
+    if type(cond) is not Pending:
+        cond = _Decided(cond)
+    # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
+    # run and every call it issued has finished (``p`` finishes when the arm returns).
+    writing = Pending(rt, rt.next_seq(), label, None, cond._calls)
+    changes = frozenset(w[len(CHANGES):] for w in writes if w.startswith(CHANGES))
+    if "*" in writes and externals.TRACK_READ_RESULTS:
+        changes = EVERYTHING
+    if changes and not rt.read_results.fence(changes, writing, block.hi):
+        return None  # the program holds objects the arm may change: it runs now
+    writes = frozenset(w for w in writes if not w.startswith(CHANGES))
     captured = snapshot(captured)
     if any(type(v) is types.FunctionType for v in captured):
         memo: dict[int, Any] = {}  # functions the arm calls read their globals as of now
         captured = tuple(pinned(v, memo) for v in captured)
     p = Pending(rt, max(block.ancestors), label, None, cond._calls)
     rt._register(p)
-    # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
-    # run and every call it issued has finished (``p`` finishes when the arm returns).
-    writing = Pending(rt, rt.next_seq(), label, None, cond._calls)
-    rt.note_deferred_writer(writing, writes)
+    rt.note_deferred_writer(writing, writes, block, p)
     rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
     rt.readers.add(p, block, captured)
 
@@ -185,8 +203,38 @@ def start_arm(rt: Runtime, cond: Pending, captured: tuple[Any, ...],
         threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
 
-    rt._when_ready([cond], run_arm)
+    if type(cond) is Pending:
+        rt._when_ready([cond], run_arm)
+    else:
+        run_arm()
     return p
+
+
+class _Decided:
+    """A condition already decided, shaped as the finished pending value ``run_arm`` reads."""
+
+    __slots__ = ("_value",)
+    _state = DONE
+    _calls: frozenset[int] = frozenset()
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+
+def _calls_method_of_unfinished_branch(env: dict[str, Any],
+                                       methods: tuple[tuple[str, str, bool], ...]) -> bool:
+    """Whether an arm calls a method (``x.m()``, ``x.a.m()``) of a name whose value an earlier
+    deferred statement or selection still computes, of a class not known yet: that call would
+    wait for it. Arms that only pass such values on (``acc + x``) stay inline: they do not
+    wait, and running them inline costs no thread."""
+    from opportune.runtime.branching import MAYBE_UNBOUND
+
+    for receiver, _method, _deep in methods:
+        v = env.get(receiver)
+        if type(v) is Pending and v._state == PENDING and v._type is None \
+                and v._label in (_DEFERRED, MAYBE_UNBOUND) and not v._speculative:
+            return True
+    return False
 
 
 def _when_block_settled(rt: Runtime, block: Scope, writing: Pending) -> None:
@@ -200,46 +248,194 @@ def _when_block_settled(rt: Runtime, block: Scope, writing: Pending) -> None:
         rt._finish(writing, DONE, None, None)
 
 
-def defer_if(cond: Any, held: tuple[Any, ...], then_fn: Callable[..., Any],
-             other_fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
+_OPTIMIZED = 0x1  # CO_OPTIMIZED: a function's frame, whose locals the compiler fixed
+
+
+def capture(names: tuple[str, ...], given: dict[int, Any]) -> tuple[Any, ...]:
+    """The values of ``names`` in the caller's frame, as reading each there would find them,
+    the unbound marker for one without a value; ``given`` holds those the compiled code read
+    itself (by index). In a function: its locals and free variables, or else the globals and
+    builtins (``LOAD_FAST``/``LOAD_DEREF``/``LOAD_GLOBAL``); at module level: the locals, the
+    globals, the builtins (``LOAD_NAME``)."""
+    marker = _unbound_marker()
+    frame = sys._getframe(1)
+    local, glob, builtin = frame.f_locals, frame.f_globals, frame.f_builtins
+    code = frame.f_code
+    own = frozenset((*code.co_varnames, *code.co_cellvars, *code.co_freevars)) \
+        if code.co_flags & _OPTIMIZED else None
+    out = []
+    for i, name in enumerate(names):
+        if i in given:
+            out.append(given[i])
+            continue
+        if own is None or name in own:
+            try:
+                out.append(local[name])
+                continue
+            except KeyError:
+                if own is not None:
+                    out.append(marker)  # a local of the function without a value
+                    continue
+        if name in glob:
+            out.append(glob[name])
+        else:
+            out.append(builtin.get(name, marker))
+    return tuple(out)
+
+
+def arm_results(names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values of ``names`` in the calling arm's frame, the unbound marker for one without
+    a value: what the arm hands back for the names it may assign."""
+    local = sys._getframe(1).f_locals
+    marker = _unbound_marker()
+    return tuple(local.get(name, marker) for name in names)
+
+
+def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
+             params: tuple[str, ...], n_assigned: int,
              called: tuple[str, ...], methods: tuple[tuple[str, str, bool], ...],
              other_calls: bool, aliases: tuple[tuple[str, str], ...],
-             in_function: bool) -> tuple[Any, ...]:
+             in_function: bool, here: bool = False) -> tuple[Any, ...] | None:
     """An ``if`` statement compiled by :func:`opportune.compiler.deferral.defer_if`: the values
-    of the names its arms assign (the unbound marker for one left unbound). With ``cond``
-    still pending, the chosen arm runs later and the values are pending; otherwise, or when
-    the captured names do not allow it, the arm runs now, as plain Python runs it."""
+    of the names its arms assign (the unbound marker for one left unbound). ``arms`` runs the
+    first arm when its first argument is true, the other otherwise. With ``cond`` still
+    pending, the chosen arm runs later and the values are pending; otherwise, or when the
+    captured names do not allow it, the arm runs now, as plain Python runs it.
+
+    With ``here`` (module-level code), ``arms`` runs with the captured names as its globals,
+    and the values are bound in the caller's namespace instead of returned."""
     rt = _rt()
-    then_fn, other_fn = _with_names(then_fn, params, held, in_function), \
-        _with_names(other_fn, params, held, in_function)
+    frame = sys._getframe(1) if here else None
+    module_arm = None
+    if frame is not None:
+        arms = module_arm = _ModuleArm(arms, params, n_assigned, frame.f_builtins)
+    else:
+        arms = _with_names(arms, params, held, in_function)
+    then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
+    values: tuple[Any, ...] | None = None
     if rt is not None and type(cond) is Pending and cond._state != DONE:
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
-                        "if (deferred)")
+                        _DEFERRED)
         if arm is not None:
-            return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
-    return (then_fn if cond else other_fn)(*held)
+            values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    elif rt is not None and methods and \
+            _calls_method_of_unfinished_branch(dict(zip(params, held)), methods):
+        # Decided already, but the arm reads the result of an earlier deferred statement: run
+        # it as if the condition were still pending, so that the program does not wait here
+        # for that statement when it happened to be decided in time (timing alone must not
+        # decide whether the code after this ``if`` waits).
+        chosen = then_fn if cond else other_fn
+        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
+                            params[:n_assigned], aliases)
+        arm = start_arm(rt, True, held, lambda _: chosen, writes, _DEFERRED)
+        if arm is not None:
+            values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    if values is None:
+        values = _run_now(then_fn if cond else other_fn, held, frame, module_arm,
+                          params[:n_assigned])
+    if frame is None:
+        return values
+    _bind(frame, params[:n_assigned], values)
+    return None
 
 
 def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
                params: tuple[str, ...], n_assigned: int, called: tuple[str, ...],
                methods: tuple[tuple[str, str, bool], ...], other_calls: bool,
-               aliases: tuple[tuple[str, str], ...], in_function: bool) -> tuple[Any, ...]:
+               aliases: tuple[tuple[str, str], ...], in_function: bool,
+               here: bool = False) -> tuple[Any, ...] | None:
     """A ``for`` loop compiled by :func:`opportune.compiler.deferral.defer_loop`, as
     :func:`defer_if`: over a pending iterable the loop runs later as a whole. A streamed value
     is iterated as its items arrive instead (runtime/streams.py), which starts the body
     sooner."""
     rt = _rt()
-    fn = _with_names(fn, params, held, in_function)
+    frame = sys._getframe(1) if here else None
+    module_arm = None
+    if frame is not None:
+        fn = module_arm = _ModuleArm(fn, params, n_assigned, frame.f_builtins)
+    else:
+        fn = _with_names(fn, params, held, in_function)
+    values: tuple[Any, ...] | None = None
     if rt is not None and type(iterable) is Pending and iterable._state != DONE \
             and iterable._stream is None:
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)")
         if arm is not None:
-            return _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
-    return fn(*held)
+            values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+    if values is None:
+        values = _run_now(fn, held, frame, module_arm, params[:n_assigned])
+    if frame is None:
+        return values
+    _bind(frame, params[:n_assigned], values)
+    return None
+
+
+class _ModuleArm:
+    """An arm compiled by ``deferral._module_arm_function`` as a function of the captured
+    values, ``([taken,] *values)``: it runs the arm's code with those values as its globals,
+    as module-level code would read them (a name without a value is missing, and reading it
+    raises NameError), and returns the values of the names it may assign. ``env`` keeps the
+    names of its last run, so that an arm that raised can still bind what it assigned
+    before, as module-level code does."""
+
+    __slots__ = ("builtins", "code", "env", "n_assigned", "params", "taken")
+
+    def __init__(self, fn: Callable[..., Any], params: tuple[str, ...], n_assigned: int,
+                 builtins: dict[str, Any]) -> None:
+        self.code = fn.__code__  # type: ignore[attr-defined]
+        self.taken = self.code.co_argcount == 1
+        self.params, self.n_assigned, self.builtins = params, n_assigned, builtins
+        self.env: dict[str, Any] | None = None
+
+    def __call__(self, *args: Any) -> tuple[Any, ...]:
+        marker = _unbound_marker()
+        head, values = (args[:1], args[1:]) if self.taken else ((), args)
+        env = {n: v for n, v in zip(self.params, values) if v is not marker}
+        env["__builtins__"] = self.builtins
+        self.env = env
+        types.FunctionType(self.code, env, self.code.co_name)(*head)
+        return self.assigned()
+
+    def assigned(self) -> tuple[Any, ...]:
+        marker = _unbound_marker()
+        env = self.env or {}
+        return tuple(env.get(n, marker) for n in self.params[:self.n_assigned])
+
+
+def _run_now(fn: Callable[..., Any], held: tuple[Any, ...], frame: types.FrameType | None,
+             arm: _ModuleArm | None, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """``fn(*held)``, the arm run where the statement stands; if it raises in module-level
+    code, the names it assigned before are bound first, as plain Python leaves them."""
+    try:
+        result: tuple[Any, ...] = fn(*held)
+        return result
+    except BaseException:
+        if frame is not None and arm is not None and arm.env is not None:
+            _bind(frame, names, arm.assigned())
+        raise
+
+
+def _bind(frame: types.FrameType, names: tuple[str, ...], values: tuple[Any, ...]) -> None:
+    """Bind ``names`` in the namespace of ``frame``, module-level code or an arm of it (whose
+    assigned names are its globals); a value that is the unbound marker leaves its name
+    unbound (it had none when it was captured)."""
+    marker = _unbound_marker()
+    code = frame.f_code
+    if code.co_flags & _OPTIMIZED:
+        local = frozenset((*code.co_varnames, *code.co_cellvars, *code.co_freevars))
+        if local.intersection(names):
+            raise RuntimeError(
+                f"opportune: deferred statement in {code.co_name} binds local names "
+                f"{sorted(local.intersection(names))}: a compiler error; please report it")
+        target = frame.f_globals
+    else:
+        target = frame.f_locals
+    for name, value in zip(names, values):
+        if value is not marker:
+            target[name] = value
 
 
 def _with_names(fn: Callable[..., Any], params: tuple[str, ...], held: tuple[Any, ...],
@@ -280,7 +476,7 @@ def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, 
     def may_be_unbound(was: Any) -> bool:
         return was is marker or type(was) is Pending and was._label == MAYBE_UNBOUND
 
-    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(was) else "if (deferred)",
+    results = [rt.new_pending(MAYBE_UNBOUND if may_be_unbound(was) else _DEFERRED,
                               arm._calls) for was in held]
 
     def done() -> None:

@@ -12,8 +12,9 @@ talk to the network) and then runs on real values, exactly as plain Python would
 from __future__ import annotations
 
 import builtins
-import json
+import datetime as _datetime
 import re
+import sys
 import threading
 import types
 import weakref
@@ -84,6 +85,25 @@ _VALUE_TYPES = (str, bytes, int, float, complex, bool, tuple, frozenset, range)
 # Types whose methods are all pure: a method call on a pending value of one of these types is
 # applied lazily instead of waiting for the value.
 _PURE_METHOD_TYPES = (*_VALUE_TYPES, re.Match, re.Pattern)
+# ``datetime``/``date``/``time``/``timedelta``/``timezone`` objects are immutable, and their
+# instance methods (``strftime``, ``isoformat``, ``replace``, ``date()``...) only compute a new
+# value; the constructors that read the clock (``datetime.now()``) are class methods, whose
+# receiver is the class, so they stay library code with effects. Exact classes only: the C
+# methods call overridable methods (``strftime`` calls ``timetuple``), so a subclass's methods
+# may run the program's or a library's code.
+_DATETIME_TYPES = frozenset({_datetime.date, _datetime.datetime, _datetime.time,
+                             _datetime.timedelta, _datetime.timezone})
+# Methods of built-in containers that only read the container: on a pending container of a
+# known class they become derived values (``_read_later``) instead of waiting for it.
+_READ_METHODS: dict[type, frozenset[str]] = {
+    dict: frozenset({"get", "keys", "values", "items", "copy"}),
+    list: frozenset({"index", "count", "copy"}),
+}
+# Library callables that change nothing the program holds and have no outside effect, though
+# their module as a whole is only LOCAL: a concurrent block may call them without first
+# waiting for everything before it. ``pydantic.create_model`` builds a new class from the
+# field types it is given (a structured-output schema made inside a deferred loop).
+_PURE_LIBRARY_FUNCTIONS = frozenset({("pydantic.main", "create_model")})
 
 _kind_cache: dict[Any, int] = {}
 # id(class) -> (the class, its __init__ and __new__ when classified, kind): the program's
@@ -155,6 +175,12 @@ def classify(rt: Runtime, f: Any) -> int:
             return _BUILTIN_KIND[f]
         if issubclass(f, _VALUE_TYPES) and f.__module__ == "builtins":
             return LAZY
+        if f in _DATETIME_TYPES:
+            return LAZY  # a date, time or duration: an immutable value made from its arguments
+        if issubclass(f, dict) and type(f).__name__ == "_TypedDictMeta":
+            # a TypedDict (pydantic's ConfigDict, or the program's own): calling it builds a
+            # plain dict, exactly as dict(...) does
+            return SHALLOW
         cached = _class_kinds.get(id(f))
         if cached is not None and cached[0]() is f and cached[1] is f.__init__ \
                 and cached[2] is f.__new__:
@@ -177,6 +203,8 @@ def classify(rt: Runtime, f: Any) -> int:
 
         if is_user_function(f, rt):
             return USER
+        if (f.__module__, f.__name__) in _PURE_LIBRARY_FUNCTIONS:
+            return LAZY
         return _module_kind(f.__module__)
     if isinstance(f, (functools_partial_type,)):
         return PLAIN
@@ -184,7 +212,7 @@ def classify(rt: Runtime, f: Any) -> int:
 
 
 def _method_kind(owner: type, name: str) -> int:
-    if issubclass(owner, _PURE_METHOD_TYPES):
+    if issubclass(owner, _PURE_METHOD_TYPES) or owner in _DATETIME_TYPES:
         return LAZY
     if issubclass(owner, list):
         return PLAIN if name in _LIST_PLAIN else LOCAL
@@ -340,8 +368,6 @@ _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.
               type(map(len, ())), type(filter(None, ())), type(zip()), enumerate, reversed,
               type(iter({}.values())), type(iter({}.items())))
 
-_json_loads = json.loads
-
 _CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
 
 _LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
@@ -351,6 +377,13 @@ _MUTATORS = frozenset({
     "setdefault", "popitem", "add", "discard", "__setitem__", "__delitem__", "__iadd__",
     "intersection_update", "difference_update", "symmetric_difference_update",
 })
+
+
+def _json_loads() -> Any:
+    """``json.loads`` once a program has imported json (None before: nothing can call it);
+    looked up, not imported, so that a run that never uses json does not load it."""
+    json = sys.modules.get("json")
+    return None if json is None else getattr(json, "loads", None)
 
 
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
@@ -371,7 +404,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             return rt.derive_call(f, args, kwargs, f.__name__)
         return f(*args, **kwargs)
     if kind == LAZY:
-        if f is _json_loads and len(args) == 1 and not kwargs and type(args[0]) is Pending \
+        if f is _json_loads() and len(args) == 1 and not kwargs and type(args[0]) is Pending \
                 and args[0]._stream is not None and args[0]._state == PENDING:
             result = rt.derive_call(f, args, kwargs, "json.loads")
             object.__setattr__(result, "_stream", JsonItemsView(args[0]._stream))
@@ -518,7 +551,8 @@ def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[s
             return streamed
     if base is not None and name is not None:
         known = base._type
-        if known is not None and issubclass(known, _PURE_METHOD_TYPES):
+        if known is not None and (issubclass(known, _PURE_METHOD_TYPES)
+                                  or known in _DATETIME_TYPES):
             method = getattr(known, name, None)
             if method is not None:
                 def apply(receiver: Any, *a: Any, **k: Any) -> Any:
@@ -526,8 +560,49 @@ def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[s
 
                 result_type = _result_type(getattr("", name, None)) if known is str else None
                 return rt.derive_call(apply, (base, *args), kwargs, f".{name}()", result_type)
+        if known in _READ_METHODS and name in _READ_METHODS[known]:
+            return _read_later(rt, base, known, name, args, kwargs)
     callee = f._force()
     return call(callee, *args, **kwargs)
+
+
+def _read_later(rt: Runtime, base: Pending, known: type, name: str, args: tuple[Any, ...],
+                kwargs: dict[str, Any]) -> Any:
+    """``d.get(k)``, ``xs.index(v)`` on a pending ``dict``/``list`` of known class: a derived
+    value, computed once the container exists, instead of a wait.
+
+    Why this reads what plain Python would have read at the call: nothing can change the
+    container between the call and the moment the method runs (as soon as the container
+    exists, on the thread that finishes it).
+
+    * The program only gets the container by forcing a pending value that resolves to it, so
+      it can change it only after it exists. Every change it makes through a hook (a mutating
+      method through the call site, ``d[k] = v``, ``d.x = v``, ``+=`` on a pending value, a
+      LOCAL library call) first asks ``ConcurrentReaders.before_change``, and this read is
+      registered there as a reader of ``base`` until it has run, so such a change waits for it.
+    * A writing external issued later waits for every live value before it, this one included.
+      Externals with no ``writes=`` get copies of their arguments; concurrent blocks cannot
+      change objects they did not create.
+    * The arguments are snapshotted now (``derive_call``), so the key is the one of the call.
+
+    Changes the readers table cannot see (runtime/readers.py names them: a mutating method the
+    compiled call site makes directly on a real container reached through another name) are
+    not covered; they need an alias of a pending external result held as a real object.
+
+    Dispatch stays dynamic: the method is looked up on the real value when it exists, so a
+    subclass's own method runs; it then runs when the value arrives (on the thread finishing
+    it), which is right only if that method, like the built-in one, has no effect. A result
+    that is not a ``dict``/``list`` (the annotation was wrong) fails or succeeds exactly as the
+    same call would in plain Python, as the failure of this value.
+    """
+    def apply(receiver: Any, *a: Any, **k: Any) -> Any:
+        return getattr(receiver, name)(*a, **k)
+
+    result_type = int if name in ("index", "count") else known if name == "copy" else None
+    result = rt.derive_call(apply, (base, *args), kwargs, f".{name}()", result_type)
+    if type(result) is Pending and result._state == PENDING and not result._speculative:
+        rt.readers.add_value_reader(result, base)
+    return result
 
 
 def _attribute_source(f: Pending) -> tuple[Pending | None, str | None]:

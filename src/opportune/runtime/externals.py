@@ -37,6 +37,10 @@ class ExternalSpec:
     mutates: bool = False
     is_async: bool = False
     returns: type | None = None
+    # ``def ask(q: str, schema: type[T]) -> T``: the result is an instance of the class passed
+    # as this parameter (its position in the arguments ``issue`` receives, and its name), so the
+    # pending result's type is known at the call (see ``_return_parameter``).
+    returns_param: tuple[int, str] | None = None
     changes_program_state: bool = False
     # Yields the result's text piece by piece (same arguments as the function); see
     # runtime/streams.py. Used instead of the function when the program runs under opportune.
@@ -44,6 +48,9 @@ class ExternalSpec:
     # Where the streamed text sits in the result, as steps (".", name) and ("[]", key); empty
     # when the result is the text itself. With a path, the producer returns the result.
     stream_path: tuple[tuple[str, Any], ...] = ()
+    # It changes, in place, objects that earlier calls reading the resources it writes
+    # returned (an update of a record a search handed back). See Runtime.fence_read_results.
+    changes_read_results: bool = False
 
     @property
     def pure(self) -> bool:
@@ -75,6 +82,43 @@ def _return_type(fn: Callable[..., Any]) -> type | None:
     return plain_class(hints.get("return"))
 
 
+def _return_parameter(fn: Callable[..., Any]) -> tuple[int, str] | None:
+    """The parameter whose class argument is the result's type: the return annotation is a
+    ``TypeVar`` ``T`` and exactly one parameter is annotated ``type[T]`` (the usual spelling of
+    "returns an instance of the class you pass", as for a structured-output schema).
+
+    Knowing the class at the call keeps attribute reads and method calls on the pending answer
+    lazy (``answer.service.lower()`` where ``service: str``). The class is only a promise about
+    the value, as any annotation is: methods are still looked up on the real value.
+    """
+    import typing
+
+    try:
+        hints = inspect.get_annotations(fn, eval_str=True)
+        params = list(inspect.signature(fn).parameters.values())
+    except Exception:  # noqa: BLE001 - an unreadable annotation promises nothing
+        return None
+    result = hints.get("return")
+    if not isinstance(result, TypeVar):
+        return None
+    found = [
+        (i, p.name) for i, p in enumerate(params)
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and typing.get_origin(hints.get(p.name)) is type
+        and typing.get_args(hints.get(p.name)) == (result,)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def returned_class(spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> type | None:
+    """The class an external's result will have, when its spec or its arguments say so now."""
+    if spec.returns_param is None:
+        return spec.returns
+    position, name = spec.returns_param
+    cls = args[position] if position < len(args) else kwargs.get(name)
+    return cls if isinstance(cls, type) else None
+
+
 def plain_class(hint: Any) -> type | None:
     """The class a type hint promises, if one: ``dict[str, int]`` -> dict, ``str | None`` ->
     str (a None then fails where the method is applied, as it would in plain Python)."""
@@ -90,6 +134,13 @@ def plain_class(hint: Any) -> type | None:
     return origin if isinstance(origin, type) else None
 
 
+# Set once an external declares ``changes_read_results``: from then on the runtime keeps
+# track of which values hold results of calls on the resources such externals write
+# (CHANGED_RESOURCES; see runtime/fences.py). Programs without such an external pay nothing.
+TRACK_READ_RESULTS = False
+CHANGED_RESOURCES: set[str] = set()
+
+
 def make_spec(
     fn: Callable[..., Any],
     *,
@@ -101,12 +152,30 @@ def make_spec(
     returns: type | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
+    changes_read_results: bool = False,
 ) -> ExternalSpec:
+    global TRACK_READ_RESULTS
     if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
         raise ValueError(
             f"@opportune.external(max_concurrency={max_concurrency!r}) must be a positive integer; "
             "leave it out for the default of 64"
         )
+    if changes_read_results:
+        if not writes:
+            raise ValueError(
+                "@opportune.external(changes_read_results=True) says the call changes objects "
+                "that earlier reads of the resources it writes returned, so it needs writes=; "
+                "name them, e.g. writes=(\"orders\",) for a call that updates orders a search "
+                "returned"
+            )
+        if mutates:
+            raise ValueError(
+                "@opportune.external takes mutates=True (the call changes its arguments, so the "
+                "program waits for it) or changes_read_results=True (it changes what earlier "
+                "reads returned), not both; use mutates=True alone if it changes its arguments"
+            )
+        CHANGED_RESOURCES.update(_names("writes", writes))
+        TRACK_READ_RESULTS = True
     return ExternalSpec(
         name=name or getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn))),
         reads=_names("reads", reads),
@@ -115,9 +184,11 @@ def make_spec(
         mutates=_changes_self(fn) if mutates is None else bool(mutates),
         is_async=inspect.iscoroutinefunction(fn),
         returns=returns if returns is not None else _return_type(fn),
+        returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
+        changes_read_results=bool(changes_read_results),
     )
 
 
@@ -322,6 +393,7 @@ def external(
     name: str | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
+    changes_read_results: bool = False,
 ) -> Callable[[F], F]: ...
 
 
@@ -336,6 +408,7 @@ def external(
     name: str | None = None,
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
+    changes_read_results: bool = False,
 ) -> F | Callable[[F], F]:
     """Mark a function or method as external: calls to it may overlap the rest of the program.
 
@@ -350,7 +423,12 @@ def external(
     ``print``) proceeds before the end. When the result is an object holding the text (an SDK
     response), ``stream_path`` says where, as ``"choices[0].message.content"``, and the
     producer returns the finished object; the program's reads along that path see the
-    text as it streams. Under plain ``python`` the decorated function behaves exactly as before.
+    text as it streams. ``changes_read_results=True`` (with ``writes=``) says the call changes,
+    in place, objects that earlier calls reading those resources returned (an update of a record
+    a search handed back): the program goes on without waiting for it, and only a later use of
+    such a result waits for the change, unless the program already took such objects out of
+    their results (then it waits as for ``mutates=True``). Under plain ``python`` the decorated
+    function behaves exactly as before.
     """
 
     def decorate(target: F) -> F:
@@ -367,6 +445,7 @@ def external(
             name=name,
             stream=stream,
             stream_path=stream_path,
+            changes_read_results=changes_read_results,
         )
         return _wrap(target, spec)
 

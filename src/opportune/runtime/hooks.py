@@ -17,8 +17,8 @@ from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
 from opportune.runtime.context import GUARDED, _local
-from opportune.runtime.managers import inert
 from opportune.runtime.dispatch import _ITERATORS, call, fstring
+from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
 from opportune.runtime.values import Pending
@@ -187,4 +187,6 @@ def install() -> None:
 
     setattr(builtins, d.DEFER_IF, deferral.defer_if)
     setattr(builtins, d.DEFER_LOOP, deferral.defer_loop)
+    setattr(builtins, d.CAPTURE, deferral.capture)
+    setattr(builtins, d.RESULTS, deferral.arm_results)
     _installed = True

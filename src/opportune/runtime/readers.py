@@ -127,6 +127,14 @@ class ConcurrentReaders:
             context.GUARDED.append(guard._seq)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
+    def add_value_reader(self, guard: Pending, receiver: Pending) -> None:
+        """A derived value (``d.get(k)`` on a pending dict, dispatch._read_later) reads
+        ``receiver`` when it exists, until ``guard`` finishes. It occupies no block of program
+        order (``lo == hi``), so every change the program makes counts as after it."""
+        with self._lock:
+            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [receiver])
+        self._rt._when_ready([guard], lambda: self._drop(guard._seq))
+
     def _drop(self, seq: int) -> None:
         with self._lock:
             entry = self.entries.pop(seq, None)

@@ -5,7 +5,10 @@ Threads
     runs one asyncio event loop: it launches calls when their inputs are ready, awaits ``async``
     externals directly, hands sync externals to a bounded thread pool, and computes derived values
     when their inputs arrive. All state changes of pending values happen on the loop thread; the
-    program thread only waits on a condition variable when it *forces* a value.
+    program thread only waits on a condition variable when it *forces* a value. The loop thread
+    starts with the program's first external call and builds its loop itself (importing asyncio
+    while that call runs): a program that makes no external call never imports asyncio, which
+    alone was a quarter of ``opportune run``'s start-up.
 
 Order
     Every pending value gets a sequence number in program order. Output (``print``) is queued and
@@ -23,23 +26,22 @@ Failures
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import os
 import sys
 import threading
 import time
 import types
-import uuid
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import context
+from opportune.runtime import context, externals
 from opportune.runtime.branching import MAYBE_UNBOUND
-from opportune.runtime.externals import ExternalSpec, plain_class
+from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
+from opportune.runtime.fences import ATOMS, ReadResults
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
     collect,
@@ -53,6 +55,9 @@ from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
 from opportune.runtime.workers import Workers
+
+if TYPE_CHECKING:
+    import asyncio
 
 _INF = float("inf")
 
@@ -183,7 +188,7 @@ class Runtime:
     """Drives one program run. Create with :meth:`start`, finish with :meth:`close`."""
 
     def __init__(self, *, threads: int | None = None, explain: bool = False) -> None:
-        self.program_id = uuid.uuid4().hex[:12]
+        self.program_id = os.urandom(6).hex()  # as uuid4().hex[:12], without importing uuid
         self.explain = explain
         # Streaming calls feed their text as it is generated (OPPORTUNE_STREAM=0 turns it off)
         self.streaming = os.environ.get("OPPORTUNE_STREAM", "1") != "0"
@@ -206,7 +211,14 @@ class Runtime:
         self._discarded: list[tuple[int, int]] = []
         self._parked: list[Callable[[], None]] = []
         self.readers = ConcurrentReaders(self)
+        self.read_results = ReadResults(self)
         self._writers: dict[str, dict[int, Pending]] = {}
+        # Deferred arms whose writes are known (no ``"*"``), by the seq of their writer
+        # registration: the block they run in and their result. A read may run before such an
+        # arm has decided (a speculative read, see _confirm_read).
+        self._arm_blocks: dict[int, tuple[Scope, Pending]] = {}
+        # (seq, resources) of every writing call issued, to tell whether an arm wrote.
+        self._issued_writes: list[tuple[int, frozenset[str]]] = []
         self._records: dict[int, CallRecord] = {}
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
@@ -221,22 +233,57 @@ class Runtime:
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
-        self._loop = asyncio.new_event_loop()
-        self._loop_thread = threading.Thread(
-            target=self._run_loop, name="opportune-loop", daemon=True
-        )
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: threading.Thread | None = None
+        self._loop_start = threading.Lock()
+        self._loop_ready = threading.Event()
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
         self._closed = False
 
     # -- lifecycle ------------------------------------------------------------------------------
 
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop; the first use starts it (see the module docstring) and waits for it."""
+        loop = self._event_loop
+        if loop is None:
+            self._start_loop_thread()
+            self._loop_ready.wait()
+            loop = self._event_loop
+            assert loop is not None, "the opportune-loop thread failed to create its loop"
+        return loop
+
+    def _start_loop_thread(self) -> None:
+        """Start the loop thread unless it runs already; returns at once (it imports asyncio
+        and builds the loop itself). Once the run is closed it starts nothing: the loop is then
+        a closed one, which refuses work as the loop of a closed run always has."""
+        with self._loop_start:
+            if self._loop_thread is not None or self._loop_ready.is_set():
+                return
+            if self._closed:
+                import asyncio
+
+                self._event_loop = asyncio.new_event_loop()
+                self._event_loop.close()
+                self._loop_ready.set()
+                return
+            thread = threading.Thread(target=self._run_loop, name="opportune-loop", daemon=True)
+            self._loop_thread = thread
+            thread.start()
+
     def _run_loop(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._loop.run_forever()
+        try:
+            import asyncio
+
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            self._event_loop = loop
+        finally:
+            self._loop_ready.set()
+        loop.run_forever()
 
     def start(self) -> Runtime:
-        self._loop_thread.start()
         self._program_thread = threading.current_thread()
         self._program_ident = threading.get_ident()
         self._previous = context.set_active_runtime(self)
@@ -277,20 +324,30 @@ class Runtime:
         with self._out_lock:
             self._pump(force_all=False)
         self.schedule.wall = self.now()
-        asyncio.run_coroutine_threadsafe(self._shutdown_loop(), self._loop)
-        self._loop_thread.join(timeout=5)
-        if not self._loop_thread.is_alive():
-            # closed here, not by the loop's finalizer at interpreter exit, when its
-            # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
-            self._loop.close()
+        with self._loop_start:
+            thread = self._loop_thread
+        if thread is not None:
+            import asyncio
+
+            self._loop_ready.wait()
+            loop = self._loop
+            asyncio.run_coroutine_threadsafe(self._shutdown_loop(loop), loop)
+            thread.join(timeout=5)
+            if not thread.is_alive():
+                # closed here, not by the loop's finalizer at interpreter exit, when its
+                # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
+                loop.close()
         self._workers.shutdown()
 
-    async def _shutdown_loop(self) -> None:
-        tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
+    @staticmethod
+    async def _shutdown_loop(loop: asyncio.AbstractEventLoop) -> None:
+        import asyncio
+
+        tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._loop.stop()
+        loop.stop()
 
     def now(self) -> float:
         return time.perf_counter() - self._t0
@@ -343,13 +400,17 @@ class Runtime:
             self._register(p)
         return p
 
-    def note_deferred_writer(self, p: Pending, writes: frozenset[str]) -> None:
+    def note_deferred_writer(self, p: Pending, writes: frozenset[str],
+                             block: Scope | None = None, arm: Pending | None = None) -> None:
         """A deferred branch arm may make calls that write ``writes`` (``"*"``: any resource):
         later reads of those resources wait for it. Later writes wait for it anyway, as for
-        any unfinished call before them."""
+        any unfinished call before them. With the arm's ``block`` and result given and its
+        writes known, a later read may run before it decides (see :meth:`_confirm_read`)."""
         with self._lock:
             for r in writes:
                 self._writers.setdefault(r, {})[p._seq] = p
+            if block is not None and arm is not None and "*" not in writes:
+                self._arm_blocks[p._seq] = (block, arm)
 
     def _register(self, p: Pending) -> None:
         with self._lock:
@@ -384,7 +445,15 @@ class Runtime:
         """Apply a local operation to operands of which at least one is pending."""
         inputs = [v for v in operands if type(v) is Pending]
         if all(p._state == DONE for p in inputs):
-            return op(*[v._value if type(v) is Pending else v for v in operands])
+            if all(p._tracks is None for p in inputs):
+                return op(*[v._value if type(v) is Pending else v for v in operands])
+            if not self.read_results.active(inputs):
+                # Built from a finished result of a read (runtime/fences.py): text or a number
+                # holds none of its objects; anything else stays a tracked value.
+                value = op(*[v._value if type(v) is Pending else v for v in operands])
+                if type(value) in ATOMS:
+                    return value
+                return self._derive(lambda: value, inputs, label, type(value))
         for p in inputs:
             if p._state == FAILED:
                 return self._propagate_now(p, label)
@@ -453,6 +522,7 @@ class Runtime:
             object.__setattr__(p, "_speculative", True)
         else:
             self._register(p)
+        fences = self.read_results.built_from(p, inputs) if externals.TRACK_READ_RESULTS else []
 
         def ready() -> None:
             object.__setattr__(p, "_calls", frozenset().union(*(i._calls for i in inputs)))
@@ -471,8 +541,12 @@ class Runtime:
             else:
                 self._finish(p, DONE, value, None)
 
-        self._when_ready(inputs, ready)
+        self._when_ready(inputs + fences if fences else inputs, ready)
         return p
+
+    def use_read_result(self, p: Pending, hands_out: bool) -> None:
+        """The program uses ``p``, a finished result of a read (see runtime/fences.py)."""
+        self.read_results.use(p, hands_out)
 
     def _adopt(self, p: Pending, source: Pending) -> None:
         if source._state == DONE:
@@ -514,6 +588,8 @@ class Runtime:
             arg_deps = []
             collect(call_args, arg_deps)
             collect(call_kwargs, arg_deps)
+        if self._loop_thread is None:
+            self._start_loop_thread()
         sc = self.scope()
         seq = sc.next
         if seq >= sc.hi:
@@ -523,7 +599,8 @@ class Runtime:
         if sc.guard_marks and not sc.guarding:
             _guard(sc)
         sc.calls.add(seq)
-        p = Pending(self, seq, spec.name, spec.returns, frozenset((seq,)))
+        known = spec.returns if spec.returns_param is None else returned_class(spec, args, kwargs)
+        p = Pending(self, seq, spec.name, known, frozenset((seq,)))
         if spec.stream is not None and self.streaming:
             stream = TextStream()
             self._stream_paths[seq] = (stream, spec.stream_path)
@@ -550,6 +627,20 @@ class Runtime:
             self._live_order.add(seq)
             for r in spec.writes:
                 self._writers.setdefault(r, {})[seq] = p
+            if spec.writes:
+                self._issued_writes.append((seq, spec.writes))
+            past = self._speculable(spec, order_deps) if order_deps and spec.reads else None
+        fenced = False
+        if externals.TRACK_READ_RESULTS:
+            if arg_deps:
+                # uses of read results that a change before this call alters wait for it
+                order_deps = order_deps + self.read_results.active(arg_deps)
+            if spec.changes_read_results:
+                fenced = self.read_results.fence(spec.writes, p, seq + 1)
+            if spec.reads or spec.writes:
+                self.read_results.note_call(p, spec.reads | spec.writes)
+        elif spec.reads or spec.writes:
+            self.read_results.note_call(None, spec.reads | spec.writes)
         if arg_deps or order_deps or sc.control:
             dep_calls: set[int] = set(sc.control)
             for d in arg_deps:
@@ -563,9 +654,23 @@ class Runtime:
                             read_from=tuple(sorted(sc.prefix_reads)))
         self._records[seq] = record
         self.schedule.calls.append(record)
+        if past:
+            # A speculative read: it runs once its arguments are known, before the deferred
+            # arms in ``past`` have decided; its result is given out only once they have.
+            record.ran_past = tuple(sorted(w._seq for w in past))
+            rest = [d for d in order_deps if all(d is not w for w in past)]
 
+            def start_read() -> None:
+                self._loop.call_soon_threadsafe(
+                    self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
+                    rest, past,
+                )
+
+            self._when_ready(arg_deps + rest, start_read)
         plain_sync = not spec.is_async and seq not in self._stream_paths
-        if plain_sync and not arg_deps and not order_deps:
+        if past:
+            pass  # started above
+        elif plain_sync and not arg_deps and not order_deps:
             self._launch(p, spec, fn, call_args, call_kwargs, arg_deps)
         elif plain_sync and \
                 all(d._state != PENDING for d in arg_deps) and \
@@ -581,10 +686,12 @@ class Runtime:
                 )
 
             self._when_ready(arg_deps + order_deps, ready)
-        if wait or spec.mutates or spec.changes_program_state or held:
+        if wait or spec.mutates or spec.changes_program_state or held \
+                or (spec.changes_read_results and not fenced):
             # mutates: the call changes the program's own objects; changes_program_state: its
             # body changes module state the program can read directly; held: it holds an
-            # object of the program's that could not be copied. The program waits for it.
+            # object of the program's that could not be copied; changes_read_results that
+            # could not be fenced: the program holds such objects itself. The program waits.
             return p._force()
         return p
 
@@ -596,9 +703,59 @@ class Runtime:
     def _in_discarded(self, seq: int) -> bool:
         return any(lo < seq <= hi for lo, hi in self._discarded)
 
+    def _speculable(self, spec: ExternalSpec, order_deps: list[Pending]) -> list[Pending] | None:
+        """The deferred arms a reading call may run before (caller holds ``_lock``), or None.
+
+        Only a plain sync read (no writes, no ``mutates``, no change to program state) whose
+        every unfinished order dependency is a deferred arm with known writes: an arm that has
+        not decided yet may still write nothing. Finished writers and issued writing calls
+        are never run past."""
+        if spec.writes or spec.mutates or spec.changes_program_state or spec.is_async \
+                or spec.stream is not None:
+            return None
+        past = [d for d in order_deps if d._state == PENDING]
+        if not past or not all(d._seq in self._arm_blocks for d in past):
+            return None
+        return past
+
+    def _arm_wrote(self, writer_seq: int, resources: frozenset[str]) -> bool:
+        """Whether the deferred arm registered as ``writer_seq`` issued a call that writes
+        one of ``resources`` (anywhere in its block, nested blocks included).
+
+        An arm that failed before issuing one changed nothing: plain Python stops at its
+        failure, so the read lies in the stretch of program order that meeting the failure
+        discards, and making it again would only add a call plain Python never made."""
+        block, _ = self._arm_blocks[writer_seq]
+        return any(block.lo <= s < block.hi and ("*" in ws or not ws.isdisjoint(resources))
+                   for s, ws in self._issued_writes)
+
+    def _confirm_read(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
+                      kwargs: Any, arg_deps: list[Pending], past: list[Pending], state: int,
+                      value: Any, origin: int | None) -> None:
+        """A speculative read has run; once the arms it ran past are settled, keep its
+        outcome if none of them wrote what it reads (nor failed), else make the read again
+        now, after them, where plain Python made it. Until then ``p`` stays unfinished, so
+        nothing the program computes or calls ever sees a discarded result."""
+        def decide() -> None:
+            record = self._records[p._seq]
+            wrote = tuple(w._seq for w in past if self._arm_wrote(w._seq, spec.reads))
+            if not wrote:
+                self._finish(p, state, value, origin)
+                return
+            record.redone_after = wrote
+            record.first_attempt = (record.started or 0.0, record.finished or 0.0)
+            record.started = record.finished = None
+            record.ok = None
+            record.error = None
+            self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, past)
+
+        if not self._closed:
+            self._loop.call_soon_threadsafe(self._when_ready, past, decide)
+
     def _check_and_launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
         arg_deps: list[Pending], order_deps: list[Pending],
+        past: list[Pending] | None = None,
     ) -> None:
         record = self._records[p._seq]
         dep_calls: set[int] = set(record.deps)
@@ -629,24 +786,31 @@ class Runtime:
             # call until it does, then it is either cancelled or released.
             with self._lock:
                 self._parked.append(
-                    lambda: self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, order_deps)
+                    lambda: self._check_and_launch(p, spec, fn, args, kwargs, arg_deps,
+                                                   order_deps, past)
                 )
             return
-        self._launch(p, spec, fn, args, kwargs, arg_deps)
+        then = None
+        if past:
+            def then(state: int, value: Any, origin: int | None) -> None:
+                self._confirm_read(p, spec, fn, args, kwargs, arg_deps, past, state, value,
+                                   origin)
+        self._launch(p, spec, fn, args, kwargs, arg_deps, then)
 
     def _launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
         arg_deps: list[Pending],
+        then: Callable[[int, Any, int | None], None] | None = None,
     ) -> None:
         """Start a call whose inputs are all there: sync ones, streamed or not, on a worker
         thread (at most ``max_concurrency`` at once, the rest in order after them), async ones
-        as loop tasks."""
+        as loop tasks. ``then`` (sync calls only) takes the outcome instead of ``p``."""
         if spec.is_async:
             self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
             return
 
         def job() -> Callable[[], Any] | None:
-            return self._run_sync(p, spec, fn, args, kwargs, arg_deps)
+            return self._run_sync(p, spec, fn, args, kwargs, arg_deps, then)
 
         with self._lock:
             key = id(spec)
@@ -658,10 +822,13 @@ class Runtime:
         self._workers.submit(job)
 
     def _run_sync(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
-                  kwargs: Any, arg_deps: list[Pending]) -> Callable[[], Any] | None:
-        """Run a sync external on a worker thread and record its result there; return the call
-        of the same function held back for its ``max_concurrency``, if any, for this thread to
-        run next (handing it to another thread would wake that one for nothing)."""
+                  kwargs: Any, arg_deps: list[Pending],
+                  then: Callable[[int, Any, int | None], None] | None = None,
+                  ) -> Callable[[], Any] | None:
+        """Run a sync external on a worker thread and record its result there (or hand it to
+        ``then``); return the call of the same function held back for its ``max_concurrency``,
+        if any, for this thread to run next (handing it to another thread would wake that one
+        for nothing)."""
         record = self._records[p._seq]
         info = self._call_info(p, record)
         streamed = p._seq in self._stream_paths
@@ -693,6 +860,9 @@ class Runtime:
             nxt = held.popleft() if held else None
             if nxt is None:
                 self._running[id(spec)] -= 1
+        if then is not None:
+            then(outcome, value, origin)
+            return nxt
         self._finish_on_worker(p, outcome, value, origin)
         return nxt
 
@@ -707,7 +877,12 @@ class Runtime:
                 wake = not self._handoff_scheduled
                 self._handoff_scheduled = True
         if wake and not self._closed:
-            self._loop.call_soon_threadsafe(self._run_handoff)
+            try:
+                self._loop.call_soon_threadsafe(self._run_handoff)
+            except RuntimeError:
+                if not self._closed:
+                    raise
+                # The run closed meanwhile (its loop refuses work): nothing waits any more.
 
     def _run_handoff(self) -> None:
         with self._lock:
@@ -728,6 +903,8 @@ class Runtime:
         """Run an async external as a task on the loop, at most ``max_concurrency`` at once."""
         sem = self._sems.get(spec)
         if sem is None:
+            import asyncio
+
             sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
         record = self._records[p._seq]
         info = self._call_info(p, record)

@@ -117,7 +117,9 @@ def fill(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """
     t = type(value)
     if t is Pending:
-        return value._force()
+        # The runtime's own work (a derived value's operation, a call's arguments), not the
+        # program taking the object: a result of a read does not escape here (runtime/fences.py).
+        return value._force(False)
     if t not in _PLAIN_CONTAINERS:
         return value
     if memo is None:

@@ -167,8 +167,9 @@ def maybe_spawn(
     """Start ``fn(*args, **kwargs)`` concurrently and return its pending result, or None."""
     if _running >= MAX_CONCURRENT or rt._closed:
         return None
-    if _atoms_only(args, kwargs) and _closed(fn, facts, set()):
-        return None  # builtin operations on atoms only: nothing to overlap (compiler/purity.py)
+    if _plain_data_only(args, kwargs) and _closed(fn, facts, set()):
+        # builtin operations on plain data only: nothing to overlap (compiler/purity.py)
+        return None
     for value in named_values(fn, facts.global_names):
         if value is UNRESOLVED or not _safe(value, copied=False):
             return None
@@ -228,12 +229,33 @@ def _builtins_of(fn: types.FunctionType) -> dict[str, Any]:
     return found
 
 
-def _atoms_only(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+_CONTAINERS = frozenset({tuple, list, frozenset, set})
+
+
+def _plain(value: Any, depth: int) -> bool:
+    t = type(value)
+    if t in _ATOMS:
+        return True
+    if depth > 6:
+        return False
+    if t in _CONTAINERS:
+        return all(_plain(v, depth + 1) for v in value)
+    if t is dict:
+        return all(_plain(k, depth + 1) and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _plain_data_only(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether every argument is plain data: atoms, and tuples, lists, sets and dicts of plain
+    data (nothing pending inside). A leaf function given only such values runs no code of the
+    program's and waits for nothing, so starting a thread for it (which makes its caller wait
+    until the thread runs, a switch of the interpreter lock on a busy machine) buys nothing:
+    ``value_prompt(state[0])`` on a tuple of numbers, say."""
     for a in args:
-        if type(a) not in _ATOMS:
+        if type(a) not in _ATOMS and not _plain(a, 0):
             return False
     for v in kwargs.values():
-        if type(v) not in _ATOMS:
+        if type(v) not in _ATOMS and not _plain(v, 0):
             return False
     return True
 

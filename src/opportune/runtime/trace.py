@@ -7,10 +7,8 @@ schedule from it (the critical path of call latencies through the recorded depen
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 
@@ -37,6 +35,12 @@ class CallRecord:
     first_token: float | None = None
     usage: dict[str, int] | None = None
     read_from: tuple[int, ...] = ()
+    # A speculative read: the deferred arms (their writer registrations) it started before
+    # they had decided; those of them that wrote what it reads, after which it was
+    # made again; and the start and finish of that first, discarded attempt.
+    ran_past: tuple[int, ...] = ()
+    redone_after: tuple[int, ...] = ()
+    first_attempt: tuple[float, float] | None = None
 
     @property
     def duration(self) -> float:
@@ -164,7 +168,24 @@ class Schedule:
             lines.append(f"{where}waited {w.finished - w.started:.3f}s{what}: {w.reason}")
         if not lines:
             lines.append("the program never had to wait")
+        lines.extend(self._speculative_reads())
         return "\n".join(lines)
+
+    def _speculative_reads(self) -> list[str]:
+        """One line per read that ran before earlier deferred arms had decided."""
+        lines = []
+        for c in self.calls:
+            if not c.ran_past:
+                continue
+            n = len(c.ran_past)
+            head = (f"speculative read: call {c.call_id} {c.name} ran before "
+                    f"{n} deferred arm{'s' if n > 1 else ''} had decided")
+            if c.redone_after:
+                lines.append(f"{head}; {len(c.redone_after)} of them wrote what it reads, so "
+                             "its result was discarded and it was made again after them")
+            else:
+                lines.append(f"{head}; none wrote what it reads, so its result was kept")
+        return lines
 
     def to_chrome(self) -> dict[str, Any]:
         """Chrome trace event format: one track per call, dependencies as flow arrows."""
@@ -215,6 +236,9 @@ class Schedule:
                 "otherData": {"summary": self.summary()}}
 
     def write_chrome(self, path: str | os.PathLike[str]) -> None:
+        import json
+        from pathlib import Path
+
         target = Path(path)
         tmp = target.with_name(target.name + ".tmp")
         tmp.write_text(json.dumps(self.to_chrome()))

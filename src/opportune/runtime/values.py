@@ -39,6 +39,8 @@ class Pending:
         "_src",
         "_speculative",
         "_stream",
+        "_tracks",
+        "_fences",
         "__weakref__",
     )
 
@@ -64,24 +66,33 @@ class Pending:
         # The text so far (runtime/streams.py) while a streaming call or a value derived from
         # its prefix is being computed; None for every other value.
         object.__setattr__(self, "_stream", None)
+        # The resources whose reading calls this value holds a result of (or a part of one),
+        # and the unfinished changes to such results that later uses wait for (see
+        # Runtime.fence_read_results); None unless some external changes read results.
+        object.__setattr__(self, "_tracks", None)
+        object.__setattr__(self, "_fences", None)
 
     # -- forcing -------------------------------------------------------------------------------
 
-    def _force(self) -> Any:
+    def _force(self, hands_out: bool = True) -> Any:
+        """The value, waiting for it. ``hands_out``: the caller may keep the object itself
+        (not only a truth value, a length or a text made from it)."""
         rt = self._rt
         if self._state == PENDING:
             rt.wait_for(self)
         if self._state == DONE:
             if self._calls:
                 rt.note_forced(self)
+            if self._tracks is not None:
+                rt.use_read_result(self, hands_out)
             return self._value
         return rt.raise_failure(self)
 
     def __bool__(self) -> bool:
-        return bool(self._force())
+        return bool(self._force(False))
 
     def __len__(self) -> int:
-        return len(self._force())
+        return len(self._force(False))
 
     def __iter__(self) -> Any:
         if self._stream is not None and self._state == PENDING and hasattr(self._stream, "item"):
@@ -92,34 +103,34 @@ class Pending:
         return reversed(self._force())
 
     def __contains__(self, item: object) -> bool:
-        return item in self._force()
+        return item in self._force(False)
 
     def __hash__(self) -> int:
-        return hash(self._force())
+        return hash(self._force(False))
 
     def __index__(self) -> int:
-        return operator.index(self._force())
+        return operator.index(self._force(False))
 
     def __int__(self) -> int:
-        return int(self._force())
+        return int(self._force(False))
 
     def __float__(self) -> float:
-        return float(self._force())
+        return float(self._force(False))
 
     def __complex__(self) -> complex:
-        return complex(self._force())
+        return complex(self._force(False))
 
     def __str__(self) -> str:
-        return str(self._force())
+        return str(self._force(False))
 
     def __repr__(self) -> str:
-        return repr(self._force())
+        return repr(self._force(False))
 
     def __format__(self, spec: str) -> str:
-        return format(self._force(), spec)
+        return format(self._force(False), spec)
 
     def __bytes__(self) -> bytes:
-        return bytes(self._force())
+        return bytes(self._force(False))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._force()(*args, **kwargs)
@@ -157,7 +168,7 @@ class Pending:
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:  # noqa: D105 - makes isinstance() in library code see the value
-        return type(self._force())
+        return type(self._force(False))
 
     # -- building new values without waiting -------------------------------------------------
 

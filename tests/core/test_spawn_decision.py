@@ -1,0 +1,96 @@
+"""When a call of the program's own function gets a thread of its own (runtime/spawn.py).
+
+A leaf function (only builtin operations, compiler/purity.py) given plain data runs in place:
+it can neither wait for a call nor make one, and starting a thread would only make its caller
+wait for the thread to start. Given a pending value it still starts at once on its own thread,
+so the caller goes on while the value arrives. The decision is read from ``maybe_spawn``
+itself, on a real runtime.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import opportune
+from opportune.compiler.modules import compile_module_source
+from opportune.compiler.registry import pure_functions
+from opportune.runtime import hooks
+from opportune.runtime.externals import spec_of
+from opportune.runtime.scheduler import Runtime
+from opportune.runtime.spawn import maybe_spawn
+from opportune.runtime.values import Pending
+
+pytestmark = pytest.mark.timeout(60)
+
+SOURCE = '''
+def describe(numbers):
+    listed = " ".join(str(n) for n in numbers)
+    return f"Numbers: {listed}"
+'''
+
+release = threading.Event()
+
+
+@opportune.external
+def slow_numbers() -> tuple[int, ...]:
+    release.wait(10)
+    return (1, 2, 3)
+
+
+@pytest.fixture
+def describe() -> Any:
+    namespace: dict[str, Any] = {"__name__": "leaf_example"}
+    exec(compile_module_source(SOURCE, "<leaf example>"), namespace)
+    return namespace["describe"]
+
+
+@pytest.fixture
+def rt() -> Iterator[Runtime]:
+    hooks.install()  # the names compiled code calls, as every run installs them
+    runtime = Runtime().start()
+    try:
+        yield runtime
+    finally:
+        release.set()
+        runtime.close()
+        release.clear()
+
+
+@pytest.mark.parametrize("argument", [
+    (4, 9, 10),
+    [4, 9, 10],
+    frozenset({1, 2}),
+    {"a": (1, 2), "b": [3.5, None]},
+    ((10, 13, 13), ("4 + 9 = 13",)),
+    "4 9 10",
+])
+def test_a_leaf_given_plain_data_runs_in_place(rt: Runtime, describe: Any, argument: Any) -> None:
+    facts = pure_functions[id(describe.__code__)]
+    assert facts.leaf and facts.worth_spawning
+    assert maybe_spawn(rt, describe, facts, (argument,), {}) is None
+
+
+def test_a_leaf_given_a_pending_value_starts_on_its_own_thread(
+    rt: Runtime, describe: Any
+) -> None:
+    spec = spec_of(slow_numbers)
+    assert spec is not None
+    pending = rt.issue(spec, slow_numbers.__opportune_target__, (), {})
+    assert type(pending) is Pending
+    facts = pure_functions[id(describe.__code__)]
+    for argument in (pending, [pending], {"k": (1, pending)}):
+        started = maybe_spawn(rt, describe, facts, (argument,), {})
+        assert type(started) is Pending  # the caller did not wait for slow_numbers
+    release.set()
+    assert started._force() == "Numbers: k"
+
+
+def test_a_program_gets_the_same_answers(describe: Any) -> None:
+    def program() -> list[str]:
+        return [describe(t) for t in [(1, 2), [3], {4: 5}, ()]]
+
+    assert opportune.run(program) == program()

@@ -119,8 +119,6 @@ def test_a_free_variable_read_only_by_the_arm_is_still_captured() -> None:
         """, "result")
 
 
-@pytest.mark.xfail(strict=True, reason="the arm raises UnboundLocalError where plain Python "
-                   "raises NameError for a free variable without a value (same type family)")
 def test_an_unbound_free_variable_raises_as_in_plain_python() -> None:
     _both("""
         def outer():

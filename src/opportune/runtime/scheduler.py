@@ -480,6 +480,11 @@ class Runtime:
             known = _attribute_type(attr_of._type, operands[1])
         elif attr_of is None and item_of is None:
             known = result_type(op, operands)
+        if any(type(v) in _MUTABLE_CONTAINERS for v in operands):
+            # ``p + lst`` then ``lst.append(9)``: the operation sees the list as it is now, its
+            # items the same objects (a shallow copy keeps ``lst[p]`` the very item)
+            operands = tuple(_shallow_copy(v) if type(v) in _MUTABLE_CONTAINERS else v
+                             for v in operands)
         p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known)
         if attr_of is not None:
             object.__setattr__(p, "_src", (attr_of, operands[1]))
@@ -1425,6 +1430,13 @@ class Runtime:
 
     def held_by_calls(self) -> int:
         return len(self._live)
+
+
+_MUTABLE_CONTAINERS = (list, dict, set)
+
+
+def _shallow_copy(value: Any) -> Any:
+    return value.copy()
 
 
 def _real_arguments(spec: ExternalSpec, args: Any, kwargs: Any) -> tuple[Any, Any]:

@@ -146,8 +146,6 @@ def test_an_unbound_local_does_not_fall_back_to_the_global_of_the_same_name() ->
         """, "result")
 
 
-@pytest.mark.xfail(strict=True, reason="returning a name the taken arm left unbound returns the "
-                   "value that raises where it is used, instead of raising at the return")
 def test_a_local_left_unbound_by_the_taken_arm_stays_unbound() -> None:
     _both("""
         def f():

@@ -90,7 +90,10 @@ class _Rewriter(Transformer):
                 # decorators and defaults (evaluated outside the coroutine) are rewritten.
                 node.decorator_list = [self.visit(d) for d in node.decorator_list]
                 return node
+            maybe_unbound = branches.branch_assigned(node)
             self.generic_visit(node)
+            if maybe_unbound:
+                branches.guard_returns(node, maybe_unbound)
             if node.name in CONCRETE_DUNDERS:
                 for sub in ast.walk(node):
                     if isinstance(sub, ast.Return) and sub.value is not None:

@@ -344,8 +344,6 @@ def test_a_module_level_arm_that_raises_leaves_what_it_assigned_before() -> None
         """, "a", "b", "i", "last", "c")
 
 
-@pytest.mark.xfail(strict=True, reason="an arm in a function that raises loses the names it "
-                   "assigned before (its results are bound by the code after the call)")
 def test_an_arm_in_a_function_that_raises_leaves_what_it_assigned_before() -> None:
     _both("""
         def f(x):
@@ -358,3 +356,40 @@ def test_an_arm_in_a_function_that_raises_leaves_what_it_assigned_before() -> No
             return a
         result = f(3)
         """, "result")
+
+
+def test_an_arm_in_a_try_finally_that_raises_leaves_what_it_assigned_before() -> None:
+    _both("""
+        seen = []
+        def f(x):
+            a, b = "old a", "old b"
+            try:
+                if x > 1:
+                    a = tool(1)
+                    b = 1 / 0
+            finally:
+                seen.append((a, b))
+        try:
+            f(3)
+        except ZeroDivisionError:
+            pass
+        f(0)
+        """, "seen")
+
+
+def test_a_loop_in_a_try_finally_that_raises_leaves_what_it_assigned_before() -> None:
+    _both("""
+        seen = []
+        def f(items):
+            last = None
+            try:
+                for i in items:
+                    last = tool(i)
+                    1 / i
+            finally:
+                seen.append(last)
+        try:
+            f([2, 0, 1])
+        except ZeroDivisionError:
+            pass
+        """, "seen")

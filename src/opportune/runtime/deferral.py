@@ -467,3 +467,23 @@ def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, 
 
     rt._when_ready([arm], done)
     return tuple(results)
+
+
+def assigned_before(error: BaseException, n: int) -> tuple[Any, ...]:
+    """What an arm run where it stands, in a function, had in the ``n`` names it may assign
+    when it raised ``error``: plain Python leaves those bound for the function's handler (the
+    unbound marker for one without a value). Read from the arm's frame in the traceback."""
+    from opportune.compiler.deferral import TAKEN
+
+    marker = _unbound_marker()
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name.startswith(("__opp_arms", "__opp_loop_arm")):
+            params = code.co_varnames[:code.co_argcount]
+            if params and params[0] == TAKEN:
+                params = params[1:]
+            local = tb.tb_frame.f_locals
+            return tuple(local.get(name, marker) for name in params[:n])
+        tb = tb.tb_next
+    return (marker,) * n

@@ -190,4 +190,5 @@ def install() -> None:
     setattr(builtins, d.DEFER_LOOP, deferral.defer_loop)
     setattr(builtins, d.CAPTURE, deferral.capture)
     setattr(builtins, d.RESULTS, deferral.arm_results)
+    setattr(builtins, d.ASSIGNED_BEFORE, deferral.assigned_before)
     _installed = True

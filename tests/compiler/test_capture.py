@@ -14,8 +14,6 @@ import textwrap
 import time
 from typing import Any
 
-import pytest
-
 import opportune
 from opportune.compiler.transform import transform
 

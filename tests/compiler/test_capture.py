@@ -14,8 +14,6 @@ import textwrap
 import time
 from typing import Any
 
-import pytest
-
 import opportune
 from opportune.compiler.transform import transform
 
@@ -119,8 +117,6 @@ def test_a_free_variable_read_only_by_the_arm_is_still_captured() -> None:
         """, "result")
 
 
-@pytest.mark.xfail(strict=True, reason="the arm raises UnboundLocalError where plain Python "
-                   "raises NameError for a free variable without a value (same type family)")
 def test_an_unbound_free_variable_raises_as_in_plain_python() -> None:
     _both("""
         def outer():
@@ -148,8 +144,6 @@ def test_an_unbound_local_does_not_fall_back_to_the_global_of_the_same_name() ->
         """, "result")
 
 
-@pytest.mark.xfail(strict=True, reason="returning a name the taken arm left unbound returns the "
-                   "value that raises where it is used, instead of raising at the return")
 def test_a_local_left_unbound_by_the_taken_arm_stays_unbound() -> None:
     _both("""
         def f():
@@ -348,8 +342,6 @@ def test_a_module_level_arm_that_raises_leaves_what_it_assigned_before() -> None
         """, "a", "b", "i", "last", "c")
 
 
-@pytest.mark.xfail(strict=True, reason="an arm in a function that raises loses the names it "
-                   "assigned before (its results are bound by the code after the call)")
 def test_an_arm_in_a_function_that_raises_leaves_what_it_assigned_before() -> None:
     _both("""
         def f(x):
@@ -362,3 +354,40 @@ def test_an_arm_in_a_function_that_raises_leaves_what_it_assigned_before() -> No
             return a
         result = f(3)
         """, "result")
+
+
+def test_an_arm_in_a_try_finally_that_raises_leaves_what_it_assigned_before() -> None:
+    _both("""
+        seen = []
+        def f(x):
+            a, b = "old a", "old b"
+            try:
+                if x > 1:
+                    a = tool(1)
+                    b = 1 / 0
+            finally:
+                seen.append((a, b))
+        try:
+            f(3)
+        except ZeroDivisionError:
+            pass
+        f(0)
+        """, "seen")
+
+
+def test_a_loop_in_a_try_finally_that_raises_leaves_what_it_assigned_before() -> None:
+    _both("""
+        seen = []
+        def f(items):
+            last = None
+            try:
+                for i in items:
+                    last = tool(i)
+                    1 / i
+            finally:
+                seen.append(last)
+        try:
+            f([2, 0, 1])
+        except ZeroDivisionError:
+            pass
+        """, "seen")

@@ -40,9 +40,6 @@ SPECIAL: dict[str, Case] = {
     "p061_argv.py": Case(args=("alpha", "two words", "--flag=3")),
     "p063_stderr_interleaved.py": Case(merged=True),
     "p064_stderr_interleaved_calls.py": Case(merged=True),
-    "p181_selected_arm_fails_later.py": Case(xfail=(
-        "a speculative arm's value that fails once its input exists is selected, then the "
-        "failure and the output that uses it are dropped: exit 0 instead of ZeroDivisionError")),
 }
 
 

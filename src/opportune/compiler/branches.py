@@ -31,6 +31,7 @@ AND = "__opportune_and__"
 OR = "__opportune_or__"
 NOT = "__opportune_not__"
 IFEXP = "__opportune_ifexp__"
+RETURNED = "__opportune_returned__"
 CAPTURE = "__opportune_capture__"  # names as they are now: runtime/deferral.py
 
 _IMPURE = (ast.Call, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lambda,
@@ -358,3 +359,38 @@ def lazy_ifexp(node: ast.IfExp, original: ast.IfExp | None) -> ast.expr:
 def lazy_not(node: ast.UnaryOp) -> ast.expr:
     return ast.Call(_load(NOT), [node.operand], [])
 
+
+
+def branch_assigned(fn: ast.FunctionDef) -> frozenset[str]:
+    """Names ``fn`` assigns inside an ``if`` or a loop (not in nested scopes): a branch on a
+    pending value may leave such a name unbound, to be raised only where it is used."""
+    found: set[str] = set()
+
+    def walk(node: ast.AST, inside: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                  ast.Lambda)):
+                continue
+            if inside and isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                found.add(child.id)
+            walk(child, inside or isinstance(child, (ast.If, ast.For, ast.While)))
+
+    walk(fn, False)
+    return frozenset(found)
+
+
+def guard_returns(fn: ast.FunctionDef, names: frozenset[str]) -> None:
+    """``return name`` of such a name becomes ``return __opportune_returned__(name)``: plain
+    Python raises UnboundLocalError at the return itself, inside the function's ``try``."""
+    def walk(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                  ast.Lambda)):
+                continue
+            if isinstance(child, ast.Return) and isinstance(child.value, ast.Name) \
+                    and child.value.id in names:
+                child.value = ast.copy_location(
+                    ast.Call(ast.Name(RETURNED, ast.Load()), [child.value], []), child.value)
+            walk(child)
+
+    walk(fn)

@@ -28,6 +28,7 @@ from opportune.compiler.purity import analyse
 
 DEFER_IF = "__opportune_defer_if__"
 DEFER_LOOP = "__opportune_defer_loop__"
+ASSIGNED_BEFORE = "__opportune_assigned_before__"
 MAX_NESTING = 8  # deferrable statements inside deferrable statements (each nests a block)
 CAPTURE = "__opportune_capture__"
 RESULTS = "__opportune_arm_results__"
@@ -350,7 +351,8 @@ def _module_statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.Fu
 
 
 def _statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionDef,
-               call: ast.Call, explicit: tuple[str, ...]) -> list[ast.stmt]:
+               call: ast.Call, explicit: tuple[str, ...], in_try: bool = False
+               ) -> list[ast.stmt]:
     """The compiled statement: define the arm, capture the names, let the runtime run it (now,
     or later when the input is still pending), and bind the names it assigned to its results.
     A result that is the unbound marker leaves its name unbound: it had no value when it was
@@ -358,6 +360,10 @@ def _statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionD
 
     The arm is the statement's only copy of its body, so nested deferrable statements keep
     the compiled code linear in the source.
+
+    ``in_try``: the statement stands in a ``try`` of the function, whose handler may read
+    what an arm that raised assigned before the error; the names are bound from what the arm
+    had (``runtime/deferral.assigned_before``), then the error is raised again.
     """
     result = f"__opp_dr{k}"
     reads, held = capture(names.params, explicit, f"__opp_dh{k}_")
@@ -370,14 +376,30 @@ def _statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionD
             [ast.Assign([_store(n)], ast.Subscript(_load(result), ast.Constant(i),
                                                    ast.Load()))], []))
     temps = [f"__opp_dh{k}_{i}" for i, n in enumerate(names.params) if n in explicit]
+    run: ast.stmt = ast.Assign([_store(result)], call)
+    after: list[ast.stmt] = []
+    if in_try and names.assigned:
+        error, raised = f"__opp_de{k}", f"__opp_dx{k}"
+        run = ast.Try(
+            [run, ast.Assign([_store(raised)], ast.Constant(None))],
+            [ast.ExceptHandler(_load("BaseException"), error, [
+                ast.Assign([_store(result)], ast.Call(
+                    _load(ASSIGNED_BEFORE),
+                    [_load(error), ast.Constant(len(names.assigned))], [])),
+                ast.Assign([_store(raised)], _load(error)),
+            ])], [], [])
+        after = [ast.If(ast.Compare(_load(raised), [ast.IsNot()], [ast.Constant(None)]),
+                        [ast.Try([ast.Raise(_load(raised))], [], [],
+                                 [ast.Delete([ast.Name(raised, ast.Del())])])], [])]
     return [
         ast.Assign([_store(f"__opp_din{k}")], input_expr),
         arm,
         *reads,
-        ast.Assign([_store(result)], call),
+        run,
         ast.Delete([ast.Name(n, ast.Del()) for n in (arm.name, *temps)]),
         *bind,
         ast.Delete([ast.Name(result, ast.Del())]),
+        *after,
     ]
 
 
@@ -400,7 +422,8 @@ def read_only(names: ArmNames) -> tuple[str, ...]:
 
 
 def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
-             in_function: bool, explicit: tuple[str, ...] = ()) -> list[ast.stmt]:
+             in_function: bool, explicit: tuple[str, ...] = (),
+             in_try: bool = False) -> list[ast.stmt]:
     """The compiled form of an (already rewritten) ``if`` whose arms may move. ``explicit``:
     the names to read where the statement stands (see :func:`capture`). ``in_function``:
     whether the statement is in a function of the program; otherwise it is module-level code
@@ -412,7 +435,7 @@ def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
         arm = _module_arm_function(fn, [node.body, node.orelse], names)
         return _module_statement(k, node.test, names, arm, call)
     arm = _arm_function(fn, [node.body, node.orelse], names)
-    return _statement(k, node.test, names, arm, call, explicit)
+    return _statement(k, node.test, names, arm, call, explicit, in_try)
 
 
 def loop_names(node: ast.For, k: int) -> ArmNames:
@@ -424,7 +447,7 @@ def loop_names(node: ast.For, k: int) -> ArmNames:
 
 
 def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool,
-               explicit: tuple[str, ...] = ()) -> list[ast.stmt]:
+               explicit: tuple[str, ...] = (), in_try: bool = False) -> list[ast.stmt]:
     """The compiled form of an (already rewritten) ``for`` loop that may move: the iterable is
     evaluated where the loop stands and handed to the loop's function; when it is still
     pending, the loop runs later as a whole, and the names it assigns (its target included)
@@ -437,4 +460,5 @@ def defer_loop(node: ast.For, names: ArmNames, k: int, in_function: bool,
         arm = _module_arm_function(fn, [[loop]], names)
         return _module_statement(k, node.iter, names, arm, call)
     explicit = tuple(n for n in explicit if n != f"__opp_din{k}")
-    return _statement(k, node.iter, names, _arm_function(fn, [[loop]], names), call, explicit)
+    return _statement(k, node.iter, names, _arm_function(fn, [[loop]], names), call, explicit,
+                      in_try)

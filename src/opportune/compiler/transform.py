@@ -65,6 +65,7 @@ class _Rewriter(Transformer):
         self._first_params: list[str | None] = []
         self._in_class: list[bool] = [False]
         self._deferred_depth = 0  # deferrable statements around the one being rewritten
+        self._tries: list[int] = [0]  # ``try`` statements around it, per function
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -80,6 +81,7 @@ class _Rewriter(Transformer):
         params = node.args.posonlyargs + node.args.args
         self._first_params.append(params[0].arg if params else None)
         self._in_class.append(False)
+        self._tries.append(0)
         try:
             if isinstance(node, ast.FunctionDef):
                 facts = analyse(node)
@@ -90,7 +92,10 @@ class _Rewriter(Transformer):
                 # decorators and defaults (evaluated outside the coroutine) are rewritten.
                 node.decorator_list = [self.visit(d) for d in node.decorator_list]
                 return node
+            maybe_unbound = branches.branch_assigned(node)
             self.generic_visit(node)
+            if maybe_unbound:
+                branches.guard_returns(node, maybe_unbound)
             if node.name in CONCRETE_DUNDERS:
                 for sub in ast.walk(node):
                     if isinstance(sub, ast.Return) and sub.value is not None:
@@ -99,6 +104,7 @@ class _Rewriter(Transformer):
         finally:
             self._first_params.pop()
             self._in_class.pop()
+            self._tries.pop()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         return self._visit_function(node)
@@ -195,12 +201,15 @@ class _Rewriter(Transformer):
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
         nested = any(isinstance(s, ast.If) for s in node.body + node.orelse)
         names = deferral.prepare_if(node) if not convertible and self._may_defer() else None
+        if self._binds_in_handled_try(names):
+            names = None
         deferrable = names is not None
         self._visit_inside(node, deferrable)
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
                                           in_function=bool(self._first_params),
-                                          explicit=self._maybe_free(names))
+                                          explicit=self._maybe_free(names),
+                                          in_try=self._tries[-1] > 0)
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params),
@@ -220,6 +229,13 @@ class _Rewriter(Transformer):
         shrink with depth: deeply nested ones run as written."""
         return not self._in_class[-1] and self._deferred_depth < deferral.MAX_NESTING
 
+    def _binds_in_handled_try(self, names: deferral.ArmNames | None) -> bool:
+        """A statement that binds names in a ``try`` with handlers runs as written: a handler
+        puts back the names bound after a call that failed (compiler/rollback.py), statement
+        by statement, and a deferred statement binds its names only once it has run as a
+        whole, after the failed call, so the handler would see none of them."""
+        return names is not None and bool(names.assigned) and self._tries[-1] >= 2
+
     def _visit_inside(self, node: ast.stmt, deferrable: bool) -> None:
         self._deferred_depth += deferrable
         try:
@@ -229,6 +245,8 @@ class _Rewriter(Transformer):
 
     def visit_For(self, node: ast.For) -> Any:
         found = deferral.prepare_loop(node) if self._may_defer() else None
+        if self._binds_in_handled_try(found):
+            found = None
         if found is None:
             self.generic_visit(node)
             return node
@@ -236,7 +254,8 @@ class _Rewriter(Transformer):
         names = deferral.numbered(found, k)
         self._visit_inside(node, True)
         converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params),
-                                        explicit=self._maybe_free(names))
+                                        explicit=self._maybe_free(names),
+                                        in_try=self._tries[-1] > 0)
         _locate_generated(converted, node)
         return converted
 
@@ -354,7 +373,13 @@ class _Rewriter(Transformer):
         )
 
     def visit_Try(self, node: ast.Try) -> ast.AST:
-        self.generic_visit(node)
+        # a try with handlers: count 2, see _may_defer
+        step = 2 if node.handlers and not self._in_class[-1] else 1
+        self._tries[-1] += step
+        try:
+            self.generic_visit(node)
+        finally:
+            self._tries[-1] -= step
         mark = f"__opportune_try_{next(self._counter)}"
         body, rebound = node.body, []
         if node.handlers and not self._in_class[-1]:

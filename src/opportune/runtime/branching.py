@@ -400,3 +400,19 @@ def _deferred_arm(rt: Runtime, cond: Pending, then: Callable[[], Any], other: Ca
     if p is None:
         return then() if cond else other()
     return p
+
+
+def returned(value: Any) -> Any:
+    """``return name`` of a name a branch on a pending value may have left unbound: plain
+    Python raises UnboundLocalError at the return, inside the function's ``try``, so the
+    function waits here for the branch to decide (only for such a name)."""
+    if type(value) is not Pending or value._label != MAYBE_UNBOUND:
+        return value
+    rt = _rt()
+    if rt is None:
+        return value
+    if value._state == PENDING:
+        rt.wait_for(value, "a returned name may have been left unbound by a branch")
+    if value._state == FAILED and value._speculative and value._origin == value._seq:
+        raise value._value
+    return value

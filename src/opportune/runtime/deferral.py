@@ -442,16 +442,40 @@ def _with_names(fn: Callable[..., Any], params: tuple[str, ...], held: tuple[Any
                 in_function: bool) -> Callable[..., Any]:
     """``fn``, raising NameError where plain Python would: at module level, reading a name
     that had no value raises NameError, not the UnboundLocalError of the arm function."""
-    if in_function:
-        return fn
     marker = _unbound_marker()
     unbound = frozenset(n for n, v in zip(params, held) if v is marker)
-    return _as_global(fn, unbound) if unbound else fn
+    if not unbound:
+        return fn
+    if in_function:
+        # A free variable of the function (a name of the enclosing one) without a value
+        # raises NameError in plain Python, not the arm's UnboundLocalError.
+        free = unbound.intersection(sys._getframe(2).f_code.co_freevars)
+        return _as_global(fn, free, _free_variable_error) if free else fn
+    return _as_global(fn, unbound)
 
 
-def _as_global(fn: Callable[..., Any], unbound: frozenset[str]) -> Callable[..., Any]:
+def _free_variable_error(name: str) -> NameError:
+    """The NameError this Python raises for reading free variable ``name`` without a value
+    (its wording differs between versions), made by doing just that."""
+    ns: dict[str, Any] = {}
+    exec(f"def outer():\n    def inner():\n        return {name}\n"  # noqa: S102
+         f"    inner()\n    {name} = None\n", ns)
+    try:
+        ns["outer"]()
+    except NameError as exc:
+        exc.__traceback__ = None
+        return exc
+    return NameError(f"free variable {name!r} without a value", name=name)
+
+
+def _global_name_error(name: str) -> NameError:
+    return NameError(f"name {name!r} is not defined", name=name)
+
+
+def _as_global(fn: Callable[..., Any], unbound: frozenset[str],
+               error: Callable[[str], NameError] = _global_name_error) -> Callable[..., Any]:
     """An arm of a module-level ``if`` is a function, so reading a name it was handed unbound
-    raises UnboundLocalError; plain Python raises NameError there."""
+    raises UnboundLocalError; plain Python raises NameError there (``error`` makes it)."""
     def arm(*args: Any) -> Any:
         try:
             return fn(*args)
@@ -459,7 +483,7 @@ def _as_global(fn: Callable[..., Any], unbound: frozenset[str]) -> Callable[...,
             name = getattr(exc, "name", None) or str(exc).split("'")[1:2]
             name = name[0] if isinstance(name, list) and name else name
             if name in unbound:
-                raise NameError(f"name {name!r} is not defined", name=name) from None
+                raise error(name) from None
             raise
 
     return arm
@@ -489,3 +513,23 @@ def _unpack(rt: Runtime, arm: Pending, names: tuple[str, ...], held: tuple[Any, 
 
     rt._when_ready([arm], done)
     return tuple(results)
+
+
+def assigned_before(error: BaseException, n: int) -> tuple[Any, ...]:
+    """What an arm run where it stands, in a function, had in the ``n`` names it may assign
+    when it raised ``error``: plain Python leaves those bound for the function's handler (the
+    unbound marker for one without a value). Read from the arm's frame in the traceback."""
+    from opportune.compiler.deferral import TAKEN
+
+    marker = _unbound_marker()
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name.startswith(("__opp_arms", "__opp_loop_arm")):
+            params = code.co_varnames[:code.co_argcount]
+            if params and params[0] == TAKEN:
+                params = params[1:]
+            local = tb.tb_frame.f_locals
+            return tuple(local.get(name, marker) for name in params[:n])
+        tb = tb.tb_next
+    return (marker,) * n

@@ -182,6 +182,7 @@ def install() -> None:
     setattr(builtins, b.OR, branching.or_)
     setattr(builtins, b.NOT, branching.not_)
     setattr(builtins, b.IFEXP, branching.ifexp)
+    setattr(builtins, b.RETURNED, branching.returned)
     from opportune.compiler import deferral as d
     from opportune.runtime import deferral
 
@@ -189,4 +190,5 @@ def install() -> None:
     setattr(builtins, d.DEFER_LOOP, deferral.defer_loop)
     setattr(builtins, d.CAPTURE, deferral.capture)
     setattr(builtins, d.RESULTS, deferral.arm_results)
+    setattr(builtins, d.ASSIGNED_BEFORE, deferral.assigned_before)
     _installed = True

@@ -44,10 +44,13 @@ from opportune.runtime.externals import ExternalSpec, plain_class, returned_clas
 from opportune.runtime.fences import ATOMS, ReadResults
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
+    PLAIN_CONTAINERS,
     collect,
+    collect_deep,
     fill,
     fill_in_place,
     is_changeable_data,
+    nested_failure,
     snapshot,
     snapshot_pending,
 )
@@ -206,6 +209,9 @@ class Runtime:
         self._live: dict[int, Pending] = {}
         self._live_order = SortedList()
         self._failures: dict[int, BaseException] = {}
+        # origins of failures of speculative values (runtime/branching.py): recorded nowhere,
+        # so a real value that takes one becomes the failure's origin itself
+        self._spec_origins: set[int] = set()
         self._journal: dict[int, list[tuple[int, str, Any]]] = {}
         self._handled: set[int] = set()
         self._discarded: list[tuple[int, int]] = []
@@ -444,6 +450,9 @@ class Runtime:
     ) -> Any:
         """Apply a local operation to operands of which at least one is pending."""
         inputs = [v for v in operands if type(v) is Pending]
+        for v in operands:
+            if type(v) in PLAIN_CONTAINERS:  # ``out + [k]``: the list holds pending ``k``
+                collect(v, inputs)
         if all(p._state == DONE for p in inputs):
             if all(p._tracks is None for p in inputs):
                 return op(*[v._value if type(v) is Pending else v for v in operands])
@@ -462,6 +471,11 @@ class Runtime:
             known = _attribute_type(attr_of._type, operands[1])
         elif attr_of is None and item_of is None:
             known = result_type(op, operands)
+        if any(type(v) in _MUTABLE_CONTAINERS for v in operands):
+            # ``p + lst`` then ``lst.append(9)``: the operation sees the list as it is now, its
+            # items the same objects (a shallow copy keeps ``lst[p]`` the very item)
+            operands = tuple(_shallow_copy(v) if type(v) in _MUTABLE_CONTAINERS else v
+                             for v in operands)
         p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known)
         if attr_of is not None:
             object.__setattr__(p, "_src", (attr_of, operands[1]))
@@ -510,6 +524,13 @@ class Runtime:
         object.__setattr__(p, "_state", FAILED)
         object.__setattr__(p, "_value", failed._value)
         object.__setattr__(p, "_origin", failed._origin)
+        if self.scope().spec_depth:
+            object.__setattr__(p, "_speculative", True)
+        elif failed._origin in self._spec_origins:
+            # an arm's failure no one recorded (see _finish): it is this value's own now
+            object.__setattr__(p, "_origin", p._seq)
+            with self._lock:
+                self._failures[p._seq] = failed._value
         return p
 
     def _derive(
@@ -526,9 +547,8 @@ class Runtime:
 
         def ready() -> None:
             object.__setattr__(p, "_calls", frozenset().union(*(i._calls for i in inputs)))
-            failed = [i for i in inputs if i._state == FAILED]
-            if failed:
-                first = min(failed, key=lambda i: i._origin)
+            first = nested_failure(inputs)
+            if first is not None:
                 self._finish(p, FAILED, first._value, first._origin)
                 return
             try:
@@ -765,9 +785,8 @@ class Runtime:
             dep_calls |= d._calls
         dep_calls.discard(p._seq)
         record.deps = tuple(sorted(dep_calls))
-        failed_args = [d for d in arg_deps if d._state == FAILED]
-        if failed_args:
-            first = min(failed_args, key=lambda d: d._origin)
+        first = nested_failure(arg_deps) if arg_deps else None
+        if first is not None:
             record.cancelled = True
             self._finish(p, FAILED, first._value, first._origin)
             return
@@ -994,6 +1013,29 @@ class Runtime:
     # -- resolution (loop thread, or program thread for values computed in place) ---------------
 
     def _finish(self, p: Pending, state: int, value: Any, origin: int | None) -> None:
+        if state == DONE and type(value) in PLAIN_CONTAINERS:
+            # A list the program built (a branch's selection, a function's result) may hold
+            # values still being computed: ``p`` is done once they are, so whatever takes its
+            # value (a call's arguments, a derived value, a print) finds them finished.
+            inner: list[Pending] = []
+            collect_deep(value, inner)
+            waiting = [q for q in inner if q._state == PENDING]
+            if waiting:
+                self._when_ready(waiting, lambda: self._finish(p, state, value, origin))
+                return
+            if not p._speculative:
+                # an item an if-converted arm computed and that failed: plain Python raised
+                # it in the arm, so the value the arm built fails with it
+                bad = [q for q in inner if q._state == FAILED and q._speculative
+                       and q._label != MAYBE_UNBOUND]  # a name left unbound: raised where used
+                if bad:
+                    state, value = FAILED, min(bad, key=lambda q: q._seq)._value
+                    origin = p._seq
+        elif state == FAILED and not p._speculative and origin in self._spec_origins:
+            # the failure of a speculative value (an arm's ``10 / (r - r)``) that the chosen
+            # arm's selection or a value built from it takes: no one recorded it, so the
+            # first real value that takes it does, or it would vanish with its output
+            origin = p._seq
         with self._lock:
             callbacks = self._settle(p, state, value, origin)
         for cb in callbacks:
@@ -1017,6 +1059,8 @@ class Runtime:
             self._stream_paths.pop(p._seq, None)
         for writers in self._writers.values():
             writers.pop(p._seq, None)
+        if state == FAILED and origin == p._seq and p._speculative:
+            self._spec_origins.add(origin)
         if state == FAILED and origin == p._seq and not p._speculative:
             if self._in_discarded(origin):
                 self._handled.add(origin)
@@ -1357,7 +1401,7 @@ class Runtime:
             self._outq.pop(0)
             inner: list[Pending] = []
             for a in entry.args:
-                collect(a, inner)
+                collect_deep(a, inner)
             if any(q._state == FAILED for q in inner):
                 continue  # holds a failed value: plain Python never reached this print
             if any(q._state == PENDING for q in inner):
@@ -1379,6 +1423,13 @@ class Runtime:
 
     def held_by_calls(self) -> int:
         return len(self._live)
+
+
+_MUTABLE_CONTAINERS = (list, dict, set)
+
+
+def _shallow_copy(value: Any) -> Any:
+    return value.copy()
 
 
 def _real_arguments(spec: ExternalSpec, args: Any, kwargs: Any) -> tuple[Any, Any]:

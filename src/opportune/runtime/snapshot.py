@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from opportune.runtime.values import Pending
+from opportune.runtime.values import DONE, FAILED, Pending
 
 _PLAIN_CONTAINERS = (list, dict, set, tuple, frozenset)
+PLAIN_CONTAINERS = _PLAIN_CONTAINERS
 _ATOMS = (str, int, float, bool, bytes, type(None), complex)
 
 
@@ -103,6 +104,41 @@ def collect(value: Any, into: list[Pending], seen: set[int] | None = None) -> No
             collect(v, into, seen)
 
 
+def collect_deep(value: Any, into: list[Pending], seen: set[int] | None = None) -> None:
+    """Like :func:`collect`, and also through the value of every finished pending value: a
+    branch's selection or a concurrent function's result is a list the program built, which
+    may itself hold pending values (``out = out + [k]``)."""
+    if seen is None:
+        seen = set()
+    t = type(value)
+    if t is Pending:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        into.append(value)
+        if value._state == DONE and type(value._value) in _PLAIN_CONTAINERS:
+            collect_deep(value._value, into, seen)
+        return
+    if t not in _PLAIN_CONTAINERS or id(value) in seen:
+        return
+    seen.add(id(value))
+    for v in (value.values() if t is dict else value):
+        tv = type(v)
+        if tv is Pending or tv in _PLAIN_CONTAINERS:
+            collect_deep(v, into, seen)
+
+
+def nested_failure(inputs: list[Pending]) -> Pending | None:
+    """The failed value with the earliest origin among ``inputs`` and the pending values their
+    values hold, or None."""
+    found: list[Pending] = []
+    seen: set[int] = set()
+    for p in inputs:
+        collect_deep(p, found, seen)
+    failed = [q for q in found if q._state == FAILED]
+    return min(failed, key=lambda q: q._origin) if failed else None
+
+
 def contains_pending(value: Any) -> bool:
     found: list[Pending] = []
     collect(value, found)
@@ -119,7 +155,10 @@ def fill(value: Any, memo: dict[int, Any] | None = None) -> Any:
     if t is Pending:
         # The runtime's own work (a derived value's operation, a call's arguments), not the
         # program taking the object: a result of a read does not escape here (runtime/fences.py).
-        return value._force(False)
+        # A selection's or a spawned function's value is a list the program built, and may
+        # hold pending values of its own: an external must never see one.
+        inner = value._force(False)
+        return fill(inner, memo) if type(inner) in _PLAIN_CONTAINERS else inner
     if t not in _PLAIN_CONTAINERS:
         return value
     if memo is None:

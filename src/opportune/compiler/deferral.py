@@ -318,7 +318,7 @@ def _module_arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames
     """``def name([taken]): global <names>; <arm>``, for a statement of module-level code.
 
     The runtime runs its code with the captured names as its globals
-    (``runtime/deferral._module_arm``), so the names behave as module-level names do: reading
+    (``runtime/deferral._ModuleArm``), so the names behave as module-level names do: reading
     one without a value raises NameError, the builtins stand behind them, and what the arm
     assigns stays in that dictionary. No parameters to unbind and no values to hand back: the
     arm is its body and one ``global`` line.

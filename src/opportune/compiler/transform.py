@@ -340,9 +340,13 @@ class _Rewriter(Transformer):
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), managers, []),
         )
-        node.body = [enter, inner]
+        # The hook has judged the managers: the names must not keep them alive (or show up in
+        # the namespace) after that, as plain Python holds only ``__exit__``.
+        forget = ast.Delete([ast.Name(m.id, ast.Del()) for m in managers if isinstance(m, ast.Name)])
+        node.body = [enter, forget, inner]
         _locate(inner, node)
         _locate(enter, node)
+        _locate(forget, node)
         return node
 
     def _settling_try(self, body: list[ast.stmt], mark: str) -> ast.Try:

@@ -183,7 +183,7 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
         captured = tuple(pinned(v, memo) for v in captured)
     p = Pending(rt, max(block.ancestors), label, None, cond._calls)
     rt._register(p)
-    rt.note_deferred_writer(writing, writes, block, p)
+    rt.note_deferred_writer(writing, writes, block)
     rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
     rt.readers.add(p, block, captured)
 
@@ -223,7 +223,8 @@ class _Decided:
 
 def _calls_method_of_unfinished_branch(env: dict[str, Any],
                                        methods: tuple[tuple[str, str, bool], ...]) -> bool:
-    """Whether an arm calls a method (``x.m()``, ``x.a.m()``) of a name whose value an earlier
+    """Whether an arm calls a method (``x.m()``, ``x.a.m()``: only the receiver's root name
+    matters, whatever the method and however deep) of a name whose value an earlier
     deferred statement or selection still computes, of a class not known yet: that call would
     wait for it. Arms that only pass such values on (``acc + x``) stay inline: they do not
     wait, and running them inline costs no thread."""

@@ -7,8 +7,8 @@ Threads
     when their inputs arrive. All state changes of pending values happen on the loop thread; the
     program thread only waits on a condition variable when it *forces* a value. The loop thread
     starts with the program's first external call and builds its loop itself (importing asyncio
-    while that call runs): a program that makes no external call never imports asyncio, which
-    alone was a quarter of ``opportune run``'s start-up.
+    while that call runs): a program that makes no external call never imports asyncio, a large
+    share of ``opportune run``'s start-up (measured in docs/cli.md).
 
 Order
     Every pending value gets a sequence number in program order. Output (``print``) is queued and
@@ -34,6 +34,7 @@ import time
 import types
 from collections import deque
 from collections.abc import Callable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sortedcontainers import SortedKeyList, SortedList
@@ -117,8 +118,8 @@ class Scope:
     Python would have done it, however the threads interleave.
     """
 
-    __slots__ = ("lo", "hi", "next", "try_marks", "guard_marks", "ancestors", "calls", "control",
-                 "spec_depth", "met", "prefix_reads", "guarding")
+    __slots__ = ("lo", "hi", "next", "try_marks", "try_guards", "guard_marks", "ancestors",
+                 "calls", "control", "spec_depth", "met", "prefix_reads", "guarding")
 
     def __init__(
         self, lo: int, hi: int, ancestors: frozenset[int],
@@ -133,6 +134,10 @@ class Scope:
         # seen: every ``try``, and a ``with`` unless all its managers are inert
         # (runtime/managers.py). A subset of ``try_marks``.
         self.guard_marks: list[int] = []
+        # For each entry of ``try_marks``, whether that body guards: a ``with`` opened first
+        # thing in a ``try`` body has the same mark as the ``try``, so leaving it must not take
+        # the ``try``'s guard mark away.
+        self.try_guards: list[bool] = []
         # Whether this scope put a token into context.GUARDED: it has taken a sequence number
         # inside an open try or with body, so a later change to an object there must be seen
         # (Runtime.settle_for_effect). Removed once its last body closes.
@@ -156,6 +161,11 @@ class Scope:
 
 
 _ROOT_SPAN = 1 << 240
+_MIN_BLOCK = 1 << 24
+CHANGE_IN_TRY = ("inside a try or with block: a change to an object waits for the calls "
+                 "issued in the block, so a failing call is met first, as in plain Python")
+
+
 def _guard(sc: Scope) -> None:
     """``sc`` took a sequence number inside an open try or with body (see Scope.guarding)."""
     sc.guarding = True
@@ -170,9 +180,6 @@ def _unguard(token: int) -> None:
         pass
 
 
-CHANGE_IN_TRY = ("inside a try or with block: a change to an object waits for the calls "
-                 "issued in the block, so a failing call is met first, as in plain Python")
-_MIN_BLOCK = 1 << 24
 
 
 class _OutputEntry:
@@ -220,11 +227,12 @@ class Runtime:
         self.read_results = ReadResults(self)
         self._writers: dict[str, dict[int, Pending]] = {}
         # Deferred arms whose writes are known (no ``"*"``), by the seq of their writer
-        # registration: the block they run in and their result. A read may run before such an
-        # arm has decided (a speculative read, see _confirm_read).
-        self._arm_blocks: dict[int, tuple[Scope, Pending]] = {}
-        # (seq, resources) of every writing call issued, to tell whether an arm wrote.
-        self._issued_writes: list[tuple[int, frozenset[str]]] = []
+        # registration: the span of program order (lo, hi) of the block they run in. A read
+        # may run before such an arm has decided (a speculative read, see _confirm_read).
+        self._arm_blocks: dict[int, tuple[int, int]] = {}
+        # (seq, resources) of every writing call issued, by seq, to tell whether an arm wrote
+        # (a range search over its block).
+        self._issued_writes: SortedKeyList = SortedKeyList(key=itemgetter(0))
         self._records: dict[int, CallRecord] = {}
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
@@ -257,7 +265,11 @@ class Runtime:
             self._start_loop_thread()
             self._loop_ready.wait()
             loop = self._event_loop
-            assert loop is not None, "the opportune-loop thread failed to create its loop"
+            if loop is None:
+                raise RuntimeError(
+                    "opportune: the event loop thread could not start (its error was printed "
+                    "above); async externals and streamed calls need it. Check that asyncio "
+                    "imports in this interpreter, or run the program with plain python.")
         return loop
 
     def _start_loop_thread(self) -> None:
@@ -407,16 +419,15 @@ class Runtime:
         return p
 
     def note_deferred_writer(self, p: Pending, writes: frozenset[str],
-                             block: Scope | None = None, arm: Pending | None = None) -> None:
+                             block: Scope | None = None) -> None:
         """A deferred branch arm may make calls that write ``writes`` (``"*"``: any resource):
         later reads of those resources wait for it. Later writes wait for it anyway, as for
-        any unfinished call before them. With the arm's ``block`` and result given and its
-        writes known, a later read may run before it decides (see :meth:`_confirm_read`)."""
+        any unfinished call before them. With the arm's ``block`` given and its writes known, a later read may run before it decides (see :meth:`_confirm_read`)."""
         with self._lock:
             for r in writes:
                 self._writers.setdefault(r, {})[p._seq] = p
-            if block is not None and arm is not None and "*" not in writes:
-                self._arm_blocks[p._seq] = (block, arm)
+            if block is not None and "*" not in writes:
+                self._arm_blocks[p._seq] = (block.lo, block.hi)
 
     def _register(self, p: Pending) -> None:
         with self._lock:
@@ -648,7 +659,7 @@ class Runtime:
             for r in spec.writes:
                 self._writers.setdefault(r, {})[seq] = p
             if spec.writes:
-                self._issued_writes.append((seq, spec.writes))
+                self._issued_writes.add((seq, spec.writes))
             past = self._speculable(spec, order_deps) if order_deps and spec.reads else None
         fenced = False
         if externals.TRACK_READ_RESULTS:
@@ -745,17 +756,19 @@ class Runtime:
         An arm that failed before issuing one changed nothing: plain Python stops at its
         failure, so the read lies in the stretch of program order that meeting the failure
         discards, and making it again would only add a call plain Python never made."""
-        block, _ = self._arm_blocks[writer_seq]
-        return any(block.lo <= s < block.hi and ("*" in ws or not ws.isdisjoint(resources))
-                   for s, ws in self._issued_writes)
+        lo, hi = self._arm_blocks[writer_seq]
+        with self._lock:
+            issued = list(self._issued_writes.irange_key(lo, hi, (True, False)))
+        return any("*" in ws or not ws.isdisjoint(resources) for _, ws in issued)
 
     def _confirm_read(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
                       kwargs: Any, arg_deps: list[Pending], past: list[Pending], state: int,
                       value: Any, origin: int | None) -> None:
         """A speculative read has run; once the arms it ran past are settled, keep its
-        outcome if none of them wrote what it reads (nor failed), else make the read again
-        now, after them, where plain Python made it. Until then ``p`` stays unfinished, so
-        nothing the program computes or calls ever sees a discarded result."""
+        outcome if none of them wrote what it reads (an arm that failed before writing keeps
+        it: see ``_arm_wrote``), else make the read again now, after them, where plain Python
+        made it. Until then ``p`` stays unfinished, so nothing the program computes or calls
+        ever sees a discarded result."""
         def decide() -> None:
             record = self._records[p._seq]
             wrote = tuple(w._seq for w in past if self._arm_wrote(w._seq, spec.reads))
@@ -770,7 +783,10 @@ class Runtime:
             self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, past)
 
         if not self._closed:
-            self._loop.call_soon_threadsafe(self._when_ready, past, decide)
+            try:
+                self._loop.call_soon_threadsafe(self._when_ready, past, decide)
+            except RuntimeError:
+                pass  # the run ended meanwhile and closed its loop: nothing waits on ``p``
 
     def _check_and_launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
@@ -1250,6 +1266,7 @@ class Runtime:
         managers are all inert (see Scope.guard_marks)."""
         sc = self.scope()
         sc.try_marks.append(sc.next)
+        sc.try_guards.append(guarding)
         if guarding:
             sc.guard_marks.append(sc.next)
         return sc.next
@@ -1277,13 +1294,20 @@ class Runtime:
         return restored
 
     def try_exit(self, mark: int) -> None:
-        """Leaving a ``try`` body: calls issued inside it must have raised by now, if at all."""
+        """Leaving a ``try`` or ``with`` body: calls issued inside it must have raised by now,
+        if at all; the scope stops guarding changes once no guarding body is open."""
         sc = self.scope()
-        for marks in (sc.try_marks, sc.guard_marks):
-            for i in range(len(marks) - 1, -1, -1):
-                if marks[i] == mark:
-                    del marks[i]
-                    break
+        marks = sc.try_marks
+        for i in range(len(marks) - 1, -1, -1):
+            if marks[i] == mark:
+                del marks[i]
+                if sc.try_guards.pop(i):
+                    guards = sc.guard_marks
+                    for j in range(len(guards) - 1, -1, -1):
+                        if guards[j] == mark:
+                            del guards[j]
+                            break
+                break
         if sc.guarding and not sc.guard_marks:
             sc.guarding = False
             _unguard(id(sc))

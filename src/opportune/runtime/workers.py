@@ -65,9 +65,16 @@ class Workers:
             job = jobs.get()
             if job is _STOP:
                 return
-            job = job()
-            while job is not None and not self._closed:  # like submit(), nothing after shutdown
+            try:
                 job = job()
+                while job is not None and not self._closed:  # as submit(): none after shutdown
+                    job = job()
+            except BaseException:  # noqa: BLE001 - a job's own error must not cost the pool
+                # a thread (jobs record their call's failure themselves; this is a bug in
+                # opportune, so it is shown, but the thread goes on serving)
+                import traceback
+
+                traceback.print_exc()
             idle.append(None)
 
     def shutdown(self) -> None:

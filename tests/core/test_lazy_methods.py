@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict, TypeVar
 
 import pytest
 
 import opportune
-from opportune import CallRecord, Schedule
+from core.test_schedule import assert_all_overlap, calls_of, run_both
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -79,27 +78,6 @@ def ext_ask(prompt: str, schema: type[T]) -> T:
 def ext_record(text: str) -> _Record:
     time.sleep(DELAY)
     return _Record(text)
-
-
-def run_both(fn: Callable[..., Any], *args: Any) -> tuple[Any, Schedule]:
-    """Run under opportune, check the result equals plain Python's, return the schedule."""
-    expected = fn(*args)
-    got = opportune.run(fn, *args)
-    assert got == expected
-    return got, opportune.last_schedule()
-
-
-def calls_of(schedule: Schedule, name: str) -> list[CallRecord]:
-    calls = sorted(schedule.by_name(name), key=lambda c: c.call_id)
-    assert calls, f"no call of {name} was recorded"
-    assert all(c.ok for c in calls), [c.error for c in calls]
-    return calls
-
-
-def assert_all_overlap(calls: list[CallRecord]) -> None:
-    for i, a in enumerate(calls):
-        for b in calls[i + 1:]:
-            assert a.overlaps(b), f"#{a.call_id} and #{b.call_id} did not overlap: {a} {b}"
 
 
 def dict_get_then_other_call() -> tuple[Any, ...]:

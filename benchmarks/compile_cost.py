@@ -50,7 +50,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-QUASAR_DATA = Path("/work/shared/benchmarks/quasar_agentdojo")
+QUASAR_DATA = ROOT.parent / "shared" / "benchmarks" / "quasar_agentdojo"  # as benchmarks.quasar
 CORE_PROGRAMS = ROOT / "tests" / "core" / "programs"
 # One-call slack programs that cannot overlap anything, and the long one (see docs/quasar.md).
 NAMED = ("slack_user_task_2", "slack_user_task_8", "slack_user_task_13", "slack_user_task_17",
@@ -215,7 +215,9 @@ def profile_quasar(programs: list[tuple[str, str, str]], top: int = 25) -> str:
     profile.disable()
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
-    return out.getvalue()
+    # paths relative to the checkout, so that the results file says nothing about this machine
+    root = str(Path(__file__).resolve().parent.parent) + os.sep
+    return out.getvalue().replace(root, "")
 
 
 def measure(data: Path, repeat: int, runs: int, profile: bool,

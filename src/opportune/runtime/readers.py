@@ -33,6 +33,24 @@ _LIST_BUDGET = 20000
 _CONTAINERS = (list, tuple, set, frozenset)
 
 
+def _push_inside(value: Any, stack: list[Any]) -> None:
+    """Push what lies directly inside ``value`` (a finished pending value's value, a
+    container's items, a dict's keys and values, an object's attributes) onto ``stack``."""
+    t = type(value)
+    if t is Pending:
+        if value._state == DONE:
+            stack.append(value._value)
+    elif t in _CONTAINERS:
+        stack.extend(value)
+    elif t is dict:
+        stack.extend(value.keys())
+        stack.extend(value.values())
+    elif t not in (str, bytes, int, float, bool, type(None)):
+        attributes = getattr(value, "__dict__", None)
+        if type(attributes) is dict:
+            stack.extend(attributes.values())
+
+
 def reachable(root: Any, budget: int = _LIST_BUDGET) -> tuple[frozenset[int] | None, bool]:
     """The ids of every object inside ``root`` (containers and object attributes), or None
     when there are more than ``budget`` (then anything may be inside, the safe side); and
@@ -47,23 +65,9 @@ def reachable(root: Any, budget: int = _LIST_BUDGET) -> tuple[frozenset[int] | N
         seen.add(id(value))
         if len(seen) > budget:
             return None, True
-        t = type(value)
-        if t is Pending:
-            if value._state == DONE:
-                stack.append(value._value)
-            elif value._state == PENDING:
-                final = False
-        elif t in _CONTAINERS:
-            stack.extend(value)
-        elif t is dict:
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif t in (str, bytes, int, float, bool, type(None)):
-            continue
-        else:
-            attributes = getattr(value, "__dict__", None)
-            if type(attributes) is dict:
-                stack.extend(attributes.values())
+        if type(value) is Pending and value._state == PENDING:
+            final = False
+        _push_inside(value, stack)
     return frozenset(seen), final
 
 
@@ -83,21 +87,7 @@ def reaches(root: Any, target: Any) -> bool:
         budget -= 1
         if budget < 0:
             return True
-        t = type(value)
-        if t is Pending:
-            if value._state == DONE:
-                stack.append(value._value)
-        elif t in _CONTAINERS:
-            stack.extend(value)
-        elif t is dict:
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif t in (str, bytes, int, float, bool, type(None)):
-            continue
-        else:
-            attributes = getattr(value, "__dict__", None)
-            if type(attributes) is dict:
-                stack.extend(attributes.values())
+        _push_inside(value, stack)
     return False
 
 

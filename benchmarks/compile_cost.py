@@ -3,8 +3,8 @@
 ``python -m benchmarks.compile_cost [--repeat 3] [--against REV] [--profile] [--replay N]
 [--tag NAME]``
 
-Every program of the Quasar AgentDojo replay (``/work/shared/benchmarks/quasar_agentdojo``, or
-``--data``) and of the differential corpus (``tests/core/programs``) is compiled the way
+Every program of the Quasar AgentDojo replay (``../shared/benchmarks/quasar_agentdojo`` beside the
+repository, or ``--data``) and of the differential corpus (``tests/core/programs``) is compiled the way
 ``opportune.run_source`` compiles it (the replay's program text, with its final expression
 captured), pass by pass: ``ast.parse``, each pass of ``compiler.transform.passes`` and CPython's
 ``compile()``. Each is timed from source every time (no cache: a code action written by an LLM

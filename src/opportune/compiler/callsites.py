@@ -468,6 +468,26 @@ class _Inliner(Transformer):
     def _temp(self) -> str:
         return f"{TEMP_PREFIX}{next(self._counter)}"
 
+    def _held_arguments(
+        self, args: list[ast.expr], check: Callable[[ast.expr], ast.expr],
+        as_is: Callable[[ast.expr], bool],
+    ) -> tuple[list[ast.expr], list[ast.expr], list[ast.expr]]:
+        """Each argument not taken ``as_is`` is evaluated once into a temporary inside its
+        ``check`` (the site's type test); returns the tests, the values for the direct call
+        and the values for the hook (temporaries released after use)."""
+        temps: list[str | None] = []
+        tests: list[ast.expr] = []
+        for a in args:
+            if as_is(a):
+                temps.append(None)
+                continue
+            temp = self._temp()
+            temps.append(temp)
+            tests.append(check(ast.NamedExpr(ast.Name(temp, ast.Store()), a)))
+        values = [_same(a) if t is None else _load(t) for a, t in zip(args, temps)]
+        released = [_same(a) if t is None else _released(t) for a, t in zip(args, temps)]
+        return tests, values, released
+
     def _method_call(self, node: ast.Call) -> ast.expr:
         site = self._method_site(node)
         func = node.args[0] if node.args else None
@@ -553,17 +573,7 @@ class _Inliner(Transformer):
             return _typed(_located(site, node), _BUILTIN_RESULTS.get(name))
         if not ctx.walrus or any(_is_inlined_complex(a) for a in args):
             return node
-        temps: list[str | None] = []
-        tests = []
-        for a in args:
-            if _constant_atom(a):
-                temps.append(None)
-                continue
-            temp = self._temp()
-            temps.append(temp)
-            tests.append(check(ast.NamedExpr(ast.Name(temp, ast.Store()), a)))
-        values = [_same(a) if t is None else _load(t) for a, t in zip(args, temps)]
-        released = [_same(a) if t is None else _released(t) for a, t in zip(args, temps)]
+        tests, values, released = self._held_arguments(args, check, _constant_atom)
         # the builtin itself, not the name again: the arguments could have rebound the name
         direct = ast.Call(_load(builtin_name(name)), values, [])
         hook = ast.Call(_load(CALL), [_load(builtin_name(name)), *released], [])
@@ -629,17 +639,8 @@ class _Inliner(Transformer):
         if any(isinstance(n, ast.NamedExpr) and n.target.id == receiver.id
                for a in args for n in traversal.nodes(a)):
             return node
-        temps: list[str | None] = []
-        tests: list[ast.expr] = []
-        for a in args:
-            if _constant_atom(a) or _fresh_empty(a):
-                temps.append(None)
-                continue
-            temp = self._temp()
-            temps.append(temp)
-            tests.append(_is_atom(ast.NamedExpr(ast.Name(temp, ast.Store()), a)))
-        values = [_same(a) if t is None else _load(t) for a, t in zip(args, temps)]
-        released = [_same(a) if t is None else _released(t) for a, t in zip(args, temps)]
+        tests, values, released = self._held_arguments(
+            args, _is_atom, lambda a: _constant_atom(a) or _fresh_empty(a))
         direct = ast.Call(ast.Attribute(_load(receiver.id), name, ast.Load()), values, [])
         hook_known = ast.Call(_load(CALL), [ast.Attribute(_load(receiver.id), name, ast.Load()),
                                             *released], [])

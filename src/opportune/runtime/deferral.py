@@ -292,6 +292,18 @@ def arm_results(names: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(local.get(name, marker) for name in names)
 
 
+def _arm_callable(fn: Callable[..., Any], frame: types.FrameType | None,
+                  params: tuple[str, ...], n_assigned: int, held: tuple[Any, ...],
+                  in_function: bool) -> tuple[Callable[..., Any], _ModuleArm | None]:
+    """The compiled arm as the statement runs it: at module level (``frame`` given) with the
+    captured names as its globals (and that wrapper, to bind what it assigned), else given
+    the captured names as arguments."""
+    if frame is not None:
+        module_arm = _ModuleArm(fn, params, n_assigned, frame.f_builtins)
+        return module_arm, module_arm
+    return _with_names(fn, params, held, in_function), None
+
+
 def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
              params: tuple[str, ...], n_assigned: int,
              called: tuple[str, ...], methods: tuple[tuple[str, str, bool], ...],
@@ -307,11 +319,7 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
     and the values are bound in the caller's namespace instead of returned."""
     rt = _rt()
     frame = sys._getframe(1) if here else None
-    module_arm = None
-    if frame is not None:
-        arms = module_arm = _ModuleArm(arms, params, n_assigned, frame.f_builtins)
-    else:
-        arms = _with_names(arms, params, held, in_function)
+    arms, module_arm = _arm_callable(arms, frame, params, n_assigned, held, in_function)
     then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
     values: tuple[Any, ...] | None = None
     if rt is not None and type(cond) is Pending and cond._state != DONE:
@@ -353,11 +361,7 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
     sooner."""
     rt = _rt()
     frame = sys._getframe(1) if here else None
-    module_arm = None
-    if frame is not None:
-        fn = module_arm = _ModuleArm(fn, params, n_assigned, frame.f_builtins)
-    else:
-        fn = _with_names(fn, params, held, in_function)
+    fn, module_arm = _arm_callable(fn, frame, params, n_assigned, held, in_function)
     values: tuple[Any, ...] | None = None
     if rt is not None and type(iterable) is Pending and iterable._state != DONE \
             and iterable._stream is None:
@@ -450,7 +454,8 @@ def _with_names(fn: Callable[..., Any], params: tuple[str, ...], held: tuple[Any
     if in_function:
         # A free variable of the function (a name of the enclosing one) without a value
         # raises NameError in plain Python, not the arm's UnboundLocalError.
-        free = unbound.intersection(sys._getframe(2).f_code.co_freevars)
+        # (the frame of the compiled statement: defer_if/defer_loop -> _arm_callable -> here)
+        free = unbound.intersection(sys._getframe(3).f_code.co_freevars)
         return _as_global(fn, free, _free_variable_error) if free else fn
     return _as_global(fn, unbound)
 

@@ -385,7 +385,11 @@ class Runtime:
         return (self._root if sc is None else sc).guard_marks
 
     def next_seq(self) -> int:
-        sc = getattr(context._local, "scope", None) or self._root
+        return self._take_seq(getattr(context._local, "scope", None) or self._root)
+
+    def _take_seq(self, sc: Scope) -> int:
+        """The next number of program order in ``sc``; inside an open guarding body the scope
+        starts guarding changes to objects (Scope.guarding)."""
         seq = sc.next
         if seq >= sc.hi:
             raise RuntimeError("opportune: sequence space of a concurrent call exhausted")
@@ -622,13 +626,7 @@ class Runtime:
         if self._loop_thread is None:
             self._start_loop_thread()
         sc = self.scope()
-        seq = sc.next
-        if seq >= sc.hi:
-            raise RuntimeError("opportune: sequence space of a concurrent call exhausted")
-        sc.next = seq + 1
-        self._any = True
-        if sc.guard_marks and not sc.guarding:
-            _guard(sc)
+        seq = self._take_seq(sc)
         sc.calls.add(seq)
         known = spec.returns if spec.returns_param is None else returned_class(spec, args, kwargs)
         p = Pending(self, seq, spec.name, known, frozenset((seq,)))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from opportune.compiler.purity import LEAF_BUILTINS, Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime import context
+from opportune.runtime.readers import shared_roots
 from opportune.runtime.snapshot import is_changeable_data, snapshot
 from opportune.runtime.values import FAILED, Pending
 
@@ -188,7 +189,7 @@ def maybe_spawn(
     fn = pinned(fn, memo)
     if any(type(a) is types.FunctionType for a in args):
         args = tuple(pinned(a, memo) for a in args)
-    rt.readers.add(p, block, (args, kwargs))
+    rt.readers.add(p, block, (args, kwargs), shared_roots((fn, args, kwargs), memo.values()))
     count_started()
     # Daemon threads: a program that ends (or fails) while such a call still waits must not be
     # kept alive by it.

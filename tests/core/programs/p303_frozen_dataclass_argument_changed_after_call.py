@@ -1,0 +1,25 @@
+"""A frozen dataclass handed to a function that runs concurrently is not copied; a list it
+holds, changed by the program right after the call, is still seen as it was at the call."""
+from dataclasses import dataclass
+
+from _tools import score
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    tags: list
+
+
+def describe(q: Query) -> str:
+    if score(q.text) >= 0:
+        return f"{q.text}: {', '.join(q.tags)}"
+    return ""
+
+
+q = Query("find", ["a", "b"])
+d = describe(q)
+q.tags.append("c")
+q.tags[0] = "z"
+print(d)
+print(q)

@@ -1,5 +1,6 @@
 """A frozen dataclass handed to a function that runs concurrently is not copied; a list it
-holds, changed by the program right after the call, is still seen as it was at the call."""
+holds, changed by the program right after the call (also in place through another container,
+``holder["tags"] += [...]``), is still seen as it was at the call."""
 from dataclasses import dataclass
 
 from _tools import score
@@ -23,3 +24,9 @@ q.tags.append("c")
 q.tags[0] = "z"
 print(d)
 print(q)
+
+r = Query("again", ["x"])
+d2 = describe(r)
+holder = {"tags": r.tags}
+holder["tags"] += ["y"]
+print(d2, r)

@@ -1,4 +1,5 @@
-"""In-place changes that no other hook sees: ``x op= v`` on a name, ``del x[k]``, ``del x.a``.
+"""In-place changes that no other hook sees: ``x op= v`` on a name, ``del x[k]``, ``del x.a``,
+the object a store through a target that is not a plain name changes, a ``global`` rebound.
 
 ``lst += more`` changes the list ``lst`` holds, and ``del d[k]`` the dict, without a call or a
 store the rest of the compiler rewrites. The runtime must see them for two rules: inside a
@@ -8,11 +9,21 @@ and a change to an object that code running concurrently still reads waits for t
 costs one test of a builtin otherwise::
 
     x += v        ->  x += (__opportune_inplace__(v, x) if __opportune_guarded__ else v)
-    del a[i], b.c ->  if __opportune_guarded__: __opportune_changing__(a); __opportune_changing__(None)
+    del a[i], b.c ->  if __opportune_guarded__: __opportune_changing__(a, None)
                       del a[i], b.c
 
 The value is evaluated after ``x`` is read, exactly as Python does; ``x`` is passed only when it
 is a plain name (reading it again has no effect).
+
+Only the second rule concerns the rest, which names objects to the readers check:
+
+    a.b[0] = v    ->  (__opportune_owner__(a.b) if __opportune_guarded__ else a.b)[0] = v
+    a.b[k] += v   ->  (__opportune_owner__(a.b, k, False) if ... else a.b)[k] += v
+    global X; X = v  ->  if __opportune_guarded__: __opportune_changing_globals__()
+                         X = v
+
+(see :func:`name_owners`; the store guard of compiler/transform.py names the object itself
+when the target is ``name.attr`` or ``name[k]``).
 """
 
 from __future__ import annotations
@@ -27,6 +38,8 @@ from opportune.compiler.callsites import GUARDED
 INPLACE = "__opportune_inplace__"
 CHANGING = "__opportune_changing__"
 OWNER = "__opportune_owner__"
+GLOBALS = "__opportune_changing_globals__"
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def _load(name: str) -> ast.Name:
@@ -71,9 +84,65 @@ def name_owners(target: ast.expr, augmented: bool = False) -> None:
                 ast.IfExp(_load(GUARDED), hook, t.value), t.value)
 
 
+def _declared_global(fn: ast.FunctionDef) -> set[str]:
+    """The names ``fn`` declares ``global`` in its own scope (not in a nested one)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            names.update(node.names)
+        elif not isinstance(node, _SCOPES):
+            stack.extend(traversal.children(node))
+    return names
+
+
+def _stored_names(node: ast.stmt) -> list[str]:
+    targets: list[ast.expr] = []
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        targets = node.targets
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
+        targets = [node.target]
+    elif isinstance(node, ast.With):
+        targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return [n.id for t in targets for n in traversal.nodes(t) if isinstance(n, ast.Name)]
+
+
 class _Changes(ast.NodeTransformer):
+    def __init__(self) -> None:
+        self._globals: list[set[str]] = [set()]
+
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
         return node  # async bodies run as written (compiler/transform.py)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        self._globals.append(_declared_global(node))
+        try:
+            self.generic_visit(node)
+        finally:
+            self._globals.pop()
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self._globals.append(set())  # a class body binds in its own namespace
+        try:
+            self.generic_visit(node)
+        finally:
+            self._globals.pop()
+        return node
+
+    def visit(self, node: ast.AST) -> Any:
+        """A statement of a function that rebinds a name it declares ``global`` is first
+        told to the readers: code running concurrently may read it as ``module.NAME``
+        (runtime/hooks.changing_globals)."""
+        result = super().visit(node)
+        declared = self._globals[-1]
+        if declared and isinstance(node, ast.stmt) \
+                and any(n in declared for n in _stored_names(node)):
+            check = ast.If(_load(GUARDED), [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
+            ast.copy_location(check, node)
+            return [check, *(result if isinstance(result, list) else [result])]
+        return result
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         self.generic_visit(node)
@@ -92,8 +161,8 @@ class _Changes(ast.NodeTransformer):
                 owner = target.value
                 if isinstance(owner, ast.Name):
                     owners.append(_load(owner.id))
-                else:
-                    owners.append(ast.Constant(None))
+                    continue  # named to __opportune_changing__ below
+                owners.append(ast.Constant(None))
             if not isinstance(target, ast.Name):
                 name_owners(target)
         if not owners:

@@ -144,6 +144,14 @@ def changing(*owners: Any) -> None:
                     rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
 
 
+def changing_globals() -> None:
+    """A function is about to rebind a name it declares ``global``: its module's namespace
+    changes, which code running concurrently may read as ``module.NAME``."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and rt.readers.entries:
+        rt.readers.before_change(sys._getframe(1).f_globals)
+
+
 def inplace(value: Any, target: Any) -> Any:
     """``target op= value`` on a name: unless ``target`` is immutable (or pending, whose own
     in-place operators decide), the operator changes the object in place."""
@@ -202,6 +210,7 @@ def install() -> None:
     setattr(builtins, changes.INPLACE, inplace)
     setattr(builtins, changes.CHANGING, changing)
     setattr(builtins, changes.OWNER, owner)
+    setattr(builtins, changes.GLOBALS, changing_globals)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.CONCRETE, concrete)
     setattr(builtins, callsites.TYPE, type)

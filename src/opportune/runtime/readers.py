@@ -20,9 +20,9 @@ into an attribute or item (``Config.MODE = v``, ``a.b[0] = v``: the object store
 its expression evaluated once) through compiler/transform.py, and container methods that
 compiled call sites call directly (``row.append(1)`` on a real list, compiler/callsites.py) take
 the hook while a reader is registered: :meth:`add` puts a token into ``context.GUARDED``, which
-those sites test. Not seen: changes made by library code that is not classified as changing its
-arguments, and a module global rebound by a plain name store (a function's ``global X; X = v``)
-that code running concurrently reads as ``module.X``.
+those sites test; so does a function's rebinding of a name it declares ``global``, which
+changes its module's namespace. Not seen: changes made by library code that is not classified as
+changing its arguments, and a module's globals rebound by its top-level code.
 """
 
 from __future__ import annotations

@@ -131,27 +131,37 @@ class _Changes(ast.NodeTransformer):
             self._globals.pop()
         return node
 
-    def visit(self, node: ast.AST) -> Any:
-        """A statement of a function that rebinds a name it declares ``global`` is first
-        told to the readers: code running concurrently may read it as ``module.NAME``
-        (runtime/hooks.changing_globals)."""
-        result = super().visit(node)
+    def _globals_told(self, node: ast.stmt, result: Any) -> Any:
+        """``result`` (what ``node`` became), preceded by a check when ``node`` rebinds a name
+        its function declares ``global``: code running concurrently may read it as
+        ``module.NAME`` (runtime/hooks.changing_globals)."""
         declared = self._globals[-1]
-        if declared and isinstance(node, ast.stmt) \
-                and any(n in declared for n in _stored_names(node)):
-            check = ast.If(_load(GUARDED), [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
-            ast.copy_location(check, node)
-            return [check, *(result if isinstance(result, list) else [result])]
-        return result
+        if not declared or not any(n in declared for n in _stored_names(node)):
+            return result
+        check = ast.If(_load(GUARDED), [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
+        ast.copy_location(check, node)
+        return [check, *(result if isinstance(result, list) else [result])]
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+    def visit_Assign(self, node: ast.Assign) -> Any:
+        return self._globals_told(node, self.generic_visit(node))
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> Any:
+        return self._globals_told(node, self.generic_visit(node))
+
+    def visit_For(self, node: ast.For) -> Any:
+        return self._globals_told(node, self.generic_visit(node))
+
+    def visit_With(self, node: ast.With) -> Any:
+        return self._globals_told(node, self.generic_visit(node))
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         self.generic_visit(node)
         if isinstance(node.target, ast.Name):
             hook = ast.Call(_load(INPLACE), [copy.deepcopy(node.value),
                                              _load(node.target.id)], [])
             node.value = ast.IfExp(_load(GUARDED), hook, node.value)
             ast.copy_location(node.value, node)
-        return node
+        return self._globals_told(node, node)
 
     def visit_Delete(self, node: ast.Delete) -> Any:
         self.generic_visit(node)
@@ -166,10 +176,10 @@ class _Changes(ast.NodeTransformer):
             if not isinstance(target, ast.Name):
                 name_owners(target)
         if not owners:
-            return node
+            return self._globals_told(node, node)
         check = ast.If(_load(GUARDED), [ast.Expr(ast.Call(_load(CHANGING), owners, []))], [])
         ast.copy_location(check, node)
-        return [check, node]
+        return self._globals_told(node, [check, node])
 
 
 def rewrite(tree: ast.Module) -> None:

@@ -179,12 +179,13 @@ def _push_shared(value: Any, stack: list[Any], seen: set[int]) -> None:
             for klass in value.__mro__:
                 if klass is not value and _program_owned(getattr(klass, "__module__", None)):
                     stack.append(klass)
-            stack.extend(v for k, v in vars(value).items()
+            # copied in one step: another thread may rebind one meanwhile
+            stack.extend(v for k, v in list(vars(value).items())
                          if not (k.startswith("__") and k.endswith("__")))
     elif t is types.ModuleType:
         if _program_owned(value.__name__):
             seen.add(id(value.__dict__))
-            stack.extend(v for k, v in value.__dict__.items()
+            stack.extend(v for k, v in list(value.__dict__.items())
                          if not (k.startswith("__") and k.endswith("__")))
     elif _program_instance(value):
         stack.extend(value.__dict__.values())
@@ -197,8 +198,8 @@ def shared_reach(roots: list[Any], budget: int = _LIST_BUDGET) -> tuple[frozense
     final = True
     while stack:
         value = stack.pop()
-        if id(value) in seen:
-            continue
+        if type(value) in _ATOMS or id(value) in seen:
+            continue  # atoms never change: a module's table of strings costs no budget
         seen.add(id(value))
         if len(seen) > budget:
             return None, True

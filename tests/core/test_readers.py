@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import opportune
 from opportune.compiler.functions import add_user_root
@@ -58,13 +58,13 @@ def test_reachable_gives_up_past_its_budget() -> None:
 # -- shared roots: what a concurrent function reads through attributes ----------------------
 
 class _Base:
-    LEVEL = [1]
+    LEVEL: ClassVar[list[int]] = [1]
 
 
 class _Config(_Base):
     MODE = "slow"
-    TABLE = {"k": [2]}
-    __registry__: dict[str, int] = {}
+    TABLE: ClassVar[dict[str, list[int]]] = {"k": [2]}
+    __registry__: ClassVar[dict[str, int]] = {}
 
 
 def _this_folder_is_the_programs() -> None:

@@ -212,7 +212,7 @@ def shared_reach(roots: list[Any], budget: int = _LIST_BUDGET) -> tuple[frozense
 class _Shared:
     """One reader's shared roots, and what they reach once asked (see ``_reach``)."""
 
-    __slots__ = ("roots", "found")
+    __slots__ = ("found", "roots")
 
     def __init__(self, roots: list[Any]) -> None:
         self.roots = roots

@@ -114,8 +114,27 @@ def _program_owned(module: str | None) -> bool:
 
 def _program_instance(value: Any) -> bool:
     cls = type(value)
-    return isinstance(getattr(value, "__dict__", None), dict) \
+    return (isinstance(getattr(value, "__dict__", None), dict) or hasattr(cls, "__slots__")) \
         and _program_owned(getattr(cls, "__module__", None))
+
+
+def _attribute_values(value: Any) -> list[Any]:
+    """The values of an object's own attributes: its ``__dict__`` and its slots (read through
+    their descriptors, which run no code of the program's)."""
+    found: list[Any] = []
+    namespace = getattr(value, "__dict__", None)
+    if type(namespace) is dict:
+        found.extend(namespace.values())
+    for klass in type(value).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            member = klass.__dict__.get(name)
+            if type(member) is types.MemberDescriptorType:
+                try:
+                    found.append(member.__get__(value, klass))
+                except AttributeError:
+                    pass  # an empty slot
+    return found
 
 
 def shared_roots(values: Any, twins: Any = ()) -> list[Any]:
@@ -188,7 +207,7 @@ def _push_shared(value: Any, stack: list[Any], seen: set[int]) -> None:
             stack.extend(v for k, v in list(value.__dict__.items())
                          if not (k.startswith("__") and k.endswith("__")))
     elif _program_instance(value):
-        stack.extend(value.__dict__.values())
+        stack.extend(_attribute_values(value))
 
 
 def shared_reach(roots: list[Any], budget: int = _LIST_BUDGET) -> tuple[frozenset[int] | None, bool]:

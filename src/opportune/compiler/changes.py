@@ -85,13 +85,16 @@ def name_owners(target: ast.expr, augmented: bool = False) -> None:
 
 
 def _declared_global(fn: ast.FunctionDef) -> set[str]:
-    """The names ``fn`` declares ``global`` in its own scope (not in a nested one)."""
+    """The names ``fn`` declares ``global`` in its own scope (not in a nested one). The
+    ``global`` line of a deferred module-level statement's arm (compiler/deferral.py) is left
+    out: that arm runs with the names it captured as its globals, not the module's."""
     names: set[str] = set()
     stack: list[ast.AST] = list(fn.body)
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Global):
-            names.update(node.names)
+            if not getattr(node, "_opportune_captured", False):
+                names.update(node.names)
         elif not isinstance(node, _SCOPES):
             stack.extend(traversal.children(node))
     return names

@@ -84,22 +84,6 @@ def name_owners(target: ast.expr, augmented: bool = False) -> None:
                 ast.IfExp(_load(GUARDED), hook, t.value), t.value)
 
 
-def _declared_global(fn: ast.FunctionDef) -> set[str]:
-    """The names ``fn`` declares ``global`` in its own scope (not in a nested one). The
-    ``global`` line of a deferred module-level statement's arm (compiler/deferral.py) is left
-    out: that arm runs with the names it captured as its globals, not the module's."""
-    names: set[str] = set()
-    stack: list[ast.AST] = list(fn.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Global):
-            if not getattr(node, "_opportune_captured", False):
-                names.update(node.names)
-        elif not isinstance(node, _SCOPES):
-            stack.extend(traversal.children(node))
-    return names
-
-
 def _stored_names(node: ast.stmt) -> list[str]:
     targets: list[ast.expr] = []
     if isinstance(node, (ast.Assign, ast.Delete)):
@@ -111,19 +95,47 @@ def _stored_names(node: ast.stmt) -> list[str]:
     return [n.id for t in targets for n in traversal.nodes(t) if isinstance(n, ast.Name)]
 
 
+def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
+    """Put ``if __opportune_guarded__: __opportune_changing_globals__()`` before each
+    statement of ``fn``'s own scope that rebinds one of the ``declared`` global names: code
+    running concurrently may read it as ``module.NAME`` (runtime/hooks.changing_globals)."""
+    stack: list[ast.AST] = [fn]
+    while stack:
+        node = stack.pop()
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if not isinstance(stmts, list) or not stmts or not isinstance(stmts[0], ast.stmt):
+                continue
+            out: list[ast.stmt] = []
+            for stmt in stmts:
+                if any(n in declared for n in _stored_names(stmt)):
+                    check = ast.If(_load(GUARDED),
+                                   [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
+                    out.append(ast.copy_location(check, stmt))
+                out.append(stmt)
+            setattr(node, field, out)
+        stack.extend(child for child in traversal.children(node)
+                     if not isinstance(child, _SCOPES))
+
+
 class _Changes(ast.NodeTransformer):
     def __init__(self) -> None:
+        # the names each function around the node visited declares global so far (Python
+        # wants the declaration before any use, so a visit in order has met it)
         self._globals: list[set[str]] = [set()]
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
         return node  # async bodies run as written (compiler/transform.py)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
-        self._globals.append(_declared_global(node))
+        self._globals.append(set())
         try:
             self.generic_visit(node)
+            declared = self._globals[-1]
         finally:
             self._globals.pop()
+        if declared:
+            _tell_global_stores(node, declared)
         return node
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
@@ -134,28 +146,13 @@ class _Changes(ast.NodeTransformer):
             self._globals.pop()
         return node
 
-    def _globals_told(self, node: ast.stmt, result: Any) -> Any:
-        """``result`` (what ``node`` became), preceded by a check when ``node`` rebinds a name
-        its function declares ``global``: code running concurrently may read it as
-        ``module.NAME`` (runtime/hooks.changing_globals)."""
-        declared = self._globals[-1]
-        if not declared or not any(n in declared for n in _stored_names(node)):
-            return result
-        check = ast.If(_load(GUARDED), [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
-        ast.copy_location(check, node)
-        return [check, *(result if isinstance(result, list) else [result])]
-
-    def visit_Assign(self, node: ast.Assign) -> Any:
-        return self._globals_told(node, self.generic_visit(node))
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> Any:
-        return self._globals_told(node, self.generic_visit(node))
-
-    def visit_For(self, node: ast.For) -> Any:
-        return self._globals_told(node, self.generic_visit(node))
-
-    def visit_With(self, node: ast.With) -> Any:
-        return self._globals_told(node, self.generic_visit(node))
+    def visit_Global(self, node: ast.Global) -> ast.AST:
+        """The ``global`` line of a deferred module-level statement's arm
+        (compiler/deferral.py) is left out: that arm runs with the names it captured as its
+        globals, not the module's."""
+        if not getattr(node, "_opportune_captured", False):
+            self._globals[-1].update(node.names)
+        return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         self.generic_visit(node)
@@ -164,7 +161,7 @@ class _Changes(ast.NodeTransformer):
                                              _load(node.target.id)], [])
             node.value = ast.IfExp(_load(GUARDED), hook, node.value)
             ast.copy_location(node.value, node)
-        return self._globals_told(node, node)
+        return node
 
     def visit_Delete(self, node: ast.Delete) -> Any:
         self.generic_visit(node)
@@ -179,10 +176,10 @@ class _Changes(ast.NodeTransformer):
             if not isinstance(target, ast.Name):
                 name_owners(target)
         if not owners:
-            return self._globals_told(node, node)
+            return node
         check = ast.If(_load(GUARDED), [ast.Expr(ast.Call(_load(CHANGING), owners, []))], [])
         ast.copy_location(check, node)
-        return self._globals_told(node, [check, node])
+        return [check, node]
 
 
 def rewrite(tree: ast.Module) -> None:

@@ -187,7 +187,9 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
     rt._register(p)
     rt.note_deferred_writer(writing, writes, block)
     rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
-    rt.readers.add(p, block, captured, shared_roots(captured, memo.values()))
+    read: list[Pending] = []  # pending values the globals of functions it calls hold
+    roots = shared_roots(captured, memo.values(), read)
+    rt.readers.add(p, block, (captured, read), roots)
 
     def run_arm() -> None:
         from opportune.runtime.spawn import _run

@@ -137,12 +137,15 @@ def _attribute_values(value: Any) -> list[Any]:
     return found
 
 
-def shared_roots(values: Any, twins: Any = ()) -> list[Any]:
+def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = None
+                 ) -> list[Any]:
     """The objects with attributes that code handed ``values`` reads without a copy: the
     program's classes and modules and its objects (frozen dataclass instances, which
     runtime/spawn.py lets through) found in them, through containers and bound methods, and
     through the fixed globals, closure cells and defaults of ``twins`` (the pinned functions,
-    runtime/spawn.pinned: other functions' globals are the live module, not read here)."""
+    runtime/spawn.pinned: other functions' globals are the live module, not read here).
+    The pending values met on the way (a global ``HITS = search(q)`` the function reads) are
+    appended to ``pending``: they are read as handed ones are."""
     twin_ids = {id(t) for t in twins}
     stack = [values]
     seen: set[int] = set()
@@ -150,7 +153,11 @@ def shared_roots(values: Any, twins: Any = ()) -> list[Any]:
     while stack:
         value = stack.pop()
         t = type(value)
-        if t in _ATOMS or t is Pending or id(value) in seen:
+        if t is Pending:
+            if pending is not None:
+                pending.append(value)
+            continue
+        if t in _ATOMS or id(value) in seen:
             continue
         seen.add(id(value))
         if t in _CONTAINERS:

@@ -189,7 +189,9 @@ def maybe_spawn(
     fn = pinned(fn, memo)
     if any(type(a) is types.FunctionType for a in args):
         args = tuple(pinned(a, memo) for a in args)
-    rt.readers.add(p, block, (args, kwargs), shared_roots((fn, args, kwargs), memo.values()))
+    read: list[Pending] = []  # pending values its pinned globals hold
+    roots = shared_roots((fn, args, kwargs), memo.values(), read)
+    rt.readers.add(p, block, (args, kwargs, read), roots)
     count_started()
     # Daemon threads: a program that ends (or fails) while such a call still waits must not be
     # kept alive by it.

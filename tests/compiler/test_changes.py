@@ -93,3 +93,68 @@ def test_mutating_call_sites_test_the_guard_and_pure_ones_do_not() -> None:
                                "upper" in line]
     assert "__opportune_guarded__" in append_line
     assert "__opportune_guarded__" not in upper_line
+
+
+CHAINS = textwrap.dedent('''
+    seen = []
+    COUNT = 0
+    table = {"k": [1], "n": 1, "gone": 0}
+
+    def value(v):
+        seen.append(("value", v))
+        return v
+
+    def get(tag):
+        seen.append(("get", tag))
+        return table
+
+    def key(k):
+        seen.append(("key", k))
+        return k
+
+    class Box:
+        def __init__(self):
+            self.items = {"a": [0]}
+
+        @property
+        def rows(self):
+            seen.append("rows")
+            return self.items
+
+    def work():
+        global COUNT
+        box = Box()
+        get("set")[key("k")] = value([2])
+        get("aug")[key("n")] += value(1)
+        get("list")["k"] += value([3])
+        box.rows["a"] += value([4])
+        box.rows["b"] = value(5)
+        first, get("pair")[key("p")] = value(1), value(2)
+        del get("del")[key("gone")]
+        COUNT += value(1)
+        COUNT = COUNT + 1
+        for COUNT in range(3):
+            pass
+        return sorted(table.items()), box.items, first, COUNT
+
+    result = work()
+''')
+
+
+def test_stores_through_chains_evaluate_each_part_once_in_pythons_order(guarded: bool) -> None:
+    """``get()[key()] = value()`` and its augmented, tuple and ``del`` forms, a property as the
+    target's object, and a ``global`` rebound: same result, each part evaluated once, in the
+    same order, whether or not the owner hooks run."""
+    plain = _run(CHAINS, compiled=False)
+    ours = _run(CHAINS, compiled=True)
+    assert ours["result"] == plain["result"]
+    assert ours["seen"] == plain["seen"]
+    assert ours["COUNT"] == plain["COUNT"]
+
+
+def test_stores_through_chains_name_their_object_and_global_rebinding_is_told() -> None:
+    text = ast.unparse(transform(ast.parse(
+        "def f(a):\n    global G\n    a.b[0] = 1\n    a.b.c += 2\n    G = 3\n    x = 4\n")))
+    assert "__opportune_owner__(a.b)" in text
+    assert "__opportune_owner__(a.b, 'c', True)" in text
+    assert text.count("__opportune_changing_globals__()") == 1  # before G = 3 only

@@ -1,4 +1,5 @@
-"""In-place changes that no other hook sees: ``x op= v`` on a name, ``del x[k]``, ``del x.a``.
+"""In-place changes that no other hook sees: ``x op= v`` on a name, ``del x[k]``, ``del x.a``,
+the object a store through a target that is not a plain name changes, a ``global`` rebound.
 
 ``lst += more`` changes the list ``lst`` holds, and ``del d[k]`` the dict, without a call or a
 store the rest of the compiler rewrites. The runtime must see them for two rules: inside a
@@ -8,11 +9,21 @@ and a change to an object that code running concurrently still reads waits for t
 costs one test of a builtin otherwise::
 
     x += v        ->  x += (__opportune_inplace__(v, x) if __opportune_guarded__ else v)
-    del a[i], b.c ->  if __opportune_guarded__: __opportune_changing__(a); __opportune_changing__(None)
+    del a[i], b.c ->  if __opportune_guarded__: __opportune_changing__(a, None)
                       del a[i], b.c
 
 The value is evaluated after ``x`` is read, exactly as Python does; ``x`` is passed only when it
 is a plain name (reading it again has no effect).
+
+Only the second rule concerns the rest, which names objects to the readers check:
+
+    a.b[0] = v    ->  (__opportune_owner__(a.b) if __opportune_guarded__ else a.b)[0] = v
+    a.b[k] += v   ->  (__opportune_owner__(a.b, k, False) if ... else a.b)[k] += v
+    global X; X = v  ->  if __opportune_guarded__: __opportune_changing_globals__()
+                         X = v
+
+(see :func:`name_owners`; the store guard of compiler/transform.py names the object itself
+when the target is ``name.attr`` or ``name[k]``).
 """
 
 from __future__ import annotations
@@ -21,21 +32,129 @@ import ast
 import copy
 from typing import Any
 
+from opportune.compiler import traversal
 from opportune.compiler.callsites import GUARDED
 
 INPLACE = "__opportune_inplace__"
 CHANGING = "__opportune_changing__"
+OWNER = "__opportune_owner__"
+GLOBALS = "__opportune_changing_globals__"
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def _load(name: str) -> ast.Name:
     return ast.Name(name, ast.Load())
 
 
+def _owner_key(target: ast.Attribute | ast.Subscript) -> ast.expr | None:
+    """What ``x op= v`` changes inside the object ``target`` stores into, when it can be
+    passed without evaluating anything twice: the attribute's name, or a constant or a
+    name as the key."""
+    if isinstance(target, ast.Attribute):
+        return ast.Constant(target.attr)
+    if isinstance(target.slice, ast.Constant):
+        return ast.Constant(target.slice.value)
+    if isinstance(target.slice, ast.Name):
+        return ast.Name(target.slice.id, ast.Load())
+    return None
+
+
+def name_owners(target: ast.expr, augmented: bool = False) -> None:
+    """Make each store through ``target`` (``a.b[0] = v``, ``f().x, y = ...``) name the object
+    it changes to the readers check: the object's expression ``E`` becomes
+    ``(__opportune_owner__(E) if __opportune_guarded__ else E)``, evaluated once and where
+    Python evaluates it (runtime/hooks.owner, runtime/readers.py). For ``E.a op= v`` and
+    ``E[k] op= v`` the hook is also handed what is changed inside ``E`` (``"a"``, ``k``), whose
+    old value the operator may change in place."""
+    stack = [target]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, (ast.Tuple, ast.List)):
+            stack.extend(t.elts)
+        elif isinstance(t, ast.Starred):
+            stack.append(t.value)
+        elif isinstance(t, (ast.Attribute, ast.Subscript)):
+            args = [traversal.copy_tree(t.value)]
+            if augmented:
+                key = _owner_key(t)
+                if key is not None:
+                    args += [key, ast.Constant(isinstance(t, ast.Attribute))]
+            hook = ast.Call(_load(OWNER), args, [])
+            t.value = ast.copy_location(
+                ast.IfExp(_load(GUARDED), hook, t.value), t.value)
+
+
+def _stored_names(node: ast.stmt) -> list[str]:
+    targets: list[ast.expr] = []
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        targets = node.targets
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
+        targets = [node.target]
+    elif isinstance(node, ast.With):
+        targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return [n.id for t in targets for n in traversal.nodes(t) if isinstance(n, ast.Name)]
+
+
+def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
+    """Put ``if __opportune_guarded__: __opportune_changing_globals__()`` before each
+    statement of ``fn``'s own scope that rebinds one of the ``declared`` global names: code
+    running concurrently may read it as ``module.NAME`` (runtime/hooks.changing_globals)."""
+    stack: list[ast.AST] = [fn]
+    while stack:
+        node = stack.pop()
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if not isinstance(stmts, list) or not stmts or not isinstance(stmts[0], ast.stmt):
+                continue
+            out: list[ast.stmt] = []
+            for stmt in stmts:
+                if any(n in declared for n in _stored_names(stmt)):
+                    check = ast.If(_load(GUARDED),
+                                   [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
+                    out.append(ast.copy_location(check, stmt))
+                out.append(stmt)
+            setattr(node, field, out)
+        stack.extend(child for child in traversal.children(node)
+                     if not isinstance(child, _SCOPES))
+
+
 class _Changes(ast.NodeTransformer):
+    def __init__(self) -> None:
+        # the names each function around the node visited declares global so far (Python
+        # wants the declaration before any use, so a visit in order has met it)
+        self._globals: list[set[str]] = [set()]
+
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
         return node  # async bodies run as written (compiler/transform.py)
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        self._globals.append(set())
+        try:
+            self.generic_visit(node)
+            declared = self._globals[-1]
+        finally:
+            self._globals.pop()
+        if declared:
+            _tell_global_stores(node, declared)
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self._globals.append(set())  # a class body binds in its own namespace
+        try:
+            self.generic_visit(node)
+        finally:
+            self._globals.pop()
+        return node
+
+    def visit_Global(self, node: ast.Global) -> ast.AST:
+        """The ``global`` line of a deferred module-level statement's arm
+        (compiler/deferral.py) is left out: that arm runs with the names it captured as its
+        globals, not the module's."""
+        if not getattr(node, "_opportune_captured", False):
+            self._globals[-1].update(node.names)
+        return node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         self.generic_visit(node)
         if isinstance(node.target, ast.Name):
             hook = ast.Call(_load(INPLACE), [copy.deepcopy(node.value),
@@ -50,8 +169,12 @@ class _Changes(ast.NodeTransformer):
         for target in node.targets:
             if isinstance(target, (ast.Subscript, ast.Attribute)):
                 owner = target.value
-                owners.append(_load(owner.id) if isinstance(owner, ast.Name)
-                              else ast.Constant(None))
+                if isinstance(owner, ast.Name):
+                    owners.append(_load(owner.id))
+                    continue  # named to __opportune_changing__ below
+                owners.append(ast.Constant(None))
+            if not isinstance(target, ast.Name):
+                name_owners(target)
         if not owners:
             return node
         check = ast.If(_load(GUARDED), [ast.Expr(ast.Call(_load(CHANGING), owners, []))], [])

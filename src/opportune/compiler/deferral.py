@@ -326,6 +326,8 @@ def _module_arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames
     # every name it uses, read ones too: an arm nested in another would otherwise read the
     # outer arm's own temporaries (``__opp_din<k>``) through a closure, not the captured value
     declare = [ast.Global(list(names.params))] if names.params else []
+    for g in declare:
+        g._opportune_captured = True  # type: ignore[attr-defined]  # not the module's: see changes.py
     if len(arms) == 2:
         body: list[ast.stmt] = [ast.If(_load(TAKEN), arms[0] or [ast.Pass()], arms[1] or [])]
         params: tuple[str, ...] = (TAKEN,)

@@ -56,6 +56,11 @@ CONCRETE_DUNDERS = frozenset({
 FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval", "exec"})
 
 
+def _names_owner(target: ast.expr) -> bool:
+    """Whether the store guard is handed the object ``target`` stores into (see ``_guard``)."""
+    return isinstance(target, (ast.Attribute, ast.Subscript)) and isinstance(target.value, ast.Name)
+
+
 class _Rewriter(Transformer):
     def __init__(self, explicit_super: bool, filename: str) -> None:
         super().__init__()
@@ -165,12 +170,17 @@ class _Rewriter(Transformer):
         self.generic_visit(node)
         if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets):
             node.value = self._guard(node.value, node.targets)
+        named = len(node.targets) == 1 and _names_owner(node.targets[0])
+        for target in node.targets:
+            if not named:
+                changes.name_owners(target)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.target, (ast.Attribute, ast.Subscript)):
             node.value = self._guard(node.value, [node.target])
+            changes.name_owners(node.target, augmented=True)
         return node
 
     # -- match: patterns inspect the subject's type, so it must be a real value ----------------

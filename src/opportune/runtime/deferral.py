@@ -25,6 +25,7 @@ from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime import externals
 from opportune.runtime.context import _local
 from opportune.runtime.externals import SPEC_ATTRIBUTE
+from opportune.runtime.readers import shared_roots
 from opportune.runtime.snapshot import snapshot
 from opportune.runtime.values import DONE, FAILED, PENDING, Pending
 
@@ -178,14 +179,17 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
         return None  # the program holds objects the arm may change: it runs now
     writes = frozenset(w for w in writes if not w.startswith(CHANGES))
     captured = snapshot(captured)
+    memo: dict[int, Any] = {}
     if any(type(v) is types.FunctionType for v in captured):
-        memo: dict[int, Any] = {}  # functions the arm calls read their globals as of now
+        # functions the arm calls read their globals as of now
         captured = tuple(pinned(v, memo) for v in captured)
     p = Pending(rt, max(block.ancestors), label, None, cond._calls)
     rt._register(p)
     rt.note_deferred_writer(writing, writes, block)
     rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
-    rt.readers.add(p, block, captured)
+    read: list[Pending] = []  # pending values the globals of functions it calls hold
+    roots = shared_roots(captured, memo.values(), read)
+    rt.readers.add(p, block, (captured, read), roots)
 
     def run_arm() -> None:
         from opportune.runtime.spawn import _run

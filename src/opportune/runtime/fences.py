@@ -114,7 +114,7 @@ class ReadResults:
                     for h in list(self._by_resource[r].values())]
         # Code running concurrently that comes earlier in program order and was handed such a
         # result could take the objects out after the fence stands, unseen by it.
-        for guard, lo, _, handed in list(self._rt.readers.entries.values()):
+        for guard, lo, _, handed, _ in list(self._rt.readers.entries.values()):
             if guard._state == PENDING and lo < after \
                     and any(h._tracks is not None for h in handed):
                 return False

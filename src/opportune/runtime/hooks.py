@@ -11,6 +11,7 @@ import builtins
 import functools
 import operator
 import sys
+import types
 from typing import Any
 
 from opportune.compiler import callsites, changes
@@ -88,6 +89,46 @@ def store_guard(value: Any, owner: Any = None) -> Any:
 
 
 _UNCHANGEABLE = frozenset({int, float, str, bytes, bool, complex, tuple, frozenset, type(None)})
+_KEYS = frozenset({int, str, bytes, bool, type(None)})
+_NOTHING = object()
+
+
+def _inside(obj: Any, key: Any, attribute: bool) -> Any:
+    """What ``obj.key`` (``attribute``) or ``obj[key]`` holds, when reading it again cannot
+    run any code of the program's (plain containers with atom keys, an attribute held in an
+    object's, class's or module's own namespace and not behind a descriptor or a custom
+    lookup); :data:`_NOTHING` otherwise."""
+    t = type(obj)
+    if not attribute:
+        if t is dict and type(key) in _KEYS:
+            return obj.get(key, _NOTHING)
+        if t is list and type(key) is int and -len(obj) <= key < len(obj):
+            return obj[key]
+        return _NOTHING
+    if t is types.ModuleType:
+        return obj.__dict__.get(key, _NOTHING)
+    if t is type:
+        return obj.__dict__.get(key, _NOTHING)  # a mappingproxy; inherited ones are not changed
+    namespace = getattr(obj, "__dict__", None)
+    if type(namespace) is not dict or t.__getattribute__ is not object.__getattribute__ \
+            or hasattr(getattr(t, key, None), "__set__"):
+        return _NOTHING
+    return namespace.get(key, _NOTHING)
+
+
+def owner(obj: Any, key: Any = _NOTHING, attribute: bool = False) -> Any:
+    """``obj`` is the object a store or deletion through a target that is not a plain name
+    changes (``a.b[0] = v``: ``a.b``), evaluated once; wait for the code running
+    concurrently that still reads it (runtime/readers.py). With ``key``: ``obj.key op= v``
+    or ``obj[key] op= v``, which may also change the old value in place."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and rt.readers.entries:
+        rt.readers.before_change(obj)
+        if key is not _NOTHING and type(obj) is not Pending:
+            old = _inside(obj, key, attribute)
+            if old is not _NOTHING and type(old) not in _UNCHANGEABLE:
+                rt.readers.before_change(old)
+    return obj
 
 
 def changing(*owners: Any) -> None:
@@ -101,6 +142,14 @@ def changing(*owners: Any) -> None:
             for owner in owners:
                 if owner is not None:
                     rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
+
+
+def changing_globals() -> None:
+    """A function is about to rebind a name it declares ``global``: its module's namespace
+    changes, which code running concurrently may read as ``module.NAME``."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and rt.readers.entries:
+        rt.readers.before_change(sys._getframe(1).f_globals)
 
 
 def inplace(value: Any, target: Any) -> Any:
@@ -160,6 +209,8 @@ def install() -> None:
     setattr(builtins, callsites.GUARDED, GUARDED)
     setattr(builtins, changes.INPLACE, inplace)
     setattr(builtins, changes.CHANGING, changing)
+    setattr(builtins, changes.OWNER, owner)
+    setattr(builtins, changes.GLOBALS, changing_globals)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.CONCRETE, concrete)
     setattr(builtins, callsites.TYPE, type)

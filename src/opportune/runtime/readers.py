@@ -1,24 +1,34 @@
 """Objects that code running concurrently still has to read: the program must not change them.
 
 A concurrently running function or deferred branch arm gets copies of the program's containers,
-so the program's later changes cannot reach it. A pending value cannot be copied: it has no
-value yet. Once it has one, the program (which goes on meanwhile) may change that very object in
-place (``hits.append(x)`` after a loop over ``hits`` was deferred) while the concurrent code is
-about to read it. Every such change first asks :meth:`ConcurrentReaders.before_change`, which
-waits until each concurrent reader that can reach the object through one of its pending values
-has finished, exactly as if it had run where plain Python runs it.
+so the program's later changes cannot reach it. Two kinds of objects it reads are not copied:
 
-``x op= y`` on a real list or dict and ``del x[k]`` are seen through compiler/changes.py, and
-container methods that compiled call sites call directly (``row.append(1)`` on a real list,
-compiler/callsites.py) take the hook while a reader is registered: :meth:`add` puts a token into
-``context.GUARDED``, which those sites test. Not seen: changes made by library code that is not
-classified as changing its arguments, and stores or deletions through a target that is not a
-plain name (``a.b[0] = 1``), whose owner is not passed to the guard.
+* a pending value, which has no value yet. Once it has one, the program (which goes on
+  meanwhile) may change that very object in place (``hits.append(x)`` after a loop over
+  ``hits`` was deferred) while the concurrent code is about to read it;
+* the program's classes and modules, and frozen dataclass instances, which it may hold (they
+  cannot change through a copy it was given) and whose attributes it reads when its body runs:
+  ``Config.MODE``, ``settings.LIMIT``, ``cfg.items``. Its *shared roots*
+  (:func:`shared_roots`), found when it starts.
+
+Every such change first asks :meth:`ConcurrentReaders.before_change`, which waits until each
+concurrent reader that can reach the changed object through one of its pending values or
+shared roots has finished, exactly as if it had run where plain Python runs it.
+
+``x op= y`` on a real list or dict and ``del x[k]`` are seen through compiler/changes.py, stores
+into an attribute or item (``Config.MODE = v``, ``a.b[0] = v``: the object stored into is named,
+its expression evaluated once) through compiler/transform.py, and container methods that
+compiled call sites call directly (``row.append(1)`` on a real list, compiler/callsites.py) take
+the hook while a reader is registered: :meth:`add` puts a token into ``context.GUARDED``, which
+those sites test; so does a function's rebinding of a name it declares ``global``, which
+changes its module's namespace. Not seen: changes made by library code that is not classified as
+changing its arguments, and a module's globals rebound by its top-level code.
 """
 
 from __future__ import annotations
 
 import threading
+import types
 from typing import TYPE_CHECKING, Any
 
 from opportune.runtime import context
@@ -31,6 +41,7 @@ if TYPE_CHECKING:
 _SEARCH_BUDGET = 2000
 _LIST_BUDGET = 20000
 _CONTAINERS = (list, tuple, set, frozenset)
+_ATOMS = (str, bytes, int, float, bool, complex, type(None))
 
 
 def _push_inside(value: Any, stack: list[Any]) -> None:
@@ -91,29 +102,183 @@ def reaches(root: Any, target: Any) -> bool:
     return False
 
 
+def _program_owned(module: str | None) -> bool:
+    """Whether a class or module named ``module`` is the program's own (not a library's,
+    whose objects are services, see runtime/spawn.py)."""
+    if module == "__main__":
+        return True
+    from opportune.compiler.functions import is_user_module
+
+    return is_user_module(module)
+
+
+def _program_instance(value: Any) -> bool:
+    cls = type(value)
+    return (isinstance(getattr(value, "__dict__", None), dict) or hasattr(cls, "__slots__")) \
+        and _program_owned(getattr(cls, "__module__", None))
+
+
+def _attribute_values(value: Any) -> list[Any]:
+    """The values of an object's own attributes: its ``__dict__`` and its slots (read through
+    their descriptors, which run no code of the program's)."""
+    found: list[Any] = []
+    namespace = getattr(value, "__dict__", None)
+    if type(namespace) is dict:
+        found.extend(namespace.values())
+    for klass in type(value).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            member = klass.__dict__.get(name)
+            if type(member) is types.MemberDescriptorType:
+                try:
+                    found.append(member.__get__(value, klass))
+                except AttributeError:
+                    pass  # an empty slot
+    return found
+
+
+def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = None
+                 ) -> list[Any]:
+    """The objects with attributes that code handed ``values`` reads without a copy: the
+    program's classes and modules and its objects (frozen dataclass instances, which
+    runtime/spawn.py lets through) found in them, through containers and bound methods, and
+    through the fixed globals, closure cells and defaults of ``twins`` (the pinned functions,
+    runtime/spawn.pinned: other functions' globals are the live module, not read here).
+    The pending values met on the way (a global ``HITS = search(q)`` the function reads) are
+    appended to ``pending``: they are read as handed ones are."""
+    twin_ids = {id(t) for t in twins}
+    stack = [values]
+    seen: set[int] = set()
+    roots: list[Any] = []
+    while stack:
+        value = stack.pop()
+        t = type(value)
+        if t is Pending:
+            if pending is not None:
+                pending.append(value)
+            continue
+        if t in _ATOMS or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if t in _CONTAINERS:
+            stack.extend(value)
+        elif t is dict:
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif t is types.FunctionType:
+            if id(value) in twin_ids:
+                stack.extend(v for k, v in value.__globals__.items() if k != "__builtins__")
+                for cell in value.__closure__ or ():
+                    try:
+                        stack.append(cell.cell_contents)
+                    except ValueError:
+                        pass  # an empty cell
+                stack.append(value.__defaults__ or ())
+                stack.append(value.__kwdefaults__ or {})
+        elif t is types.MethodType:
+            stack.append(value.__func__)
+            stack.append(value.__self__)
+        elif isinstance(value, type):
+            if _program_owned(getattr(value, "__module__", None)):
+                roots.append(value)
+        elif t is types.ModuleType:
+            if _program_owned(value.__name__):
+                roots.append(value)
+        elif _program_instance(value):
+            roots.append(value)
+    return roots
+
+
+def _push_shared(value: Any, stack: list[Any], seen: set[int]) -> None:
+    """Push what code reading attributes of a shared root can reach from ``value``: a
+    program's class's own attributes and its bases' (``__dunder__`` names left out), a
+    program's module's globals (the namespace itself counts as inside), a program's object's
+    attributes; containers and finished pending values as in :func:`_push_inside`. A
+    function's globals and a library object's insides are not followed."""
+    t = type(value)
+    if t is Pending or t in _CONTAINERS or t is dict:
+        _push_inside(value, stack)
+    elif t in _ATOMS or t is types.FunctionType:
+        return
+    elif isinstance(value, type):
+        if _program_owned(getattr(value, "__module__", None)):
+            for klass in value.__mro__:
+                if klass is not value and _program_owned(getattr(klass, "__module__", None)):
+                    stack.append(klass)
+            # copied in one step: another thread may rebind one meanwhile
+            stack.extend(v for k, v in list(vars(value).items())
+                         if not (k.startswith("__") and k.endswith("__")))
+    elif t is types.ModuleType:
+        if _program_owned(value.__name__):
+            seen.add(id(value.__dict__))
+            stack.extend(v for k, v in list(value.__dict__.items())
+                         if not (k.startswith("__") and k.endswith("__")))
+    elif _program_instance(value):
+        stack.extend(_attribute_values(value))
+
+
+def shared_reach(roots: list[Any], budget: int = _LIST_BUDGET) -> tuple[frozenset[int] | None, bool]:
+    """Like :func:`reachable`, from shared roots (see :func:`_push_shared`)."""
+    stack = list(roots)
+    seen: set[int] = set()
+    final = True
+    while stack:
+        value = stack.pop()
+        if type(value) in _ATOMS or id(value) in seen:
+            continue  # atoms never change: a module's table of strings costs no budget
+        seen.add(id(value))
+        if len(seen) > budget:
+            return None, True
+        if type(value) is Pending and value._state == PENDING:
+            final = False
+        _push_shared(value, stack, seen)
+    return frozenset(seen), final
+
+
+class _Shared:
+    """One reader's shared roots, and what they reach once asked (see ``_reach``)."""
+
+    __slots__ = ("found", "roots")
+
+    def __init__(self, roots: list[Any]) -> None:
+        self.roots = roots
+        self.found: frozenset[int] | None | bool = False  # False: not searched yet
+
+    def reaches(self, obj: Any) -> bool:
+        found = self.found
+        if found is False:
+            found, final = shared_reach(self.roots)
+            if final:
+                self.found = found
+        return found is None or id(obj) in found  # type: ignore[operator]
+
+
 class ConcurrentReaders:
     """The pending values each running concurrent block was handed, until it has finished."""
 
     def __init__(self, rt: Runtime) -> None:
         self._rt = rt
         self._lock = threading.Lock()
-        # guard seq -> (guard, block lo, block hi, pending values it was handed); empty when
-        # nothing runs concurrently, which hot paths test directly (no method call)
-        self.entries: dict[int, tuple[Pending, int, int, list[Pending]]] = {}
+        # guard seq -> (guard, block lo, block hi, pending values it was handed, its shared
+        # roots or None); empty when nothing runs concurrently, which hot paths test directly
+        # (no method call)
+        self.entries: dict[int, tuple[Pending, int, int, list[Pending], _Shared | None]] = {}
         # id of a handed pending value (kept alive by its entry) -> what its value reaches,
         # found once: the graph can only grow through a change to an object already in it,
         # and such a change first waits here for the reader, which then drops its entry
         # (the value holds the pending value itself, so a reused id is never mistaken for it)
         self._reach: dict[int, tuple[Pending, frozenset[int] | None]] = {}
 
-    def add(self, guard: Pending, block: Scope, handed: Any) -> None:
-        """``block`` reads ``handed`` until ``guard`` finishes."""
+    def add(self, guard: Pending, block: Scope, handed: Any, roots: list[Any] | None = None) -> None:
+        """``block`` reads ``handed`` and the attributes of ``roots`` (:func:`shared_roots`)
+        until ``guard`` finishes."""
         found: list[Pending] = []
         collect(handed, found)
-        if not found:
+        if not found and not roots:
             return
+        shared = _Shared(roots) if roots else None
         with self._lock:
-            self.entries[guard._seq] = (guard, block.lo, block.hi, found)
+            self.entries[guard._seq] = (guard, block.lo, block.hi, found, shared)
             context.GUARDED.append(guard._seq)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
@@ -122,7 +287,7 @@ class ConcurrentReaders:
         ``receiver`` when it exists, until ``guard`` finishes. It occupies no block of program
         order (``lo == hi``), so every change the program makes counts as after it."""
         with self._lock:
-            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [receiver])
+            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [receiver], None)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
     def _drop(self, seq: int) -> None:
@@ -161,9 +326,10 @@ class ConcurrentReaders:
         here, now = scope.lo, scope.next
         with self._lock:
             entries = list(self.entries.values())
-        for guard, lo, hi, handed in entries:
+        for guard, lo, hi, handed, shared in entries:
             if lo <= here < hi or guard._state != PENDING or lo > now:
                 continue  # made by that block itself, or it has finished, or comes later
-            if any(p._state == DONE and self._reaches(p, obj) for p in handed):
+            if any(p._state == DONE and self._reaches(p, obj) for p in handed) \
+                    or (shared is not None and shared.reaches(obj)):
                 self._rt.wait_for(guard, "the program changes an object that code running "
                                          "concurrently has yet to read")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from opportune.compiler.purity import LEAF_BUILTINS, Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime import context
+from opportune.runtime.readers import shared_roots
 from opportune.runtime.snapshot import is_changeable_data, snapshot
 from opportune.runtime.values import FAILED, Pending
 
@@ -189,7 +190,9 @@ def maybe_spawn(
     fn = pinned(fn, memo)
     if any(type(a) is types.FunctionType for a in args):
         args = tuple(pinned(a, memo) for a in args)
-    rt.readers.add(p, block, (args, kwargs))
+    read: list[Pending] = []  # pending values its pinned globals hold
+    roots = shared_roots((fn, args, kwargs), memo.values(), read)
+    rt.readers.add(p, block, (args, kwargs, read), roots)
     count_started()
     # Daemon threads: a program that ends (or fails) while such a call still waits must not be
     # kept alive by it.

@@ -141,17 +141,26 @@ class Pending:
     def __exit__(self, *exc: Any) -> Any:
         return self._force().__exit__(*exc)
 
+    def _to_change(self) -> Any:
+        """The value, which the program is about to change in place: first wait for the code
+        running concurrently that still reads it (runtime/readers.py; a store through a
+        target found this value still pending and left the check to this point)."""
+        value = self._force()
+        if self._rt.readers.entries and type(value) not in IMMUTABLE_TYPES:
+            self._rt.readers.before_change(value)
+        return value
+
     def __setitem__(self, key: Any, value: Any) -> None:
-        self._force()[key] = value
+        self._to_change()[key] = value
 
     def __delitem__(self, key: Any) -> None:
-        del self._force()[key]
+        del self._to_change()[key]
 
     def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._force(), name, value)
+        setattr(self._to_change(), name, value)
 
     def __delattr__(self, name: str) -> None:
-        delattr(self._force(), name)
+        delattr(self._to_change(), name)
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         return self._force().__reduce_ex__(protocol)

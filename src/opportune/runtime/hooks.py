@@ -68,6 +68,19 @@ def keep(mark: int, name: str, old: Any) -> None:
         rt.keep(mark, name, old)
 
 
+def rebound(mark: int, name: str, value: Any, old: Any) -> Any:
+    """``name := value`` in a ``try`` body: journals the name's old value (``old()`` reads it)
+    right before it is rebound, see compiler/rollback.py."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and mark != 0 and rt.journal_needed(mark):
+        try:
+            previous = old()
+        except NameError:
+            previous = UNBOUND
+        rt.keep(mark, name, previous)
+    return value
+
+
 def rollback(mark: int) -> dict[str, Any]:
     rt = getattr(_local, "runtime", None)
     if rt is None or mark == 0:
@@ -152,6 +165,7 @@ def install() -> None:
     setattr(builtins, rollback_names.JOURNAL, journal)
     setattr(builtins, rollback_names.KEEP, keep)
     setattr(builtins, rollback_names.ROLLBACK, rollback)
+    setattr(builtins, rollback_names.REBOUND, rebound)
     setattr(builtins, rollback_names.UNBOUND, UNBOUND)
     setattr(builtins, names.TRY_EXIT, try_exit)
     setattr(builtins, names.UNESCAPE, unescape)

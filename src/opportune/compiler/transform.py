@@ -44,6 +44,9 @@ ESCAPING = "__opportune_Escaping__"
 STORE_GUARD = "__opportune_store__"
 IS = "__opportune_is__"
 CONCRETE = "__opportune_concrete__"
+HIDE = "__opportune_hide__"  # locals()/vars()/dir() without the compiler's helper names
+FORGET = "__opportune_forget__"  # drops helper names from a module's namespace
+HELPER_PREFIX = "__opp"  # every name the compiler binds starts with it
 
 # Methods the interpreter calls implicitly and whose result it checks by type: they must hand
 # back a real value, not a pending one.
@@ -54,6 +57,7 @@ CONCRETE_DUNDERS = frozenset({
 })
 
 FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval", "exec"})
+_NAMESPACE_VIEWS = frozenset({"locals", "vars", "dir"})
 
 
 class _Rewriter(Transformer):
@@ -106,6 +110,11 @@ class _Rewriter(Transformer):
             self._in_class.pop()
             self._tries.pop()
 
+    def _in_namespace_dict(self) -> bool:
+        """Whether names bound here go into a real dict the program can look at (module level
+        or a class body), not into a function's frame."""
+        return self._in_class[-1] or not self._first_params
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         return self._visit_function(node)
 
@@ -138,6 +147,12 @@ class _Rewriter(Transformer):
                     ast.Name("__class__", ast.Load()),
                     ast.Name(self._first_params[-1], ast.Load()),
                 ]
+            elif func.id in _NAMESPACE_VIEWS and not node.args and not node.keywords \
+                    and (func.id == "dir" or not self._in_namespace_dict()):
+                # A function's locals are a copy anyway (``dir()`` is a new list everywhere):
+                # the copy leaves out the compiler's helper names. A module's or a class's
+                # namespace is the real dict; helper names are deleted from it after use.
+                return ast.Call(ast.Name(HIDE, ast.Load()), [node], [])
             return node
         return ast.Call(
             func=ast.Name(CALL, ast.Load()),
@@ -216,6 +231,8 @@ class _Rewriter(Transformer):
                                             shared=nested)
         else:
             return node
+        if self._in_namespace_dict():
+            converted = _forgetting(converted)
         _locate_generated(converted, node)  # --explain names the if, not what encloses it
         return converted
 
@@ -256,6 +273,8 @@ class _Rewriter(Transformer):
         converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params),
                                         explicit=self._maybe_free(names),
                                         in_try=self._tries[-1] > 0)
+        if self._in_namespace_dict():
+            converted = _forgetting(converted)
         _locate_generated(converted, node)
         return converted
 
@@ -336,6 +355,10 @@ class _Rewriter(Transformer):
             item.context_expr = ast.NamedExpr(ast.Name(held, ast.Store()), item.context_expr)
             managers.append(ast.Name(held, ast.Load()))
         inner = self._settling_try(node.body, mark)
+        if self._in_namespace_dict():
+            # the mark must not show up in the module's or the class's namespace
+            inner.finalbody = [ast.Try(inner.finalbody, [], [],
+                                       [ast.Delete([ast.Name(mark, ast.Del())])])]
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), managers, []),
@@ -399,9 +422,12 @@ class _Rewriter(Transformer):
                 ),
                 *handlers,
             ]
-        outer = ast.Try(
-            body=[inner], handlers=handlers, orelse=node.orelse, finalbody=node.finalbody
-        )
+        finalbody = node.finalbody
+        if self._in_namespace_dict():
+            # the mark must not show up in the module's or the class's namespace; the
+            # handlers have used it by now
+            finalbody = [ast.Delete([ast.Name(mark, ast.Del())]), *finalbody]
+        outer = ast.Try(body=[inner], handlers=handlers, orelse=node.orelse, finalbody=finalbody)
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
@@ -410,6 +436,28 @@ class _Rewriter(Transformer):
         _locate(outer, node)
         _locate(enter, node)
         return [enter, outer]  # type: ignore[return-value]
+
+
+def _forgetting(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    """``stmts`` followed by the removal of the helper names they bind from the module's
+    namespace (``globals()``, so it works inside the functions of deferred module code too),
+    so that the program never sees them there."""
+    bound = []
+    stack: list[ast.AST] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) \
+                and n.id.startswith(HELPER_PREFIX):
+            bound.append(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue  # its own names; the module's code deletes the function itself
+        stack.extend(traversal.children(n))
+    if not bound:
+        return stmts
+    forget = ast.Expr(ast.Call(ast.Name(FORGET, ast.Load()), [
+        ast.Call(ast.Name("globals", ast.Load()), [], []),
+        ast.Constant(tuple(sorted(set(bound))))], []))
+    return [*stmts, forget]
 
 
 def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:

@@ -35,7 +35,7 @@ def tests(words):
     try:
         if (w := llm(words[0])):
             count += 1
-        r = fail(w)
+        fail(w)
         while (count := count + 1) < 3:
             pass
     except ValueError:

@@ -6,13 +6,17 @@ opportune the call runs concurrently and the body goes on; its failure is met la
 latest when the body ends), and the handler must then see every name as it was when the call
 was issued: ``b = llm(2)`` or ``n += 1`` after a failing ``llm(1)`` never happened.
 
-Before each statement of the body that binds names, the compiled code keeps the names' old
-values, but only while a call issued in the body is unfinished or failed, so a body whose calls
-have all succeeded pays one check per binding. Each handler of the ``try`` starts by restoring
-the names bound after the failing call. Loop and ``with`` targets are bound through a temporary
-so their rebinding is kept too. Not covered: names bound by ``:=``, ``import``, ``def`` or an
-inner ``except ... as`` inside the body, and a ``try`` without handlers (its ``finally`` sees the
-later values).
+Each statement of the body that binds names first copies their old values into
+temporaries; right after the binding, and only while a call issued in the body is unfinished
+or failed, the old values are journaled, so the journal entry's place in program order follows
+the calls that computed the new value (``x = fail()`` is put back too), and the temporaries are
+deleted. A body whose calls have all succeeded pays one check per binding. ``:=`` is journaled
+at the binding itself, every time it binds (a comprehension binds once per item), through
+``__opportune_rebound__``, which reads the old value with a ``lambda``. Each handler of the
+``try`` starts by restoring the names bound after the failing call. Loop and ``with`` targets
+are bound through a temporary so their rebinding is kept too. Not covered: names bound by
+``import``, ``def``, ``del`` or an inner ``except ... as`` inside the body, and a ``try``
+without handlers (its ``finally`` sees the later values).
 """
 
 from __future__ import annotations

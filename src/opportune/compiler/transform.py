@@ -355,10 +355,6 @@ class _Rewriter(Transformer):
             item.context_expr = ast.NamedExpr(ast.Name(held, ast.Store()), item.context_expr)
             managers.append(ast.Name(held, ast.Load()))
         inner = self._settling_try(node.body, mark)
-        if self._in_namespace_dict():
-            # the mark must not show up in the module's or the class's namespace
-            inner.finalbody = [ast.Try(inner.finalbody, [], [],
-                                       [ast.Delete([ast.Name(mark, ast.Del())])])]
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), managers, []),
@@ -370,6 +366,12 @@ class _Rewriter(Transformer):
         _locate(inner, node)
         _locate(enter, node)
         _locate(forget, node)
+        if self._in_namespace_dict():
+            # the mark must not show up in the module's or the class's namespace
+            drop = ast.Delete([ast.Name(mark, ast.Del())])
+            inner.finalbody = [ast.Try(inner.finalbody, [], [], [drop])]
+            ast.copy_location(inner.finalbody[0], inner.finalbody[0].body[0])
+            _locate(drop, node)
         return node
 
     def _settling_try(self, body: list[ast.stmt], mark: str) -> ast.Try:

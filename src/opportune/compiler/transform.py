@@ -219,6 +219,7 @@ class _Rewriter(Transformer):
         if self._binds_in_handled_try(names):
             names = None
         deferrable = names is not None
+        helpers: list[str] | None = [] if self._in_namespace_dict() else None
         self._visit_inside(node, deferrable)
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
@@ -228,11 +229,11 @@ class _Rewriter(Transformer):
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params),
-                                            shared=nested)
+                                            shared=nested, helpers=helpers)
         else:
             return node
-        if self._in_namespace_dict():
-            converted = _forgetting(converted)
+        if helpers is not None:
+            converted = _forgetting(converted, helpers)
         _locate_generated(converted, node)  # --explain names the if, not what encloses it
         return converted
 
@@ -274,7 +275,7 @@ class _Rewriter(Transformer):
                                         explicit=self._maybe_free(names),
                                         in_try=self._tries[-1] > 0)
         if self._in_namespace_dict():
-            converted = _forgetting(converted)
+            converted = _forgetting(converted, [])
         _locate_generated(converted, node)
         return converted
 
@@ -440,25 +441,21 @@ class _Rewriter(Transformer):
         return [enter, outer]  # type: ignore[return-value]
 
 
-def _forgetting(stmts: list[ast.stmt]) -> list[ast.stmt]:
+def _forgetting(stmts: list[ast.stmt], helpers: list[str]) -> list[ast.stmt]:
     """``stmts`` followed by the removal of the helper names they bind from the module's
     namespace (``globals()``, so it works inside the functions of deferred module code too),
-    so that the program never sees them there."""
-    bound = []
-    stack: list[ast.AST] = list(stmts)
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) \
-                and n.id.startswith(HELPER_PREFIX):
-            bound.append(n.id)
-        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue  # its own names; the module's code deletes the function itself
-        stack.extend(traversal.children(n))
+    so that the program never sees them there: ``helpers``, and those the statements bind at
+    their top level (a deferred statement's input)."""
+    bound = list(helpers)
+    for stmt in stmts:
+        if isinstance(stmt, ast.Assign):
+            bound += [t.id for t in stmt.targets
+                      if isinstance(t, ast.Name) and t.id.startswith(HELPER_PREFIX)]
     if not bound:
         return stmts
     forget = ast.Expr(ast.Call(ast.Name(FORGET, ast.Load()), [
         ast.Call(ast.Name("globals", ast.Load()), [], []),
-        ast.Constant(tuple(sorted(set(bound))))], []))
+        ast.Constant(tuple(dict.fromkeys(bound)))], []))
     return [*stmts, forget]
 
 

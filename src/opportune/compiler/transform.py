@@ -115,6 +115,14 @@ class _Rewriter(Transformer):
         or a class body), not into a function's frame."""
         return self._in_class[-1] or not self._first_params
 
+    def _forgets(self) -> bool:
+        """Whether a converted or deferred statement here must remove its helper names from
+        the module's namespace: module-level code, except inside a statement that is itself
+        deferred, whose code becomes a function (its helper names are that function's
+        locals)."""
+        return self._in_namespace_dict() and not self._in_class[-1] \
+            and self._deferred_depth == 0
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         return self._visit_function(node)
 
@@ -219,7 +227,7 @@ class _Rewriter(Transformer):
         if self._binds_in_handled_try(names):
             names = None
         deferrable = names is not None
-        helpers: list[str] | None = [] if self._in_namespace_dict() else None
+        helpers: list[str] | None = [] if self._forgets() else None
         self._visit_inside(node, deferrable)
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
@@ -274,7 +282,7 @@ class _Rewriter(Transformer):
         converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params),
                                         explicit=self._maybe_free(names),
                                         in_try=self._tries[-1] > 0)
-        if self._in_namespace_dict():
+        if self._forgets():
             converted = _forgetting(converted, [])
         _locate_generated(converted, node)
         return converted

@@ -119,8 +119,11 @@ def _tuple(names: list[str], ctx: ast.expr_context) -> ast.Tuple:
 
 def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int],
                reads: tuple[list[str], list[str]] = ([], []),
-               in_function: bool = False, shared: bool = False) -> list[ast.stmt]:
+               in_function: bool = False, shared: bool = False,
+               helpers: list[str] | None = None) -> list[ast.stmt]:
     """The if-converted form of an (already rewritten) ``if`` statement; see the module doc.
+
+    ``helpers``, if given, receives the names the converted form may bind for its own use.
 
     ``reads`` are :func:`read_names` of the original arms: at run time the arms are evaluated
     speculatively only if those values are plain data (see ``branching.spec_safe``), otherwise
@@ -141,6 +144,9 @@ def convert_if(node: ast.If, original_targets: list[str], counter: Iterator[int]
     names = original_targets
 
     held = {n: f"__opp_h{k}_{i}" for i, n in enumerate(dict.fromkeys([*names, *read]))}
+    if helpers is not None:
+        helpers += [cond, old, then_v, then_e, else_v, else_e, mark, safe, *held.values(),
+                    f"__opp_arm{k}", f"__opp_arms{k}"]
 
     def capture(into: list[str], of: list[str]) -> ast.Assign:
         """``into... = of...`` as they are now, unbound ones as the marker: one call

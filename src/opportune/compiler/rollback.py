@@ -6,13 +6,17 @@ opportune the call runs concurrently and the body goes on; its failure is met la
 latest when the body ends), and the handler must then see every name as it was when the call
 was issued: ``b = llm(2)`` or ``n += 1`` after a failing ``llm(1)`` never happened.
 
-Before each statement of the body that binds names, the compiled code keeps the names' old
-values, but only while a call issued in the body is unfinished or failed, so a body whose calls
-have all succeeded pays one check per binding. Each handler of the ``try`` starts by restoring
-the names bound after the failing call. Loop and ``with`` targets are bound through a temporary
-so their rebinding is kept too. Not covered: names bound by ``:=``, ``import``, ``def`` or an
-inner ``except ... as`` inside the body, and a ``try`` without handlers (its ``finally`` sees the
-later values).
+Each statement of the body that binds names first copies their old values into
+temporaries; right after the binding, and only while a call issued in the body is unfinished
+or failed, the old values are journaled, so the journal entry's place in program order follows
+the calls that computed the new value (``x = fail()`` is put back too), and the temporaries are
+deleted. A body whose calls have all succeeded pays one check per binding. ``:=`` is journaled
+at the binding itself, every time it binds (a comprehension binds once per item), through
+``__opportune_rebound__``, which reads the old value with a ``lambda``. Each handler of the
+``try`` starts by restoring the names bound after the failing call. Loop and ``with`` targets
+are bound through a temporary so their rebinding is kept too. Not covered: names bound by
+``import``, ``def``, ``del`` or an inner ``except ... as`` inside the body, and a ``try``
+without handlers (its ``finally`` sees the later values).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ JOURNAL = "__opportune_journal__"
 KEEP = "__opportune_keep__"
 ROLLBACK = "__opportune_rollback__"
 UNBOUND = "__opportune_unbound__"
+REBOUND = "__opportune_rebound__"
 
 
 def _internal(name: str) -> bool:
@@ -37,7 +42,23 @@ def _target_names(target: ast.expr) -> list[str]:
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and not _internal(n.id)]
 
 
+def _walrus(*exprs: ast.AST | None) -> list[ast.NamedExpr]:
+    """The ``:=`` in ``exprs``, comprehensions included (they bind in the enclosing scope),
+    lambdas excluded (a scope of their own)."""
+    found: list[ast.NamedExpr] = []
+    stack = [e for e in exprs if e is not None]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Lambda):
+            continue
+        if isinstance(n, ast.NamedExpr) and not _internal(n.target.id):
+            found.append(n)
+        stack.extend(traversal.children(n))
+    return found
+
+
 def _bound_by(stmt: ast.stmt) -> list[str]:
+    """The names a simple statement binds (``:=`` aside)."""
     if isinstance(stmt, ast.Assign):
         return [n for t in stmt.targets for n in _target_names(t)]
     if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and isinstance(stmt.target, ast.Name) \
@@ -47,26 +68,43 @@ def _bound_by(stmt: ast.stmt) -> list[str]:
     return []
 
 
-def _keep(mark: str, names: list[str], counter: Iterator[int]) -> list[ast.stmt]:
-    """``if journal(mark): keep(mark, "n", n or UNBOUND)`` for each name."""
-    body: list[ast.stmt] = []
-    for name in dict.fromkeys(names):
-        tmp = f"__opp_v{next(counter)}"
-        body += [
-            ast.Try(
-                body=[ast.Assign([ast.Name(tmp, ast.Store())], ast.Name(name, ast.Load()))],
-                handlers=[ast.ExceptHandler(
-                    ast.Name("NameError", ast.Load()), None,
-                    [ast.Assign([ast.Name(tmp, ast.Store())], ast.Name(UNBOUND, ast.Load()))])],
-                orelse=[], finalbody=[]),
-            ast.Expr(ast.Call(ast.Name(KEEP, ast.Load()),
-                              [ast.Name(mark, ast.Load()), ast.Constant(name),
-                               ast.Name(tmp, ast.Load())], [])),
-        ]
-    if not body:
+def _headers(stmt: ast.stmt) -> list[ast.AST]:
+    """The expressions a statement evaluates itself, not those of the statements it holds."""
+    if isinstance(stmt, (ast.If, ast.While)):
+        return [stmt.test]
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return [stmt.iter]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [i.context_expr for i in stmt.items]
+    if isinstance(stmt, ast.Match):
+        return [stmt.subject, *(c.guard for c in stmt.cases if c.guard is not None)]
+    if isinstance(stmt, (ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return []
+    return [stmt]
+
+
+def _old_values(names: list[str], temps: list[str]) -> list[ast.stmt]:
+    """``tmp = name`` (the unbound marker when it has no value) for each name."""
+    return [ast.Try(
+        body=[ast.Assign([ast.Name(tmp, ast.Store())], ast.Name(name, ast.Load()))],
+        handlers=[ast.ExceptHandler(
+            ast.Name("NameError", ast.Load()), None,
+            [ast.Assign([ast.Name(tmp, ast.Store())], ast.Name(UNBOUND, ast.Load()))])],
+        orelse=[], finalbody=[]) for name, tmp in zip(names, temps)]
+
+
+def _kept(mark: str, names: list[str], temps: list[str]) -> list[ast.stmt]:
+    """``if journal(mark): keep(mark, "n", tmp)`` for each name, then forget the temps: run
+    right after the binding, so the entry's place in program order follows the calls that
+    computed the new value (a failure of one of them puts the old value back)."""
+    keeps: list[ast.stmt] = [
+        ast.Expr(ast.Call(ast.Name(KEEP, ast.Load()),
+                          [ast.Name(mark, ast.Load()), ast.Constant(name),
+                           ast.Name(tmp, ast.Load())], []))
+        for name, tmp in zip(names, temps)]
     check = ast.Call(ast.Name(JOURNAL, ast.Load()), [ast.Name(mark, ast.Load())], [])
-    return [ast.If(check, body, [])]
+    return [ast.If(check, keeps, []),
+            ast.Delete([ast.Name(tmp, ast.Del()) for tmp in temps])]
 
 
 class _Journaler:
@@ -81,23 +119,49 @@ class _Journaler:
             out += self.statement(stmt)
         return out
 
-    def _note(self, names: list[str]) -> list[ast.stmt]:
+    def _add(self, names: list[str]) -> None:
         for n in names:
             if n not in self.names:
                 self.names.append(n)
-        return _keep(self.mark, names, self.counter)
+
+    def _note(self, names: list[str]) -> tuple[list[ast.stmt], list[ast.stmt]]:
+        """(before, after): keep the old values of ``names`` before a binding, journal them
+        after it."""
+        names = list(dict.fromkeys(names))
+        if not names:
+            return [], []
+        self._add(names)
+        temps = [f"__opp_v{next(self.counter)}" for _ in names]
+        return _old_values(names, temps), _kept(self.mark, names, temps)
+
+    def _journal_walrus(self, stmt: ast.stmt) -> None:
+        """``(n := v)`` becomes ``(n := rebound(mark, "n", v, lambda: n))``: the old value is
+        journaled at the binding itself, each time it happens (a comprehension binds once per
+        item), after the calls that computed ``v``."""
+        for walrus in _walrus(*_headers(stmt)):
+            name = walrus.target.id
+            self._add([name])
+            old = ast.Lambda(ast.arguments([], [], None, [], [], None, []),
+                             ast.Name(name, ast.Load()))
+            walrus.value = ast.Call(ast.Name(REBOUND, ast.Load()),
+                                    [ast.Name(self.mark, ast.Load()), ast.Constant(name),
+                                     walrus.value, old], [])
 
     def statement(self, stmt: ast.stmt) -> list[ast.stmt]:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return [stmt]  # a scope of its own; the name it binds is not tracked
-        before = self._note(_bound_by(stmt))
+        self._journal_walrus(stmt)
+        before, after = self._note(_bound_by(stmt))
+        if before:
+            return [*before, stmt, *after]
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
             names = _target_names(stmt.target)
             if names:
                 tmp = f"__opp_t{next(self.counter)}"
                 bind = ast.Assign([stmt.target], ast.Name(tmp, ast.Load()))
                 stmt.target = ast.Name(tmp, ast.Store())
-                stmt.body = [*self._note(names), bind, *self.block(stmt.body)]
+                stmt.body = [*self.statement(bind), ast.Delete([ast.Name(tmp, ast.Del())]),
+                             *self.block(stmt.body)]
             else:
                 stmt.body = self.block(stmt.body)
             stmt.orelse = self.block(stmt.orelse)
@@ -106,8 +170,9 @@ class _Journaler:
             for item in stmt.items:
                 if item.optional_vars is not None and _target_names(item.optional_vars):
                     tmp = f"__opp_w{next(self.counter)}"
-                    binds += [*self._note(_target_names(item.optional_vars)),
-                              ast.Assign([item.optional_vars], ast.Name(tmp, ast.Load()))]
+                    binds += [*self.statement(ast.Assign([item.optional_vars],
+                                                         ast.Name(tmp, ast.Load()))),
+                              ast.Delete([ast.Name(tmp, ast.Del())])]
                     item.optional_vars = ast.Name(tmp, ast.Store())
             stmt.body = [*binds, *self.block(stmt.body)]
         elif isinstance(stmt, (ast.If, ast.While)):
@@ -122,7 +187,7 @@ class _Journaler:
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
                 case.body = self.block(case.body)
-        return [*before, stmt]
+        return [stmt]
 
 
 def journal_body(body: list[ast.stmt], mark: str, counter: Iterator[int]
@@ -152,4 +217,5 @@ def restore(mark: str, names: list[str], counter: Iterator[int]) -> list[ast.stm
         ))
     call = ast.Call(ast.Name(ROLLBACK, ast.Load()), [ast.Name(mark, ast.Load())], [])
     return [ast.Assign([ast.Name(saved, ast.Store())], call),
-            ast.If(ast.Name(saved, ast.Load()), sets, [])]
+            ast.If(ast.Name(saved, ast.Load()), sets, []),
+            ast.Delete([ast.Name(saved, ast.Del())])]

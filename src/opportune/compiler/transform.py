@@ -44,6 +44,9 @@ ESCAPING = "__opportune_Escaping__"
 STORE_GUARD = "__opportune_store__"
 IS = "__opportune_is__"
 CONCRETE = "__opportune_concrete__"
+HIDE = "__opportune_hide__"  # locals()/vars()/dir() without the compiler's helper names
+FORGET = "__opportune_forget__"  # drops helper names from a module's namespace
+HELPER_PREFIX = "__opp"  # every name the compiler binds starts with it
 
 # Methods the interpreter calls implicitly and whose result it checks by type: they must hand
 # back a real value, not a pending one.
@@ -54,6 +57,7 @@ CONCRETE_DUNDERS = frozenset({
 })
 
 FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval", "exec"})
+_NAMESPACE_VIEWS = frozenset({"locals", "vars", "dir"})
 
 
 def _names_owner(target: ast.expr) -> bool:
@@ -111,6 +115,19 @@ class _Rewriter(Transformer):
             self._in_class.pop()
             self._tries.pop()
 
+    def _in_namespace_dict(self) -> bool:
+        """Whether names bound here go into a real dict the program can look at (module level
+        or a class body), not into a function's frame."""
+        return self._in_class[-1] or not self._first_params
+
+    def _forgets(self) -> bool:
+        """Whether a converted or deferred statement here must remove its helper names from
+        the module's namespace: module-level code, except inside a statement that is itself
+        deferred, whose code becomes a function (its helper names are that function's
+        locals)."""
+        return self._in_namespace_dict() and not self._in_class[-1] \
+            and self._deferred_depth == 0
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         return self._visit_function(node)
 
@@ -143,6 +160,12 @@ class _Rewriter(Transformer):
                     ast.Name("__class__", ast.Load()),
                     ast.Name(self._first_params[-1], ast.Load()),
                 ]
+            elif func.id in _NAMESPACE_VIEWS and not node.args and not node.keywords \
+                    and (func.id == "dir" or not self._in_namespace_dict()):
+                # A function's locals are a copy anyway (``dir()`` is a new list everywhere):
+                # the copy leaves out the compiler's helper names. A module's or a class's
+                # namespace is the real dict; helper names are deleted from it after use.
+                return ast.Call(ast.Name(HIDE, ast.Load()), [node], [])
             return node
         return ast.Call(
             func=ast.Name(CALL, ast.Load()),
@@ -214,6 +237,7 @@ class _Rewriter(Transformer):
         if self._binds_in_handled_try(names):
             names = None
         deferrable = names is not None
+        helpers: list[str] | None = [] if self._forgets() else None
         self._visit_inside(node, deferrable)
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
@@ -223,9 +247,11 @@ class _Rewriter(Transformer):
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params),
-                                            shared=nested)
+                                            shared=nested, helpers=helpers)
         else:
             return node
+        if helpers is not None:
+            converted = _forgetting(converted, helpers)
         _locate_generated(converted, node)  # --explain names the if, not what encloses it
         return converted
 
@@ -266,6 +292,8 @@ class _Rewriter(Transformer):
         converted = deferral.defer_loop(node, names, k, in_function=bool(self._first_params),
                                         explicit=self._maybe_free(names),
                                         in_try=self._tries[-1] > 0)
+        if self._forgets():
+            converted = _forgetting(converted, [])
         _locate_generated(converted, node)
         return converted
 
@@ -357,6 +385,12 @@ class _Rewriter(Transformer):
         _locate(inner, node)
         _locate(enter, node)
         _locate(forget, node)
+        if self._in_namespace_dict():
+            # the mark must not show up in the module's or the class's namespace
+            drop = ast.Delete([ast.Name(mark, ast.Del())])
+            inner.finalbody = [ast.Try(inner.finalbody, [], [], [drop])]
+            ast.copy_location(inner.finalbody[0], inner.finalbody[0].body[0])
+            _locate(drop, node)
         return node
 
     def _settling_try(self, body: list[ast.stmt], mark: str) -> ast.Try:
@@ -409,9 +443,12 @@ class _Rewriter(Transformer):
                 ),
                 *handlers,
             ]
-        outer = ast.Try(
-            body=[inner], handlers=handlers, orelse=node.orelse, finalbody=node.finalbody
-        )
+        finalbody = node.finalbody
+        if self._in_namespace_dict():
+            # the mark must not show up in the module's or the class's namespace; the
+            # handlers have used it by now
+            finalbody = [ast.Delete([ast.Name(mark, ast.Del())]), *finalbody]
+        outer = ast.Try(body=[inner], handlers=handlers, orelse=node.orelse, finalbody=finalbody)
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
@@ -420,6 +457,24 @@ class _Rewriter(Transformer):
         _locate(outer, node)
         _locate(enter, node)
         return [enter, outer]  # type: ignore[return-value]
+
+
+def _forgetting(stmts: list[ast.stmt], helpers: list[str]) -> list[ast.stmt]:
+    """``stmts`` followed by the removal of the helper names they bind from the module's
+    namespace (``globals()``, so it works inside the functions of deferred module code too),
+    so that the program never sees them there: ``helpers``, and those the statements bind at
+    their top level (a deferred statement's input)."""
+    bound = list(helpers)
+    for stmt in stmts:
+        if isinstance(stmt, ast.Assign):
+            bound += [t.id for t in stmt.targets
+                      if isinstance(t, ast.Name) and t.id.startswith(HELPER_PREFIX)]
+    if not bound:
+        return stmts
+    forget = ast.Expr(ast.Call(ast.Name(FORGET, ast.Load()), [
+        ast.Call(ast.Name("globals", ast.Load()), [], []),
+        ast.Constant(tuple(dict.fromkeys(bound)))], []))
+    return [*stmts, forget]
 
 
 def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:

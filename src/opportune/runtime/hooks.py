@@ -69,6 +69,38 @@ def keep(mark: int, name: str, old: Any) -> None:
         rt.keep(mark, name, old)
 
 
+def hide(view: Any) -> Any:
+    """``locals()``, ``vars()`` or ``dir()`` as plain Python shows them: without the names the
+    compiler binds for its own use (compiler/transform.py)."""
+    if type(view) is dict:
+        if any(type(k) is str and k.startswith(names.HELPER_PREFIX) for k in view):
+            return {k: v for k, v in view.items()
+                    if not (type(k) is str and k.startswith(names.HELPER_PREFIX))}
+        return view
+    if type(view) is list:
+        return [k for k in view if not (type(k) is str and k.startswith(names.HELPER_PREFIX))]
+    return view
+
+
+def forget(namespace: dict[str, Any], helpers: tuple[str, ...]) -> None:
+    """Removes helper names from a module's namespace once the code that used them is done."""
+    for name in helpers:
+        namespace.pop(name, None)
+
+
+def rebound(mark: int, name: str, value: Any, old: Any) -> Any:
+    """``name := value`` in a ``try`` body: journals the name's old value (``old()`` reads it)
+    right before it is rebound, see compiler/rollback.py."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and mark != 0 and rt.journal_needed(mark):
+        try:
+            previous = old()
+        except NameError:
+            previous = UNBOUND
+        rt.keep(mark, name, previous)
+    return value
+
+
 def rollback(mark: int) -> dict[str, Any]:
     rt = getattr(_local, "runtime", None)
     if rt is None or mark == 0:
@@ -201,8 +233,11 @@ def install() -> None:
     setattr(builtins, rollback_names.JOURNAL, journal)
     setattr(builtins, rollback_names.KEEP, keep)
     setattr(builtins, rollback_names.ROLLBACK, rollback)
+    setattr(builtins, rollback_names.REBOUND, rebound)
     setattr(builtins, rollback_names.UNBOUND, UNBOUND)
     setattr(builtins, names.TRY_EXIT, try_exit)
+    setattr(builtins, names.HIDE, hide)
+    setattr(builtins, names.FORGET, forget)
     setattr(builtins, names.UNESCAPE, unescape)
     setattr(builtins, names.ESCAPING, EscapingFailure)
     setattr(builtins, names.STORE_GUARD, store_guard)

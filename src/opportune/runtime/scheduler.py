@@ -119,7 +119,7 @@ class Scope:
     """
 
     __slots__ = ("lo", "hi", "next", "try_marks", "try_guards", "guard_marks", "ancestors",
-                 "calls", "control", "spec_depth", "met", "prefix_reads", "guarding")
+                 "calls", "control", "spec_depth", "met", "prefix_reads", "guarding", "parked")
 
     def __init__(
         self, lo: int, hi: int, ancestors: frozenset[int],
@@ -158,6 +158,9 @@ class Scope:
         # The call failure this thread met last, as (error, origin): a handler that catches it
         # puts back the names its ``try`` body rebound after that call (compiler/rollback.py).
         self.met: tuple[BaseException, int] | None = None
+        # The journal of the ``try`` body left last by an exception, as (mark, entries): its
+        # handlers, tested next, may roll back with it (see Runtime.try_exit).
+        self.parked: tuple[int, list[tuple[int, str, Any]]] | None = None
 
 
 _ROOT_SPAN = 1 << 240
@@ -1282,8 +1285,11 @@ class Runtime:
 
     def rollback(self, mark: int, handled: BaseException | None) -> dict[str, Any]:
         """The names to put back as a handler of the ``try`` that began at ``mark`` starts."""
+        sc = self.scope()
         entries = self._journal.pop(mark, ())
-        met = self.scope().met
+        if sc.parked is not None and sc.parked[0] == mark:
+            entries, sc.parked = sc.parked[1], None
+        met = sc.met
         if not entries or met is None or met[0] is not handled:
             return {}
         origin = met[1]
@@ -1314,10 +1320,21 @@ class Runtime:
         now = self.scope().next
         self._wait_range(mark, now, "leaving a try block: its calls may raise inside it")
         first = self._earliest_failure(mark, now)
+        # The body's journal goes with the exception that leaves it, raised here or already
+        # on its way (a failure an inner ``try`` raised and did not handle): this ``try``'s
+        # handlers come next and may need it. One per scope: once they are passed, no one
+        # will ask for it. Nested bodies entered with nothing issued in between share a mark
+        # and so a journal: the inner one parked it already.
+        entries = self._journal.pop(mark, None)
         if first is not None:
+            if entries:
+                sc.parked = (mark, entries)
             error = self._handle(first)
             raise error
-        self._journal.pop(mark, None)
+        if sys.exc_info()[1] is None:
+            sc.parked = None
+        elif entries:
+            sc.parked = (mark, entries)
 
     def settle_for_effect(self, values: tuple[Any, ...]) -> None:
         """Inside a ``try`` or ``with`` body (of this scope, at any depth of calls), a change to

@@ -29,6 +29,7 @@ from opportune.compiler import traversal
 JOURNAL = "__opportune_journal__"
 KEEP = "__opportune_keep__"
 ROLLBACK = "__opportune_rollback__"
+RESTORE = "__opportune_restore__"
 UNBOUND = "__opportune_unbound__"
 REBOUND = "__opportune_rebound__"
 
@@ -198,8 +199,11 @@ def journal_body(body: list[ast.stmt], mark: str, counter: Iterator[int]
     return new, j.names
 
 
-def restore(mark: str, names: list[str], counter: Iterator[int]) -> list[ast.stmt]:
-    """Statements that open a handler: put back the names bound after the failed call."""
+def restore(mark: str, names: list[str], counter: Iterator[int], hook: str = ROLLBACK
+            ) -> list[ast.stmt]:
+    """Statements that put back the names bound after the failed call: opening a handler
+    (``hook`` ROLLBACK), or (RESTORE) right after a ``with`` whose manager suppressed the
+    failure and opening a ``finally``."""
     if not names:
         return []
     saved = f"__opp_rb{next(counter)}"
@@ -215,7 +219,7 @@ def restore(mark: str, names: list[str], counter: Iterator[int]) -> list[ast.stm
             )],
             [],
         ))
-    call = ast.Call(ast.Name(ROLLBACK, ast.Load()), [ast.Name(mark, ast.Load())], [])
+    call = ast.Call(ast.Name(hook, ast.Load()), [ast.Name(mark, ast.Load())], [])
     return [ast.Assign([ast.Name(saved, ast.Store())], call),
             ast.If(ast.Name(saved, ast.Load()), sets, []),
             ast.Delete([ast.Name(saved, ast.Del())])]

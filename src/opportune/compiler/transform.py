@@ -373,7 +373,13 @@ class _Rewriter(Transformer):
             held = f"__opportune_manager_{next(self._counter)}"
             item.context_expr = ast.NamedExpr(ast.Name(held, ast.Store()), item.context_expr)
             managers.append(ast.Name(held, ast.Load()))
-        inner = self._settling_try(node.body, mark)
+        body, rebound = node.body, []
+        if not self._in_class[-1]:
+            # a manager that suppresses the failure (contextlib.suppress) lets the program go
+            # on after the ``with``: the names the body rebound after the failing call are put
+            # back there, as plain Python never rebound them (compiler/rollback.py)
+            body, rebound = rollback.journal_body(node.body, mark, self._counter)
+        inner = self._settling_try(body, mark)
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), managers, []),
@@ -385,13 +391,21 @@ class _Rewriter(Transformer):
         _locate(inner, node)
         _locate(enter, node)
         _locate(forget, node)
+        after = rollback.restore(mark, rebound, self._counter, rollback.RESTORE)
+        for stmt in after:
+            _locate(stmt, node)
         if self._in_namespace_dict():
             # the mark must not show up in the module's or the class's namespace
             drop = ast.Delete([ast.Name(mark, ast.Del())])
+            _locate(drop, node)
+            if after:
+                # the code after the ``with`` still needs it
+                outer = ast.Try([node, *after], [], [], [drop])
+                _locate(outer, node)
+                return outer
             inner.finalbody = [ast.Try(inner.finalbody, [], [], [drop])]
             ast.copy_location(inner.finalbody[0], inner.finalbody[0].body[0])
-            _locate(drop, node)
-        return node
+        return [node, *after] if after else node  # type: ignore[return-value]
 
     def _settling_try(self, body: list[ast.stmt], mark: str) -> ast.Try:
         escaping = f"__opportune_escaping_{next(self._counter)}"
@@ -430,10 +444,15 @@ class _Rewriter(Transformer):
             self._tries[-1] -= step
         mark = f"__opportune_try_{next(self._counter)}"
         body, rebound = node.body, []
-        if node.handlers and not self._in_class[-1]:
+        after: list[ast.stmt] = []
+        if (node.handlers or node.finalbody) and not self._in_class[-1]:
             body, rebound = rollback.journal_body(node.body, mark, self._counter)
             for h in node.handlers:
                 h.body = [*rollback.restore(mark, rebound, self._counter), *h.body]
+            if node.finalbody:
+                # a failure no handler caught: the ``finally`` sees the names as plain Python
+                # left them at the failing call, and so does whoever catches it next
+                after = rollback.restore(mark, rebound, self._counter, rollback.RESTORE)
         inner = self._settling_try(body, mark)
         handlers = node.handlers
         if handlers:
@@ -443,11 +462,11 @@ class _Rewriter(Transformer):
                 ),
                 *handlers,
             ]
-        finalbody = node.finalbody
+        finalbody = [*after, *node.finalbody] if after else node.finalbody
         if self._in_namespace_dict():
             # the mark must not show up in the module's or the class's namespace; the
             # handlers have used it by now
-            finalbody = [ast.Delete([ast.Name(mark, ast.Del())]), *finalbody]
+            finalbody = [*after, ast.Delete([ast.Name(mark, ast.Del())]), *node.finalbody]
         outer = ast.Try(body=[inner], handlers=handlers, orelse=node.orelse, finalbody=finalbody)
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],

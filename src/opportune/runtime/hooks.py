@@ -108,6 +108,15 @@ def rollback(mark: int) -> dict[str, Any]:
     return rt.rollback(mark, sys.exc_info()[1])
 
 
+def restore(mark: int) -> dict[str, Any]:
+    """After a ``with`` whose manager suppressed a failure, or as a ``finally`` starts: the
+    names to put back (Runtime.restore)."""
+    rt = getattr(_local, "runtime", None)
+    if rt is None or mark == 0:
+        return {}
+    return rt.restore(mark)
+
+
 def store_guard(value: Any, owner: Any = None) -> Any:
     """Wraps the value of an attribute or item store into ``owner`` (when the target names it),
     see Runtime.settle_for_effect and runtime/readers.py."""
@@ -233,6 +242,7 @@ def install() -> None:
     setattr(builtins, rollback_names.JOURNAL, journal)
     setattr(builtins, rollback_names.KEEP, keep)
     setattr(builtins, rollback_names.ROLLBACK, rollback)
+    setattr(builtins, rollback_names.RESTORE, restore)
     setattr(builtins, rollback_names.REBOUND, rebound)
     setattr(builtins, rollback_names.UNBOUND, UNBOUND)
     setattr(builtins, names.TRY_EXIT, try_exit)

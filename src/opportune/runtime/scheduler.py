@@ -27,6 +27,7 @@ Failures
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import sys
 import threading
@@ -119,7 +120,8 @@ class Scope:
     """
 
     __slots__ = ("lo", "hi", "next", "try_marks", "try_guards", "guard_marks", "ancestors",
-                 "calls", "control", "spec_depth", "met", "prefix_reads", "guarding", "parked")
+                 "calls", "control", "spec_depth", "met", "prefix_reads", "guarding", "parked",
+                 "left")
 
     def __init__(
         self, lo: int, hi: int, ancestors: frozenset[int],
@@ -155,12 +157,17 @@ class Scope:
         # Inside the arms of an if-converted branch: values built here are speculative (their
         # failures are kept, not raised) until a selection picks them.
         self.spec_depth = 0
-        # The call failure this thread met last, as (error, origin): a handler that catches it
-        # puts back the names its ``try`` body rebound after that call (compiler/rollback.py).
-        self.met: tuple[BaseException, int] | None = None
+        # The call failure this thread met last, as (error, origin, tick): a handler that
+        # catches it puts back the names its ``try`` body rebound after that call and before
+        # the failure was met (journal entries kept before ``tick``), see compiler/rollback.py.
+        self.met: tuple[BaseException, int, int] | None = None
         # The journal of the ``try`` body left last by an exception, as (mark, entries): its
         # handlers, tested next, may roll back with it (see Runtime.try_exit).
-        self.parked: tuple[int, list[tuple[int, str, Any]]] | None = None
+        self.parked: tuple[int, list[tuple[int, str, Any, int]]] | None = None
+        # By mark, the bodies left by a call failure issued inside them, as (met, entries):
+        # the code right after a ``with`` whose manager suppressed it, or a ``finally``, puts
+        # back the names rebound after the call (Runtime.restore).
+        self.left: dict[int, tuple[tuple[BaseException, int, int], list[Any]]] = {}
 
 
 _ROOT_SPAN = 1 << 240
@@ -183,6 +190,18 @@ def _unguard(token: int) -> None:
         pass
 
 
+
+
+def _before_met(entries: list[tuple[int, str, Any, int]], met: tuple[BaseException, int, int]
+                ) -> dict[str, Any]:
+    """The old values of the names rebound after call ``met[1]`` and before its failure was
+    met: the first such entry of each name holds the value plain Python left it with."""
+    _, origin, tick = met
+    restored: dict[str, Any] = {}
+    for when, name, old, kept in entries:
+        if when > origin and kept < tick and name not in restored:
+            restored[name] = old
+    return restored
 
 
 class _OutputEntry:
@@ -222,7 +241,10 @@ class Runtime:
         # origins of failures of speculative values (runtime/branching.py): recorded nowhere,
         # so a real value that takes one becomes the failure's origin itself
         self._spec_origins: set[int] = set()
-        self._journal: dict[int, list[tuple[int, str, Any]]] = {}
+        self._journal: dict[int, list[tuple[int, str, Any, int]]] = {}
+        # Orders journal entries against the moment a failure is met (Scope.met): a name
+        # rebound after that, by a handler or a ``finally``, is not put back.
+        self._ticks = itertools.count()
         self._handled: set[int] = set()
         self._discarded: list[tuple[int, int]] = []
         self._parked: list[Callable[[], None]] = []
@@ -1215,7 +1237,7 @@ class Runtime:
                 self._parked = []
             for e in [e for e in self._outq if origin < e.seq <= upto]:
                 self._outq.remove(e)
-        self.scope().met = (error, origin)
+        self.scope().met = (error, origin, next(self._ticks))
         for resume in parked:
             self._loop.call_soon_threadsafe(resume)
         return error
@@ -1281,7 +1303,8 @@ class Runtime:
         return any(s >= mark for s in self._failures)
 
     def keep(self, mark: int, name: str, old: Any) -> None:
-        self._journal.setdefault(mark, []).append((self.scope().next, name, old))
+        self._journal.setdefault(mark, []).append(
+            (self.scope().next, name, old, next(self._ticks)))
 
     def rollback(self, mark: int, handled: BaseException | None) -> dict[str, Any]:
         """The names to put back as a handler of the ``try`` that began at ``mark`` starts."""
@@ -1289,15 +1312,28 @@ class Runtime:
         entries = self._journal.pop(mark, ())
         if sc.parked is not None and sc.parked[0] == mark:
             entries, sc.parked = sc.parked[1], None
+        if sc.left:
+            # the handler has the failure now: its ``finally`` must not put names back again
+            for m in [m for m in sc.left if m >= mark]:
+                del sc.left[m]
         met = sc.met
         if not entries or met is None or met[0] is not handled:
             return {}
-        origin = met[1]
-        restored: dict[str, Any] = {}
-        for when, name, old in entries:
-            if when > origin and name not in restored:
-                restored[name] = old
-        return restored
+        return _before_met(entries, met)
+
+    def restore(self, mark: int) -> dict[str, Any]:
+        """The names to put back right after a ``with`` body that began at ``mark`` (its
+        manager suppressed the failure) or as its ``finally`` starts: those the body rebound
+        after the failing call, as plain Python stopped there."""
+        sc = self.scope()
+        if not sc.left:
+            return {}
+        found = sc.left.pop(mark, None)
+        if found is None:
+            return {}
+        if sc.parked is not None and sc.parked[0] == mark:
+            sc.parked = None
+        return _before_met(found[1], found[0])
 
     def try_exit(self, mark: int) -> None:
         """Leaving a ``try`` or ``with`` body: calls issued inside it must have raised by now,
@@ -1330,11 +1366,21 @@ class Runtime:
             if entries:
                 sc.parked = (mark, entries)
             error = self._handle(first)
+            if entries:
+                sc.left[mark] = (sc.met, entries)  # type: ignore[assignment]
             raise error
-        if sys.exc_info()[1] is None:
+        leaving = sys.exc_info()[1]
+        if leaving is None:
             sc.parked = None
         elif entries:
             sc.parked = (mark, entries)
+        met = sc.met
+        if leaving is not None and met is not None and met[0] is leaving and met[1] >= mark:
+            # a failure of a call issued in this body, met inside it: the exception leaving
+            if entries:
+                sc.left[mark] = (met, entries)
+        elif sc.left:
+            sc.left.pop(mark, None)
 
     def settle_for_effect(self, values: tuple[Any, ...]) -> None:
         """Inside a ``try`` or ``with`` body (of this scope, at any depth of calls), a change to

@@ -266,10 +266,12 @@ class _Rewriter(Transformer):
         return not self._in_class[-1] and self._deferred_depth < deferral.MAX_NESTING
 
     def _binds_in_handled_try(self, names: deferral.ArmNames | None) -> bool:
-        """A statement that binds names in a ``try`` with handlers runs as written: a handler
-        puts back the names bound after a call that failed (compiler/rollback.py), statement
-        by statement, and a deferred statement binds its names only once it has run as a
-        whole, after the failed call, so the handler would see none of them."""
+        """A statement that binds names in a ``try`` with handlers or a ``finally``, or in a
+        ``with`` body, runs as written: a handler, the ``finally`` or the code after a
+        ``with`` whose manager suppressed the failure puts back the names bound after a call
+        that failed (compiler/rollback.py), statement by statement, and a deferred statement
+        binds its names only once it has run as a whole, after the failed call, so they would
+        see none of them."""
         return names is not None and bool(names.assigned) and self._tries[-1] >= 2
 
     def _visit_inside(self, node: ast.stmt, deferrable: bool) -> None:
@@ -364,7 +366,12 @@ class _Rewriter(Transformer):
     def visit_With(self, node: ast.With) -> ast.AST:
         """A ``with`` body settles its calls before ``__exit__`` runs, so a context manager
         such as ``contextlib.suppress`` sees their failures exactly as in plain Python."""
-        self.generic_visit(node)
+        step = 0 if self._in_class[-1] else 2  # see _binds_in_handled_try
+        self._tries[-1] += step
+        try:
+            self.generic_visit(node)
+        finally:
+            self._tries[-1] -= step
         mark = f"__opportune_try_{next(self._counter)}"
         managers: list[ast.expr] = []
         for item in node.items:
@@ -435,8 +442,8 @@ class _Rewriter(Transformer):
         )
 
     def visit_Try(self, node: ast.Try) -> ast.AST:
-        # a try with handlers: count 2, see _may_defer
-        step = 2 if node.handlers and not self._in_class[-1] else 1
+        # a try with handlers or a finally: count 2, see _binds_in_handled_try
+        step = 1 if self._in_class[-1] else 2
         self._tries[-1] += step
         try:
             self.generic_visit(node)

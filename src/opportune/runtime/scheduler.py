@@ -1438,6 +1438,10 @@ class Runtime:
             for q in pending:
                 if q._label == MAYBE_UNBOUND:
                     q._force()  # raises here if the name was never bound
+                elif q._state == FAILED and q._origin in self._handled:
+                    # a failure the program has met and gone past, still held by a name: the
+                    # queue would drop this print as never reached, so it raises here instead
+                    self.raise_failure(q)
             staged.append(snapshot(a) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
         with self._out_lock:

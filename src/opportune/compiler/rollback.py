@@ -1,10 +1,13 @@
 
-"""Names a ``try`` body rebinds after a call that turns out to have failed are put back.
+"""Names a ``try`` or ``with`` body rebinds after a call that turns out to have failed are put back.
 
 Plain Python stops a ``try`` body at the call that raises, so nothing after it runs. Under
 opportune the call runs concurrently and the body goes on; its failure is met later (at the
-latest when the body ends), and the handler must then see every name as it was when the call
-was issued: ``b = llm(2)`` or ``n += 1`` after a failing ``llm(1)`` never happened.
+latest when the body ends), and whoever sees the names next must see them as they were when
+the call was issued: ``b = llm(2)`` or ``n += 1`` after a failing ``llm(1)`` never happened.
+Whoever sees them next: a handler of the ``try``, its ``finally`` when no handler caught the
+failure (and so whoever catches it later), and the code right after a ``with`` whose manager
+suppressed it (``contextlib.suppress``, a manager of the program's own).
 
 Each statement of the body that binds names first copies their old values into
 temporaries; right after the binding, and only while a call issued in the body is unfinished
@@ -13,10 +16,14 @@ the calls that computed the new value (``x = fail()`` is put back too), and the 
 deleted. A body whose calls have all succeeded pays one check per binding. ``:=`` is journaled
 at the binding itself, every time it binds (a comprehension binds once per item), through
 ``__opportune_rebound__``, which reads the old value with a ``lambda``. Each handler of the
-``try`` starts by restoring the names bound after the failing call. Loop and ``with`` targets
-are bound through a temporary so their rebinding is kept too. Not covered: names bound by
-``import``, ``def``, ``del`` or an inner ``except ... as`` inside the body, and a ``try``
-without handlers (its ``finally`` sees the later values).
+``try`` starts by restoring the names bound after the failing call (``__opportune_rollback__``);
+a ``finally`` starts, and the code after a ``with`` goes on, with ``__opportune_restore__``,
+which finds names to put back only when the body was left by the failure of a call issued in
+it and no handler took it. Entries journaled after the failure was met (by a handler or a
+``finally`` inside the body) are not put back: plain Python ran them too. Loop and ``with``
+targets are bound through a temporary so their rebinding is kept too. Not covered: names
+bound by ``import``, ``def``, ``del`` or an inner ``except ... as`` inside the body, a global
+a called function rebinds, and bodies in class bodies.
 """
 
 from __future__ import annotations
@@ -113,6 +120,7 @@ class _Journaler:
         self.mark = mark
         self.counter = counter
         self.names: list[str] = []
+        self.temps: list[str] = []  # an exception in a binding statement leaves its own
 
     def block(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
@@ -133,6 +141,7 @@ class _Journaler:
             return [], []
         self._add(names)
         temps = [f"__opp_v{next(self.counter)}" for _ in names]
+        self.temps += temps
         return _old_values(names, temps), _kept(self.mark, names, temps)
 
     def _journal_walrus(self, stmt: ast.stmt) -> None:
@@ -159,6 +168,7 @@ class _Journaler:
             names = _target_names(stmt.target)
             if names:
                 tmp = f"__opp_t{next(self.counter)}"
+                self.temps.append(tmp)
                 bind = ast.Assign([stmt.target], ast.Name(tmp, ast.Load()))
                 stmt.target = ast.Name(tmp, ast.Store())
                 stmt.body = [*self.statement(bind), ast.Delete([ast.Name(tmp, ast.Del())]),
@@ -171,6 +181,7 @@ class _Journaler:
             for item in stmt.items:
                 if item.optional_vars is not None and _target_names(item.optional_vars):
                     tmp = f"__opp_w{next(self.counter)}"
+                    self.temps.append(tmp)
                     binds += [*self.statement(ast.Assign([item.optional_vars],
                                                          ast.Name(tmp, ast.Load()))),
                               ast.Delete([ast.Name(tmp, ast.Del())])]
@@ -192,11 +203,13 @@ class _Journaler:
 
 
 def journal_body(body: list[ast.stmt], mark: str, counter: Iterator[int]
-                 ) -> tuple[list[ast.stmt], list[str]]:
-    """The body with its name bindings journaled, and the names it may rebind."""
+                 ) -> tuple[list[ast.stmt], list[str], list[str]]:
+    """The body with its name bindings journaled, the names it may rebind, and the
+    temporaries it binds (one an exception interrupts stays bound: at module level the
+    caller forgets them)."""
     j = _Journaler(mark, counter)
     new = j.block(body)
-    return new, j.names
+    return new, j.names, j.temps
 
 
 def restore(mark: str, names: list[str], counter: Iterator[int], hook: str = ROLLBACK

@@ -380,12 +380,12 @@ class _Rewriter(Transformer):
             held = f"__opportune_manager_{next(self._counter)}"
             item.context_expr = ast.NamedExpr(ast.Name(held, ast.Store()), item.context_expr)
             managers.append(ast.Name(held, ast.Load()))
-        body, rebound = node.body, []
+        body, rebound, temps = node.body, [], []
         if not self._in_class[-1]:
             # a manager that suppresses the failure (contextlib.suppress) lets the program go
             # on after the ``with``: the names the body rebound after the failing call are put
             # back there, as plain Python never rebound them (compiler/rollback.py)
-            body, rebound = rollback.journal_body(node.body, mark, self._counter)
+            body, rebound, temps = rollback.journal_body(node.body, mark, self._counter)
         inner = self._settling_try(body, mark)
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
@@ -403,14 +403,16 @@ class _Rewriter(Transformer):
             _locate(stmt, node)
         if self._in_namespace_dict():
             # the mark must not show up in the module's or the class's namespace
-            drop = ast.Delete([ast.Name(mark, ast.Del())])
-            _locate(drop, node)
+            drop = _forgetting([ast.Delete([ast.Name(mark, ast.Del())])],
+                               temps if self._forgets() else [])
+            for stmt in drop:
+                _locate(stmt, node)
             if after:
                 # the code after the ``with`` still needs it
-                outer = ast.Try([node, *after], [], [], [drop])
+                outer = ast.Try([node, *after], [], [], drop)
                 _locate(outer, node)
                 return outer
-            inner.finalbody = [ast.Try(inner.finalbody, [], [], [drop])]
+            inner.finalbody = [ast.Try(inner.finalbody, [], [], drop)]
             ast.copy_location(inner.finalbody[0], inner.finalbody[0].body[0])
         return [node, *after] if after else node  # type: ignore[return-value]
 
@@ -450,10 +452,10 @@ class _Rewriter(Transformer):
         finally:
             self._tries[-1] -= step
         mark = f"__opportune_try_{next(self._counter)}"
-        body, rebound = node.body, []
+        body, rebound, temps = node.body, [], []
         after: list[ast.stmt] = []
-        if (node.handlers or node.finalbody) and not self._in_class[-1]:
-            body, rebound = rollback.journal_body(node.body, mark, self._counter)
+        if not self._in_class[-1]:
+            body, rebound, temps = rollback.journal_body(node.body, mark, self._counter)
             for h in node.handlers:
                 h.body = [*rollback.restore(mark, rebound, self._counter), *h.body]
             if node.finalbody:
@@ -473,7 +475,10 @@ class _Rewriter(Transformer):
         if self._in_namespace_dict():
             # the mark must not show up in the module's or the class's namespace; the
             # handlers have used it by now
-            finalbody = [*after, ast.Delete([ast.Name(mark, ast.Del())]), *node.finalbody]
+            finalbody = [*after,
+                         *_forgetting([ast.Delete([ast.Name(mark, ast.Del())])],
+                                      temps if self._forgets() else []),
+                         *node.finalbody]
         outer = ast.Try(body=[inner], handlers=handlers, orelse=node.orelse, finalbody=finalbody)
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],

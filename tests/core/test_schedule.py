@@ -8,6 +8,7 @@ anything took. Every program's result is also compared with a plain call of the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -1033,3 +1034,37 @@ def test_a_manager_of_the_program_still_holds_back_changes_in_its_body() -> None
     assert len(calls) == 3
     for earlier, later in zip(calls, calls[1:]):
         assert_after(later, earlier)
+
+
+def _names_bound_in_a_suppressing_with() -> tuple[str, int]:
+    last = ""
+    count = 0
+    with contextlib.suppress(ValueError):
+        for i in range(4):
+            last = ext_llm(f"q{i}")
+            count += 1
+    return last, count
+
+
+def _names_bound_in_a_try_finally() -> tuple[str, int]:
+    last = ""
+    count = 0
+    try:
+        for i in range(4):
+            last = ext_llm(f"q{i}")
+            count += 1
+    finally:
+        count += 10
+    return last, count
+
+
+@pytest.mark.parametrize("fn", [_names_bound_in_a_suppressing_with, _names_bound_in_a_try_finally])
+def test_names_journaled_in_a_suppressing_with_or_try_finally_keep_the_calls_overlapping(
+        fn: Callable[[], tuple[str, int]]) -> None:
+    """The body's bindings are journaled so that a suppressed failure or a ``finally`` can put
+    them back (compiler/rollback.py); with no failure that costs no wait: the calls of a loop
+    that rebinds names in such a body still overlap."""
+    _, schedule = run_both(fn)
+    calls = calls_of(schedule, "ext_llm")
+    assert len(calls) == 4
+    assert_all_overlap(calls)

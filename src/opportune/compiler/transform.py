@@ -444,6 +444,13 @@ class _Rewriter(Transformer):
         )
 
     def visit_Try(self, node: ast.Try) -> ast.AST:
+        if node.handlers and node.finalbody:
+            # ``try: B except: H else: E finally: F`` is ``try: (try: B except: H else: E)
+            # finally: F``: so the calls of the handlers and of ``else`` settle, and their
+            # failure is met, before ``F`` runs, and ``F`` sees the names put back
+            inner = ast.Try(node.body, node.handlers, node.orelse, [])
+            ast.copy_location(inner, node)
+            node.handlers, node.orelse, node.body = [], [], [inner]
         # a try with handlers or a finally: count 2, see _binds_in_handled_try
         step = 1 if self._in_class[-1] else 2
         self._tries[-1] += step

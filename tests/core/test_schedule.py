@@ -1068,3 +1068,23 @@ def test_names_journaled_in_a_suppressing_with_or_try_finally_keep_the_calls_ove
     calls = calls_of(schedule, "ext_llm")
     assert len(calls) == 4
     assert_all_overlap(calls)
+
+
+def _yielded_in_a_with_open_body(path: str):
+    with open(path) as f:
+        for i in range(4):
+            yield ext_llm(f"{f.name}{i}")
+
+
+def _collect_yielded(path: str) -> list[str]:
+    return list(_yielded_in_a_with_open_body(path))
+
+
+def test_a_generator_yielding_calls_in_a_with_open_body_keeps_them_overlapping() -> None:
+    """A ``yield`` in a ``try`` or ``with`` body settles the body's calls only where a change
+    would (the store guard's wait): an inert manager with no ``try`` around lets the calls of
+    the loop that yields them overlap."""
+    _, schedule = run_both(_collect_yielded, __file__)
+    calls = calls_of(schedule, "ext_llm")
+    assert len(calls) == 4
+    assert_all_overlap(calls)

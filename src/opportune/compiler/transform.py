@@ -142,6 +142,17 @@ class _Rewriter(Transformer):
         finally:
             self._first_params.pop()
 
+    def visit_Yield(self, node: ast.Yield) -> ast.AST:
+        """A ``yield`` inside a ``try`` or ``with`` statement hands control to code outside the
+        body: the calls the body issued before it settle first (the store guard's wait), so a
+        failing one is met inside the body, where its handler or manager sees it, as in plain
+        Python, not by the consumer after the generator went on."""
+        self.generic_visit(node)
+        if self._tries[-1]:
+            node.value = ast.Call(ast.Name(STORE_GUARD, ast.Load()),
+                                  [node.value or ast.Constant(None), ast.Constant(None)], [])
+        return node
+
     # -- calls ------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> ast.AST:

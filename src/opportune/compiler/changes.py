@@ -18,10 +18,10 @@ is a plain name (reading it again has no effect).
 from __future__ import annotations
 
 import ast
-import copy
 from typing import Any
 
 from opportune.compiler.callsites import GUARDED
+from opportune.compiler.traversal import Transformer, copy_tree
 
 INPLACE = "__opportune_inplace__"
 CHANGING = "__opportune_changing__"
@@ -31,14 +31,14 @@ def _load(name: str) -> ast.Name:
     return ast.Name(name, ast.Load())
 
 
-class _Changes(ast.NodeTransformer):
+class _Changes(Transformer):
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
         return node  # async bodies run as written (compiler/transform.py)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.target, ast.Name):
-            hook = ast.Call(_load(INPLACE), [copy.deepcopy(node.value),
+            hook = ast.Call(_load(INPLACE), [copy_tree(node.value),
                                              _load(node.target.id)], [])
             node.value = ast.IfExp(_load(GUARDED), hook, node.value)
             ast.copy_location(node.value, node)

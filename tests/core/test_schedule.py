@@ -902,6 +902,34 @@ def test_external_method_that_changes_its_object_gets_the_real_object() -> None:
     assert opportune.run(program) == program() == (2, 5, 5)
 
 
+@opportune.external
+def _ext_remember(query: str, into: list[str] | None = None) -> str:
+    time.sleep(0.02)
+    if into is not None:
+        into.append(query)
+    return query.upper()
+
+
+def remembering() -> tuple[list[str], list[str]]:
+    found: list[str] = []
+    first = [_ext_remember(q, found) for q in ("a", "b")]
+    rest = [_ext_remember(q) for q in ("c", "d", "e")]
+    return first + rest, found
+
+
+def test_external_that_changes_its_argument_waits_only_when_given_one() -> None:
+    from opportune.runtime.externals import spec_of
+
+    assert spec_of(_ext_remember).changed_params == ((1, "into"),)  # type: ignore[union-attr]
+    result, schedule = run_both(remembering)
+    assert result == (["A", "B", "C", "D", "E"], ["a", "b"])
+    calls = calls_of(schedule, "_ext_remember")
+    given, not_given = calls[:2], calls[2:]
+    assert_after(given[1], given[0])  # the program waited for the call that changes `found`
+    assert_after(not_given[0], given[1])
+    assert_all_overlap(not_given)  # without a list to change, the calls overlap
+
+
 @dataclass
 class _Analysis:
     service: str | None

@@ -51,6 +51,10 @@ class ExternalSpec:
     # It changes, in place, objects that earlier calls reading the resources it writes
     # returned (an update of a record a search handed back). See Runtime.fence_read_results.
     changes_read_results: bool = False
+    # Parameters whose objects the body changes in place, found in the source (see
+    # ``_changed_parameters``): (position among the positional parameters or None, name or
+    # None); (None, None) stands for every argument (a changed ``*args`` or ``**kwargs``).
+    changed_params: tuple[tuple[int | None, str | None], ...] = ()
 
     @property
     def pure(self) -> bool:
@@ -189,7 +193,33 @@ def make_spec(
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
         changes_read_results=bool(changes_read_results),
+        changed_params=() if mutates is not None else _changed_parameters(fn),
     )
+
+
+_ARGUMENT_ATOMS = frozenset({str, int, float, bool, bytes, type(None), complex, range})
+
+
+def changes_arguments(spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether this call hands the external an object of the program's that its body changes.
+
+    Decided per call, so an external that appends to an optional list it is given
+    (``def search(q, into=None)``) keeps overlapping when it is called without one: only a
+    call that passes it something changeable gets the real object and makes the program wait.
+    """
+    if spec.mutates:
+        return True
+    for position, name in spec.changed_params:
+        if position is None and name is None:
+            values: Iterable[Any] = (*args, *kwargs.values())
+        elif position is not None and position < len(args):
+            values = (args[position],)
+        else:
+            values = (kwargs[name],) if name in kwargs else ()
+        for value in values:
+            if type(value) not in _ARGUMENT_ATOMS:
+                return True
+    return False
 
 
 def _checked_stream(fn: Callable[..., Any],
@@ -316,6 +346,106 @@ def _changes_self(fn: Callable[..., Any]) -> bool:
         if isinstance(base, ast.Name) and base.id == me:
             return True
     return False
+
+
+_READ_VIEWS = frozenset({"items", "values", "keys"})
+# Calls whose result holds the very objects of their first argument (``next(...)`` over a
+# generator of them, an ``enumerate``, a ``sorted`` copy): a change through it changes those.
+_SHARING_CALLS = frozenset({"enumerate", "reversed", "iter", "zip", "next", "sorted", "list",
+                            "tuple", "filter"})
+
+
+def _root_name(node: ast.expr | None) -> str | None:
+    """The name an expression's objects are reached from: ``a`` for ``a``, ``a.b``,
+    ``a[0].c``, ``enumerate(a)``, ``a.items()``, ``next(t for t in a)`` and ``a or []``."""
+    while True:
+        if isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+            node = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in _SHARING_CALLS and node.args):
+            node = node.args[-1] if node.func.id == "filter" else node.args[0]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in _READ_VIEWS):
+            node = node.func.value
+        elif isinstance(node, (ast.GeneratorExp, ast.ListComp)):
+            node = node.generators[0].iter
+        elif isinstance(node, ast.BoolOp):
+            roots = [_root_name(v) for v in node.values]
+            return next((r for r in roots if r is not None), None)
+        else:
+            return node.id if isinstance(node, ast.Name) else None
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    """The names an assignment target binds (not those it stores into: ``a.b = x``)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for elt in target.elts for n in _target_names(elt)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _changed_parameters(fn: Callable[..., Any]) -> tuple[tuple[int | None, str | None], ...]:
+    """The parameters whose objects an external's body changes in place, from its source.
+
+    An external gets copies of the program's lists, dicts, sets and objects, so that the
+    program can go on changing them while the call runs; a change the external itself makes to
+    a copy would then be lost, where plain Python shows it to the program. The body is read
+    for changes (stores into items or attributes, ``del``, container methods such as
+    ``append``, ``setattr``) whose object is reached from a parameter, directly or through a
+    local name bound from one (``for row in rows: row["seen"] = True``). Changes made by
+    functions the body calls are not seen: declare ``mutates=True`` for those. A method's own
+    object is handled by ``_changes_self``.
+    """
+    fdef = _function_ast(fn)
+    if fdef is None:
+        return ()
+    a = fdef.args
+    positional = [x.arg for x in a.posonlyargs + a.args]
+    params = set(positional) | {x.arg for x in a.kwonlyargs}
+    spread = {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+    origin = {name: name for name in params | spread}  # local name -> the parameter it reaches
+    grown = True
+    while grown:  # names bound from a parameter's parts reach that parameter too
+        grown = False
+        for node in ast.walk(fdef):
+            pairs: list[tuple[list[str], ast.expr | None]] = []
+            if isinstance(node, ast.Assign):
+                pairs = [(_target_names(t), node.value) for t in node.targets]
+            elif isinstance(node, (ast.For, ast.comprehension)):
+                pairs = [(_target_names(node.target), node.iter)]
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                pairs = [(_target_names(node.optional_vars), node.context_expr)]
+            for names, value in pairs:
+                root = _root_name(value)
+                if root in origin:
+                    for name in names:
+                        if name not in origin:
+                            origin[name] = origin[root]
+                            grown = True
+    changed: set[str] = set()
+    for node in ast.walk(fdef):
+        base: ast.expr | None = None
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store,
+                                                                                      ast.Del)):
+            base = node.value
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            base = node.target  # ``items += more`` changes a list in place
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in _MUTATING_METHODS):
+            base = node.func.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("setattr", "delattr") and node.args):
+            base = node.args[0]
+        root = _root_name(base) if base is not None else None
+        if root in origin:
+            changed.add(origin[root])
+    if changed & spread:
+        return ((None, None),)
+    return tuple((positional.index(name) if name in positional else None, name)
+                 for name in sorted(changed))
 
 
 SPEC_ATTRIBUTE = "__opportune_external__"

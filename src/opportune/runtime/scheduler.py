@@ -613,11 +613,13 @@ class Runtime:
             return fn(*args, **kwargs)
         held: list[Any] = []
         arg_deps: list[Pending]
+        mutates = False
         if not kwargs and _all_atoms(args):
             # f(i), f("text"): nothing to copy and nothing to wait for
             call_args, call_kwargs, arg_deps = args, kwargs, []
         else:
-            if spec.mutates:
+            mutates = externals.changes_arguments(spec, args, kwargs)
+            if mutates:
                 call_args, call_kwargs = args, kwargs
             else:
                 copier = _ObjectCopier(held)
@@ -718,7 +720,7 @@ class Runtime:
                 )
 
             self._when_ready(arg_deps + order_deps, ready)
-        if wait or spec.mutates or spec.changes_program_state or held \
+        if wait or mutates or spec.mutates or spec.changes_program_state or held \
                 or (spec.changes_read_results and not fenced):
             # mutates: the call changes the program's own objects; changes_program_state: its
             # body changes module state the program can read directly; held: it holds an
@@ -742,8 +744,8 @@ class Runtime:
         every unfinished order dependency is a deferred arm with known writes: an arm that has
         not decided yet may still write nothing. Finished writers and issued writing calls
         are never run past."""
-        if spec.writes or spec.mutates or spec.changes_program_state or spec.is_async \
-                or spec.stream is not None:
+        if spec.writes or spec.mutates or spec.changed_params or spec.changes_program_state \
+                or spec.is_async or spec.stream is not None:
             return None
         past = [d for d in order_deps if d._state == PENDING]
         if not past or not all(d._seq in self._arm_blocks for d in past):
@@ -1514,8 +1516,9 @@ def _shallow_copy(value: Any) -> Any:
 
 def _real_arguments(spec: ExternalSpec, args: Any, kwargs: Any) -> tuple[Any, Any]:
     """The arguments an external is called with: pending values filled in, in the program's
-    own objects for a call that changes them (``mutates``), in copies otherwise."""
-    if spec.mutates:
+    own objects for a call that changes them (``mutates``, or a changed parameter given
+    something changeable), in copies otherwise."""
+    if externals.changes_arguments(spec, args, kwargs):
         return (tuple(fill_in_place(a) for a in args),
                 {k: fill_in_place(v) for k, v in kwargs.items()})
     return fill(args), fill(kwargs)

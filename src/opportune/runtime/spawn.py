@@ -64,6 +64,7 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
             return code_id in pure_functions
         spec = value.__dict__.get("__opportune_external__")
         return (spec is not None and (spec.pure or writers) and not spec.mutates
+                and not spec.changed_params
                 and not spec.changes_program_state)
     if t is types.MethodType:
         return _safe(value.__func__, copied, depth + 1, writers) \

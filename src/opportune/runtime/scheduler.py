@@ -247,9 +247,6 @@ class Runtime:
         # keyed by id(spec): hashing the frozen dataclass costs a microsecond per call
         self._running: dict[int, int] = {}
         self._held_calls: dict[int, deque[Callable[[], Any]]] = {}
-        # Sync calls handed to the workers that no thread has started yet, by seq: the program
-        # thread takes one it has to wait for and runs it itself (_run_in_place).
-        self._queued: dict[int, Callable[[], Any]] = {}
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
@@ -860,18 +857,7 @@ class Runtime:
                 self._held_calls.setdefault(key, deque()).append(job)
                 return
             self._running[key] = running + 1
-        if then is not None or p._seq in self._stream_paths:
-            self._workers.submit(job)
-            return
-        # Whichever thread takes the entry out of _queued runs the call: a worker, or the
-        # program thread once it waits for the result (_run_in_place).
-        seq, queued = p._seq, self._queued
-        queued[seq] = job
-
-        def claimed() -> Callable[[], Any] | None:
-            return job() if queued.pop(seq, None) is not None else None
-
-        self._workers.submit(claimed)
+        self._workers.submit(job)
 
     def _run_sync(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
                   kwargs: Any, arg_deps: list[Pending],
@@ -917,40 +903,6 @@ class Runtime:
             return nxt
         self._finish_on_worker(p, outcome, value, origin)
         return nxt
-
-    def _run_in_place(self, calls: frozenset[int]) -> bool:
-        """Run on the program thread, in seq order, those of ``calls`` that no worker has
-        started yet (caller does not hold ``_lock``).
-
-        The program is about to wait for them, so the thread would only sleep meanwhile: running
-        the call here saves waking a worker and then the program thread again, two thread
-        switches that cost more than a short call itself on a busy machine. While it runs, the
-        thread looks like a worker's (no active runtime, no scope, not the program's thread), so
-        an external the call makes runs in place, and filling in its arguments waits for
-        nothing the program decides, as on a worker. A call of the same function held back for
-        its ``max_concurrency`` that this one frees goes to the workers. Only while the
-        threads are below their limit: the program thread counts as one more. Returns whether
-        it ran any."""
-        queued = self._queued
-        if not queued or threading.get_ident() != self._program_ident \
-                or not self._workers.has_spare():  # the thread limit bounds the calls at once
-            return False
-        ran = False
-        for seq in sorted(calls):
-            job = queued.pop(seq, None)
-            if job is None:
-                continue
-            local, ident = context._local, self._program_ident
-            runtime, scope = getattr(local, "runtime", None), getattr(local, "scope", None)
-            local.runtime = local.scope = self._program_ident = None
-            try:
-                nxt = job()
-            finally:
-                local.runtime, local.scope, self._program_ident = runtime, scope, ident
-            ran = True
-            if nxt is not None:
-                self._workers.submit(nxt)
-        return ran
 
     def _finish_on_worker(self, p: Pending, state: int, value: Any, origin: int | None) -> None:
         """Record a result on the worker thread that computed it; what waits on it (callbacks,
@@ -1175,8 +1127,6 @@ class Runtime:
                 "wait; this is a bug in opportune, please report it with the program"
             )
         earlier_failure = None
-        if self._queued and p._state == PENDING and not self._failures:
-            self._run_in_place(p._calls)  # with a failure recorded, it may have to be met first
         with self._cond:
             while p._state == PENDING:
                 if self._closed:
@@ -1227,14 +1177,6 @@ class Runtime:
                 if self._closed:
                     raise RuntimeClosed()
                 waited |= q._calls
-                if self._queued and not q._calls.isdisjoint(self._queued):
-                    self._lock.release()
-                    try:
-                        ran = self._run_in_place(q._calls)
-                    finally:
-                        self._lock.acquire()
-                    if ran:
-                        continue
                 self._cond.wait()
         if started is not None and self.explain:
             self.schedule.waits.append(

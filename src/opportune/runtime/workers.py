@@ -52,11 +52,6 @@ class Workers:
         except IndexError:
             self._grow()
 
-    def has_spare(self) -> bool:
-        """Whether one more call may run beside the threads' own without going over the
-        limit: a thread started or woken for a job counts as busy until it is idle again."""
-        return self._count - len(self._idle) < self._max
-
     def _grow(self) -> None:
         with self._lock:
             if self._closed or self._count >= self._max:

@@ -60,12 +60,26 @@ _KEYS = ("base_url", "api_key", "model", "cache", "timeout", "max_attempts",
 
 def find_pyproject(start: Path | None = None) -> Path | None:
     """The nearest ``pyproject.toml`` at or above ``start`` (the current directory by default)."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+    found = _nearest_pyproject(_folder(start))
+    return None if found is None else Path(found)
+
+
+def _folder(start: Path | None) -> str:
+    # os.getcwd() is already absolute with its links resolved, as Path.cwd().resolve() is
+    return os.getcwd() if start is None else str(Path(start).resolve())
+
+
+def _nearest_pyproject(folder: str) -> str | None:
+    # strings and os.path rather than pathlib: this runs on every call, and pathlib's objects
+    # cost several times the few stat calls themselves
+    while True:
+        candidate = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(candidate):
             return candidate
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 _table_cache: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
@@ -141,23 +155,53 @@ def convert(key: str, value: Any, where: str) -> Any:
     )
 
 
+# Resolved settings by everything they are made from: the folder the search starts in, the
+# pyproject found and its (mtime, size), and the environment variables read. Every call resolves
+# its settings afresh, so a program may set a variable or change directory between calls; the
+# memo only spares it rebuilding the same answer (pathlib objects, conversions, the dataclass),
+# which costs more than the request's own Python work on a fast endpoint.
+_ENV_KEYS = (("base_url", ENV_BASE_URL), ("api_key", ENV_API_KEY), ("model", ENV_MODEL),
+             ("cache", ENV_CACHE))
+_memo: dict[tuple[Any, ...], Settings] = {}
+_MEMO_SIZE = 64
+
+
 def load_settings(start: Path | None = None) -> Settings:
     """Resolve settings: environment variables, then ``[tool.opportune]``, then defaults."""
+    folder = _folder(start)
+    found = _nearest_pyproject(folder)
+    stamp = None
+    if found is not None:
+        try:
+            stat = os.stat(found)
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None  # gone since it was found: _read_table below reports it
+    environ = os.environ
+    key = (folder, found, stamp, *(environ.get(env) for _, env in _ENV_KEYS))
+    settings = _memo.get(key)
+    if settings is None or stamp is None and found is not None:
+        settings = _resolve(folder, None if found is None else Path(found))
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = settings
+    return settings
+
+
+def _resolve(folder: str, pyproject: Path | None) -> Settings:
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    pyproject = find_pyproject(start)
     if pyproject is not None:
         for key, value in _read_table(pyproject).items():
             where = f"[tool.opportune] {key} in {pyproject}"
             values[key] = convert(key, value, where)
             sources[key] = where
-    for key, env in (("base_url", ENV_BASE_URL), ("api_key", ENV_API_KEY),
-                     ("model", ENV_MODEL), ("cache", ENV_CACHE)):
+    for key, env in _ENV_KEYS:
         raw = os.environ.get(env)
         if raw is None or (key != "cache" and not raw.strip()):
             continue
         where = f"environment variable {env}"
         values[key] = convert(key, raw, where)
         sources[key] = where
-    root = pyproject.parent if pyproject is not None else (start or Path.cwd()).resolve()
+    root = pyproject.parent if pyproject is not None else Path(folder)
     return Settings(**values, project_root=root, pyproject=pyproject, sources=sources)

@@ -4,19 +4,11 @@ Under opportune a program may have dozens of calls outstanding; a client per cal
 connection per call and lose keep-alive, and the SDK's default pool is sized for one caller. The
 SDK's own retries are off (``max_retries=0``) because :mod:`opportune.llm._retry` retries, and
 two layers of retries would multiply the attempts.
-
-An endpoint has a few clients (``SHARDS``), each thread keeping to one of them. The HTTP pool
-walks all its connections on every request and once more when a response is closed, and it
-asks each idle one whether the server closed it with a ``poll`` system call, which lets go of
-the GIL: with 64 calls in flight from 64 threads, one pool costs a GIL hand-over per idle
-connection per request. A pool per eight threads walks an eighth of them; connections are
-still reused, within a shard.
 """
 
 from __future__ import annotations
 
 import atexit
-import itertools
 import logging
 import threading
 from dataclasses import dataclass
@@ -28,8 +20,7 @@ from opportune.llm._config import ConfigError, Settings
 _log = logging.getLogger("opportune.llm")
 
 MAX_CONNECTIONS = 512
-SHARDS = 8
-MAX_KEEPALIVE = 128 // SHARDS
+MAX_KEEPALIVE = 128
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Local OpenAI-compatible servers ignore the key, but the SDK refuses an empty one.
 PLACEHOLDER_KEY = "not-needed"
@@ -61,22 +52,13 @@ def _http_client() -> object:
     )
 
 
-_clients: dict[tuple[str, str, int], openai.OpenAI] = {}
+_clients: dict[tuple[str, str], openai.OpenAI] = {}
 _lock = threading.Lock()
-_shard_of_thread = threading.local()
-_next_shard = itertools.count()
-
-
-def _shard() -> int:
-    shard = getattr(_shard_of_thread, "shard", None)
-    if shard is None:
-        shard = _shard_of_thread.shard = next(_next_shard) % SHARDS
-    return shard  # type: ignore[no-any-return]
 
 
 def client_for(base_url: str, api_key: str) -> openai.OpenAI:
-    """The shared client for ``(base_url, api_key)`` on this thread, created on first use."""
-    key = (base_url, api_key, _shard())
+    """The shared client for ``(base_url, api_key)``, created on first use."""
+    key = (base_url, api_key)
     client = _clients.get(key)
     if client is not None:
         return client

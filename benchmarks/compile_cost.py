@@ -55,7 +55,7 @@ CORE_PROGRAMS = ROOT / "tests" / "core" / "programs"
 # One-call slack programs that cannot overlap anything, and the long one (see docs/quasar.md).
 NAMED = ("slack_user_task_2", "slack_user_task_8", "slack_user_task_13", "slack_user_task_17",
          "slack_user_task_19", "slack_user_task_18")
-STAGES = ("parse", "rewrite", "callsites", "locations", "compile")
+STAGES = ("parse", "rewrite", "callsites", "changes", "locations", "compile")
 
 
 def _passes(filename: str) -> list[tuple[str, Callable[[ast.Module], Any]]]:

@@ -45,6 +45,16 @@ def _reads_only(rows: list[dict[str, str]], query: str) -> list[str]:
     return found
 
 
+def _fills_defaults(url: str, **kwargs: Any) -> None:
+    kwargs.setdefault("timeout", 5)
+    options = kwargs
+    options["retries"] = 2
+
+
+def _changes_through_kwargs(**kwargs: Any) -> None:
+    kwargs["into"].append(1)
+
+
 def _counts(n: int) -> int:
     n += 1
     return n
@@ -61,6 +71,16 @@ def test_changes_made_to_parameters_are_found() -> None:
 
 def test_reading_and_changing_fresh_objects_changes_no_parameter() -> None:
     assert _changed_parameters(_reads_only) == ()
+
+
+def test_a_call_s_own_kwargs_dict_is_fresh_but_what_it_holds_is_the_caller_s() -> None:
+    assert _changed_parameters(_fills_defaults) == ()
+    assert _changed_parameters(_changes_through_kwargs) == ((None, None),)
+
+
+def test_a_call_that_declares_changing_read_results_changes_no_argument() -> None:
+    spec = make_spec(_appends, writes=("rows",), changes_read_results=True)
+    assert spec.changed_params == ()
 
 
 def test_a_call_waits_only_when_it_hands_over_something_changeable() -> None:

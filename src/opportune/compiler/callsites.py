@@ -752,6 +752,12 @@ def _is_inlined_complex(node: ast.expr) -> bool:
 
 
 def _located(new: ast.expr, original: ast.expr) -> ast.expr:
+    """Give the nodes of ``new`` without a location that of ``original``, as
+    ``ast.copy_location`` would. A hook call made by the rewrite pass has none yet (outside
+    deferred statements): then there is nothing to copy, and no walk (the locations pass
+    fills them in)."""
+    if "lineno" not in original.__dict__ and "end_lineno" not in original.__dict__:
+        return new
     for n in traversal.nodes(new):
         if "lineno" in n._attributes and not hasattr(n, "lineno"):
             ast.copy_location(n, original)

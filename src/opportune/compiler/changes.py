@@ -29,11 +29,11 @@ when the target is ``name.attr`` or ``name[k]``).
 from __future__ import annotations
 
 import ast
-import copy
 from typing import Any
 
 from opportune.compiler import traversal
 from opportune.compiler.callsites import GUARDED
+from opportune.compiler.traversal import Transformer, copy_tree
 
 INPLACE = "__opportune_inplace__"
 CHANGING = "__opportune_changing__"
@@ -118,46 +118,40 @@ def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
                      if not isinstance(child, _SCOPES))
 
 
-class _Changes(ast.NodeTransformer):
-    def __init__(self) -> None:
-        # the names each function around the node visited declares global so far (Python
-        # wants the declaration before any use, so a visit in order has met it)
-        self._globals: list[set[str]] = [set()]
+def _declared_globals(fn: ast.FunctionDef) -> set[str]:
+    """The names ``fn``'s own scope declares ``global``. The ``global`` line of a deferred
+    module-level statement's arm (compiler/deferral.py) is left out: that arm runs with the
+    names it captured as its globals, not the module's."""
+    declared: set[str] = set()
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            if not getattr(node, "_opportune_captured", False):
+                declared.update(node.names)
+        elif isinstance(node, ast.stmt):
+            stack.extend(child for child in traversal.children(node)
+                         if not isinstance(child, _SCOPES))
+        elif isinstance(node, ast.excepthandler | ast.match_case):
+            stack.extend(node.body)
+    return declared
 
+
+class _Changes(Transformer):
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
         return node  # async bodies run as written (compiler/transform.py)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
-        self._globals.append(set())
-        try:
-            self.generic_visit(node)
-            declared = self._globals[-1]
-        finally:
-            self._globals.pop()
+        self.generic_visit(node)
+        declared = _declared_globals(node)
         if declared:
             _tell_global_stores(node, declared)
-        return node
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
-        self._globals.append(set())  # a class body binds in its own namespace
-        try:
-            self.generic_visit(node)
-        finally:
-            self._globals.pop()
-        return node
-
-    def visit_Global(self, node: ast.Global) -> ast.AST:
-        """The ``global`` line of a deferred module-level statement's arm
-        (compiler/deferral.py) is left out: that arm runs with the names it captured as its
-        globals, not the module's."""
-        if not getattr(node, "_opportune_captured", False):
-            self._globals[-1].update(node.names)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         self.generic_visit(node)
         if isinstance(node.target, ast.Name):
-            hook = ast.Call(_load(INPLACE), [copy.deepcopy(node.value),
+            hook = ast.Call(_load(INPLACE), [copy_tree(node.value),
                                              _load(node.target.id)], [])
             node.value = ast.IfExp(_load(GUARDED), hook, node.value)
             ast.copy_location(node.value, node)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opportune.compiler import traversal
-from opportune.compiler.purity import analyse
+from opportune.compiler.purity import reads_only
 
 DEFER_IF = "__opportune_defer_if__"
 DEFER_LOOP = "__opportune_defer_loop__"
@@ -196,7 +196,7 @@ def _movable(stmts: list[ast.stmt], names: ArmNames) -> bool:
     every = traversal.nodes(fn)
     if any(isinstance(n, ast.Name) and n.id in ("super", "__class__") for n in every):
         return False
-    return analyse(fn, every) is not None  # reads only
+    return reads_only(fn, every)
 
 
 def _makes_calls(stmts: list[ast.stmt]) -> bool:

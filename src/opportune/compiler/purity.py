@@ -87,15 +87,24 @@ def _bound_names(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> set
 def analyse(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> Purity | None:
     """The function's purity facts, or None when it may have an effect or change shared state.
     ``every``: ``traversal.nodes(fn)``, when the caller has it already."""
-    if fn.decorator_list:
-        return None
     if every is None:
         every = traversal.nodes(fn)  # one walk; each question below scans this list
+    if not reads_only(fn, every):
+        return None
+    return _facts(fn, every)
+
+
+def reads_only(fn: ast.FunctionDef, every: list[ast.AST]) -> bool:
+    """Whether :func:`analyse` finds facts for ``fn`` (it has no effect and changes no shared
+    state), without working them out: deciding whether a statement may be deferred needs only
+    this, for every statement nested in another. ``every``: ``traversal.nodes(fn)``."""
+    if fn.decorator_list:
+        return False
     for node in every:
         if isinstance(node, _FORBIDDEN_NODES):
-            return None
+            return False
         if isinstance(node, ast.FunctionDef) and node is not fn:
-            return None
+            return False
     params = {x.arg for x in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     # Names that only ever hold containers this function built itself.
     fresh: dict[str, bool] = {}
@@ -128,13 +137,17 @@ def analyse(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> Purity |
                 for t in traversal.nodes(target):
                     if isinstance(t, (ast.Attribute, ast.Subscript)) and isinstance(t.ctx, ast.Store):
                         if not owned(t.value):
-                            return None
+                            return False
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in _EFFECT_BUILTINS:
-                return None
+                return False
             if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and not owned(func.value):
-                return None
+                return False
+    return True
+
+
+def _facts(fn: ast.FunctionDef, every: list[ast.AST]) -> Purity:
     bound = _bound_names(fn, every)
     globals_read = sorted(
         {n.id for n in every

@@ -239,6 +239,10 @@ def _streamed(plan: _Plan, *, restart: bool) -> Iterator[object]:
     comes from its beginning (the runtime checks that it repeats what was delivered). Without
     it, such a failure is raised, since a plain iterator cannot take text back. One
     :class:`UsageRecord` is kept for the whole call once an attempt has finished.
+
+    The first attempt runs before the policy exists, as in :func:`call_with_retries`: most
+    calls succeed at once, and the policy costs as much to build as the call's own Python
+    work. After a failure the policy takes that failure as its first attempt.
     """
     settings, endpoint = plan.settings, plan.endpoint
     body = _stream_body(plan.body)
@@ -248,31 +252,48 @@ def _streamed(plan: _Plan, *, restart: bool) -> Iterator[object]:
     waits: list[float] = []
     delivered = False  # the last attempt yielded text that a new attempt must take back
     tally = _Tally(endpoint.model)
-    for attempt in retrying(
-        max_attempts=settings.max_attempts,
-        backoff_initial=settings.backoff_initial,
-        backoff_max=settings.backoff_max,
-        waits=waits,
-    ):
+
+    def attempt() -> Iterator[str]:
+        nonlocal attempts, delivered, tally
         attempts += 1
-        try:
-            if delivered:
-                delivered = False
-                yield RESTART
-            tally = _Tally(endpoint.model)
-            opened = client.chat.completions.with_streaming_response.create(
-                **body, extra_headers=headers, timeout=settings.timeout
-            )
-            with opened as response:
-                for piece in _read_chunks(response, tally):
-                    delivered = True
-                    yield piece
-        except Exception:
-            if delivered and not restart:
-                raise
-            attempt.retry_state.set_exception(sys.exc_info())  # type: ignore[arg-type]
-        else:
-            attempt.retry_state.set_result(None)
+        tally = _Tally(endpoint.model)
+        opened = client.chat.completions.with_streaming_response.create(
+            **body, extra_headers=headers, timeout=settings.timeout
+        )
+        with opened as response:
+            for piece in _read_chunks(response, tally):
+                delivered = True
+                yield piece
+
+    failed = None
+    try:
+        yield from attempt()
+    except Exception:
+        if delivered and not restart:
+            raise
+        failed = sys.exc_info()
+    if failed is not None:
+        for policy_attempt in retrying(
+            max_attempts=settings.max_attempts,
+            backoff_initial=settings.backoff_initial,
+            backoff_max=settings.backoff_max,
+            waits=waits,
+        ):
+            if failed is not None:
+                policy_attempt.retry_state.set_exception(failed)  # type: ignore[arg-type]
+                failed = None
+                continue
+            try:
+                if delivered:
+                    delivered = False
+                    yield RESTART
+                yield from attempt()
+            except Exception:
+                if delivered and not restart:
+                    raise
+                policy_attempt.retry_state.set_exception(sys.exc_info())  # type: ignore[arg-type]
+            else:
+                policy_attempt.retry_state.set_result(None)
     record_usage(
         UsageRecord(
             route="chat.completions(stream)",

@@ -113,6 +113,19 @@ def call_with_retries(
     ``waits`` receives each wait in seconds as it is chosen; the last error is re-raised as is, so
     a caller sees the SDK's own exception type.
     """
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - the policy below judges it
+        first: list[Exception] = [exc]
+    # Most calls succeed at once, and building the policy costs as much as a fast request's
+    # own Python work, so it is built only after a failure; its first attempt is the failure
+    # already met, so attempt numbers, waits and the stop are those of the policy run whole.
+
+    def attempt() -> T:
+        if first:
+            raise first.pop()
+        return fn()
+
     policy = retrying(max_attempts=max_attempts, backoff_initial=backoff_initial,
                       backoff_max=backoff_max, waits=waits)
-    return policy(fn)
+    return policy(attempt)

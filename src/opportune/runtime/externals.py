@@ -193,7 +193,9 @@ def make_spec(
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
         changes_read_results=bool(changes_read_results),
-        changed_params=() if mutates is not None else _changed_parameters(fn),
+        # changes_read_results says what the call changes: objects reads returned, no argument
+        changed_params=() if mutates is not None or changes_read_results
+        else _changed_parameters(fn),
     )
 
 
@@ -406,7 +408,8 @@ def _changed_parameters(fn: Callable[..., Any]) -> tuple[tuple[int | None, str |
     positional = [x.arg for x in a.posonlyargs + a.args]
     params = set(positional) | {x.arg for x in a.kwonlyargs}
     spread = {x.arg for x in (a.vararg, a.kwarg) if x is not None}
-    origin = {name: name for name in params | spread}  # local name -> the parameter it reaches
+    # local name -> (the parameter it reaches, whether it is that parameter's object itself)
+    origin = {name: (name, True) for name in params | spread}
     grown = True
     while grown:  # names bound from a parameter's parts reach that parameter too
         grown = False
@@ -421,9 +424,11 @@ def _changed_parameters(fn: Callable[..., Any]) -> tuple[tuple[int | None, str |
             for names, value in pairs:
                 root = _root_name(value)
                 if root in origin:
+                    itself = isinstance(value, ast.Name) and origin[root][1] \
+                        and isinstance(node, ast.Assign)
                     for name in names:
                         if name not in origin:
-                            origin[name] = origin[root]
+                            origin[name] = (origin[root][0], itself)
                             grown = True
     changed: set[str] = set()
     for node in ast.walk(fdef):
@@ -440,8 +445,12 @@ def _changed_parameters(fn: Callable[..., Any]) -> tuple[tuple[int | None, str |
               and node.func.id in ("setattr", "delattr") and node.args):
             base = node.args[0]
         root = _root_name(base) if base is not None else None
-        if root in origin:
-            changed.add(origin[root])
+        if root not in origin:
+            continue
+        param, itself = origin[root]
+        if param in spread and itself and isinstance(base, ast.Name):
+            continue  # ``kwargs.setdefault(...)``: the call's own fresh tuple or dict
+        changed.add(param)
     if changed & spread:
         return ((None, None),)
     return tuple((positional.index(name) if name in positional else None, name)

@@ -234,6 +234,10 @@ class Runtime:
         self._any = False
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
+        # Seqs that threads wait on in _cond (with how many waiters each): a result wakes the
+        # waiters only if one waits on it, or it is a failure (which ends every wait). Waking
+        # them on every result costs a thread switch each, many thousands in a large batch.
+        self._watched: dict[int, int] = {}
         self._out_lock = threading.RLock()
         self._live: dict[int, Pending] = {}
         self._live_order = SortedList()
@@ -571,6 +575,7 @@ class Runtime:
             object.__setattr__(p, "_origin", p._seq)
             with self._lock:
                 self._failures[p._seq] = failed._value
+                self._cond.notify_all()  # a failure ends every wait (see _wait_on)
         return p
 
     def _derive(
@@ -1107,7 +1112,8 @@ class Runtime:
                 self._handled.add(origin)
             else:
                 self._failures[origin] = value
-        if self._cond._waiters:  # type: ignore[attr-defined]
+        if self._cond._waiters and (  # type: ignore[attr-defined]
+                state == FAILED or p._seq in self._watched):
             self._cond.notify_all()
         return callbacks
 
@@ -1156,7 +1162,7 @@ class Runtime:
                 earlier_failure = self._failure_before(p._seq)
                 if earlier_failure is not None:
                     break
-                self._cond.wait()
+                self._wait_on(p._seq)
         if earlier_failure is not None:
             # Plain Python would have stopped at that failure before reaching this value (a
             # write held back by it, say): meet it now.
@@ -1199,11 +1205,23 @@ class Runtime:
                 if self._closed:
                     raise RuntimeClosed()
                 waited |= q._calls
-                self._cond.wait()
+                self._wait_on(q._seq)
         if started is not None and self.explain:
             self.schedule.waits.append(
                 WaitRecord(started, self.now(), reason, self._location(), tuple(sorted(waited)))
             )
+
+    def _wait_on(self, seq: int) -> None:
+        """Wait on ``_cond`` (held) until the value ``seq`` settles or any value fails."""
+        watched = self._watched
+        watched[seq] = watched.get(seq, 0) + 1
+        try:
+            self._cond.wait()
+        finally:
+            if watched[seq] == 1:
+                del watched[seq]
+            else:
+                watched[seq] -= 1
 
     def _failure_before(self, seq: int) -> int | None:
         """An unhandled failure earlier than ``seq`` in this scope's view (caller holds lock)."""

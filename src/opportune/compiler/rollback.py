@@ -191,7 +191,12 @@ class _Journaler:
             stmt.body = self.block(stmt.body)
             stmt.orelse = self.block(stmt.orelse)
         elif isinstance(stmt, ast.Try):
-            stmt.body = self.block(stmt.body)
+            done = getattr(stmt, "opp_journaled", None)
+            if done is None:
+                stmt.body = self.block(stmt.body)
+            else:
+                # its body journals under the same mark at run time (transform.visit_Try)
+                self._add(done)
             for h in stmt.handlers:
                 h.body = self.block(h.body)
             stmt.orelse = self.block(stmt.orelse)

@@ -461,6 +461,7 @@ class _Rewriter(Transformer):
             # failure is met, before ``F`` runs, and ``F`` sees the names put back
             inner = ast.Try(node.body, node.handlers, node.orelse, [])
             ast.copy_location(inner, node)
+            inner.opp_split = True  # type: ignore[attr-defined]
             node.handlers, node.orelse, node.body = [], [], [inner]
         # a try with handlers or a finally: count 2, see _binds_in_handled_try
         step = 1 if self._in_class[-1] else 2
@@ -502,6 +503,10 @@ class _Rewriter(Transformer):
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
         )
+        if getattr(node, "opp_split", False):
+            # entered right after the enclosing ``try``/``finally``, so at run time both have
+            # the same mark and share a journal: that body need not journal this one again
+            outer.opp_journaled = rebound  # type: ignore[attr-defined]
         _locate(inner, node)
         _locate(outer, node)
         _locate(enter, node)

@@ -429,16 +429,24 @@ def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:
         stack.extend(traversal.children(n))
 
 
+def _is_try_exit(stmt: ast.stmt) -> bool:
+    """Whether ``stmt`` is the settling call a rewritten ``try`` or ``with`` ends its body with
+    (a ``finally`` of the program's own may end with any expression statement)."""
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+        and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id == TRY_EXIT
+
+
 def _locate(new: ast.AST, original: ast.stmt) -> None:
     """Give generated nodes the original statement's line, and the settling call at the end of
     a body the body's last line: ``--explain`` then names the line where the program waited."""
     settling = isinstance(new, ast.Try) and new.finalbody and not new.handlers[1:] \
-        and isinstance(new.finalbody[-1], ast.Expr)
+        and _is_try_exit(new.finalbody[-1])
     body = getattr(original, "body", None) or [original]
     last = body[-1]
-    for n in traversal.nodes(new):
-        if "lineno" in n._attributes and not hasattr(n, "lineno"):
-            ast.copy_location(n, original)
+    # Only what was generated: the program's own statements inside keep their lines, and the
+    # nodes rewritten inside them get those lines from fix_missing_locations (a call in a try
+    # body or handler must report its own line to tracebacks, logging and warnings).
+    _locate_generated([new], original)
     if settling:
         for n in traversal.nodes(new.finalbody[-1]):
             n.lineno = n.end_lineno = getattr(last, "end_lineno", None) or last.lineno

@@ -526,12 +526,13 @@ def assigned_before(error: BaseException, n: int) -> tuple[Any, ...]:
     when it raised ``error``: plain Python leaves those bound for the function's handler (the
     unbound marker for one without a value). Read from the arm's frame in the traceback."""
     from opportune.compiler.deferral import TAKEN
+    from opportune.compiler.registry import is_arm_code
 
     marker = _unbound_marker()
     tb = error.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code
-        if code.co_name.startswith(("__opp_arms", "__opp_loop_arm")):
+        if is_arm_code(code):
             params = code.co_varnames[:code.co_argcount]
             if params and params[0] == TAKEN:
                 params = params[1:]

@@ -89,6 +89,25 @@ class SpeculativeFailure(BaseException):
         self.failed = failed
 
 
+def _new_event_loop() -> Any:
+    """A new asyncio event loop, made without the debug record asyncio logs for it ("Using
+    selector"): the program made no loop, and a program that logs at DEBUG must not see one."""
+    import asyncio
+    import logging
+
+    maker = threading.get_ident()
+
+    def not_ours(record: logging.LogRecord) -> bool:
+        return not (record.thread == maker and record.msg == "Using selector: %s")
+
+    logger = logging.getLogger("asyncio")
+    logger.addFilter(not_ours)
+    try:
+        return asyncio.new_event_loop()
+    finally:
+        logger.removeFilter(not_ours)
+
+
 class RuntimeClosed(BaseException):
     """Unwinds a concurrently running function whose program has already ended."""
 
@@ -280,9 +299,7 @@ class Runtime:
             if self._loop_thread is not None or self._loop_ready.is_set():
                 return
             if self._closed:
-                import asyncio
-
-                self._event_loop = asyncio.new_event_loop()
+                self._event_loop = _new_event_loop()
                 self._event_loop.close()
                 self._loop_ready.set()
                 return
@@ -294,7 +311,7 @@ class Runtime:
         try:
             import asyncio
 
-            loop = asyncio.new_event_loop()
+            loop = _new_event_loop()
             asyncio.set_event_loop(loop)
             self._event_loop = loop
         finally:

@@ -56,6 +56,11 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     t = type(value)
     if t is Pending:  # first: isinstance() would read __class__, which waits for the value
         return True
+    if t is types.BuiltinMethodType:
+        # len, math.sqrt, "-".join: safe; random.random (a method of the module's generator)
+        # changes the state of the object it is bound to
+        owner = value.__self__
+        return owner is None or type(owner) in _IMMUTABLE_ATOMS
     if t in _IMMUTABLE_ATOMS or isinstance(value, type):
         return True
     if t is types.FunctionType:
@@ -68,6 +73,7 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     if t is types.MethodType:
         return _safe(value.__func__, copied, depth + 1, writers) \
             and _safe(value.__self__, False, depth + 1, writers)
+
     if t in (tuple, frozenset):
         return all(_safe(v, copied, depth + 1, writers) for v in value)
     if t in _COPIED:

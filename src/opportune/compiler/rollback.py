@@ -113,7 +113,7 @@ class _Journaler:
         elif isinstance(stmt, (ast.If, ast.While)):
             stmt.body = self.block(stmt.body)
             stmt.orelse = self.block(stmt.orelse)
-        elif isinstance(stmt, ast.Try):
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
             stmt.body = self.block(stmt.body)
             for h in stmt.handlers:
                 h.body = self.block(h.body)

@@ -376,6 +376,10 @@ class _Rewriter(Transformer):
             ],
         )
 
+    def visit_TryStar(self, node: ast.TryStar) -> ast.AST:
+        """A ``try`` with ``except*`` handlers: settled as a plain ``try`` (p349)."""
+        return self.visit_Try(node)  # type: ignore[arg-type]
+
     def visit_Try(self, node: ast.Try) -> ast.AST:
         # a try with handlers: count 2, see _may_defer
         step = 2 if node.handlers and not self._in_class[-1] else 1
@@ -399,9 +403,16 @@ class _Rewriter(Transformer):
                 ),
                 *handlers,
             ]
-        outer = ast.Try(
-            body=[inner], handlers=handlers, orelse=node.orelse, finalbody=node.finalbody
-        )
+        if isinstance(node, ast.TryStar):
+            # ``except*`` handlers cannot sit beside a plain ``except``: the escaping failure
+            # (a BaseException) passes them unmatched and leaves as it came, not as a group
+            outer: ast.Try | ast.TryStar = ast.TryStar(
+                body=[inner], handlers=node.handlers, orelse=node.orelse,
+                finalbody=node.finalbody)
+        else:
+            outer = ast.Try(
+                body=[inner], handlers=handlers, orelse=node.orelse, finalbody=node.finalbody
+            )
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),

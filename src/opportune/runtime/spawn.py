@@ -84,7 +84,10 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     if _frozen_dataclass(value):
         return all(_safe(getattr(value, f.name), copied, depth + 1, writers)
                    for f in dataclasses.fields(value))
-    return _is_library_object(value) and not is_changeable_data(value)
+    # An iterator of a library (itertools.count, cycle) changes on next(), a builtin that
+    # runs at once: calls out of program order would take its items in another order.
+    return _is_library_object(value) and not is_changeable_data(value) \
+        and not hasattr(type(value), "__next__")
 
 
 UNRESOLVED = object()

@@ -1005,3 +1005,30 @@ def test_a_manager_of_the_program_still_holds_back_changes_in_its_body() -> None
     assert len(calls) == 3
     for earlier, later in zip(calls, calls[1:]):
         assert_after(later, earlier)
+
+
+@opportune.external
+def ext_chatty(city: str) -> str:
+    print(f"asking about {city}")
+    time.sleep(DELAY)
+    return city.upper()
+
+
+def chatty_then_quiet() -> list[str]:
+    loud = [ext_chatty(c) for c in ["oslo", "rome"]]
+    quiet = [ext_llm(c) for c in ["oslo", "rome", "lima"]]
+    return loud + quiet
+
+
+def test_an_external_that_prints_runs_in_program_order_and_others_still_overlap(capsys) -> None:
+    """Its output must land where plain Python writes it, so it waits for what came before and
+    the program waits for it (p351); calls of an external that does not print overlap."""
+    _, schedule = run_both(chatty_then_quiet)
+    first, second = calls_of(schedule, "ext_chatty")
+    assert_after(second, first)
+    assert_all_overlap(calls_of(schedule, "ext_llm"))
+    assert capsys.readouterr().out == "asking about oslo\nasking about rome\n" * 2
+    opportune.run_source("a = ext_llm('x')\nb = ext_chatty('y')\n",
+                         {"ext_llm": ext_llm, "ext_chatty": ext_chatty}, explain=True)
+    reasons = [w.reason for w in opportune.last_schedule().waits]
+    assert "external ext_chatty prints or logs: it runs in program order" in reasons, reasons

@@ -48,8 +48,9 @@ _REPORTING_MODULES = frozenset({"logging", "warnings", "traceback"})
 # Modules that keep hidden state their functions change (``random.random()`` advances the
 # generator): calls made out of program order would draw different numbers.
 _STATEFUL_MODULES = frozenset({"random", "secrets"})
-_LOGGER_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
-                             "critical", "fatal", "log"})
+# ``var.set(...)`` changes the context the caller sees afterwards (a ContextVar).
+_CONTEXT_CHANGES = frozenset({"debug", "info", "warning", "warn", "error", "exception",
+                              "critical", "fatal", "log", "set", "reset"})
 _FRESH_CALLS = frozenset({"list", "dict", "set", "sorted", "reversed"})
 LEAF_BUILTINS = frozenset({
     "range", "len", "int", "float", "str", "bool", "abs", "min", "max", "sum", "sorted", "list",
@@ -119,7 +120,7 @@ def analyse(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> Purity |
                 and node.value.id in _REPORTING_MODULES | _STATEFUL_MODULES):
             return None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr in _LOGGER_METHODS:
+                and node.func.attr in _CONTEXT_CHANGES:
             return None
         if isinstance(node, ast.Name) and node.id in _STATEFUL_MODULES:
             return None  # the module, or ``from random import random``

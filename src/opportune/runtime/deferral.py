@@ -14,6 +14,7 @@ own class).
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import sys
 import threading
@@ -166,6 +167,8 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
     block: Scope | None = rt.reserve_block()
     if block is None:
         return None
+    # The arm runs in the context the statement saw (ContextVars, the decimal context: p350).
+    program_context = contextvars.copy_context()
     if type(cond) is not Pending:
         cond = _Decided(cond)
     # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
@@ -200,7 +203,7 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
             return
         block.control = block.control | cond._calls  # its calls waited for the condition
         count_started()
-        threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
+        threading.Thread(target=program_context.run, args=(_run, rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
 
     if type(cond) is Pending:

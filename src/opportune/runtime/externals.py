@@ -42,6 +42,9 @@ class ExternalSpec:
     # pending result's type is known at the call (see ``_return_parameter``).
     returns_param: tuple[int, str] | None = None
     changes_program_state: bool = False
+    # Its body prints or logs (to the program's stdout or stderr): it runs in program order,
+    # so its output lands where plain Python writes it (see ``_writes_output``).
+    prints: bool = False
     # Yields the result's text piece by piece (same arguments as the function); see
     # runtime/streams.py. Used instead of the function when the program runs under opportune.
     stream: Callable[..., Iterator[Any]] | None = None
@@ -186,6 +189,7 @@ def make_spec(
         returns=returns if returns is not None else _return_type(fn),
         returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
+        prints=_writes_output(fn),
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
         changes_read_results=bool(changes_read_results),
@@ -280,6 +284,40 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
             base = base.value
         if isinstance(base, ast.Name) and base.id not in local and base.id != "self":
             return True
+    return False
+
+
+_LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
+                        "fatal", "log"})
+
+
+def _is_std_stream(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr") \
+        and isinstance(node.value, ast.Name) and node.value.id == "sys"
+
+
+def _writes_output(fn: Callable[..., Any]) -> bool:
+    """Whether the external's own body writes to the program's stdout or stderr: ``print``
+    (without a file, or to ``sys.stdout``/``sys.stderr``), ``sys.stdout.write``, a logging
+    call. Run concurrently, its output would land between the program's own lines (or inside
+    one) where plain Python never wrote it. Decided from the source; a function whose source
+    cannot be read is assumed not to."""
+    fdef = _function_ast(fn)
+    if fdef is None:
+        return False
+    for node in ast.walk(fdef):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "print":
+            target = next((k.value for k in node.keywords if k.arg == "file"), None)
+            if target is None or _is_std_stream(target):
+                return True
+        elif isinstance(func, ast.Attribute):
+            if func.attr in ("write", "writelines") and _is_std_stream(func.value):
+                return True
+            if func.attr in _LOG_CALLS and isinstance(func.value, ast.Name):
+                return True
     return False
 
 

@@ -26,6 +26,7 @@ Failures
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import os
 import sys
@@ -87,6 +88,22 @@ class SpeculativeFailure(BaseException):
     def __init__(self, failed: Pending) -> None:
         super().__init__(failed._value)
         self.failed = failed
+
+
+def _in_context(program: contextvars.Context, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` to run on a worker thread in (a copy of) the context the program had at the call:
+    plain Python runs the call there, so it sees the program's ContextVars and its decimal
+    context (p350). The worker's current call (``context.current_call``) is carried over."""
+    def call_in_program_context(*args: Any, **kwargs: Any) -> Any:
+        info = context._current_call.get()
+        return program.copy().run(_call_as, info, fn, args, kwargs)
+
+    return call_in_program_context
+
+
+def _call_as(info: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    context._current_call.set(info)
+    return fn(*args, **kwargs)
 
 
 def _new_event_loop() -> Any:
@@ -625,6 +642,10 @@ class Runtime:
         """Start an external call as soon as its inputs are known; return its pending result."""
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
+        if not spec.is_async:
+            fn = _in_context(contextvars.copy_context(), fn)
+        if spec.prints:
+            self.sync_point(f"external {spec.name} prints or logs: it runs in program order")
         held: list[Any] = []
         arg_deps: list[Pending]
         if not kwargs and _all_atoms(args):
@@ -732,7 +753,7 @@ class Runtime:
                 )
 
             self._when_ready(arg_deps + order_deps, ready)
-        if wait or spec.mutates or spec.changes_program_state or held \
+        if wait or spec.mutates or spec.changes_program_state or spec.prints or held \
                 or (spec.changes_read_results and not fenced):
             # mutates: the call changes the program's own objects; changes_program_state: its
             # body changes module state the program can read directly; held: it holds an
@@ -756,8 +777,8 @@ class Runtime:
         every unfinished order dependency is a deferred arm with known writes: an arm that has
         not decided yet may still write nothing. Finished writers and issued writing calls
         are never run past."""
-        if spec.writes or spec.mutates or spec.changes_program_state or spec.is_async \
-                or spec.stream is not None:
+        if spec.writes or spec.mutates or spec.changes_program_state or spec.prints \
+                or spec.is_async or spec.stream is not None:
             return None
         past = [d for d in order_deps if d._state == PENDING]
         if not past or not all(d._seq in self._arm_blocks for d in past):

@@ -12,6 +12,7 @@ the caller gets a pending value at once.
 from __future__ import annotations
 
 import builtins
+import contextvars
 import dataclasses
 import threading
 import types
@@ -86,8 +87,10 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
                    for f in dataclasses.fields(value))
     # An iterator of a library (itertools.count, cycle) changes on next(), a builtin that
     # runs at once: calls out of program order would take its items in another order.
+    # threading.local: another thread sees none of the program thread's attributes.
     return _is_library_object(value) and not is_changeable_data(value) \
-        and not hasattr(type(value), "__next__")
+        and not hasattr(type(value), "__next__") \
+        and type(value).__module__ not in ("_thread", "_threading_local")
 
 
 UNRESOLVED = object()
@@ -201,8 +204,11 @@ def maybe_spawn(
     count_started()
     # Daemon threads: a program that ends (or fails) while such a call still waits must not be
     # kept alive by it.
+    # In a copy of the caller's context: ContextVar values and the decimal context the
+    # function reads are those plain Python's call would see (p350).
     threading.Thread(
-        target=_run, args=(rt, p, block, fn, args, kwargs), name="opportune-fn", daemon=True
+        target=contextvars.copy_context().run, args=(_run, rt, p, block, fn, args, kwargs),
+        name="opportune-fn", daemon=True,
     ).start()
     return p
 

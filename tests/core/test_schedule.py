@@ -1032,3 +1032,31 @@ def test_an_external_that_prints_runs_in_program_order_and_others_still_overlap(
                          {"ext_llm": ext_llm, "ext_chatty": ext_chatty}, explain=True)
     reasons = [w.reason for w in opportune.last_schedule().waits]
     assert "external ext_chatty prints or logs: it runs in program order" in reasons, reasons
+
+
+SETTINGS = {"model": "small"}
+
+
+@opportune.external
+def ext_configured(prompt: str) -> str:
+    time.sleep(DELAY)
+    return f"{prompt}@{SETTINGS['model']}"
+
+
+def settings_changed_after_calls() -> list[str]:
+    answers = [ext_configured(q) for q in ["a", "b", "c"]]
+    SETTINGS["model"] = "big"
+    answers.append(ext_configured("d"))
+    SETTINGS["model"] = "small"
+    return answers
+
+
+def test_a_change_to_a_global_an_external_reads_waits_for_it() -> None:
+    """Calls reading a module-level dict overlap; changing the dict waits for them, so each
+    sees the settings of its call (p352)."""
+    answers, schedule = run_both(settings_changed_after_calls)
+    assert answers == ["a@small", "b@small", "c@small", "d@big"]
+    *first, last = calls_of(schedule, "ext_configured")
+    assert_all_overlap(first)
+    for call in first:
+        assert_after(last, call)

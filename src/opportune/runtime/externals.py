@@ -45,6 +45,9 @@ class ExternalSpec:
     # Its body prints or logs (to the program's stdout or stderr): it runs in program order,
     # so its output lands where plain Python writes it (see ``_writes_output``).
     prints: bool = False
+    # Module-level names its body reads: the containers and objects of the program among
+    # them are registered as read by the call while it runs (see ``_global_reads``).
+    global_reads: tuple[str, ...] = ()
     # Yields the result's text piece by piece (same arguments as the function); see
     # runtime/streams.py. Used instead of the function when the program runs under opportune.
     stream: Callable[..., Iterator[Any]] | None = None
@@ -190,6 +193,7 @@ def make_spec(
         returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
         prints=_writes_output(fn),
+        global_reads=_global_reads(fn),
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
         changes_read_results=bool(changes_read_results),
@@ -319,6 +323,31 @@ def _writes_output(fn: Callable[..., Any]) -> bool:
             if func.attr in _LOG_CALLS and isinstance(func.value, ast.Name):
                 return True
     return False
+
+
+def _global_reads(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names the external's body reads that it does not bind itself: module-level names
+    (or builtins). Plain Python runs the body at the call, before the program's next
+    statement, so a settings dict or a class attribute the program changes right after the
+    call must not reach it; the scheduler registers what these names hold as read by the call.
+    Decided from the source; none when the source cannot be read."""
+    fdef = _function_ast(fn)
+    if fdef is None:
+        return ()
+    a = fdef.args
+    local = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
+    local |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+    loaded: dict[str, None] = {}
+    for node in ast.walk(fdef):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                loaded[node.id] = None
+            else:
+                local.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node is not fdef:
+            local.add(node.name)
+    return tuple(n for n in loaded if n not in local)
 
 
 def _changes_self(fn: Callable[..., Any]) -> bool:

@@ -106,6 +106,32 @@ def _call_as(info: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
     return fn(*args, **kwargs)
 
 
+_WATCHED_DATA = (dict, list, set, bytearray)
+
+
+def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...]:
+    """What the module-level names in the external's body hold now that the program could
+    change in place: its dicts, lists and sets, its own classes and their objects. Empty when
+    the program waits for the call anyway."""
+    g = getattr(fn, "__globals__", None)
+    if g is None or spec.mutates or spec.changes_program_state or spec.prints:
+        return ()
+    from opportune.compiler.functions import is_user_module
+
+    found = []
+    for name in spec.global_reads:
+        value = g.get(name)
+        t = type(value)
+        if t in _WATCHED_DATA:
+            found.append(value)
+        elif isinstance(value, type):
+            if is_user_module(value.__module__):
+                found.append(value)  # a class whose attributes the program may change
+        elif t.__module__ != "builtins" and is_user_module(t.__module__):
+            found.append(value)
+    return tuple(found)
+
+
 def _new_event_loop() -> Any:
     """A new asyncio event loop, made without the debug record asyncio logs for it ("Using
     selector"): the program made no loop, and a program that logs at DEBUG must not see one."""
@@ -642,6 +668,7 @@ class Runtime:
         """Start an external call as soon as its inputs are known; return its pending result."""
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
+        watched = _globals_read(fn, spec) if spec.global_reads else ()
         if not spec.is_async:
             fn = _in_context(contextvars.copy_context(), fn)
         if spec.prints:
@@ -697,6 +724,8 @@ class Runtime:
             if spec.writes:
                 self._issued_writes.add((seq, spec.writes))
             past = self._speculable(spec, order_deps) if order_deps and spec.reads else None
+        if watched:
+            self.readers.add_global_reader(p, watched)
         fenced = False
         if externals.TRACK_READ_RESULTS:
             if arg_deps:

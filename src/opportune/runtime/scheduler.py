@@ -110,17 +110,26 @@ _WATCHED_DATA = (dict, list, set, bytearray)
 
 
 def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...]:
-    """What the module-level names in the external's body hold now that the program could
-    change in place: its dicts, lists and sets, its own classes and their objects. Empty when
-    the program waits for the call anyway."""
+    """What the module-level names (and enclosing functions' variables) in the external's body
+    hold now that the program could change in place: its dicts, lists and sets, its own
+    classes and their objects. Empty when the program waits for the call anyway."""
     g = getattr(fn, "__globals__", None)
     if g is None or spec.mutates or spec.changes_program_state or spec.prints:
         return ()
     from opportune.compiler.functions import is_user_module
 
+    code = getattr(fn, "__code__", None)
+    cells = dict(zip(code.co_freevars, fn.__closure__ or ())) if code is not None else {}
     found = []
     for name in spec.global_reads:
-        value = g.get(name)
+        cell = cells.get(name)
+        if cell is not None:
+            try:
+                value = cell.cell_contents  # a variable of an enclosing function
+            except ValueError:
+                continue
+        else:
+            value = g.get(name)
         t = type(value)
         if t in _WATCHED_DATA:
             found.append(value)

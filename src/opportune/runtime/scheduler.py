@@ -107,15 +107,38 @@ def _call_as(info: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
 
 
 _WATCHED_DATA = (dict, list, set, bytearray)
+_NAMESPACE_READERS = frozenset({"globals", "vars", "locals", "eval", "exec", "dir"})
+_MODULE_DUNDERS = ("__name__", "__builtins__", "__file__", "__package__", "__spec__",
+                   "__loader__")
 
 
-def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...]:
+def _with_globals_as_now(fn: Any, names: tuple[str, ...]) -> Any:
+    """``fn`` reading the module-level names of its body as they are bound now: plain Python
+    runs the body before the program's next statement, so ``MODEL = "big"`` right after the
+    call must not reach it (p354). A twin of ``fn`` whose globals hold just those names (and
+    the module's own dunders); the objects are the program's, so changes to them are shared.
+    ``fn`` itself when it reads its namespace as a whole."""
+    code = getattr(fn, "__code__", None)
+    if type(fn) is not types.FunctionType or code is None \
+            or not _NAMESPACE_READERS.isdisjoint(names):
+        return fn
+    g = fn.__globals__
+    pinned = {n: g[n] for n in _MODULE_DUNDERS if n in g}
+    for n in names:
+        if n in g:
+            pinned[n] = g[n]
+    twin = types.FunctionType(code, pinned, fn.__name__, fn.__defaults__, fn.__closure__)
+    twin.__kwdefaults__ = fn.__kwdefaults__
+    return twin
+
+
+def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...] | None:
     """What the module-level names (and enclosing functions' variables) in the external's body
     hold now that the program could change in place: its dicts, lists and sets, its own
-    classes and their objects. Empty when the program waits for the call anyway."""
+    classes and their objects. None when the program waits for the call anyway."""
     g = getattr(fn, "__globals__", None)
     if g is None or spec.mutates or spec.changes_program_state or spec.prints:
-        return ()
+        return None
     from opportune.compiler.functions import is_user_module
 
     code = getattr(fn, "__code__", None)
@@ -677,7 +700,11 @@ class Runtime:
         """Start an external call as soon as its inputs are known; return its pending result."""
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
-        watched = _globals_read(fn, spec) if spec.global_reads else ()
+        watched: tuple[Any, ...] | None = None
+        if spec.global_reads:
+            watched = _globals_read(fn, spec)
+            if watched is not None:
+                fn = _with_globals_as_now(fn, spec.global_reads)
         if not spec.is_async:
             fn = _in_context(contextvars.copy_context(), fn)
         if spec.prints:

@@ -48,6 +48,8 @@ class ExternalSpec:
     # Module-level names its body reads: the containers and objects of the program among
     # them are registered as read by the call while it runs (see ``_global_reads``).
     global_reads: tuple[str, ...] = ()
+    # Whether it runs with those names as bound at the call (see ``_pins_globals``).
+    pins_globals: bool = False
     # Yields the result's text piece by piece (same arguments as the function); see
     # runtime/streams.py. Used instead of the function when the program runs under opportune.
     stream: Callable[..., Iterator[Any]] | None = None
@@ -193,7 +195,8 @@ def make_spec(
         returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
         prints=_writes_output(fn),
-        global_reads=_global_reads(fn),
+        global_reads=(reads_ := _global_reads(fn)),
+        pins_globals=_pins_globals(fn, reads_),
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
         changes_read_results=bool(changes_read_results),
@@ -249,8 +252,10 @@ _MUTATING_METHODS = frozenset({
 })
 
 
+@functools.lru_cache(maxsize=64)
 def _function_ast(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The syntax tree of ``fn``'s definition, or None when its source cannot be read."""
+    """The syntax tree of ``fn``'s definition, or None when its source cannot be read (kept
+    for the few questions asked about one function as it is decorated; never changed)."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError, IndentationError):
@@ -275,9 +280,14 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
     for node in ast.walk(fdef):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             local.add(node.id)
+    code = getattr(fn, "__code__", None)
+    rebinding = _module_globals(code.co_filename)[1] if code is not None else frozenset()
     for node in ast.walk(fdef):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in rebinding and node.func.id not in local:
+            return True  # it calls a function of its module that rebinds a global
         base = None
         if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
             base = node.value
@@ -348,6 +358,43 @@ def _global_reads(fn: Callable[..., Any]) -> tuple[str, ...]:
                 and node is not fdef:
             local.add(node.name)
     return tuple(n for n in loaded if n not in local)
+
+
+def _pins_globals(fn: Callable[..., Any], names: tuple[str, ...]) -> bool:
+    """Whether the call may read ``names`` as bound at the call: not when a function of the
+    module rebinds one of them (``global NAME``), which a function the external calls may do
+    while the call runs (``_client`` set up on first use)."""
+    code = getattr(fn, "__code__", None)
+    if not names or code is None:
+        return False
+    return _rebound_by_functions(code.co_filename).isdisjoint(names)
+
+
+def _rebound_by_functions(filename: str) -> frozenset[str]:
+    """The names some function of the module rebinds (``global NAME``): a function the external
+    calls may rebind one while the call runs, so the call must read it as it is then, not as
+    it was at the call (``_client`` set up on first use)."""
+    return _module_globals(filename)[0]
+
+
+@functools.lru_cache(maxsize=32)
+def _module_globals(filename: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(names rebound by ``global`` in some function of the module, the module-level functions
+    that do it), from the module's source; empty when it cannot be read."""
+    try:
+        with open(filename, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return frozenset(), frozenset()
+    names: set[str] = set()
+    functions: set[str] = set()
+    for top in tree.body:
+        for node in ast.walk(top):
+            if isinstance(node, ast.Global):
+                names.update(node.names)
+                if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    functions.add(top.name)
+    return frozenset(names), frozenset(functions)
 
 
 def _changes_self(fn: Callable[..., Any]) -> bool:

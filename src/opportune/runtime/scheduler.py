@@ -703,7 +703,7 @@ class Runtime:
         watched: tuple[Any, ...] | None = None
         if spec.global_reads:
             watched = _globals_read(fn, spec)
-            if watched is not None:
+            if watched is not None and spec.pins_globals:
                 fn = _with_globals_as_now(fn, spec.global_reads)
         if not spec.is_async:
             fn = _in_context(contextvars.copy_context(), fn)

@@ -48,8 +48,8 @@ class ExternalSpec:
     # Module-level names its body reads: the containers and objects of the program among
     # them are registered as read by the call while it runs (see ``_global_reads``).
     global_reads: tuple[str, ...] = ()
-    # Whether it runs with those names as bound at the call (see ``_pins_globals``).
-    pins_globals: bool = False
+    # The names it runs with as bound at the call (see ``_pinned_names``); none: all live.
+    pinned_names: tuple[str, ...] = ()
     # Yields the result's text piece by piece (same arguments as the function); see
     # runtime/streams.py. Used instead of the function when the program runs under opportune.
     stream: Callable[..., Iterator[Any]] | None = None
@@ -195,8 +195,8 @@ def make_spec(
         returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
         prints=_writes_output(fn),
-        global_reads=(reads_ := _global_reads(fn)),
-        pins_globals=_pins_globals(fn, reads_),
+        global_reads=_global_reads(fn),
+        pinned_names=_pinned_names(fn),
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
         changes_read_results=bool(changes_read_results),
@@ -252,16 +252,36 @@ _MUTATING_METHODS = frozenset({
 })
 
 
-@functools.lru_cache(maxsize=64)
-def _function_ast(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The syntax tree of ``fn``'s definition, or None when its source cannot be read (kept
-    for the few questions asked about one function as it is decorated; never changed)."""
+def _definition(source_of: Any) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        tree = ast.parse(textwrap.dedent(inspect.getsource(source_of)))
     except (OSError, TypeError, SyntaxError, IndentationError):
         return None
     fdef = tree.body[0] if tree.body else None
     return fdef if isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _function_ast(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The syntax tree of ``fn``'s definition, or None when its source cannot be read (kept
+    for the few questions asked about one function as it is decorated; never changed).
+
+    A ``functools.wraps`` wrapper (a retry decorator) is read as itself, with the functions it
+    wraps nested in its body: ``inspect.getsource`` alone would give the wrapped function's
+    source only, and the wrapper's own effects (a global list of attempts) would go unseen."""
+    code = getattr(fn, "__code__", None)
+    fdef = _definition(code if code is not None else fn)
+    if fdef is None:
+        return None
+    inner = getattr(fn, "__wrapped__", None)
+    for _ in range(4):
+        if inner is None:
+            break
+        nested = _definition(getattr(inner, "__code__", inner))
+        if nested is not None:
+            fdef.body.append(nested)
+        inner = getattr(inner, "__wrapped__", None)
+    return fdef
 
 
 def _changes_module_state(fn: Callable[..., Any]) -> bool:
@@ -360,14 +380,29 @@ def _global_reads(fn: Callable[..., Any]) -> tuple[str, ...]:
     return tuple(n for n in loaded if n not in local)
 
 
-def _pins_globals(fn: Callable[..., Any], names: tuple[str, ...]) -> bool:
-    """Whether the call may read ``names`` as bound at the call: not when a function of the
+_NAMESPACE_READERS = frozenset({"globals", "vars", "locals", "eval", "exec", "dir"})
+
+
+def _pinned_names(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names the function's code (nested code included) may load from its globals, when
+    the call may read them as bound at the call; empty when it may not: a function of the
     module rebinds one of them (``global NAME``), which a function the external calls may do
-    while the call runs (``_client`` set up on first use)."""
+    while the call runs (``_client`` set up on first use), or the code reads its namespace as
+    a whole (``globals()``). Taken from the code itself, not the source: the source of a
+    ``functools.wraps`` wrapper is the wrapped function's."""
     code = getattr(fn, "__code__", None)
-    if not names or code is None:
-        return False
-    return _rebound_by_functions(code.co_filename).isdisjoint(names)
+    if code is None or not hasattr(fn, "__globals__"):
+        return ()
+    names: set[str] = set()
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if isinstance(k, type(code)))
+    if not names or not _NAMESPACE_READERS.isdisjoint(names) \
+            or not _rebound_by_functions(code.co_filename).isdisjoint(names):
+        return ()
+    return tuple(sorted(names))
 
 
 def _rebound_by_functions(filename: str) -> frozenset[str]:

@@ -107,7 +107,6 @@ def _call_as(info: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
 
 
 _WATCHED_DATA = (dict, list, set, bytearray)
-_NAMESPACE_READERS = frozenset({"globals", "vars", "locals", "eval", "exec", "dir"})
 _MODULE_DUNDERS = ("__name__", "__builtins__", "__file__", "__package__", "__spec__",
                    "__loader__")
 
@@ -117,10 +116,9 @@ def _with_globals_as_now(fn: Any, names: tuple[str, ...]) -> Any:
     runs the body before the program's next statement, so ``MODEL = "big"`` right after the
     call must not reach it (p354). A twin of ``fn`` whose globals hold just those names (and
     the module's own dunders); the objects are the program's, so changes to them are shared.
-    ``fn`` itself when it reads its namespace as a whole."""
+    ``names``: every name its code may load (``externals._pinned_names``)."""
     code = getattr(fn, "__code__", None)
-    if type(fn) is not types.FunctionType or code is None \
-            or not _NAMESPACE_READERS.isdisjoint(names):
+    if type(fn) is not types.FunctionType or code is None:
         return fn
     g = fn.__globals__
     pinned = {n: g[n] for n in _MODULE_DUNDERS if n in g}
@@ -703,8 +701,8 @@ class Runtime:
         watched: tuple[Any, ...] | None = None
         if spec.global_reads:
             watched = _globals_read(fn, spec)
-            if watched is not None and spec.pins_globals:
-                fn = _with_globals_as_now(fn, spec.global_reads)
+            if watched is not None and spec.pinned_names:
+                fn = _with_globals_as_now(fn, spec.pinned_names)
         if not spec.is_async:
             fn = _in_context(contextvars.copy_context(), fn)
         if spec.prints:

@@ -704,7 +704,9 @@ class Runtime:
             if watched is not None and spec.pinned_names:
                 fn = _with_globals_as_now(fn, spec.pinned_names)
         if not spec.is_async:
-            fn = _in_context(contextvars.copy_context(), fn)
+            program_context = contextvars.copy_context()
+            if len(program_context):  # an empty one is what a worker thread starts with
+                fn = _in_context(program_context, fn)
         if spec.prints:
             self.sync_point(f"external {spec.name} prints or logs: it runs in program order")
         held: list[Any] = []

@@ -350,9 +350,28 @@ def _writes_output(fn: Callable[..., Any]) -> bool:
         elif isinstance(func, ast.Attribute):
             if func.attr in ("write", "writelines") and _is_std_stream(func.value):
                 return True
-            if func.attr in _LOG_CALLS and isinstance(func.value, ast.Name):
+            if func.attr in _LOG_CALLS and _looks_like_logger(func.value, func.attr):
                 return True
+            if func.attr in ("print_exc", "print_exception", "print_stack") \
+                    and not any(k.arg == "file" and not _is_std_stream(k.value)
+                                for k in node.keywords):
+                return True  # traceback.print_exc() writes to stderr
     return False
+
+
+def _looks_like_logger(receiver: ast.expr, level: str) -> bool:
+    """``log.info``, ``self.logger.warning``, ``logging.getLogger(__name__).error``; for
+    ``.log`` only a receiver named like a logger (``math.log`` computes a logarithm)."""
+    if isinstance(receiver, ast.Call):
+        f = receiver.func
+        return isinstance(f, ast.Attribute) and f.attr == "getLogger" \
+            or isinstance(f, ast.Name) and f.id == "getLogger"
+    name = receiver.id if isinstance(receiver, ast.Name) else \
+        receiver.attr if isinstance(receiver, ast.Attribute) else None
+    if name is None:
+        return False
+    return "log" in name.lower() if level == "log" else \
+        isinstance(receiver, ast.Name) or "log" in name.lower()
 
 
 def _global_reads(fn: Callable[..., Any]) -> tuple[str, ...]:

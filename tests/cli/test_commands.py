@@ -106,3 +106,53 @@ def test_a_wrong_table_entry_says_what_to_fix(
     result = CliRunner().invoke(_broken_app(entry, name), [name, "--help"])
     assert isinstance(result.exception, error)
     assert message in str(result.exception)
+
+
+CHAINED = '''
+import opportune
+
+
+@opportune.external
+def lookup(key):
+    raise KeyError(key)
+
+
+class ToolError(Exception):
+    pass
+
+
+try:
+    lookup("city")
+except KeyError as e:
+    try:
+        raise ToolError("lookup failed") from e
+    except ToolError as t:
+        t.add_note("while planning step 2")
+        raise ExceptionGroup("step failed", [t, ValueError("bad plan")])
+'''
+
+
+def _report_lines(stderr: str) -> list[str]:
+    """The traceback's structure: every line that is neither a frame nor source text."""
+    keep = []
+    for line in stderr.splitlines():
+        body = line.lstrip(" |+-")
+        if body.startswith("File ") or line.startswith("    ") and "|" not in line:
+            continue
+        if "File " in line or body.startswith(("^", "~")) or not body:
+            continue
+        keep.append(line.strip(" |"))
+    return [line for line in keep if not line.startswith(("raise ", "lookup(", "try:"))]
+
+
+def test_uncaught_report_keeps_causes_notes_and_groups(tmp_path) -> None:
+    script = tmp_path / "chained.py"
+    script.write_text(CHAINED)
+    plain = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
+    ours = _opportune("run", str(script))
+    assert plain.returncode == ours.returncode == 1
+    assert "The above exception was the direct cause" in ours.stderr
+    assert "while planning step 2" in ours.stderr
+    assert _report_lines(ours.stderr) == _report_lines(plain.stderr)

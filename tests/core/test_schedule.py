@@ -1088,3 +1088,58 @@ def test_a_generator_yielding_calls_in_a_with_open_body_keeps_them_overlapping()
     calls = calls_of(schedule, "ext_llm")
     assert len(calls) == 4
     assert_all_overlap(calls)
+
+
+@opportune.external
+def ext_chatty(city: str) -> str:
+    print(f"asking about {city}")
+    time.sleep(DELAY)
+    return city.upper()
+
+
+def chatty_then_quiet() -> list[str]:
+    loud = [ext_chatty(c) for c in ["oslo", "rome"]]
+    quiet = [ext_llm(c) for c in ["oslo", "rome", "lima"]]
+    return loud + quiet
+
+
+def test_an_external_that_prints_runs_in_program_order_and_others_still_overlap(capsys) -> None:
+    """Its output must land where plain Python writes it, so it waits for what came before and
+    the program waits for it (p351); calls of an external that does not print overlap."""
+    _, schedule = run_both(chatty_then_quiet)
+    first, second = calls_of(schedule, "ext_chatty")
+    assert_after(second, first)
+    assert_all_overlap(calls_of(schedule, "ext_llm"))
+    assert capsys.readouterr().out == "asking about oslo\nasking about rome\n" * 2
+    opportune.run_source("a = ext_llm('x')\nb = ext_chatty('y')\n",
+                         {"ext_llm": ext_llm, "ext_chatty": ext_chatty}, explain=True)
+    reasons = [w.reason for w in opportune.last_schedule().waits]
+    assert "external ext_chatty prints or logs: it runs in program order" in reasons, reasons
+
+
+SETTINGS = {"model": "small"}
+
+
+@opportune.external
+def ext_configured(prompt: str) -> str:
+    time.sleep(DELAY)
+    return f"{prompt}@{SETTINGS['model']}"
+
+
+def settings_changed_after_calls() -> list[str]:
+    answers = [ext_configured(q) for q in ["a", "b", "c"]]
+    SETTINGS["model"] = "big"
+    answers.append(ext_configured("d"))
+    SETTINGS["model"] = "small"
+    return answers
+
+
+def test_a_change_to_a_global_an_external_reads_waits_for_it() -> None:
+    """Calls reading a module-level dict overlap; changing the dict waits for them, so each
+    sees the settings of its call (p352)."""
+    answers, schedule = run_both(settings_changed_after_calls)
+    assert answers == ["a@small", "b@small", "c@small", "d@big"]
+    *first, last = calls_of(schedule, "ext_configured")
+    assert_all_overlap(first)
+    for call in first:
+        assert_after(last, call)

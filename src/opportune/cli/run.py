@@ -8,20 +8,49 @@ command registered by :func:`register` calls the same function.
 
 import os
 import sys
+from types import TracebackType
 from typing import Any
 
 
-def _print_exception(exc: BaseException) -> None:
-    """Print an uncaught exception as Python does, without opportune's own frames."""
-    import traceback
+def _without_own_frames(tb: TracebackType | None, own: str) -> TracebackType | None:
+    """The traceback ``tb`` with every frame from opportune's own files left out."""
+    frames = []
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(own):
+            frames.append(tb)
+        tb = tb.tb_next
+    kept = None
+    for frame in reversed(frames):
+        kept = TracebackType(kept, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
+    return kept
 
+
+def _print_exception(exc: BaseException) -> None:
+    """Report an uncaught exception as Python does, without opportune's own frames.
+
+    Python hands an uncaught exception to ``sys.excepthook`` (a program may have set its own),
+    and its default hook prints causes, contexts, notes and exception groups in an order of its
+    own; so the hook gets the exception itself, after opportune's frames are taken out of every
+    traceback in its chain.
+    """
     own = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-    tb = exc.__traceback__
-    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(own)]
-    lines = ["Traceback (most recent call last):\n"]
-    lines.extend(traceback.format_list(frames))
-    lines.extend(traceback.format_exception_only(type(exc), exc))
-    sys.stderr.write("".join(lines))
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        part = pending.pop()
+        if id(part) in seen:
+            continue
+        seen.add(id(part))
+        part.__traceback__ = _without_own_frames(part.__traceback__, own)
+        pending.extend(p for p in (part.__cause__, part.__context__) if p is not None)
+        if isinstance(part, BaseExceptionGroup):
+            pending.extend(part.exceptions)
+    sys.stderr.flush()
+    if exc.__traceback__ is None and sys.excepthook is sys.__excepthook__:
+        # Raised where the program has no frame of its own (an arm run concurrently, say):
+        # Python would have shown the program's frame, so the report still reads as one.
+        sys.stderr.write("Traceback (most recent call last):\n")
+    sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
 def run_script(

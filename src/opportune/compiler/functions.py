@@ -19,7 +19,11 @@ import textwrap
 import types
 from typing import TYPE_CHECKING, Any
 
-from opportune.compiler.registry import is_compiled_function, register_code
+from opportune.compiler.registry import (
+    is_compiled_function,
+    name_arms_as_their_function,
+    register_code,
+)
 from opportune.compiler.transform import transform
 
 if TYPE_CHECKING:
@@ -175,7 +179,7 @@ def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
     )
     if set(fn_code.co_freevars) - set(freevars):
         raise _CannotCompile("it refers to enclosing names that the original does not")
-    fn_code = fn_code.replace(co_qualname=fn.__code__.co_qualname)
+    fn_code = name_arms_as_their_function(fn_code.replace(co_qualname=fn.__code__.co_qualname))
     register_code(fn_code)
     return fn_code
 

@@ -17,7 +17,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from opportune.compiler.functions import add_user_root, is_user_file
-from opportune.compiler.registry import note_pure_facts, pure_facts_of, register_code
+from opportune.compiler.registry import (
+    name_arms_as_their_function,
+    note_pure_facts,
+    pure_facts_of,
+    register_code,
+)
 from opportune.compiler.transform import transform
 
 
@@ -42,6 +47,7 @@ def compile_module_source(
     # dont_inherit: this module's own ``from __future__ import annotations`` must not apply to
     # the program (its annotations would turn into strings)
     code = compile(transform(tree, filename=filename), filename, "exec", dont_inherit=True)
+    code = name_arms_as_their_function(code)
     register_code(code)
     if cached and isinstance(source, bytes):
         cache.store(filename, source, code, pure_facts_of(code))

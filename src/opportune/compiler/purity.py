@@ -8,7 +8,9 @@ result plain Python would give, and its calls overlap with everything else.
 
 This module decides the static half of that question from the function's syntax: no ``global``
 or ``nonlocal``, no ``yield``/``await``/``with``/``import``/``del``, no ``print`` or other
-built-in with an outside effect, and it changes only containers it created itself. The run-time
+built-in with an outside effect, no look at its thread or frames (``sys._getframe``,
+``logging.info``: on a thread of its own it would report that thread), and it changes only
+containers it created itself. The run-time
 half (every global and closure name it reads holds something immutable, its arguments can be
 copied) is checked at each call by :mod:`opportune.runtime.spawn`.
 """
@@ -34,6 +36,21 @@ _MUTATORS = frozenset({
     "setdefault", "popitem", "add", "discard", "intersection_update", "difference_update",
     "symmetric_difference_update", "write", "send", "close",
 })
+# Attributes that look at the running thread or its frames: a function running on a thread of
+# its own would see that thread (its caller frames, its name), not the program's.
+_THREAD_VIEWS = frozenset({
+    "_getframe", "currentframe", "stack", "trace", "getouterframes", "getinnerframes", "f_back",
+    "current_thread", "get_ident", "get_native_id", "main_thread",
+})
+# Modules whose functions report where and on which thread they were called, and the
+# methods of a logger (``log.info(...)``): a record names its thread, function and line.
+_REPORTING_MODULES = frozenset({"logging", "warnings", "traceback"})
+# Modules that keep hidden state their functions change (``random.random()`` advances the
+# generator): calls made out of program order would draw different numbers.
+_STATEFUL_MODULES = frozenset({"random", "secrets"})
+# ``var.set(...)`` changes the context the caller sees afterwards (a ContextVar).
+_CONTEXT_CHANGES = frozenset({"debug", "info", "warning", "warn", "error", "exception",
+                              "critical", "fatal", "log", "set", "reset"})
 _FRESH_CALLS = frozenset({"list", "dict", "set", "sorted", "reversed"})
 LEAF_BUILTINS = frozenset({
     "range", "len", "int", "float", "str", "bool", "abs", "min", "max", "sum", "sorted", "list",
@@ -105,6 +122,17 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST]) -> bool:
             return False
         if isinstance(node, ast.FunctionDef) and node is not fn:
             return False
+        if isinstance(node, ast.Attribute) and (
+                node.attr in _THREAD_VIEWS
+                or node.attr == "random"
+                or isinstance(node.value, ast.Name)
+                and node.value.id in _REPORTING_MODULES | _STATEFUL_MODULES):
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in _CONTEXT_CHANGES:
+            return False
+        if isinstance(node, ast.Name) and node.id in _STATEFUL_MODULES:
+            return False  # the module, or ``from random import random``
     params = {x.arg for x in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     # Names that only ever hold containers this function built itself.
     fresh: dict[str, bool] = {}

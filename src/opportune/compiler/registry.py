@@ -19,6 +19,33 @@ _pure_at: dict[tuple[str, int, str], Purity] = {}
 pure_functions: dict[int, Purity] = {}
 
 
+ARM_PREFIXES = ("__opp_arms", "__opp_loop_arm")
+
+
+def is_arm_code(code: types.CodeType) -> bool:
+    """Whether ``code`` is the function the compiler made of a deferred statement's arms; it
+    carries the name of the function it came from, its qualified name still says what it is
+    (see :func:`name_arms_as_their_function`)."""
+    return code.co_qualname.rpartition(".")[2].startswith(ARM_PREFIXES)
+
+
+def name_arms_as_their_function(code: types.CodeType, name: str | None = None) -> types.CodeType:
+    """``code`` with each arm function in it named as the function (or module code) it came
+    from: frames show that name, as in plain Python, where the arm's statements run in that
+    function (logging's ``funcName``, the ``in F`` of a traceback)."""
+    if name is not None and code.co_name.startswith(ARM_PREFIXES):
+        code = code.replace(co_name=name)
+    consts = list(code.co_consts)
+    changed = False
+    for i, const in enumerate(consts):
+        if isinstance(const, types.CodeType):
+            renamed = name_arms_as_their_function(const, code.co_name)
+            if renamed is not const:
+                consts[i] = renamed
+                changed = True
+    return code.replace(co_consts=tuple(consts)) if changed else code
+
+
 def note_pure_function(filename: str, lineno: int, name: str, facts: Purity) -> None:
     _pure_at[(filename, lineno, name)] = facts
 

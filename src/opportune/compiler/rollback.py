@@ -190,7 +190,7 @@ class _Journaler:
         elif isinstance(stmt, (ast.If, ast.While)):
             stmt.body = self.block(stmt.body)
             stmt.orelse = self.block(stmt.orelse)
-        elif isinstance(stmt, ast.Try):
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
             done = getattr(stmt, "opp_journaled", None)
             if done is None:
                 stmt.body = self.block(stmt.body)

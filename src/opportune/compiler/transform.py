@@ -454,15 +454,21 @@ class _Rewriter(Transformer):
             ],
         )
 
+    def visit_TryStar(self, node: ast.TryStar) -> ast.AST:
+        """A ``try`` with ``except*`` handlers: settled as a plain ``try`` (p349)."""
+        return self.visit_Try(node)  # type: ignore[arg-type]
+
     def visit_Try(self, node: ast.Try) -> ast.AST:
         if node.handlers and node.finalbody:
             # ``try: B except: H else: E finally: F`` is ``try: (try: B except: H else: E)
             # finally: F``: so the calls of the handlers and of ``else`` settle, and their
             # failure is met, before ``F`` runs, and ``F`` sees the names put back
-            inner = ast.Try(node.body, node.handlers, node.orelse, [])
+            kind = ast.TryStar if isinstance(node, ast.TryStar) else ast.Try
+            inner = kind(node.body, node.handlers, node.orelse, [])
             ast.copy_location(inner, node)
             inner.opp_split = True  # type: ignore[attr-defined]
-            node.handlers, node.orelse, node.body = [], [], [inner]
+            # the outer part has no handlers: a plain ``try``/``finally`` even for ``except*``
+            node = ast.copy_location(ast.Try([inner], [], [], node.finalbody), node)
         # a try with handlers or a finally: count 2, see _binds_in_handled_try
         step = 1 if self._in_class[-1] else 2
         self._tries[-1] += step
@@ -498,7 +504,14 @@ class _Rewriter(Transformer):
                          *_forgetting([ast.Delete([ast.Name(mark, ast.Del())])],
                                       temps if self._forgets() else []),
                          *node.finalbody]
-        outer = ast.Try(body=[inner], handlers=handlers, orelse=node.orelse, finalbody=finalbody)
+        if isinstance(node, ast.TryStar):
+            # ``except*`` handlers cannot sit beside a plain ``except``: the escaping failure
+            # (a BaseException) passes them unmatched and leaves as it came, not as a group
+            outer: ast.Try | ast.TryStar = ast.TryStar(
+                body=[inner], handlers=node.handlers, orelse=node.orelse, finalbody=finalbody)
+        else:
+            outer = ast.Try(body=[inner], handlers=handlers, orelse=node.orelse,
+                            finalbody=finalbody)
         enter = ast.Assign(
             targets=[ast.Name(mark, ast.Store())],
             value=ast.Call(ast.Name(TRY_ENTER, ast.Load()), [], []),
@@ -548,16 +561,24 @@ def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:
         stack.extend(traversal.children(n))
 
 
+def _is_try_exit(stmt: ast.stmt) -> bool:
+    """Whether ``stmt`` is the settling call a rewritten ``try`` or ``with`` ends its body with
+    (a ``finally`` of the program's own may end with any expression statement)."""
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+        and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id == TRY_EXIT
+
+
 def _locate(new: ast.AST, original: ast.stmt) -> None:
     """Give generated nodes the original statement's line, and the settling call at the end of
     a body the body's last line: ``--explain`` then names the line where the program waited."""
     settling = isinstance(new, ast.Try) and new.finalbody and not new.handlers[1:] \
-        and isinstance(new.finalbody[-1], ast.Expr)
+        and _is_try_exit(new.finalbody[-1])
     body = getattr(original, "body", None) or [original]
     last = body[-1]
-    for n in traversal.nodes(new):
-        if "lineno" in n._attributes and not hasattr(n, "lineno"):
-            ast.copy_location(n, original)
+    # Only what was generated: the program's own statements inside keep their lines, and the
+    # nodes rewritten inside them get those lines from fix_missing_locations (a call in a try
+    # body or handler must report its own line to tracebacks, logging and warnings).
+    _locate_generated([new], original)
     if settling:
         for n in traversal.nodes(new.finalbody[-1]):
             n.lineno = n.end_lineno = getattr(last, "end_lineno", None) or last.lineno

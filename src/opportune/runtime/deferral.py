@@ -14,6 +14,7 @@ own class).
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import sys
 import threading
@@ -167,6 +168,8 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
     block: Scope | None = rt.reserve_block()
     if block is None:
         return None
+    # The arm runs in the context the statement saw (ContextVars, the decimal context: p350).
+    program_context = contextvars.copy_context()
     if type(cond) is not Pending:
         cond = _Decided(cond)
     # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
@@ -204,7 +207,7 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
             return
         block.control = block.control | cond._calls  # its calls waited for the condition
         count_started()
-        threading.Thread(target=_run, args=(rt, p, block, fn, captured, {}),
+        threading.Thread(target=program_context.run, args=(_run, rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
 
     if type(cond) is Pending:
@@ -530,12 +533,13 @@ def assigned_before(error: BaseException, n: int) -> tuple[Any, ...]:
     when it raised ``error``: plain Python leaves those bound for the function's handler (the
     unbound marker for one without a value). Read from the arm's frame in the traceback."""
     from opportune.compiler.deferral import TAKEN
+    from opportune.compiler.registry import is_arm_code
 
     marker = _unbound_marker()
     tb = error.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code
-        if code.co_name.startswith(("__opp_arms", "__opp_loop_arm")):
+        if is_arm_code(code):
             params = code.co_varnames[:code.co_argcount]
             if params and params[0] == TAKEN:
                 params = params[1:]

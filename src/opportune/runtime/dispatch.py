@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import builtins
 import datetime as _datetime
+import enum as _enum
+import os
 import re
 import sys
 import threading
 import types
+import warnings as _warnings
 import weakref
 from typing import Any
 
@@ -276,6 +279,11 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
     """The call site of compiled code; see the module docstring."""
     rt: Runtime | None = getattr(_local, "runtime", None)
     if rt is None:
+        if _reads_caller(f):
+            frame = _frame_call(f, args, kwargs)
+            if frame is not None:
+                return frame
+            kwargs = _caller_kwargs(f, args, kwargs)
         return f(*args, **kwargs)
     tf = type(f)
     if tf is _BuiltinMethodType:
@@ -328,6 +336,11 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         # must still pass through the output queue's bookkeeping.
         if f is _B.print:
             return _print(rt, args, kwargs)
+        if f is _WARN or f is _GETFRAME or tf is _EnumType:
+            frame = _frame_call(f, args, kwargs)
+            if frame is not None:
+                return frame
+            kwargs = _caller_kwargs(f, args, kwargs)
         return f(*args, **kwargs)
     kind = classify(rt, f)
     if kind == USER:
@@ -386,8 +399,90 @@ def _json_loads() -> Any:
     return None if json is None else getattr(json, "loads", None)
 
 
+_OWN_FILES = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_WARN = _warnings.warn
+_GETFRAME = sys._getframe
+_EnumType = type(_enum.Enum)
+_LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
+                        "fatal", "log"})
+
+
+def _reads_caller(f: Any) -> bool:
+    """Whether library function ``f`` looks at the frame that called it: logging (function
+    name and line of a record), ``warnings.warn`` (the line it reports), ``namedtuple`` and
+    the functional ``Enum`` API (the module a new class belongs to, which pickling needs),
+    ``sys._getframe`` and ``inspect.currentframe``."""
+    if f is _WARN or f is _GETFRAME or isinstance(f, _EnumType):
+        return True
+    module = getattr(f, "__module__", None)
+    return module == "logging" or module == "collections" or module == "inspect"
+
+
+def _program_frame(depth: int = 0) -> types.FrameType | None:
+    """The frame ``depth`` levels above the program's frame that called into opportune's call
+    site, counting only frames that are not opportune's own."""
+    frame: types.FrameType | None = sys._getframe(2)
+    while frame is not None:
+        if not frame.f_code.co_filename.startswith(_OWN_FILES):
+            if depth == 0:
+                return frame
+            depth -= 1
+        frame = frame.f_back
+    return None
+
+
+def _frame_call(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``f(*args, **kwargs)`` for ``sys._getframe`` and ``inspect.currentframe``, answered
+    with the program's frames (skipping opportune's call-site frames); None when it is some
+    other call."""
+    if f is _GETFRAME and not kwargs and len(args) <= 1 and all(type(a) is int for a in args):
+        frame = _program_frame(args[0] if args else 0)
+        if frame is None:
+            raise ValueError("call stack is not deep enough")
+        return frame
+    if getattr(f, "__name__", "") == "currentframe" and not args and not kwargs \
+            and getattr(f, "__module__", None) == "inspect":
+        return _program_frame()
+    return None
+
+
+def _caller_kwargs(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` for a call of ``f`` (see :func:`_reads_caller`) made by the caller of this
+    function, such that ``f`` sees the program's frame rather than opportune's call-site
+    frames: a ``stacklevel`` that skips them, or the program's module named outright."""
+    name = getattr(getattr(f, "__func__", f), "__name__", "")
+    if f is _WARN or name in _LOG_CALLS and getattr(f, "__module__", None) == "logging":
+        wanted = kwargs.get("stacklevel", 1)
+        if type(wanted) is not int or wanted < 1:
+            return kwargs
+        frame = sys._getframe(1)
+        level = seen = 1
+        while frame is not None:
+            if not frame.f_code.co_filename.startswith(_OWN_FILES):
+                if seen == wanted:
+                    return {**kwargs, "stacklevel": level}
+                seen += 1
+            frame = frame.f_back
+            level += 1
+        return kwargs
+    functional_enum = isinstance(f, _EnumType) and (len(args) > 1 or "names" in kwargs)
+    if "module" in kwargs or not (functional_enum or name == "namedtuple"):
+        return kwargs
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_OWN_FILES):
+        frame = frame.f_back
+    if frame is None:
+        return kwargs
+    return {**kwargs, "module": frame.f_globals.get("__name__", "__main__")}
+
+
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if kind != PRINT and _reads_caller(f):
+        frame = _frame_call(f, args, kwargs)
+        if frame is not None:
+            return frame
+        kwargs = _caller_kwargs(f, args, kwargs)
     if kind >= LOCAL and getattr(_local, "scope", None) is not None:
         guard_effect(rt, f)
     if rt._guard_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):

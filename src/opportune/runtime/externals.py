@@ -42,6 +42,14 @@ class ExternalSpec:
     # pending result's type is known at the call (see ``_return_parameter``).
     returns_param: tuple[int, str] | None = None
     changes_program_state: bool = False
+    # Its body prints or logs (to the program's stdout or stderr): it runs in program order,
+    # so its output lands where plain Python writes it (see ``_writes_output``).
+    prints: bool = False
+    # Module-level names its body reads: the containers and objects of the program among
+    # them are registered as read by the call while it runs (see ``_global_reads``).
+    global_reads: tuple[str, ...] = ()
+    # The names it runs with as bound at the call (see ``_pinned_names``); none: all live.
+    pinned_names: tuple[str, ...] = ()
     # Yields the result's text piece by piece (same arguments as the function); see
     # runtime/streams.py. Used instead of the function when the program runs under opportune.
     stream: Callable[..., Iterator[Any]] | None = None
@@ -190,6 +198,9 @@ def make_spec(
         returns=returns if returns is not None else _return_type(fn),
         returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
+        prints=_writes_output(fn),
+        global_reads=_global_reads(fn),
+        pinned_names=_pinned_names(fn),
         stream=_checked_stream(fn, stream),
         stream_path=_parse_stream_path(stream, stream_path),
         changes_read_results=bool(changes_read_results),
@@ -273,14 +284,36 @@ _MUTATING_METHODS = frozenset({
 })
 
 
-def _function_ast(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The syntax tree of ``fn``'s definition, or None when its source cannot be read."""
+def _definition(source_of: Any) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        tree = ast.parse(textwrap.dedent(inspect.getsource(source_of)))
     except (OSError, TypeError, SyntaxError, IndentationError):
         return None
     fdef = tree.body[0] if tree.body else None
     return fdef if isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _function_ast(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The syntax tree of ``fn``'s definition, or None when its source cannot be read (kept
+    for the few questions asked about one function as it is decorated; never changed).
+
+    A ``functools.wraps`` wrapper (a retry decorator) is read as itself, with the functions it
+    wraps nested in its body: ``inspect.getsource`` alone would give the wrapped function's
+    source only, and the wrapper's own effects (a global list of attempts) would go unseen."""
+    code = getattr(fn, "__code__", None)
+    fdef = _definition(code if code is not None else fn)
+    if fdef is None:
+        return None
+    inner = getattr(fn, "__wrapped__", None)
+    for _ in range(4):
+        if inner is None:
+            break
+        nested = _definition(getattr(inner, "__code__", inner))
+        if nested is not None:
+            fdef.body.append(nested)
+        inner = getattr(inner, "__wrapped__", None)
+    return fdef
 
 
 def _changes_module_state(fn: Callable[..., Any]) -> bool:
@@ -299,9 +332,14 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
     for node in ast.walk(fdef):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             local.add(node.id)
+    code = getattr(fn, "__code__", None)
+    rebinding = _module_globals(code.co_filename)[1] if code is not None else frozenset()
     for node in ast.walk(fdef):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in rebinding and node.func.id not in local:
+            return True  # it calls a function of its module that rebinds a global
         base = None
         if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
             base = node.value
@@ -313,6 +351,136 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
         if isinstance(base, ast.Name) and base.id not in local and base.id != "self":
             return True
     return False
+
+
+_LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
+                        "fatal", "log"})
+
+
+def _is_std_stream(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr") \
+        and isinstance(node.value, ast.Name) and node.value.id == "sys"
+
+
+def _writes_output(fn: Callable[..., Any]) -> bool:
+    """Whether the external's own body writes to the program's stdout or stderr: ``print``
+    (without a file, or to ``sys.stdout``/``sys.stderr``), ``sys.stdout.write``, a logging
+    call. Run concurrently, its output would land between the program's own lines (or inside
+    one) where plain Python never wrote it. Decided from the source; a function whose source
+    cannot be read is assumed not to."""
+    fdef = _function_ast(fn)
+    if fdef is None:
+        return False
+    for node in ast.walk(fdef):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "print":
+            target = next((k.value for k in node.keywords if k.arg == "file"), None)
+            if target is None or _is_std_stream(target):
+                return True
+        elif isinstance(func, ast.Attribute):
+            if func.attr in ("write", "writelines") and _is_std_stream(func.value):
+                return True
+            if func.attr in _LOG_CALLS and _looks_like_logger(func.value, func.attr):
+                return True
+            if func.attr in ("print_exc", "print_exception", "print_stack") \
+                    and not any(k.arg == "file" and not _is_std_stream(k.value)
+                                for k in node.keywords):
+                return True  # traceback.print_exc() writes to stderr
+    return False
+
+
+def _looks_like_logger(receiver: ast.expr, level: str) -> bool:
+    """``log.info``, ``self.logger.warning``, ``logging.getLogger(__name__).error``; for
+    ``.log`` only a receiver named like a logger (``math.log`` computes a logarithm)."""
+    if isinstance(receiver, ast.Call):
+        f = receiver.func
+        return isinstance(f, ast.Attribute) and f.attr == "getLogger" \
+            or isinstance(f, ast.Name) and f.id == "getLogger"
+    name = receiver.id if isinstance(receiver, ast.Name) else \
+        receiver.attr if isinstance(receiver, ast.Attribute) else None
+    if name is None:
+        return False
+    return "log" in name.lower() if level == "log" else \
+        isinstance(receiver, ast.Name) or "log" in name.lower()
+
+
+def _global_reads(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names the external's body reads that it does not bind itself: module-level names
+    (or builtins). Plain Python runs the body at the call, before the program's next
+    statement, so a settings dict or a class attribute the program changes right after the
+    call must not reach it; the scheduler registers what these names hold as read by the call.
+    Decided from the source; none when the source cannot be read."""
+    fdef = _function_ast(fn)
+    if fdef is None:
+        return ()
+    a = fdef.args
+    local = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
+    local |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+    loaded: dict[str, None] = {}
+    for node in ast.walk(fdef):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                loaded[node.id] = None
+            else:
+                local.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node is not fdef:
+            local.add(node.name)
+    return tuple(n for n in loaded if n not in local)
+
+
+_NAMESPACE_READERS = frozenset({"globals", "vars", "locals", "eval", "exec", "dir"})
+
+
+def _pinned_names(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names the function's code (nested code included) may load from its globals, when
+    the call may read them as bound at the call; empty when it may not: a function of the
+    module rebinds one of them (``global NAME``), which a function the external calls may do
+    while the call runs (``_client`` set up on first use), or the code reads its namespace as
+    a whole (``globals()``). Taken from the code itself, not the source: the source of a
+    ``functools.wraps`` wrapper is the wrapped function's."""
+    code = getattr(fn, "__code__", None)
+    if code is None or not hasattr(fn, "__globals__"):
+        return ()
+    names: set[str] = set()
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if isinstance(k, type(code)))
+    if not names or not _NAMESPACE_READERS.isdisjoint(names) \
+            or not _rebound_by_functions(code.co_filename).isdisjoint(names):
+        return ()
+    return tuple(sorted(names))
+
+
+def _rebound_by_functions(filename: str) -> frozenset[str]:
+    """The names some function of the module rebinds (``global NAME``): a function the external
+    calls may rebind one while the call runs, so the call must read it as it is then, not as
+    it was at the call (``_client`` set up on first use)."""
+    return _module_globals(filename)[0]
+
+
+@functools.lru_cache(maxsize=32)
+def _module_globals(filename: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(names rebound by ``global`` in some function of the module, the module-level functions
+    that do it), from the module's source; empty when it cannot be read."""
+    try:
+        with open(filename, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return frozenset(), frozenset()
+    names: set[str] = set()
+    functions: set[str] = set()
+    for top in tree.body:
+        for node in ast.walk(top):
+            if isinstance(node, ast.Global):
+                names.update(node.names)
+                if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    functions.add(top.name)
+    return frozenset(names), frozenset(functions)
 
 
 def _changes_self(fn: Callable[..., Any]) -> bool:

@@ -105,7 +105,14 @@ def rollback(mark: int) -> dict[str, Any]:
     rt = getattr(_local, "runtime", None)
     if rt is None or mark == 0:
         return {}
-    return rt.rollback(mark, sys.exc_info()[1])
+    handled = sys.exc_info()[1]
+    met = rt.scope().met
+    if isinstance(handled, BaseExceptionGroup) and met is not None and met[0] is not handled:
+        # an except* handler holds the failure wrapped in a group (p349)
+        found = handled.subgroup(lambda e: e is met[0])
+        if found is not None:
+            handled = met[0]
+    return rt.rollback(mark, handled)
 
 
 def restore(mark: int) -> dict[str, Any]:

@@ -290,6 +290,19 @@ class ConcurrentReaders:
             self.entries[guard._seq] = (guard, guard._seq, guard._seq, [receiver], None)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
+    def add_global_reader(self, guard: Pending, objects: tuple[Any, ...]) -> None:
+        """An external call reads ``objects`` (what the module-level names in its body hold)
+        until ``guard`` finishes. Plain Python ran its body before the program's next
+        statement, so a change the program makes to them meanwhile waits for the call (p352).
+        Like :meth:`add_value_reader`, it occupies no block of program order."""
+        holder = Pending(self._rt, guard._seq, "what a call reads")
+        object.__setattr__(holder, "_state", DONE)
+        object.__setattr__(holder, "_value", objects)
+        with self._lock:
+            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [holder])
+            context.GUARDED.append(guard._seq)
+        self._rt._when_ready([guard], lambda: self._drop(guard._seq))
+
     def _drop(self, seq: int) -> None:
         with self._lock:
             entry = self.entries.pop(seq, None)

@@ -26,6 +26,7 @@ Failures
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import itertools
 import os
@@ -88,6 +89,97 @@ class SpeculativeFailure(BaseException):
     def __init__(self, failed: Pending) -> None:
         super().__init__(failed._value)
         self.failed = failed
+
+
+def _in_context(program: contextvars.Context, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` to run on a worker thread in (a copy of) the context the program had at the call:
+    plain Python runs the call there, so it sees the program's ContextVars and its decimal
+    context (p350). The worker's current call (``context.current_call``) is carried over."""
+    def call_in_program_context(*args: Any, **kwargs: Any) -> Any:
+        info = context._current_call.get()
+        return program.copy().run(_call_as, info, fn, args, kwargs)
+
+    return call_in_program_context
+
+
+def _call_as(info: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    context._current_call.set(info)
+    return fn(*args, **kwargs)
+
+
+_WATCHED_DATA = (dict, list, set, bytearray)
+_MODULE_DUNDERS = ("__name__", "__builtins__", "__file__", "__package__", "__spec__",
+                   "__loader__")
+
+
+def _with_globals_as_now(fn: Any, names: tuple[str, ...]) -> Any:
+    """``fn`` reading the module-level names of its body as they are bound now: plain Python
+    runs the body before the program's next statement, so ``MODEL = "big"`` right after the
+    call must not reach it (p354). A twin of ``fn`` whose globals hold just those names (and
+    the module's own dunders); the objects are the program's, so changes to them are shared.
+    ``names``: every name its code may load (``externals._pinned_names``)."""
+    code = getattr(fn, "__code__", None)
+    if type(fn) is not types.FunctionType or code is None:
+        return fn
+    g = fn.__globals__
+    pinned = {n: g[n] for n in _MODULE_DUNDERS if n in g}
+    for n in names:
+        if n in g:
+            pinned[n] = g[n]
+    twin = types.FunctionType(code, pinned, fn.__name__, fn.__defaults__, fn.__closure__)
+    twin.__kwdefaults__ = fn.__kwdefaults__
+    return twin
+
+
+def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...] | None:
+    """What the module-level names (and enclosing functions' variables) in the external's body
+    hold now that the program could change in place: its dicts, lists and sets, its own
+    classes and their objects. None when the program waits for the call anyway."""
+    g = getattr(fn, "__globals__", None)
+    if g is None or spec.mutates or spec.changes_program_state or spec.prints:
+        return None
+    from opportune.compiler.functions import is_user_module
+
+    code = getattr(fn, "__code__", None)
+    cells = dict(zip(code.co_freevars, fn.__closure__ or ())) if code is not None else {}
+    found = []
+    for name in spec.global_reads:
+        cell = cells.get(name)
+        if cell is not None:
+            try:
+                value = cell.cell_contents  # a variable of an enclosing function
+            except ValueError:
+                continue
+        else:
+            value = g.get(name)
+        t = type(value)
+        if t in _WATCHED_DATA:
+            found.append(value)
+        elif isinstance(value, type):
+            if is_user_module(value.__module__):
+                found.append(value)  # a class whose attributes the program may change
+        elif t.__module__ != "builtins" and is_user_module(t.__module__):
+            found.append(value)
+    return tuple(found)
+
+
+def _new_event_loop() -> Any:
+    """A new asyncio event loop, made without the debug record asyncio logs for it ("Using
+    selector"): the program made no loop, and a program that logs at DEBUG must not see one."""
+    import asyncio
+    import logging
+
+    maker = threading.get_ident()
+
+    def not_ours(record: logging.LogRecord) -> bool:
+        return not (record.thread == maker and record.msg == "Using selector: %s")
+
+    logger = logging.getLogger("asyncio")
+    logger.addFilter(not_ours)
+    try:
+        return asyncio.new_event_loop()
+    finally:
+        logger.removeFilter(not_ours)
 
 
 class RuntimeClosed(BaseException):
@@ -309,9 +401,7 @@ class Runtime:
             if self._loop_thread is not None or self._loop_ready.is_set():
                 return
             if self._closed:
-                import asyncio
-
-                self._event_loop = asyncio.new_event_loop()
+                self._event_loop = _new_event_loop()
                 self._event_loop.close()
                 self._loop_ready.set()
                 return
@@ -323,7 +413,7 @@ class Runtime:
         try:
             import asyncio
 
-            loop = asyncio.new_event_loop()
+            loop = _new_event_loop()
             asyncio.set_event_loop(loop)
             self._event_loop = loop
         finally:
@@ -638,6 +728,17 @@ class Runtime:
         """Start an external call as soon as its inputs are known; return its pending result."""
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
+        watched: tuple[Any, ...] | None = None
+        if spec.global_reads:
+            watched = _globals_read(fn, spec)
+            if watched is not None and spec.pinned_names:
+                fn = _with_globals_as_now(fn, spec.pinned_names)
+        if not spec.is_async:
+            program_context = contextvars.copy_context()
+            if len(program_context):  # an empty one is what a worker thread starts with
+                fn = _in_context(program_context, fn)
+        if spec.prints:
+            self.sync_point(f"external {spec.name} prints or logs: it runs in program order")
         held: list[Any] = []
         arg_deps: list[Pending]
         mutates = False
@@ -691,6 +792,8 @@ class Runtime:
             if spec.writes:
                 self._issued_writes.add((seq, spec.writes))
             past = self._speculable(spec, order_deps) if order_deps and spec.reads else None
+        if watched:
+            self.readers.add_global_reader(p, watched)
         fenced = False
         if externals.TRACK_READ_RESULTS:
             if arg_deps:
@@ -747,7 +850,8 @@ class Runtime:
                 )
 
             self._when_ready(arg_deps + order_deps, ready)
-        if wait or mutates or spec.mutates or spec.changes_program_state or held \
+        if wait or mutates or spec.mutates or spec.changes_program_state or spec.prints \
+                or held \
                 or (spec.changes_read_results and not fenced):
             # mutates: the call changes the program's own objects; changes_program_state: its
             # body changes module state the program can read directly; held: it holds an
@@ -772,6 +876,7 @@ class Runtime:
         not decided yet may still write nothing. Finished writers and issued writing calls
         are never run past."""
         if spec.writes or spec.mutates or spec.changed_params or spec.changes_program_state \
+                or spec.prints \
                 or spec.is_async or spec.stream is not None:
             return None
         past = [d for d in order_deps if d._state == PENDING]

@@ -12,6 +12,7 @@ the caller gets a pending value at once.
 from __future__ import annotations
 
 import builtins
+import contextvars
 import dataclasses
 import threading
 import types
@@ -57,6 +58,11 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     t = type(value)
     if t is Pending:  # first: isinstance() would read __class__, which waits for the value
         return True
+    if t is types.BuiltinMethodType:
+        # len, math.sqrt, "-".join: safe; random.random (a method of the module's generator)
+        # changes the state of the object it is bound to
+        owner = value.__self__
+        return owner is None or type(owner) in _IMMUTABLE_ATOMS
     if t in _IMMUTABLE_ATOMS or isinstance(value, type):
         return True
     if t is types.FunctionType:
@@ -70,6 +76,7 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     if t is types.MethodType:
         return _safe(value.__func__, copied, depth + 1, writers) \
             and _safe(value.__self__, False, depth + 1, writers)
+
     if t in (tuple, frozenset):
         return all(_safe(v, copied, depth + 1, writers) for v in value)
     if t in _COPIED:
@@ -80,7 +87,12 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     if _frozen_dataclass(value):
         return all(_safe(getattr(value, f.name), copied, depth + 1, writers)
                    for f in dataclasses.fields(value))
-    return _is_library_object(value) and not is_changeable_data(value)
+    # An iterator of a library (itertools.count, cycle) changes on next(), a builtin that
+    # runs at once: calls out of program order would take its items in another order.
+    # threading.local: another thread sees none of the program thread's attributes.
+    return _is_library_object(value) and not is_changeable_data(value) \
+        and not hasattr(type(value), "__next__") \
+        and type(value).__module__ not in ("_thread", "_threading_local")
 
 
 UNRESOLVED = object()
@@ -196,8 +208,11 @@ def maybe_spawn(
     count_started()
     # Daemon threads: a program that ends (or fails) while such a call still waits must not be
     # kept alive by it.
+    # In a copy of the caller's context: ContextVar values and the decimal context the
+    # function reads are those plain Python's call would see (p350).
     threading.Thread(
-        target=_run, args=(rt, p, block, fn, args, kwargs), name="opportune-fn", daemon=True
+        target=contextvars.copy_context().run, args=(_run, rt, p, block, fn, args, kwargs),
+        name="opportune-fn", daemon=True,
     ).start()
     return p
 

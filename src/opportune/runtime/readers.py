@@ -299,7 +299,7 @@ class ConcurrentReaders:
         object.__setattr__(holder, "_state", DONE)
         object.__setattr__(holder, "_value", objects)
         with self._lock:
-            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [holder])
+            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [holder], None)
             context.GUARDED.append(guard._seq)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 

@@ -3,6 +3,7 @@ then hands it (see ``externals._changed_parameters`` and ``changes_arguments``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from opportune.runtime.externals import _changed_parameters, changes_arguments, make_spec
@@ -100,3 +101,22 @@ def test_a_declared_mutates_replaces_what_the_source_says() -> None:
     assert make_spec(_appends, mutates=False).changed_params == ()
     assert not changes_arguments(make_spec(_appends, mutates=False), ([],), {"x": 1})
     assert changes_arguments(make_spec(_reads_only, mutates=True), ("q",), {})
+
+
+def _retrying(fn: Any) -> Any:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_retrying
+def _wrapped_appends(items: list[int], x: int) -> None:
+    items.append(x)
+
+
+def test_a_wrapped_external_is_read_with_the_wrapped_function_s_parameters() -> None:
+    spec = make_spec(_wrapped_appends)
+    assert spec.changed_params == ((0, "items"),)
+    assert not spec.changes_program_state  # ``items`` is a parameter, not module state

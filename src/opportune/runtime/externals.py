@@ -332,6 +332,8 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
     for node in ast.walk(fdef):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             local.add(node.id)
+        elif isinstance(node, ast.arg):
+            local.add(node.arg)  # a parameter of a nested function: the wrapped one's too
     code = getattr(fn, "__code__", None)
     rebinding = _module_globals(code.co_filename)[1] if code is not None else frozenset()
     for node in ast.walk(fdef):
@@ -569,7 +571,9 @@ def _changed_parameters(fn: Callable[..., Any]) -> tuple[tuple[int | None, str |
     functions the body calls are not seen: declare ``mutates=True`` for those. A method's own
     object is handled by ``_changes_self``.
     """
-    fdef = _function_ast(fn)
+    # the parameters are the wrapped function's, as inspect.signature reports them for a
+    # functools.wraps wrapper (which passes its arguments on)
+    fdef = _function_ast(inspect.unwrap(fn))
     if fdef is None:
         return ()
     a = fdef.args

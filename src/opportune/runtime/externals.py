@@ -316,6 +316,40 @@ def _function_ast(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunction
     return fdef
 
 
+def _changed_bases(fdef: ast.AST) -> Iterator[ast.expr]:
+    """The expression of each object the body changes in place: ``a.b`` in ``a.b[0] = v`` and
+    ``del a.b[0]``, ``a`` in ``a.append(x)`` and ``setattr(a, ...)``, ``items`` in
+    ``items += more``. One list of what counts as a change, for every question asked of an
+    external's source (its own object, module state, its parameters)."""
+    for node in ast.walk(fdef):
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store,
+                                                                                      ast.Del)):
+            yield node.value
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            yield node.target
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in _MUTATING_METHODS:
+                yield func.value
+            elif isinstance(func, ast.Name) and func.id in ("setattr", "delattr") and node.args:
+                yield node.args[0]
+
+
+def _bound_names(fdef: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The names the body binds for itself: its parameters (those of functions nested in it,
+    a wrapped function's included) and every name it stores."""
+    local: set[str] = set()
+    for node in ast.walk(fdef):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            local.add(node.id)
+        elif isinstance(node, ast.arg):
+            local.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node is not fdef:
+            local.add(node.name)
+    return local
+
+
 def _changes_module_state(fn: Callable[..., Any]) -> bool:
     """Whether the external's own body changes module-level state of the program.
 
@@ -326,14 +360,7 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
     fdef = _function_ast(fn)
     if fdef is None:
         return False
-    a = fdef.args
-    local = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
-    local |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
-    for node in ast.walk(fdef):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            local.add(node.id)
-        elif isinstance(node, ast.arg):
-            local.add(node.arg)  # a parameter of a nested function: the wrapped one's too
+    local = _bound_names(fdef)
     code = getattr(fn, "__code__", None)
     rebinding = _module_globals(code.co_filename)[1] if code is not None else frozenset()
     for node in ast.walk(fdef):
@@ -342,15 +369,9 @@ def _changes_module_state(fn: Callable[..., Any]) -> bool:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id in rebinding and node.func.id not in local:
             return True  # it calls a function of its module that rebinds a global
-        base = None
-        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
-            base = node.value
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in _MUTATING_METHODS):
-            base = node.func.value
-        while isinstance(base, (ast.Attribute, ast.Subscript)):
-            base = base.value
-        if isinstance(base, ast.Name) and base.id not in local and base.id != "self":
+    for base in _changed_bases(fdef):
+        root = _root_name(base)
+        if root is not None and root not in local and root != "self":
             return True
     return False
 
@@ -417,19 +438,9 @@ def _global_reads(fn: Callable[..., Any]) -> tuple[str, ...]:
     fdef = _function_ast(fn)
     if fdef is None:
         return ()
-    a = fdef.args
-    local = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
-    local |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
-    loaded: dict[str, None] = {}
-    for node in ast.walk(fdef):
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load):
-                loaded[node.id] = None
-            else:
-                local.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
-                and node is not fdef:
-            local.add(node.name)
+    local = _bound_names(fdef)
+    loaded = dict.fromkeys(node.id for node in ast.walk(fdef)
+                           if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load))
     return tuple(n for n in loaded if n not in local)
 
 
@@ -502,22 +513,7 @@ def _changes_self(fn: Callable[..., Any]) -> bool:
                          for d in fdef.decorator_list):
         return False
     me = params[0].arg
-    for node in ast.walk(fdef):
-        base = None
-        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store,
-                                                                                      ast.Del)):
-            base = node.value
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in _MUTATING_METHODS):
-            base = node.func.value
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in ("setattr", "delattr") and node.args:
-            base = node.args[0]
-        while isinstance(base, (ast.Attribute, ast.Subscript)):
-            base = base.value
-        if isinstance(base, ast.Name) and base.id == me:
-            return True
-    return False
+    return any(_root_name(base) == me for base in _changed_bases(fdef))
 
 
 _READ_VIEWS = frozenset({"items", "values", "keys"})
@@ -603,20 +599,8 @@ def _changed_parameters(fn: Callable[..., Any]) -> tuple[tuple[int | None, str |
                             origin[name] = (origin[root][0], itself)
                             grown = True
     changed: set[str] = set()
-    for node in ast.walk(fdef):
-        base: ast.expr | None = None
-        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store,
-                                                                                      ast.Del)):
-            base = node.value
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            base = node.target  # ``items += more`` changes a list in place
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in _MUTATING_METHODS):
-            base = node.func.value
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-              and node.func.id in ("setattr", "delattr") and node.args):
-            base = node.args[0]
-        root = _root_name(base) if base is not None else None
+    for base in _changed_bases(fdef):
+        root = _root_name(base)
         if root not in origin:
             continue
         param, itself = origin[root]

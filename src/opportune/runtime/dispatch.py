@@ -30,7 +30,7 @@ from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
-from opportune.runtime.values import DONE, FAILED, PENDING, Pending
+from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending
 
 _FunctionType = types.FunctionType
 _MethodType = types.MethodType
@@ -356,7 +356,6 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
 _BuiltinMethodType = types.BuiltinMethodType
 _BuiltinFunctionType = types.BuiltinFunctionType
 # The fast path of call(): pure builtins and methods of values, when no argument is pending.
-_ATOMS = frozenset({int, float, str, bool, bytes, type(None), complex})
 _VALUE_OWNERS = frozenset({str, bytes, int, float, bool, complex, tuple, frozenset})
 _FAST_KINDS: dict[Any, int] = {
     f: kind for f, kind in _BUILTIN_KIND.items() if kind in (LAZY, SHALLOW)
@@ -365,7 +364,7 @@ _FAST_KINDS: dict[Any, int] = {
 
 def _atoms(args: tuple[Any, ...]) -> bool:
     for a in args:
-        if type(a) not in _ATOMS:
+        if type(a) not in ATOM_TYPES:
             return False
     return True
 

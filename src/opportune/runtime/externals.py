@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
+from opportune.runtime.values import ATOM_TYPES
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_MAX_CONCURRENCY = 64
@@ -210,9 +212,6 @@ def make_spec(
     )
 
 
-_ARGUMENT_ATOMS = frozenset({str, int, float, bool, bytes, type(None), complex, range})
-
-
 def changes_arguments(spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     """Whether this call hands the external an object of the program's that its body changes.
 
@@ -230,7 +229,7 @@ def changes_arguments(spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[st
         else:
             values = (kwargs[name],) if name in kwargs else ()
         for value in values:
-            if type(value) not in _ARGUMENT_ATOMS:
+            if type(value) not in ATOM_TYPES:
                 return True
     return False
 

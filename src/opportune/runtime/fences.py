@@ -30,13 +30,12 @@ import weakref
 from typing import TYPE_CHECKING
 
 from opportune.runtime import context, externals
-from opportune.runtime.values import DONE, FAILED, PENDING, Pending
+from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending
 
 if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime
 
 # Values that cannot hold one of the changed objects.
-ATOMS = (str, bytes, int, float, complex, bool, type(None))
 
 WAIT_REASON = ("a later call changes this result of an earlier read in place: this use comes "
                "after that change, so it waits for it")
@@ -97,7 +96,7 @@ class ReadResults:
         if p._fences:
             for fence in self.active([p]):
                 self._rt.wait_for(fence, WAIT_REASON)
-        if hands_out and type(p._value) not in ATOMS:
+        if hands_out and type(p._value) not in ATOM_TYPES:
             with self._lock:
                 self.escaped |= p._tracks
 
@@ -119,7 +118,7 @@ class ReadResults:
                     and any(h._tracks is not None for h in handed):
                 return False
         for h in held:
-            if h._state == FAILED or (h._state == DONE and type(h._value) in ATOMS):
+            if h._state == FAILED or (h._state == DONE and type(h._value) in ATOM_TYPES):
                 continue
             kept = [(f, a) for f, a in (h._fences or ()) if f._state == PENDING]
             object.__setattr__(h, "_fences", [*kept, (change, after)])

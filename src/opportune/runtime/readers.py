@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from opportune.runtime import context
 from opportune.runtime.snapshot import collect
-from opportune.runtime.values import DONE, PENDING, Pending
+from opportune.runtime.values import ATOM_TYPES, DONE, PENDING, Pending
 
 if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime, Scope
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 _SEARCH_BUDGET = 2000
 _LIST_BUDGET = 20000
 _CONTAINERS = (list, tuple, set, frozenset)
-_ATOMS = (str, bytes, int, float, bool, complex, type(None))
 
 
 def _push_inside(value: Any, stack: list[Any]) -> None:
@@ -157,7 +156,7 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
             if pending is not None:
                 pending.append(value)
             continue
-        if t in _ATOMS or id(value) in seen:
+        if t in ATOM_TYPES or id(value) in seen:
             continue
         seen.add(id(value))
         if t in _CONTAINERS:
@@ -198,7 +197,7 @@ def _push_shared(value: Any, stack: list[Any], seen: set[int]) -> None:
     t = type(value)
     if t is Pending or t in _CONTAINERS or t is dict:
         _push_inside(value, stack)
-    elif t in _ATOMS or t is types.FunctionType:
+    elif t in ATOM_TYPES or t is types.FunctionType:
         return
     elif isinstance(value, type):
         if _program_owned(getattr(value, "__module__", None)):
@@ -224,7 +223,7 @@ def shared_reach(roots: list[Any], budget: int = _LIST_BUDGET) -> tuple[frozense
     final = True
     while stack:
         value = stack.pop()
-        if type(value) in _ATOMS or id(value) in seen:
+        if type(value) in ATOM_TYPES or id(value) in seen:
             continue  # atoms never change: a module's table of strings costs no budget
         seen.add(id(value))
         if len(seen) > budget:

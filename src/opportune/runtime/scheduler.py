@@ -44,7 +44,7 @@ from sortedcontainers import SortedKeyList, SortedList
 from opportune.runtime import context, externals
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
-from opportune.runtime.fences import ATOMS, ReadResults
+from opportune.runtime.fences import ReadResults
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
     PLAIN_CONTAINERS,
@@ -59,7 +59,7 @@ from opportune.runtime.snapshot import (
 )
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
-from opportune.runtime.values import DONE, FAILED, PENDING, Pending, result_type
+from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending, result_type
 from opportune.runtime.workers import Workers
 
 if TYPE_CHECKING:
@@ -594,7 +594,7 @@ class Runtime:
                 # Built from a finished result of a read (runtime/fences.py): text or a number
                 # holds none of its objects; anything else stays a tracked value.
                 value = op(*[v._value if type(v) is Pending else v for v in operands])
-                if type(value) in ATOMS:
+                if type(value) in ATOM_TYPES:
                     return value
                 return self._derive(lambda: value, inputs, label, type(value))
         for p in inputs:
@@ -1756,12 +1756,11 @@ class _ObjectCopier:
             return value
 
 
-_ATOM_TYPES = frozenset({str, int, float, bool, bytes, type(None), complex})
 
 
 def _all_atoms(args: tuple[Any, ...]) -> bool:
     for a in args:
-        if type(a) not in _ATOM_TYPES:
+        if type(a) not in ATOM_TYPES:
             return False
     return True
 

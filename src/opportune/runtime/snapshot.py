@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from opportune.runtime.values import DONE, FAILED, Pending
+from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, Pending
 
 _PLAIN_CONTAINERS = (list, dict, set, tuple, frozenset)
 PLAIN_CONTAINERS = _PLAIN_CONTAINERS
-_ATOMS = (str, int, float, bool, bytes, type(None), complex)
 
 
 def is_changeable_data(value: Any) -> bool:
@@ -39,7 +38,7 @@ def snapshot(
     when it cannot be copied).
     """
     t = type(value)
-    if t in _ATOMS or t is Pending:
+    if t in ATOM_TYPES or t is Pending:
         return value
     if t not in _PLAIN_CONTAINERS:
         return value if copy_object is None else copy_object(value)

@@ -24,7 +24,7 @@ from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime import context
 from opportune.runtime.readers import shared_roots
 from opportune.runtime.snapshot import is_changeable_data, snapshot
-from opportune.runtime.values import FAILED, Pending
+from opportune.runtime.values import ATOM_TYPES, FAILED, Pending
 
 if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime
@@ -217,7 +217,6 @@ def maybe_spawn(
     return p
 
 
-_ATOMS = frozenset({str, int, float, bool, bytes, complex, type(None)})
 _BUILTINS = {name: getattr(builtins, name) for name in LEAF_BUILTINS}
 
 
@@ -253,7 +252,7 @@ _CONTAINERS = frozenset({tuple, list, frozenset, set})
 
 def _plain(value: Any, depth: int) -> bool:
     t = type(value)
-    if t in _ATOMS:
+    if t in ATOM_TYPES:
         return True
     if depth > 6:
         return False
@@ -271,10 +270,10 @@ def _plain_data_only(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     until the thread runs, a switch of the interpreter lock on a busy machine) buys nothing:
     ``value_prompt(state[0])`` on a tuple of numbers, say."""
     for a in args:
-        if type(a) not in _ATOMS and not _plain(a, 0):
+        if type(a) not in ATOM_TYPES and not _plain(a, 0):
             return False
     for v in kwargs.values():
-        if type(v) not in _ATOMS and not _plain(v, 0):
+        if type(v) not in ATOM_TYPES and not _plain(v, 0):
             return False
     return True
 

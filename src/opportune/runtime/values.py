@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 PENDING, DONE, FAILED = 0, 1, 2
 
+# The built-in types whose values hold nothing and never change: the runtime never copies
+# them, never waits to read them and never tracks them (``type(x) in ATOM_TYPES``).
+ATOM_TYPES: frozenset[type] = frozenset({str, bytes, int, float, complex, bool, type(None)})
+
 
 class Pending:
     """A value that is being computed; see the module docstring."""

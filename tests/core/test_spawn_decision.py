@@ -94,3 +94,22 @@ def test_a_program_gets_the_same_answers(describe: Any) -> None:
         return [describe(t) for t in [(1, 2), [3], {4: 5}, ()]]
 
     assert opportune.run(program) == program()
+
+
+@opportune.external
+def _announces(x: int) -> int:
+    print("looking up", x)
+    return x
+
+
+@opportune.external
+def _looks_up(x: int) -> int:
+    return x
+
+
+def test_code_that_calls_an_external_the_program_waits_for_does_not_run_concurrently() -> None:
+    from opportune.runtime.spawn import _safe
+
+    assert spec_of(_announces).waited_for  # type: ignore[union-attr]
+    assert not _safe(_announces, copied=False)  # its output must land in program order
+    assert _safe(_looks_up, copied=False)

@@ -67,6 +67,13 @@ class ExternalSpec:
     changed_params: tuple[tuple[int | None, str | None], ...] = ()
 
     @property
+    def waited_for(self) -> bool:
+        """The program waits for every call of it, which must happen where plain Python makes
+        it: it changes the program's objects (``mutates``) or module state the program reads
+        directly, or it writes to the program's output."""
+        return self.mutates or self.changes_program_state or self.prints
+
+    @property
     def pure(self) -> bool:
         """A pure call touches no named resource, so only its arguments order it."""
         return not self.reads and not self.writes

@@ -136,7 +136,7 @@ def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...] | None:
     hold now that the program could change in place: its dicts, lists and sets, its own
     classes and their objects. None when the program waits for the call anyway."""
     g = getattr(fn, "__globals__", None)
-    if g is None or spec.mutates or spec.changes_program_state or spec.prints:
+    if g is None or spec.waited_for:
         return None
     from opportune.compiler.functions import is_user_module
 
@@ -850,8 +850,7 @@ class Runtime:
                 )
 
             self._when_ready(arg_deps + order_deps, ready)
-        if wait or mutates or spec.mutates or spec.changes_program_state or spec.prints \
-                or held \
+        if wait or mutates or spec.waited_for or held \
                 or (spec.changes_read_results and not fenced):
             # mutates: the call changes the program's own objects; changes_program_state: its
             # body changes module state the program can read directly; held: it holds an
@@ -875,9 +874,8 @@ class Runtime:
         every unfinished order dependency is a deferred arm with known writes: an arm that has
         not decided yet may still write nothing. Finished writers and issued writing calls
         are never run past."""
-        if spec.writes or spec.mutates or spec.changed_params or spec.changes_program_state \
-                or spec.prints \
-                or spec.is_async or spec.stream is not None:
+        if spec.writes or spec.waited_for or spec.changed_params or spec.is_async \
+                or spec.stream is not None:
             return None
         past = [d for d in order_deps if d._state == PENDING]
         if not past or not all(d._seq in self._arm_blocks for d in past):

@@ -70,9 +70,10 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
         if code_id in _compiled_ids:
             return code_id in pure_functions
         spec = value.__dict__.get("__opportune_external__")
-        return (spec is not None and (spec.pure or writers) and not spec.mutates
-                and not spec.changed_params
-                and not spec.changes_program_state)
+        # a call the program waits for, or one that may change what it is handed, must
+        # happen where plain Python makes it, not in code running concurrently
+        return (spec is not None and (spec.pure or writers) and not spec.waited_for
+                and not spec.changed_params)
     if t is types.MethodType:
         return _safe(value.__func__, copied, depth + 1, writers) \
             and _safe(value.__self__, False, depth + 1, writers)

@@ -69,16 +69,19 @@ def keep(mark: int, name: str, old: Any) -> None:
         rt.keep(mark, name, old)
 
 
+def _helper_name(key: Any) -> bool:
+    return type(key) is str and key.startswith(names.HELPER_PREFIX)
+
+
 def hide(view: Any) -> Any:
     """``locals()``, ``vars()`` or ``dir()`` as plain Python shows them: without the names the
     compiler binds for its own use (compiler/transform.py)."""
     if type(view) is dict:
-        if any(type(k) is str and k.startswith(names.HELPER_PREFIX) for k in view):
-            return {k: v for k, v in view.items()
-                    if not (type(k) is str and k.startswith(names.HELPER_PREFIX))}
+        if any(_helper_name(k) for k in view):
+            return {k: v for k, v in view.items() if not _helper_name(k)}
         return view
     if type(view) is list:
-        return [k for k in view if not (type(k) is str and k.startswith(names.HELPER_PREFIX))]
+        return [k for k in view if not _helper_name(k)]
     return view
 
 
@@ -91,13 +94,12 @@ def forget(namespace: dict[str, Any], helpers: tuple[str, ...]) -> None:
 def rebound(mark: int, name: str, value: Any, old: Any) -> Any:
     """``name := value`` in a ``try`` body: journals the name's old value (``old()`` reads it)
     right before it is rebound, see compiler/rollback.py."""
-    rt = getattr(_local, "runtime", None)
-    if rt is not None and mark != 0 and rt.journal_needed(mark):
+    if journal(mark):
         try:
             previous = old()
         except NameError:
             previous = UNBOUND
-        rt.keep(mark, name, previous)
+        keep(mark, name, previous)
     return value
 
 

@@ -57,16 +57,31 @@ class Outcome:
     stderr: str
 
 
-def _run(command: list[str], merged: bool) -> Outcome:
+def _environment() -> dict[str, str]:
+    """The programs' environment, taken once, at collection, in the main thread.
+
+    The programs run on pool threads while pytest goes on with other tests in the main thread,
+    and pytest sets and deletes ``PYTEST_CURRENT_TEST`` around every test (``monkeypatch.setenv``
+    changes others): ``dict(os.environ)`` on a pool thread could list a key the main thread then
+    deleted (``KeyError: 'PYTEST_CURRENT_TEST'``), or hand a program another test's setting.
+    """
     env = dict(os.environ)
+    env.pop("PYTEST_CURRENT_TEST", None)
+    env.pop("OPPORTUNE_THREADS", None)
     env["PYTHONHASHSEED"] = "0"  # set iteration order of str must match between the two runs
     env["PYTHONUNBUFFERED"] = "1"  # so a merged stream shows the program's own interleaving
-    env.pop("OPPORTUNE_THREADS", None)
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def _run(command: list[str], merged: bool) -> Outcome:
     proc = subprocess.run(
         command,
         check=False,
         cwd=PROGRAMS,
-        env=env,
+        env=ENVIRONMENT,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merged else subprocess.PIPE,

@@ -3,7 +3,8 @@ calls (docs/design.md, *Methods on pending values*).
 
 Each program runs in-process with :func:`opportune.run` and its result is compared with a plain
 call; the assertions are about the recorded schedule (which calls overlapped, which came after
-which), never about how long anything took.
+which), never about how long anything took. Calls expected to overlap are armed to prove it
+(tests/core/overlap.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, TypedDict, TypeVar
 import pytest
 
 import opportune
+from core.overlap import calls_to, meet
 from core.test_schedule import assert_all_overlap, calls_of, run_both
 
 pytestmark = pytest.mark.timeout(60)
@@ -52,30 +54,35 @@ class _Record:
 
 @opportune.external
 def ext_llm(prompt: str) -> str:
+    meet("ext_llm", prompt)
     time.sleep(DELAY)
     return f"<{prompt}>"
 
 
 @opportune.external
 def ext_addresses(names: list[str]) -> dict[str, str]:
+    meet("ext_addresses", tuple(names))
     time.sleep(DELAY)
     return {n: f"{n} street" for n in names}
 
 
 @opportune.external
 def ext_ranking(k: int) -> list[int]:
+    meet("ext_ranking", k)
     time.sleep(DELAY)
     return [3, 1, 4, 1, 5, 9, 2, 6][:k]
 
 
 @opportune.external
 def ext_ask(prompt: str, schema: type[T]) -> T:
+    meet("ext_ask", prompt)
     time.sleep(DELAY)
     return schema(service=f"Tech {prompt} ", is_reset=prompt != "b")  # type: ignore[call-arg]
 
 
 @opportune.external
 def ext_record(text: str) -> _Record:
+    meet("ext_record", text)
     time.sleep(DELAY)
     return _Record(text)
 
@@ -90,7 +97,8 @@ def dict_get_then_other_call() -> tuple[Any, ...]:
 
 
 def test_dict_get_on_a_pending_dict_does_not_hold_back_later_calls() -> None:
-    _, schedule = run_both(dict_get_then_other_call)
+    _, schedule = run_both(dict_get_then_other_call, overlap=[
+        calls_to("ext_addresses", ("ada", "bob")) | calls_to("ext_llm", "independent")])
     (book,) = calls_of(schedule, "ext_addresses")
     (other,) = calls_of(schedule, "ext_llm")
     assert book.overlaps(other), "the call after book.get(...) waited for the dict"
@@ -105,7 +113,8 @@ def list_index_then_other_call() -> tuple[Any, ...]:
 
 
 def test_list_index_on_a_pending_list_does_not_hold_back_later_calls() -> None:
-    _, schedule = run_both(list_index_then_other_call)
+    _, schedule = run_both(list_index_then_other_call, overlap=[
+        calls_to("ext_ranking", 8) | calls_to("ext_llm", "independent")])
     (ranking,) = calls_of(schedule, "ext_ranking")
     (other,) = calls_of(schedule, "ext_llm")
     assert ranking.overlaps(other)
@@ -138,7 +147,7 @@ def first_match_on_str_fields() -> Any:
 
 
 def test_str_methods_on_fields_of_a_typed_answer_do_not_wait_for_each_answer() -> None:
-    _, schedule = run_both(first_match_on_str_fields)
+    _, schedule = run_both(first_match_on_str_fields, overlap=[calls_to("ext_ask", "a", "b", "c")])
     asks = calls_of(schedule, "ext_ask")
     assert len(asks) == 3
     assert_all_overlap(asks)
@@ -157,7 +166,9 @@ def deferred_loop_with_dates_and_options() -> tuple[str, str]:
 
 
 def test_date_methods_and_typed_dicts_in_a_deferred_loop_do_not_serialize_it() -> None:
-    _, schedule = run_both(deferred_loop_with_dates_and_options)
+    _, schedule = run_both(deferred_loop_with_dates_and_options, overlap=[
+        calls_to("ext_llm", "3", "1", "4"),
+        calls_to("ext_ranking", 3) | calls_to("ext_llm", "after the loop")])
     (prompts,) = calls_of(schedule, "ext_ranking")
     *in_loop, after = calls_of(schedule, "ext_llm")
     assert len(in_loop) == 3
@@ -187,6 +198,7 @@ class _Client:
 
     @opportune.external
     def ask(self, prompt: str, schema: type[T]) -> T:
+        meet("_Client.ask", prompt)
         time.sleep(DELAY)
         return schema(service=f"Tech {prompt}", is_reset=True)  # type: ignore[call-arg]
 
@@ -201,7 +213,8 @@ def first_match_through_a_method(client: _Client) -> Any:
 
 
 def test_an_external_method_taking_the_schema_by_keyword_gives_a_typed_answer() -> None:
-    _, schedule = run_both(first_match_through_a_method, _Client())
+    _, schedule = run_both(first_match_through_a_method, _Client(),
+                           overlap=[calls_to("_Client.ask", "a", "b", "c")])
     asks = calls_of(schedule, "_Client.ask")
     assert len(asks) == 3
     assert_all_overlap(asks)
@@ -222,7 +235,8 @@ def test_a_decided_if_reading_a_deferred_result_does_not_wait_for_it() -> None:
     """The condition is known at once, but the arm calls a method on what a deferred loop
     still computes: the arm runs deferred too, so the call after it does not wait, exactly as
     when the condition had still been pending."""
-    _, schedule = run_both(decided_if_reading_a_deferred_loop, "summary")
+    _, schedule = run_both(decided_if_reading_a_deferred_loop, "summary", overlap=[
+        calls_to("ext_ranking", 3) | calls_to("ext_llm", "after")])
     (ranking,) = calls_of(schedule, "ext_ranking")
     *in_loop, after = calls_of(schedule, "ext_llm")
     assert len(in_loop) == 3

@@ -3,6 +3,9 @@
 Each program runs in-process with :func:`opportune.run`; the assertions are about the recorded
 :class:`opportune.Schedule` (start/finish order, dependencies, concurrency), never about how long
 anything took. Every program's result is also compared with a plain call of the same function.
+Calls a test expects to overlap are armed with :func:`core.overlap.overlapping`, so that they
+overlap however slowly the machine runs the threads, or the test fails naming the call that
+never started (tests/core/overlap.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from typing import Any
 import pytest
 
 import opportune
+from core.overlap import Key, calls_to, meet, meet_async, overlapping
 from opportune import CallRecord, Schedule
 
 # A deadlocked run fails this one test instead of stalling the suite.
@@ -33,50 +37,62 @@ DELAY = 0.03
 
 @opportune.external
 def ext_llm(prompt: str) -> str:
+    meet("ext_llm", prompt)
     time.sleep(DELAY)
     return f"<{prompt}>"
 
 
 @opportune.external
 def ext_score(text: str) -> int:
+    meet("ext_score", text)
     time.sleep(DELAY)
     return len(text) * 7 % 11
 
 
 @opportune.external(writes=("db",))
 def ext_write_db(value: str) -> str:
+    meet("ext_write_db", value)
     time.sleep(DELAY)
     return f"wrote {value}"
 
 
 @opportune.external(reads=("db",))
 def ext_read_db(key: str) -> str:
+    meet("ext_read_db", key)
     time.sleep(DELAY)
     return f"db[{key}]"
 
 
 @opportune.external(reads=("cache",))
 def ext_read_cache(key: str) -> str:
+    meet("ext_read_cache", key)
     time.sleep(DELAY)
     return f"cache[{key}]"
 
 
 @opportune.external(max_concurrency=2)
 def ext_limited(i: int) -> int:
+    meet("ext_limited", i)
     time.sleep(DELAY)
     return i * 3
 
 
 @opportune.external(max_concurrency=1000)
 async def ext_async(i: int) -> int:
-    await asyncio.sleep(1.0)  # long enough that all of them are issued while the first runs
+    await meet_async("ext_async", i)
+    await asyncio.sleep(DELAY)
     return i
 
 
-def run_both(fn: Callable[..., Any], *args: Any) -> tuple[Any, Schedule]:
-    """Run under opportune, check the result equals plain Python's, return the schedule."""
+def run_both(fn: Callable[..., Any], *args: Any,
+             overlap: Iterable[frozenset[Key]] = ()) -> tuple[Any, Schedule]:
+    """Run under opportune, check the result equals plain Python's, return the schedule.
+
+    Each group in ``overlap`` names calls that must run at the same time under opportune (see
+    :func:`core.overlap.overlapping`); the plain run is not armed."""
     expected = fn(*args)
-    got = opportune.run(fn, *args)
+    with overlapping(*overlap):
+        got = opportune.run(fn, *args)
     assert got == expected
     return got, opportune.last_schedule()
 
@@ -145,18 +161,23 @@ def in_dict_comprehension() -> dict[str, int]:
 
 
 OVERLAP_CASES = [
-    pytest.param(in_loop, "ext_llm", id="loop"),
-    pytest.param(in_comprehension, "ext_llm", id="list-comprehension"),
-    pytest.param(in_generator_expression, "ext_llm", id="generator-into-join"),
-    pytest.param(in_user_function, "ext_llm", id="user-function"),
-    pytest.param(in_method, "ext_llm", id="method"),
-    pytest.param(in_dict_comprehension, "ext_score", id="dict-comprehension"),
+    pytest.param(in_loop, "ext_llm", [f"q{i}" for i in range(4)], id="loop"),
+    pytest.param(in_comprehension, "ext_llm", [f"c{i}" for i in range(4)],
+                 id="list-comprehension"),
+    pytest.param(in_generator_expression, "ext_llm", [f"g{i}" for i in range(4)],
+                 id="generator-into-join"),
+    pytest.param(in_user_function, "ext_llm", [f"about {t}" for t in "abcd"],
+                 id="user-function"),
+    pytest.param(in_method, "ext_llm", [f"{n}: go" for n in "wxyz"], id="method"),
+    pytest.param(in_dict_comprehension, "ext_score", ["aa", "bbb", "c", "dddd"],
+                 id="dict-comprehension"),
 ]
 
 
-@pytest.mark.parametrize(("program", "name"), OVERLAP_CASES)
-def test_independent_calls_overlap(program: Callable[[], Any], name: str) -> None:
-    _, schedule = run_both(program)
+@pytest.mark.parametrize(("program", "name", "args"), OVERLAP_CASES)
+def test_independent_calls_overlap(program: Callable[[], Any], name: str,
+                                   args: list[str]) -> None:
+    _, schedule = run_both(program, overlap=[calls_to(name, *args)])
     calls = calls_of(schedule, name)
     assert len(calls) == 4
     assert all(c.deps == () for c in calls), [c.deps for c in calls]
@@ -174,7 +195,7 @@ def chained() -> str:
 
 
 def test_dependent_call_starts_after_its_input_and_records_it() -> None:
-    _, schedule = run_both(chained)
+    _, schedule = run_both(chained, overlap=[calls_to("ext_llm", "first", "independent")])
     a, b, c = calls_of(schedule, "ext_llm")
     assert a.call_id in b.deps
     assert_after(b, a)
@@ -191,7 +212,8 @@ def writes_after_calls() -> list[str]:
 
 
 def test_write_waits_for_every_earlier_call() -> None:
-    _, schedule = run_both(writes_after_calls)
+    _, schedule = run_both(writes_after_calls, overlap=[
+        calls_to("ext_write_db", "v") | calls_to("ext_llm", "after the write")])
     x, z = calls_of(schedule, "ext_llm")
     (y,) = calls_of(schedule, "ext_score")
     (w,) = calls_of(schedule, "ext_write_db")
@@ -212,7 +234,9 @@ def reads_and_writes() -> list[str]:
 
 
 def test_read_waits_for_earlier_writes_of_the_same_resource_only() -> None:
-    _, schedule = run_both(reads_and_writes)
+    _, schedule = run_both(reads_and_writes, overlap=[
+        calls_to("ext_read_db", "k1", "k2"),
+        calls_to("ext_write_db", "v1") | calls_to("ext_read_cache", "k")])
     (w,) = calls_of(schedule, "ext_write_db")
     r1, r2 = calls_of(schedule, "ext_read_db")
     (other,) = calls_of(schedule, "ext_read_cache")
@@ -229,7 +253,7 @@ def many_limited() -> list[int]:
 
 
 def test_max_concurrency_is_never_exceeded() -> None:
-    _, schedule = run_both(many_limited)
+    _, schedule = run_both(many_limited, overlap=[calls_to("ext_limited", 0, 1)])
     calls = calls_of(schedule, "ext_limited")
     assert len(calls) == 8
     limited_only = Schedule(calls=calls)
@@ -274,7 +298,9 @@ def test_sync_calls_beyond_the_thread_limit_wait_for_a_free_thread(
     def program() -> list[str]:
         return [ext_llm(f"p{i}") for i in range(6)]
 
-    assert opportune.run(program) == program()
+    expected = program()
+    with overlapping(calls_to("ext_llm", "p0", "p1")):
+        assert opportune.run(program) == expected
     s = opportune.last_schedule()
     assert len(s.executed) == 6
     assert s.max_concurrency() == 2
@@ -296,8 +322,10 @@ def test_function_of_atoms_reaching_an_external_through_another_function_still_o
     def program() -> list[int]:
         return [_scored(i) for i in range(1, 5)]
 
-    assert opportune.run(program) == program()
-    assert opportune.last_schedule().max_concurrency() > 1
+    expected = program()
+    with overlapping(calls_to("ext_llm", *(f"q{x}" for x in range(1, 5)))):
+        assert opportune.run(program) == expected
+    assert opportune.last_schedule().max_concurrency() == 4
 
 
 def test_call_after_if_on_pending_value_waits_for_it() -> None:
@@ -311,6 +339,7 @@ def test_call_after_if_on_pending_value_waits_for_it() -> None:
 
 @opportune.external
 def ext_sleepy(i: int) -> int:
+    meet("ext_sleepy", i)
     time.sleep(0.01 * (5 - i))  # later calls finish first
     return i
 
@@ -325,7 +354,8 @@ def prints_in_order() -> None:
 def test_prints_keep_program_order(capsys: pytest.CaptureFixture[str]) -> None:
     prints_in_order()
     expected = capsys.readouterr().out
-    opportune.run(prints_in_order)
+    with overlapping(calls_to("ext_sleepy", *range(5))):
+        opportune.run(prints_in_order)
     got = capsys.readouterr().out
     assert got == expected
     calls = calls_of(opportune.last_schedule(), "ext_sleepy")
@@ -351,14 +381,15 @@ def test_thousand_async_calls_in_flight_with_few_threads() -> None:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        result = opportune.run(thousand_async)
+        with overlapping(calls_to("ext_async", *range(1000))):
+            result = opportune.run(thousand_async)
     finally:
         stop.set()
         sampler.join()
     assert result == sum(range(1000))
     schedule = opportune.last_schedule()
     assert len(calls_of(schedule, "ext_async")) == 1000
-    assert schedule.max_concurrency() >= 900
+    assert schedule.max_concurrency() == 1000
     assert peak[0] < 40, f"{peak[0]} threads were alive during the run"
 
 
@@ -444,6 +475,9 @@ def test_summary_is_one_line_with_the_call_count(tmp_path: Path) -> None:
 # -- values flow through local computation without forcing a wait -----------------------------
 
 
+WORDS = ["a", "bb", "ccc", "dddd"]
+
+
 def sum_of_generator() -> int:
     return sum(ext_score(w) for w in ["a", "bb", "ccc", "dddd"])
 
@@ -483,7 +517,7 @@ CONSUMER_CASES = [
 def test_builtins_consuming_call_results_do_not_serialize_them(
     program: Callable[[], Any],
 ) -> None:
-    _, schedule = run_both(program)
+    _, schedule = run_both(program, overlap=[calls_to("ext_score", *WORDS)])
     calls = calls_of(schedule, "ext_score")
     assert len(calls) == 4
     assert_all_overlap(calls)
@@ -508,6 +542,7 @@ class _Completion:
 
 @opportune.external
 def ext_complete(prompt: str) -> _Completion:
+    meet("ext_complete", prompt)
     time.sleep(DELAY)
     return _Completion(prompt[::-1])
 
@@ -518,7 +553,8 @@ def attribute_chain_then_calls() -> list[int]:
 
 
 def test_attribute_chains_flow_without_waiting() -> None:
-    _, schedule = run_both(attribute_chain_then_calls)
+    _, schedule = run_both(attribute_chain_then_calls,
+                           overlap=[calls_to("ext_complete", "ab", "cde", "f")])
     completions = calls_of(schedule, "ext_complete")
     scores = calls_of(schedule, "ext_score")
     assert_all_overlap(completions)
@@ -539,7 +575,7 @@ def dataclass_flow() -> list[int]:
 
 
 def test_values_flow_through_dataclass_constructors() -> None:
-    _, schedule = run_both(dataclass_flow)
+    _, schedule = run_both(dataclass_flow, overlap=[calls_to("ext_llm", "n0", "n1", "n2", "n3")])
     llms = calls_of(schedule, "ext_llm")
     scores = calls_of(schedule, "ext_score")
     assert_all_overlap(llms)
@@ -596,7 +632,7 @@ def keep_best_reading_a_property() -> str:
                          ids=["numbers", "dataclass-records"])
 def test_keep_best_loop_over_plain_data_does_not_wait_for_each_answer(
         program: Callable[[], Any]) -> None:
-    _, schedule = run_both(program)
+    _, schedule = run_both(program, overlap=[calls_to("ext_score", "aa", "bbb", "c", "dddd")])
     calls = calls_of(schedule, "ext_score")
     assert len(calls) == 4
     assert_all_overlap(calls)
@@ -630,7 +666,8 @@ def fallback_then_independent() -> tuple[str, str]:
 
 
 def test_code_after_an_if_with_calls_does_not_wait_for_its_condition() -> None:
-    _, schedule = run_both(fallback_then_independent)
+    _, schedule = run_both(fallback_then_independent, overlap=[
+        calls_to("ext_score", w) | calls_to("ext_llm", "independent") for w in ["aa", "bbb"]])
     scores = calls_of(schedule, "ext_score")
     fallback, independent = calls_of(schedule, "ext_llm")  # the arm sorts first in program order
     for s in scores:
@@ -649,7 +686,8 @@ def arm_writes_then_reads() -> tuple[str, str, str]:
 
 
 def test_deferred_arm_orders_only_the_resources_it_writes() -> None:
-    _, schedule = run_both(arm_writes_then_reads)
+    _, schedule = run_both(arm_writes_then_reads, overlap=[
+        calls_to("ext_score", "w") | calls_to("ext_read_cache", "k")])
     (write,) = calls_of(schedule, "ext_write_db")
     (read_db,) = calls_of(schedule, "ext_read_db")
     (read_cache,) = calls_of(schedule, "ext_read_cache")
@@ -666,7 +704,8 @@ def arm_skips_write_then_reads() -> tuple[str, str]:
 
 
 def test_read_runs_before_a_deferred_arm_decides_and_is_kept_when_it_does_not_write() -> None:
-    _, schedule = run_both(arm_skips_write_then_reads)
+    _, schedule = run_both(arm_skips_write_then_reads, overlap=[
+        calls_to("ext_score", "w") | calls_to("ext_read_db", "k")])
     (score,) = calls_of(schedule, "ext_score")
     (read,) = calls_of(schedule, "ext_read_db")
     (llm,) = calls_of(schedule, "ext_llm")
@@ -679,7 +718,8 @@ def test_read_runs_before_a_deferred_arm_decides_and_is_kept_when_it_does_not_wr
 
 
 def test_read_is_made_again_after_a_deferred_arm_that_writes_what_it_reads() -> None:
-    _, schedule = run_both(arm_writes_then_reads)
+    _, schedule = run_both(arm_writes_then_reads, overlap=[
+        calls_to("ext_score", "w") | calls_to("ext_read_db", "k")])
     (score,) = calls_of(schedule, "ext_score")
     (write,) = calls_of(schedule, "ext_write_db")
     (read,) = calls_of(schedule, "ext_read_db")
@@ -701,7 +741,8 @@ def arm_fails_then_reads() -> str:
 
 
 def test_read_after_an_arm_that_fails_before_writing_is_not_made_again() -> None:
-    result, schedule = run_both(arm_fails_then_reads)
+    result, schedule = run_both(arm_fails_then_reads, overlap=[
+        calls_to("ext_score", "w") | calls_to("ext_read_db", "k")])
     assert result == "caught"
     assert not schedule.by_name("ext_write_db")
     (read,) = calls_of(schedule, "ext_read_db")
@@ -763,7 +804,8 @@ def test_update_of_read_results_in_an_arm_lets_the_program_go_on() -> None:
     _ROWS[0].value = "a"
     expected = update_in_arm_then_other_work()
     _ROWS[0].value = "a"
-    got = opportune.run(update_in_arm_then_other_work)
+    with overlapping(calls_to("ext_llm", "independent") | calls_to("ext_score", "u")):
+        got = opportune.run(update_in_arm_then_other_work)
     assert got == expected
     schedule = opportune.last_schedule()
     _, other, after = calls_of(schedule, "ext_llm")
@@ -796,7 +838,8 @@ def loop_over_pending_then_independent() -> tuple[int, str]:
 
 
 def test_code_after_a_loop_over_a_pending_list_does_not_wait_for_it() -> None:
-    _, schedule = run_both(loop_over_pending_then_independent)
+    _, schedule = run_both(loop_over_pending_then_independent, overlap=[
+        calls_to("ext_llm", "a b c", "independent"), calls_to("ext_score", "<a", "b", "c>")])
     first, independent = calls_of(schedule, "ext_llm")
     scores = calls_of(schedule, "ext_score")
     assert len(scores) == 3
@@ -813,6 +856,7 @@ import opportune
 
 @opportune.external
 def answer(word):
+    meet("answer", word)
     time.sleep(0.03)
     return word + "-x-y"
 
@@ -826,9 +870,11 @@ parts = [part for w in ["ab", "cd", "ef"] for part in expand(w)]
 
 
 def test_nested_comprehension_makes_every_inner_call_before_taking_items() -> None:
-    plain: dict[str, Any] = {}
+    plain: dict[str, Any] = {"meet": meet}
     exec(compile(NESTED_COMPREHENSION, "<plain>", "exec"), plain)  # noqa: S102
-    namespace = opportune.run_source(NESTED_COMPREHENSION, {}, filename="<nested>")
+    with overlapping(calls_to("answer", "ab", "cd", "ef")):
+        namespace = opportune.run_source(NESTED_COMPREHENSION, {"meet": meet},
+                                         filename="<nested>")
     assert namespace["parts"] == plain["parts"]
     calls = calls_of(opportune.last_schedule(), "answer")
     assert len(calls) == 3
@@ -905,6 +951,7 @@ def test_external_method_that_changes_its_object_gets_the_real_object() -> None:
 
 @opportune.external
 def _ext_remember(query: str, into: list[str] | None = None) -> str:
+    meet("_ext_remember", query)
     time.sleep(0.02)
     if into is not None:
         into.append(query)
@@ -922,7 +969,7 @@ def test_external_that_changes_its_argument_waits_only_when_given_one() -> None:
     from opportune.runtime.externals import spec_of
 
     assert spec_of(_ext_remember).changed_params == ((1, "into"),)  # type: ignore[union-attr]
-    result, schedule = run_both(remembering)
+    result, schedule = run_both(remembering, overlap=[calls_to("_ext_remember", "c", "d", "e")])
     assert result == (["A", "B", "C", "D", "E"], ["a", "b"])
     calls = calls_of(schedule, "_ext_remember")
     given, not_given = calls[:2], calls[2:]
@@ -939,6 +986,7 @@ class _Analysis:
 
 @opportune.external
 def ext_analyse(text: str) -> _Analysis:
+    meet("ext_analyse", text)
     time.sleep(0.02)
     return _Analysis(service=text.upper(), score=len(text))
 
@@ -948,7 +996,7 @@ def lower_services() -> list[str]:
 
 
 def test_methods_on_optional_str_fields_of_pending_results_stay_lazy() -> None:
-    _, schedule = run_both(lower_services)
+    _, schedule = run_both(lower_services, overlap=[calls_to("ext_analyse", "ab", "cd", "ef")])
     calls = calls_of(schedule, "ext_analyse")
     assert len(calls) == 3
     assert_all_overlap(calls)
@@ -1003,7 +1051,8 @@ def _answers_in_a_file(path: str) -> list[str]:
 def test_calls_in_a_with_open_body_overlap_with_the_changes_after_them(tmp_path: Path) -> None:
     """A file's ``__exit__`` neither swallows a failure nor reads program objects, so
     ``answers.append`` need not wait for the call before it (runtime/managers.py)."""
-    _, schedule = run_both(_answers_in_a_file, str(tmp_path / "out.txt"))
+    _, schedule = run_both(_answers_in_a_file, str(tmp_path / "out.txt"),
+                           overlap=[calls_to("ext_llm", "q0", "q1", "q2", "q3")])
     calls = calls_of(schedule, "ext_llm")
     assert len(calls) == 4
     assert_all_overlap(calls)
@@ -1064,7 +1113,7 @@ def test_names_journaled_in_a_suppressing_with_or_try_finally_keep_the_calls_ove
     """The body's bindings are journaled so that a suppressed failure or a ``finally`` can put
     them back (compiler/rollback.py); with no failure that costs no wait: the calls of a loop
     that rebinds names in such a body still overlap."""
-    _, schedule = run_both(fn)
+    _, schedule = run_both(fn, overlap=[calls_to("ext_llm", "q0", "q1", "q2", "q3")])
     calls = calls_of(schedule, "ext_llm")
     assert len(calls) == 4
     assert_all_overlap(calls)
@@ -1084,7 +1133,8 @@ def test_a_generator_yielding_calls_in_a_with_open_body_keeps_them_overlapping()
     """A ``yield`` in a ``try`` or ``with`` body settles the body's calls only where a change
     would (the store guard's wait): an inert manager with no ``try`` around lets the calls of
     the loop that yields them overlap."""
-    _, schedule = run_both(_collect_yielded, __file__)
+    _, schedule = run_both(_collect_yielded, __file__,
+                           overlap=[calls_to("ext_llm", *(f"{__file__}{i}" for i in range(4)))])
     calls = calls_of(schedule, "ext_llm")
     assert len(calls) == 4
     assert_all_overlap(calls)
@@ -1106,7 +1156,8 @@ def chatty_then_quiet() -> list[str]:
 def test_an_external_that_prints_runs_in_program_order_and_others_still_overlap(capsys) -> None:
     """Its output must land where plain Python writes it, so it waits for what came before and
     the program waits for it (p351); calls of an external that does not print overlap."""
-    _, schedule = run_both(chatty_then_quiet)
+    _, schedule = run_both(chatty_then_quiet,
+                           overlap=[calls_to("ext_llm", "oslo", "rome", "lima")])
     first, second = calls_of(schedule, "ext_chatty")
     assert_after(second, first)
     assert_all_overlap(calls_of(schedule, "ext_llm"))
@@ -1122,6 +1173,7 @@ SETTINGS = {"model": "small"}
 
 @opportune.external
 def ext_configured(prompt: str) -> str:
+    meet("ext_configured", prompt)
     time.sleep(DELAY)
     return f"{prompt}@{SETTINGS['model']}"
 
@@ -1137,7 +1189,8 @@ def settings_changed_after_calls() -> list[str]:
 def test_a_change_to_a_global_an_external_reads_waits_for_it() -> None:
     """Calls reading a module-level dict overlap; changing the dict waits for them, so each
     sees the settings of its call (p352)."""
-    answers, schedule = run_both(settings_changed_after_calls)
+    answers, schedule = run_both(settings_changed_after_calls,
+                                 overlap=[calls_to("ext_configured", "a", "b", "c")])
     assert answers == ["a@small", "b@small", "c@small", "d@big"]
     *first, last = calls_of(schedule, "ext_configured")
     assert_all_overlap(first)

@@ -12,12 +12,20 @@ named in a group returns only once every call of its groups has started: the rec
 then overlap whatever the timing, and a runtime that waits for one of them before issuing
 another leaves that one waiting, until :data:`TIMEOUT_S`, when it fails naming the calls that
 never started. A call is named by its external's name and its first argument (:func:`calls_to`).
+
+A test that asserts the program waited for a call (``--explain`` names the wait) has the same
+problem the other way round: a wait is recorded only if the value was still missing when the
+program needed it, and a program thread the OS did not run for a while finds it there already.
+:func:`held_until_waited` keeps the named calls from returning until the program thread is
+blocked waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
+import time
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 
@@ -29,6 +37,10 @@ TIMEOUT_S = 15.0
 
 class CallsDidNotOverlap(Exception):
     """An armed call waited :data:`TIMEOUT_S` for calls it should overlap and they never started."""
+
+
+class ProgramDidNotWait(Exception):
+    """A held call waited :data:`TIMEOUT_S` for the program to wait for it, and it never did."""
 
 
 def calls_to(name: str, *first_args: Hashable) -> frozenset[Key]:
@@ -97,14 +109,51 @@ def _check(key: Key, partners: frozenset[Key]) -> None:
 
 
 def meet(name: str, first_arg: Hashable) -> None:
-    """In a sync external: return once every call armed with this one has started."""
+    """In a sync external: return once every call armed with this one has started (and, if it
+    is held, once the program waits)."""
     key = (name, first_arg)
     with _cond:
         partners = _arrive(key)
-        if partners is None:
-            return
-        _cond.wait_for(lambda: _met(partners), TIMEOUT_S)
-        _check(key, partners)
+        if partners is not None:
+            _cond.wait_for(lambda: _met(partners), TIMEOUT_S)
+            _check(key, partners)
+        program = _held.get(key)
+    if program is not None:
+        _until_blocked(key, program)
+
+
+_held: dict[Key, int] = {}  # held call -> the thread running the program
+
+
+@contextmanager
+def held_until_waited(keys: frozenset[Key]) -> Iterator[None]:
+    """Each of the named calls returns only once the thread that entered this block (the one
+    running the program) is blocked waiting for something: the program needed a value it did
+    not have yet. Without that it fails after :data:`TIMEOUT_S`."""
+    with _cond:
+        _held.update(dict.fromkeys(keys, threading.get_ident()))
+    try:
+        yield
+    finally:
+        with _cond:
+            _held.clear()
+
+
+def _until_blocked(key: Key, program: int) -> None:
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(program)
+        while frame is not None:
+            code = frame.f_code
+            if code.co_name == "wait" and code.co_filename == threading.__file__:
+                return  # Condition.wait or Event.wait: the program waits
+            frame = frame.f_back
+        if not _held:
+            return  # the block was left (the test failed)
+        time.sleep(0.001)
+    raise ProgramDidNotWait(
+        f"{key[0]}({key[1]!r}) waited {TIMEOUT_S:g} s for the program to wait for a value: "
+        "it never did while the call ran")
 
 
 def _wake_async(everyone: bool) -> None:

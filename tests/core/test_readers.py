@@ -1,7 +1,8 @@
 """What a concurrent reader can reach (runtime/readers.py): the cached list of ids must hold
 every object inside a value, and give up (None: anything may be inside) past its budget; and
 which change waits for which concurrent reader, read from the recorded waits (never from how
-long anything took)."""
+long anything took: the calls the program must wait for return only once it waits,
+tests/core/overlap.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 from typing import Any, ClassVar
 
 import opportune
+from core.overlap import calls_to, held_until_waited, meet
 from opportune.compiler.functions import add_user_root
 from opportune.runtime.readers import reachable, reaches, shared_reach, shared_roots
 
@@ -20,12 +22,14 @@ def _score(text: str) -> int:
 
 @opportune.external
 def ext_score(text: str) -> int:
+    meet("ext_score", text)
     time.sleep(0.03)
     return _score(text)
 
 
 @opportune.external
 def ext_search(query: str) -> list[str]:
+    meet("ext_search", query)
     time.sleep(0.03)
     return [f"{query}{i}" for i in range(3)]
 
@@ -121,8 +125,9 @@ def test_store_to_a_class_attribute_waits_for_the_concurrent_function_reading_it
     """``Config.MODE = v`` after a concurrent ``judge`` reads ``Config.MODE`` waits for it
     (the rebinding), and so does ``Config.TABLE["k"] = v`` through a chain (the dict named by
     the store); a change to a list the function cannot reach does not wait."""
-    namespace = opportune.run_source(_CLASS_ATTRIBUTE, {"ext_score": ext_score},
-                                     filename="<class-attr>", explain=True)
+    with held_until_waited(calls_to("ext_score", "ab", "cd")):
+        namespace = opportune.run_source(_CLASS_ATTRIBUTE, {"ext_score": ext_score},
+                                         filename="<class-attr>", explain=True)
     assert namespace["first"] == "ab slow {'k': 1}"
     assert namespace["second"] == "cd fast {'k': 1}"
     schedule = opportune.last_schedule()
@@ -147,9 +152,10 @@ def test_store_through_a_chain_into_a_result_waits_for_the_loop_reading_it() -> 
     """``holder[0]["rows"][1] = v`` changes the result a deferred loop iterates: the store
     waits for the loop (which has taken every item once it is done), and the loop saw the
     result as it was."""
-    namespace = opportune.run_source(_CHAIN_STORE, {"ext_score": ext_score,
-                                                    "ext_search": ext_search},
-                                     filename="<chain>", explain=True)
+    with held_until_waited(calls_to("ext_search", "q")):
+        namespace = opportune.run_source(_CHAIN_STORE, {"ext_score": ext_score,
+                                                        "ext_search": ext_search},
+                                         filename="<chain>", explain=True)
     assert namespace["found"] == [_score(h) for h in ["q0", "q1", "q2"]]
     waits = _waits_for_readers()
     assert [w.location for w in waits] == ["<chain>:7"], waits

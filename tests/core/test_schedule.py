@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 import opportune
-from core.overlap import Key, calls_to, meet, meet_async, overlapping
+from core.overlap import Key, calls_to, held_until_waited, meet, meet_async, overlapping
 from opportune import CallRecord, Schedule
 
 # A deadlocked run fails this one test instead of stalling the suite.
@@ -266,8 +266,7 @@ _serial_threads: list[int] = []
 @opportune.external(max_concurrency=1)
 def ext_serial(i: int) -> int:
     _serial_threads.append(threading.get_ident())
-    if i == 0:
-        time.sleep(0.2)  # the other calls are issued, and held back, while the first runs
+    meet("ext_serial", i)  # the first returns once the program waits: the others are issued
     return i
 
 
@@ -276,7 +275,8 @@ def test_held_back_calls_run_on_the_thread_their_predecessor_freed() -> None:
         return [ext_serial(i) for i in range(6)]
 
     _serial_threads.clear()
-    assert opportune.run(program) == list(range(6))
+    with held_until_waited(calls_to("ext_serial", 0)):
+        assert opportune.run(program) == list(range(6))
     calls = calls_of(opportune.last_schedule(), "ext_serial")
     assert len(calls) == 6
     assert Schedule(calls=calls).max_concurrency() == 1
@@ -395,16 +395,27 @@ def test_thousand_async_calls_in_flight_with_few_threads() -> None:
 
 # -- the command line: --trace and --explain ---------------------------------------------------
 
+# The tool returns only once the program waits for a call, so that the wait at the if is
+# recorded however the machine's load delays the program (as tests/core/overlap.py does).
 TRACE_PROGRAM = textwrap.dedent(
     """\
+    import sys
+    import threading
     import time
+    import traceback
 
     import opportune
 
 
     @opportune.external
     def tool(x):
-        time.sleep(0.03)
+        # returns once the program waits (its main thread blocks), however late the OS runs it
+        for _ in range(10000):
+            frame = sys._current_frames().get(threading.main_thread().ident)
+            if any(f.f_code.co_name == "wait" and f.f_code.co_filename == threading.__file__
+                   for f, _ in traceback.walk_stack(frame)):
+                break
+            time.sleep(0.001)
         return x * 2
 
 
@@ -415,7 +426,7 @@ TRACE_PROGRAM = textwrap.dedent(
         print(a, b, c)
     """
 )
-IF_LINE = 15
+IF_LINE = TRACE_PROGRAM.splitlines().index("if c > 3:") + 1
 
 
 def _opportune(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -882,13 +893,23 @@ def test_nested_comprehension_makes_every_inner_call_before_taking_items() -> No
 
 
 TRY_WITH_PROGRAM = '''\
+import sys
+import threading
 import time
+import traceback
+
 import opportune
 
 
 @opportune.external
 def slow(x):
-    time.sleep(0.05)
+    # returns once the program waits (its main thread blocks), however late the OS runs it
+    for _ in range(10000):
+        frame = sys._current_frames().get(threading.main_thread().ident)
+        if any(f.f_code.co_name == "wait" and f.f_code.co_filename == threading.__file__
+               for f, _ in traceback.walk_stack(frame)):
+            break
+        time.sleep(0.001)
     return x
 
 
@@ -908,8 +929,9 @@ def test_explain_names_the_last_line_of_a_settled_try_or_with_body(tmp_path: Pat
     proc = _opportune("--explain", "prog.py", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "1 2 3\n"
-    assert "prog.py:13: waited" in proc.stderr, proc.stderr
-    assert "prog.py:17: waited" in proc.stderr, proc.stderr
+    lines = TRY_WITH_PROGRAM.splitlines()
+    for last in ("    b = slow(2)", "    c = slow(3)"):
+        assert f"prog.py:{lines.index(last) + 1}: waited" in proc.stderr, proc.stderr
     assert "prog.py:1:" not in proc.stderr
 
 
@@ -1015,7 +1037,8 @@ except ValueError:
 def test_change_in_a_try_body_waits_for_its_calls_and_says_why() -> None:
     """``log.append`` in a try body after a call waits for it (if it failed, plain Python never
     appended), and --explain names the reason."""
-    namespace = opportune.run_source(_TRY_CHANGE, {"ext_llm": ext_llm}, explain=True)
+    with held_until_waited(calls_to("ext_llm", "q")):
+        namespace = opportune.run_source(_TRY_CHANGE, {"ext_llm": ext_llm}, explain=True)
     assert namespace["log"] == ["seen"]
     waits = opportune.last_schedule().waits
     reasons = [w.reason for w in waits]

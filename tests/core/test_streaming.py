@@ -2,19 +2,24 @@
 
 The differential programs p158-p161 check that the output equals plain Python's; these tests
 check *when* things happened: which calls started before the streamed answer ended, and when
-output was first written.
+output was first written. A stream that a test expects the program to act on before it ends holds
+back its last piece until the program has (tests/core/overlap.py), so the order is the same
+however slowly a loaded machine runs the program.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 import opportune
+from core.overlap import calls_to, meet, overlapping
 from opportune import CallRecord, Schedule
 from opportune.runtime.streams import RESTART, StreamDiverged
 
@@ -25,7 +30,19 @@ PIECE_DELAY = 0.01
 def _outline_pieces(topic: str) -> Iterator[str]:
     for i in range(0, len(OUTLINE), 4):
         time.sleep(PIECE_DELAY)
+        if i + 4 >= len(OUTLINE):
+            meet("outline", topic)  # the last piece
+            _before_the_last_piece()
         yield OUTLINE[i:i + 4]
+
+
+# Set by a test: the last piece of an outline waits for it (the program's first output).
+_HOLD_LAST_PIECE: list[threading.Event] = []
+
+
+def _before_the_last_piece() -> None:
+    for event in _HOLD_LAST_PIECE:
+        assert event.wait(15), "the program wrote nothing before the stream's last piece"
 
 
 @opportune.external(stream=_outline_pieces)
@@ -36,6 +53,7 @@ def outline(topic: str) -> str:
 
 @opportune.external
 def expand(section: str) -> str:
+    meet("expand", section)
     time.sleep(0.005)
     return f"<{section}>"
 
@@ -44,6 +62,8 @@ def _json_pieces(topic: str) -> Iterator[str]:
     text = json.dumps([{"tool": f"t{i}"} for i in range(5)])
     for i in range(0, len(text), 5):
         time.sleep(PIECE_DELAY)
+        if i + 5 >= len(text):
+            meet("plan", topic)  # the last piece
         yield text[i:i + 5]
 
 
@@ -61,8 +81,14 @@ def expand_each_line() -> list[str]:
     return [expand(line) for line in outline("x").splitlines()]
 
 
+# The first five lines' calls start before the outline's last piece comes.
+EARLY_LINES = calls_to("outline", "x") | calls_to("expand", *OUTLINE.splitlines()[:5])
+
+
 def test_calls_on_streamed_lines_start_before_the_answer_ends() -> None:
-    assert opportune.run(expand_each_line) == expand_each_line()
+    expected = expand_each_line()
+    with overlapping(EARLY_LINES):
+        assert opportune.run(expand_each_line) == expected
     schedule = opportune.last_schedule()
     source = one(schedule, "outline")
     assert source.first_token is not None and source.finished is not None
@@ -112,9 +138,31 @@ def print_outline() -> None:
     print("after")
 
 
+class _NotingStdout:
+    """Passes writes on, setting ``written`` at the first."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.written = threading.Event()
+
+    def write(self, text: str) -> int:
+        self.written.set()
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def test_print_of_a_streamed_answer_starts_before_it_ends(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    opportune.run(print_outline)
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    noting = _NotingStdout(sys.stdout)
+    monkeypatch.setattr(sys, "stdout", noting)
+    _HOLD_LAST_PIECE.append(noting.written)
+    try:
+        opportune.run(print_outline)
+    finally:
+        _HOLD_LAST_PIECE.clear()
+        monkeypatch.undo()
     schedule = opportune.last_schedule()
     source = one(schedule, "outline")
     assert capsys.readouterr().out == OUTLINE + "after\n"
@@ -146,7 +194,8 @@ def branch_on_prefix() -> str:
 
 
 def test_startswith_is_decided_as_soon_as_the_prefix_is_there() -> None:
-    assert opportune.run(branch_on_prefix) == "<yes>"
+    with overlapping(calls_to("outline", "x") | calls_to("expand", "yes")):
+        assert opportune.run(branch_on_prefix) == "<yes>"
     schedule = opportune.last_schedule()
     source = one(schedule, "outline")
     (call,) = schedule.by_name("expand")
@@ -158,7 +207,9 @@ def tools_of_plan() -> list[str]:
 
 
 def test_json_array_items_are_used_as_they_complete() -> None:
-    assert opportune.run(tools_of_plan) == tools_of_plan()
+    expected = tools_of_plan()
+    with overlapping(calls_to("plan", "x") | calls_to("expand", "t0", "t1", "t2")):
+        assert opportune.run(tools_of_plan) == expected
     schedule = opportune.last_schedule()
     source = one(schedule, "plan")
     early = [c for c in schedule.by_name("expand") if c.issued < (source.finished or 0)]
@@ -223,7 +274,8 @@ def test_text_inside_a_result_streams_along_its_path(capsys: pytest.CaptureFixtu
     expected = expand_reply_lines()
     printed = f"Reply({len(OUTLINE)}) {len(OUTLINE)}\n"
     assert capsys.readouterr().out == printed
-    assert opportune.run(expand_reply_lines) == expected
+    with overlapping(EARLY_LINES):
+        assert opportune.run(expand_reply_lines) == expected
     assert capsys.readouterr().out == printed  # the object itself, not its text
     schedule = opportune.last_schedule()
     source = one(schedule, "reply")

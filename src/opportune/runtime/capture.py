@@ -1,0 +1,208 @@
+"""What an external call writes to stdout and stderr, kept for its place in program order.
+
+Plain Python runs a call where the program makes it, so whatever the call prints or logs lands
+between the program's output before the call and its output after it. Run concurrently, the
+same writes would land wherever the call happens to be. So while a call runs, its writes to the
+program's standard streams go to the call's own :class:`Capture`; the runtime puts the capture
+in its output queue at the call's sequence number and replays it there (``Runtime._pump``).
+
+Writes are routed at the stream objects themselves, not by replacing ``sys.stdout``: the
+``write`` and ``flush`` of the objects that are ``sys.stdout`` and ``sys.stderr`` when the
+run's first call is issued are replaced, on the instance, by functions that look up the
+capture of the current call. A logging handler made before the run holds these very objects,
+so its records are routed too, and the program sees the same objects as under plain Python
+(``sys.stdout is sys.__stdout__`` still holds). A thread with no capture writes through at once,
+as before: the program's own thread, the runtime's, threads the user started.
+
+The capture of a sync call lives in a thread-local of the worker running it; that of an async
+call in a ContextVar of its task (tasks share the loop's thread), which tasks and
+``asyncio.to_thread`` calls it starts inherit. A capture is closed when its call ends: a
+background task the call left behind writes through from then on, not into a capture no one
+replays.
+
+Each capture is a list of the original ``write``/``flush`` calls with their arguments, in
+order, across both streams; replaying them on the same objects gives the same bytes, the same
+interleaving of stdout with stderr and the same buffer flushes as plain Python writing them at
+the call. Not routed (so such calls are not run concurrently, see
+``externals._output_use``): writes to the file descriptors (``os.write(1, ...)``, a child
+process), to ``sys.stdout.buffer``, and reads of stdin.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+_NO_ARGUMENT = object()
+
+
+class Capture:
+    """The writes of one call so far: (original method, argument) pairs, in order."""
+
+    __slots__ = ("ops", "open")
+
+    def __init__(self) -> None:
+        self.ops: list[tuple[Callable[..., Any], Any]] = []
+        self.open = True
+
+    def replay(self) -> None:
+        """Make the writes on the real streams (caller holds the runtime's output lock)."""
+        for method, argument in self.ops:
+            if argument is _NO_ARGUMENT:
+                method()
+            else:
+                method(argument)
+
+
+_local = threading.local()
+_task_capture: ContextVar[Capture | None] = ContextVar("opportune_output_capture", default=None)
+
+
+def _current() -> Capture | None:
+    cap = getattr(_local, "capture", None)
+    if cap is None:
+        cap = _task_capture.get()
+    if cap is not None and cap.open:
+        return cap
+    return None
+
+
+def begin_thread(cap: Capture) -> Capture | None:
+    """Route this thread's writes to ``cap``; returns what to give :func:`end_thread`."""
+    previous = getattr(_local, "capture", None)
+    _local.capture = cap
+    return previous
+
+
+def end_thread(cap: Capture, previous: Capture | None) -> None:
+    cap.open = False
+    _local.capture = previous
+
+
+def begin_task(cap: Capture) -> Any:
+    """Route the current task's writes (and those of tasks it starts) to ``cap``."""
+    return _task_capture.set(cap)
+
+
+def end_task(cap: Capture, token: Any) -> None:
+    cap.open = False
+    _task_capture.reset(token)
+
+
+# -- routing the standard streams ---------------------------------------------------------------
+
+# id(stream) -> (stream, what its instance held for "write" and "flush" before, or None)
+_routed: dict[int, tuple[Any, Any, Any]] = {}
+_users = 0
+_lock = threading.Lock()
+
+
+def _routing_write(original: Callable[[str], int]) -> Callable[[str], int]:
+    def write(text: str) -> int:
+        cap = _current()
+        if cap is None:
+            return original(text)
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        cap.ops.append((original, text))
+        return len(text)
+
+    write.__opportune_routed__ = True  # type: ignore[attr-defined]
+    return write
+
+
+def _routing_flush(original: Callable[[], Any]) -> Callable[[], Any]:
+    def flush() -> Any:
+        cap = _current()
+        if cap is None:
+            return original()
+        cap.ops.append((original, _NO_ARGUMENT))
+        return None
+
+    return flush
+
+
+def route() -> bool:
+    """Route the writes of the current ``sys.stdout`` and ``sys.stderr`` (once per run, before
+    its first call; every :func:`route` is paired with an :func:`unroute`). False when a stream
+    cannot be routed (``None``, or an object whose methods cannot be replaced): calls then get
+    no capture, and those known to write output run in program order."""
+    global _users
+    with _lock:
+        _users += 1
+        ok = True
+        for stream in (sys.stdout, sys.stderr):
+            if stream is None:
+                ok = False
+                continue
+            if id(stream) in _routed:
+                continue
+            own = getattr(stream, "__dict__", None)
+            if own is None:
+                ok = False
+                continue
+            try:
+                saved = (stream, own.get("write"), own.get("flush"))
+                write, flush = stream.write, stream.flush
+                stream.write = _routing_write(write)
+                stream.flush = _routing_flush(flush)
+            except (AttributeError, TypeError):
+                ok = False
+                continue
+            _routed[id(stream)] = saved
+        return ok
+
+
+def unroute() -> None:
+    """The run ended: once no run needs it, the streams get their own methods back."""
+    global _users
+    with _lock:
+        _users -= 1
+        if _users > 0:
+            return
+        for stream, write, flush in _routed.values():
+            for name, old in (("write", write), ("flush", flush)):
+                try:
+                    if old is None:
+                        stream.__dict__.pop(name, None)
+                    else:
+                        setattr(stream, name, old)
+                except (AttributeError, TypeError):
+                    pass
+        _routed.clear()
+
+
+def is_routed(stream: Any) -> bool:
+    return id(stream) in _routed
+
+
+def std_streams_routed() -> bool:
+    """Whether what ``sys.stdout`` and ``sys.stderr`` are now would land in a capture (the
+    program may have redirected them: ``contextlib.redirect_stdout``)."""
+    return id(sys.stdout) in _routed and id(sys.stderr) in _routed
+
+
+def logging_stays_on_routed_streams() -> bool:
+    """Whether every logging handler that exists writes only to a routed stream (or nowhere).
+
+    A record logged by a call goes to every handler of its logger and the loggers above it;
+    a handler writing to a file, a socket or a stream of its own would make the write at once,
+    where no capture can hold it back, and two calls logging concurrently would mix their
+    records in the file. Which handlers a call's logger reaches is not known before it runs,
+    so all of them are asked."""
+    logging = sys.modules.get("logging")
+    if logging is None:
+        return True
+    for ref in list(getattr(logging, "_handlerList", ())):
+        handler = ref()
+        if handler is None or isinstance(handler, logging.NullHandler):
+            continue
+        if isinstance(handler, logging.FileHandler) \
+                or not isinstance(handler, logging.StreamHandler):
+            return False
+        if id(handler.stream) not in _routed:
+            return False
+    return True

@@ -103,6 +103,11 @@ def _announces(x: int) -> int:
 
 
 @opportune.external
+def _asks(x: int) -> str:
+    return input(f"value for {x}? ")
+
+
+@opportune.external
 def _looks_up(x: int) -> int:
     return x
 
@@ -110,6 +115,9 @@ def _looks_up(x: int) -> int:
 def test_code_that_calls_an_external_the_program_waits_for_does_not_run_concurrently() -> None:
     from opportune.runtime.spawn import _safe
 
-    assert spec_of(_announces).waited_for  # type: ignore[union-attr]
-    assert not _safe(_announces, copied=False)  # its output must land in program order
+    assert spec_of(_asks).waited_for  # type: ignore[union-attr]
+    assert not _safe(_asks, copied=False)  # it reads stdin: it must run in program order
+    # what it prints is captured and written at its place (runtime/capture.py)
+    assert not spec_of(_announces).waited_for  # type: ignore[union-attr]
+    assert _safe(_announces, copied=False)
     assert _safe(_looks_up, copied=False)

@@ -42,7 +42,7 @@ _NO_ARGUMENT = object()
 class Capture:
     """The writes of one call so far: (original method, argument) pairs, in order."""
 
-    __slots__ = ("ops", "open")
+    __slots__ = ("open", "ops")
 
     def __init__(self) -> None:
         self.ops: list[tuple[Callable[..., Any], Any]] = []

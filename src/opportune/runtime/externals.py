@@ -431,11 +431,9 @@ def _output_use(fn: Callable[..., Any]) -> frozenset[str]:
     for node in ast.walk(fdef):
         if isinstance(node, ast.Attribute):
             if node.attr in ("__stdout__", "__stderr__", "stdin", "__stdin__") \
-                    and isinstance(node.value, ast.Name) and node.value.id == "sys":
-                found.add(IN_ORDER)
-            elif node.attr == "buffer" and _is_std_stream(node.value):
-                found.add(IN_ORDER)
-            elif isinstance(node.ctx, ast.Store) and _is_std_stream(node):
+                    and isinstance(node.value, ast.Name) and node.value.id == "sys" \
+                    or node.attr == "buffer" and _is_std_stream(node.value) \
+                    or isinstance(node.ctx, ast.Store) and _is_std_stream(node):
                 found.add(IN_ORDER)
             continue
         if not isinstance(node, ast.Call):

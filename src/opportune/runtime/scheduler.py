@@ -312,7 +312,7 @@ class _CapturedOutput:
     """What a call wrote to stdout and stderr (runtime/capture.py), queued at the call's place
     in program order like a ``print`` of the program's."""
 
-    __slots__ = ("seq", "capture")
+    __slots__ = ("capture", "seq")
     args: tuple[Any, ...] = ()
 
     def __init__(self, seq: int, cap: capture.Capture) -> None:
@@ -883,6 +883,8 @@ class Runtime:
             # object of the program's that could not be copied; changes_read_results that
             # could not be fenced: the program holds such objects itself; in_order: its
             # output cannot be captured. The program waits.
+            if in_order is not None and p._state == PENDING:
+                self.wait_for(p, f"external {spec.name} {in_order}: it runs in program order")
             return p._force()
         return p
 

@@ -57,22 +57,19 @@ class Capture:
                 method(argument)
 
 
-_local = threading.local()
+class _ThreadCapture(threading.local):
+    # a class attribute, so a thread that never set one reads None without a failed lookup
+    # (getattr with a default on a plain threading.local costs over a microsecond per write)
+    capture: Capture | None = None
+
+
+_local = _ThreadCapture()
 _task_capture: ContextVar[Capture | None] = ContextVar("opportune_output_capture", default=None)
-
-
-def _current() -> Capture | None:
-    cap = getattr(_local, "capture", None)
-    if cap is None:
-        cap = _task_capture.get()
-    if cap is not None and cap.open:
-        return cap
-    return None
 
 
 def begin_thread(cap: Capture) -> Capture | None:
     """Route this thread's writes to ``cap``; returns what to give :func:`end_thread`."""
-    previous = getattr(_local, "capture", None)
+    previous = _local.capture
     _local.capture = cap
     return previous
 
@@ -101,9 +98,11 @@ _lock = threading.Lock()
 
 
 def _routing_write(original: Callable[[str], int]) -> Callable[[str], int]:
+    local, task_capture = _local, _task_capture
+
     def write(text: str) -> int:
-        cap = _current()
-        if cap is None:
+        cap = local.capture or task_capture.get()
+        if cap is None or not cap.open:
             return original(text)
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
@@ -115,9 +114,11 @@ def _routing_write(original: Callable[[str], int]) -> Callable[[str], int]:
 
 
 def _routing_flush(original: Callable[[], Any]) -> Callable[[], Any]:
+    local, task_capture = _local, _task_capture
+
     def flush() -> Any:
-        cap = _current()
-        if cap is None:
+        cap = local.capture or task_capture.get()
+        if cap is None or not cap.open:
             return original()
         cap.ops.append((original, _NO_ARGUMENT))
         return None
@@ -125,16 +126,17 @@ def _routing_flush(original: Callable[[], Any]) -> Callable[[], Any]:
     return flush
 
 
-def route() -> bool:
-    """Route the writes of the current ``sys.stdout`` and ``sys.stderr`` (once per run, before
-    its first call; every :func:`route` is paired with an :func:`unroute`). False when a stream
-    cannot be routed (``None``, or an object whose methods cannot be replaced): calls then get
-    no capture, and those known to write output run in program order."""
+def route(streams: tuple[Any, Any]) -> bool:
+    """Route the writes of ``streams``, the run's ``sys.stdout`` and ``sys.stderr`` as it
+    started (once per run, before its first call; every :func:`route` is paired with an
+    :func:`unroute`). False when a stream cannot be routed (``None``, or an object whose
+    methods cannot be replaced): calls then get no capture, and those known to write output
+    run in program order."""
     global _users
     with _lock:
         _users += 1
         ok = True
-        for stream in (sys.stdout, sys.stderr):
+        for stream in streams:
             if stream is None:
                 ok = False
                 continue
@@ -179,10 +181,12 @@ def is_routed(stream: Any) -> bool:
     return id(stream) in _routed
 
 
-def std_streams_routed() -> bool:
-    """Whether what ``sys.stdout`` and ``sys.stderr`` are now would land in a capture (the
-    program may have redirected them: ``contextlib.redirect_stdout``)."""
-    return id(sys.stdout) in _routed and id(sys.stderr) in _routed
+def std_streams_are(streams: tuple[Any, Any]) -> bool:
+    """Whether ``sys.stdout`` and ``sys.stderr`` are now the run's own, routed, streams. Inside
+    ``contextlib.redirect_stdout(buf)`` they are not: a call made there must write into
+    ``buf`` while it is still in place, so it runs in program order."""
+    out, err = streams
+    return sys.stdout is out and sys.stderr is err and id(out) in _routed and id(err) in _routed
 
 
 def logging_stays_on_routed_streams() -> bool:

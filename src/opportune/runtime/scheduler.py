@@ -374,6 +374,7 @@ class Runtime:
         # _uncaptured run in program order and write at once.
         self._routed = 0
         self._uncaptured: set[int] = set()
+        self._std_streams: tuple[Any, Any] = (sys.stdout, sys.stderr)
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         max_threads = threads or int(os.environ.get("OPPORTUNE_THREADS", "128"))
         # Sync calls, streamed or not, run on _workers, each counted against its function's
@@ -441,6 +442,7 @@ class Runtime:
         self._program_thread = threading.current_thread()
         self._program_ident = threading.get_ident()
         self._previous = context.set_active_runtime(self)
+        self._std_streams = (sys.stdout, sys.stderr)
         return self
 
     def finish(self) -> None:
@@ -893,7 +895,7 @@ class Runtime:
         (a program that makes none pays nothing for it)."""
         with self._lock:
             if not self._routed:
-                self._routed = 1 if capture.route() else -1
+                self._routed = 1 if capture.route(self._std_streams) else -1
 
     def _why_in_order(self, spec: ExternalSpec) -> str | None:
         """Why a call of ``spec``, which prints or uses the terminal, cannot have its output
@@ -905,7 +907,7 @@ class Runtime:
             return "prints and sys.stdout or sys.stderr cannot be captured"
         if spec.stream is not None and self.streaming:
             return "prints and streams its answer"
-        if not capture.std_streams_routed():
+        if not capture.std_streams_are(self._std_streams):
             return "prints while sys.stdout or sys.stderr is redirected"
         if spec.logs and not capture.logging_stays_on_routed_streams():
             return "logs and a logging handler writes to a file or a stream of its own"

@@ -344,3 +344,43 @@ def test_a_tool_logging_through_a_handler_made_before_the_run_overlaps(tmp_path:
              if e["ph"] == "X" and e.get("cat") == "call"]
     assert len(spans) == 3
     assert max(start for start, _ in spans) < min(end for _, end in spans), spans
+
+
+@opportune.external
+def rate(text: str) -> int:
+    return len(text) * 7 % 11
+
+
+@opportune.external(writes=("notes",))
+def note(text: str) -> str:
+    print("noting", text)
+    return text
+
+
+@opportune.external(reads=("notes",))
+def read_notes(key: str) -> str:
+    print("reading", key)
+    return f"notes[{key}]"
+
+
+def arm_then_printing_read(limit: int) -> tuple[str, str]:
+    if rate("w") > limit:
+        note("in the arm")
+    got = read_notes("k")
+    print("after the read")
+    return got, str(limit)
+
+
+@pytest.mark.parametrize("limit", [100, -1], ids=["kept", "made-again"])
+def test_a_printing_read_run_before_an_arm_decides_writes_only_the_attempt_kept(
+        capsys, limit: int) -> None:
+    """A read may run before a deferred arm has decided (runtime/deferral.py); if the arm
+    writes what it reads, the read is made again after it and the first attempt's output,
+    like its result, is dropped."""
+    expected = arm_then_printing_read(limit)
+    plain = capsys.readouterr().out
+    assert opportune.run(arm_then_printing_read, limit) == expected
+    assert capsys.readouterr().out == plain
+    (read,) = calls_of(opportune.last_schedule(), "read_notes")
+    assert read.ran_past, "the read waited for the arm: the path under test was not taken"
+    assert bool(read.redone_after) == (limit < 0)

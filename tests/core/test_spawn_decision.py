@@ -9,8 +9,10 @@ itself, on a real runtime.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -121,3 +123,27 @@ def test_code_that_calls_an_external_the_program_waits_for_does_not_run_concurre
     assert not spec_of(_announces).waited_for  # type: ignore[union-attr]
     assert _safe(_announces, copied=False)
     assert _safe(_looks_up, copied=False)
+
+
+_file_log = logging.getLogger("opportune-test-spawn-file")
+
+
+@opportune.external
+def _logs_it(x: int) -> int:
+    _file_log.info("got %d", x)
+    return x
+
+
+def test_code_that_calls_an_external_logging_to_a_file_does_not_run_concurrently(
+        tmp_path: Path) -> None:
+    """Such a call runs in program order (its records would reach the file at once), which
+    code running concurrently cannot give it: a later call could be made, and log, first."""
+    from opportune.runtime.spawn import _safe
+
+    handler = logging.FileHandler(tmp_path / "spawn.log")
+    _file_log.addHandler(handler)
+    try:
+        assert not _safe(_logs_it, copied=False)
+    finally:
+        _file_log.removeHandler(handler)
+        handler.close()

@@ -20,6 +20,7 @@ import sys
 import textwrap
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -384,3 +385,60 @@ def test_a_printing_read_run_before_an_arm_decides_writes_only_the_attempt_kept(
     (read,) = calls_of(opportune.last_schedule(), "read_notes")
     assert read.ran_past, "the read waited for the arm: the path under test was not taken"
     assert bool(read.redone_after) == (limit < 0)
+
+
+# -- which externals' output can be captured, read from their source ---------------------------
+
+def _prints() -> None:
+    print("x")
+
+
+def _writes() -> None:
+    sys.stderr.write("x")
+
+
+def _logs() -> None:
+    log.info("x")
+
+
+def _to_a_file(f: io.StringIO) -> None:
+    print("x", file=f)
+
+
+def _asks() -> str:
+    return input("? ")
+
+
+def _fd() -> None:
+    import os
+
+    os.write(1, b"x")
+
+
+def _child() -> None:
+    subprocess.run(["true"], check=True)
+
+
+def _captured_child() -> None:
+    subprocess.run(["true"], check=True, capture_output=True)
+
+
+def _bytes() -> None:
+    sys.stdout.buffer.write(b"x")
+
+
+def _swaps() -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        pass
+
+
+@pytest.mark.parametrize(("fn", "expected"), [
+    (_prints, {"prints"}), (_writes, {"prints"}), (_logs, {"prints", "logs"}),
+    (_to_a_file, set()), (_captured_child, set()),
+    (_asks, {"in order"}), (_fd, {"in order"}), (_child, {"in order"}),
+    (_bytes, {"in order"}), (_swaps, {"in order"}),
+])
+def test_the_source_says_whether_output_can_be_captured(fn: Any, expected: set[str]) -> None:
+    from opportune.runtime.externals import _output_use
+
+    assert set(_output_use(fn)) == expected

@@ -109,7 +109,6 @@ def _routing_write(original: Callable[[str], int]) -> Callable[[str], int]:
         cap.ops.append((original, text))
         return len(text)
 
-    write.__opportune_routed__ = True  # type: ignore[attr-defined]
     return write
 
 

@@ -445,10 +445,12 @@ def _output_use(fn: Callable[..., Any]) -> frozenset[str]:
             target = next((k.value for k in node.keywords if k.arg == "file"), None)
             if target is None or _is_std_stream(target):
                 found.add(PRINTS)
-        elif name in ("input", "getpass", "redirect_stdout", "redirect_stderr", "fileno") \
+        elif name in ("input", "getpass", "redirect_stdout", "redirect_stderr") \
                 and (isinstance(func, ast.Name) or name != "input") \
-                or name in ("write", "system") and isinstance(func, ast.Attribute) \
-                and isinstance(func.value, ast.Name) and func.value.id == "os" \
+                or name == "fileno" and isinstance(func, ast.Attribute) \
+                and _is_std_stream(func.value) \
+                or name == "system" and _is_os(func) \
+                or name == "write" and _is_os(func) and _to_std_descriptor(node) \
                 or name in _CHILD_PROCESS and _child_output_not_captured(node):
             found.add(IN_ORDER)
         elif isinstance(func, ast.Attribute):
@@ -461,6 +463,20 @@ def _output_use(fn: Callable[..., Any]) -> frozenset[str]:
                                 for k in node.keywords):
                 found.add(PRINTS)  # traceback.print_exc() writes to stderr
     return frozenset(found)
+
+
+def _is_os(func: ast.expr) -> bool:
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+        and func.value.id == "os"
+
+
+def _to_std_descriptor(node: ast.Call) -> bool:
+    """``os.write(1, ...)``, ``os.write(2, ...)`` or a descriptor that is not a literal (a
+    ``sys.stdout.fileno()`` kept in a name is caught where it is taken)."""
+    if not node.args:
+        return True
+    fd = node.args[0]
+    return not isinstance(fd, ast.Constant) or fd.value in (1, 2)
 
 
 _CHILD_PROCESS = frozenset({"run", "call", "check_call", "check_output", "Popen"})

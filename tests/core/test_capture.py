@@ -442,3 +442,46 @@ def test_the_source_says_whether_output_can_be_captured(fn: Any, expected: set[s
     from opportune.runtime.externals import _output_use
 
     assert set(_output_use(fn)) == expected
+
+
+# -- a running call whose turn has come writes as it runs ------------------------------------
+
+@opportune.external
+def first(done: threading.Event) -> str:
+    print("first starts")
+    done.wait(timeout=20)
+    return "first"
+
+
+@opportune.external
+def second(done: threading.Event, out: io.StringIO) -> bool:
+    print("second starts")
+    done.set()
+    for _ in range(4000):  # is its line out while it still runs?
+        if "second starts" in out.getvalue():
+            return True
+        threading.Event().wait(0.005)
+    return False
+
+
+def two_calls(done: threading.Event, out: io.StringIO) -> tuple[str, bool]:
+    a = first(done)
+    b = second(done, out)
+    return a, b
+
+
+def test_a_call_writes_through_once_everything_before_it_has_finished() -> None:
+    """``second`` writes while ``first`` runs (held back), lets ``first`` end, and then sees its
+    own line in the output while it still runs, as under plain Python: its turn came."""
+    done = threading.Event()
+    done.set()
+    plain = io.StringIO()
+    with contextlib.redirect_stdout(plain):
+        expected = two_calls(done, plain)
+    ours = io.StringIO()
+    with contextlib.redirect_stdout(ours):
+        got = opportune.run(two_calls, threading.Event(), ours)
+    assert got == expected == ("first", True)
+    assert ours.getvalue() == plain.getvalue() == "first starts\nsecond starts\n"
+    assert_all_overlap(calls_of(opportune.last_schedule(), "first")
+                       + calls_of(opportune.last_schedule(), "second"))

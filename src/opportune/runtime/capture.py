@@ -40,13 +40,24 @@ _NO_ARGUMENT = object()
 
 
 class Capture:
-    """The writes of one call so far: (original method, argument) pairs, in order."""
+    """The writes of one call so far: (original method, argument) pairs, in order.
 
-    __slots__ = ("open", "ops")
+    ``direct``: the call's turn has come (everything before it in program order has finished
+    and its output is written) while it still runs; what it held is written and from then on
+    it writes at once, so a long call's progress shows as it happens, as under plain Python
+    (``Runtime._write_through``). ``on_first``: asked at the call's first write whether that
+    is already so (the first call of a run, say)."""
 
-    def __init__(self) -> None:
+    __slots__ = ("direct", "lock", "on_first", "open", "ops", "seq")
+
+    def __init__(self, seq: int = -1,
+                 on_first: Callable[[Capture], None] | None = None) -> None:
         self.ops: list[tuple[Callable[..., Any], Any]] = []
         self.open = True
+        self.direct = False
+        self.lock = threading.Lock()
+        self.seq = seq
+        self.on_first = on_first
 
     def replay(self) -> None:
         """Make the writes on the real streams (caller holds the runtime's output lock)."""
@@ -55,6 +66,24 @@ class Capture:
                 method()
             else:
                 method(argument)
+
+    def write_through(self) -> None:
+        """Write what was held and let later writes through (caller holds the output lock)."""
+        with self.lock:
+            self.replay()
+            self.ops.clear()
+            self.direct = True
+
+    def _keep(self, method: Callable[..., Any], argument: Any) -> bool:
+        """Hold one write; False once the call writes through (the caller then makes it)."""
+        if not self.ops and self.on_first is not None:
+            on_first, self.on_first = self.on_first, None
+            on_first(self)
+        with self.lock:
+            if self.direct:
+                return False
+            self.ops.append((method, argument))
+            return True
 
 
 class _ThreadCapture(threading.local):
@@ -102,12 +131,13 @@ def _routing_write(original: Callable[[str], int]) -> Callable[[str], int]:
 
     def write(text: str) -> int:
         cap = local.capture or task_capture.get()
-        if cap is None or not cap.open:
+        if cap is None or not cap.open or cap.direct:
             return original(text)
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        cap.ops.append((original, text))
-        return len(text)
+        if cap._keep(original, text):
+            return len(text)
+        return original(text)
 
     return write
 
@@ -117,10 +147,11 @@ def _routing_flush(original: Callable[[], Any]) -> Callable[[], Any]:
 
     def flush() -> Any:
         cap = local.capture or task_capture.get()
-        if cap is None or not cap.open:
+        if cap is None or not cap.open or cap.direct:
             return original()
-        cap.ops.append((original, _NO_ARGUMENT))
-        return None
+        if cap._keep(original, _NO_ARGUMENT):
+            return None
+        return original()
 
     return flush
 

@@ -374,6 +374,9 @@ class Runtime:
         # _uncaptured run in program order and write at once.
         self._routed = 0
         self._uncaptured: set[int] = set()
+        # Captures of running calls that have written something, by seq: the earliest may
+        # write through once its turn comes (_write_through_head). Changed under _out_lock.
+        self._captures: dict[int, capture.Capture] = {}
         self._std_streams: tuple[Any, Any] = (sys.stdout, sys.stderr)
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         max_threads = threads or int(os.environ.get("OPPORTUNE_THREADS", "128"))
@@ -1060,8 +1063,8 @@ class Runtime:
         streamed = p._seq in self._stream_paths
         # what it writes to stdout and stderr is kept for its place in program order, unless
         # it runs in program order (or streams: output after it may go ahead of its end)
-        cap = capture.Capture() if self._routed > 0 and not streamed \
-            and p._seq not in self._uncaptured else None
+        cap = capture.Capture(p._seq, self._first_write if then is None else None) \
+            if self._routed > 0 and not streamed and p._seq not in self._uncaptured else None
         try:
             if not arg_deps:
                 real_args, real_kwargs = args, kwargs  # nothing pending was passed
@@ -1093,7 +1096,7 @@ class Runtime:
             nxt = held.popleft() if held else None
             if nxt is None:
                 self._running[id(spec)] -= 1
-        if cap is not None and not cap.ops:
+        if cap is not None and not cap.ops and not cap.direct:
             cap = None
         if then is not None:
             then(outcome, value, origin, cap)
@@ -1106,17 +1109,43 @@ class Runtime:
     def _queue_captured(self, seq: int, cap: capture.Capture) -> None:
         """Queue what call ``seq`` wrote at its place, before the call counts as finished (so
         output after it, held back by it until then, cannot go first); dropped if the program
-        has met an earlier failure that discards the call."""
+        has met an earlier failure that discards the call. Nothing is left to queue of a call
+        that wrote through."""
         with self._out_lock:
-            if not self._in_discarded(seq):
+            self._captures.pop(seq, None)
+            if cap.ops and not self._in_discarded(seq):
                 self._outq.add(_CapturedOutput(seq, cap))
+
+    def _first_write(self, cap: capture.Capture) -> None:
+        """A running call writes for the first time (on its thread): from now on its turn may
+        come while it runs; it may have come already."""
+        with self._out_lock:
+            if not cap.open:
+                return
+            self._captures[cap.seq] = cap
+            self._write_through_head()
+
+    def _write_through_head(self) -> None:
+        """The earliest running call that has written something writes through if its turn
+        has come: nothing before it in program order is unfinished, failed or unwritten (caller
+        holds ``_out_lock``). Its output then lands where plain Python writes it, and as it
+        happens, while output after it still waits for it to finish."""
+        seq = min(self._captures)
+        if self._streaming_entry is not None or self._outq and self._outq[0].seq < seq:
+            return
+        with self._lock:
+            if any(s < seq for s in self._failures) or self._in_discarded(seq) \
+                    or self._holds_output(seq):
+                return
+        self._captures.pop(seq).write_through()
 
     def _finish_on_worker(self, p: Pending, state: int, value: Any, origin: int | None) -> None:
         """Record a result on the worker thread that computed it; what waits on it (callbacks,
         held-back output) runs on the loop thread, woken once for all results recorded since."""
         with self._lock:
             callbacks = self._settle(p, state, value, origin)
-            wake = bool(callbacks) or bool(self._outq) or self._streaming_entry is not None
+            wake = bool(callbacks) or bool(self._outq) or self._streaming_entry is not None \
+                or bool(self._captures)
             if wake:
                 self._handoff.append(callbacks)
                 wake = not self._handoff_scheduled
@@ -1137,7 +1166,7 @@ class Runtime:
         for callbacks in batches:
             for cb in callbacks:
                 cb()
-        if self._outq or self._streaming_entry is not None:
+        if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
 
@@ -1153,8 +1182,8 @@ class Runtime:
             sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
         record = self._records[p._seq]
         info = self._call_info(p, record)
-        cap = capture.Capture() if self._routed > 0 and p._seq not in self._uncaptured \
-            else None
+        cap = capture.Capture(p._seq, self._first_write) \
+            if self._routed > 0 and p._seq not in self._uncaptured else None
         async with sem:
             real_args, real_kwargs = _real_arguments(spec, args, kwargs)
             record.started = self.now()
@@ -1172,13 +1201,13 @@ class Runtime:
                 record.finished = self.now()
                 record.ok = False
                 record.error = f"{type(exc).__name__}: {exc}"
-                if cap is not None and cap.ops:
+                if cap is not None and (cap.ops or cap.direct):
                     self._queue_captured(p._seq, cap)
                 self._finish(p, FAILED, exc, p._seq)
                 return
         record.finished = self.now()
         record.ok = True
-        if cap is not None and cap.ops:
+        if cap is not None and (cap.ops or cap.direct):
             self._queue_captured(p._seq, cap)
         self._finish(p, DONE, value, None)
 
@@ -1242,7 +1271,7 @@ class Runtime:
 
     def _stream_started(self) -> None:
         """Output held back only by calls that are now streaming may be written."""
-        if self._outq or self._streaming_entry is not None:
+        if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
 
@@ -1276,7 +1305,7 @@ class Runtime:
             callbacks = self._settle(p, state, value, origin)
         for cb in callbacks:
             cb()
-        if self._outq or self._streaming_entry is not None:
+        if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
 
@@ -1684,7 +1713,13 @@ class Runtime:
         return False
 
     def _pump(self, force_all: bool = False) -> None:
-        """Write queued output whose turn has come (caller holds ``_out_lock``)."""
+        """Write queued output whose turn has come (caller holds ``_out_lock``); then a running
+        call whose turn has come writes through."""
+        self._pump_queue()
+        if self._captures:
+            self._write_through_head()
+
+    def _pump_queue(self) -> None:
         if self._streaming_entry is not None and not self._streaming_entry.advance():
             return
         self._streaming_entry = None

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import context, externals
+from opportune.runtime import context, externals, loops
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
@@ -161,25 +161,6 @@ def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...] | None:
         elif t.__module__ != "builtins" and is_user_module(t.__module__):
             found.append(value)
     return tuple(found)
-
-
-def _new_event_loop() -> Any:
-    """A new asyncio event loop, made without the debug record asyncio logs for it ("Using
-    selector"): the program made no loop, and a program that logs at DEBUG must not see one."""
-    import asyncio
-    import logging
-
-    maker = threading.get_ident()
-
-    def not_ours(record: logging.LogRecord) -> bool:
-        return not (record.thread == maker and record.msg == "Using selector: %s")
-
-    logger = logging.getLogger("asyncio")
-    logger.addFilter(not_ours)
-    try:
-        return asyncio.new_event_loop()
-    finally:
-        logger.removeFilter(not_ours)
 
 
 class RuntimeClosed(BaseException):
@@ -370,8 +351,8 @@ class Runtime:
         self._handoff_scheduled = False
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
+        self._loop_handle: loops.LoopThread | None = None
         self._loop_start = threading.Lock()
-        self._loop_ready = threading.Event()
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
         self._closed = False
@@ -384,7 +365,10 @@ class Runtime:
         loop = self._event_loop
         if loop is None:
             self._start_loop_thread()
-            self._loop_ready.wait()
+            handle = self._loop_handle
+            if handle is not None:
+                handle.ready.wait()
+                self._event_loop = handle.loop
             loop = self._event_loop
             if loop is None:
                 raise RuntimeError(
@@ -394,31 +378,21 @@ class Runtime:
         return loop
 
     def _start_loop_thread(self) -> None:
-        """Start the loop thread unless it runs already; returns at once (it imports asyncio
-        and builds the loop itself). Once the run is closed it starts nothing: the loop is then
-        a closed one, which refuses work as the loop of a closed run always has."""
+        """Take the loop a finished run parked, or start a loop thread, unless this run has
+        one already; returns at once (a new thread imports asyncio and builds the loop itself;
+        see runtime/loops.py). Once the run is closed it starts nothing: the loop is then a
+        closed one, which refuses work as the loop of a closed run always has."""
         with self._loop_start:
-            if self._loop_thread is not None or self._loop_ready.is_set():
+            if self._loop_handle is not None or self._event_loop is not None:
                 return
             if self._closed:
-                self._event_loop = _new_event_loop()
-                self._event_loop.close()
-                self._loop_ready.set()
+                loop = loops.new_event_loop()
+                loop.close()
+                self._event_loop = loop
                 return
-            thread = threading.Thread(target=self._run_loop, name="opportune-loop", daemon=True)
-            self._loop_thread = thread
-            thread.start()
-
-    def _run_loop(self) -> None:
-        try:
-            import asyncio
-
-            loop = _new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._event_loop = loop
-        finally:
-            self._loop_ready.set()
-        loop.run_forever()
+            handle = loops.take()
+            self._loop_handle = handle
+            self._loop_thread = handle.thread
 
     def start(self) -> Runtime:
         self._program_thread = threading.current_thread()
@@ -462,29 +436,48 @@ class Runtime:
             self._pump(force_all=False)
         self.schedule.wall = self.now()
         with self._loop_start:
-            thread = self._loop_thread
-        if thread is not None:
-            import asyncio
-
-            self._loop_ready.wait()
-            loop = self._loop
-            asyncio.run_coroutine_threadsafe(self._shutdown_loop(loop), loop)
-            thread.join(timeout=5)
-            if not thread.is_alive():
-                # closed here, not by the loop's finalizer at interpreter exit, when its
-                # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
-                loop.close()
+            handle = self._loop_handle
+        if handle is not None:
+            handle.ready.wait()
+            loop = handle.loop
+            if loop is not None:
+                self._end_loop(handle, loop)
         self._workers.shutdown()
 
-    @staticmethod
-    async def _shutdown_loop(loop: asyncio.AbstractEventLoop) -> None:
+    def _end_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop) -> None:
+        """Cancel the run's tasks; park the loop for the next run if it is left as a new one
+        would be (runtime/loops.py), else stop and close it."""
         import asyncio
 
-        tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        loop.stop()
+        deadline = time.monotonic() + 5
+        ended = asyncio.run_coroutine_threadsafe(self._shutdown_loop(handle, loop), loop)
+        try:
+            parked = ended.result(timeout=5)
+        except Exception:  # noqa: BLE001 - not ended in time, or failed: stopped below
+            parked = False
+        if parked:
+            return
+        handle.thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if not handle.thread.is_alive():
+            # closed here, not by the loop's finalizer at interpreter exit, when its
+            # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
+            loop.close()
+
+    @staticmethod
+    async def _shutdown_loop(handle: loops.LoopThread, loop: asyncio.AbstractEventLoop) -> bool:
+        import asyncio
+
+        parked = False
+        try:
+            tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            parked = loops.idle(loop) and loops.park(handle)
+        finally:
+            if not parked:
+                loop.stop()
+        return parked
 
     def now(self) -> float:
         return time.perf_counter() - self._t0

@@ -5,7 +5,7 @@ and ending it a join: about 0.3 ms on a 2-core machine, paid by every run that m
 while the threads it adds take the GIL from the program. So a loop whose run left nothing on it
 is parked when the run ends, and the next run takes it instead of making one. "Nothing" is
 checked on the loop itself once the run's tasks are cancelled (:func:`idle`): no task, no
-timer, no reader or writer but its own wake-up socket, no default executor, no exception
+callback or timer still to run, no reader or writer but its own wake-up socket, no default executor, no exception
 handler, task factory, debug mode or async generator the program set or made. A loop that
 holds any of these is stopped and closed as before, so what a program left on a loop never
 reaches the next run. At most :data:`KEEP` loops are parked (one per run running at once); a
@@ -98,6 +98,7 @@ def idle(loop: asyncio.AbstractEventLoop) -> bool:
     try:
         return (
             asyncio.all_tasks(loop) <= {asyncio.current_task(loop)}
+            and not loop._ready  # type: ignore[attr-defined]
             and not any(not h.cancelled() for h in loop._scheduled)  # type: ignore[attr-defined]
             and len(loop._selector.get_map()) == 1  # type: ignore[attr-defined]
             and loop._default_executor is None  # type: ignore[attr-defined]

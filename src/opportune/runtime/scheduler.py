@@ -352,6 +352,9 @@ class Runtime:
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
         self._loop_handle: loops.LoopThread | None = None
+        # Set on the loop thread when the run lets go of its loop: a callback of this run that
+        # reaches the loop later does nothing (the loop may serve the next run by then).
+        self._loop_released = False
         self._loop_start = threading.Lock()
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
@@ -444,18 +447,25 @@ class Runtime:
                 self._end_loop(handle, loop)
         self._workers.shutdown()
 
+    def _soon(self, fn: Callable[..., None], *args: Any) -> None:
+        """Run ``fn(*args)`` on the loop thread, unless the run has let go of the loop by then."""
+        self._loop.call_soon_threadsafe(self._unless_released, fn, args)
+
+    def _unless_released(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        if not self._loop_released:
+            fn(*args)
+
     def _end_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop) -> None:
         """Cancel the run's tasks; park the loop for the next run if it is left as a new one
         would be (runtime/loops.py), else stop and close it."""
         import asyncio
 
         deadline = time.monotonic() + 5
-        ended = asyncio.run_coroutine_threadsafe(self._shutdown_loop(handle, loop), loop)
-        try:
-            parked = ended.result(timeout=5)
-        except Exception:  # noqa: BLE001 - not ended in time, or failed: stopped below
-            parked = False
-        if parked:
+        parked: list[bool] = []  # set by the loop thread before it stops (or parks) the loop
+        ended = threading.Event()
+        asyncio.run_coroutine_threadsafe(self._shutdown_loop(handle, loop, parked, ended), loop)
+        ended.wait(timeout=5)
+        if parked == [True]:
             return
         handle.thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if not handle.thread.is_alive():
@@ -463,21 +473,23 @@ class Runtime:
             # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
             loop.close()
 
-    @staticmethod
-    async def _shutdown_loop(handle: loops.LoopThread, loop: asyncio.AbstractEventLoop) -> bool:
+    async def _shutdown_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop,
+                             parked: list[bool], ended: threading.Event) -> None:
         import asyncio
 
-        parked = False
+        kept = False
         try:
             tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            parked = loops.idle(loop) and loops.park(handle)
+            self._loop_released = True
+            kept = loops.idle(loop) and loops.park(handle)
         finally:
-            if not parked:
+            parked.append(kept)
+            ended.set()
+            if not kept:
                 loop.stop()
-        return parked
 
     def now(self) -> float:
         return time.perf_counter() - self._t0
@@ -818,7 +830,7 @@ class Runtime:
             rest = [d for d in order_deps if all(d is not w for w in past)]
 
             def start_read() -> None:
-                self._loop.call_soon_threadsafe(
+                self._soon(
                     self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
                     rest, past,
                 )
@@ -837,7 +849,7 @@ class Runtime:
             self._check_and_launch(p, spec, fn, call_args, call_kwargs, arg_deps, order_deps)
         else:
             def ready() -> None:
-                self._loop.call_soon_threadsafe(
+                self._soon(
                     self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
                     order_deps,
                 )
@@ -910,7 +922,7 @@ class Runtime:
 
         if not self._closed:
             try:
-                self._loop.call_soon_threadsafe(self._when_ready, past, decide)
+                self._soon(self._when_ready, past, decide)
             except RuntimeError:
                 pass  # the run ended meanwhile and closed its loop: nothing waits on ``p``
 
@@ -1039,7 +1051,7 @@ class Runtime:
                 self._handoff_scheduled = True
         if wake and not self._closed:
             try:
-                self._loop.call_soon_threadsafe(self._run_handoff)
+                self._soon(self._run_handoff)
             except RuntimeError:
                 if not self._closed:
                     raise
@@ -1353,7 +1365,7 @@ class Runtime:
                 self._outq.remove(e)
         self.scope().met = (error, origin, next(self._ticks))
         for resume in parked:
-            self._loop.call_soon_threadsafe(resume)
+            self._soon(resume)
         return error
 
     def _raise(self, error: BaseException, origin: int, inside_try: bool = False) -> Any:

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import capture, context, externals
+from opportune.runtime import capture, context, externals, loops
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
@@ -161,25 +161,6 @@ def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...] | None:
         elif t.__module__ != "builtins" and is_user_module(t.__module__):
             found.append(value)
     return tuple(found)
-
-
-def _new_event_loop() -> Any:
-    """A new asyncio event loop, made without the debug record asyncio logs for it ("Using
-    selector"): the program made no loop, and a program that logs at DEBUG must not see one."""
-    import asyncio
-    import logging
-
-    maker = threading.get_ident()
-
-    def not_ours(record: logging.LogRecord) -> bool:
-        return not (record.thread == maker and record.msg == "Using selector: %s")
-
-    logger = logging.getLogger("asyncio")
-    logger.addFilter(not_ours)
-    try:
-        return asyncio.new_event_loop()
-    finally:
-        logger.removeFilter(not_ours)
 
 
 class RuntimeClosed(BaseException):
@@ -391,8 +372,11 @@ class Runtime:
         self._handoff_scheduled = False
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
+        self._loop_handle: loops.LoopThread | None = None
+        # Set on the loop thread when the run lets go of its loop: a callback of this run that
+        # reaches the loop later does nothing (the loop may serve the next run by then).
+        self._loop_released = False
         self._loop_start = threading.Lock()
-        self._loop_ready = threading.Event()
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
         self._closed = False
@@ -405,7 +389,10 @@ class Runtime:
         loop = self._event_loop
         if loop is None:
             self._start_loop_thread()
-            self._loop_ready.wait()
+            handle = self._loop_handle
+            if handle is not None:
+                handle.ready.wait()
+                self._event_loop = handle.loop
             loop = self._event_loop
             if loop is None:
                 raise RuntimeError(
@@ -415,31 +402,21 @@ class Runtime:
         return loop
 
     def _start_loop_thread(self) -> None:
-        """Start the loop thread unless it runs already; returns at once (it imports asyncio
-        and builds the loop itself). Once the run is closed it starts nothing: the loop is then
-        a closed one, which refuses work as the loop of a closed run always has."""
+        """Take the loop a finished run parked, or start a loop thread, unless this run has
+        one already; returns at once (a new thread imports asyncio and builds the loop itself;
+        see runtime/loops.py). Once the run is closed it starts nothing: the loop is then a
+        closed one, which refuses work as the loop of a closed run always has."""
         with self._loop_start:
-            if self._loop_thread is not None or self._loop_ready.is_set():
+            if self._loop_handle is not None or self._event_loop is not None:
                 return
             if self._closed:
-                self._event_loop = _new_event_loop()
-                self._event_loop.close()
-                self._loop_ready.set()
+                loop = loops.new_event_loop()
+                loop.close()
+                self._event_loop = loop
                 return
-            thread = threading.Thread(target=self._run_loop, name="opportune-loop", daemon=True)
-            self._loop_thread = thread
-            thread.start()
-
-    def _run_loop(self) -> None:
-        try:
-            import asyncio
-
-            loop = _new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._event_loop = loop
-        finally:
-            self._loop_ready.set()
-        loop.run_forever()
+            handle = loops.take()
+            self._loop_handle = handle
+            self._loop_thread = handle.thread
 
     def start(self) -> Runtime:
         self._program_thread = threading.current_thread()
@@ -486,29 +463,57 @@ class Runtime:
             capture.unroute()
         self.schedule.wall = self.now()
         with self._loop_start:
-            thread = self._loop_thread
-        if thread is not None:
-            import asyncio
-
-            self._loop_ready.wait()
-            loop = self._loop
-            asyncio.run_coroutine_threadsafe(self._shutdown_loop(loop), loop)
-            thread.join(timeout=5)
-            if not thread.is_alive():
-                # closed here, not by the loop's finalizer at interpreter exit, when its
-                # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
-                loop.close()
+            handle = self._loop_handle
+        if handle is not None:
+            handle.ready.wait()
+            loop = handle.loop
+            if loop is not None:
+                self._end_loop(handle, loop)
         self._workers.shutdown()
 
-    @staticmethod
-    async def _shutdown_loop(loop: asyncio.AbstractEventLoop) -> None:
+    def _soon(self, fn: Callable[..., None], *args: Any) -> None:
+        """Run ``fn(*args)`` on the loop thread, unless the run has let go of the loop by then."""
+        self._loop.call_soon_threadsafe(self._unless_released, fn, args)
+
+    def _unless_released(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        if not self._loop_released:
+            fn(*args)
+
+    def _end_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop) -> None:
+        """Cancel the run's tasks; park the loop for the next run if it is left as a new one
+        would be (runtime/loops.py), else stop and close it."""
         import asyncio
 
-        tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        loop.stop()
+        deadline = time.monotonic() + 5
+        parked: list[bool] = []  # set by the loop thread before it stops (or parks) the loop
+        ended = threading.Event()
+        asyncio.run_coroutine_threadsafe(self._shutdown_loop(handle, loop, parked, ended), loop)
+        ended.wait(timeout=5)
+        if parked == [True]:
+            return
+        handle.thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if not handle.thread.is_alive():
+            # closed here, not by the loop's finalizer at interpreter exit, when its
+            # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
+            loop.close()
+
+    async def _shutdown_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop,
+                             parked: list[bool], ended: threading.Event) -> None:
+        import asyncio
+
+        kept = False
+        try:
+            tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._loop_released = True
+            kept = loops.idle(loop) and loops.park(handle)
+        finally:
+            parked.append(kept)
+            ended.set()
+            if not kept:
+                loop.stop()
 
     def now(self) -> float:
         return time.perf_counter() - self._t0
@@ -856,7 +861,7 @@ class Runtime:
             rest = [d for d in order_deps if all(d is not w for w in past)]
 
             def start_read() -> None:
-                self._loop.call_soon_threadsafe(
+                self._soon(
                     self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
                     rest, past,
                 )
@@ -875,7 +880,7 @@ class Runtime:
             self._check_and_launch(p, spec, fn, call_args, call_kwargs, arg_deps, order_deps)
         else:
             def ready() -> None:
-                self._loop.call_soon_threadsafe(
+                self._soon(
                     self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
                     order_deps,
                 )
@@ -976,7 +981,7 @@ class Runtime:
 
         if not self._closed:
             try:
-                self._loop.call_soon_threadsafe(self._when_ready, past, decide)
+                self._soon(self._when_ready, past, decide)
             except RuntimeError:
                 pass  # the run ended meanwhile and closed its loop: nothing waits on ``p``
 
@@ -1152,7 +1157,7 @@ class Runtime:
                 self._handoff_scheduled = True
         if wake and not self._closed:
             try:
-                self._loop.call_soon_threadsafe(self._run_handoff)
+                self._soon(self._run_handoff)
             except RuntimeError:
                 if not self._closed:
                     raise
@@ -1476,7 +1481,7 @@ class Runtime:
                 self._outq.remove(e)
         self.scope().met = (error, origin, next(self._ticks))
         for resume in parked:
-            self._loop.call_soon_threadsafe(resume)
+            self._soon(resume)
         return error
 
     def _raise(self, error: BaseException, origin: int, inside_try: bool = False) -> Any:

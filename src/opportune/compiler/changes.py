@@ -23,7 +23,11 @@ Only the second rule concerns the rest, which names objects to the readers check
                          X = v
 
 (see :func:`name_owners`; the store guard of compiler/transform.py names the object itself
-when the target is ``name.attr`` or ``name[k]``).
+when the target is ``name.attr`` or ``name[k]``). Targets that store without an assignment's
+value to wrap, those of ``for``, ``with ... as`` and comprehensions, ask both rules at the
+store, once per item:
+
+    for a.b[0] in xs:  ->  for (__opportune_target__(a.b) if __opportune_guarded__ else a.b)[0] in xs:
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ INPLACE = "__opportune_inplace__"
 CHANGING = "__opportune_changing__"
 OWNER = "__opportune_owner__"
 GLOBALS = "__opportune_changing_globals__"
+TARGET = "__opportune_target__"
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -59,13 +64,14 @@ def _owner_key(target: ast.Attribute | ast.Subscript) -> ast.expr | None:
     return None
 
 
-def name_owners(target: ast.expr, augmented: bool = False) -> None:
+def name_owners(target: ast.expr, augmented: bool = False, hook_name: str = OWNER) -> None:
     """Make each store through ``target`` (``a.b[0] = v``, ``f().x, y = ...``) name the object
     it changes to the readers check: the object's expression ``E`` becomes
     ``(__opportune_owner__(E) if __opportune_guarded__ else E)``, evaluated once and where
     Python evaluates it (runtime/hooks.owner, runtime/readers.py). For ``E.a op= v`` and
     ``E[k] op= v`` the hook is also handed what is changed inside ``E`` (``"a"``, ``k``), whose
-    old value the operator may change in place."""
+    old value the operator may change in place. ``hook_name`` :data:`TARGET`: a store with no
+    store guard around its value (runtime/hooks.target)."""
     stack = [target]
     while stack:
         t = stack.pop()
@@ -79,7 +85,7 @@ def name_owners(target: ast.expr, augmented: bool = False) -> None:
                 key = _owner_key(t)
                 if key is not None:
                     args += [key, ast.Constant(isinstance(t, ast.Attribute))]
-            hook = ast.Call(_load(OWNER), args, [])
+            hook = ast.Call(_load(hook_name), args, [])
             t.value = ast.copy_location(
                 ast.IfExp(_load(GUARDED), hook, t.value), t.value)
 
@@ -146,6 +152,25 @@ class _Changes(Transformer):
         declared = _declared_globals(node)
         if declared:
             _tell_global_stores(node, declared)
+        return node
+
+    def visit_For(self, node: ast.For) -> Any:
+        self.generic_visit(node)
+        if not isinstance(node.target, ast.Name):
+            name_owners(node.target, hook_name=TARGET)
+        return node
+
+    def visit_With(self, node: ast.With) -> Any:
+        self.generic_visit(node)
+        for item in node.items:
+            if item.optional_vars is not None and not isinstance(item.optional_vars, ast.Name):
+                name_owners(item.optional_vars, hook_name=TARGET)
+        return node
+
+    def visit_comprehension(self, node: ast.comprehension) -> Any:
+        self.generic_visit(node)
+        if not isinstance(node.target, ast.Name):
+            name_owners(node.target, hook_name=TARGET)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:

@@ -210,6 +210,16 @@ class _Rewriter(Transformer):
                 changes.name_owners(target)
         return node
 
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+        """``self.x: int = v`` stores as ``self.x = v`` does (without a value it stores
+        nothing)."""
+        self.generic_visit(node)
+        if node.value is not None and isinstance(node.target, (ast.Attribute, ast.Subscript)):
+            node.value = self._guard(node.value, [node.target])
+            if not _names_owner(node.target):
+                changes.name_owners(node.target)
+        return node
+
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.target, (ast.Attribute, ast.Subscript)):

@@ -293,12 +293,16 @@ class ConcurrentReaders:
         """An external call reads ``objects`` (what the module-level names in its body hold)
         until ``guard`` finishes. Plain Python ran its body before the program's next
         statement, so a change the program makes to them meanwhile waits for the call (p352).
-        Like :meth:`add_value_reader`, it occupies no block of program order."""
+        Like :meth:`add_value_reader`, it occupies no block of program order. The program's
+        classes, modules and objects among them are shared roots: what their attributes hold
+        (``Config.TABLE``, ``Config.holder``) is read too."""
         holder = Pending(self._rt, guard._seq, "what a call reads")
         object.__setattr__(holder, "_state", DONE)
         object.__setattr__(holder, "_value", objects)
+        roots = shared_roots(objects)
+        shared = _Shared(roots) if roots else None
         with self._lock:
-            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [holder], None)
+            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [holder], shared)
             context.GUARDED.append(guard._seq)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 

@@ -227,3 +227,35 @@ def test_loop_with_and_comprehension_targets_name_their_object() -> None:
     for owner in ("a.b", "a", "a", "a"):
         assert f"__opportune_target__({owner})" in text
     assert text.count("__opportune_target__(") == 4
+
+
+def test_top_level_rebinding_of_a_name_functions_read_is_told() -> None:
+    """Only top-level statements that rebind a name some function or lambda of the module
+    loads get the check; a ``from __future__`` import never has anything before it."""
+    source = textwrap.dedent('''
+        """doc"""
+        from __future__ import annotations
+        import json
+        LIMIT = 1
+        OTHER = 1
+
+        class Config:
+            limit = staticmethod(lambda: LIMIT)
+
+        def helper():
+            return json.dumps(LIMIT)
+
+        for LIMIT in range(2):
+            OTHER = 2
+        LIMIT += 1
+    ''')
+    lines = ast.unparse(transform(ast.parse(source))).splitlines()
+    told = [lines[i + 2].split(" ")[:2] for i, line in enumerate(lines)
+            if line == "if __opportune_guarded__:"
+            and lines[i + 1] == "    __opportune_changing_globals__()"]
+    assert told == [["import", "json"], ["LIMIT", "="], ["for", "LIMIT"], ["LIMIT", "+="]]
+    assert lines[1] == "from __future__ import annotations"
+    namespace: dict[str, Any] = {"__name__": "prog"}
+    hooks.install()
+    exec(compile(transform(ast.parse(source)), "<prog>", "exec"), namespace)  # noqa: S102
+    assert namespace["LIMIT"] == 2

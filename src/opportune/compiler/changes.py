@@ -21,6 +21,7 @@ Only the second rule concerns the rest, which names objects to the readers check
     a.b[k] += v   ->  (__opportune_owner__(a.b, k, False) if ... else a.b)[k] += v
     global X; X = v  ->  if __opportune_guarded__: __opportune_changing_globals__()
                          X = v
+    LIMIT = 2        ->  the same, at the top level, when a function of the module loads LIMIT
 
 (see :func:`name_owners`; the store guard of compiler/transform.py names the object itself
 when the target is ``name.attr`` or ``name[k]``). Targets that store without an assignment's
@@ -98,6 +99,15 @@ def _stored_names(node: ast.stmt) -> list[str]:
         targets = [node.target]
     elif isinstance(node, ast.With):
         targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            return []  # binds a name, but nothing may stand before it
+        return [a.asname or a.name.partition(".")[0] for a in node.names]
+    elif isinstance(node, ast.Expr):
+        # a deferred module-level statement, which binds its names where it stands
+        return list(getattr(node, "_opportune_binds", ()))
     return [n.id for t in targets for n in traversal.nodes(t) if isinstance(n, ast.Name)]
 
 
@@ -122,6 +132,55 @@ def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
             setattr(node, field, out)
         stack.extend(child for child in traversal.children(node)
                      if not isinstance(child, _SCOPES))
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+# statements with statements inside that still belong to the module's top-level code
+_COMPOUND = frozenset({ast.If, ast.For, ast.While, ast.Try, ast.TryStar, ast.With, ast.Match})
+
+
+def tell_module_stores(tree: ast.Module, read: set[str]) -> None:
+    """Put ``if __opportune_guarded__: __opportune_changing_globals__()`` before each
+    statement of the module's top-level code (not in its functions or classes) that rebinds
+    a name one of its functions or lambdas loads (``read``): such a function reached through
+    an attribute (``Config.limit()``, a method, a class's ``__init__``) while it runs
+    concurrently reads the module's namespace as it is then, not pinned at the call
+    (runtime/readers.py). Other top-level stores are not told: a test per store of every
+    name would cost the program's own loops."""
+    if not read:
+        return
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for field in _BODIES:
+            stmts = getattr(node, field, None)
+            if not stmts:
+                continue
+            if field in ("handlers", "cases"):
+                stack.extend(stmts)
+                continue
+            out: list[ast.stmt] | None = None
+            for i, stmt in enumerate(stmts):
+                kind = type(stmt)
+                if kind is ast.Assign and len(stmt.targets) == 1 \
+                        and type(stmt.targets[0]) is ast.Name:
+                    told = stmt.targets[0].id in read  # the commonest statement, at once
+                elif kind is ast.Expr and not hasattr(stmt, "_opportune_binds"):
+                    told = False
+                else:
+                    told = not read.isdisjoint(_stored_names(stmt))
+                    if kind in _COMPOUND:
+                        stack.append(stmt)
+                if told:
+                    if out is None:
+                        out = stmts[:i]
+                    check = ast.If(_load(GUARDED),
+                                   [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
+                    out.append(ast.copy_location(check, stmt))
+                if out is not None:
+                    out.append(stmt)
+            if out is not None:
+                setattr(node, field, out)
 
 
 def _declared_globals(fn: ast.FunctionDef) -> set[str]:
@@ -202,5 +261,7 @@ class _Changes(Transformer):
 
 
 def rewrite(tree: ast.Module) -> None:
-    """Rewrite ``tree`` in place (see the module docstring)."""
+    """Rewrite ``tree`` in place (see the module docstring). ``tree`` carries the names its
+    functions load when compiler/transform.py rewrote it (``_opportune_function_reads``)."""
     _Changes().visit(tree)
+    tell_module_stores(tree, getattr(tree, "_opportune_function_reads", set()))

@@ -17,12 +17,16 @@ shared roots has finished, exactly as if it had run where plain Python runs it.
 
 ``x op= y`` on a real list or dict and ``del x[k]`` are seen through compiler/changes.py, stores
 into an attribute or item (``Config.MODE = v``, ``a.b[0] = v``: the object stored into is named,
-its expression evaluated once) through compiler/transform.py, and container methods that
-compiled call sites call directly (``row.append(1)`` on a real list, compiler/callsites.py) take
-the hook while a reader is registered: :meth:`add` puts a token into ``context.GUARDED``, which
-those sites test; so does a function's rebinding of a name it declares ``global``, which
-changes its module's namespace. Not seen: changes made by library code that is not classified as
-changing its arguments, and a module's globals rebound by its top-level code.
+its expression evaluated once) through compiler/transform.py, stores through ``for``, ``with``
+and comprehension targets (``for self.item in items``) through compiler/changes.py, and
+container methods that compiled call sites call directly (``row.append(1)`` on a real list,
+compiler/callsites.py) take the hook while a reader is registered: :meth:`add` puts a token
+into ``context.GUARDED``, which those sites test; so does a function's rebinding of a name it
+declares ``global``, and a top-level rebinding of a name the module's functions load, which
+change its module's namespace (reached through the functions met on the way, see
+:func:`_push_function`). Not seen: changes made by library code that is not classified as
+changing its arguments, and a module's globals rebound where the compiler cannot see it
+(``globals()[name] = v``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import threading
 import types
 from typing import TYPE_CHECKING, Any
 
+from opportune.compiler.registry import is_compiled_code
 from opportune.runtime import context
 from opportune.runtime.snapshot import collect
 from opportune.runtime.values import ATOM_TYPES, DONE, PENDING, Pending
@@ -142,7 +147,8 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
     program's classes and modules and its objects (frozen dataclass instances, which
     runtime/spawn.py lets through) found in them, through containers and bound methods, and
     through the fixed globals, closure cells and defaults of ``twins`` (the pinned functions,
-    runtime/spawn.pinned: other functions' globals are the live module, not read here).
+    runtime/spawn.pinned). A compiled function that is not pinned (one held in a container)
+    is a root too: it reads its module's globals when it runs (:func:`_push_function`).
     The pending values met on the way (a global ``HITS = search(q)`` the function reads) are
     appended to ``pending``: they are read as handed ones are."""
     twin_ids = {id(t) for t in twins}
@@ -174,6 +180,8 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
                         pass  # an empty cell
                 stack.append(value.__defaults__ or ())
                 stack.append(value.__kwdefaults__ or {})
+            elif is_compiled_code(value.__code__):
+                roots.append(value)  # not pinned: it reads its module's globals when it runs
         elif t is types.MethodType:
             stack.append(value.__func__)
             stack.append(value.__self__)
@@ -188,17 +196,77 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
     return roots
 
 
+_GLOBAL_NAMES: dict[int, tuple[types.CodeType, tuple[str, ...]]] = {}
+
+
+def _global_names(code: types.CodeType) -> tuple[str, ...]:
+    """The names ``code`` (nested code included) may load from its globals (``co_names``
+    holds attribute names too: more than it reads, the safe side)."""
+    cached = _GLOBAL_NAMES.get(id(code))
+    if cached is not None and cached[0] is code:
+        return cached[1]
+    names: set[str] = set()
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if type(k) is types.CodeType)
+    found = tuple(n for n in names if not (n.startswith("__") and n.endswith("__")))
+    _GLOBAL_NAMES[id(code)] = (code, found)
+    return found
+
+
+def _push_function(fn: types.FunctionType, stack: list[Any], seen: set[int]) -> None:
+    """A compiled function of the program reached through an attribute (a method, a static
+    method, a class's ``__init__``, a function held in an object) runs with its module's
+    globals as they are when it runs, not pinned at the call (runtime/spawn.pinned): the
+    namespace counts as inside, so rebinding one of its names (``LIMIT = 2`` at the top level,
+    a ``global`` rebound: compiler/changes.py) waits, and so do changes to what the names it
+    loads hold, its closure cells and defaults. Library functions are not followed."""
+    if not is_compiled_code(fn.__code__):
+        return
+    g = fn.__globals__
+    if id(g) not in seen:
+        seen.add(id(g))
+    for name in _global_names(fn.__code__):
+        value = g.get(name, _MISSING)
+        if value is not _MISSING:
+            stack.append(value)
+    for cell in fn.__closure__ or ():
+        try:
+            stack.append(cell.cell_contents)
+        except ValueError:
+            pass  # an empty cell
+    stack.append(fn.__defaults__ or ())
+    stack.append(fn.__kwdefaults__ or {})
+
+
+_MISSING = object()
+_FUNCTION_HOLDERS = (staticmethod, classmethod)
+
+
 def _push_shared(value: Any, stack: list[Any], seen: set[int]) -> None:
     """Push what code reading attributes of a shared root can reach from ``value``: a
-    program's class's own attributes and its bases' (``__dunder__`` names left out), a
-    program's module's globals (the namespace itself counts as inside), a program's object's
-    attributes; containers and finished pending values as in :func:`_push_inside`. A
-    function's globals and a library object's insides are not followed."""
+    program's class's own attributes and its bases' (``__dunder__`` names left out, but for
+    functions: ``__init__``), a program's module's globals (the namespace itself counts as
+    inside), a program's object's attributes and its class; what a compiled function of the
+    program reads (:func:`_push_function`), through static and class methods, properties and
+    bound methods; containers and finished pending values as in :func:`_push_inside`. A
+    library object's insides are not followed."""
     t = type(value)
     if t is Pending or t in _CONTAINERS or t is dict:
         _push_inside(value, stack)
-    elif t in ATOM_TYPES or t is types.FunctionType:
+    elif t in ATOM_TYPES:
         return
+    elif t is types.FunctionType:
+        _push_function(value, stack, seen)
+    elif t in _FUNCTION_HOLDERS:
+        stack.append(value.__func__)
+    elif t is property:
+        stack.extend((value.fget, value.fset, value.fdel))
+    elif t is types.MethodType:
+        stack.append(value.__func__)
+        stack.append(value.__self__)
     elif isinstance(value, type):
         if _program_owned(getattr(value, "__module__", None)):
             for klass in value.__mro__:
@@ -206,13 +274,15 @@ def _push_shared(value: Any, stack: list[Any], seen: set[int]) -> None:
                     stack.append(klass)
             # copied in one step: another thread may rebind one meanwhile
             stack.extend(v for k, v in list(vars(value).items())
-                         if not (k.startswith("__") and k.endswith("__")))
+                         if not (k.startswith("__") and k.endswith("__"))
+                         or type(v) is types.FunctionType or type(v) in _FUNCTION_HOLDERS)
     elif t is types.ModuleType:
         if _program_owned(value.__name__):
             seen.add(id(value.__dict__))
             stack.extend(v for k, v in list(value.__dict__.items())
                          if not (k.startswith("__") and k.endswith("__")))
     elif _program_instance(value):
+        stack.append(t)
         stack.extend(_attribute_values(value))
 
 

@@ -193,7 +193,7 @@ def target(obj: Any) -> Any:
         if rt._guard_marks:
             rt.settle_for_effect(())
         if rt.readers.entries:
-            rt.readers.before_change(obj._force() if type(obj) is Pending else obj)
+            rt.readers.before_change(obj)  # a pending one checks once it has its value
     return obj
 
 

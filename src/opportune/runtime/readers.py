@@ -31,6 +31,7 @@ changing its arguments, and a module's globals rebound where the compiler cannot
 
 from __future__ import annotations
 
+import sys
 import threading
 import types
 from typing import TYPE_CHECKING, Any
@@ -220,14 +221,17 @@ def _push_function(fn: types.FunctionType, stack: list[Any], seen: set[int]) -> 
     """A compiled function of the program reached through an attribute (a method, a static
     method, a class's ``__init__``, a function held in an object) runs with its module's
     globals as they are when it runs, not pinned at the call (runtime/spawn.pinned): the
-    namespace counts as inside, so rebinding one of its names (``LIMIT = 2`` at the top level,
-    a ``global`` rebound: compiler/changes.py) waits, and so do changes to what the names it
+    namespace (and its module) counts as inside, so rebinding one of its names (``LIMIT = 2``
+    at the top level, a ``global`` rebound: compiler/changes.py, ``settings.LIMIT = 2``) waits, and so do changes to what the names it
     loads hold, its closure cells and defaults. Library functions are not followed."""
     if not is_compiled_code(fn.__code__):
         return
     g = fn.__globals__
     if id(g) not in seen:
         seen.add(id(g))
+        module = sys.modules.get(g.get("__name__"))  # type: ignore[arg-type]
+        if module is not None and getattr(module, "__dict__", None) is g:
+            seen.add(id(module))  # ``settings.LIMIT = v`` names the module, not its dict
     for name in _global_names(fn.__code__):
         value = g.get(name, _MISSING)
         if value is not _MISSING:

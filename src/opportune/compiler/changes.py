@@ -19,7 +19,7 @@ Only the second rule concerns the rest, which names objects to the readers check
 
     a.b[0] = v    ->  (__opportune_owner__(a.b) if __opportune_guarded__ else a.b)[0] = v
     a.b[k] += v   ->  (__opportune_owner__(a.b, k, False) if ... else a.b)[k] += v
-    global X; X = v  ->  if __opportune_guarded__: __opportune_changing_globals__()
+    global X; X = v  ->  if __opportune_guarded__: __opportune_changing_globals__(("X",))
                          X = v
     LIMIT = 2        ->  the same, at the top level, when a function of the module loads LIMIT
 
@@ -111,10 +111,17 @@ def _stored_names(node: ast.stmt) -> list[str]:
     return [n.id for t in targets for n in traversal.nodes(t) if isinstance(n, ast.Name)]
 
 
+def _telling(names: list[str], stmt: ast.stmt) -> ast.If:
+    """``if __opportune_guarded__: __opportune_changing_globals__(names)``, at ``stmt``."""
+    call = ast.Call(_load(GLOBALS), [ast.Constant(tuple(dict.fromkeys(names)))], [])
+    return ast.copy_location(ast.If(_load(GUARDED), [ast.Expr(call)], []), stmt)
+
+
 def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
-    """Put ``if __opportune_guarded__: __opportune_changing_globals__()`` before each
-    statement of ``fn``'s own scope that rebinds one of the ``declared`` global names: code
-    running concurrently may read it as ``module.NAME`` (runtime/hooks.changing_globals)."""
+    """Put ``if __opportune_guarded__: __opportune_changing_globals__(names)`` before each
+    statement of ``fn``'s own scope that rebinds some of the ``declared`` global names: code
+    running concurrently may read them as ``module.NAME`` or through a function of the module
+    (runtime/hooks.changing_globals)."""
     stack: list[ast.AST] = [fn]
     while stack:
         node = stack.pop()
@@ -124,10 +131,9 @@ def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
                 continue
             out: list[ast.stmt] = []
             for stmt in stmts:
-                if any(n in declared for n in _stored_names(stmt)):
-                    check = ast.If(_load(GUARDED),
-                                   [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
-                    out.append(ast.copy_location(check, stmt))
+                told = [n for n in _stored_names(stmt) if n in declared]
+                if told:
+                    out.append(_telling(told, stmt))
                 out.append(stmt)
             setattr(node, field, out)
         stack.extend(child for child in traversal.children(node)
@@ -140,7 +146,7 @@ _COMPOUND = frozenset({ast.If, ast.For, ast.While, ast.Try, ast.TryStar, ast.Wit
 
 
 def tell_module_stores(tree: ast.Module, read: set[str]) -> None:
-    """Put ``if __opportune_guarded__: __opportune_changing_globals__()`` before each
+    """Put ``if __opportune_guarded__: __opportune_changing_globals__(names)`` before each
     statement of the module's top-level code (not in its functions or classes) that rebinds
     a name one of its functions or lambdas loads (``read``): such a function reached through
     an attribute (``Config.limit()``, a method, a class's ``__init__``) while it runs
@@ -162,21 +168,19 @@ def tell_module_stores(tree: ast.Module, read: set[str]) -> None:
             out: list[ast.stmt] | None = None
             for i, stmt in enumerate(stmts):
                 kind = type(stmt)
+                told: list[str] = []
                 if kind is ast.Assign and len(stmt.targets) == 1 \
                         and type(stmt.targets[0]) is ast.Name:
-                    told = stmt.targets[0].id in read  # the commonest statement, at once
-                elif kind is ast.Expr and not hasattr(stmt, "_opportune_binds"):
-                    told = False
-                else:
-                    told = not read.isdisjoint(_stored_names(stmt))
+                    if stmt.targets[0].id in read:  # the commonest statement, at once
+                        told = [stmt.targets[0].id]
+                elif kind is not ast.Expr or hasattr(stmt, "_opportune_binds"):
+                    told = [n for n in _stored_names(stmt) if n in read]
                     if kind in _COMPOUND:
                         stack.append(stmt)
                 if told:
                     if out is None:
                         out = stmts[:i]
-                    check = ast.If(_load(GUARDED),
-                                   [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
-                    out.append(ast.copy_location(check, stmt))
+                    out.append(_telling(told, stmt))
                 if out is not None:
                     out.append(stmt)
             if out is not None:

@@ -210,12 +210,13 @@ def changing(*owners: Any) -> None:
                     rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
 
 
-def changing_globals() -> None:
-    """A function is about to rebind a name it declares ``global``: its module's namespace
-    changes, which code running concurrently may read as ``module.NAME``."""
+def changing_globals(names: tuple[str, ...] = ()) -> None:
+    """A function is about to rebind ``names``, which it declares ``global``, or top-level code
+    names that functions of its module load: its module's namespace changes, which code
+    running concurrently may read as ``module.NAME`` or through such a function."""
     rt = getattr(_local, "runtime", None)
     if rt is not None and rt.readers.entries:
-        rt.readers.before_change(sys._getframe(1).f_globals)
+        rt.readers.before_rebinding(sys._getframe(1).f_globals, names)
 
 
 def inplace(value: Any, target: Any) -> Any:

@@ -220,19 +220,21 @@ def _global_names(code: types.CodeType) -> tuple[str, ...]:
 def _push_function(fn: types.FunctionType, stack: list[Any], seen: set[int]) -> None:
     """A compiled function of the program reached through an attribute (a method, a static
     method, a class's ``__init__``, a function held in an object) runs with its module's
-    globals as they are when it runs, not pinned at the call (runtime/spawn.pinned): the
-    namespace (and its module) counts as inside, so rebinding one of its names (``LIMIT = 2``
-    at the top level, a ``global`` rebound: compiler/changes.py, ``settings.LIMIT = 2``) waits, and so do changes to what the names it
-    loads hold, its closure cells and defaults. Library functions are not followed."""
+    globals as they are when it runs, not pinned at the call (runtime/spawn.pinned). Each name
+    its code may load counts as read in that namespace (``(id(namespace), name)``, see
+    :meth:`ConcurrentReaders.before_rebinding`), so rebinding it (``LIMIT = 2`` at the top
+    level, a ``global`` rebound: compiler/changes.py) waits, and so does a store into its
+    module (``settings.LIMIT = 2``); what those names hold, its closure cells and defaults are
+    reached too. Library functions are not followed."""
     if not is_compiled_code(fn.__code__):
         return
     g = fn.__globals__
-    if id(g) not in seen:
-        seen.add(id(g))
-        module = sys.modules.get(g.get("__name__"))  # type: ignore[arg-type]
-        if module is not None and getattr(module, "__dict__", None) is g:
-            seen.add(id(module))  # ``settings.LIMIT = v`` names the module, not its dict
+    module = sys.modules.get(g.get("__name__"))  # type: ignore[arg-type]
+    if module is not None and getattr(module, "__dict__", None) is g:
+        seen.add(id(module))  # ``settings.LIMIT = v`` names the module, not its namespace
+    key = id(g)
     for name in _global_names(fn.__code__):
+        seen.add((key, name))  # type: ignore[arg-type]  # a name read in the namespace
         value = g.get(name, _MISSING)
         if value is not _MISSING:
             stack.append(value)
@@ -317,13 +319,17 @@ class _Shared:
         self.roots = roots
         self.found: frozenset[int] | None | bool = False  # False: not searched yet
 
-    def reaches(self, obj: Any) -> bool:
+    def reaches(self, obj: Any, names: tuple[str, ...] = ()) -> bool:
+        """Whether ``obj`` is reached, or with ``names`` (``obj`` a module's namespace):
+        whether one of those names is read in it (:func:`_push_function`)."""
         found = self.found
         if found is False:
             found, final = shared_reach(self.roots)
             if final:
                 self.found = found
-        return found is None or id(obj) in found  # type: ignore[operator]
+        if found is None or id(obj) in found:  # type: ignore[operator]
+            return True
+        return any((id(obj), n) in found for n in names)  # type: ignore[operator]
 
 
 class ConcurrentReaders:
@@ -412,6 +418,14 @@ class ConcurrentReaders:
             obj = obj._value
         if type(obj) in (str, bytes, int, float, bool, type(None), tuple, frozenset):
             return
+        self._wait_reaching(obj, ())
+
+    def before_rebinding(self, namespace: dict[str, Any], names: tuple[str, ...]) -> None:
+        """The program is about to rebind ``names`` in a module's ``namespace``: wait for the
+        concurrent blocks that may still read one of them (or the whole namespace)."""
+        self._wait_reaching(namespace, names)
+
+    def _wait_reaching(self, obj: Any, names: tuple[str, ...]) -> None:
         scope = self._rt.scope()
         here, now = scope.lo, scope.next
         with self._lock:
@@ -420,6 +434,6 @@ class ConcurrentReaders:
             if lo <= here < hi or guard._state != PENDING or lo > now:
                 continue  # made by that block itself, or it has finished, or comes later
             if any(p._state == DONE and self._reaches(p, obj) for p in handed) \
-                    or (shared is not None and shared.reaches(obj)):
+                    or (shared is not None and shared.reaches(obj, names)):
                 self._rt.wait_for(guard, "the program changes an object that code running "
                                          "concurrently has yet to read")

@@ -49,6 +49,7 @@ def collect(words: list[str]) -> dict[str, object]:
         first = fail(words[0])
         for kept["last"] in words:
             pass
+        kept["first"] = first
     except ValueError as e:
         kept["error"] = str(e)
     return kept

@@ -62,7 +62,7 @@ for PREFIX in ["b", "c"]:
     pass
 
 
-def suffix() -> str:
+def suffix() -> str:  # noqa: F811 - rebinding the name is the point
     return "-new"
 
 

@@ -31,6 +31,7 @@ changing its arguments, and a module's globals rebound where the compiler cannot
 
 from __future__ import annotations
 
+import dis
 import sys
 import threading
 import types
@@ -200,9 +201,12 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
 _GLOBAL_NAMES: dict[int, tuple[types.CodeType, tuple[str, ...]]] = {}
 
 
+_GLOBAL_OPS = frozenset({"LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL"})
+
+
 def _global_names(code: types.CodeType) -> tuple[str, ...]:
-    """The names ``code`` (nested code included) may load from its globals (``co_names``
-    holds attribute names too: more than it reads, the safe side)."""
+    """The names ``code`` (nested code included) reads or rebinds in its globals, from its
+    instructions (``co_names`` alone holds attribute names too), worked out once per code."""
     cached = _GLOBAL_NAMES.get(id(code))
     if cached is not None and cached[0] is code:
         return cached[1]
@@ -210,7 +214,7 @@ def _global_names(code: types.CodeType) -> tuple[str, ...]:
     stack = [code]
     while stack:
         c = stack.pop()
-        names.update(c.co_names)
+        names.update(i.argval for i in dis.get_instructions(c) if i.opname in _GLOBAL_OPS)
         stack.extend(k for k in c.co_consts if type(k) is types.CodeType)
     found = tuple(n for n in names if not (n.startswith("__") and n.endswith("__")))
     _GLOBAL_NAMES[id(code)] = (code, found)

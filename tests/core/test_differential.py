@@ -40,6 +40,9 @@ SPECIAL: dict[str, Case] = {
     "p061_argv.py": Case(args=("alpha", "two words", "--flag=3")),
     "p063_stderr_interleaved.py": Case(merged=True),
     "p064_stderr_interleaved_calls.py": Case(merged=True),
+    "p481_tool_logs_through_logging.py": Case(merged=True),
+    "p484_stdout_and_stderr_interleaved_in_tools.py": Case(merged=True),
+    "p487_tool_writes_to_file_descriptor.py": Case(merged=True),
 }
 
 

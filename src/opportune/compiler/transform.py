@@ -75,6 +75,8 @@ class _Rewriter(Transformer):
         self._in_class: list[bool] = [False]
         self._deferred_depth = 0  # deferrable statements around the one being rewritten
         self._tries: list[int] = [0]  # ``try`` statements around it, per function
+        # names the module's functions and lambdas load (see changes.tell_module_stores)
+        self.function_reads: set[str] = set()
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -93,7 +95,10 @@ class _Rewriter(Transformer):
         self._tries.append(0)
         try:
             if isinstance(node, ast.FunctionDef):
-                facts = analyse(node)
+                every = traversal.nodes(node)
+                facts = analyse(node, every)
+                if len(self._first_params) == 1:  # not nested in another function
+                    self._note_reads(every)
                 if facts is not None:
                     note_pure_function(self._filename, node.lineno, node.name, facts)
             if isinstance(node, ast.AsyncFunctionDef):
@@ -115,6 +120,10 @@ class _Rewriter(Transformer):
             self._in_class.pop()
             self._tries.pop()
 
+    def _note_reads(self, every: list[ast.AST]) -> None:
+        self.function_reads.update(n.id for n in every
+                                   if type(n) is ast.Name and type(n.ctx) is ast.Load)
+
     def _in_namespace_dict(self) -> bool:
         """Whether names bound here go into a real dict the program can look at (module level
         or a class body), not into a function's frame."""
@@ -135,6 +144,8 @@ class _Rewriter(Transformer):
         return self._visit_function(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        if not self._first_params:
+            self._note_reads(traversal.nodes(node))
         self._first_params.append(None)
         try:
             self.generic_visit(node)
@@ -208,6 +219,16 @@ class _Rewriter(Transformer):
         for target in node.targets:
             if not named:
                 changes.name_owners(target)
+        return node
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+        """``self.x: int = v`` stores as ``self.x = v`` does (without a value it stores
+        nothing)."""
+        self.generic_visit(node)
+        if node.value is not None and isinstance(node.target, (ast.Attribute, ast.Subscript)):
+            node.value = self._guard(node.value, [node.target])
+            if not _names_owner(node.target):
+                changes.name_owners(node.target)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
@@ -591,8 +612,10 @@ def passes(
     """The passes :func:`transform` applies, in order, by name: one list, so that
     ``benchmarks/compile_cost.py`` times exactly what compiling a program runs."""
     def rewrite(tree: ast.Module) -> ast.Module:
-        new = _Rewriter(explicit_super, filename).visit(tree)
+        rewriter = _Rewriter(explicit_super, filename)
+        new = rewriter.visit(tree)
         assert isinstance(new, ast.Module)
+        new._opportune_function_reads = rewriter.function_reads  # type: ignore[attr-defined]
         return new
 
     def locations(tree: ast.Module) -> ast.Module:

@@ -329,6 +329,11 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
             return _call_kind(rt, _module_kind(func.__module__), f, args, kwargs)
     elif tf is Pending:
         return _call_pending(rt, f, args, kwargs)
+    elif tf is functools_partial_type:
+        # what the partial calls is judged as if the program called it (p420): the builtin
+        # print keeps its place in the output, library code with effects waits, an external
+        # is issued
+        return call(f.func, *f.args, *args, **{**f.keywords, **kwargs})
     if not rt._any and tf is not _FunctionType and (
         not args or type(args[0]) is not types.GeneratorType
     ):
@@ -475,8 +480,80 @@ def _caller_kwargs(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dic
     return {**kwargs, "module": frame.f_globals.get("__name__", "__main__")}
 
 
+# Library callables that call the callables they are given (a key, a mapped function, an exit
+# callback), by (module, qualified name): such a callable that is library code with effects or
+# ``print`` would run where the library calls it, outside the program's call sites.
+_CALLS_ITS_ARGUMENTS = frozenset({
+    ("builtins", "map"), ("builtins", "filter"), ("builtins", "sorted"), ("builtins", "min"),
+    ("builtins", "max"), ("builtins", "list.sort"), ("_functools", "reduce"),
+    ("functools", "reduce"), ("itertools", "starmap"), ("itertools", "accumulate"),
+    ("itertools", "groupby"), ("itertools", "filterfalse"), ("itertools", "takewhile"),
+    ("itertools", "dropwhile"), ("heapq", "nsmallest"), ("heapq", "nlargest"),
+    ("heapq", "merge"), ("weakref", "finalize"), ("contextlib", "_BaseExitStack.callback"),
+    ("contextlib", "_BaseExitStack.push"), ("contextlib", "ExitStack.callback"),
+    ("contextlib", "ExitStack.push"),
+})
+_CALLABLE_TYPES = frozenset({_FunctionType, _MethodType, types.BuiltinFunctionType,
+                             types.BuiltinMethodType})
+
+
+def _calls_its_arguments(f: Any) -> bool:
+    g = f.__func__ if type(f) is _MethodType else f
+    name = getattr(g, "__qualname__", None)
+    if type(g) is types.BuiltinMethodType and not isinstance(g.__self__, types.ModuleType):
+        module = type(g.__self__).__module__
+    else:
+        module = getattr(g, "__module__", None)
+    return (module, name) in _CALLS_ITS_ARGUMENTS
+
+
+def _needs_call_site(rt: Runtime, g: Any) -> bool:
+    """Whether ``g``, called by library code, must go through a call site: ``print``, library
+    code with effects, or a function of the program not compiled yet."""
+    func = g.__func__ if type(g) is _MethodType else g
+    if type(func) is _FunctionType and (
+            id(func.__code__) in _compiled_ids or SPEC_ATTRIBUTE in func.__dict__):
+        return False
+    return classify(rt, func if type(func) is _FunctionType else g) in (PRINT, OPAQUE, USER)
+
+
+def _through_call_site(g: Any) -> Any:
+    def routed(*args: Any, **kwargs: Any) -> Any:
+        return call(g, *args, **kwargs)
+
+    routed.__wrapped__ = g  # type: ignore[attr-defined]
+    return routed
+
+
+def _route_callables(rt: Runtime, f: Any, args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments for library code ``f`` that calls the callables it is given
+    (``map(print, lines)``, ``stack.callback(print, "done")``, ``sorted(xs, key=f)``): those
+    that must keep their place in program order are wrapped to call through a call site when
+    the library calls them (p420), as plain Python would have run them there."""
+    if not _calls_its_arguments(f):
+        return args, kwargs
+    args = tuple(_through_call_site(a) if type(a) in _CALLABLE_TYPES and _needs_call_site(rt, a)
+                 else a for a in args)
+    kwargs = {k: _through_call_site(v) if type(v) in _CALLABLE_TYPES and _needs_call_site(rt, v)
+              else v for k, v in kwargs.items()}
+    return args, kwargs
+
+
+def _any_callable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    for a in args:
+        if type(a) in _CALLABLE_TYPES:
+            return True
+    for a in kwargs.values():
+        if type(a) in _CALLABLE_TYPES:
+            return True
+    return False
+
+
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if kind != OPAQUE and _any_callable(args, kwargs):
+        args, kwargs = _route_callables(rt, f, args, kwargs)
     if kind != PRINT and _reads_caller(f):
         frame = _frame_call(f, args, kwargs)
         if frame is not None:

@@ -572,7 +572,13 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     if kind == PLAIN:
         if args and type(args[0]) is Pending and getattr(f, "__name__", "") in _LAZY_LOOKUPS \
                 and type(getattr(f, "__self__", None)) in (dict, list, tuple):
-            return rt.derive_call(f, args, kwargs, f.__name__)
+            result = rt.derive_call(f, args, kwargs, f.__name__)
+            if type(f.__self__) is not tuple and type(result) is Pending \
+                    and result._state == PENDING and not result._speculative:
+                # the lookup reads the container when the key exists: a change the program
+                # makes to it meanwhile (``counts[w] = counts.get(w, 0) + 1``) waits (p423)
+                rt.readers.add_object_reader(result, f.__self__)
+            return result
         return f(*args, **kwargs)
     if kind == LAZY:
         if f is _json_loads() and len(args) == 1 and not kwargs and type(args[0]) is Pending \

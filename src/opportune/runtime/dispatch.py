@@ -27,7 +27,7 @@ from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
-from opportune.runtime.snapshot import fill, fill_in_place
+from opportune.runtime.snapshot import PLAIN_CONTAINERS, fill, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
 from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending
@@ -336,7 +336,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         return call(f.func, *f.args, *args, **{**f.keywords, **kwargs})
     if not rt._any and tf is not _FunctionType and (
         not args or type(args[0]) is not types.GeneratorType
-    ):
+    ) and not _any_callable(args, kwargs):
         # Nothing pending exists and nothing is queued: plain Python, except for print, which
         # must still pass through the output queue's bookkeeping.
         if f is _B.print:
@@ -493,18 +493,44 @@ _CALLS_ITS_ARGUMENTS = frozenset({
     ("contextlib", "_BaseExitStack.push"), ("contextlib", "ExitStack.callback"),
     ("contextlib", "ExitStack.push"),
 })
+# Library callables that check the type of what the program's callback returns (``re.sub``'s
+# replacement must be a str, ``json.dumps``'s ``default`` a serialisable value): a compiled
+# function of the program may hand back a pending value, which they cannot take (p424).
+_CHECKS_CALLBACK_RESULTS = frozenset({
+    ("re", "sub"), ("re", "subn"), ("re", "Pattern.sub"), ("re", "Pattern.subn"),
+    ("json", "dumps"), ("json", "dump"),
+})
 _CALLABLE_TYPES = frozenset({_FunctionType, _MethodType, types.BuiltinFunctionType,
                              types.BuiltinMethodType})
 
 
-def _calls_its_arguments(f: Any) -> bool:
+def _library_name(f: Any) -> tuple[Any, Any]:
+    """(module, qualified name) of a library callable, for the two tables above."""
     g = f.__func__ if type(f) is _MethodType else f
     name = getattr(g, "__qualname__", None)
-    if type(g) is types.BuiltinMethodType and not isinstance(g.__self__, types.ModuleType):
-        module = type(g.__self__).__module__
-    else:
-        module = getattr(g, "__module__", None)
-    return (module, name) in _CALLS_ITS_ARGUMENTS
+    owner = getattr(g, "__self__", None) if type(g) is not _FunctionType else None
+    if owner is not None and not isinstance(owner, types.ModuleType):
+        # a method of a built-in type (``list.sort``, ``re.Pattern.sub``)
+        return type(owner).__module__, name
+    return getattr(g, "__module__", None), name
+
+
+def _compiled(g: Any) -> bool:
+    func = g.__func__ if type(g) is _MethodType else g
+    return type(func) is _FunctionType and id(func.__code__) in _compiled_ids
+
+
+def _with_concrete_result(g: Any) -> Any:
+    """``g`` (a compiled function of the program), for library code that checks the type of
+    what it returns: the result is handed back with no pending value in it."""
+    def concrete(*args: Any, **kwargs: Any) -> Any:
+        result = g(*args, **kwargs)
+        if type(result) is Pending or type(result) in PLAIN_CONTAINERS:
+            return fill(result)
+        return result
+
+    concrete.__wrapped__ = g  # type: ignore[attr-defined]
+    return concrete
 
 
 def _needs_call_site(rt: Runtime, g: Any) -> bool:
@@ -525,19 +551,38 @@ def _through_call_site(g: Any) -> Any:
     return routed
 
 
-def _route_callables(rt: Runtime, f: Any, args: tuple[Any, ...],
-                     kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """The arguments for library code ``f`` that calls the callables it is given
-    (``map(print, lines)``, ``stack.callback(print, "done")``, ``sorted(xs, key=f)``): those
+def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> tuple[int, tuple[Any, ...], dict[str, Any]]:
+    """The kind and arguments for library code ``f`` that calls the callables it is given
+    (``map(print, lines)``, ``stack.callback(print, "done")``, ``re.sub(p, repl, s)``): those
     that must keep their place in program order are wrapped to call through a call site when
-    the library calls them (p420), as plain Python would have run them there."""
-    if not _calls_its_arguments(f):
-        return args, kwargs
-    args = tuple(_through_call_site(a) if type(a) in _CALLABLE_TYPES and _needs_call_site(rt, a)
-                 else a for a in args)
-    kwargs = {k: _through_call_site(v) if type(v) in _CALLABLE_TYPES and _needs_call_site(rt, v)
-              else v for k, v in kwargs.items()}
-    return args, kwargs
+    the library calls them (p420), as plain Python would have run them there; the program's
+    own functions handed to library code that checks what they return give back real values,
+    and that library code runs now, on the program's thread, where their calls are issued as
+    any other (p424)."""
+    name = _library_name(f)
+    if name in _CHECKS_CALLBACK_RESULTS:
+        compiled = False
+
+        def route(g: Any) -> Any:
+            nonlocal compiled
+            if type(g) not in _CALLABLE_TYPES:
+                return g
+            if _compiled(g):
+                compiled = True
+                return _with_concrete_result(g)
+            return _through_call_site(g) if _needs_call_site(rt, g) else g
+    elif name in _CALLS_ITS_ARGUMENTS:
+        def route(g: Any) -> Any:
+            if type(g) in _CALLABLE_TYPES and _needs_call_site(rt, g):
+                return _through_call_site(g)
+            return g
+    else:
+        return kind, args, kwargs
+    args, kwargs = tuple(map(route, args)), {k: route(v) for k, v in kwargs.items()}
+    if name in _CHECKS_CALLBACK_RESULTS and compiled and kind in (LAZY, SHALLOW):
+        kind = LOCAL
+    return kind, args, kwargs
 
 
 def _any_callable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
@@ -552,8 +597,8 @@ def _any_callable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
 
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
-    if kind != OPAQUE and _any_callable(args, kwargs):
-        args, kwargs = _route_callables(rt, f, args, kwargs)
+    if _any_callable(args, kwargs):
+        kind, args, kwargs = _route_callables(rt, kind, f, args, kwargs)
     if kind != PRINT and _reads_caller(f):
         frame = _frame_call(f, args, kwargs)
         if frame is not None:

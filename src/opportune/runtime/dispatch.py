@@ -679,6 +679,12 @@ def _describe(f: Any) -> str:
     return f"{mod}.{name}" if mod else str(name)
 
 
+def _program_stream(stream: Any) -> bool:
+    """Whether ``stream`` writes through a compiled ``write`` of the program's own class."""
+    write = getattr(type(stream), "write", None)
+    return type(write) is _FunctionType and id(write.__code__) in _compiled_ids
+
+
 def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     import sys
 
@@ -686,7 +692,11 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if unknown:
         return _B.print(*args, **kwargs)  # raises the same TypeError as plain Python
     file = kwargs.get("file")
-    if file is not None and file is not sys.stdout and file is not sys.stderr:
+    if file is not None and file is not sys.stdout and file is not sys.stderr \
+            or _program_stream(sys.stdout if file is None else file):
+        # a file, or the program's own stream object standing in for stdout (a tee that
+        # counts lines): its ``write`` runs in program order, as the program may look at
+        # what it did right after (p425)
         if rt._live or rt._outq or rt._failures:
             rt.sync_point("print to a file runs in program order")
         return _B.print(*(fill_in_place(a) for a in args), **kwargs)

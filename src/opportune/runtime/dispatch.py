@@ -496,12 +496,14 @@ _CALLS_ITS_ARGUMENTS = frozenset({
 # Library callables that check the type of what the program's callback returns (``re.sub``'s
 # replacement must be a str, ``json.dumps``'s ``default`` a serialisable value): a compiled
 # function of the program may hand back a pending value, which they cannot take (p424).
-_CHECKS_CALLBACK_RESULTS = frozenset({
-    ("re", "sub"), ("re", "subn"), ("re", "Pattern.sub"), ("re", "Pattern.subn"),
-    ("json", "dumps"), ("json", "dump"),
-})
+# Each maps to where it takes the callback: (position or None, keyword).
+_CHECKS_CALLBACK_RESULTS: dict[tuple[str, str], tuple[int | None, str]] = {
+    ("re", "sub"): (1, "repl"), ("re", "subn"): (1, "repl"),
+    ("re", "Pattern.sub"): (0, "repl"), ("re", "Pattern.subn"): (0, "repl"),
+    ("json", "dumps"): (None, "default"), ("json", "dump"): (None, "default"),
+}
 _CALLABLE_TYPES = frozenset({_FunctionType, _MethodType, types.BuiltinFunctionType,
-                             types.BuiltinMethodType})
+                             types.BuiltinMethodType, _functools.partial})
 
 
 def _library_name(f: Any) -> tuple[Any, Any]:
@@ -515,16 +517,12 @@ def _library_name(f: Any) -> tuple[Any, Any]:
     return getattr(g, "__module__", None), name
 
 
-def _compiled(g: Any) -> bool:
-    func = g.__func__ if type(g) is _MethodType else g
-    return type(func) is _FunctionType and id(func.__code__) in _compiled_ids
-
-
 def _with_concrete_result(g: Any) -> Any:
-    """``g`` (a compiled function of the program), for library code that checks the type of
-    what it returns: the result is handed back with no pending value in it."""
+    """The callback ``g``, for library code that checks the type of what it returns: called
+    through a call site (it may be the program's function, a partial of one, ``print``...),
+    its result is handed back with no pending value in it."""
     def concrete(*args: Any, **kwargs: Any) -> Any:
-        result = g(*args, **kwargs)
+        result = call(g, *args, **kwargs)
         if type(result) is Pending or type(result) in PLAIN_CONTAINERS:
             return fill(result)
         return result
@@ -561,28 +559,29 @@ def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     and that library code runs now, on the program's thread, where their calls are issued as
     any other (p424)."""
     name = _library_name(f)
-    if name in _CHECKS_CALLBACK_RESULTS:
-        compiled = False
-
-        def route(g: Any) -> Any:
-            nonlocal compiled
-            if type(g) not in _CALLABLE_TYPES:
-                return g
-            if _compiled(g):
-                compiled = True
-                return _with_concrete_result(g)
-            return _through_call_site(g) if _needs_call_site(rt, g) else g
-    elif name in _CALLS_ITS_ARGUMENTS:
-        def route(g: Any) -> Any:
-            if type(g) in _CALLABLE_TYPES and _needs_call_site(rt, g):
-                return _through_call_site(g)
-            return g
-    else:
+    where = _CHECKS_CALLBACK_RESULTS.get(name)  # type: ignore[arg-type]
+    if where is not None:
+        position, keyword = where
+        if position is not None and len(args) > position:
+            g = args[position]
+            if callable(g) and not isinstance(g, type):
+                args = (*args[:position], _with_concrete_result(g), *args[position + 1:])
+                kind = LOCAL if kind in (LAZY, SHALLOW) else kind
+        g = kwargs.get(keyword)
+        if g is not None and callable(g) and not isinstance(g, type):
+            kwargs = {**kwargs, keyword: _with_concrete_result(g)}
+            kind = LOCAL if kind in (LAZY, SHALLOW) else kind
         return kind, args, kwargs
-    args, kwargs = tuple(map(route, args)), {k: route(v) for k, v in kwargs.items()}
-    if name in _CHECKS_CALLBACK_RESULTS and compiled and kind in (LAZY, SHALLOW):
-        kind = LOCAL
-    return kind, args, kwargs
+    if name not in _CALLS_ITS_ARGUMENTS:
+        return kind, args, kwargs
+
+    def route(g: Any) -> Any:
+        if type(g) in _CALLABLE_TYPES and type(g) is not _functools.partial \
+                and _needs_call_site(rt, g):
+            return _through_call_site(g)
+        return g
+
+    return kind, tuple(map(route, args)), {k: route(v) for k, v in kwargs.items()}
 
 
 def _any_callable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

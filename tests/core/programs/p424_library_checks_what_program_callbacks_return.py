@@ -2,6 +2,7 @@
 a template's slots through a model, ``json.dumps(default=...)`` serialises objects through a
 tool. The library checks what the callback returns (a str, a serialisable value), so it must
 get the answer itself, not a stand-in for it."""
+import functools
 import json
 import re
 
@@ -36,4 +37,21 @@ try:
     json.dumps(object(), default=encode)
 except TypeError as e:
     print("refused:", e)
+
+
+class Filler:
+    def __init__(self, style):
+        self.style = style
+
+    def fill(self, m):
+        return f"{self.style}:{llm(m.group(1))}"
+
+
+def fill_with(style, m):
+    return f"{style}/{llm(m.group(1))}"
+
+
+print(SLOT.sub(Filler("bound").fill, TEMPLATE))
+print(SLOT.sub(functools.partial(fill_with, "partial"), TEMPLATE))
+print(SLOT.sub(repl=lambda m: m.group(1).upper(), string=TEMPLATE))
 print("end")

@@ -841,6 +841,32 @@ def _attribute_source(f: Pending) -> tuple[Pending | None, str | None]:
     return (src[0], src[1]) if src is not None else (None, None)
 
 
+def percent(left: Any, right: Any) -> Any:
+    """``left % right`` where the ``%`` formats text (compiler/transform.py, visit_BinOp): with a
+    pending value in ``right`` (or ``right`` itself pending: a tool that returns a tuple), the
+    text is made once they exist, from their values, as plain Python makes it."""
+    t = type(right)
+    if t is not Pending and (t not in PLAIN_CONTAINERS or not _holds_pending(right)) \
+            and type(left) is not Pending:
+        return left % right
+    rt: Runtime | None = getattr(_local, "runtime", None)
+    if rt is None:
+        return fill(left) % fill(right)
+    return rt.derive_call(_percent, (left, right), {}, "%",
+                          str if type(left) is str else None)
+
+
+def _percent(left: Any, right: Any) -> Any:
+    return left % right
+
+
+def _holds_pending(value: Any) -> bool:
+    for v in (value.values() if type(value) is dict else value):
+        if type(v) is Pending or type(v) in PLAIN_CONTAINERS and _holds_pending(v):
+            return True
+    return False
+
+
 def fstring(*parts: Any) -> Any:
     """An f-string whose values may be pending: the text is built once they exist."""
     pending = False

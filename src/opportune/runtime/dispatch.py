@@ -27,7 +27,7 @@ from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
-from opportune.runtime.snapshot import PLAIN_CONTAINERS, fill, fill_in_place
+from opportune.runtime.snapshot import PLAIN_CONTAINERS, fill, fill_attributes, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
 from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending
@@ -649,6 +649,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         if rt._any:
             args = tuple(fill_in_place(a) for a in args)
             kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+            _fill_objects(f, args, kwargs)
         return f(*args, **kwargs)
     # OPAQUE: library code that might have an outside effect runs in program order on real values
     if rt._live or rt._outq or rt._failures:
@@ -657,7 +658,24 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         args = tuple(_as_coroutine(rt, a) for a in args)
     args = tuple(fill_in_place(a) for a in args)
     kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+    if rt._any:
+        _fill_objects(f, args, kwargs)
     return f(*args, **kwargs)
+
+
+def _fill_objects(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Library code with effects or that changes what it is given reads the attributes of the
+    objects it gets (a pydantic model it serialises, the receiver of its method): the pending
+    values in them are filled in first (snapshot.fill_attributes, p427)."""
+    receiver = getattr(f, "__self__", None)
+    if receiver is not None and type(f) is not _FunctionType:
+        fill_attributes(receiver)
+    for a in args:
+        if type(a) not in ATOM_TYPES:
+            fill_attributes(a)
+    for a in kwargs.values():
+        if type(a) not in ATOM_TYPES:
+            fill_attributes(a)
 
 
 def _as_coroutine(rt: Runtime, value: Any) -> Any:

@@ -336,7 +336,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         return call(f.func, *f.args, *args, **{**f.keywords, **kwargs})
     if not rt._any and tf is not _FunctionType and (
         not args or type(args[0]) is not types.GeneratorType
-    ) and not _any_callable(args, kwargs):
+    ) and not (_any_callable(args, kwargs) and _routing_needed(rt, f, args, kwargs, True)):
         # Nothing pending exists and nothing is queued: plain Python, except for print, which
         # must still pass through the output queue's bookkeeping.
         if f is _B.print:
@@ -506,8 +506,52 @@ _CALLABLE_TYPES = frozenset({_FunctionType, _MethodType, types.BuiltinFunctionTy
                              types.BuiltinMethodType, _functools.partial})
 
 
+# Those of _CALLS_ITS_ARGUMENTS that call what they are given before they return: before the
+# run has issued anything, nothing can be queued ahead of such a call, so it needs no routing.
+_CALLS_AT_ONCE = frozenset({
+    ("builtins", "sorted"), ("builtins", "min"), ("builtins", "max"), ("builtins", "list.sort"),
+    ("_functools", "reduce"), ("functools", "reduce"), ("heapq", "nsmallest"),
+    ("heapq", "nlargest"),
+})
+
+
+def _routing_needed(rt: Runtime, f: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                    early: bool = False) -> bool:
+    """Whether :func:`_route_callables` would change the arguments of this call of ``f``
+    (``early``: nothing has been issued yet)."""
+    name = _library_name(f)
+    if name in _CHECKS_CALLBACK_RESULTS:
+        return True
+    if name not in _CALLS_ITS_ARGUMENTS or early and name in _CALLS_AT_ONCE:
+        return False
+    for a in (*args, *kwargs.values()) if kwargs else args:
+        ta = type(a)
+        if ta is _FunctionType and id(a.__code__) in _compiled_ids:
+            continue  # the program's own function (a key= lambda): nothing to route
+        if ta in _CALLABLE_TYPES and ta is not _functools.partial and _needs_call_site(rt, a):
+            return True
+    return False
+
+
+_names: dict[int, tuple[Any, tuple[Any, Any]]] = {}  # id(callee) -> (callee, its name)
+
+
 def _library_name(f: Any) -> tuple[Any, Any]:
-    """(module, qualified name) of a library callable, for the two tables above."""
+    """(module, qualified name) of a library callable, for the two tables above; found once
+    for a function, class or builtin (it stays alive in the cache, so its id is not reused)."""
+    tf = type(f)
+    if tf is _FunctionType or tf is type or tf is types.BuiltinFunctionType:
+        known = _names.get(id(f))
+        if known is not None and known[0] is f:
+            return known[1]
+        name = _find_library_name(f)
+        if len(_names) < 4096:
+            _names[id(f)] = (f, name)
+        return name
+    return _find_library_name(f)
+
+
+def _find_library_name(f: Any) -> tuple[Any, Any]:
     g = f.__func__ if type(f) is _MethodType else f
     name = getattr(g, "__qualname__", None)
     owner = getattr(g, "__self__", None) if type(g) is not _FunctionType else None
@@ -572,7 +616,7 @@ def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             kwargs = {**kwargs, keyword: _with_concrete_result(g)}
             kind = LOCAL if kind in (LAZY, SHALLOW) else kind
         return kind, args, kwargs
-    if name not in _CALLS_ITS_ARGUMENTS:
+    if name not in _CALLS_ITS_ARGUMENTS or not _routing_needed(rt, f, args, kwargs):
         return kind, args, kwargs
 
     def route(g: Any) -> Any:
@@ -864,6 +908,14 @@ def percent(left: Any, right: Any) -> Any:
     pending value in ``right`` (or ``right`` itself pending: a tool that returns a tuple), the
     text is made once they exist, from their values, as plain Python makes it."""
     t = type(right)
+    if t is tuple:
+        for v in right:
+            if type(v) not in ATOM_TYPES:
+                break
+        else:
+            return left % right  # the common case: atoms only (a pending ``left`` derives)
+    elif t in ATOM_TYPES:
+        return left % right
     if t is not Pending and (t not in PLAIN_CONTAINERS or not _holds_pending(right)) \
             and type(left) is not Pending:
         return left % right

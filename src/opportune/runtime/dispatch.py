@@ -693,7 +693,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         if rt._any:
             args = tuple(fill_in_place(a) for a in args)
             kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
-            _fill_objects(f, args, kwargs)
+            _fill_objects(f, args, kwargs, False)
         return f(*args, **kwargs)
     # OPAQUE: library code that might have an outside effect runs in program order on real values
     if rt._live or rt._outq or rt._failures:
@@ -703,23 +703,26 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     args = tuple(fill_in_place(a) for a in args)
     kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
     if rt._any:
-        _fill_objects(f, args, kwargs)
+        _fill_objects(f, args, kwargs, True)
     return f(*args, **kwargs)
 
 
-def _fill_objects(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _fill_objects(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any], inside: bool) -> None:
     """Library code with effects or that changes what it is given reads the attributes of the
     objects it gets (a pydantic model it serialises, the receiver of its method): the pending
-    values in them are filled in first (snapshot.fill_attributes, p427)."""
+    values in them are filled in first (snapshot.fill_attributes, p427). ``inside``: also the
+    objects directly inside the containers it gets; left out for LOCAL library code, which
+    runs often on the program's own structures (``heapq.heappush(frontier, node)``) and has no
+    effect of its own."""
     receiver = getattr(f, "__self__", None)
     if receiver is not None and type(f) is not _FunctionType:
-        fill_attributes(receiver)
+        fill_attributes(receiver, inside)
     for a in args:
         if type(a) not in ATOM_TYPES:
-            fill_attributes(a)
+            fill_attributes(a, inside)
     for a in kwargs.values():
         if type(a) not in ATOM_TYPES:
-            fill_attributes(a)
+            fill_attributes(a, inside)
 
 
 def _as_coroutine(rt: Runtime, value: Any) -> Any:

@@ -233,7 +233,7 @@ def fill_in_place(value: Any, seen: set[int] | None = None) -> Any:
     return t(items)
 
 
-def fill_attributes(value: Any) -> None:
+def fill_attributes(value: Any, inside: bool = True) -> None:
     """Replace, in place, the pending values held in the attributes of the objects ``value``
     is or holds at its top level (an object, or the items of a list, tuple, set or the values
     of a dict), and inside the plain containers those attributes hold.
@@ -241,11 +241,14 @@ def fill_attributes(value: Any) -> None:
     Library code that reads an object's fields by their type (a pydantic model's
     ``model_dump_json()``, whose fields the program set to pending answers) must see real
     values, as it does under plain Python (p427). Only one level of objects is looked into,
-    so a call that is handed a node of a large graph does not walk the graph."""
+    so a call that is handed a node of a large graph does not walk the graph; ``inside``
+    False leaves out the objects inside containers."""
     t = type(value)
     if t in ATOM_TYPES or t is Pending:
         return
     if t in _PLAIN_CONTAINERS:
+        if not inside:
+            return
         for item in (value.values() if t is dict else value):
             if type(item) not in ATOM_TYPES and type(item) not in _PLAIN_CONTAINERS \
                     and type(item) is not Pending:

@@ -99,9 +99,15 @@ def _attach_usage(rt: Runtime) -> None:
         record.usage = usage.get(record.call_id)
 
 
-def _meet_earlier_failure(rt: Runtime, own: Exception) -> None:
+def _meet_earlier_failure(rt: Runtime, own: BaseException) -> None:
     """The program raised ``own`` at its top level: raise an earlier call's failure instead,
-    as plain Python would have, or let ``own`` stand once the output before it is written."""
+    as plain Python would have, or let ``own`` stand once the output before it is written.
+
+    Any exception counts, not only ``Exception``: a ``BaseException`` of the program's own
+    (a cancellation, ``GeneratorExit``) also ends the program only after the calls before it
+    succeeded, and the output they held back is written first (p421). That holds for a
+    Ctrl-C too: plain Python had written the output of every print before it; a second Ctrl-C
+    stops the wait."""
     earlier = rt.failure_before_own_error()
     if earlier is not None and earlier is not own:
         raise earlier from None
@@ -132,7 +138,7 @@ def run(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
             return _resolved(result)  # type: ignore[no-any-return]
         except EscapingFailure as escaping:
             raise escaping.error from None
-        except Exception as own:
+        except BaseException as own:
             _meet_earlier_failure(rt, own)
             raise
 
@@ -171,7 +177,7 @@ def run_source(
                     namespace[key] = fill_in_place(value)
         except EscapingFailure as escaping:
             raise escaping.error from None
-        except Exception as own:
+        except BaseException as own:
             _meet_earlier_failure(rt, own)
             raise
     return namespace
@@ -207,7 +213,7 @@ def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False)
             except SystemExit:
                 rt.finish()
                 raise
-            except Exception as own:
+            except BaseException as own:
                 _meet_earlier_failure(rt, own)
                 raise
     finally:

@@ -37,6 +37,7 @@ from opportune.compiler.traversal import Transformer, fix_missing_locations
 
 CALL = "__opportune_call__"
 FSTRING = "__opportune_fstring__"
+PERCENT = "__opportune_percent__"  # ``"..." % args``: printf-style formatting, see visit_BinOp
 TRY_ENTER = "__opportune_try_enter__"
 TRY_EXIT = "__opportune_try_exit__"
 UNESCAPE = "__opportune_unescape__"
@@ -370,6 +371,25 @@ class _Rewriter(Transformer):
         if not movable:
             return node
         return branches.lazy_ifexp(node, original)
+
+    # -- printf-style formatting ----------------------------------------------------------------
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        """``"%s and %s" % args`` becomes ``__opportune_percent__("%s and %s", args)`` where the
+        ``%`` is plainly formatting (a string on the left, or a tuple or dict display on the
+        right): a pending value among the arguments is filled in first (``%*d`` wants a real
+        int) and a pending tuple is spread as plain Python spreads the tuple (p426). Other
+        ``%`` (numbers) is left to CPython."""
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Mod):
+            return node
+        left, right = node.left, node.right
+        if not (isinstance(left, ast.Constant) and isinstance(left.value, str)
+                or isinstance(left, ast.JoinedStr)
+                or isinstance(right, (ast.Tuple, ast.Dict))):
+            return node
+        call = ast.Call(ast.Name(PERCENT, ast.Load()), [left, right], [])
+        return ast.copy_location(call, node)
 
     # -- f-strings ----------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
 from opportune.runtime.context import GUARDED, _local
-from opportune.runtime.dispatch import _ITERATORS, call, fstring
+from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
@@ -264,6 +264,7 @@ def install() -> None:
         return
     setattr(builtins, names.CALL, call)
     setattr(builtins, names.FSTRING, fstring)
+    setattr(builtins, names.PERCENT, percent)
     setattr(builtins, names.TRY_ENTER, try_enter)
     setattr(builtins, rollback_names.JOURNAL, journal)
     setattr(builtins, rollback_names.KEEP, keep)

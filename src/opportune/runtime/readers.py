@@ -373,6 +373,12 @@ class ConcurrentReaders:
             self.entries[guard._seq] = (guard, guard._seq, guard._seq, [receiver], None)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
+    def add_object_reader(self, guard: Pending, obj: Any) -> None:
+        """A derived value (``d.get(k)`` with a pending key ``k``) reads the real container
+        ``obj`` when the key exists, until ``guard`` finishes: plain Python read it at the
+        call, so a change the program makes to it meanwhile waits (p423)."""
+        self.add_global_reader(guard, (obj,))
+
     def add_global_reader(self, guard: Pending, objects: tuple[Any, ...]) -> None:
         """An external call reads ``objects`` (what the module-level names in its body hold)
         until ``guard`` finishes. Plain Python ran its body before the program's next

@@ -11,7 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from opportune.compiler.functions import add_user_root, compiled_version
 from opportune.compiler.modules import (
-    compile_module_source,
+    compile_staged,
     exec_in,
     install_import_hook,
     prepare_script,
@@ -159,21 +159,28 @@ def run_source(
     namespace: dict[str, Any] = {} if globals is None else globals
     namespace.setdefault("__name__", "__main__")
     namespace.setdefault("__builtins__", __builtins__)
-    code = compile_module_source(source, filename)
-    with _Session(explain=explain) as rt:
-        try:
-            exec_in(code, namespace)
-            rt.finish()
-            for key, value in list(namespace.items()):
-                if _left_unbound(value):
-                    del namespace[key]  # the branch taken never bound it: neither would Python
-                elif type(value) is Pending or type(value) in (list, dict, tuple, set):
-                    namespace[key] = fill_in_place(value)
-        except EscapingFailure as escaping:
-            raise escaping.error from None
-        except Exception as own:
-            _meet_earlier_failure(rt, own)
-            raise
+    # code an LLM writes is new each time: compiled in stages, so that compiling the rest
+    # overlaps the first calls (compiler/stages.py)
+    code, stages = compile_staged(source, filename)
+    try:
+        with _Session(explain=explain) as rt:
+            rt.idle_work = stages
+            try:
+                exec_in(code, namespace)
+                rt.finish()
+                for key, value in list(namespace.items()):
+                    if _left_unbound(value):
+                        del namespace[key]  # the branch taken never bound it: neither would Python
+                    elif type(value) is Pending or type(value) in (list, dict, tuple, set):
+                        namespace[key] = fill_in_place(value)
+            except EscapingFailure as escaping:
+                raise escaping.error from None
+            except Exception as own:
+                _meet_earlier_failure(rt, own)
+                raise
+    finally:
+        if stages is not None:
+            stages.close()
     return namespace
 
 

@@ -23,6 +23,7 @@ from opportune.compiler.registry import (
     pure_facts_of,
     register_code,
 )
+from opportune.compiler.stages import MIN_PROGRAM_LINES, Stage, Stages
 from opportune.compiler.transform import transform
 
 
@@ -51,6 +52,41 @@ def compile_module_source(
     register_code(code)
     if cached and isinstance(source, bytes):
         cache.store(filename, source, code, pure_facts_of(code))
+    return code
+
+
+def compile_staged(
+    source: str | bytes, filename: str
+) -> tuple[types.CodeType, Stages | None]:
+    """Compile a module whose module-level code runs once, in stages (compiler/stages.py):
+    its code, and the group of stages it cut off (None when it cut none). The caller closes
+    the group once the code has run."""
+    tree = ast.parse(source, filename=filename)
+    body = tree.body
+    if not body or (body[-1].end_lineno or 0) < MIN_PROGRAM_LINES:
+        return _finish(transform(tree, filename=filename), filename), None
+    # an error Python's compiler finds after parsing stops the program before any of it runs
+    compile(tree, filename, "exec", dont_inherit=True)
+    group = Stages(filename, False, _compile_stage)
+    code = _finish(transform(tree, filename=filename, staging=group), filename)
+    if not group.tokens:
+        return code, None
+    group.start()
+    return code, group
+
+
+def _compile_stage(tree: ast.Module, stage: Stage) -> types.CodeType:
+    group = stage.group
+    tree = transform(tree, explicit_super=group.explicit_super, filename=group.filename,
+                     staging=group, stage=stage)
+    return _finish(tree, group.filename)
+
+
+def _finish(tree: ast.Module, filename: str) -> types.CodeType:
+    # dont_inherit: see compile_module_source
+    code = compile(tree, filename, "exec", dont_inherit=True)
+    code = name_arms_as_their_function(code)
+    register_code(code)
     return code
 
 

@@ -198,7 +198,7 @@ def _left_unbound(value: Any) -> bool:
 
 def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False) -> None:
     """Run a script file as ``python path argv...`` would, under opportune."""
-    code, module = prepare_script(path)
+    code, module, stages = prepare_script(path)
     saved_argv, saved_main, saved_path0 = sys.argv, sys.modules.get("__main__"), sys.path[0]
     sys.argv = [path, *(argv or [])]
     sys.path[0] = os.path.dirname(os.path.abspath(path))
@@ -206,6 +206,7 @@ def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False)
     install_import_hook()
     try:
         with _Session(explain=explain) as rt:
+            rt.idle_work = stages
             try:
                 exec_in(code, module.__dict__)
                 rt.finish()
@@ -218,6 +219,8 @@ def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False)
                 _meet_earlier_failure(rt, own)
                 raise
     finally:
+        if stages is not None:
+            stages.close()
         remove_import_hook()
         sys.argv = saved_argv
         sys.path[0] = saved_path0

@@ -146,8 +146,9 @@ def remove_import_hook() -> None:
         sys.meta_path.remove(_finder)
 
 
-def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType]:
-    """Compile ``path`` as ``__main__`` and register its project as the program's own code."""
+def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType, Stages | None]:
+    """Compile ``path`` as ``__main__`` and register its project as the program's own code;
+    with the compile cache off, in stages (the caller closes them after the run)."""
     real = os.path.abspath(path)
     if not os.path.exists(real):
         raise FileNotFoundError(
@@ -157,14 +158,21 @@ def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType]:
     add_user_root(os.path.dirname(real))
     with open(real, "rb") as fh:
         source = fh.read()
-    code = compile_module_source(source, real, cached=True)
+    from opportune.compiler import cache
+
+    stages = None
+    if cache.cache_dir() is None:
+        # no compile cache: compiled from scratch at every run, as run_source's code is
+        code, stages = compile_staged(source, real)
+    else:
+        code = compile_module_source(source, real, cached=True)
     module = types.ModuleType("__main__")
     module.__file__ = real
     module.__builtins__ = __builtins__  # type: ignore[attr-defined]
     module.__opportune_compiled__ = True  # type: ignore[attr-defined]
     module.__dict__["__cached__"] = None
     module.__spec__ = None
-    return code, module
+    return code, module, stages
 
 
 def exec_in(code: types.CodeType, namespace: dict[str, Any]) -> None:

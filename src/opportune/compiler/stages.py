@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import itertools
 import threading
 import types
@@ -53,7 +54,7 @@ from dataclasses import dataclass, field
 STAGE = "__opportune_stage__"
 EXEC = "__opportune_exec__"
 GLOBALS = "__opportune_globals__"
-MIN_TAIL_LINES = 20  # a shorter tail compiles in less time than a stage costs to run
+MIN_TAIL_LINES = 15  # a shorter tail compiles in less time than a stage costs to run
 MIN_PROGRAM_LINES = 2 * MIN_TAIL_LINES
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -195,7 +196,7 @@ class Stages:
     def record(self, stage: Stage, who: str) -> None:
         events.append((stage.first_line, who))
         del events[:-_MAX_EVENTS]
-        for listener in list(listeners):
+        for listener in tuple(listeners):  # one may remove itself
             listener(stage.first_line, who)
 
     def start(self) -> None:
@@ -230,10 +231,9 @@ class Stages:
             if self._closed or not self._queue:
                 return
             stage = self._queue.pop(0)
-        try:
+        # on an error the program compiles the stage itself when it gets there, and meets it
+        with contextlib.suppress(Exception):
             stage.compiled(by_program=False)
-        except Exception:  # noqa: BLE001 - the program compiles it itself when it gets there
-            pass
 
     def close(self) -> None:
         """The program has ended: drop the stages (those never reached are not compiled)."""

@@ -12,7 +12,14 @@ import opportune
 from opportune.compiler import stages
 from opportune.compiler.modules import compile_staged
 
-FILLER = "".join(f"v{i} = [{i}, {i} + 1]\n" for i in range(stages.MIN_PROGRAM_LINES))
+LINES = 40
+FILLER = "".join(f"v{i} = [{i}, {i} + 1]\n" for i in range(LINES))
+
+
+@pytest.fixture(autouse=True)
+def short_programs_staged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The programs here are short: stage those of 30 lines or more."""
+    monkeypatch.setenv(stages.ENV_LINES, "30")
 
 
 @pytest.fixture
@@ -83,7 +90,7 @@ def test_a_stage_in_the_arm_of_an_if_on_a_pending_condition(
     def fetch(x: int) -> int:
         return x + 1
 
-    arm = "".join(f"    w{i} = w{i - 1} + fetch({i})\n" for i in range(1, stages.MIN_PROGRAM_LINES))
+    arm = "".join(f"    w{i} = w{i - 1} + fetch({i})\n" for i in range(1, LINES))
     source = ("a = fetch(1)\n"
               "if a is None:\n    w0 = 0\n"
               "else:\n    w0 = fetch(a)\n" + arm +
@@ -112,9 +119,21 @@ def test_an_error_found_by_the_compiler_stops_the_program_before_any_call() -> N
     assert calls == []
 
 
-def test_short_programs_are_compiled_whole() -> None:
+def test_short_programs_are_compiled_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     _, group = compile_staged("a = f()\n" + "b = 1\n" * 3, "<short>")
     assert group is None
+    monkeypatch.delenv(stages.ENV_LINES)
+    _, group = compile_staged("a = f()\n" + FILLER, "<default>")
+    assert group is None  # shorter than DEFAULT_PROGRAM_LINES
+    monkeypatch.setenv(stages.ENV_LINES, "0")
+    _, group = compile_staged("a = f()\n" * 200, "<off>")
+    assert group is None
+
+
+def test_a_bad_stage_lines_setting_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(stages.ENV_LINES, "many")
+    with pytest.raises(ValueError, match="give a number of lines"):
+        compile_staged("a = 1\n", "<bad>")
 
 
 def test_stages_are_dropped_when_the_run_ends(compiled_stages: list[tuple[int, str]]) -> None:

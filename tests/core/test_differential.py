@@ -75,6 +75,7 @@ def _run(command: list[str], merged: bool, staged: bool = False) -> Outcome:
     env = dict(os.environ)
     if staged:
         env["OPPORTUNE_COMPILE_CACHE"] = "0"
+        env["OPPORTUNE_STAGE_LINES"] = "30"  # the corpus's programs are short
     env["PYTHONHASHSEED"] = "0"  # set iteration order of str must match between the two runs
     env["PYTHONUNBUFFERED"] = "1"  # so a merged stream shows the program's own interleaving
     env.pop("OPPORTUNE_THREADS", None)

@@ -23,7 +23,7 @@ from opportune.compiler.registry import (
     pure_facts_of,
     register_code,
 )
-from opportune.compiler.stages import MIN_PROGRAM_LINES, Stage, Stages
+from opportune.compiler.stages import Stage, Stages, min_program_lines
 from opportune.compiler.transform import transform
 
 
@@ -63,7 +63,8 @@ def compile_staged(
     the group once the code has run."""
     tree = ast.parse(source, filename=filename)
     body = tree.body
-    if not body or (body[-1].end_lineno or 0) < MIN_PROGRAM_LINES:
+    least = min_program_lines()
+    if not body or least is None or (body[-1].end_lineno or 0) < least:
         return _finish(transform(tree, filename=filename), filename), None
     # an error Python's compiler finds after parsing stops the program before any of it runs
     compile(tree, filename, "exec", dont_inherit=True)

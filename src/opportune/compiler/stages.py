@@ -5,8 +5,8 @@ about 40 ms of CPU for 13 KB of source. A program compiled as a whole pays all o
 first call is issued; a program whose first call is an LLM question waiting a second or more
 could have compiled most of itself while waiting.
 
-So a long program is compiled in stages. Module-level code is cut after the first statement that
-calls a name (``todo = get_webpage(url)``, ``model = query_ai_assistant(...)``) when at least
+So a long program is compiled in stages. A program of :data:`DEFAULT_PROGRAM_LINES` lines or more (``OPPORTUNE_STAGE_LINES``)
+is cut after the first statement that calls a name (``todo = get_webpage(url)``, ``model = query_ai_assistant(...)``) when at least
 :data:`MIN_TAIL_LINES` lines follow it in the same statement list; the statements after the cut
 are left as source (their syntax tree) and replaced by one statement::
 
@@ -46,6 +46,7 @@ import ast
 import builtins
 import contextlib
 import itertools
+import os
 import threading
 import types
 from collections.abc import Callable
@@ -55,7 +56,26 @@ STAGE = "__opportune_stage__"
 EXEC = "__opportune_exec__"
 GLOBALS = "__opportune_globals__"
 MIN_TAIL_LINES = 15  # a shorter tail compiles in less time than a stage costs to run
-MIN_PROGRAM_LINES = 2 * MIN_TAIL_LINES
+ENV_LINES = "OPPORTUNE_STAGE_LINES"
+# Programs shorter than this compile whole: a stage costs a little more CPU in all (checking
+# the program with ``compile`` first, compiling each stage on its own), and a program of a few
+# dozen lines compiles in 2-5 ms, too little to win back. ``OPPORTUNE_STAGE_LINES`` overrides
+# it; 0 turns staging off.
+DEFAULT_PROGRAM_LINES = 100
+
+
+def min_program_lines() -> int | None:
+    """The length from which a program is compiled in stages, or None: never."""
+    configured = os.environ.get(ENV_LINES, "").strip()
+    if not configured:
+        return DEFAULT_PROGRAM_LINES
+    try:
+        lines = int(configured)
+    except ValueError:
+        raise ValueError(
+            f"{ENV_LINES}={configured!r}: give a number of lines (0 turns staging off)"
+        ) from None
+    return lines if lines > 0 else None
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)

@@ -68,7 +68,7 @@ if TYPE_CHECKING:
 _INF = float("inf")
 
 
-IDLE_AFTER_S = 0.001  # see Runtime._wait_on
+IDLE_AFTER_S = 0.005  # see Runtime._wait_on
 
 
 class IdleWork(Protocol):

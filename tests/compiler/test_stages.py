@@ -156,3 +156,19 @@ def test_only_the_statements_that_call_a_name_cut() -> None:
     assert not first("x = len([1]).bit_length()")
     assert not first("def f():\n    return fetch(1)")
     assert not first("g = lambda: fetch(1)")
+
+
+def test_a_stage_that_starts_with_a_string_binds_no_docstring(
+        compiled_stages: list[tuple[int, str]]) -> None:
+    source = '"""The module."""\na = f(1)\n"a plain string"\n' + FILLER
+    ns = opportune.run_source(source, {"f": lambda x: x})
+    assert compiled_stages[0][0] == 3
+    assert ns["__doc__"] == "The module."
+
+
+def test_a_future_import_keeps_the_program_whole() -> None:
+    source = "from __future__ import annotations\na = f(1)\nx: undefined_name = 1\n" + FILLER
+    _, group = compile_staged(source, "<future>")
+    assert group is None
+    ns = opportune.run_source(source, {"f": lambda x: x})
+    assert ns["__annotations__"] == {"x": "undefined_name"}

@@ -64,7 +64,9 @@ def compile_staged(
     tree = ast.parse(source, filename=filename)
     body = tree.body
     least = min_program_lines()
-    if not body or least is None or (body[-1].end_lineno or 0) < least:
+    # a ``from __future__`` import changes how the whole file compiles: not only its stage
+    if not body or least is None or (body[-1].end_lineno or 0) < least \
+            or any(isinstance(s, ast.ImportFrom) and s.module == "__future__" for s in body):
         return _finish(transform(tree, filename=filename), filename), None
     # an error Python's compiler finds after parsing stops the program before any of it runs
     compile(tree, filename, "exec", dont_inherit=True)
@@ -78,6 +80,11 @@ def compile_staged(
 
 def _compile_stage(tree: ast.Module, stage: Stage) -> types.CodeType:
     group = stage.group
+    first = tree.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+            and isinstance(first.value.value, str):
+        # a string first would be taken for a module docstring and bind ``__doc__``
+        tree.body.insert(0, ast.copy_location(ast.Pass(), first))
     tree = transform(tree, explicit_super=group.explicit_super, filename=group.filename,
                      staging=group, stage=stage)
     return _finish(tree, group.filename)

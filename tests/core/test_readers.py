@@ -192,3 +192,37 @@ def test_top_level_rebinding_waits_for_a_function_reached_through_an_attribute()
     waits = _waits_for_readers()
     assert [w.location for w in waits] == ["<reached>:20"], waits
     assert first_call.call_id in waits[0].waited_for
+
+
+_FRESH_DICT_AFTER_A_SEARCH = '''
+class Config:
+    @staticmethod
+    def limit():
+        return LIMIT
+
+def judge(word):
+    if ext_score(word) >= 0:
+        return f"{word} {Config.limit()}"
+    return ""
+
+def peek():
+    return fresh
+
+LIMIT = 1
+first = judge("ab")
+fresh = {}
+fresh["k"] = len("ab")
+'''
+
+
+def test_a_dict_made_after_the_reach_search_is_not_taken_for_one_it_reached() -> None:
+    """The search of what ``judge`` reaches (from ``Config``, made at the first check: the
+    rebinding of ``fresh``, a name ``peek`` loads) records ids, so it must record only objects
+    that stay alive. A stand-in ``{}`` for a function's missing keyword defaults, recorded and
+    freed, gave its id to the next dict the program made (CPython reuses a freed dict at
+    once), and ``fresh["k"] = len("ab")`` waited for ``judge`` as if it read ``fresh``."""
+    namespace = opportune.run_source(_FRESH_DICT_AFTER_A_SEARCH, {"ext_score": ext_score},
+                                     filename="<fresh>", explain=True)
+    assert namespace["first"] == "ab 1"
+    assert namespace["fresh"] == {"k": 2}
+    assert _waits_for_readers() == []

@@ -294,6 +294,9 @@ def install() -> None:
         setattr(builtins, callsites.builtin_name(name), getattr(builtins, name))
     setattr(builtins, callsites.NOT_SHALLOW, frozenset({Pending, *_ITERATORS}))
     setattr(builtins, callsites.BIND, bind)
+    from opportune.compiler import stages
+
+    stages.install()
     from opportune.compiler import branches as b
     from opportune.runtime import branching
 

@@ -180,8 +180,10 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
                         stack.append(cell.cell_contents)
                     except ValueError:
                         pass  # an empty cell
-                stack.append(value.__defaults__ or ())
-                stack.append(value.__kwdefaults__ or {})
+                if value.__defaults__:
+                    stack.append(value.__defaults__)
+                if value.__kwdefaults__:
+                    stack.append(value.__kwdefaults__)
             elif is_compiled_code(value.__code__):
                 roots.append(value)  # not pinned: it reads its module's globals when it runs
         elif t is types.MethodType:
@@ -247,8 +249,12 @@ def _push_function(fn: types.FunctionType, stack: list[Any], seen: set[int]) -> 
             stack.append(cell.cell_contents)
         except ValueError:
             pass  # an empty cell
-    stack.append(fn.__defaults__ or ())
-    stack.append(fn.__kwdefaults__ or {})
+    # the function's own objects only: the id of a stand-in made here (``or {}``) would be
+    # recorded as reached, and a dict the program makes later may be given the same id
+    if fn.__defaults__:
+        stack.append(fn.__defaults__)
+    if fn.__kwdefaults__:
+        stack.append(fn.__kwdefaults__)
 
 
 _MISSING = object()

@@ -37,7 +37,7 @@ import types
 from collections import deque
 from collections.abc import Callable
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
@@ -66,6 +66,17 @@ if TYPE_CHECKING:
     import asyncio
 
 _INF = float("inf")
+
+
+IDLE_AFTER_S = 0.005  # see Runtime._wait_on
+
+
+class IdleWork(Protocol):
+    """Work a waiting thread of the program may do first (see ``Runtime.idle_work``)."""
+
+    def ready(self) -> bool: ...
+
+    def run_one(self) -> None: ...
 
 
 class EscapingFailure(BaseException):
@@ -319,6 +330,10 @@ class Runtime:
         self._any = False
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
+        # Work a thread of the program does while it would otherwise wait for a value: compiling
+        # the program's later stages ahead (compiler/stages.py). ``ready()`` says whether there
+        # is any; ``run_one()`` does one piece.
+        self.idle_work: IdleWork | None = None
         # Seqs that threads wait on in _cond (with how many waiters each): a result wakes the
         # waiters only if one waits on it, or it is a failure (which ends every wait). Waking
         # them on every result costs a thread switch each, many thousands in a large batch.
@@ -1436,11 +1451,24 @@ class Runtime:
             )
 
     def _wait_on(self, seq: int) -> None:
-        """Wait on ``_cond`` (held) until the value ``seq`` settles or any value fails."""
+        """Wait on ``_cond`` (held) until the value ``seq`` settles or any value fails.
+
+        With idle work waiting (``idle_work``), wait at most ``IDLE_AFTER_S``; if nothing
+        settled by then (a call that takes time, not one that returns at once), do one piece
+        of it, without the lock, and return: the caller looks at the value again. Doing it at
+        once would hold the interpreter lock while the value is about to be delivered."""
         watched = self._watched
         watched[seq] = watched.get(seq, 0) + 1
         try:
-            self._cond.wait()
+            idle = self.idle_work
+            if idle is None or not idle.ready():
+                self._cond.wait()
+            elif not self._cond.wait(IDLE_AFTER_S):
+                self._lock.release()
+                try:
+                    idle.run_one()
+                finally:
+                    self._lock.acquire()
         finally:
             if watched[seq] == 1:
                 del watched[seq]

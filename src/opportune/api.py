@@ -11,7 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from opportune.compiler.functions import add_user_root, compiled_version
 from opportune.compiler.modules import (
-    compile_module_source,
+    compile_staged,
     exec_in,
     install_import_hook,
     prepare_script,
@@ -99,9 +99,15 @@ def _attach_usage(rt: Runtime) -> None:
         record.usage = usage.get(record.call_id)
 
 
-def _meet_earlier_failure(rt: Runtime, own: Exception) -> None:
+def _meet_earlier_failure(rt: Runtime, own: BaseException) -> None:
     """The program raised ``own`` at its top level: raise an earlier call's failure instead,
-    as plain Python would have, or let ``own`` stand once the output before it is written."""
+    as plain Python would have, or let ``own`` stand once the output before it is written.
+
+    Any exception counts, not only ``Exception``: a ``BaseException`` of the program's own
+    (a cancellation, ``GeneratorExit``) also ends the program only after the calls before it
+    succeeded, and the output they held back is written first (p421). That holds for a
+    Ctrl-C too: plain Python had written the output of every print before it; a second Ctrl-C
+    stops the wait."""
     earlier = rt.failure_before_own_error()
     if earlier is not None and earlier is not own:
         raise earlier from None
@@ -132,7 +138,7 @@ def run(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
             return _resolved(result)  # type: ignore[no-any-return]
         except EscapingFailure as escaping:
             raise escaping.error from None
-        except Exception as own:
+        except BaseException as own:
             _meet_earlier_failure(rt, own)
             raise
 
@@ -159,21 +165,28 @@ def run_source(
     namespace: dict[str, Any] = {} if globals is None else globals
     namespace.setdefault("__name__", "__main__")
     namespace.setdefault("__builtins__", __builtins__)
-    code = compile_module_source(source, filename)
-    with _Session(explain=explain) as rt:
-        try:
-            exec_in(code, namespace)
-            rt.finish()
-            for key, value in list(namespace.items()):
-                if _left_unbound(value):
-                    del namespace[key]  # the branch taken never bound it: neither would Python
-                elif type(value) is Pending or type(value) in (list, dict, tuple, set):
-                    namespace[key] = fill_in_place(value)
-        except EscapingFailure as escaping:
-            raise escaping.error from None
-        except Exception as own:
-            _meet_earlier_failure(rt, own)
-            raise
+    # code an LLM writes is new each time: compiled in stages, so that compiling the rest
+    # overlaps the first calls (compiler/stages.py)
+    code, stages = compile_staged(source, filename)
+    try:
+        with _Session(explain=explain) as rt:
+            rt.idle_work = stages
+            try:
+                exec_in(code, namespace)
+                rt.finish()
+                for key, value in list(namespace.items()):
+                    if _left_unbound(value):
+                        del namespace[key]  # the branch taken never bound it: neither would Python
+                    elif type(value) is Pending or type(value) in (list, dict, tuple, set):
+                        namespace[key] = fill_in_place(value)
+            except EscapingFailure as escaping:
+                raise escaping.error from None
+            except BaseException as own:
+                _meet_earlier_failure(rt, own)
+                raise
+    finally:
+        if stages is not None:
+            stages.close()
     return namespace
 
 
@@ -191,7 +204,7 @@ def _left_unbound(value: Any) -> bool:
 
 def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False) -> None:
     """Run a script file as ``python path argv...`` would, under opportune."""
-    code, module = prepare_script(path)
+    code, module, stages = prepare_script(path)
     saved_argv, saved_main, saved_path0 = sys.argv, sys.modules.get("__main__"), sys.path[0]
     sys.argv = [path, *(argv or [])]
     sys.path[0] = os.path.dirname(os.path.abspath(path))
@@ -199,6 +212,7 @@ def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False)
     install_import_hook()
     try:
         with _Session(explain=explain) as rt:
+            rt.idle_work = stages
             try:
                 exec_in(code, module.__dict__)
                 rt.finish()
@@ -207,10 +221,12 @@ def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False)
             except SystemExit:
                 rt.finish()
                 raise
-            except Exception as own:
+            except BaseException as own:
                 _meet_earlier_failure(rt, own)
                 raise
     finally:
+        if stages is not None:
+            stages.close()
         remove_import_hook()
         sys.argv = saved_argv
         sys.path[0] = saved_path0

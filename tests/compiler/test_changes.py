@@ -157,4 +157,107 @@ def test_stores_through_chains_name_their_object_and_global_rebinding_is_told() 
         "def f(a):\n    global G\n    a.b[0] = 1\n    a.b.c += 2\n    G = 3\n    x = 4\n")))
     assert "__opportune_owner__(a.b)" in text
     assert "__opportune_owner__(a.b, 'c', True)" in text
-    assert text.count("__opportune_changing_globals__()") == 1  # before G = 3 only
+    assert text.count("__opportune_changing_globals__(('G',))") == 1  # before G = 3 only
+
+
+TARGETS = textwrap.dedent('''
+    seen = []
+    table = {"k": 0}
+
+    def value(*vs):
+        seen.append(("value", vs))
+        return list(vs)
+
+    def get(tag):
+        seen.append(("get", tag))
+        return table
+
+    def key(k):
+        seen.append(("key", k))
+        return k
+
+    class Manager:
+        def __enter__(self):
+            seen.append("enter")
+            return 9
+
+        def __exit__(self, *exc):
+            seen.append("exit")
+            return False
+
+    class Box:
+        def __init__(self):
+            self.rows = [[0, 0]]
+
+    def work():
+        box = Box()
+        for get("for")[key("k")] in value(1, 2):
+            seen.append("body")
+        for i, box.rows[0][i] in enumerate(value(3, 4)):
+            pass
+        made = [table["c"] for get("comp")[key("c")] in value(5, 6)]
+        made += list(table["g"] for get("gen")[key("g")] in value(7))
+        with Manager() as get("with")[key("w")]:
+            seen.append("inside")
+        get("ann")[key("a")]: int = value(8)
+        return sorted(table.items()), box.rows, made
+
+    result = work()
+''')
+
+
+def test_loop_with_and_comprehension_targets_evaluate_each_part_once_in_pythons_order(
+        guarded: bool) -> None:
+    """``for get()[key()] in ...``, its comprehension, generator, ``with ... as`` and annotated
+    forms: same result, each part evaluated once per store, in the same order, whether or not
+    the target hooks run."""
+    plain = _run(TARGETS, compiled=False)
+    ours = _run(TARGETS, compiled=True)
+    assert ours["result"] == plain["result"]
+    assert ours["seen"] == plain["seen"]
+
+
+def test_loop_with_and_comprehension_targets_name_their_object() -> None:
+    text = ast.unparse(transform(ast.parse(
+        "def f(a, xs):\n"
+        "    for a.b[0] in xs:\n        pass\n"
+        "    for i, a.c in xs:\n        pass\n"
+        "    with open(xs) as a.f:\n        pass\n"
+        "    return [0 for a.d in xs]\n")))
+    for owner in ("a.b", "a", "a", "a"):
+        assert f"__opportune_target__({owner})" in text
+    assert text.count("__opportune_target__(") == 4
+
+
+def test_top_level_rebinding_of_a_name_functions_read_is_told() -> None:
+    """Only top-level statements that rebind a name some function or lambda of the module
+    loads get the check; a ``from __future__`` import never has anything before it."""
+    source = textwrap.dedent('''
+        """doc"""
+        from __future__ import annotations
+        import json
+        LIMIT = 1
+        OTHER = 1
+
+        class Config:
+            limit = staticmethod(lambda: LIMIT)
+
+        def helper():
+            return json.dumps(LIMIT)
+
+        for LIMIT in range(2):
+            OTHER = 2
+        LIMIT += 1
+    ''')
+    lines = ast.unparse(transform(ast.parse(source))).splitlines()
+    told = [(lines[i + 1].strip(), lines[i + 2].split(" ")[:2]) for i, line in enumerate(lines)
+            if line == "if __opportune_guarded__:"
+            and "__opportune_changing_globals__" in lines[i + 1]]
+    limit = "__opportune_changing_globals__(('LIMIT',))"
+    assert told == [("__opportune_changing_globals__(('json',))", ["import", "json"]),
+                    (limit, ["LIMIT", "="]), (limit, ["for", "LIMIT"]), (limit, ["LIMIT", "+="])]
+    assert lines[1] == "from __future__ import annotations"
+    namespace: dict[str, Any] = {"__name__": "prog"}
+    hooks.install()
+    exec(compile(transform(ast.parse(source)), "<prog>", "exec"), namespace)  # noqa: S102
+    assert namespace["LIMIT"] == 2

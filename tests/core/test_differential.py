@@ -34,12 +34,30 @@ class Case:
     args: tuple[str, ...] = ()
     merged: bool = False  # compare stdout+stderr as one stream (interleaving matters)
     xfail: str | None = None  # a known difference: what differs, in one line
+    # compiled in stages, as run_source compiles: with the compile cache off (compiler/stages.py)
+    staged: bool = False
 
 
 SPECIAL: dict[str, Case] = {
     "p061_argv.py": Case(args=("alpha", "two words", "--flag=3")),
     "p063_stderr_interleaved.py": Case(merged=True),
     "p064_stderr_interleaved_calls.py": Case(merged=True),
+    "p481_tool_logs_through_logging.py": Case(merged=True),
+    "p484_stdout_and_stderr_interleaved_in_tools.py": Case(merged=True),
+    "p487_tool_writes_to_file_descriptor.py": Case(merged=True),
+    **{name: Case(staged=True) for name in (
+        "p490_stage_exception_crosses_stages.py",
+        "p491_stage_inside_if_else_arms.py",
+        "p492_stage_around_try_at_module_level.py",
+        "p493_stage_after_with_and_for.py",
+        "p494_stage_functions_defined_later.py",
+        "p495_stage_traceback_lines.py",
+        "p496_stage_deferred_arm_binds_names.py",
+        "p497_stage_namespace_views.py",
+        "p498_stage_nested_ifs_and_uncaught.py",
+        "p499_stage_loop_of_stages_and_print_order.py",
+        "p500_stage_rebinds_a_name_an_earlier_stage_reads.py",
+    )},
 }
 
 
@@ -76,12 +94,16 @@ def _environment() -> dict[str, str]:
 ENVIRONMENT = _environment()
 
 
-def _run(command: list[str], merged: bool) -> Outcome:
+def _run(command: list[str], merged: bool, staged: bool = False) -> Outcome:
+    env = dict(ENVIRONMENT)
+    if staged:
+        env["OPPORTUNE_COMPILE_CACHE"] = "0"
+        env["OPPORTUNE_STAGE_LINES"] = "30"  # the corpus's programs are short
     proc = subprocess.run(
         command,
         check=False,
         cwd=PROGRAMS,
-        env=ENVIRONMENT,
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merged else subprocess.PIPE,
@@ -94,7 +116,8 @@ def _run(command: list[str], merged: bool) -> Outcome:
 def _both(name: str) -> tuple[Outcome, Outcome]:
     case = SPECIAL.get(name, Case())
     plain = _run([sys.executable, name, *case.args], case.merged)
-    ours = _run([sys.executable, "-m", "opportune", "run", name, *case.args], case.merged)
+    ours = _run([sys.executable, "-m", "opportune", "run", name, *case.args], case.merged,
+                case.staged)
     return plain, ours
 
 

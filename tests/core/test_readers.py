@@ -159,3 +159,76 @@ def test_store_through_a_chain_into_a_result_waits_for_the_loop_reading_it() -> 
     assert namespace["found"] == [_score(h) for h in ["q0", "q1", "q2"]]
     waits = _waits_for_readers()
     assert [w.location for w in waits] == ["<chain>:7"], waits
+
+
+_REACHED_THROUGH_ATTRIBUTE = '''
+LIMIT = 1
+
+class Config:
+    @staticmethod
+    def limit():
+        return LIMIT
+
+def judge(word):
+    if ext_score(word) >= 0:
+        return f"{word} {Config.limit()}"
+    return ""
+
+def other():
+    return OTHER
+
+first = judge("ab")
+unrelated = 5
+OTHER = 1
+LIMIT = 2
+second = judge("cd")
+'''
+
+
+def test_top_level_rebinding_waits_for_a_function_reached_through_an_attribute() -> None:
+    """``Config.limit()`` inside a concurrent ``judge`` reads ``LIMIT`` from its module when it
+    runs: the top-level ``LIMIT = 2`` waits for it; ``unrelated = 5``, a name no function
+    reads, has no check, and ``OTHER = 1``, which only a function ``judge`` cannot reach
+    reads, does not wait."""
+    namespace = opportune.run_source(_REACHED_THROUGH_ATTRIBUTE, {"ext_score": ext_score},
+                                     filename="<reached>", explain=True)
+    assert namespace["first"] == "ab 1"
+    assert namespace["second"] == "cd 2"
+    first_call = min(opportune.last_schedule().by_name("ext_score"), key=lambda c: c.call_id)
+    waits = _waits_for_readers()
+    assert [w.location for w in waits] == ["<reached>:20"], waits
+    assert first_call.call_id in waits[0].waited_for
+
+
+_FRESH_DICT_AFTER_A_SEARCH = '''
+class Config:
+    @staticmethod
+    def limit():
+        return LIMIT
+
+def judge(word):
+    if ext_score(word) >= 0:
+        return f"{word} {Config.limit()}"
+    return ""
+
+def peek():
+    return fresh
+
+LIMIT = 1
+first = judge("ab")
+fresh = {}
+fresh["k"] = len("ab")
+'''
+
+
+def test_a_dict_made_after_the_reach_search_is_not_taken_for_one_it_reached() -> None:
+    """The search of what ``judge`` reaches (from ``Config``, made at the first check: the
+    rebinding of ``fresh``, a name ``peek`` loads) records ids, so it must record only objects
+    that stay alive. A stand-in ``{}`` for a function's missing keyword defaults, recorded and
+    freed, gave its id to the next dict the program made (CPython reuses a freed dict at
+    once), and ``fresh["k"] = len("ab")`` waited for ``judge`` as if it read ``fresh``."""
+    namespace = opportune.run_source(_FRESH_DICT_AFTER_A_SEARCH, {"ext_score": ext_score},
+                                     filename="<fresh>", explain=True)
+    assert namespace["first"] == "ab 1"
+    assert namespace["fresh"] == {"k": 2}
+    assert _waits_for_readers() == []

@@ -9,8 +9,10 @@ itself, on a real runtime.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,6 +105,11 @@ def _announces(x: int) -> int:
 
 
 @opportune.external
+def _asks(x: int) -> str:
+    return input(f"value for {x}? ")
+
+
+@opportune.external
 def _looks_up(x: int) -> int:
     return x
 
@@ -110,6 +117,33 @@ def _looks_up(x: int) -> int:
 def test_code_that_calls_an_external_the_program_waits_for_does_not_run_concurrently() -> None:
     from opportune.runtime.spawn import _safe
 
-    assert spec_of(_announces).waited_for  # type: ignore[union-attr]
-    assert not _safe(_announces, copied=False)  # its output must land in program order
+    assert spec_of(_asks).waited_for  # type: ignore[union-attr]
+    assert not _safe(_asks, copied=False)  # it reads stdin: it must run in program order
+    # what it prints is captured and written at its place (runtime/capture.py)
+    assert not spec_of(_announces).waited_for  # type: ignore[union-attr]
+    assert _safe(_announces, copied=False)
     assert _safe(_looks_up, copied=False)
+
+
+_file_log = logging.getLogger("opportune-test-spawn-file")
+
+
+@opportune.external
+def _logs_it(x: int) -> int:
+    _file_log.info("got %d", x)
+    return x
+
+
+def test_code_that_calls_an_external_logging_to_a_file_does_not_run_concurrently(
+        tmp_path: Path) -> None:
+    """Such a call runs in program order (its records would reach the file at once), which
+    code running concurrently cannot give it: a later call could be made, and log, first."""
+    from opportune.runtime.spawn import _safe
+
+    handler = logging.FileHandler(tmp_path / "spawn.log")
+    _file_log.addHandler(handler)
+    try:
+        assert not _safe(_logs_it, copied=False)
+    finally:
+        _file_log.removeHandler(handler)
+        handler.close()

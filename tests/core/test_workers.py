@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import _thread
+import contextvars
 import threading
 
 import pytest
@@ -94,3 +96,42 @@ def test_a_job_handed_back_after_shutdown_is_dropped() -> None:
     deadline = threading.Event()
     deadline.wait(0.2)
     assert ran == ["first"]
+
+
+def _wait_for_spare() -> None:
+    from opportune.runtime import workers as module
+
+    for _ in range(1000):
+        if module._spare:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("no thread of the shut-down pool became spare")
+
+
+def test_a_thread_of_a_shut_down_pool_serves_the_next_pool_in_a_new_context() -> None:
+    var: contextvars.ContextVar[str] = contextvars.ContextVar("var", default="unset")
+    seen: list[tuple[int, str]] = []
+
+    done = threading.Event()
+
+    def first() -> None:
+        seen.append((threading.get_ident(), var.get()))
+        var.set("set by the first pool's job")
+        done.set()
+
+    def second() -> None:
+        seen.append((threading.get_ident(), var.get()))
+        done.set()
+
+    pools = Workers(1, "test"), Workers(1, "test")
+    pools[0].submit(first)
+    assert done.wait(timeout=10)
+    pools[0].shutdown()
+    _wait_for_spare()
+    threads = _thread._count()
+    done.clear()
+    pools[1].submit(second)
+    assert done.wait(timeout=10)
+    started = _thread._count() - threads
+    pools[1].shutdown()
+    assert ([value for _, value in seen], started) == (["unset", "unset"], 0)

@@ -65,6 +65,7 @@ def run_script(
     from opportune.api import last_schedule, run_path
 
     status = 0
+    interrupted = False
     try:
         run_path(file, list(args), explain=explain)
     except SystemExit as exit_:
@@ -88,11 +89,12 @@ def run_script(
 
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         status = 1
-    except KeyboardInterrupt:
-        status = 130
     except BaseException as exc:  # noqa: BLE001 - reported exactly as Python would
         _print_exception(exc)
         status = 1
+        # Python reports an uncaught KeyboardInterrupt (its exact type, not a subclass) with
+        # its traceback and then ends by SIGINT, so the parent sees the signal (p421).
+        interrupted = type(exc) is KeyboardInterrupt
     sys.stdout.flush()
     try:
         schedule = last_schedule()
@@ -105,7 +107,20 @@ def run_script(
             sys.stderr.write(schedule.explain() + "\n")
         if summary:
             sys.stderr.write(schedule.summary() + "\n")
+    if interrupted:
+        _end_by_sigint()
     return status
+
+
+def _end_by_sigint() -> None:
+    """End the process by SIGINT, as CPython does after an uncaught KeyboardInterrupt."""
+    import signal
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if hasattr(signal, "SIGINT") and hasattr(os, "kill"):
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
 
 
 def register(app: Any) -> None:

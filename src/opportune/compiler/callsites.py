@@ -97,8 +97,9 @@ NAMED_TYPES = _PRIORITY
 # Builtins by how the hook treats them (runtime/dispatch.py): called at once whatever the
 # arguments (PLAIN), called at once when no argument is pending or an iterator (SHALLOW), or
 # when every argument is an atom (LAZY). Installed as ``__opportune_b_<name>__``.
-PLAIN_BUILTINS = frozenset({"iter", "next", "enumerate", "zip", "map", "filter", "reversed",
-                            "any", "all"})
+# ``map`` and ``filter`` are not among them: they call the function they are given, which the
+# hook may have to route through a call site (dispatch._route_callables).
+PLAIN_BUILTINS = frozenset({"iter", "next", "enumerate", "zip", "reversed", "any", "all"})
 SHALLOW_BUILTINS = frozenset({"len", "isinstance", "issubclass", "type", "callable", "getattr",
                               "hasattr", "range", "slice", "list", "tuple", "dict", "set",
                               "frozenset"})

@@ -19,11 +19,16 @@ Only the second rule concerns the rest, which names objects to the readers check
 
     a.b[0] = v    ->  (__opportune_owner__(a.b) if __opportune_guarded__ else a.b)[0] = v
     a.b[k] += v   ->  (__opportune_owner__(a.b, k, False) if ... else a.b)[k] += v
-    global X; X = v  ->  if __opportune_guarded__: __opportune_changing_globals__()
+    global X; X = v  ->  if __opportune_guarded__: __opportune_changing_globals__(("X",))
                          X = v
+    LIMIT = 2        ->  the same, at the top level, when a function of the module loads LIMIT
 
 (see :func:`name_owners`; the store guard of compiler/transform.py names the object itself
-when the target is ``name.attr`` or ``name[k]``).
+when the target is ``name.attr`` or ``name[k]``). Targets that store without an assignment's
+value to wrap, those of ``for``, ``with ... as`` and comprehensions, ask both rules at the
+store, once per item:
+
+    for a.b[0] in xs:  ->  for (__opportune_target__(a.b) if __opportune_guarded__ else a.b)[0] in xs:
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ INPLACE = "__opportune_inplace__"
 CHANGING = "__opportune_changing__"
 OWNER = "__opportune_owner__"
 GLOBALS = "__opportune_changing_globals__"
+TARGET = "__opportune_target__"
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -59,13 +65,14 @@ def _owner_key(target: ast.Attribute | ast.Subscript) -> ast.expr | None:
     return None
 
 
-def name_owners(target: ast.expr, augmented: bool = False) -> None:
+def name_owners(target: ast.expr, augmented: bool = False, hook_name: str = OWNER) -> None:
     """Make each store through ``target`` (``a.b[0] = v``, ``f().x, y = ...``) name the object
     it changes to the readers check: the object's expression ``E`` becomes
     ``(__opportune_owner__(E) if __opportune_guarded__ else E)``, evaluated once and where
     Python evaluates it (runtime/hooks.owner, runtime/readers.py). For ``E.a op= v`` and
     ``E[k] op= v`` the hook is also handed what is changed inside ``E`` (``"a"``, ``k``), whose
-    old value the operator may change in place."""
+    old value the operator may change in place. ``hook_name`` :data:`TARGET`: a store with no
+    store guard around its value (runtime/hooks.target)."""
     stack = [target]
     while stack:
         t = stack.pop()
@@ -79,7 +86,7 @@ def name_owners(target: ast.expr, augmented: bool = False) -> None:
                 key = _owner_key(t)
                 if key is not None:
                     args += [key, ast.Constant(isinstance(t, ast.Attribute))]
-            hook = ast.Call(_load(OWNER), args, [])
+            hook = ast.Call(_load(hook_name), args, [])
             t.value = ast.copy_location(
                 ast.IfExp(_load(GUARDED), hook, t.value), t.value)
 
@@ -92,13 +99,29 @@ def _stored_names(node: ast.stmt) -> list[str]:
         targets = [node.target]
     elif isinstance(node, ast.With):
         targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            return []  # binds a name, but nothing may stand before it
+        return [a.asname or a.name.partition(".")[0] for a in node.names]
+    elif isinstance(node, ast.Expr):
+        # a deferred module-level statement, which binds its names where it stands
+        return list(getattr(node, "_opportune_binds", ()))
     return [n.id for t in targets for n in traversal.nodes(t) if isinstance(n, ast.Name)]
 
 
+def _telling(names: list[str], stmt: ast.stmt) -> ast.If:
+    """``if __opportune_guarded__: __opportune_changing_globals__(names)``, at ``stmt``."""
+    call = ast.Call(_load(GLOBALS), [ast.Constant(tuple(dict.fromkeys(names)))], [])
+    return ast.copy_location(ast.If(_load(GUARDED), [ast.Expr(call)], []), stmt)
+
+
 def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
-    """Put ``if __opportune_guarded__: __opportune_changing_globals__()`` before each
-    statement of ``fn``'s own scope that rebinds one of the ``declared`` global names: code
-    running concurrently may read it as ``module.NAME`` (runtime/hooks.changing_globals)."""
+    """Put ``if __opportune_guarded__: __opportune_changing_globals__(names)`` before each
+    statement of ``fn``'s own scope that rebinds some of the ``declared`` global names: code
+    running concurrently may read them as ``module.NAME`` or through a function of the module
+    (runtime/hooks.changing_globals)."""
     stack: list[ast.AST] = [fn]
     while stack:
         node = stack.pop()
@@ -108,14 +131,60 @@ def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
                 continue
             out: list[ast.stmt] = []
             for stmt in stmts:
-                if any(n in declared for n in _stored_names(stmt)):
-                    check = ast.If(_load(GUARDED),
-                                   [ast.Expr(ast.Call(_load(GLOBALS), [], []))], [])
-                    out.append(ast.copy_location(check, stmt))
+                told = [n for n in _stored_names(stmt) if n in declared]
+                if told:
+                    out.append(_telling(told, stmt))
                 out.append(stmt)
             setattr(node, field, out)
         stack.extend(child for child in traversal.children(node)
                      if not isinstance(child, _SCOPES))
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+# statements with statements inside that still belong to the module's top-level code
+_COMPOUND = frozenset({ast.If, ast.For, ast.While, ast.Try, ast.TryStar, ast.With, ast.Match})
+
+
+def tell_module_stores(tree: ast.Module, read: set[str]) -> None:
+    """Put ``if __opportune_guarded__: __opportune_changing_globals__(names)`` before each
+    statement of the module's top-level code (not in its functions or classes) that rebinds
+    a name one of its functions or lambdas loads (``read``): such a function reached through
+    an attribute (``Config.limit()``, a method, a class's ``__init__``) while it runs
+    concurrently reads the module's namespace as it is then, not pinned at the call
+    (runtime/readers.py). Other top-level stores are not told: a test per store of every
+    name would cost the program's own loops."""
+    if not read:
+        return
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for field in _BODIES:
+            stmts = getattr(node, field, None)
+            if not stmts:
+                continue
+            if field in ("handlers", "cases"):
+                stack.extend(stmts)
+                continue
+            out: list[ast.stmt] | None = None
+            for i, stmt in enumerate(stmts):
+                kind = type(stmt)
+                told: list[str] = []
+                if kind is ast.Assign and len(stmt.targets) == 1 \
+                        and type(stmt.targets[0]) is ast.Name:
+                    if stmt.targets[0].id in read:  # the commonest statement, at once
+                        told = [stmt.targets[0].id]
+                elif kind is not ast.Expr or hasattr(stmt, "_opportune_binds"):
+                    told = [n for n in _stored_names(stmt) if n in read]
+                    if kind in _COMPOUND:
+                        stack.append(stmt)
+                if told:
+                    if out is None:
+                        out = stmts[:i]
+                    out.append(_telling(told, stmt))
+                if out is not None:
+                    out.append(stmt)
+            if out is not None:
+                setattr(node, field, out)
 
 
 def _declared_globals(fn: ast.FunctionDef) -> set[str]:
@@ -148,6 +217,25 @@ class _Changes(Transformer):
             _tell_global_stores(node, declared)
         return node
 
+    def visit_For(self, node: ast.For) -> Any:
+        self.generic_visit(node)
+        if not isinstance(node.target, ast.Name):
+            name_owners(node.target, hook_name=TARGET)
+        return node
+
+    def visit_With(self, node: ast.With) -> Any:
+        self.generic_visit(node)
+        for item in node.items:
+            if item.optional_vars is not None and not isinstance(item.optional_vars, ast.Name):
+                name_owners(item.optional_vars, hook_name=TARGET)
+        return node
+
+    def visit_comprehension(self, node: ast.comprehension) -> Any:
+        self.generic_visit(node)
+        if not isinstance(node.target, ast.Name):
+            name_owners(node.target, hook_name=TARGET)
+        return node
+
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         self.generic_visit(node)
         if isinstance(node.target, ast.Name):
@@ -177,5 +265,7 @@ class _Changes(Transformer):
 
 
 def rewrite(tree: ast.Module) -> None:
-    """Rewrite ``tree`` in place (see the module docstring)."""
+    """Rewrite ``tree`` in place (see the module docstring). ``tree`` carries the names its
+    functions load when compiler/transform.py rewrote it (``_opportune_function_reads``)."""
     _Changes().visit(tree)
+    tell_module_stores(tree, getattr(tree, "_opportune_function_reads", set()))

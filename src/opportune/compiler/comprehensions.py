@@ -4,8 +4,9 @@
 then makes ``expand(s2)``. When ``expand`` runs concurrently (an external, or a function of the
 program's that may, see :mod:`opportune.runtime.spawn`), taking the first call's items waits for
 it before the second call is made, so the calls form a chain. When taking the items runs no code
-(the element and the inner conditions make no calls), nothing observable happens between the
-calls, and the comprehension may make them all first:
+(the element and the inner conditions make no calls, and the targets bind plain names: a store
+``for o.x in expand(s)`` changes what the next call may read), nothing observable happens
+between the calls, and the comprehension may make them all first:
 
     [new for (state, items) in [(state, expand(state)) for state in frontier]
          for new in items]
@@ -38,8 +39,8 @@ def _load_target(target: ast.expr) -> ast.expr | None:
 
 def calls_first(node: ast.ListComp | ast.SetComp | ast.DictComp) -> ast.expr:
     """The rewritten comprehension, or ``node`` itself when the rewrite does not apply (see the
-    module docstring): two ``for`` clauses, no ``async``, the inner iterable makes a call, and
-    the element and the inner conditions make none."""
+    module docstring): two ``for`` clauses, no ``async``, the inner iterable makes a call, the
+    element and the inner conditions make none, and both targets bind plain names."""
     if len(node.generators) != 2:
         return node
     outer, inner = node.generators
@@ -50,7 +51,7 @@ def calls_first(node: ast.ListComp | ast.SetComp | ast.DictComp) -> ast.expr:
     if any(isinstance(n, ast.NamedExpr) for n in traversal.nodes(node)):
         return node  # := binds in the enclosing scope, in the order Python evaluates it
     target = _load_target(outer.target)
-    if target is None:
+    if target is None or _load_target(inner.target) is None:
         return node
     pairs = ast.ListComp(
         elt=ast.Tuple([target, inner.iter], ast.Load()),

@@ -344,10 +344,12 @@ def _module_statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.Fu
     _, held = capture(names.params, (), "")
     call.args[1:1] = [held]
     call.args.append(ast.Constant(True))  # bind where it stands
+    run = ast.Expr(call)
+    run._opportune_binds = names.assigned  # type: ignore[attr-defined]  # see changes.py
     return [
         ast.Assign([_store(f"__opp_din{k}")], input_expr),
         arm,
-        ast.Expr(call),
+        run,
         ast.Delete([ast.Name(arm.name, ast.Del())]),
     ]
 

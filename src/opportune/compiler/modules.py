@@ -23,6 +23,7 @@ from opportune.compiler.registry import (
     pure_facts_of,
     register_code,
 )
+from opportune.compiler.stages import Stage, Stages, min_program_lines, names_functions_load
 from opportune.compiler.transform import transform
 
 
@@ -51,6 +52,50 @@ def compile_module_source(
     register_code(code)
     if cached and isinstance(source, bytes):
         cache.store(filename, source, code, pure_facts_of(code))
+    return code
+
+
+def compile_staged(
+    source: str | bytes, filename: str
+) -> tuple[types.CodeType, Stages | None]:
+    """Compile a module whose module-level code runs once, in stages (compiler/stages.py):
+    its code, and the group of stages it cut off (None when it cut none). The caller closes
+    the group once the code has run."""
+    tree = ast.parse(source, filename=filename)
+    body = tree.body
+    least = min_program_lines()
+    # a ``from __future__`` import changes how the whole file compiles: not only its stage
+    if not body or least is None or (body[-1].end_lineno or 0) < least \
+            or any(isinstance(s, ast.ImportFrom) and s.module == "__future__" for s in body):
+        return _finish(transform(tree, filename=filename), filename), None
+    # an error Python's compiler finds after parsing stops the program before any of it runs
+    compile(tree, filename, "exec", dont_inherit=True)
+    group = Stages(filename, False, _compile_stage)
+    group.function_reads = names_functions_load(tree)
+    code = _finish(transform(tree, filename=filename, staging=group), filename)
+    if not group.tokens:
+        return code, None
+    group.start()
+    return code, group
+
+
+def _compile_stage(tree: ast.Module, stage: Stage) -> types.CodeType:
+    group = stage.group
+    first = tree.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+            and isinstance(first.value.value, str):
+        # a string first would be taken for a module docstring and bind ``__doc__``
+        tree.body.insert(0, ast.copy_location(ast.Pass(), first))
+    tree = transform(tree, explicit_super=group.explicit_super, filename=group.filename,
+                     staging=group, stage=stage)
+    return _finish(tree, group.filename)
+
+
+def _finish(tree: ast.Module, filename: str) -> types.CodeType:
+    # dont_inherit: see compile_module_source
+    code = compile(tree, filename, "exec", dont_inherit=True)
+    code = name_arms_as_their_function(code)
+    register_code(code)
     return code
 
 
@@ -110,8 +155,9 @@ def remove_import_hook() -> None:
         sys.meta_path.remove(_finder)
 
 
-def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType]:
-    """Compile ``path`` as ``__main__`` and register its project as the program's own code."""
+def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType, Stages | None]:
+    """Compile ``path`` as ``__main__`` and register its project as the program's own code;
+    with the compile cache off, in stages (the caller closes them after the run)."""
     real = os.path.abspath(path)
     if not os.path.exists(real):
         raise FileNotFoundError(
@@ -121,14 +167,21 @@ def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType]:
     add_user_root(os.path.dirname(real))
     with open(real, "rb") as fh:
         source = fh.read()
-    code = compile_module_source(source, real, cached=True)
+    from opportune.compiler import cache
+
+    stages = None
+    if cache.cache_dir() is None:
+        # no compile cache: compiled from scratch at every run, as run_source's code is
+        code, stages = compile_staged(source, real)
+    else:
+        code = compile_module_source(source, real, cached=True)
     module = types.ModuleType("__main__")
     module.__file__ = real
     module.__builtins__ = __builtins__  # type: ignore[attr-defined]
     module.__opportune_compiled__ = True  # type: ignore[attr-defined]
     module.__dict__["__cached__"] = None
     module.__spec__ = None
-    return code, module
+    return code, module, stages
 
 
 def exec_in(code: types.CodeType, namespace: dict[str, Any]) -> None:

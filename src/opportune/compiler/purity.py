@@ -159,14 +159,11 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST]) -> bool:
         return isinstance(base, ast.Name) and fresh.get(base.id, False)
 
     for node in every:
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                for t in traversal.nodes(target):
-                    if isinstance(t, (ast.Attribute, ast.Subscript)) and isinstance(t.ctx, ast.Store):
-                        if not owned(t.value):
-                            return False
-        if isinstance(node, ast.Call):
+        # a store through any target (an assignment's, ``for``'s, a comprehension's)
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
+            if not owned(node.value):
+                return False
+        elif isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in _EFFECT_BUILTINS:
                 return False

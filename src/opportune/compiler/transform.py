@@ -29,6 +29,7 @@ from opportune.compiler import (
     comprehensions,
     deferral,
     rollback,
+    stages,
     traversal,
 )
 from opportune.compiler.purity import analyse
@@ -37,6 +38,7 @@ from opportune.compiler.traversal import Transformer, fix_missing_locations
 
 CALL = "__opportune_call__"
 FSTRING = "__opportune_fstring__"
+PERCENT = "__opportune_percent__"  # ``"..." % args``: printf-style formatting, see visit_BinOp
 TRY_ENTER = "__opportune_try_enter__"
 TRY_EXIT = "__opportune_try_exit__"
 UNESCAPE = "__opportune_unescape__"
@@ -66,15 +68,24 @@ def _names_owner(target: ast.expr) -> bool:
 
 
 class _Rewriter(Transformer):
-    def __init__(self, explicit_super: bool, filename: str) -> None:
+    def __init__(self, explicit_super: bool, filename: str,
+                 staging: stages.Stages | None = None, stage: stages.Stage | None = None
+                 ) -> None:
         super().__init__()
         self._filename = filename
-        self._counter = itertools.count()
+        # a stage numbers its helper names from its own place (compiler/stages.py)
+        self._counter = itertools.count(stage.numbers_from if stage is not None else 0)
         self._explicit_super = explicit_super
         self._first_params: list[str | None] = []
         self._in_class: list[bool] = [False]
-        self._deferred_depth = 0  # deferrable statements around the one being rewritten
+        # deferrable statements around the one being rewritten; a stage cut off inside the arm
+        # of one starts at that depth, but runs as module code (see _forgets)
+        self._base_depth = stage.depth if stage is not None else 0
+        self._deferred_depth = self._base_depth
         self._tries: list[int] = [0]  # ``try`` statements around it, per function
+        # names the module's functions and lambdas load (see changes.tell_module_stores)
+        self.function_reads: set[str] = set()
+        self._staging = staging  # where module-level code may be cut into stages
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -93,7 +104,10 @@ class _Rewriter(Transformer):
         self._tries.append(0)
         try:
             if isinstance(node, ast.FunctionDef):
-                facts = analyse(node)
+                every = traversal.nodes(node)
+                facts = analyse(node, every)
+                if len(self._first_params) == 1:  # not nested in another function
+                    self._note_reads(every)
                 if facts is not None:
                     note_pure_function(self._filename, node.lineno, node.name, facts)
             if isinstance(node, ast.AsyncFunctionDef):
@@ -115,6 +129,10 @@ class _Rewriter(Transformer):
             self._in_class.pop()
             self._tries.pop()
 
+    def _note_reads(self, every: list[ast.AST]) -> None:
+        self.function_reads.update(n.id for n in every
+                                   if type(n) is ast.Name and type(n.ctx) is ast.Load)
+
     def _in_namespace_dict(self) -> bool:
         """Whether names bound here go into a real dict the program can look at (module level
         or a class body), not into a function's frame."""
@@ -126,7 +144,31 @@ class _Rewriter(Transformer):
         deferred, whose code becomes a function (its helper names are that function's
         locals)."""
         return self._in_namespace_dict() and not self._in_class[-1] \
-            and self._deferred_depth == 0
+            and self._deferred_depth == self._base_depth
+
+    def visit_Module(self, node: ast.Module) -> ast.AST:
+        stage = None
+        if self._staging is not None:
+            node.body, stage = self._staging.cut(node.body, self._deferred_depth)
+        self.generic_visit(node)
+        if stage is not None:
+            node.body.append(stages.Stages.placeholder(stage))
+        return node
+
+    def _cut_arms(self, node: ast.If, depth: int) -> list[tuple[str, stages.Stage]]:
+        """Cut the arms of a module-level ``if`` reached only through such arms (marked by
+        ``Stages.cut``) into stages, outside any ``try`` or ``with``; ``depth``: the deferred
+        statements the arms run in."""
+        if self._staging is None or not getattr(node, stages.STAGEABLE, False) \
+                or self._first_params or self._in_class[-1] or self._tries[-1]:
+            return []
+        cuts = []
+        for arm in ("body", "orelse"):
+            kept, stage = self._staging.cut(getattr(node, arm), depth)
+            setattr(node, arm, kept)
+            if stage is not None:
+                cuts.append((arm, stage))
+        return cuts
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         return self._visit_function(node)
@@ -135,6 +177,8 @@ class _Rewriter(Transformer):
         return self._visit_function(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        if not self._first_params:
+            self._note_reads(traversal.nodes(node))
         self._first_params.append(None)
         try:
             self.generic_visit(node)
@@ -210,6 +254,16 @@ class _Rewriter(Transformer):
                 changes.name_owners(target)
         return node
 
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+        """``self.x: int = v`` stores as ``self.x = v`` does (without a value it stores
+        nothing)."""
+        self.generic_visit(node)
+        if node.value is not None and isinstance(node.target, (ast.Attribute, ast.Subscript)):
+            node.value = self._guard(node.value, [node.target])
+            if not _names_owner(node.target):
+                changes.name_owners(node.target)
+        return node
+
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.target, (ast.Attribute, ast.Subscript)):
@@ -249,7 +303,12 @@ class _Rewriter(Transformer):
             names = None
         deferrable = names is not None
         helpers: list[str] | None = [] if self._forgets() else None
+        # if-converted arms are merged into expressions: never cut (compiler/stages.py)
+        cuts = [] if convertible and targets else \
+            self._cut_arms(node, self._deferred_depth + deferrable)
         self._visit_inside(node, deferrable)
+        for arm, stage in cuts:
+            getattr(node, arm).append(stages.Stages.placeholder(stage))
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
                                           in_function=bool(self._first_params),
@@ -349,6 +408,25 @@ class _Rewriter(Transformer):
         if not movable:
             return node
         return branches.lazy_ifexp(node, original)
+
+    # -- printf-style formatting ----------------------------------------------------------------
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        """``"%s and %s" % args`` becomes ``__opportune_percent__("%s and %s", args)`` where the
+        ``%`` is plainly formatting (a string on the left, or a tuple or dict display on the
+        right): a pending value among the arguments is filled in first (``%*d`` wants a real
+        int) and a pending tuple is spread as plain Python spreads the tuple (p426). Other
+        ``%`` (numbers) is left to CPython."""
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Mod):
+            return node
+        left, right = node.left, node.right
+        if not (isinstance(left, ast.Constant) and isinstance(left.value, str)
+                or isinstance(left, ast.JoinedStr)
+                or isinstance(right, (ast.Tuple, ast.Dict))):
+            return node
+        call = ast.Call(ast.Name(PERCENT, ast.Load()), [left, right], [])
+        return ast.copy_location(call, node)
 
     # -- f-strings ----------------------------------------------------------------------------
 
@@ -586,13 +664,20 @@ def _locate(new: ast.AST, original: ast.stmt) -> None:
 
 
 def passes(
-    *, explicit_super: bool = False, filename: str = "<unknown>"
+    *, explicit_super: bool = False, filename: str = "<unknown>",
+    staging: stages.Stages | None = None, stage: stages.Stage | None = None,
 ) -> list[tuple[str, Callable[[ast.Module], ast.Module]]]:
     """The passes :func:`transform` applies, in order, by name: one list, so that
-    ``benchmarks/compile_cost.py`` times exactly what compiling a program runs."""
+    ``benchmarks/compile_cost.py`` times exactly what compiling a program runs. ``staging``:
+    cut module-level code into stages there (compiler/stages.py); ``stage``: the tree is the
+    body of that stage."""
     def rewrite(tree: ast.Module) -> ast.Module:
-        new = _Rewriter(explicit_super, filename).visit(tree)
+        rewriter = _Rewriter(explicit_super, filename, staging, stage)
+        new = rewriter.visit(tree)
         assert isinstance(new, ast.Module)
+        if staging is not None:  # functions in other stages read the same module namespace
+            rewriter.function_reads |= staging.function_reads
+        new._opportune_function_reads = rewriter.function_reads  # type: ignore[attr-defined]
         return new
 
     def locations(tree: ast.Module) -> ast.Module:
@@ -608,9 +693,11 @@ def passes(
 
 
 def transform(
-    tree: ast.Module, *, explicit_super: bool = False, filename: str = "<unknown>"
+    tree: ast.Module, *, explicit_super: bool = False, filename: str = "<unknown>",
+    staging: stages.Stages | None = None, stage: stages.Stage | None = None,
 ) -> ast.Module:
     """Rewrite ``tree`` in place (see the module docstring) and return it."""
-    for _, apply in passes(explicit_super=explicit_super, filename=filename):
+    for _, apply in passes(explicit_super=explicit_super, filename=filename, staging=staging,
+                           stage=stage):
         tree = apply(tree)
     return tree

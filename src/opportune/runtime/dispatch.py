@@ -27,7 +27,7 @@ from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
-from opportune.runtime.snapshot import fill, fill_in_place
+from opportune.runtime.snapshot import PLAIN_CONTAINERS, fill, fill_attributes, fill_in_place
 from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
 from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending
@@ -329,9 +329,14 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
             return _call_kind(rt, _module_kind(func.__module__), f, args, kwargs)
     elif tf is Pending:
         return _call_pending(rt, f, args, kwargs)
+    elif tf is functools_partial_type:
+        # what the partial calls is judged as if the program called it (p420): the builtin
+        # print keeps its place in the output, library code with effects waits, an external
+        # is issued
+        return call(f.func, *f.args, *args, **{**f.keywords, **kwargs})
     if not rt._any and tf is not _FunctionType and (
         not args or type(args[0]) is not types.GeneratorType
-    ):
+    ) and not (_any_callable(args, kwargs) and _routing_needed(rt, f, args, kwargs, True)):
         # Nothing pending exists and nothing is queued: plain Python, except for print, which
         # must still pass through the output queue's bookkeeping.
         if f is _B.print:
@@ -475,8 +480,168 @@ def _caller_kwargs(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dic
     return {**kwargs, "module": frame.f_globals.get("__name__", "__main__")}
 
 
+# Library callables that call the callables they are given (a key, a mapped function, an exit
+# callback), by (module, qualified name): such a callable that is library code with effects or
+# ``print`` would run where the library calls it, outside the program's call sites.
+_CALLS_ITS_ARGUMENTS = frozenset({
+    ("builtins", "map"), ("builtins", "filter"), ("builtins", "sorted"), ("builtins", "min"),
+    ("builtins", "max"), ("builtins", "list.sort"), ("_functools", "reduce"),
+    ("functools", "reduce"), ("itertools", "starmap"), ("itertools", "accumulate"),
+    ("itertools", "groupby"), ("itertools", "filterfalse"), ("itertools", "takewhile"),
+    ("itertools", "dropwhile"), ("heapq", "nsmallest"), ("heapq", "nlargest"),
+    ("heapq", "merge"), ("weakref", "finalize"), ("contextlib", "_BaseExitStack.callback"),
+    ("contextlib", "_BaseExitStack.push"), ("contextlib", "ExitStack.callback"),
+    ("contextlib", "ExitStack.push"),
+})
+# Library callables that check the type of what the program's callback returns (``re.sub``'s
+# replacement must be a str, ``json.dumps``'s ``default`` a serialisable value): a compiled
+# function of the program may hand back a pending value, which they cannot take (p424).
+# Each maps to where it takes the callback: (position or None, keyword).
+_CHECKS_CALLBACK_RESULTS: dict[tuple[str, str], tuple[int | None, str]] = {
+    ("re", "sub"): (1, "repl"), ("re", "subn"): (1, "repl"),
+    ("re", "Pattern.sub"): (0, "repl"), ("re", "Pattern.subn"): (0, "repl"),
+    ("json", "dumps"): (None, "default"), ("json", "dump"): (None, "default"),
+}
+_CALLABLE_TYPES = frozenset({_FunctionType, _MethodType, types.BuiltinFunctionType,
+                             types.BuiltinMethodType, _functools.partial})
+
+
+# Those of _CALLS_ITS_ARGUMENTS that call what they are given before they return: before the
+# run has issued anything, nothing can be queued ahead of such a call, so it needs no routing.
+_CALLS_AT_ONCE = frozenset({
+    ("builtins", "sorted"), ("builtins", "min"), ("builtins", "max"), ("builtins", "list.sort"),
+    ("_functools", "reduce"), ("functools", "reduce"), ("heapq", "nsmallest"),
+    ("heapq", "nlargest"),
+})
+
+
+def _routing_needed(rt: Runtime, f: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                    early: bool = False) -> bool:
+    """Whether :func:`_route_callables` would change the arguments of this call of ``f``
+    (``early``: nothing has been issued yet)."""
+    name = _library_name(f)
+    if name in _CHECKS_CALLBACK_RESULTS:
+        return True
+    if name not in _CALLS_ITS_ARGUMENTS or early and name in _CALLS_AT_ONCE:
+        return False
+    for a in (*args, *kwargs.values()) if kwargs else args:
+        ta = type(a)
+        if ta is _FunctionType and id(a.__code__) in _compiled_ids:
+            continue  # the program's own function (a key= lambda): nothing to route
+        if ta in _CALLABLE_TYPES and ta is not _functools.partial and _needs_call_site(rt, a):
+            return True
+    return False
+
+
+_names: dict[int, tuple[Any, tuple[Any, Any]]] = {}  # id(callee) -> (callee, its name)
+
+
+def _library_name(f: Any) -> tuple[Any, Any]:
+    """(module, qualified name) of a library callable, for the two tables above; found once
+    for a function, class or builtin (it stays alive in the cache, so its id is not reused)."""
+    tf = type(f)
+    if tf is _FunctionType or tf is type or tf is types.BuiltinFunctionType:
+        known = _names.get(id(f))
+        if known is not None and known[0] is f:
+            return known[1]
+        name = _find_library_name(f)
+        if len(_names) < 4096:
+            _names[id(f)] = (f, name)
+        return name
+    return _find_library_name(f)
+
+
+def _find_library_name(f: Any) -> tuple[Any, Any]:
+    g = f.__func__ if type(f) is _MethodType else f
+    name = getattr(g, "__qualname__", None)
+    owner = getattr(g, "__self__", None) if type(g) is not _FunctionType else None
+    if owner is not None and not isinstance(owner, types.ModuleType):
+        # a method of a built-in type (``list.sort``, ``re.Pattern.sub``)
+        return type(owner).__module__, name
+    return getattr(g, "__module__", None), name
+
+
+def _with_concrete_result(g: Any) -> Any:
+    """The callback ``g``, for library code that checks the type of what it returns: called
+    through a call site (it may be the program's function, a partial of one, ``print``...),
+    its result is handed back with no pending value in it."""
+    def concrete(*args: Any, **kwargs: Any) -> Any:
+        result = call(g, *args, **kwargs)
+        if type(result) is Pending or type(result) in PLAIN_CONTAINERS:
+            return fill(result)
+        return result
+
+    concrete.__wrapped__ = g  # type: ignore[attr-defined]
+    return concrete
+
+
+def _needs_call_site(rt: Runtime, g: Any) -> bool:
+    """Whether ``g``, called by library code, must go through a call site: ``print``, library
+    code with effects, or a function of the program not compiled yet."""
+    func = g.__func__ if type(g) is _MethodType else g
+    if type(func) is _FunctionType and (
+            id(func.__code__) in _compiled_ids or SPEC_ATTRIBUTE in func.__dict__):
+        return False
+    return classify(rt, func if type(func) is _FunctionType else g) in (PRINT, OPAQUE, USER)
+
+
+def _through_call_site(g: Any) -> Any:
+    def routed(*args: Any, **kwargs: Any) -> Any:
+        return call(g, *args, **kwargs)
+
+    routed.__wrapped__ = g  # type: ignore[attr-defined]
+    return routed
+
+
+def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> tuple[int, tuple[Any, ...], dict[str, Any]]:
+    """The kind and arguments for library code ``f`` that calls the callables it is given
+    (``map(print, lines)``, ``stack.callback(print, "done")``, ``re.sub(p, repl, s)``): those
+    that must keep their place in program order are wrapped to call through a call site when
+    the library calls them (p420), as plain Python would have run them there; the program's
+    own functions handed to library code that checks what they return give back real values,
+    and that library code runs now, on the program's thread, where their calls are issued as
+    any other (p424)."""
+    name = _library_name(f)
+    where = _CHECKS_CALLBACK_RESULTS.get(name)  # type: ignore[arg-type]
+    if where is not None:
+        position, keyword = where
+        if position is not None and len(args) > position:
+            g = args[position]
+            if callable(g) and not isinstance(g, type):
+                args = (*args[:position], _with_concrete_result(g), *args[position + 1:])
+                kind = LOCAL if kind in (LAZY, SHALLOW) else kind
+        g = kwargs.get(keyword)
+        if g is not None and callable(g) and not isinstance(g, type):
+            kwargs = {**kwargs, keyword: _with_concrete_result(g)}
+            kind = LOCAL if kind in (LAZY, SHALLOW) else kind
+        return kind, args, kwargs
+    if name not in _CALLS_ITS_ARGUMENTS or not _routing_needed(rt, f, args, kwargs):
+        return kind, args, kwargs
+
+    def route(g: Any) -> Any:
+        if type(g) in _CALLABLE_TYPES and type(g) is not _functools.partial \
+                and _needs_call_site(rt, g):
+            return _through_call_site(g)
+        return g
+
+    return kind, tuple(map(route, args)), {k: route(v) for k, v in kwargs.items()}
+
+
+def _any_callable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    for a in args:
+        if type(a) in _CALLABLE_TYPES:
+            return True
+    for a in kwargs.values():
+        if type(a) in _CALLABLE_TYPES:
+            return True
+    return False
+
+
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if _any_callable(args, kwargs):
+        kind, args, kwargs = _route_callables(rt, kind, f, args, kwargs)
     if kind != PRINT and _reads_caller(f):
         frame = _frame_call(f, args, kwargs)
         if frame is not None:
@@ -495,7 +660,13 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     if kind == PLAIN:
         if args and type(args[0]) is Pending and getattr(f, "__name__", "") in _LAZY_LOOKUPS \
                 and type(getattr(f, "__self__", None)) in (dict, list, tuple):
-            return rt.derive_call(f, args, kwargs, f.__name__)
+            result = rt.derive_call(f, args, kwargs, f.__name__)
+            if type(f.__self__) is not tuple and type(result) is Pending \
+                    and result._state == PENDING and not result._speculative:
+                # the lookup reads the container when the key exists: a change the program
+                # makes to it meanwhile (``counts[w] = counts.get(w, 0) + 1``) waits (p423)
+                rt.readers.add_object_reader(result, f.__self__)
+            return result
         return f(*args, **kwargs)
     if kind == LAZY:
         if f is _json_loads() and len(args) == 1 and not kwargs and type(args[0]) is Pending \
@@ -522,6 +693,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         if rt._any:
             args = tuple(fill_in_place(a) for a in args)
             kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+            _fill_objects(f, args, kwargs, False)
         return f(*args, **kwargs)
     # OPAQUE: library code that might have an outside effect runs in program order on real values
     if rt._live or rt._outq or rt._failures:
@@ -530,7 +702,27 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         args = tuple(_as_coroutine(rt, a) for a in args)
     args = tuple(fill_in_place(a) for a in args)
     kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+    if rt._any:
+        _fill_objects(f, args, kwargs, True)
     return f(*args, **kwargs)
+
+
+def _fill_objects(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any], inside: bool) -> None:
+    """Library code with effects or that changes what it is given reads the attributes of the
+    objects it gets (a pydantic model it serialises, the receiver of its method): the pending
+    values in them are filled in first (snapshot.fill_attributes, p427). ``inside``: also the
+    objects directly inside the containers it gets; left out for LOCAL library code, which
+    runs often on the program's own structures (``heapq.heappush(frontier, node)``) and has no
+    effect of its own."""
+    receiver = getattr(f, "__self__", None)
+    if receiver is not None and type(f) is not _FunctionType:
+        fill_attributes(receiver, inside)
+    for a in args:
+        if type(a) not in ATOM_TYPES:
+            fill_attributes(a, inside)
+    for a in kwargs.values():
+        if type(a) not in ATOM_TYPES:
+            fill_attributes(a, inside)
 
 
 def _as_coroutine(rt: Runtime, value: Any) -> Any:
@@ -551,6 +743,12 @@ def _describe(f: Any) -> str:
     return f"{mod}.{name}" if mod else str(name)
 
 
+def _program_stream(stream: Any) -> bool:
+    """Whether ``stream`` writes through a compiled ``write`` of the program's own class."""
+    write = getattr(type(stream), "write", None)
+    return type(write) is _FunctionType and id(write.__code__) in _compiled_ids
+
+
 def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     import sys
 
@@ -558,7 +756,11 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if unknown:
         return _B.print(*args, **kwargs)  # raises the same TypeError as plain Python
     file = kwargs.get("file")
-    if file is not None and file is not sys.stdout and file is not sys.stderr:
+    if file is not None and file is not sys.stdout and file is not sys.stderr \
+            or _program_stream(sys.stdout if file is None else file):
+        # a file, or the program's own stream object standing in for stdout (a tee that
+        # counts lines): its ``write`` runs in program order, as the program may look at
+        # what it did right after (p425)
         if rt._live or rt._outq or rt._failures:
             rt.sync_point("print to a file runs in program order")
         return _B.print(*(fill_in_place(a) for a in args), **kwargs)
@@ -702,6 +904,40 @@ def _read_later(rt: Runtime, base: Pending, known: type, name: str, args: tuple[
 def _attribute_source(f: Pending) -> tuple[Pending | None, str | None]:
     src = f._src
     return (src[0], src[1]) if src is not None else (None, None)
+
+
+def percent(left: Any, right: Any) -> Any:
+    """``left % right`` where the ``%`` formats text (compiler/transform.py, visit_BinOp): with a
+    pending value in ``right`` (or ``right`` itself pending: a tool that returns a tuple), the
+    text is made once they exist, from their values, as plain Python makes it."""
+    t = type(right)
+    if t is tuple:
+        for v in right:
+            if type(v) not in ATOM_TYPES:
+                break
+        else:
+            return left % right  # the common case: atoms only (a pending ``left`` derives)
+    elif t in ATOM_TYPES:
+        return left % right
+    if t is not Pending and (t not in PLAIN_CONTAINERS or not _holds_pending(right)) \
+            and type(left) is not Pending:
+        return left % right
+    rt: Runtime | None = getattr(_local, "runtime", None)
+    if rt is None:
+        return fill(left) % fill(right)
+    return rt.derive_call(_percent, (left, right), {}, "%",
+                          str if type(left) is str else None)
+
+
+def _percent(left: Any, right: Any) -> Any:
+    return left % right
+
+
+def _holds_pending(value: Any) -> bool:
+    for v in (value.values() if type(value) is dict else value):
+        if type(v) is Pending or type(v) in PLAIN_CONTAINERS and _holds_pending(v):
+            return True
+    return False
 
 
 def fstring(*parts: Any) -> Any:

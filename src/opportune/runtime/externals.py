@@ -44,9 +44,15 @@ class ExternalSpec:
     # pending result's type is known at the call (see ``_return_parameter``).
     returns_param: tuple[int, str] | None = None
     changes_program_state: bool = False
-    # Its body prints or logs (to the program's stdout or stderr): it runs in program order,
-    # so its output lands where plain Python writes it (see ``_writes_output``).
+    # Its body prints or logs to the program's stdout or stderr (see ``_output_use``): what
+    # it writes is captured per call and written at the call's place in program order
+    # (runtime/capture.py), so it still overlaps. ``logs``: through logging, whose handlers
+    # are checked at each call (a handler writing to a file makes it run in program order).
     prints: bool = False
+    logs: bool = False
+    # It uses the terminal in a way no capture can hold back (reads stdin, writes to a file
+    # descriptor, a child process writes to the terminal): it runs in program order.
+    in_order_output: bool = False
     # Module-level names its body reads: the containers and objects of the program among
     # them are registered as read by the call while it runs (see ``_global_reads``).
     global_reads: tuple[str, ...] = ()
@@ -70,8 +76,9 @@ class ExternalSpec:
     def waited_for(self) -> bool:
         """The program waits for every call of it, which must happen where plain Python makes
         it: it changes the program's objects (``mutates``) or module state the program reads
-        directly, or it writes to the program's output."""
-        return self.mutates or self.changes_program_state or self.prints
+        directly, or it uses the terminal in a way its output cannot be captured. (A call that
+        prints is captured instead: see runtime/capture.py.)"""
+        return self.mutates or self.changes_program_state or self.in_order_output
 
     @property
     def pure(self) -> bool:
@@ -207,7 +214,7 @@ def make_spec(
         returns=returns if returns is not None else _return_type(fn),
         returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
-        prints=_writes_output(fn),
+        **_output_flags(fn),
         global_reads=_global_reads(fn),
         pinned_names=_pinned_names(fn),
         stream=_checked_stream(fn, stream),
@@ -217,6 +224,11 @@ def make_spec(
         changed_params=() if mutates is not None or changes_read_results
         else _changed_parameters(fn),
     )
+
+
+def _output_flags(fn: Callable[..., Any]) -> dict[str, bool]:
+    use = _output_use(fn)
+    return {"prints": PRINTS in use, "logs": LOGS in use, "in_order_output": IN_ORDER in use}
 
 
 def changes_arguments(spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
@@ -391,33 +403,104 @@ def _is_std_stream(node: ast.expr) -> bool:
         and isinstance(node.value, ast.Name) and node.value.id == "sys"
 
 
-def _writes_output(fn: Callable[..., Any]) -> bool:
-    """Whether the external's own body writes to the program's stdout or stderr: ``print``
-    (without a file, or to ``sys.stdout``/``sys.stderr``), ``sys.stdout.write``, a logging
-    call. Run concurrently, its output would land between the program's own lines (or inside
-    one) where plain Python never wrote it. Decided from the source; a function whose source
-    cannot be read is assumed not to."""
+PRINTS, LOGS, IN_ORDER = "prints", "logs", "in order"
+
+
+def _output_use(fn: Callable[..., Any]) -> frozenset[str]:
+    """How the external's own body uses the program's stdout and stderr, from its source.
+
+    ``PRINTS``: it writes to them (``print`` without a file or to ``sys.stdout``/``sys.stderr``,
+    ``sys.stdout.write``, ``traceback.print_exc``) or logs (``LOGS`` too: a logging call). Run
+    concurrently, such output would land between the program's own lines, or inside one;
+    the runtime captures it per call and writes it at the call's place (runtime/capture.py).
+
+    ``IN_ORDER``: it uses the terminal in a way no capture can hold back, so the call runs in
+    program order, as before it the program's output is written and the program waits for it:
+    it reads stdin (``input()``, ``sys.stdin``), writes below the text streams (``os.write``,
+    ``.fileno()``, ``sys.stdout.buffer``, ``sys.__stdout__``), runs a child process whose
+    output is not captured (``subprocess.run`` without ``capture_output``/``stdout=``,
+    ``os.system``), or swaps the streams themselves (``redirect_stdout``, ``sys.stdout = ``):
+    that would redirect every thread's writes while it runs.
+
+    A function whose source cannot be read says nothing (its writes through ``sys.stdout`` are
+    still captured, as are those of helpers it calls)."""
     fdef = _function_ast(fn)
     if fdef is None:
-        return False
+        return frozenset()
+    found: set[str] = set()
     for node in ast.walk(fdef):
+        if isinstance(node, ast.Attribute):
+            if node.attr in ("__stdout__", "__stderr__", "stdin", "__stdin__") \
+                    and isinstance(node.value, ast.Name) and node.value.id == "sys" \
+                    or node.attr == "buffer" and _is_std_stream(node.value) \
+                    or isinstance(node.ctx, ast.Store) and _is_std_stream(node):
+                found.add(IN_ORDER)
+            continue
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if isinstance(func, ast.Name) and func.id == "print":
+        name = func.id if isinstance(func, ast.Name) else \
+            func.attr if isinstance(func, ast.Attribute) else None
+        if isinstance(func, ast.Name) and name == "print":
             target = next((k.value for k in node.keywords if k.arg == "file"), None)
             if target is None or _is_std_stream(target):
-                return True
+                found.add(PRINTS)
+        elif name in ("input", "getpass", "redirect_stdout", "redirect_stderr") \
+                and (isinstance(func, ast.Name) or name != "input") \
+                or name == "fileno" and isinstance(func, ast.Attribute) \
+                and _is_std_stream(func.value) \
+                or name == "system" and _is_os(func) \
+                or name == "write" and _is_os(func) and _to_std_descriptor(node) \
+                or name in _CHILD_PROCESS and _child_output_not_captured(node):
+            found.add(IN_ORDER)
         elif isinstance(func, ast.Attribute):
-            if func.attr in ("write", "writelines") and _is_std_stream(func.value):
-                return True
-            if func.attr in _LOG_CALLS and _looks_like_logger(func.value, func.attr):
-                return True
-            if func.attr in ("print_exc", "print_exception", "print_stack") \
+            if name in ("write", "writelines", "flush") and _is_std_stream(func.value):
+                found.add(PRINTS)
+            elif name in _LOG_CALLS and _looks_like_logger(func.value, name):
+                found.update((PRINTS, LOGS))
+            elif name in ("print_exc", "print_exception", "print_stack") \
                     and not any(k.arg == "file" and not _is_std_stream(k.value)
                                 for k in node.keywords):
-                return True  # traceback.print_exc() writes to stderr
-    return False
+                found.add(PRINTS)  # traceback.print_exc() writes to stderr
+    return frozenset(found)
+
+
+def _is_os(func: ast.expr) -> bool:
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+        and func.value.id == "os"
+
+
+def _to_std_descriptor(node: ast.Call) -> bool:
+    """``os.write(1, ...)``, ``os.write(2, ...)`` or a descriptor that is not a literal (a
+    ``sys.stdout.fileno()`` kept in a name is caught where it is taken)."""
+    if not node.args:
+        return True
+    fd = node.args[0]
+    return not isinstance(fd, ast.Constant) or fd.value in (1, 2)
+
+
+_CHILD_PROCESS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
+
+
+def _child_output_not_captured(node: ast.Call) -> bool:
+    """``subprocess.run(...)`` and kin whose child writes to the program's stdout or stderr:
+    without ``capture_output=True``, or without both ``stdout=`` and ``stderr=``
+    (``check_output`` captures stdout itself). Only calls through ``subprocess`` (or a name
+    imported from it: ``Popen``) count; ``asyncio.run`` does not."""
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        if not (isinstance(func.value, ast.Name) and func.value.id == "subprocess"):
+            return False
+        name = func.attr
+    elif isinstance(func, ast.Name) and func.id in ("Popen", "check_call", "check_output"):
+        name = func.id
+    else:
+        return False
+    given = {k.arg for k in node.keywords}
+    if "capture_output" in given:
+        return False
+    needed = {"stderr"} if name == "check_output" else {"stdout", "stderr"}
+    return not needed <= given
 
 
 def _looks_like_logger(receiver: ast.expr, level: str) -> bool:

@@ -18,7 +18,7 @@ from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
 from opportune.runtime.context import GUARDED, _local
-from opportune.runtime.dispatch import _ITERATORS, call, fstring
+from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
@@ -181,6 +181,22 @@ def owner(obj: Any, key: Any = _NOTHING, attribute: bool = False) -> Any:
     return obj
 
 
+def target(obj: Any) -> Any:
+    """``obj`` is the object a ``for``, ``with ... as`` or comprehension target that is not a
+    plain name stores into (``for self.item in items``: ``self``), evaluated once and where
+    Python evaluates it, just before the store. No store guard wraps a value there, so this
+    asks both questions a store asks: inside a ``try`` or ``with`` body the calls issued
+    since it began settle first (Runtime.settle_for_effect), and code running concurrently
+    that still reads ``obj`` is waited for (runtime/readers.py)."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None:
+        if rt._guard_marks:
+            rt.settle_for_effect(())
+        if rt.readers.entries:
+            rt.readers.before_change(obj)  # a pending one checks once it has its value
+    return obj
+
+
 def changing(*owners: Any) -> None:
     """``del x[k]`` / ``del x.a`` is about to change ``owners`` (None where the target was not
     a plain name); see Runtime.settle_for_effect and runtime/readers.py."""
@@ -194,12 +210,13 @@ def changing(*owners: Any) -> None:
                     rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
 
 
-def changing_globals() -> None:
-    """A function is about to rebind a name it declares ``global``: its module's namespace
-    changes, which code running concurrently may read as ``module.NAME``."""
+def changing_globals(names: tuple[str, ...] = ()) -> None:
+    """A function is about to rebind ``names``, which it declares ``global``, or top-level code
+    names that functions of its module load: its module's namespace changes, which code
+    running concurrently may read as ``module.NAME`` or through such a function."""
     rt = getattr(_local, "runtime", None)
     if rt is not None and rt.readers.entries:
-        rt.readers.before_change(sys._getframe(1).f_globals)
+        rt.readers.before_rebinding(sys._getframe(1).f_globals, names)
 
 
 def inplace(value: Any, target: Any) -> Any:
@@ -247,6 +264,7 @@ def install() -> None:
         return
     setattr(builtins, names.CALL, call)
     setattr(builtins, names.FSTRING, fstring)
+    setattr(builtins, names.PERCENT, percent)
     setattr(builtins, names.TRY_ENTER, try_enter)
     setattr(builtins, rollback_names.JOURNAL, journal)
     setattr(builtins, rollback_names.KEEP, keep)
@@ -264,6 +282,7 @@ def install() -> None:
     setattr(builtins, changes.INPLACE, inplace)
     setattr(builtins, changes.CHANGING, changing)
     setattr(builtins, changes.OWNER, owner)
+    setattr(builtins, changes.TARGET, target)
     setattr(builtins, changes.GLOBALS, changing_globals)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.CONCRETE, concrete)
@@ -275,6 +294,9 @@ def install() -> None:
         setattr(builtins, callsites.builtin_name(name), getattr(builtins, name))
     setattr(builtins, callsites.NOT_SHALLOW, frozenset({Pending, *_ITERATORS}))
     setattr(builtins, callsites.BIND, bind)
+    from opportune.compiler import stages
+
+    stages.install()
     from opportune.compiler import branches as b
     from opportune.runtime import branching
 

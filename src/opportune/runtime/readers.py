@@ -17,20 +17,27 @@ shared roots has finished, exactly as if it had run where plain Python runs it.
 
 ``x op= y`` on a real list or dict and ``del x[k]`` are seen through compiler/changes.py, stores
 into an attribute or item (``Config.MODE = v``, ``a.b[0] = v``: the object stored into is named,
-its expression evaluated once) through compiler/transform.py, and container methods that
-compiled call sites call directly (``row.append(1)`` on a real list, compiler/callsites.py) take
-the hook while a reader is registered: :meth:`add` puts a token into ``context.GUARDED``, which
-those sites test; so does a function's rebinding of a name it declares ``global``, which
-changes its module's namespace. Not seen: changes made by library code that is not classified as
-changing its arguments, and a module's globals rebound by its top-level code.
+its expression evaluated once) through compiler/transform.py, stores through ``for``, ``with``
+and comprehension targets (``for self.item in items``) through compiler/changes.py, and
+container methods that compiled call sites call directly (``row.append(1)`` on a real list,
+compiler/callsites.py) take the hook while a reader is registered: :meth:`add` puts a token
+into ``context.GUARDED``, which those sites test; so does a function's rebinding of a name it
+declares ``global``, and a top-level rebinding of a name the module's functions load, which
+change its module's namespace (reached through the functions met on the way, see
+:func:`_push_function`). Not seen: changes made by library code that is not classified as
+changing its arguments, and a module's globals rebound where the compiler cannot see it
+(``globals()[name] = v``).
 """
 
 from __future__ import annotations
 
+import dis
+import sys
 import threading
 import types
 from typing import TYPE_CHECKING, Any
 
+from opportune.compiler.registry import is_compiled_code
 from opportune.runtime import context
 from opportune.runtime.snapshot import collect
 from opportune.runtime.values import ATOM_TYPES, DONE, PENDING, Pending
@@ -142,7 +149,8 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
     program's classes and modules and its objects (frozen dataclass instances, which
     runtime/spawn.py lets through) found in them, through containers and bound methods, and
     through the fixed globals, closure cells and defaults of ``twins`` (the pinned functions,
-    runtime/spawn.pinned: other functions' globals are the live module, not read here).
+    runtime/spawn.pinned). A compiled function that is not pinned (one held in a container)
+    is a root too: it reads its module's globals when it runs (:func:`_push_function`).
     The pending values met on the way (a global ``HITS = search(q)`` the function reads) are
     appended to ``pending``: they are read as handed ones are."""
     twin_ids = {id(t) for t in twins}
@@ -172,8 +180,12 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
                         stack.append(cell.cell_contents)
                     except ValueError:
                         pass  # an empty cell
-                stack.append(value.__defaults__ or ())
-                stack.append(value.__kwdefaults__ or {})
+                if value.__defaults__:
+                    stack.append(value.__defaults__)
+                if value.__kwdefaults__:
+                    stack.append(value.__kwdefaults__)
+            elif is_compiled_code(value.__code__):
+                roots.append(value)  # not pinned: it reads its module's globals when it runs
         elif t is types.MethodType:
             stack.append(value.__func__)
             stack.append(value.__self__)
@@ -188,17 +200,89 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
     return roots
 
 
+_GLOBAL_NAMES: dict[int, tuple[types.CodeType, tuple[str, ...]]] = {}
+
+
+_GLOBAL_OPS = frozenset({"LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL"})
+
+
+def _global_names(code: types.CodeType) -> tuple[str, ...]:
+    """The names ``code`` (nested code included) reads or rebinds in its globals, from its
+    instructions (``co_names`` alone holds attribute names too), worked out once per code."""
+    cached = _GLOBAL_NAMES.get(id(code))
+    if cached is not None and cached[0] is code:
+        return cached[1]
+    names: set[str] = set()
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        names.update(i.argval for i in dis.get_instructions(c) if i.opname in _GLOBAL_OPS)
+        stack.extend(k for k in c.co_consts if type(k) is types.CodeType)
+    found = tuple(n for n in names if not (n.startswith("__") and n.endswith("__")))
+    _GLOBAL_NAMES[id(code)] = (code, found)
+    return found
+
+
+def _push_function(fn: types.FunctionType, stack: list[Any], seen: set[int]) -> None:
+    """A compiled function of the program reached through an attribute (a method, a static
+    method, a class's ``__init__``, a function held in an object) runs with its module's
+    globals as they are when it runs, not pinned at the call (runtime/spawn.pinned). Each name
+    its code may load counts as read in that namespace (``(id(namespace), name)``, see
+    :meth:`ConcurrentReaders.before_rebinding`), so rebinding it (``LIMIT = 2`` at the top
+    level, a ``global`` rebound: compiler/changes.py) waits, and so does a store into its
+    module (``settings.LIMIT = 2``); what those names hold, its closure cells and defaults are
+    reached too. Library functions are not followed."""
+    if not is_compiled_code(fn.__code__):
+        return
+    g = fn.__globals__
+    module = sys.modules.get(g.get("__name__"))  # type: ignore[arg-type]
+    if module is not None and getattr(module, "__dict__", None) is g:
+        seen.add(id(module))  # ``settings.LIMIT = v`` names the module, not its namespace
+    key = id(g)
+    for name in _global_names(fn.__code__):
+        seen.add((key, name))  # type: ignore[arg-type]  # a name read in the namespace
+        value = g.get(name, _MISSING)
+        if value is not _MISSING:
+            stack.append(value)
+    for cell in fn.__closure__ or ():
+        try:
+            stack.append(cell.cell_contents)
+        except ValueError:
+            pass  # an empty cell
+    # the function's own objects only: the id of a stand-in made here (``or {}``) would be
+    # recorded as reached, and a dict the program makes later may be given the same id
+    if fn.__defaults__:
+        stack.append(fn.__defaults__)
+    if fn.__kwdefaults__:
+        stack.append(fn.__kwdefaults__)
+
+
+_MISSING = object()
+_FUNCTION_HOLDERS = (staticmethod, classmethod)
+
+
 def _push_shared(value: Any, stack: list[Any], seen: set[int]) -> None:
     """Push what code reading attributes of a shared root can reach from ``value``: a
-    program's class's own attributes and its bases' (``__dunder__`` names left out), a
-    program's module's globals (the namespace itself counts as inside), a program's object's
-    attributes; containers and finished pending values as in :func:`_push_inside`. A
-    function's globals and a library object's insides are not followed."""
+    program's class's own attributes and its bases' (``__dunder__`` names left out, but for
+    functions: ``__init__``), a program's module's globals (the namespace itself counts as
+    inside), a program's object's attributes and its class; what a compiled function of the
+    program reads (:func:`_push_function`), through static and class methods, properties and
+    bound methods; containers and finished pending values as in :func:`_push_inside`. A
+    library object's insides are not followed."""
     t = type(value)
     if t is Pending or t in _CONTAINERS or t is dict:
         _push_inside(value, stack)
-    elif t in ATOM_TYPES or t is types.FunctionType:
+    elif t in ATOM_TYPES:
         return
+    elif t is types.FunctionType:
+        _push_function(value, stack, seen)
+    elif t in _FUNCTION_HOLDERS:
+        stack.append(value.__func__)
+    elif t is property:
+        stack.extend((value.fget, value.fset, value.fdel))
+    elif t is types.MethodType:
+        stack.append(value.__func__)
+        stack.append(value.__self__)
     elif isinstance(value, type):
         if _program_owned(getattr(value, "__module__", None)):
             for klass in value.__mro__:
@@ -206,13 +290,15 @@ def _push_shared(value: Any, stack: list[Any], seen: set[int]) -> None:
                     stack.append(klass)
             # copied in one step: another thread may rebind one meanwhile
             stack.extend(v for k, v in list(vars(value).items())
-                         if not (k.startswith("__") and k.endswith("__")))
+                         if not (k.startswith("__") and k.endswith("__"))
+                         or type(v) is types.FunctionType or type(v) in _FUNCTION_HOLDERS)
     elif t is types.ModuleType:
         if _program_owned(value.__name__):
             seen.add(id(value.__dict__))
             stack.extend(v for k, v in list(value.__dict__.items())
                          if not (k.startswith("__") and k.endswith("__")))
     elif _program_instance(value):
+        stack.append(t)
         stack.extend(_attribute_values(value))
 
 
@@ -243,13 +329,17 @@ class _Shared:
         self.roots = roots
         self.found: frozenset[int] | None | bool = False  # False: not searched yet
 
-    def reaches(self, obj: Any) -> bool:
+    def reaches(self, obj: Any, names: tuple[str, ...] = ()) -> bool:
+        """Whether ``obj`` is reached, or with ``names`` (``obj`` a module's namespace):
+        whether one of those names is read in it (:func:`_push_function`)."""
         found = self.found
         if found is False:
             found, final = shared_reach(self.roots)
             if final:
                 self.found = found
-        return found is None or id(obj) in found  # type: ignore[operator]
+        if found is None or id(obj) in found:  # type: ignore[operator]
+            return True
+        return any((id(obj), n) in found for n in names)  # type: ignore[operator]
 
 
 class ConcurrentReaders:
@@ -289,16 +379,26 @@ class ConcurrentReaders:
             self.entries[guard._seq] = (guard, guard._seq, guard._seq, [receiver], None)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
+    def add_object_reader(self, guard: Pending, obj: Any) -> None:
+        """A derived value (``d.get(k)`` with a pending key ``k``) reads the real container
+        ``obj`` when the key exists, until ``guard`` finishes: plain Python read it at the
+        call, so a change the program makes to it meanwhile waits (p423)."""
+        self.add_global_reader(guard, (obj,))
+
     def add_global_reader(self, guard: Pending, objects: tuple[Any, ...]) -> None:
         """An external call reads ``objects`` (what the module-level names in its body hold)
         until ``guard`` finishes. Plain Python ran its body before the program's next
         statement, so a change the program makes to them meanwhile waits for the call (p352).
-        Like :meth:`add_value_reader`, it occupies no block of program order."""
+        Like :meth:`add_value_reader`, it occupies no block of program order. The program's
+        classes, modules and objects among them are shared roots: what their attributes hold
+        (``Config.TABLE``, ``Config.holder``) is read too."""
         holder = Pending(self._rt, guard._seq, "what a call reads")
         object.__setattr__(holder, "_state", DONE)
         object.__setattr__(holder, "_value", objects)
+        roots = shared_roots(objects)
+        shared = _Shared(roots) if roots else None
         with self._lock:
-            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [holder], None)
+            self.entries[guard._seq] = (guard, guard._seq, guard._seq, [holder], shared)
             context.GUARDED.append(guard._seq)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
 
@@ -334,6 +434,14 @@ class ConcurrentReaders:
             obj = obj._value
         if type(obj) in (str, bytes, int, float, bool, type(None), tuple, frozenset):
             return
+        self._wait_reaching(obj, ())
+
+    def before_rebinding(self, namespace: dict[str, Any], names: tuple[str, ...]) -> None:
+        """The program is about to rebind ``names`` in a module's ``namespace``: wait for the
+        concurrent blocks that may still read one of them (or the whole namespace)."""
+        self._wait_reaching(namespace, names)
+
+    def _wait_reaching(self, obj: Any, names: tuple[str, ...]) -> None:
         scope = self._rt.scope()
         here, now = scope.lo, scope.next
         with self._lock:
@@ -342,6 +450,6 @@ class ConcurrentReaders:
             if lo <= here < hi or guard._state != PENDING or lo > now:
                 continue  # made by that block itself, or it has finished, or comes later
             if any(p._state == DONE and self._reaches(p, obj) for p in handed) \
-                    or (shared is not None and shared.reaches(obj)):
+                    or (shared is not None and shared.reaches(obj, names)):
                 self._rt.wait_for(guard, "the program changes an object that code running "
                                          "concurrently has yet to read")

@@ -37,11 +37,11 @@ import types
 from collections import deque
 from collections.abc import Callable
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import context, externals
+from opportune.runtime import capture, context, externals, loops
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
@@ -66,6 +66,17 @@ if TYPE_CHECKING:
     import asyncio
 
 _INF = float("inf")
+
+
+IDLE_AFTER_S = 0.005  # see Runtime._wait_on
+
+
+class IdleWork(Protocol):
+    """Work a waiting thread of the program may do first (see ``Runtime.idle_work``)."""
+
+    def ready(self) -> bool: ...
+
+    def run_one(self) -> None: ...
 
 
 class EscapingFailure(BaseException):
@@ -161,25 +172,6 @@ def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...] | None:
         elif t.__module__ != "builtins" and is_user_module(t.__module__):
             found.append(value)
     return tuple(found)
-
-
-def _new_event_loop() -> Any:
-    """A new asyncio event loop, made without the debug record asyncio logs for it ("Using
-    selector"): the program made no loop, and a program that logs at DEBUG must not see one."""
-    import asyncio
-    import logging
-
-    maker = threading.get_ident()
-
-    def not_ours(record: logging.LogRecord) -> bool:
-        return not (record.thread == maker and record.msg == "Using selector: %s")
-
-    logger = logging.getLogger("asyncio")
-    logger.addFilter(not_ours)
-    try:
-        return asyncio.new_event_loop()
-    finally:
-        logger.removeFilter(not_ours)
 
 
 class RuntimeClosed(BaseException):
@@ -308,6 +300,18 @@ class _OutputEntry:
         self.flush = flush
 
 
+class _CapturedOutput:
+    """What a call wrote to stdout and stderr (runtime/capture.py), queued at the call's place
+    in program order like a ``print`` of the program's."""
+
+    __slots__ = ("capture", "seq")
+    args: tuple[Any, ...] = ()
+
+    def __init__(self, seq: int, cap: capture.Capture) -> None:
+        self.seq = seq
+        self.capture = cap
+
+
 class Runtime:
     """Drives one program run. Create with :meth:`start`, finish with :meth:`close`."""
 
@@ -326,6 +330,10 @@ class Runtime:
         self._any = False
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
+        # Work a thread of the program does while it would otherwise wait for a value: compiling
+        # the program's later stages ahead (compiler/stages.py). ``ready()`` says whether there
+        # is any; ``run_one()`` does one piece.
+        self.idle_work: IdleWork | None = None
         # Seqs that threads wait on in _cond (with how many waiters each): a result wakes the
         # waiters only if one waits on it, or it is a failure (which ends every wait). Waking
         # them on every result costs a thread switch each, many thousands in a large batch.
@@ -357,6 +365,15 @@ class Runtime:
         self._records: dict[int, CallRecord] = {}
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
+        # Whether the standard streams are routed to per-call captures (runtime/capture.py):
+        # 0 not yet (done at the first call), 1 yes, -1 they could not be. Calls in
+        # _uncaptured run in program order and write at once.
+        self._routed = 0
+        self._uncaptured: set[int] = set()
+        # Captures of running calls that have written something, by seq: the earliest may
+        # write through once its turn comes (_write_through_head). Changed under _out_lock.
+        self._captures: dict[int, capture.Capture] = {}
+        self._std_streams: tuple[Any, Any] = (sys.stdout, sys.stderr)
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         max_threads = threads or int(os.environ.get("OPPORTUNE_THREADS", "128"))
         # Sync calls, streamed or not, run on _workers, each counted against its function's
@@ -370,8 +387,11 @@ class Runtime:
         self._handoff_scheduled = False
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
+        self._loop_handle: loops.LoopThread | None = None
+        # Set on the loop thread when the run lets go of its loop: a callback of this run that
+        # reaches the loop later does nothing (the loop may serve the next run by then).
+        self._loop_released = False
         self._loop_start = threading.Lock()
-        self._loop_ready = threading.Event()
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
         self._closed = False
@@ -384,7 +404,10 @@ class Runtime:
         loop = self._event_loop
         if loop is None:
             self._start_loop_thread()
-            self._loop_ready.wait()
+            handle = self._loop_handle
+            if handle is not None:
+                handle.ready.wait()
+                self._event_loop = handle.loop
             loop = self._event_loop
             if loop is None:
                 raise RuntimeError(
@@ -394,36 +417,27 @@ class Runtime:
         return loop
 
     def _start_loop_thread(self) -> None:
-        """Start the loop thread unless it runs already; returns at once (it imports asyncio
-        and builds the loop itself). Once the run is closed it starts nothing: the loop is then
-        a closed one, which refuses work as the loop of a closed run always has."""
+        """Take the loop a finished run parked, or start a loop thread, unless this run has
+        one already; returns at once (a new thread imports asyncio and builds the loop itself;
+        see runtime/loops.py). Once the run is closed it starts nothing: the loop is then a
+        closed one, which refuses work as the loop of a closed run always has."""
         with self._loop_start:
-            if self._loop_thread is not None or self._loop_ready.is_set():
+            if self._loop_handle is not None or self._event_loop is not None:
                 return
             if self._closed:
-                self._event_loop = _new_event_loop()
-                self._event_loop.close()
-                self._loop_ready.set()
+                loop = loops.new_event_loop()
+                loop.close()
+                self._event_loop = loop
                 return
-            thread = threading.Thread(target=self._run_loop, name="opportune-loop", daemon=True)
-            self._loop_thread = thread
-            thread.start()
-
-    def _run_loop(self) -> None:
-        try:
-            import asyncio
-
-            loop = _new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._event_loop = loop
-        finally:
-            self._loop_ready.set()
-        loop.run_forever()
+            handle = loops.take()
+            self._loop_handle = handle
+            self._loop_thread = handle.thread
 
     def start(self) -> Runtime:
         self._program_thread = threading.current_thread()
         self._program_ident = threading.get_ident()
         self._previous = context.set_active_runtime(self)
+        self._std_streams = (sys.stdout, sys.stderr)
         return self
 
     def finish(self) -> None:
@@ -460,31 +474,61 @@ class Runtime:
         context.set_active_runtime(self._previous)
         with self._out_lock:
             self._pump(force_all=False)
+        if self._routed:
+            capture.unroute()
         self.schedule.wall = self.now()
         with self._loop_start:
-            thread = self._loop_thread
-        if thread is not None:
-            import asyncio
-
-            self._loop_ready.wait()
-            loop = self._loop
-            asyncio.run_coroutine_threadsafe(self._shutdown_loop(loop), loop)
-            thread.join(timeout=5)
-            if not thread.is_alive():
-                # closed here, not by the loop's finalizer at interpreter exit, when its
-                # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
-                loop.close()
+            handle = self._loop_handle
+        if handle is not None:
+            handle.ready.wait()
+            loop = handle.loop
+            if loop is not None:
+                self._end_loop(handle, loop)
         self._workers.shutdown()
 
-    @staticmethod
-    async def _shutdown_loop(loop: asyncio.AbstractEventLoop) -> None:
+    def _soon(self, fn: Callable[..., None], *args: Any) -> None:
+        """Run ``fn(*args)`` on the loop thread, unless the run has let go of the loop by then."""
+        self._loop.call_soon_threadsafe(self._unless_released, fn, args)
+
+    def _unless_released(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        if not self._loop_released:
+            fn(*args)
+
+    def _end_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop) -> None:
+        """Cancel the run's tasks; park the loop for the next run if it is left as a new one
+        would be (runtime/loops.py), else stop and close it."""
         import asyncio
 
-        tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        loop.stop()
+        deadline = time.monotonic() + 5
+        parked: list[bool] = []  # set by the loop thread before it stops (or parks) the loop
+        ended = threading.Event()
+        asyncio.run_coroutine_threadsafe(self._shutdown_loop(handle, loop, parked, ended), loop)
+        ended.wait(timeout=5)
+        if parked == [True]:
+            return
+        handle.thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if not handle.thread.is_alive():
+            # closed here, not by the loop's finalizer at interpreter exit, when its
+            # self-pipe may already be gone ("Exception ignored ... Invalid file descriptor")
+            loop.close()
+
+    async def _shutdown_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop,
+                             parked: list[bool], ended: threading.Event) -> None:
+        import asyncio
+
+        kept = False
+        try:
+            tasks = [t for t in asyncio.all_tasks(loop) if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._loop_released = True
+            kept = loops.idle(loop) and loops.park(handle)
+        finally:
+            parked.append(kept)
+            ended.set()
+            if not kept:
+                loop.stop()
 
     def now(self) -> float:
         return time.perf_counter() - self._t0
@@ -737,8 +781,13 @@ class Runtime:
             program_context = contextvars.copy_context()
             if len(program_context):  # an empty one is what a worker thread starts with
                 fn = _in_context(program_context, fn)
-        if spec.prints:
-            self.sync_point(f"external {spec.name} prints or logs: it runs in program order")
+        if not self._routed:
+            self._route_output()
+        in_order = None
+        if spec.prints or spec.in_order_output:
+            in_order = self._why_in_order(spec)
+            if in_order is not None:
+                self.sync_point(f"external {spec.name} {in_order}: it runs in program order")
         held: list[Any] = []
         arg_deps: list[Pending]
         mutates = False
@@ -770,6 +819,8 @@ class Runtime:
                 object.__setattr__(p, "_stream", stream)
         if spec.is_async:
             self._async_calls.add(seq)
+        if in_order is not None:
+            self._uncaptured.add(seq)
         with self._lock:
             if spec.writes:
                 anc = sc.ancestors
@@ -825,7 +876,7 @@ class Runtime:
             rest = [d for d in order_deps if all(d is not w for w in past)]
 
             def start_read() -> None:
-                self._loop.call_soon_threadsafe(
+                self._soon(
                     self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
                     rest, past,
                 )
@@ -844,20 +895,46 @@ class Runtime:
             self._check_and_launch(p, spec, fn, call_args, call_kwargs, arg_deps, order_deps)
         else:
             def ready() -> None:
-                self._loop.call_soon_threadsafe(
+                self._soon(
                     self._check_and_launch, p, spec, fn, call_args, call_kwargs, arg_deps,
                     order_deps,
                 )
 
             self._when_ready(arg_deps + order_deps, ready)
-        if wait or mutates or spec.waited_for or held \
+        if wait or mutates or spec.waited_for or held or in_order is not None \
                 or (spec.changes_read_results and not fenced):
             # mutates: the call changes the program's own objects; changes_program_state: its
             # body changes module state the program can read directly; held: it holds an
             # object of the program's that could not be copied; changes_read_results that
-            # could not be fenced: the program holds such objects itself. The program waits.
+            # could not be fenced: the program holds such objects itself; in_order: its
+            # output cannot be captured. The program waits.
+            if in_order is not None and p._state == PENDING:
+                self.wait_for(p, f"external {spec.name} {in_order}: it runs in program order")
             return p._force()
         return p
+
+    def _route_output(self) -> None:
+        """Route stdout and stderr to per-call captures, once, before the run's first call
+        (a program that makes none pays nothing for it)."""
+        with self._lock:
+            if not self._routed:
+                self._routed = 1 if capture.route(self._std_streams) else -1
+
+    def _why_in_order(self, spec: ExternalSpec) -> str | None:
+        """Why a call of ``spec``, which prints or uses the terminal, cannot have its output
+        captured now (it then runs in program order), or None: it is captured."""
+        if spec.in_order_output:
+            return ("reads stdin or writes to the terminal below sys.stdout (a file "
+                    "descriptor, a child process, redirect_stdout)")
+        if self._routed < 0:
+            return "prints and sys.stdout or sys.stderr cannot be captured"
+        if spec.stream is not None and self.streaming:
+            return "prints and streams its answer"
+        if not capture.std_streams_are(self._std_streams):
+            return "prints while sys.stdout or sys.stderr is redirected"
+        if spec.logs and not capture.logging_stays_on_routed_streams():
+            return "logs and a logging handler writes to a file or a stream of its own"
+        return None
 
     def _call_info(self, p: Pending, record: CallRecord) -> context.CallInfo:
         return context.CallInfo(
@@ -896,16 +973,18 @@ class Runtime:
 
     def _confirm_read(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
                       kwargs: Any, arg_deps: list[Pending], past: list[Pending], state: int,
-                      value: Any, origin: int | None) -> None:
+                      value: Any, origin: int | None, cap: capture.Capture | None) -> None:
         """A speculative read has run; once the arms it ran past are settled, keep its
         outcome if none of them wrote what it reads (an arm that failed before writing keeps
         it: see ``_arm_wrote``), else make the read again now, after them, where plain Python
         made it. Until then ``p`` stays unfinished, so nothing the program computes or calls
-        ever sees a discarded result."""
+        ever sees a discarded result, and what it printed is written only if it is kept."""
         def decide() -> None:
             record = self._records[p._seq]
             wrote = tuple(w._seq for w in past if self._arm_wrote(w._seq, spec.reads))
             if not wrote:
+                if cap is not None:
+                    self._queue_captured(p._seq, cap)
                 self._finish(p, state, value, origin)
                 return
             record.redone_after = wrote
@@ -917,7 +996,7 @@ class Runtime:
 
         if not self._closed:
             try:
-                self._loop.call_soon_threadsafe(self._when_ready, past, decide)
+                self._soon(self._when_ready, past, decide)
             except RuntimeError:
                 pass  # the run ended meanwhile and closed its loop: nothing waits on ``p``
 
@@ -960,15 +1039,16 @@ class Runtime:
             return
         then = None
         if past:
-            def then(state: int, value: Any, origin: int | None) -> None:
+            def then(state: int, value: Any, origin: int | None,
+                     cap: capture.Capture | None) -> None:
                 self._confirm_read(p, spec, fn, args, kwargs, arg_deps, past, state, value,
-                                   origin)
+                                   origin, cap)
         self._launch(p, spec, fn, args, kwargs, arg_deps, then)
 
     def _launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
         arg_deps: list[Pending],
-        then: Callable[[int, Any, int | None], None] | None = None,
+        then: Callable[[int, Any, int | None, capture.Capture | None], None] | None = None,
     ) -> None:
         """Start a call whose inputs are all there: sync ones, streamed or not, on a worker
         thread (at most ``max_concurrency`` at once, the rest in order after them), async ones
@@ -991,7 +1071,8 @@ class Runtime:
 
     def _run_sync(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any,
                   kwargs: Any, arg_deps: list[Pending],
-                  then: Callable[[int, Any, int | None], None] | None = None,
+                  then: Callable[[int, Any, int | None, capture.Capture | None], None]
+                  | None = None,
                   ) -> Callable[[], Any] | None:
         """Run a sync external on a worker thread and record its result there (or hand it to
         ``then``); return the call of the same function held back for its ``max_concurrency``,
@@ -1000,6 +1081,10 @@ class Runtime:
         record = self._records[p._seq]
         info = self._call_info(p, record)
         streamed = p._seq in self._stream_paths
+        # what it writes to stdout and stderr is kept for its place in program order, unless
+        # it runs in program order (or streams: output after it may go ahead of its end)
+        cap = capture.Capture(p._seq, self._first_write if then is None else None) \
+            if self._routed > 0 and not streamed and p._seq not in self._uncaptured else None
         try:
             if not arg_deps:
                 real_args, real_kwargs = args, kwargs  # nothing pending was passed
@@ -1010,10 +1095,13 @@ class Runtime:
                 value = self._stream_call(p, record, info, spec, real_args, real_kwargs)
             else:
                 token = context._current_call.set(info)
+                previous = capture.begin_thread(cap) if cap is not None else None
                 try:
                     value = fn(*real_args, **real_kwargs)
                 finally:
                     context._current_call.reset(token)
+                    if cap is not None:
+                        capture.end_thread(cap, previous)
         except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
             record.finished = self.now()
             record.ok = False
@@ -1028,25 +1116,63 @@ class Runtime:
             nxt = held.popleft() if held else None
             if nxt is None:
                 self._running[id(spec)] -= 1
+        if cap is not None and not cap.ops and not cap.direct:
+            cap = None
         if then is not None:
-            then(outcome, value, origin)
+            then(outcome, value, origin, cap)
             return nxt
+        if cap is not None:
+            self._queue_captured(p._seq, cap)
         self._finish_on_worker(p, outcome, value, origin)
         return nxt
+
+    def _queue_captured(self, seq: int, cap: capture.Capture) -> None:
+        """Queue what call ``seq`` wrote at its place, before the call counts as finished (so
+        output after it, held back by it until then, cannot go first); dropped if the program
+        has met an earlier failure that discards the call. Nothing is left to queue of a call
+        that wrote through."""
+        with self._out_lock:
+            self._captures.pop(seq, None)
+            if cap.ops and not self._in_discarded(seq):
+                self._outq.add(_CapturedOutput(seq, cap))
+
+    def _first_write(self, cap: capture.Capture) -> None:
+        """A running call writes for the first time (on its thread): from now on its turn may
+        come while it runs; it may have come already."""
+        with self._out_lock:
+            if not cap.open:
+                return
+            self._captures[cap.seq] = cap
+            self._write_through_head()
+
+    def _write_through_head(self) -> None:
+        """The earliest running call that has written something writes through if its turn
+        has come: nothing before it in program order is unfinished, failed or unwritten (caller
+        holds ``_out_lock``). Its output then lands where plain Python writes it, and as it
+        happens, while output after it still waits for it to finish."""
+        seq = min(self._captures)
+        if self._streaming_entry is not None or self._outq and self._outq[0].seq < seq:
+            return
+        with self._lock:
+            if any(s < seq for s in self._failures) or self._in_discarded(seq) \
+                    or self._holds_output(seq):
+                return
+        self._captures.pop(seq).write_through()
 
     def _finish_on_worker(self, p: Pending, state: int, value: Any, origin: int | None) -> None:
         """Record a result on the worker thread that computed it; what waits on it (callbacks,
         held-back output) runs on the loop thread, woken once for all results recorded since."""
         with self._lock:
             callbacks = self._settle(p, state, value, origin)
-            wake = bool(callbacks) or bool(self._outq) or self._streaming_entry is not None
+            wake = bool(callbacks) or bool(self._outq) or self._streaming_entry is not None \
+                or bool(self._captures)
             if wake:
                 self._handoff.append(callbacks)
                 wake = not self._handoff_scheduled
                 self._handoff_scheduled = True
         if wake and not self._closed:
             try:
-                self._loop.call_soon_threadsafe(self._run_handoff)
+                self._soon(self._run_handoff)
             except RuntimeError:
                 if not self._closed:
                     raise
@@ -1060,7 +1186,7 @@ class Runtime:
         for callbacks in batches:
             for cb in callbacks:
                 cb()
-        if self._outq or self._streaming_entry is not None:
+        if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
 
@@ -1076,23 +1202,33 @@ class Runtime:
             sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
         record = self._records[p._seq]
         info = self._call_info(p, record)
+        cap = capture.Capture(p._seq, self._first_write) \
+            if self._routed > 0 and p._seq not in self._uncaptured else None
         async with sem:
             real_args, real_kwargs = _real_arguments(spec, args, kwargs)
             record.started = self.now()
             try:
                 token = context._current_call.set(info)
+                # the task's own context: other tasks on the loop thread write elsewhere
+                cap_token = capture.begin_task(cap) if cap is not None else None
                 try:
                     value = await fn(*real_args, **real_kwargs)
                 finally:
                     context._current_call.reset(token)
+                    if cap is not None:
+                        capture.end_task(cap, cap_token)
             except BaseException as exc:
                 record.finished = self.now()
                 record.ok = False
                 record.error = f"{type(exc).__name__}: {exc}"
+                if cap is not None and (cap.ops or cap.direct):
+                    self._queue_captured(p._seq, cap)
                 self._finish(p, FAILED, exc, p._seq)
                 return
         record.finished = self.now()
         record.ok = True
+        if cap is not None and (cap.ops or cap.direct):
+            self._queue_captured(p._seq, cap)
         self._finish(p, DONE, value, None)
 
     def _stream_call(self, p: Pending, record: CallRecord, info: context.CallInfo,
@@ -1155,7 +1291,7 @@ class Runtime:
 
     def _stream_started(self) -> None:
         """Output held back only by calls that are now streaming may be written."""
-        if self._outq or self._streaming_entry is not None:
+        if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
 
@@ -1189,7 +1325,7 @@ class Runtime:
             callbacks = self._settle(p, state, value, origin)
         for cb in callbacks:
             cb()
-        if self._outq or self._streaming_entry is not None:
+        if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
 
@@ -1315,11 +1451,24 @@ class Runtime:
             )
 
     def _wait_on(self, seq: int) -> None:
-        """Wait on ``_cond`` (held) until the value ``seq`` settles or any value fails."""
+        """Wait on ``_cond`` (held) until the value ``seq`` settles or any value fails.
+
+        With idle work waiting (``idle_work``), wait at most ``IDLE_AFTER_S``; if nothing
+        settled by then (a call that takes time, not one that returns at once), do one piece
+        of it, without the lock, and return: the caller looks at the value again. Doing it at
+        once would hold the interpreter lock while the value is about to be delivered."""
         watched = self._watched
         watched[seq] = watched.get(seq, 0) + 1
         try:
-            self._cond.wait()
+            idle = self.idle_work
+            if idle is None or not idle.ready():
+                self._cond.wait()
+            elif not self._cond.wait(IDLE_AFTER_S):
+                self._lock.release()
+                try:
+                    idle.run_one()
+                finally:
+                    self._lock.acquire()
         finally:
             if watched[seq] == 1:
                 del watched[seq]
@@ -1360,7 +1509,7 @@ class Runtime:
                 self._outq.remove(e)
         self.scope().met = (error, origin, next(self._ticks))
         for resume in parked:
-            self._loop.call_soon_threadsafe(resume)
+            self._soon(resume)
         return error
 
     def _raise(self, error: BaseException, origin: int, inside_try: bool = False) -> Any:
@@ -1597,7 +1746,13 @@ class Runtime:
         return False
 
     def _pump(self, force_all: bool = False) -> None:
-        """Write queued output whose turn has come (caller holds ``_out_lock``)."""
+        """Write queued output whose turn has come (caller holds ``_out_lock``); then a running
+        call whose turn has come writes through."""
+        self._pump_queue()
+        if self._captures:
+            self._write_through_head()
+
+    def _pump_queue(self) -> None:
         if self._streaming_entry is not None and not self._streaming_entry.advance():
             return
         self._streaming_entry = None
@@ -1611,6 +1766,10 @@ class Runtime:
             if blocked:
                 return
             self._outq.pop(0)
+            if type(entry) is _CapturedOutput:
+                self._note_output(entry.seq)
+                entry.capture.replay()
+                continue
             inner: list[Pending] = []
             for a in entry.args:
                 collect_deep(a, inner)

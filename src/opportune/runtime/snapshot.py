@@ -231,3 +231,44 @@ def fill_in_place(value: Any, seen: set[int] | None = None) -> Any:
     if all(a is b for a, b in zip(items, value)):
         return value
     return t(items)
+
+
+def fill_attributes(value: Any, inside: bool = True) -> None:
+    """Replace, in place, the pending values held in the attributes of the objects ``value``
+    is or holds at its top level (an object, or the items of a list, tuple, set or the values
+    of a dict), and inside the plain containers those attributes hold.
+
+    Library code that reads an object's fields by their type (a pydantic model's
+    ``model_dump_json()``, whose fields the program set to pending answers) must see real
+    values, as it does under plain Python (p427). Only one level of objects is looked into,
+    so a call that is handed a node of a large graph does not walk the graph; ``inside``
+    False leaves out the objects inside containers."""
+    t = type(value)
+    if t in ATOM_TYPES or t is Pending:
+        return
+    if t in _PLAIN_CONTAINERS:
+        if not inside:
+            return
+        for item in (value.values() if t is dict else value):
+            if type(item) not in ATOM_TYPES and type(item) not in _PLAIN_CONTAINERS \
+                    and type(item) is not Pending:
+                _fill_own_attributes(item)
+        return
+    _fill_own_attributes(value)
+
+
+def _fill_own_attributes(obj: Any) -> None:
+    if isinstance(obj, type) or type(obj).__module__ == "builtins":
+        return  # classes, modules, functions: their namespaces are not the program's data
+    try:
+        attributes = object.__getattribute__(obj, "__dict__")
+    except (AttributeError, TypeError):
+        return
+    if type(attributes) is not dict:
+        return
+    for key, v in list(attributes.items()):
+        tv = type(v)
+        if tv is Pending or tv in _PLAIN_CONTAINERS:
+            nv = fill_in_place(v)
+            if nv is not v:
+                attributes[key] = nv

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.purity import LEAF_BUILTINS, Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
-from opportune.runtime import context
+from opportune.runtime import capture, context
 from opportune.runtime.readers import shared_roots
 from opportune.runtime.snapshot import is_changeable_data, snapshot
 from opportune.runtime.values import ATOM_TYPES, FAILED, Pending
@@ -73,7 +73,7 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
         # a call the program waits for, or one that may change what it is handed, must
         # happen where plain Python makes it, not in code running concurrently
         return (spec is not None and (spec.pure or writers) and not spec.waited_for
-                and not spec.changed_params)
+                and not spec.changed_params and not _output_in_order(spec))
     if t is types.MethodType:
         return _safe(value.__func__, copied, depth + 1, writers) \
             and _safe(value.__self__, False, depth + 1, writers)
@@ -94,6 +94,18 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     return _is_library_object(value) and not is_changeable_data(value) \
         and not hasattr(type(value), "__next__") \
         and type(value).__module__ not in ("_thread", "_threading_local")
+
+
+def _output_in_order(spec: Any) -> bool:
+    """Whether a call of ``spec`` would have to run in program order for its output as things
+    stand (``Runtime._why_in_order``): it logs while a logging handler writes to a file, or it
+    prints and streams. Code running concurrently could not make such a call in its place: a
+    later call of the program, issued first, would write first."""
+    if not spec.prints:
+        return False
+    if spec.stream is not None:
+        return True
+    return spec.logs and not capture.logging_stays_on_routed_streams()
 
 
 UNRESOLVED = object()

@@ -10,11 +10,20 @@ quick ones reuses one or two threads. A job may return the next job, which then 
 same thread: a call that was held back for its function's ``max_concurrency`` starts on the
 thread its predecessor just freed, instead of waking another thread (a futex wake and a
 context switch per call, which on few cores costs more than the call's own Python work).
+
+A thread whose pool shuts down (the run ended) waits for the next pool instead of ending, up to
+:data:`KEEP_SPARE` threads in the process, so a run takes threads an earlier run left instead of
+starting (and ending) one per worker it needs. A thread serves each pool in a new, empty
+``contextvars`` context, as a new thread would; a ``threading.local`` an external set stays with
+the thread, as it does under plain Python, where every call runs on the one program thread. A
+forked child forgets the spare threads (they are not in it).
 """
 
 from __future__ import annotations
 
 import _thread
+import contextvars
+import os
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -22,6 +31,11 @@ from queue import Empty, SimpleQueue
 from typing import Any
 
 _STOP = None
+KEEP_SPARE = 8
+
+_spare_lock = threading.Lock()
+_spare = 0  # threads waiting in _assign for a pool
+_assign: SimpleQueue[Workers] = SimpleQueue()
 
 
 class Workers:
@@ -57,7 +71,10 @@ class Workers:
             if self._closed or self._count >= self._max:
                 return  # the job waits for the next thread to finish its own
             self._count += 1
-        _thread.start_new_thread(self._work, ())
+        if _take_spare():
+            _assign.put(self)
+        else:
+            _thread.start_new_thread(_serve, (self,))
 
     def _work(self) -> None:
         jobs, idle = self._jobs, self._idle
@@ -89,3 +106,40 @@ class Workers:
                 break
         for _ in range(threads):
             self._jobs.put(_STOP)
+
+
+def _serve(workers: Workers | None) -> None:
+    """A thread's life: serve a pool until it shuts down, then wait for the next one."""
+    while workers is not None:
+        contextvars.Context().run(workers._work)
+        workers = _park()
+
+
+def _park() -> Workers | None:
+    global _spare
+    with _spare_lock:
+        if _spare >= KEEP_SPARE:
+            return None
+        _spare += 1
+        assign = _assign
+    return assign.get()
+
+
+def _take_spare() -> bool:
+    global _spare
+    with _spare_lock:
+        if not _spare:
+            return False
+        _spare -= 1
+        return True
+
+
+def _forget_spare() -> None:
+    global _spare, _spare_lock, _assign
+    _spare = 0
+    _spare_lock = threading.Lock()  # another thread may have held it at the fork
+    _assign = SimpleQueue()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_spare)

@@ -175,15 +175,7 @@ def shared_roots(values: Any, twins: Any = (), pending: list[Pending] | None = N
         elif t is types.FunctionType:
             if id(value) in twin_ids:
                 stack.extend(v for k, v in value.__globals__.items() if k != "__builtins__")
-                for cell in value.__closure__ or ():
-                    try:
-                        stack.append(cell.cell_contents)
-                    except ValueError:
-                        pass  # an empty cell
-                if value.__defaults__:
-                    stack.append(value.__defaults__)
-                if value.__kwdefaults__:
-                    stack.append(value.__kwdefaults__)
+                _push_own_objects(value, stack)
             elif is_compiled_code(value.__code__):
                 roots.append(value)  # not pinned: it reads its module's globals when it runs
         elif t is types.MethodType:
@@ -244,13 +236,18 @@ def _push_function(fn: types.FunctionType, stack: list[Any], seen: set[int]) -> 
         value = g.get(name, _MISSING)
         if value is not _MISSING:
             stack.append(value)
+    _push_own_objects(fn, stack)
+
+
+def _push_own_objects(fn: types.FunctionType, stack: list[Any]) -> None:
+    """Push what ``fn`` holds itself: its closure cells' contents and its defaults. Only its
+    own objects: the id of a stand-in made here (``fn.__kwdefaults__ or {}``) would be recorded
+    as reached, and CPython gives a freed dict's id to the next dict the program makes."""
     for cell in fn.__closure__ or ():
         try:
             stack.append(cell.cell_contents)
         except ValueError:
             pass  # an empty cell
-    # the function's own objects only: the id of a stand-in made here (``or {}``) would be
-    # recorded as reached, and a dict the program makes later may be given the same id
     if fn.__defaults__:
         stack.append(fn.__defaults__)
     if fn.__kwdefaults__:

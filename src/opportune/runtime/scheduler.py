@@ -1898,13 +1898,20 @@ class _ObjectCopier:
             # program's own code against the program's current state, so the program waits.
             self.held.append(value)
             return value
-        if isinstance(value, type) or callable(value) and not hasattr(value, "__dict__"):
+        # by type throughout: isinstance and hasattr on the object would run a
+        # ``__getattribute__`` of the program's, which plain Python never runs here
+        if issubclass(cls, type) or callable(value) and not cls.__dictoffset__:
             return value
         if is_changeable_data(value):
             pass  # a Counter, deque or OrderedDict: data the program may change, not a service
         elif cls.__module__ == "builtins" or not is_user_module(cls.__module__):
             return value
-        if callable(value) and isinstance(value, (types.FunctionType, types.MethodType)):
+        if issubclass(cls, (types.FunctionType, types.MethodType)):
+            return value
+        if not _copies_unseen(value, set()):
+            # copying would run the program's own code (p540): it would see calls plain
+            # Python never makes, so the program waits for the call instead
+            self.held.append(value)
             return value
         try:
             return copy.deepcopy(value)
@@ -1913,6 +1920,49 @@ class _ObjectCopier:
             return value
 
 
+
+
+# Hooks that ``copy.deepcopy`` looks up or calls on an object (``__getattribute__`` and
+# ``__getattr__`` run for every attribute it reads, ``__new__`` makes the copy).
+_COPY_HOOKS = ("__getattribute__", "__getattr__", "__new__", "__deepcopy__", "__reduce__",
+               "__reduce_ex__", "__getstate__", "__setstate__", "__copy__")
+
+
+def _copies_unseen(value: Any, seen: set[int]) -> bool:
+    """Whether ``copy.deepcopy(value)`` runs none of the program's own code: no class of an
+    object it would copy defines one of the hooks deepcopy calls in the program's module.
+
+    Walks what deepcopy would walk (plain containers, instance dicts), by type only, so the
+    check itself runs none of it either."""
+    if id(value) in seen:
+        return True
+    seen.add(id(value))
+    cls = type(value)
+    if cls in ATOM_TYPES:
+        return True
+    if cls in (list, tuple, set, frozenset):
+        return all(_copies_unseen(v, seen) for v in value)
+    if cls is dict:
+        return all(_copies_unseen(k, seen) and _copies_unseen(v, seen)
+                   for k, v in value.items())
+    if cls.__module__ == "builtins":
+        return True
+    from opportune.compiler.functions import is_user_module
+
+    for klass in cls.__mro__:
+        if klass.__module__ == "builtins" or not is_user_module(klass.__module__):
+            continue
+        if any(name in klass.__dict__ for name in _COPY_HOOKS):
+            return False
+    if not cls.__dictoffset__:
+        return True
+    try:
+        attributes = object.__getattribute__(value, "__dict__")
+    except (AttributeError, TypeError):
+        return True
+    if type(attributes) is not dict:
+        return True
+    return all(_copies_unseen(v, seen) for v in attributes.values())
 
 
 def _all_atoms(args: tuple[Any, ...]) -> bool:

@@ -909,16 +909,17 @@ def _attribute_source(f: Pending) -> tuple[Pending | None, str | None]:
 def percent(left: Any, right: Any) -> Any:
     """``left % right`` where the ``%`` formats text (compiler/transform.py, visit_BinOp): with a
     pending value in ``right`` (or ``right`` itself pending: a tool that returns a tuple), the
-    text is made once they exist, from their values, as plain Python makes it."""
+    text is made once they exist, from their values, as plain Python makes it. Also reached
+    by arithmetic ``i % n`` (no side written as a number): atoms go straight to ``%``."""
     t = type(right)
+    if t in ATOM_TYPES:
+        return left % right
     if t is tuple:
         for v in right:
             if type(v) not in ATOM_TYPES:
                 break
         else:
             return left % right  # the common case: atoms only (a pending ``left`` derives)
-    elif t in ATOM_TYPES:
-        return left % right
     if t is not Pending and (t not in PLAIN_CONTAINERS or not _holds_pending(right)) \
             and type(left) is not Pending:
         return left % right

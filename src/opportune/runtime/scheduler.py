@@ -119,6 +119,7 @@ def _call_as(info: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
 
 
 _WATCHED_DATA = (dict, list, set, bytearray)
+_REGISTRY = "__warningregistry__"
 _MODULE_DUNDERS = ("__name__", "__builtins__", "__file__", "__package__", "__spec__",
                    "__loader__")
 
@@ -137,6 +138,11 @@ def _with_globals_as_now(fn: Any, names: tuple[str, ...]) -> Any:
     for n in names:
         if n in g:
             pinned[n] = g[n]
+    if _REGISTRY in g or "warn" in code.co_names:
+        # ``warnings.warn`` keeps its "shown once" record in the caller's globals: the twin
+        # shares the module's, or every call would warn again (and the program would not
+        # see the record)
+        pinned[_REGISTRY] = g.setdefault(_REGISTRY, {})
     twin = types.FunctionType(code, pinned, fn.__name__, fn.__defaults__, fn.__closure__)
     twin.__kwdefaults__ = fn.__kwdefaults__
     return twin

@@ -380,6 +380,8 @@ class Runtime:
         # write through once its turn comes (_write_through_head). Changed under _out_lock.
         self._captures: dict[int, capture.Capture] = {}
         self._std_streams: tuple[Any, Any] = (sys.stdout, sys.stderr)
+        # a run started inside an external's body writes into that call's capture
+        self._outer_capture = capture.current()
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         max_threads = threads or int(os.environ.get("OPPORTUNE_THREADS", "128"))
         # Sync calls, streamed or not, run on _workers, each counted against its function's
@@ -1089,7 +1091,8 @@ class Runtime:
         streamed = p._seq in self._stream_paths
         # what it writes to stdout and stderr is kept for its place in program order, unless
         # it runs in program order (or streams: output after it may go ahead of its end)
-        cap = capture.Capture(p._seq, self._first_write if then is None else None) \
+        cap = capture.Capture(p._seq, self._first_write if then is None else None,
+                              self._outer_capture) \
             if self._routed > 0 and not streamed and p._seq not in self._uncaptured else None
         try:
             if not arg_deps:
@@ -1208,7 +1211,7 @@ class Runtime:
             sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
         record = self._records[p._seq]
         info = self._call_info(p, record)
-        cap = capture.Capture(p._seq, self._first_write) \
+        cap = capture.Capture(p._seq, self._first_write, self._outer_capture) \
             if self._routed > 0 and p._seq not in self._uncaptured else None
         async with sem:
             real_args, real_kwargs = _real_arguments(spec, args, kwargs)
@@ -1753,7 +1756,18 @@ class Runtime:
 
     def _pump(self, force_all: bool = False) -> None:
         """Write queued output whose turn has come (caller holds ``_out_lock``); then a running
-        call whose turn has come writes through."""
+        call whose turn has come writes through. A run started inside an external's body
+        writes into that call's capture, from whichever thread pumps."""
+        outer = self._outer_capture
+        if outer is not None:
+            previous = capture.swap_thread(outer)
+            try:
+                self._pump_queue()
+                if self._captures:
+                    self._write_through_head()
+            finally:
+                capture.swap_thread(previous)
+            return
         self._pump_queue()
         if self._captures:
             self._write_through_head()

@@ -667,6 +667,9 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                 # makes to it meanwhile (``counts[w] = counts.get(w, 0) + 1``) waits (p423)
                 rt.readers.add_object_reader(result, f.__self__)
             return result
+        if f is _B.next and args and type(args[0]) is Pending:
+            # an iterator a call returned (a generator external): next() takes no stand-in
+            args = (args[0]._force(), *args[1:])
         return f(*args, **kwargs)
     if kind == LAZY:
         if f is _json_loads() and len(args) == 1 and not kwargs and type(args[0]) is Pending \

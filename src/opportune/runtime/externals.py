@@ -38,6 +38,9 @@ class ExternalSpec:
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     mutates: bool = False
     is_async: bool = False
+    # A generator function (sync or async): calling it runs none of its body, which runs as
+    # the program iterates, in program order; the call is made in place (``Runtime.issue``).
+    is_generator: bool = False
     returns: type | None = None
     # ``def ask(q: str, schema: type[T]) -> T``: the result is an instance of the class passed
     # as this parameter (its position in the arguments ``issue`` receives, and its name), so the
@@ -211,6 +214,7 @@ def make_spec(
         max_concurrency=max_concurrency,
         mutates=_changes_self(fn) if mutates is None else bool(mutates),
         is_async=inspect.iscoroutinefunction(fn),
+        is_generator=inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn),
         returns=returns if returns is not None else _return_type(fn),
         returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),

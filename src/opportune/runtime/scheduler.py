@@ -780,6 +780,11 @@ class Runtime:
         """Start an external call as soon as its inputs are known; return its pending result."""
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
+        if spec.is_generator:
+            # nothing to overlap: the call only makes the generator, whose body must run
+            # where the program iterates it (a derived ``list(gen())`` would run it on
+            # another thread, ahead of the program's output)
+            return fn(*(fill(a) for a in args), **{k: fill(v) for k, v in kwargs.items()})
         watched: tuple[Any, ...] | None = None
         if spec.global_reads:
             watched = _globals_read(fn, spec)

@@ -126,6 +126,9 @@ def run(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     """
     if context.active_runtime() is not None:
         return fn(*args, **kwargs)
+    # a function made by :func:`parallel` runs the function it wraps, not its wrapper, which
+    # lives in this module and would be taken for the program's own code
+    fn = getattr(fn, _PARALLEL, fn)
     target: Any = fn
     if isinstance(fn, types.FunctionType):
         add_user_root(os.path.dirname(os.path.realpath(fn.__code__.co_filename)))
@@ -150,7 +153,11 @@ def parallel(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         return run(fn, *args, **kwargs)
 
+    setattr(wrapper, _PARALLEL, fn)
     return wrapper
+
+
+_PARALLEL = "__opportune_parallel__"  # on a parallel wrapper: the function it runs
 
 
 def run_source(

@@ -489,3 +489,41 @@ def test_a_call_writes_through_once_everything_before_it_has_finished() -> None:
     assert ours.getvalue() == plain.getvalue() == "first starts\nsecond starts\n"
     assert_all_overlap(calls_of(opportune.last_schedule(), "first")
                        + calls_of(opportune.last_schedule(), "second"))
+
+
+@opportune.external
+def leaf_prints(x: int) -> int:
+    print("leaf", x)
+    print("leaf note", x, file=sys.stderr)
+    return x + 1
+
+
+def inner_program(n: int) -> list[int]:
+    out = [leaf_prints(n * 10 + i) for i in range(2)]
+    print("inner done", n)
+    return out
+
+
+@opportune.external
+def runs_a_program(gate: threading.Barrier, n: int) -> list[int]:
+    print("outer", n)
+    gate.wait(timeout=20)
+    return opportune.run(inner_program, n)
+
+
+def nesting(gate: threading.Barrier) -> list[list[int]]:
+    out = [runs_a_program(gate, n) for n in range(N)]
+    print("issued")
+    print(out)
+    return out
+
+
+def test_a_run_started_inside_an_external_writes_into_that_calls_capture(capsys) -> None:
+    """A tool that runs a program of its own (``opportune.run`` in its body): that run's output,
+    its calls' and its own prints', is the tool's and lands at the tool's place."""
+    expected = nesting(gate_for(1))
+    plain = capsys.readouterr()
+    assert opportune.run(nesting, gate_for(N)) == expected
+    ours = capsys.readouterr()
+    assert (ours.out, ours.err) == (plain.out, plain.err)
+    assert_all_overlap(calls_of(opportune.last_schedule(), "runs_a_program"))

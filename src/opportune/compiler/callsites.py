@@ -99,7 +99,9 @@ NAMED_TYPES = _PRIORITY
 # when every argument is an atom (LAZY). Installed as ``__opportune_b_<name>__``.
 # ``map`` and ``filter`` are not among them: they call the function they are given, which the
 # hook may have to route through a call site (dispatch._route_callables).
-PLAIN_BUILTINS = frozenset({"iter", "next", "enumerate", "zip", "reversed", "any", "all"})
+# ``next`` is not among them: a call's pending result (a generator external's) has no
+# ``__next__``, so next() goes through the hook, which hands it the iterator.
+PLAIN_BUILTINS = frozenset({"iter", "enumerate", "zip", "reversed", "any", "all"})
 SHALLOW_BUILTINS = frozenset({"len", "isinstance", "issubclass", "type", "callable", "getattr",
                               "hasattr", "range", "slice", "list", "tuple", "dict", "set",
                               "frozenset"})

@@ -129,7 +129,9 @@ def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
     if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
         raise _CannotCompile("async functions keep their own concurrency")
     try:
-        lines, _ = inspect.getsourcelines(fn)
+        # the code's own source: getsourcelines(fn) follows ``__wrapped__``, and a
+        # ``functools.wraps`` wrapper would be compiled as the function it wraps
+        lines, _ = inspect.getsourcelines(fn.__code__)
     except (OSError, TypeError) as exc:
         raise _CannotCompile(f"its source is not available ({exc})") from None
     source = textwrap.dedent("".join(lines))

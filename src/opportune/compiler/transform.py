@@ -62,6 +62,13 @@ FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval"
 _NAMESPACE_VIEWS = frozenset({"locals", "vars", "dir"})
 
 
+def _number(node: ast.expr) -> bool:
+    """A number written in the source (``2``, ``-1.5``): its ``%`` is arithmetic."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float, complex)
+
+
 def _names_owner(target: ast.expr) -> bool:
     """Whether the store guard is handed the object ``target`` stores into (see ``_guard``)."""
     return isinstance(target, (ast.Attribute, ast.Subscript)) and isinstance(target.value, ast.Name)
@@ -415,15 +422,15 @@ class _Rewriter(Transformer):
         """``"%s and %s" % args`` becomes ``__opportune_percent__("%s and %s", args)`` where the
         ``%`` is plainly formatting (a string on the left, or a tuple or dict display on the
         right): a pending value among the arguments is filled in first (``%*d`` wants a real
-        int) and a pending tuple is spread as plain Python spreads the tuple (p426). Other
-        ``%`` (numbers) is left to CPython."""
+        int) and a pending tuple is spread as plain Python spreads the tuple (p426). So is a
+        ``%`` whose sides are both unknown here (``FMT % answer``: a format string held in a
+        name, a tool's tuple or dict on the right; p543), decided at run time by the values'
+        types. A ``%`` with a number written on either side is arithmetic, left to CPython."""
         self.generic_visit(node)
         if not isinstance(node.op, ast.Mod):
             return node
         left, right = node.left, node.right
-        if not (isinstance(left, ast.Constant) and isinstance(left.value, str)
-                or isinstance(left, ast.JoinedStr)
-                or isinstance(right, (ast.Tuple, ast.Dict))):
+        if _number(left) or _number(right) or isinstance(right, ast.Constant):
             return node
         call = ast.Call(ast.Name(PERCENT, ast.Load()), [left, right], [])
         return ast.copy_location(call, node)

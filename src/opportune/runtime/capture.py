@@ -46,13 +46,17 @@ class Capture:
     and its output is written) while it still runs; what it held is written and from then on
     it writes at once, so a long call's progress shows as it happens, as under plain Python
     (``Runtime._write_through``). ``on_first``: asked at the call's first write whether that
-    is already so (the first call of a run, say)."""
+    is already so (the first call of a run, say). ``outer``: the capture of the external
+    whose body started this run (a tool that runs ``opportune.run`` itself): what this run
+    writes is that call's output, so it goes there, not to the streams."""
 
-    __slots__ = ("direct", "lock", "on_first", "open", "ops", "seq")
+    __slots__ = ("direct", "lock", "on_first", "open", "ops", "outer", "seq")
 
     def __init__(self, seq: int = -1,
-                 on_first: Callable[[Capture], None] | None = None) -> None:
+                 on_first: Callable[[Capture], None] | None = None,
+                 outer: Capture | None = None) -> None:
         self.ops: list[tuple[Callable[..., Any], Any]] = []
+        self.outer = outer
         self.open = True
         self.direct = False
         self.lock = threading.Lock()
@@ -61,8 +65,11 @@ class Capture:
 
     def replay(self) -> None:
         """Make the writes on the real streams (caller holds the runtime's output lock)."""
+        outer = self.outer
         for method, argument in self.ops:
-            if argument is _NO_ARGUMENT:
+            if outer is not None:
+                emit(outer, method, argument)
+            elif argument is _NO_ARGUMENT:
                 method()
             else:
                 method(argument)
@@ -86,6 +93,17 @@ class Capture:
             return True
 
 
+def emit(outer: Capture | None, method: Callable[..., Any], argument: Any) -> None:
+    """Make one write of a run started inside an external's body: into that call's capture
+    while it holds its writes, else on the stream."""
+    if outer is not None and outer.open and outer._keep(method, argument):
+        return
+    if argument is _NO_ARGUMENT:
+        method()
+    else:
+        method(argument)
+
+
 class _ThreadCapture(threading.local):
     # a class attribute, so a thread that never set one reads None without a failed lookup
     # (getattr with a default on a plain threading.local costs over a microsecond per write)
@@ -94,6 +112,18 @@ class _ThreadCapture(threading.local):
 
 _local = _ThreadCapture()
 _task_capture: ContextVar[Capture | None] = ContextVar("opportune_output_capture", default=None)
+
+
+def current() -> Capture | None:
+    """The capture this thread (or task) writes into now: set inside an external's body."""
+    return _local.capture or _task_capture.get()
+
+
+def swap_thread(cap: Capture | None) -> Capture | None:
+    """Make ``cap`` this thread's capture for a while; returns the one to put back."""
+    previous = _local.capture
+    _local.capture = cap
+    return previous
 
 
 def begin_thread(cap: Capture) -> Capture | None:
@@ -131,11 +161,19 @@ def _routing_write(original: Callable[[str], int]) -> Callable[[str], int]:
 
     def write(text: str) -> int:
         cap = local.capture or task_capture.get()
-        if cap is None or not cap.open or cap.direct:
+        if cap is None or not cap.open:
             return original(text)
+        if cap.direct:
+            if cap.outer is None:
+                return original(text)
+            emit(cap.outer, original, text)
+            return len(text)
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if cap._keep(original, text):
+            return len(text)
+        if cap.outer is not None:
+            emit(cap.outer, original, text)
             return len(text)
         return original(text)
 
@@ -147,9 +185,17 @@ def _routing_flush(original: Callable[[], Any]) -> Callable[[], Any]:
 
     def flush() -> Any:
         cap = local.capture or task_capture.get()
-        if cap is None or not cap.open or cap.direct:
+        if cap is None or not cap.open:
             return original()
+        if cap.direct:
+            if cap.outer is None:
+                return original()
+            emit(cap.outer, original, _NO_ARGUMENT)
+            return None
         if cap._keep(original, _NO_ARGUMENT):
+            return None
+        if cap.outer is not None:
+            emit(cap.outer, original, _NO_ARGUMENT)
             return None
         return original()
 

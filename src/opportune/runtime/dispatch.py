@@ -667,6 +667,9 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                 # makes to it meanwhile (``counts[w] = counts.get(w, 0) + 1``) waits (p423)
                 rt.readers.add_object_reader(result, f.__self__)
             return result
+        if f is _B.next and args and type(args[0]) is Pending:
+            # an iterator a call returned (a generator external): next() takes no stand-in
+            args = (args[0]._force(), *args[1:])
         return f(*args, **kwargs)
     if kind == LAZY:
         if f is _json_loads() and len(args) == 1 and not kwargs and type(args[0]) is Pending \
@@ -909,16 +912,17 @@ def _attribute_source(f: Pending) -> tuple[Pending | None, str | None]:
 def percent(left: Any, right: Any) -> Any:
     """``left % right`` where the ``%`` formats text (compiler/transform.py, visit_BinOp): with a
     pending value in ``right`` (or ``right`` itself pending: a tool that returns a tuple), the
-    text is made once they exist, from their values, as plain Python makes it."""
+    text is made once they exist, from their values, as plain Python makes it. Also reached
+    by arithmetic ``i % n`` (no side written as a number): atoms go straight to ``%``."""
     t = type(right)
+    if t in ATOM_TYPES:
+        return left % right
     if t is tuple:
         for v in right:
             if type(v) not in ATOM_TYPES:
                 break
         else:
             return left % right  # the common case: atoms only (a pending ``left`` derives)
-    elif t in ATOM_TYPES:
-        return left % right
     if t is not Pending and (t not in PLAIN_CONTAINERS or not _holds_pending(right)) \
             and type(left) is not Pending:
         return left % right

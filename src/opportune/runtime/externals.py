@@ -38,6 +38,9 @@ class ExternalSpec:
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     mutates: bool = False
     is_async: bool = False
+    # A generator function (sync or async): calling it runs none of its body, which runs as
+    # the program iterates, in program order; the call is made in place (``Runtime.issue``).
+    is_generator: bool = False
     returns: type | None = None
     # ``def ask(q: str, schema: type[T]) -> T``: the result is an instance of the class passed
     # as this parameter (its position in the arguments ``issue`` receives, and its name), so the
@@ -211,6 +214,7 @@ def make_spec(
         max_concurrency=max_concurrency,
         mutates=_changes_self(fn) if mutates is None else bool(mutates),
         is_async=inspect.iscoroutinefunction(fn),
+        is_generator=inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn),
         returns=returns if returns is not None else _return_type(fn),
         returns_param=None if returns is not None else _return_parameter(fn),
         changes_program_state=_changes_module_state(fn),
@@ -420,7 +424,9 @@ def _output_use(fn: Callable[..., Any]) -> frozenset[str]:
     ``.fileno()``, ``sys.stdout.buffer``, ``sys.__stdout__``), runs a child process whose
     output is not captured (``subprocess.run`` without ``capture_output``/``stdout=``,
     ``os.system``), or swaps the streams themselves (``redirect_stdout``, ``sys.stdout = ``):
-    that would redirect every thread's writes while it runs.
+    that would redirect every thread's writes while it runs. It calls ``warnings.warn``: a
+    warning is shown once per place (the default filter), and which call shows it is decided
+    by a record the calls share, so the first call in program order must warn first.
 
     A function whose source cannot be read says nothing (its writes through ``sys.stdout`` are
     still captured, as are those of helpers it calls)."""
@@ -451,7 +457,8 @@ def _output_use(fn: Callable[..., Any]) -> frozenset[str]:
                 and _is_std_stream(func.value) \
                 or name == "system" and _is_os(func) \
                 or name == "write" and _is_os(func) and _to_std_descriptor(node) \
-                or name in _CHILD_PROCESS and _child_output_not_captured(node):
+                or name in _CHILD_PROCESS and _child_output_not_captured(node) \
+                or name == "warn" and _is_warnings_warn(func):
             found.add(IN_ORDER)
         elif isinstance(func, ast.Attribute):
             if name in ("write", "writelines", "flush") and _is_std_stream(func.value):
@@ -463,6 +470,14 @@ def _output_use(fn: Callable[..., Any]) -> frozenset[str]:
                                 for k in node.keywords):
                 found.add(PRINTS)  # traceback.print_exc() writes to stderr
     return frozenset(found)
+
+
+def _is_warnings_warn(func: ast.expr) -> bool:
+    """``warnings.warn`` or a ``warn`` imported from it."""
+    if isinstance(func, ast.Name):
+        return True
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+        and func.value.id == "warnings"
 
 
 def _is_os(func: ast.expr) -> bool:

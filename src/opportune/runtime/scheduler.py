@@ -119,6 +119,7 @@ def _call_as(info: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
 
 
 _WATCHED_DATA = (dict, list, set, bytearray)
+_REGISTRY = "__warningregistry__"
 _MODULE_DUNDERS = ("__name__", "__builtins__", "__file__", "__package__", "__spec__",
                    "__loader__")
 
@@ -137,6 +138,11 @@ def _with_globals_as_now(fn: Any, names: tuple[str, ...]) -> Any:
     for n in names:
         if n in g:
             pinned[n] = g[n]
+    if _REGISTRY in g or "warn" in code.co_names:
+        # ``warnings.warn`` keeps its "shown once" record in the caller's globals: the twin
+        # shares the module's, or every call would warn again (and the program would not
+        # see the record)
+        pinned[_REGISTRY] = g.setdefault(_REGISTRY, {})
     twin = types.FunctionType(code, pinned, fn.__name__, fn.__defaults__, fn.__closure__)
     twin.__kwdefaults__ = fn.__kwdefaults__
     return twin
@@ -374,6 +380,8 @@ class Runtime:
         # write through once its turn comes (_write_through_head). Changed under _out_lock.
         self._captures: dict[int, capture.Capture] = {}
         self._std_streams: tuple[Any, Any] = (sys.stdout, sys.stderr)
+        # a run started inside an external's body writes into that call's capture
+        self._outer_capture = capture.current()
         self._sems: dict[ExternalSpec, asyncio.Semaphore] = {}
         max_threads = threads or int(os.environ.get("OPPORTUNE_THREADS", "128"))
         # Sync calls, streamed or not, run on _workers, each counted against its function's
@@ -772,6 +780,11 @@ class Runtime:
         """Start an external call as soon as its inputs are known; return its pending result."""
         if getattr(context._local, "runtime", None) is not self:
             return fn(*args, **kwargs)
+        if spec.is_generator:
+            # nothing to overlap: the call only makes the generator, whose body must run
+            # where the program iterates it (a derived ``list(gen())`` would run it on
+            # another thread, ahead of the program's output)
+            return fn(*(fill(a) for a in args), **{k: fill(v) for k, v in kwargs.items()})
         watched: tuple[Any, ...] | None = None
         if spec.global_reads:
             watched = _globals_read(fn, spec)
@@ -1083,7 +1096,8 @@ class Runtime:
         streamed = p._seq in self._stream_paths
         # what it writes to stdout and stderr is kept for its place in program order, unless
         # it runs in program order (or streams: output after it may go ahead of its end)
-        cap = capture.Capture(p._seq, self._first_write if then is None else None) \
+        cap = capture.Capture(p._seq, self._first_write if then is None else None,
+                              self._outer_capture) \
             if self._routed > 0 and not streamed and p._seq not in self._uncaptured else None
         try:
             if not arg_deps:
@@ -1202,7 +1216,7 @@ class Runtime:
             sem = self._sems[spec] = asyncio.Semaphore(spec.max_concurrency)
         record = self._records[p._seq]
         info = self._call_info(p, record)
-        cap = capture.Capture(p._seq, self._first_write) \
+        cap = capture.Capture(p._seq, self._first_write, self._outer_capture) \
             if self._routed > 0 and p._seq not in self._uncaptured else None
         async with sem:
             real_args, real_kwargs = _real_arguments(spec, args, kwargs)
@@ -1747,7 +1761,18 @@ class Runtime:
 
     def _pump(self, force_all: bool = False) -> None:
         """Write queued output whose turn has come (caller holds ``_out_lock``); then a running
-        call whose turn has come writes through."""
+        call whose turn has come writes through. A run started inside an external's body
+        writes into that call's capture, from whichever thread pumps."""
+        outer = self._outer_capture
+        if outer is not None:
+            previous = capture.swap_thread(outer)
+            try:
+                self._pump_queue()
+                if self._captures:
+                    self._write_through_head()
+            finally:
+                capture.swap_thread(previous)
+            return
         self._pump_queue()
         if self._captures:
             self._write_through_head()
@@ -1898,13 +1923,20 @@ class _ObjectCopier:
             # program's own code against the program's current state, so the program waits.
             self.held.append(value)
             return value
-        if isinstance(value, type) or callable(value) and not hasattr(value, "__dict__"):
+        # by type throughout: isinstance and hasattr on the object would run a
+        # ``__getattribute__`` of the program's, which plain Python never runs here
+        if issubclass(cls, type) or callable(value) and not cls.__dictoffset__:
             return value
         if is_changeable_data(value):
             pass  # a Counter, deque or OrderedDict: data the program may change, not a service
         elif cls.__module__ == "builtins" or not is_user_module(cls.__module__):
             return value
-        if callable(value) and isinstance(value, (types.FunctionType, types.MethodType)):
+        if issubclass(cls, (types.FunctionType, types.MethodType)):
+            return value
+        if not _copies_unseen(value, set()):
+            # copying would run the program's own code (p540): it would see calls plain
+            # Python never makes, so the program waits for the call instead
+            self.held.append(value)
             return value
         try:
             return copy.deepcopy(value)
@@ -1913,6 +1945,49 @@ class _ObjectCopier:
             return value
 
 
+
+
+# Hooks that ``copy.deepcopy`` looks up or calls on an object (``__getattribute__`` and
+# ``__getattr__`` run for every attribute it reads, ``__new__`` makes the copy).
+_COPY_HOOKS = ("__getattribute__", "__getattr__", "__new__", "__deepcopy__", "__reduce__",
+               "__reduce_ex__", "__getstate__", "__setstate__", "__copy__")
+
+
+def _copies_unseen(value: Any, seen: set[int]) -> bool:
+    """Whether ``copy.deepcopy(value)`` runs none of the program's own code: no class of an
+    object it would copy defines one of the hooks deepcopy calls in the program's module.
+
+    Walks what deepcopy would walk (plain containers, instance dicts), by type only, so the
+    check itself runs none of it either."""
+    if id(value) in seen:
+        return True
+    seen.add(id(value))
+    cls = type(value)
+    if cls in ATOM_TYPES:
+        return True
+    if cls in (list, tuple, set, frozenset):
+        return all(_copies_unseen(v, seen) for v in value)
+    if cls is dict:
+        return all(_copies_unseen(k, seen) and _copies_unseen(v, seen)
+                   for k, v in value.items())
+    if cls.__module__ == "builtins":
+        return True
+    from opportune.compiler.functions import is_user_module
+
+    for klass in cls.__mro__:
+        if klass.__module__ == "builtins" or not is_user_module(klass.__module__):
+            continue
+        if any(name in klass.__dict__ for name in _COPY_HOOKS):
+            return False
+    if not cls.__dictoffset__:
+        return True
+    try:
+        attributes = object.__getattribute__(value, "__dict__")
+    except (AttributeError, TypeError):
+        return True
+    if type(attributes) is not dict:
+        return True
+    return all(_copies_unseen(v, seen) for v in attributes.values())
 
 
 def _all_atoms(args: tuple[Any, ...]) -> bool:

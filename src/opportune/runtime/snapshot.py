@@ -25,7 +25,9 @@ def is_changeable_data(value: Any) -> bool:
     cls = type(value)
     if cls.__module__ == "builtins":
         return False
-    return isinstance(value, (dict, list, set, bytearray, collections.deque)) \
+    # by type: isinstance would read the object's ``__class__`` through a ``__getattribute__``
+    # the program may have written, which runs compiled code (and calls back in here)
+    return issubclass(cls, (dict, list, set, bytearray, collections.deque)) \
         or hasattr(cls, "__setitem__")
 
 
@@ -258,7 +260,9 @@ def fill_attributes(value: Any, inside: bool = True) -> None:
 
 
 def _fill_own_attributes(obj: Any) -> None:
-    if isinstance(obj, type) or type(obj).__module__ == "builtins":
+    # by type, not isinstance: that reads ``obj.__class__`` through the program's own
+    # ``__getattribute__``, whose ``object.__getattribute__(self, name)`` lands back here
+    if issubclass(type(obj), type) or type(obj).__module__ == "builtins":
         return  # classes, modules, functions: their namespaces are not the program's data
     try:
         attributes = object.__getattribute__(obj, "__dict__")

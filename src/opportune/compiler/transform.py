@@ -62,6 +62,42 @@ FRAME_SENSITIVE = frozenset({"super", "locals", "globals", "vars", "dir", "eval"
 _NAMESPACE_VIEWS = frozenset({"locals", "vars", "dir"})
 
 
+def _range_counters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """The local names of ``function`` bound only as the target of ``for NAME in range(...)``
+    statements in its own body (not a parameter, not declared ``global``/``nonlocal``, stored
+    nowhere else, comprehensions and nested scopes included as other stores): ints, whose
+    ``%`` is arithmetic and needs no printf-style hook."""
+    args = function.args
+    excluded = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    excluded.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    counters: set[str] = set()
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            excluded.update(node.names)
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) \
+                and isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name) \
+                and node.iter.func.id == "range":
+            counters.add(node.target.id)
+            stack.extend(node.body)
+            stack.extend(node.orelse)
+            stack.append(node.iter)
+            continue
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            excluded.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            excluded.add(node.name)
+        elif isinstance(node, ast.alias):
+            excluded.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            excluded.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            excluded.add(node.rest)
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(counters - excluded)
+
+
 def _number(node: ast.expr) -> bool:
     """A number written in the source (``2``, ``-1.5``): its ``%`` is arithmetic."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -93,6 +129,8 @@ class _Rewriter(Transformer):
         # names the module's functions and lambdas load (see changes.tell_module_stores)
         self.function_reads: set[str] = set()
         self._staging = staging  # where module-level code may be cut into stages
+        # per enclosing function: its locals bound only as ``for i in range(...)`` (ints)
+        self._range_counters: list[frozenset[str]] = []
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -107,6 +145,7 @@ class _Rewriter(Transformer):
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
         params = node.args.posonlyargs + node.args.args
         self._first_params.append(params[0].arg if params else None)
+        self._range_counters.append(_range_counters(node))
         self._in_class.append(False)
         self._tries.append(0)
         try:
@@ -133,6 +172,7 @@ class _Rewriter(Transformer):
             return node
         finally:
             self._first_params.pop()
+            self._range_counters.pop()
             self._in_class.pop()
             self._tries.pop()
 
@@ -432,7 +472,22 @@ class _Rewriter(Transformer):
         left, right = node.left, node.right
         if _number(left) or _number(right) or isinstance(right, ast.Constant):
             return node
+        if isinstance(left, ast.Name) and self._range_counters \
+                and left.id in self._range_counters[-1]:
+            return node  # ``n % p`` with ``n`` a loop counter: arithmetic, at CPython speed
         call = ast.Call(ast.Name(PERCENT, ast.Load()), [left, right], [])
+        if isinstance(left, ast.Name):
+            # ``i % m`` in a loop: an int on the left is arithmetic, plain Python's ``%`` at
+            # once, tested inline (a call of the hook would double the cost of a sieve's
+            # inner loop); anything else (a str held in a name, a pending value) goes through
+            # the hook
+            test = ast.Compare(
+                ast.Call(ast.Name(callsites.TYPE, ast.Load()), [ast.Name(left.id, ast.Load())], []),
+                [ast.Is()], [ast.Name(callsites.builtin_name("int"), ast.Load())])
+            plain = ast.BinOp(ast.Name(left.id, ast.Load()), ast.Mod(), right)
+            call.args[1] = traversal.copy_tree(right) if not isinstance(right, ast.Name) else \
+                ast.Name(right.id, ast.Load())
+            return ast.copy_location(ast.IfExp(test, plain, call), node)
         return ast.copy_location(call, node)
 
     # -- f-strings ----------------------------------------------------------------------------

@@ -55,24 +55,24 @@ def test_a_gate_holds_its_group_until_every_request_arrived(sim: SimServer) -> N
 
 def test_a_serialised_group_fails_naming_the_gate_and_what_arrived(sim: SimServer) -> None:
     client = openai.OpenAI(base_url=sim.base_url, api_key="sim", max_retries=0)
-    with pytest.raises(SimGateError, match=r"gate 'parts': 1 of 2 requests"):
-        with sim.gated(Gate(pattern="part", count=2, timeout=0.2, name="parts")):
-            with pytest.raises(openai.BadRequestError,
-                               match=r"gate 'parts' held this request 0.2 s .* only 1 arrived"):
-                client.chat.completions.create(
-                    model="m", messages=[{"role": "user", "content": "part 1"}])
-            # the gate is broken: the next request of its group fails at once
-            with pytest.raises(openai.BadRequestError, match="only 1 arrived"):
-                client.chat.completions.create(
-                    model="m", messages=[{"role": "user", "content": "part 2"}])
+    with (pytest.raises(SimGateError, match=r"gate 'parts': 1 of 2 requests"),
+          sim.gated(Gate(pattern="part", count=2, timeout=0.2, name="parts"))):
+        with pytest.raises(openai.BadRequestError,
+                           match=r"gate 'parts' held this request 0.2 s .* only 1 arrived"):
+            client.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "part 1"}])
+        # the gate is broken: the next request of its group fails at once
+        with pytest.raises(openai.BadRequestError, match="only 1 arrived"):
+            client.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "part 2"}])
     # disarmed: nothing is held any more
     client.chat.completions.create(model="m", messages=[{"role": "user", "content": "part 3"}])
 
 
 def test_a_gate_that_saw_too_few_requests_is_reported_on_leaving(sim: SimServer) -> None:
-    with pytest.raises(SimGateError, match=r"gate 'nothing matches': 0 of 2 requests"):
-        with sim.gated(Gate(pattern="nothing matches", count=2)):
-            pass
+    with (pytest.raises(SimGateError, match=r"gate 'nothing matches': 0 of 2 requests"),
+          sim.gated(Gate(pattern="nothing matches", count=2))):
+        pass
 
 
 def test_a_gate_is_validated_with_the_fix_named() -> None:
@@ -105,9 +105,9 @@ def test_arming_over_http_names_what_is_wrong(sim: SimServer) -> None:
     with sim.gated(Gate(pattern="x", count=2, name="x")):
         status, body = post(sim, b'{"gates": [{"pattern": "y", "count": 2}]}')
         assert status == 409 and "already armed" in body["error"]["message"]
-        with pytest.raises(SimConfigError, match="already armed"):
-            with sim.gated(Gate(pattern="y", count=2)):
-                pass
+        with (pytest.raises(SimConfigError, match="already armed"),
+              sim.gated(Gate(pattern="y", count=2))):
+            pass
         client = openai.OpenAI(base_url=sim.base_url, api_key="sim", max_retries=0)
         futures = []
         with concurrent.futures.ThreadPoolExecutor(2) as pool:

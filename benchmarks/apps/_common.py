@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -17,6 +18,17 @@ from typing import Any
 from opportune.sim import Rule, SimConfig
 
 TOOL_SCALE_ENV = "OPPORTUNE_BENCH_TOOL_SCALE"
+
+# Called as each blocking tool call starts, with the tool's name and first argument. It stays
+# None in benchmarks (one global read per call); tests/benchmarks/test_apps.py sets it to hold
+# calls until their whole group has started, so the overlap it asserts is certain.
+tool_call_hook: Callable[[str, str], None] | None = None
+
+
+def tool_call_started(name: str, first_arg: str) -> None:
+    hook = tool_call_hook
+    if hook is not None:
+        hook(name, first_arg)
 
 
 def tool_scale() -> float:

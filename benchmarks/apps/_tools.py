@@ -12,7 +12,7 @@ import hashlib
 import operator
 
 import opportune
-from benchmarks.apps._common import atool_sleep, tool_sleep
+from benchmarks.apps._common import atool_sleep, tool_call_started, tool_sleep
 
 # Recorded latencies in seconds (order of magnitude of hosted search / GLIP / BLIP calls).
 SEARCH_LATENCY = 0.3
@@ -85,6 +85,7 @@ def vqa_result(patch: str, question: str) -> str:
 @opportune.external
 def search(query: str) -> str:
     """Web search (simulated): a deterministic snippet after the recorded latency."""
+    tool_call_started("search", query)
     tool_sleep(SEARCH_LATENCY)
     return search_result(query)
 
@@ -92,6 +93,7 @@ def search(query: str) -> str:
 @opportune.external
 def calculate(expression: str) -> float:
     """Arithmetic tool (simulated math API)."""
+    tool_call_started("calculate", expression)
     tool_sleep(MATH_LATENCY)
     return math_result(expression)
 
@@ -99,6 +101,7 @@ def calculate(expression: str) -> float:
 @opportune.external
 def detect(image: str, name: str) -> list[str]:
     """Open-vocabulary object detection (simulated GLIP): the patches showing ``name``."""
+    tool_call_started("detect", name)
     tool_sleep(DETECT_LATENCY)
     return detect_result(image, name)
 
@@ -106,6 +109,7 @@ def detect(image: str, name: str) -> list[str]:
 @opportune.external
 def ask_patch(patch: str, question: str) -> str:
     """Visual question answering on one patch (simulated BLIP)."""
+    tool_call_started("ask_patch", patch)
     tool_sleep(VQA_LATENCY)
     return vqa_result(patch, question)
 

@@ -17,16 +17,19 @@ It is not a language model, and says so in ``/v1/models`` and on start-up.
 """
 
 from opportune.sim._config import ReplayEntry, Rule, SimConfig, SimConfigError, load_config
+from opportune.sim._gates import Gate, SimGateError
 from opportune.sim._schedule import ScheduleEntry
 from opportune.sim._server import SimServer
 from opportune.sim._tokens import count_tokens
 
 __all__ = [
+    "Gate",
     "ReplayEntry",
     "Rule",
     "ScheduleEntry",
     "SimConfig",
     "SimConfigError",
+    "SimGateError",
     "SimServer",
     "count_tokens",
     "load_config",

@@ -15,10 +15,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from pydantic import ValidationError
 
 from opportune.sim._answers import Answer, ResponseModel
 from opportune.sim._capacity import FaultPlan, RateLimiter, Slots
 from opportune.sim._config import SimConfig
+from opportune.sim._gates import Gate, Gates
 from opportune.sim._protocol import (
     RequestError,
     SimRequest,
@@ -36,7 +38,8 @@ from opportune.sim._schema import SchemaAnswerError
 from opportune.sim._tokens import pieces as token_pieces
 
 NOT_A_MODEL = "latency simulator, not a language model"
-ROUTES = "/v1/chat/completions, /v1/completions, /v1/models, /sim/log, /sim/reset"
+ROUTES = ("/v1/chat/completions, /v1/completions, /v1/models, /sim/log, /sim/reset, "
+          "/sim/gates")
 
 
 def describe(config: SimConfig, base_url: str) -> str:
@@ -99,6 +102,7 @@ class SimState:
             limit=config.fault_limit,
         )
         self.schedule = Schedule(config.log_limit)
+        self.gates = Gates()
         self.t0 = time.monotonic()
         self.started_unix = time.time()
 
@@ -176,6 +180,41 @@ class SimState:
         self.reset()
         return web.json_response({"reset": True})
 
+    async def arm_gates(self, request: web.Request) -> web.Response:
+        """``POST /sim/gates`` with ``{"gates": [...]}``: hold requests until their group is in
+        flight together (see ``opportune.sim._gates``); tests only."""
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+        raw = body.get("gates") if isinstance(body, dict) else None
+        if not isinstance(raw, list) or not raw:
+            return _json_error(
+                400, 'send {"gates": [{"pattern": ..., "count": ...}, ...]} with at least one gate',
+                "invalid_request_error", param="gates")
+        gates: list[Gate] = []
+        problems: list[str] = []
+        for i, item in enumerate(raw):
+            try:
+                gates.append(Gate.model_validate(item))
+            except ValidationError as exc:
+                problems += [
+                    f"gates[{i}].{'.'.join(str(p) for p in err['loc']) or '(gate)'}: {err['msg']}"
+                    for err in exc.errors()
+                ]
+        if problems:
+            return _json_error(400, f"invalid gate: {'; '.join(problems)}",
+                               "invalid_request_error", param="gates")
+        try:
+            self.gates.arm(gates)
+        except ValueError as exc:
+            return _json_error(409, str(exc), "invalid_request_error", param="gates")
+        return web.json_response({"armed": len(gates)})
+
+    async def disarm_gates(self, request: web.Request) -> web.Response:
+        """``DELETE /sim/gates``: forget the gates and report what each saw."""
+        return web.json_response({"gates": self.gates.disarm()})
+
     async def root(self, request: web.Request) -> web.Response:
         return web.Response(text=describe(self.config, f"{request.url.origin()}/v1") + "\n")
 
@@ -238,6 +277,13 @@ class SimState:
         parts, finish = shape(answer.text, req.max_tokens, req.stop)
         entry.source, entry.completion_tokens = answer.source, len(parts)
         ttft, tpot = self.timing(answer, len(parts))
+        gate = self.gates.find(req.prompt) if self.gates.armed else None
+        if gate is not None:
+            entry.gate = gate.gate.label
+            problem = await self.gates.hold(gate)
+            if problem is not None:
+                entry.status, entry.end = 400, self.now()
+                return _json_error(400, problem, "invalid_request_error", code="gate_timeout")
 
         slot, queued = await self.slots.acquire()
         start = self.now()
@@ -389,5 +435,7 @@ def build_app(config: SimConfig) -> tuple[web.Application, SimState]:
     app.router.add_get("/v1/models/{model}", state.model)
     app.router.add_get("/sim/log", state.log)
     app.router.add_post("/sim/reset", state.reset_handler)
+    app.router.add_post("/sim/gates", state.arm_gates)
+    app.router.add_delete("/sim/gates", state.disarm_gates)
     app.router.add_get("/", state.root)
     return app, state

@@ -21,7 +21,8 @@ class ScheduleEntry:
     ``arrival`` is when the request (headers and body) had been received; ``start`` is when it got a decoding slot (``queued`` says whether it had to wait for one),
     ``first_token``/``last_token`` when its first and last tokens were due (a non-streamed
     answer is sent whole at ``last_token``), ``end`` when the server finished with it. Requests
-    refused (429) or failed by fault injection have no slot and no token times.
+    refused (429) or failed by fault injection have no slot and no token times. A request a
+    test's gate held (``gate``) waited there between ``arrival`` and ``start`` too.
     """
 
     id: int
@@ -40,6 +41,7 @@ class ScheduleEntry:
     completion_tokens: int = 0
     source: str | None = None
     fault: str | None = None
+    gate: str | None = None  # the test gate that held it before it took a slot (_gates.py)
 
     @property
     def wait(self) -> float | None:

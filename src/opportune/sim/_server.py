@@ -9,10 +9,13 @@ event loop of its own. The socket is bound before the thread starts, so ``base_u
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Any, Self
 
@@ -20,6 +23,7 @@ from aiohttp import web
 
 from opportune.sim._app import SimState, build_app, describe
 from opportune.sim._config import SimConfig, SimConfigError
+from opportune.sim._gates import Gate, SimGateError, not_opened
 from opportune.sim._schedule import ScheduleEntry
 
 
@@ -169,3 +173,35 @@ class SimServer:
         request = urllib.request.Request(f"{self.url}/sim/reset", method="POST", data=b"")
         with urllib.request.urlopen(request, timeout=10):
             pass
+
+    @contextlib.contextmanager
+    def gated(self, *gates: Gate) -> Iterator[None]:
+        """Hold requests until each gate's group is in flight together, for one run (tests).
+
+        Arms the gates over HTTP (``POST /sim/gates``) and disarms them on leaving; if the block
+        ends without an exception and a gate never opened, raises :class:`SimGateError` naming
+        it and how many of its requests arrived. See ``opportune.sim._gates``.
+        """
+        if not gates:
+            raise ValueError("name at least one Gate(pattern=..., count=...) to arm")
+        body = json.dumps({"gates": [g.model_dump() for g in gates]}).encode()
+        self._call("POST", "/sim/gates", body)
+        report: list[dict[str, Any]] = []
+        try:
+            yield
+        finally:
+            report = self._call("DELETE", "/sim/gates")["gates"]
+        problem = not_opened(report)
+        if problem is not None:
+            raise SimGateError(problem)
+
+    def _call(self, method: str, path: str, body: bytes | None = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, data=body,
+            headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            message = json.load(exc).get("error", {}).get("message", exc.reason)
+            raise SimConfigError(f"{method} {path}: {message}") from None

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import capture, context, externals, loops
+from opportune.runtime import capture, context, externals, loops, tracebacks
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
@@ -363,6 +363,8 @@ class Runtime:
         # (a range search over its block).
         self._issued_writes: SortedKeyList = SortedKeyList(key=itemgetter(0))
         self._records: dict[int, CallRecord] = {}
+        # each call's call site, for a traceback the program formats (runtime/tracebacks.py)
+        self._sites: dict[int, tracebacks.Site] = {}
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
         # Whether the standard streams are routed to per-call captures (runtime/capture.py):
@@ -437,6 +439,7 @@ class Runtime:
         self._program_thread = threading.current_thread()
         self._program_ident = threading.get_ident()
         self._previous = context.set_active_runtime(self)
+        tracebacks.install()
         self._std_streams = (sys.stdout, sys.stderr)
         return self
 
@@ -868,6 +871,7 @@ class Runtime:
         record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps,
                             read_from=tuple(sorted(sc.prefix_reads)))
         self._records[seq] = record
+        self._sites[seq] = tracebacks.call_site()
         self.schedule.calls.append(record)
         if past:
             # A speculative read: it runs once its arguments are known, before the deferred

@@ -1,0 +1,216 @@
+"""Tracebacks the program formats itself read as plain Python's.
+
+Under opportune a traceback holds frames plain Python never had: opportune's own (the call-site
+hooks, the scheduler, the worker that ran an external), and an external's failure is raised
+where the program needed the value or left its ``try``, not at the call. A program that prints
+``traceback.format_exc()``, logs with ``logging.exception`` or hands the text of an error back
+to a model would show all that.
+
+So, while a run is active on the thread that formats, the traceback module's two walks are
+rewritten as it reads them (:func:`install`): the frames of a traceback (``TracebackException``,
+``extract_tb``, and through them ``print_exc``, ``format_exc``, ``format_exception``,
+``logging``) and of a stack (``StackSummary.extract``, so ``extract_stack`` and ``print_stack``)
+leave out opportune's own frames; and where a traceback passes through the worker that ran a
+failed external, the program's frames from where the failure was raised are replaced by the
+frames the program was in when it made the call (recorded at the call, :func:`call_site`),
+followed by the decorator's entry frame that plain Python runs. Nothing happens when an
+exception is raised or caught: the cost is paid only by the code that formats.
+
+The report of an uncaught exception (``cli/run.py``) takes opportune's frames out of the
+traceback objects themselves, with :func:`is_own_code`, since Python's default hook prints
+them without the traceback module.
+"""
+
+from __future__ import annotations
+
+import dis
+import os
+import sys
+import traceback
+import types
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from opportune.compiler.registry import is_arm_code
+from opportune.runtime import context
+from opportune.runtime.externals import ENTRY_CODES
+
+OWN_FILES = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+# The program frames a call site keeps: enough for any failure that surfaces in a caller
+# a few levels up; deeper stacks keep their innermost frames.
+_SITE_DEPTH = 64
+
+Site = tuple[tuple[int, types.CodeType, int], ...]
+
+
+def is_own_code(code: types.CodeType) -> bool:
+    """Whether ``code`` is opportune's own, which plain Python never runs (the decorator's
+    entry, which it does run, is not)."""
+    return code.co_filename.startswith(OWN_FILES) and code not in ENTRY_CODES
+
+
+def call_site() -> Site:
+    """The program's frames at an external call, innermost first: (frame id, code, last
+    instruction) each, read by :func:`_with_call_site` if the call fails."""
+    frame: types.FrameType | None = sys._getframe(2)
+    out = []
+    while frame is not None and len(out) < _SITE_DEPTH:
+        code = frame.f_code
+        if not code.co_filename.startswith(OWN_FILES):
+            out.append((id(frame), code, frame.f_lasti))
+        frame = frame.f_back
+    return tuple(out)
+
+
+class _Frame:
+    """What the traceback module reads of a frame, for a frame that is gone (a call site's)
+    or that this run never had (the decorator's entry)."""
+
+    __slots__ = ("f_code", "f_globals", "f_locals")
+
+    def __init__(self, code: types.CodeType) -> None:
+        self.f_code = code
+        self.f_globals: dict[str, Any] = {}
+        self.f_locals: dict[str, Any] = {}
+
+
+Entry = tuple[Any, tuple[Any, ...]]
+
+_original_walk = traceback._walk_tb_with_full_positions  # type: ignore[attr-defined]
+_original_extract = traceback.StackSummary.extract.__func__  # type: ignore[attr-defined]
+_entry: Entry | None = None
+_worker_codes: frozenset[types.CodeType] | None = None
+
+
+def _positions(code: types.CodeType, lasti: int) -> tuple[Any, ...]:
+    positions = traceback._get_code_position(code, lasti)  # type: ignore[attr-defined]
+    if positions[0] is None:
+        line = next((ln for start, end, ln in code.co_lines() if start <= lasti < end), None)
+        return (line if line is not None else code.co_firstlineno, *positions[1:])
+    return tuple(positions)
+
+
+def _entry_frame() -> Entry | None:
+    """The decorator's ``sync_entry`` frame as plain Python shows it for a failing call:
+    at its call of the function."""
+    global _entry
+    if _entry is None:
+        code = next((c for c in ENTRY_CODES if c.co_name == "sync_entry"), None)
+        if code is None:
+            return None
+        call = next((i for i in dis.get_instructions(code)
+                     if i.opname == "CALL_FUNCTION_EX"), None)
+        if call is None:
+            return None
+        _entry = (_Frame(code), _positions(code, call.offset))
+    return _entry
+
+
+def _workers() -> frozenset[types.CodeType]:
+    global _worker_codes
+    if _worker_codes is None:
+        from opportune.runtime.scheduler import Runtime
+
+        _worker_codes = frozenset({Runtime._run_sync.__code__})
+    return _worker_codes
+
+
+def _site_of(frame: Any) -> Site | None:
+    """The call site of the external a worker frame ran, if the runtime recorded one."""
+    local = frame.f_locals
+    rt, p = local.get("self"), local.get("p")
+    sites = getattr(rt, "_sites", None)
+    seq = getattr(p, "_seq", None)
+    return None if sites is None or seq is None else sites.get(seq)
+
+
+def _program_entries(entries: list[Entry]) -> Iterator[Entry]:
+    workers = _workers()
+    for at, (frame, _) in enumerate(entries):
+        if frame.f_code in workers:
+            site = _site_of(frame)
+            if site is not None:
+                yield from _with_call_site(entries[:at], site)
+                yield from _shown(entries[at + 1:])
+                return
+    yield from _shown(entries)
+
+
+def _shown(entries: list[Entry]) -> list[Entry]:
+    """``entries`` (outermost first) without opportune's frames, each deferred statement's
+    arm frame in place of the frame of the function it came from (where plain Python ran its
+    statements)."""
+    out: list[Entry] = []
+    for entry in entries:
+        code = entry[0].f_code
+        if is_own_code(code):
+            continue
+        if out and is_arm_code(code) and out[-1][0].f_code.co_filename == code.co_filename:
+            out[-1] = entry
+        else:
+            out.append(entry)
+    return out
+
+
+def _with_call_site(before: list[Entry], site: Site) -> Iterator[Entry]:
+    """The program's frames down to a failed call, as plain Python had them when the call
+    raised: those of the traceback above the frame that made (or called into) the call, then
+    the frames of the call site from that frame in, then the decorator's entry frame."""
+    program = _shown(before)
+    # the call site's frames, innermost first, an arm's standing for the frame it came from:
+    # (the ids of the frames it stands for, code, last instruction)
+    frames: list[tuple[set[int], types.CodeType, int]] = []
+    for key, code, lasti in site:
+        if frames and is_arm_code(frames[-1][1]) and frames[-1][1].co_filename == code.co_filename:
+            frames[-1][0].add(key)
+        else:
+            frames.append(({key}, code, lasti))
+    for j in range(len(program) - 1, -1, -1):
+        key = id(program[j][0])
+        i = next((i for i, (keys, _, _) in enumerate(frames) if key in keys), None)
+        if i is not None:
+            yield from program[:j]
+            for _, code, lasti in reversed(frames[:i + 1]):
+                yield _Frame(code), _positions(code, lasti)
+            break
+    else:
+        yield from program
+    entry = _entry_frame()
+    if entry is not None:
+        yield entry
+
+
+def _walk_tb(tb: types.TracebackType | None) -> Iterator[Entry]:
+    if context.active_runtime() is None:
+        yield from _original_walk(tb)
+        return
+    yield from _program_entries(list(_original_walk(tb)))
+
+
+def _program_stack(frames: Iterable[tuple[Any, int]]) -> Iterator[tuple[Any, int]]:
+    """A stack's frames (innermost first) without opportune's own, ending at the program's
+    outermost: what runs a script (``runpy``, opportune's command) is not plain Python's."""
+    from opportune.compiler.modules import exec_in
+
+    launcher = exec_in.__code__
+    for f, line in frames:
+        code = f.f_code
+        if code is launcher:
+            return
+        if not is_own_code(code):
+            yield f, line
+
+
+def _extract(klass: Any, frame_gen: Iterable[tuple[Any, int]], **kwargs: Any) -> Any:
+    if context.active_runtime() is not None:
+        frame_gen = _program_stack(frame_gen)
+    return _original_extract(klass, frame_gen, **kwargs)
+
+
+def install() -> None:
+    """Rewrite the traceback module's walks (once per process; they change nothing on a
+    thread no run drives)."""
+    if traceback._walk_tb_with_full_positions is not _walk_tb:  # type: ignore[attr-defined]
+        traceback._walk_tb_with_full_positions = _walk_tb  # type: ignore[attr-defined]
+        traceback.StackSummary.extract = classmethod(_extract)  # type: ignore[assignment]

@@ -12,11 +12,13 @@ from types import TracebackType
 from typing import Any
 
 
-def _without_own_frames(tb: TracebackType | None, own: str) -> TracebackType | None:
+def _without_own_frames(tb: TracebackType | None) -> TracebackType | None:
     """The traceback ``tb`` with every frame from opportune's own files left out."""
+    from opportune.runtime.tracebacks import is_own_code
+
     frames = []
     while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.startswith(own):
+        if not is_own_code(tb.tb_frame.f_code):
             frames.append(tb)
         tb = tb.tb_next
     kept = None
@@ -28,12 +30,19 @@ def _without_own_frames(tb: TracebackType | None, own: str) -> TracebackType | N
 def _print_exception(exc: BaseException) -> None:
     """Report an uncaught exception as Python does, without opportune's own frames.
 
-    Python hands an uncaught exception to ``sys.excepthook`` (a program may have set its own),
-    and its default hook prints causes, contexts, notes and exception groups in an order of its
-    own; so the hook gets the exception itself, after opportune's frames are taken out of every
-    traceback in its chain.
+    Python hands an uncaught exception to ``sys.excepthook``. Its default hook is Python's
+    printer, which :func:`opportune.runtime.tracebacks.print_uncaught` is, reading the
+    traceback as a program's own formatting does under opportune (the program's frames, a
+    failed call's call site). A hook of the program's own (p341) gets the exception itself,
+    after opportune's frames are taken out of every traceback in its chain (causes, contexts,
+    exception groups: p340).
     """
-    own = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    sys.stderr.flush()
+    if sys.excepthook is sys.__excepthook__:
+        from opportune.runtime.tracebacks import print_uncaught
+
+        print_uncaught(exc)
+        return
     seen: set[int] = set()
     pending: list[BaseException] = [exc]
     while pending:
@@ -41,15 +50,10 @@ def _print_exception(exc: BaseException) -> None:
         if id(part) in seen:
             continue
         seen.add(id(part))
-        part.__traceback__ = _without_own_frames(part.__traceback__, own)
+        part.__traceback__ = _without_own_frames(part.__traceback__)
         pending.extend(p for p in (part.__cause__, part.__context__) if p is not None)
         if isinstance(part, BaseExceptionGroup):
             pending.extend(part.exceptions)
-    sys.stderr.flush()
-    if exc.__traceback__ is None and sys.excepthook is sys.__excepthook__:
-        # Raised where the program has no frame of its own (an arm run concurrently, say):
-        # Python would have shown the program's frame, so the report still reads as one.
-        sys.stderr.write("Traceback (most recent call last):\n")
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 

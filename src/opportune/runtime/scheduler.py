@@ -721,6 +721,7 @@ class Runtime:
     ) -> Pending:
         calls: frozenset[int] = frozenset().union(*(p._calls for p in inputs))
         p = Pending(self, self.next_seq(), label, known_type, calls)
+        self._sites[p._seq] = tracebacks.call_site()
         if self.scope().spec_depth:
             object.__setattr__(p, "_speculative", True)
         else:

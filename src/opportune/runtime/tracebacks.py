@@ -31,6 +31,7 @@ import types
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from opportune.compiler.modules import exec_in
 from opportune.compiler.registry import is_arm_code
 from opportune.runtime import context
 from opportune.runtime.externals import ENTRY_CODES
@@ -40,6 +41,9 @@ OWN_FILES = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # The program frames a call site keeps: enough for any failure that surfaces in a caller
 # a few levels up; deeper stacks keep their innermost frames.
 _SITE_DEPTH = 64
+
+# the frame that runs a script's module code: what is outside it is not the program's
+_LAUNCHER = exec_in.__code__
 
 Site = tuple[tuple[int, types.CodeType, int], ...]
 
@@ -57,6 +61,8 @@ def call_site() -> Site:
     out = []
     while frame is not None and len(out) < _SITE_DEPTH:
         code = frame.f_code
+        if code is _LAUNCHER:
+            break
         if not code.co_filename.startswith(OWN_FILES):
             out.append((id(frame), code, frame.f_lasti))
         frame = frame.f_back
@@ -80,7 +86,9 @@ Entry = tuple[Any, tuple[Any, ...]]
 _original_walk = traceback._walk_tb_with_full_positions  # type: ignore[attr-defined]
 _original_extract = traceback.StackSummary.extract.__func__  # type: ignore[attr-defined]
 _entry: Entry | None = None
-_worker_codes: frozenset[types.CodeType] | None = None
+# the code of the frames that run a failed external (then the decorator's entry frame is shown
+# under the call site) and that compute a value derived from pending ones (then none is)
+_worker_codes: tuple[frozenset[types.CodeType], frozenset[types.CodeType]] | None = None
 
 
 def _positions(code: types.CodeType, lasti: int) -> tuple[Any, ...]:
@@ -107,12 +115,15 @@ def _entry_frame() -> Entry | None:
     return _entry
 
 
-def _workers() -> frozenset[types.CodeType]:
+def _workers() -> tuple[frozenset[types.CodeType], frozenset[types.CodeType]]:
     global _worker_codes
     if _worker_codes is None:
         from opportune.runtime.scheduler import Runtime
 
-        _worker_codes = frozenset({Runtime._run_sync.__code__})
+        derive = Runtime._derive.__code__
+        _derived_codes = frozenset(c for c in derive.co_consts
+                                   if isinstance(c, types.CodeType) and c.co_name == "ready")
+        _worker_codes = (frozenset({Runtime._run_sync.__code__}), _derived_codes)
     return _worker_codes
 
 
@@ -126,12 +137,13 @@ def _site_of(frame: Any) -> Site | None:
 
 
 def _program_entries(entries: list[Entry]) -> Iterator[Entry]:
-    workers = _workers()
+    calls, derived = _workers()
     for at, (frame, _) in enumerate(entries):
-        if frame.f_code in workers:
+        code = frame.f_code
+        if code in calls or code in derived:
             site = _site_of(frame)
             if site is not None:
-                yield from _with_call_site(entries[:at], site)
+                yield from _with_call_site(entries[:at], site, code in calls)
                 yield from _shown(entries[at + 1:])
                 return
     yield from _shown(entries)
@@ -153,10 +165,11 @@ def _shown(entries: list[Entry]) -> list[Entry]:
     return out
 
 
-def _with_call_site(before: list[Entry], site: Site) -> Iterator[Entry]:
+def _with_call_site(before: list[Entry], site: Site, call: bool) -> Iterator[Entry]:
     """The program's frames down to a failed call, as plain Python had them when the call
     raised: those of the traceback above the frame that made (or called into) the call, then
-    the frames of the call site from that frame in, then the decorator's entry frame."""
+    the frames of the call site from that frame in, then, for an external (``call``), the
+    decorator's entry frame."""
     program = _shown(before)
     # the call site's frames, innermost first, an arm's standing for the frame it came from:
     # (the ids of the frames it stands for, code, last instruction)
@@ -176,13 +189,21 @@ def _with_call_site(before: list[Entry], site: Site) -> Iterator[Entry]:
             break
     else:
         yield from program
-    entry = _entry_frame()
+    entry = _entry_frame() if call else None
     if entry is not None:
         yield entry
 
 
+# set while the runner reports an uncaught exception, after the run (see print_uncaught)
+_reporting = False
+
+
+def _active() -> bool:
+    return _reporting or context.active_runtime() is not None
+
+
 def _walk_tb(tb: types.TracebackType | None) -> Iterator[Entry]:
-    if context.active_runtime() is None:
+    if not _active():
         yield from _original_walk(tb)
         return
     yield from _program_entries(list(_original_walk(tb)))
@@ -191,19 +212,16 @@ def _walk_tb(tb: types.TracebackType | None) -> Iterator[Entry]:
 def _program_stack(frames: Iterable[tuple[Any, int]]) -> Iterator[tuple[Any, int]]:
     """A stack's frames (innermost first) without opportune's own, ending at the program's
     outermost: what runs a script (``runpy``, opportune's command) is not plain Python's."""
-    from opportune.compiler.modules import exec_in
-
-    launcher = exec_in.__code__
     for f, line in frames:
         code = f.f_code
-        if code is launcher:
+        if code is _LAUNCHER:
             return
         if not is_own_code(code):
             yield f, line
 
 
 def _extract(klass: Any, frame_gen: Iterable[tuple[Any, int]], **kwargs: Any) -> Any:
-    if context.active_runtime() is not None:
+    if _active():
         frame_gen = _program_stack(frame_gen)
     return _original_extract(klass, frame_gen, **kwargs)
 
@@ -214,3 +232,21 @@ def install() -> None:
     if traceback._walk_tb_with_full_positions is not _walk_tb:  # type: ignore[attr-defined]
         traceback._walk_tb_with_full_positions = _walk_tb  # type: ignore[attr-defined]
         traceback.StackSummary.extract = classmethod(_extract)  # type: ignore[assignment]
+
+
+def print_uncaught(exc: BaseException) -> None:
+    """Print ``exc`` to ``sys.stderr`` as Python's default ``sys.excepthook`` would have printed
+    it under plain Python: with the frames a formatted traceback shows (above), causes,
+    contexts, notes and exception groups laid out as Python lays them out."""
+    global _reporting
+    install()
+    _reporting = True
+    try:
+        report = traceback.TracebackException(type(exc), exc, exc.__traceback__, compact=True)
+        if not report.stack:
+            # Raised where the program has no frame of its own (an arm run concurrently, say):
+            # Python would have shown the program's frame, so the report still reads as one.
+            sys.stderr.write("Traceback (most recent call last):\n")
+        sys.stderr.write("".join(report.format()))
+    finally:
+        _reporting = False

@@ -27,33 +27,48 @@ def _without_own_frames(tb: TracebackType | None) -> TracebackType | None:
     return kept
 
 
-def _print_exception(exc: BaseException) -> None:
-    """Report an uncaught exception as Python does, without opportune's own frames.
-
-    Python hands an uncaught exception to ``sys.excepthook``. Its default hook is Python's
-    printer, which :func:`opportune.runtime.tracebacks.print_uncaught` is, reading the
-    traceback as a program's own formatting does under opportune (the program's frames, a
-    failed call's call site). A hook of the program's own (p341) gets the exception itself,
-    after opportune's frames are taken out of every traceback in its chain (causes, contexts,
-    exception groups: p340).
-    """
-    sys.stderr.flush()
-    if sys.excepthook is sys.__excepthook__:
-        from opportune.runtime.tracebacks import print_uncaught
-
-        print_uncaught(exc)
-        return
-    seen: set[int] = set()
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception in its chain: causes, contexts, members of groups."""
+    seen: dict[int, BaseException] = {}
     pending: list[BaseException] = [exc]
     while pending:
         part = pending.pop()
         if id(part) in seen:
             continue
-        seen.add(id(part))
-        part.__traceback__ = _without_own_frames(part.__traceback__)
+        seen[id(part)] = part
         pending.extend(p for p in (part.__cause__, part.__context__) if p is not None)
         if isinstance(part, BaseExceptionGroup):
             pending.extend(part.exceptions)
+    return list(seen.values())
+
+
+def _print_exception(exc: BaseException) -> None:
+    """Report an uncaught exception as Python does, without opportune's own frames.
+
+    Python hands an uncaught exception to ``sys.excepthook``. Its default hook prints what
+    ``traceback.print_exception`` prints, which
+    :func:`opportune.runtime.tracebacks.print_uncaught` does, reading the traceback as a
+    program's own formatting does under opportune (the program's frames, a failed call's call
+    site). A hook of the program's own (p341) gets the exception itself, after opportune's
+    frames are taken out of every traceback in its chain (causes, contexts, exception groups:
+    p340); so does the default hook for a chain with an exception group, which Python 3.11's
+    own printer lays out otherwise than the traceback module (it prints a member's cause at
+    the member's context, where it met it first).
+    """
+    sys.stderr.flush()
+    chain = _chain(exc)
+    if sys.excepthook is sys.__excepthook__ and not any(
+            isinstance(part, BaseExceptionGroup) for part in chain):
+        from opportune.runtime.tracebacks import print_uncaught
+
+        print_uncaught(exc)
+        return
+    for part in chain:
+        part.__traceback__ = _without_own_frames(part.__traceback__)
+    if exc.__traceback__ is None and sys.excepthook is sys.__excepthook__:
+        # Raised where the program has no frame of its own (an arm run concurrently, say):
+        # Python would have shown the program's frame, so the report still reads as one.
+        sys.stderr.write("Traceback (most recent call last):\n")
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 

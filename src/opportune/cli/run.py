@@ -8,23 +8,7 @@ command registered by :func:`register` calls the same function.
 
 import os
 import sys
-from types import TracebackType
 from typing import Any
-
-
-def _without_own_frames(tb: TracebackType | None) -> TracebackType | None:
-    """The traceback ``tb`` with every frame from opportune's own files left out."""
-    from opportune.runtime.tracebacks import is_own_code
-
-    frames = []
-    while tb is not None:
-        if not is_own_code(tb.tb_frame.f_code):
-            frames.append(tb)
-        tb = tb.tb_next
-    kept = None
-    for frame in reversed(frames):
-        kept = TracebackType(kept, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
-    return kept
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -63,8 +47,10 @@ def _print_exception(exc: BaseException) -> None:
 
         print_uncaught(exc)
         return
+    from opportune.runtime.tracebacks import program_traceback
+
     for part in chain:
-        part.__traceback__ = _without_own_frames(part.__traceback__)
+        part.__traceback__ = program_traceback(part.__traceback__)
     if exc.__traceback__ is None and sys.excepthook is sys.__excepthook__:
         # Raised where the program has no frame of its own (an arm run concurrently, say):
         # Python would have shown the program's frame, so the report still reads as one.

@@ -33,6 +33,7 @@ from typing import Any
 
 from opportune.compiler.modules import exec_in
 from opportune.compiler.registry import is_arm_code
+from opportune.compiler.stages import STAGE_CODES
 from opportune.runtime import context
 from opportune.runtime.externals import ENTRY_CODES
 
@@ -149,16 +150,35 @@ def _program_entries(entries: list[Entry]) -> Iterator[Entry]:
     yield from _shown(entries)
 
 
+def _stands_in(code: types.CodeType, caller: types.CodeType) -> bool:
+    """Whether a frame of ``code`` called from one of ``caller`` stands for that frame: a
+    deferred statement's arms and a later stage of module code run statements plain Python
+    ran in the caller's frame."""
+    return code.co_filename == caller.co_filename and (is_arm_code(code) or code in STAGE_CODES)
+
+
+def program_traceback(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """``tb`` as a new chain of the program's frames only (see :func:`_shown`), for a printer
+    that reads traceback objects rather than the traceback module (a ``sys.excepthook``)."""
+    entries = []
+    while tb is not None:
+        entries.append((tb.tb_frame, tb))
+        tb = tb.tb_next
+    kept = None
+    for _, frame in reversed(_shown(entries)):
+        kept = types.TracebackType(kept, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
+    return kept
+
+
 def _shown(entries: list[Entry]) -> list[Entry]:
-    """``entries`` (outermost first) without opportune's frames, each deferred statement's
-    arm frame in place of the frame of the function it came from (where plain Python ran its
-    statements)."""
+    """``entries`` (outermost first) without opportune's frames, each frame that stands for
+    its caller's (:func:`_stands_in`) in place of it."""
     out: list[Entry] = []
     for entry in entries:
         code = entry[0].f_code
         if is_own_code(code):
             continue
-        if out and is_arm_code(code) and out[-1][0].f_code.co_filename == code.co_filename:
+        if out and _stands_in(code, out[-1][0].f_code):
             out[-1] = entry
         else:
             out.append(entry)
@@ -174,11 +194,13 @@ def _with_call_site(before: list[Entry], site: Site, call: bool) -> Iterator[Ent
     # the call site's frames, innermost first, an arm's standing for the frame it came from:
     # (the ids of the frames it stands for, code, last instruction)
     frames: list[tuple[set[int], types.CodeType, int]] = []
+    outermost: types.CodeType | None = None  # of the frames the last one stands for
     for key, code, lasti in site:
-        if frames and is_arm_code(frames[-1][1]) and frames[-1][1].co_filename == code.co_filename:
+        if outermost is not None and _stands_in(outermost, code):
             frames[-1][0].add(key)
         else:
             frames.append(({key}, code, lasti))
+        outermost = code
     for j in range(len(program) - 1, -1, -1):
         key = id(program[j][0])
         i = next((i for i, (keys, _, _) in enumerate(frames) if key in keys), None)
@@ -210,14 +232,18 @@ def _walk_tb(tb: types.TracebackType | None) -> Iterator[Entry]:
 
 
 def _program_stack(frames: Iterable[tuple[Any, int]]) -> Iterator[tuple[Any, int]]:
-    """A stack's frames (innermost first) without opportune's own, ending at the program's
-    outermost: what runs a script (``runpy``, opportune's command) is not plain Python's."""
+    """A stack's frames (innermost first) without opportune's own, a frame that stands for
+    its caller's (:func:`_stands_in`) in place of it, ending at the program's outermost: what
+    runs a script (``runpy``, opportune's command) is not plain Python's."""
+    inner: types.CodeType | None = None
     for f, line in frames:
         code = f.f_code
         if code is _LAUNCHER:
             return
         if not is_own_code(code):
-            yield f, line
+            if inner is None or not _stands_in(inner, code):
+                yield f, line
+            inner = code
 
 
 def _extract(klass: Any, frame_gen: Iterable[tuple[Any, int]], **kwargs: Any) -> Any:

@@ -46,6 +46,10 @@ _SITE_DEPTH = 64
 # the frame that runs a script's module code: what is outside it is not the program's
 _LAUNCHER = exec_in.__code__
 
+# The code that runs a function concurrently on a thread of its own (runtime/spawn.py); such
+# a thread's ``context._local.site`` is the call site of the function it runs.
+THREAD_ROOTS: set[types.CodeType] = set()
+
 Site = tuple[tuple[int, types.CodeType, int], ...]
 
 
@@ -59,10 +63,14 @@ def call_site() -> Site:
     """The program's frames at an external call, innermost first: (frame id, code, last
     instruction) each, read by :func:`_with_call_site` if the call fails."""
     frame: types.FrameType | None = sys._getframe(2)
-    out = []
+    out: list[tuple[int, types.CodeType, int]] = []
     while frame is not None and len(out) < _SITE_DEPTH:
         code = frame.f_code
         if code is _LAUNCHER:
+            break
+        if code in THREAD_ROOTS:
+            # a function run concurrently: the frames it was called from are its call site's
+            out.extend(getattr(context._local, "site", ()))
             break
         if not code.co_filename.startswith(OWN_FILES):
             out.append((id(frame), code, frame.f_lasti))
@@ -88,7 +96,8 @@ _original_walk = traceback._walk_tb_with_full_positions  # type: ignore[attr-def
 _original_extract = traceback.StackSummary.extract.__func__  # type: ignore[attr-defined]
 _entry: Entry | None = None
 # the code of the frames that run a failed external (then the decorator's entry frame is shown
-# under the call site) and that compute a value derived from pending ones (then none is)
+# under the call site) and that compute a value derived from pending ones or run a function
+# concurrently (then none is)
 _worker_codes: tuple[frozenset[types.CodeType], frozenset[types.CodeType]] | None = None
 
 
@@ -119,35 +128,39 @@ def _entry_frame() -> Entry | None:
 def _workers() -> tuple[frozenset[types.CodeType], frozenset[types.CodeType]]:
     global _worker_codes
     if _worker_codes is None:
+        from opportune.runtime import spawn
         from opportune.runtime.scheduler import Runtime
 
-        derive = Runtime._derive.__code__
-        _derived_codes = frozenset(c for c in derive.co_consts
-                                   if isinstance(c, types.CodeType) and c.co_name == "ready")
-        _worker_codes = (frozenset({Runtime._run_sync.__code__}), _derived_codes)
+        ready = {c for c in Runtime._derive.__code__.co_consts
+                 if isinstance(c, types.CodeType) and c.co_name == "ready"}
+        _worker_codes = (frozenset({Runtime._run_sync.__code__}),
+                         frozenset({*ready, spawn._run.__code__}))
     return _worker_codes
 
 
 def _site_of(frame: Any) -> Site | None:
     """The call site of the external a worker frame ran, if the runtime recorded one."""
     local = frame.f_locals
-    rt, p = local.get("self"), local.get("p")
+    rt, p = local.get("self", local.get("rt")), local.get("p")
     sites = getattr(rt, "_sites", None)
     seq = getattr(p, "_seq", None)
     return None if sites is None or seq is None else sites.get(seq)
 
 
-def _program_entries(entries: list[Entry]) -> Iterator[Entry]:
+def _program_entries(entries: list[Entry]) -> list[Entry]:
+    """The frames plain Python would have had (see the module docstring): the innermost
+    worker frame with a call site decides the frames from the call in; the frames before it
+    are read the same way (a call made inside a function run concurrently)."""
     calls, derived = _workers()
-    for at, (frame, _) in enumerate(entries):
+    for at in range(len(entries) - 1, -1, -1):
+        frame = entries[at][0]
         code = frame.f_code
         if code in calls or code in derived:
             site = _site_of(frame)
             if site is not None:
-                yield from _with_call_site(entries[:at], site, code in calls)
-                yield from _shown(entries[at + 1:])
-                return
-    yield from _shown(entries)
+                before = _program_entries(entries[:at])
+                return [*_with_call_site(before, site, code in calls), *_shown(entries[at + 1:])]
+    return _shown(entries)
 
 
 def _stands_in(code: types.CodeType, caller: types.CodeType) -> bool:
@@ -187,10 +200,10 @@ def _shown(entries: list[Entry]) -> list[Entry]:
 
 def _with_call_site(before: list[Entry], site: Site, call: bool) -> Iterator[Entry]:
     """The program's frames down to a failed call, as plain Python had them when the call
-    raised: those of the traceback above the frame that made (or called into) the call, then
+    raised: those of the traceback (``before``, already the program's) above the frame that made (or called into) the call, then
     the frames of the call site from that frame in, then, for an external (``call``), the
     decorator's entry frame."""
-    program = _shown(before)
+    program = before
     # the call site's frames, innermost first, an arm's standing for the frame it came from:
     # (the ids of the frames it stands for, code, last instruction)
     frames: list[tuple[set[int], types.CodeType, int]] = []

@@ -50,7 +50,7 @@ print(stack_depth())
 def _plain(source: str, filename: str) -> str:
     out = io.StringIO()
     with redirect_stdout(out):
-        exec(compile(source, filename, "exec"), {"lookup": lookup, "__name__": "__main__"})
+        exec(compile(source, filename, "exec"), {"lookup": lookup, "__name__": "__main__"})  # noqa: S102 - the reference
     return out.getvalue()
 
 

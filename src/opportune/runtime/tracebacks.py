@@ -10,15 +10,18 @@ So, while a run is active on the thread that formats, the traceback module's two
 rewritten as it reads them (:func:`install`): the frames of a traceback (``TracebackException``,
 ``extract_tb``, and through them ``print_exc``, ``format_exc``, ``format_exception``,
 ``logging``) and of a stack (``StackSummary.extract``, so ``extract_stack`` and ``print_stack``)
-leave out opportune's own frames; and where a traceback passes through the worker that ran a
-failed external, the program's frames from where the failure was raised are replaced by the
-frames the program was in when it made the call (recorded at the call, :func:`call_site`),
-followed by the decorator's entry frame that plain Python runs. Nothing happens when an
-exception is raised or caught: the cost is paid only by the code that formats.
+leave out opportune's own frames, a deferred statement's arm or a later stage of module code
+stands for the frame it came from, and where a traceback passes through the frame that ran a
+failed external, computed a derived value or ran a function concurrently, the program's frames
+from where the failure was raised are replaced by those the program was in when it made that
+call (recorded then, :func:`call_site`), followed, for an external, by the decorator's entry
+frame that plain Python runs. Nothing happens when an exception is raised or caught: the
+formatting pays, and each call or derived value pays for recording its call site (about 1 to 3
+microseconds, a walk over the program's frames).
 
-The report of an uncaught exception (``cli/run.py``) takes opportune's frames out of the
-traceback objects themselves, with :func:`is_own_code`, since Python's default hook prints
-them without the traceback module.
+The report of an uncaught exception (``cli/run.py``) is printed by :func:`print_uncaught`, the
+same walks; a ``sys.excepthook`` of the program's own gets traceback objects instead
+(:func:`program_traceback`), since it may read them without the traceback module.
 """
 
 from __future__ import annotations
@@ -200,9 +203,9 @@ def _shown(entries: list[Entry]) -> list[Entry]:
 
 def _with_call_site(before: list[Entry], site: Site, call: bool) -> Iterator[Entry]:
     """The program's frames down to a failed call, as plain Python had them when the call
-    raised: those of the traceback (``before``, already the program's) above the frame that made (or called into) the call, then
-    the frames of the call site from that frame in, then, for an external (``call``), the
-    decorator's entry frame."""
+    raised: those of the traceback (``before``, already the program's) above the frame that
+    made (or called into) the call, then the frames of the call site from that frame in,
+    then, for an external (``call``), the decorator's entry frame."""
     program = before
     # the call site's frames, innermost first, an arm's standing for the frame it came from:
     # (the ids of the frames it stands for, code, last instruction)

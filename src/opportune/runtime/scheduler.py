@@ -475,6 +475,7 @@ class Runtime:
             self._closed = True
             self._cond.notify_all()
         context.set_active_runtime(self._previous)
+        tracebacks.forget_call_sites()
         with self._out_lock:
             self._pump(force_all=False)
         if self._routed:

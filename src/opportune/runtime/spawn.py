@@ -339,7 +339,7 @@ def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -
             _running -= 1
 
 
-tracebacks.THREAD_ROOTS.add(_run.__code__)
+tracebacks.THREAD_ROOTS.add(id(_run.__code__))
 
 
 def guard_effect(rt: Runtime, f: Any) -> None:

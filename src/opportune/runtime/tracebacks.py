@@ -27,6 +27,7 @@ same walks; a ``sys.excepthook`` of the program's own gets traceback objects ins
 from __future__ import annotations
 
 import dis
+import inspect
 import os
 import sys
 import traceback
@@ -49,9 +50,11 @@ _SITE_DEPTH = 64
 # the frame that runs a script's module code: what is outside it is not the program's
 _LAUNCHER = exec_in.__code__
 
-# The code that runs a function concurrently on a thread of its own (runtime/spawn.py); such
-# a thread's ``context._local.site`` is the call site of the function it runs.
-THREAD_ROOTS: set[types.CodeType] = set()
+# The ids of the code that runs a function concurrently on a thread of its own
+# (runtime/spawn.py; code that lives as long as the process); such a thread's
+# ``context._local.site`` is the call site of the function it runs. Ids, not the code objects:
+# a code object's hash is computed from its contents at every lookup.
+THREAD_ROOTS: set[int] = set()
 
 Site = tuple[tuple[int, types.CodeType, int], ...]
 
@@ -62,21 +65,66 @@ def is_own_code(code: types.CodeType) -> bool:
     return code.co_filename.startswith(OWN_FILES) and code not in ENTRY_CODES
 
 
+# The last call site's frames above its innermost program frame, with the frame they start
+# at and its last instruction: calls made one after another from the same frame (a loop)
+# share them. While that frame lives (a function's, not a generator's), the frames below it
+# wait where they are, and the reference held here keeps its id from being reused;
+# forget_call_sites() lets go of it.
+_above: tuple[Any, int, Site] | None = None
+# Generators and coroutines: such a frame is resumed from anywhere, so the frames below it
+# change while it lives; its call sites are not shared.
+_RESUMED = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+def forget_call_sites() -> None:
+    """Let go of the frame the last call site's frames start at (a run has ended)."""
+    global _above
+    _above = None
+
+
 def call_site() -> Site:
     """The program's frames at an external call, innermost first: (frame id, code, last
     instruction) each, read by :func:`_with_call_site` if the call fails."""
+    global _above
     frame: types.FrameType | None = sys._getframe(2)
-    out: list[tuple[int, types.CodeType, int]] = []
-    while frame is not None and len(out) < _SITE_DEPTH:
+    own = OWN_FILES
+    while frame is not None and frame.f_code.co_filename.startswith(own):
         code = frame.f_code
         if code is _LAUNCHER:
+            return ()
+        if THREAD_ROOTS and id(code) in THREAD_ROOTS:
+            return tuple(getattr(context._local, "site", ()))
+        frame = frame.f_back
+    if frame is None:
+        return ()
+    first = (id(frame), frame.f_code, frame.f_lasti)
+    parent = frame.f_back
+    if parent is None:
+        return (first,)
+    above = _above
+    if above is not None and above[0] is parent and above[1] == parent.f_lasti:
+        return (first, *above[2])
+    rest = _walk(parent)
+    if not parent.f_code.co_flags & _RESUMED:
+        _above = (parent, parent.f_lasti, rest)
+    return (first, *rest)
+
+
+def _walk(frame: types.FrameType | None) -> Site:
+    out: list[tuple[int, types.CodeType, int]] = []
+    append, own, launcher, roots = out.append, OWN_FILES, _LAUNCHER, THREAD_ROOTS
+    while frame is not None:
+        code = frame.f_code
+        if not code.co_filename.startswith(own):
+            append((id(frame), code, frame.f_lasti))
+            if len(out) == _SITE_DEPTH - 1:
+                break
+        elif code is launcher:
             break
-        if code in THREAD_ROOTS:
+        elif roots and id(code) in roots:
             # a function run concurrently: the frames it was called from are its call site's
             out.extend(getattr(context._local, "site", ()))
             break
-        if not code.co_filename.startswith(OWN_FILES):
-            out.append((id(frame), code, frame.f_lasti))
         frame = frame.f_back
     return tuple(out)
 

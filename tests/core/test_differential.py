@@ -59,6 +59,7 @@ SPECIAL: dict[str, Case] = {
         "p498_stage_nested_ifs_and_uncaught.py",
         "p499_stage_loop_of_stages_and_print_order.py",
         "p500_stage_rebinds_a_name_an_earlier_stage_reads.py",
+        "p529_stage_formatted_traceback.py",
     )},
 }
 

@@ -8,44 +8,49 @@ command registered by :func:`register` calls the same function.
 
 import os
 import sys
-from types import TracebackType
 from typing import Any
 
 
-def _without_own_frames(tb: TracebackType | None, own: str) -> TracebackType | None:
-    """The traceback ``tb`` with every frame from opportune's own files left out."""
-    frames = []
-    while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.startswith(own):
-            frames.append(tb)
-        tb = tb.tb_next
-    kept = None
-    for frame in reversed(frames):
-        kept = TracebackType(kept, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
-    return kept
-
-
-def _print_exception(exc: BaseException) -> None:
-    """Report an uncaught exception as Python does, without opportune's own frames.
-
-    Python hands an uncaught exception to ``sys.excepthook`` (a program may have set its own),
-    and its default hook prints causes, contexts, notes and exception groups in an order of its
-    own; so the hook gets the exception itself, after opportune's frames are taken out of every
-    traceback in its chain.
-    """
-    own = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-    seen: set[int] = set()
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception in its chain: causes, contexts, members of groups."""
+    seen: dict[int, BaseException] = {}
     pending: list[BaseException] = [exc]
     while pending:
         part = pending.pop()
         if id(part) in seen:
             continue
-        seen.add(id(part))
-        part.__traceback__ = _without_own_frames(part.__traceback__, own)
+        seen[id(part)] = part
         pending.extend(p for p in (part.__cause__, part.__context__) if p is not None)
         if isinstance(part, BaseExceptionGroup):
             pending.extend(part.exceptions)
+    return list(seen.values())
+
+
+def _print_exception(exc: BaseException) -> None:
+    """Report an uncaught exception as Python does, without opportune's own frames.
+
+    Python hands an uncaught exception to ``sys.excepthook``. Its default hook prints what
+    ``traceback.print_exception`` prints, which
+    :func:`opportune.runtime.tracebacks.print_uncaught` does, reading the traceback as a
+    program's own formatting does under opportune (the program's frames, a failed call's call
+    site). A hook of the program's own (p341) gets the exception itself, after opportune's
+    frames are taken out of every traceback in its chain (causes, contexts, exception groups:
+    p340); so does the default hook for a chain with an exception group, which Python 3.11's
+    own printer lays out otherwise than the traceback module (it prints a member's cause at
+    the member's context, where it met it first).
+    """
     sys.stderr.flush()
+    chain = _chain(exc)
+    if sys.excepthook is sys.__excepthook__ and not any(
+            isinstance(part, BaseExceptionGroup) for part in chain):
+        from opportune.runtime.tracebacks import print_uncaught
+
+        print_uncaught(exc)
+        return
+    from opportune.runtime.tracebacks import program_traceback
+
+    for part in chain:
+        part.__traceback__ = program_traceback(part.__traceback__)
     if exc.__traceback__ is None and sys.excepthook is sys.__excepthook__:
         # Raised where the program has no frame of its own (an arm run concurrently, say):
         # Python would have shown the program's frame, so the report still reads as one.

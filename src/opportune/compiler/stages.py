@@ -49,6 +49,7 @@ import itertools
 import os
 import threading
 import types
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -283,6 +284,11 @@ def names_functions_load(tree: ast.Module) -> frozenset[str]:
     return frozenset(names)
 
 
+# The code of the stages run so far: a traceback shows a stage's frame in place of the frame
+# of the module code that ran it (runtime/tracebacks.py), as plain Python ran it there.
+STAGE_CODES: weakref.WeakSet[types.CodeType] = weakref.WeakSet()
+
+
 def stage_code(token: int) -> types.CodeType:
     """The hook ``__opportune_stage__``: the compiled code of a stage, compiled now when the
     background thread has not got to it yet."""
@@ -294,6 +300,7 @@ def stage_code(token: int) -> types.CodeType:
     stage.group.owner = threading.get_ident()
     code = stage.compiled()
     assert code is not None
+    STAGE_CODES.add(code)
     return code
 
 

@@ -269,11 +269,13 @@ class _Rewriter(Transformer):
                 # namespace is the real dict; helper names are deleted from it after use.
                 return ast.Call(ast.Name(HIDE, ast.Load()), [node], [])
             return node
-        return ast.Call(
-            func=ast.Name(CALL, ast.Load()),
-            args=[func, *node.args],
-            keywords=node.keywords,
-        )
+        # the call's own location, so a traceback's caret line marks the call as in plain
+        # Python (a location from the statement would mark the whole statement)
+        hook = ast.Name(CALL, ast.Load())
+        if hasattr(node, "lineno"):
+            ast.copy_location(hook, node)
+        return ast.copy_location(ast.Call(func=hook, args=[func, *node.args],
+                                          keywords=node.keywords), node)
 
     # -- stores into objects: inside a try body they must not outrun a failing call ---------
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import capture, context, externals, loops
+from opportune.runtime import capture, context, externals, loops, tracebacks
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
@@ -369,6 +369,8 @@ class Runtime:
         # (a range search over its block).
         self._issued_writes: SortedKeyList = SortedKeyList(key=itemgetter(0))
         self._records: dict[int, CallRecord] = {}
+        # each call's call site, for a traceback the program formats (runtime/tracebacks.py)
+        self._sites: dict[int, tracebacks.Site] = {}
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
         # Whether the standard streams are routed to per-call captures (runtime/capture.py):
@@ -445,6 +447,7 @@ class Runtime:
         self._program_thread = threading.current_thread()
         self._program_ident = threading.get_ident()
         self._previous = context.set_active_runtime(self)
+        tracebacks.install()
         self._std_streams = (sys.stdout, sys.stderr)
         return self
 
@@ -480,6 +483,7 @@ class Runtime:
             self._closed = True
             self._cond.notify_all()
         context.set_active_runtime(self._previous)
+        tracebacks.forget_call_sites()
         with self._out_lock:
             self._pump(force_all=False)
         if self._routed:
@@ -726,6 +730,7 @@ class Runtime:
     ) -> Pending:
         calls: frozenset[int] = frozenset().union(*(p._calls for p in inputs))
         p = Pending(self, self.next_seq(), label, known_type, calls)
+        self._sites[p._seq] = tracebacks.call_site()
         if self.scope().spec_depth:
             object.__setattr__(p, "_speculative", True)
         else:
@@ -881,6 +886,7 @@ class Runtime:
         record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps,
                             read_from=tuple(sorted(sc.prefix_reads)))
         self._records[seq] = record
+        self._sites[seq] = tracebacks.call_site()
         self.schedule.calls.append(record)
         if past:
             # A speculative read: it runs once its arguments are known, before the deferred

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.purity import LEAF_BUILTINS, Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
-from opportune.runtime import capture, context
+from opportune.runtime import capture, context, tracebacks
 from opportune.runtime.readers import shared_roots
 from opportune.runtime.snapshot import is_changeable_data, snapshot
 from opportune.runtime.values import ATOM_TYPES, FAILED, Pending
@@ -210,6 +210,7 @@ def maybe_spawn(
     call_seq = max(block.ancestors)
     p = Pending(rt, call_seq, fn.__qualname__)
     rt._register(p)
+    rt._sites[p._seq] = tracebacks.call_site()
     args, kwargs = snapshot(args), snapshot(kwargs)
     memo: dict[int, Any] = {}
     fn = pinned(fn, memo)
@@ -306,6 +307,7 @@ def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -
     inherited = frozenset(block.control)
     local.runtime = rt
     local.scope = block
+    local.site = rt._sites.get(p._seq, ())  # the frames below fn's (runtime/tracebacks.py)
     try:
         value = fn(*args, **kwargs)
     except RuntimeClosed:
@@ -332,8 +334,12 @@ def _run(rt: Runtime, p: Pending, block: Any, fn: Any, args: Any, kwargs: Any) -
     finally:
         local.runtime = None
         local.scope = None
+        local.site = ()
         with _count_lock:
             _running -= 1
+
+
+tracebacks.THREAD_ROOTS.add(id(_run.__code__))
 
 
 def guard_effect(rt: Runtime, f: Any) -> None:

@@ -20,6 +20,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DEFAULT_ANSWER = "This is a simulated answer from opportune's latency simulator."
 
 _FLAG_LETTERS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
+
+
+def known_flag_letters(value: str) -> str:
+    """``value`` if every letter names a regex flag (rules and test gates share the letters)."""
+    unknown = sorted(set(value) - set(_FLAG_LETTERS))
+    if unknown:
+        raise ValueError(
+            f"unknown regex flag letter(s) {''.join(unknown)!r}; use any of 'i' (ignore case), "
+            "'m' (multiline), 's' (dot matches newline), 'x' (verbose)"
+        )
+    return value
+
+
 TEMPLATE_FIELDS = ("hash", "prompt")
 
 
@@ -47,13 +60,7 @@ class Rule(BaseModel):
     @field_validator("flags")
     @classmethod
     def _known_flags(cls, value: str) -> str:
-        unknown = sorted(set(value) - set(_FLAG_LETTERS))
-        if unknown:
-            raise ValueError(
-                f"unknown regex flag letter(s) {''.join(unknown)!r}; use any of 'i' (ignore case), "
-                "'m' (multiline), 's' (dot matches newline), 'x' (verbose)"
-            )
-        return value
+        return known_flag_letters(value)
 
     @model_validator(mode="after")
     def _check(self) -> Self:

@@ -24,7 +24,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from opportune.sim._config import _FLAG_LETTERS
+from opportune.sim._config import _FLAG_LETTERS, known_flag_letters
 
 DEFAULT_TIMEOUT_S = 15.0
 
@@ -54,12 +54,7 @@ class Gate(BaseModel):
     @field_validator("flags")
     @classmethod
     def _known_flags(cls, value: str) -> str:
-        unknown = sorted(set(value) - set(_FLAG_LETTERS))
-        if unknown:
-            raise ValueError(
-                f"unknown regex flag letter(s) {''.join(unknown)!r}; use any of 'i', 'm', 's', 'x'"
-            )
-        return value
+        return known_flag_letters(value)
 
     @model_validator(mode="after")
     def _check(self) -> Self:

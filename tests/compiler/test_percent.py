@@ -46,3 +46,13 @@ def test_a_counter_rebound_elsewhere_is_not_taken_for_an_int() -> None:
 def test_formatting_with_a_string_on_the_left_goes_through_the_hook() -> None:
     code = _compiled("def f(pair):\n    return '%s and %s' % pair\n")
     assert "__opportune_percent__('%s and %s', pair)" in code
+
+
+def test_a_lambda_parameter_named_like_a_counter_is_not_taken_for_one() -> None:
+    code = _compiled(
+        "def f(pair):\n"
+        "    for n in range(3):\n"
+        "        pass\n"
+        "    show = lambda n: n % pair\n"
+        "    return show('%s and %s')\n")
+    assert "__opportune_percent__(n, pair)" in code

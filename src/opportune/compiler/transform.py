@@ -227,11 +227,13 @@ class _Rewriter(Transformer):
         if not self._first_params:
             self._note_reads(traversal.nodes(node))
         self._first_params.append(None)
+        self._range_counters.append(frozenset())  # its parameters may shadow a counter
         try:
             self.generic_visit(node)
             return node
         finally:
             self._first_params.pop()
+            self._range_counters.pop()
 
     def visit_Yield(self, node: ast.Yield) -> ast.AST:
         """A ``yield`` inside a ``try`` or ``with`` statement hands control to code outside the

@@ -33,6 +33,22 @@ def known_flag_letters(value: str) -> str:
     return value
 
 
+def compile_pattern(pattern: str, flags: str, what: str = "pattern") -> re.Pattern[str]:
+    """``pattern`` compiled with the flag ``letters`` (checked by :func:`known_flag_letters`);
+    an invalid expression is a ValueError that names it (``what``: how the error calls it)
+    and the usual fix."""
+    bits = 0
+    for letter in flags:
+        bits |= _FLAG_LETTERS[letter]
+    try:
+        return re.compile(pattern, bits)
+    except re.error as exc:
+        raise ValueError(
+            f"{what} {pattern!r} is not a valid Python regular expression ({exc}); "
+            "escape special characters such as ( [ ? with a backslash"
+        ) from None
+
+
 TEMPLATE_FIELDS = ("hash", "prompt")
 
 
@@ -64,13 +80,7 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        try:
-            compiled = self.compiled()
-        except re.error as exc:
-            raise ValueError(
-                f"pattern {self.pattern!r} is not a valid Python regular expression ({exc}); "
-                "escape special characters such as ( [ ? with a backslash"
-            ) from None
+        compiled = self.compiled()
         if (self.answer is None) == (not self.answers):
             raise ValueError(
                 "give a rule exactly one of `answer` (a template) or `answers` (a list)"
@@ -96,10 +106,7 @@ class Rule(BaseModel):
         return self
 
     def compiled(self) -> re.Pattern[str]:
-        flags = 0
-        for letter in self.flags:
-            flags |= _FLAG_LETTERS[letter]
-        return re.compile(self.pattern, flags)
+        return compile_pattern(self.pattern, self.flags)
 
     def templates(self) -> tuple[str, ...]:
         return (self.answer,) if self.answer is not None else self.answers

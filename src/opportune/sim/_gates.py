@@ -24,7 +24,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from opportune.sim._config import _FLAG_LETTERS, known_flag_letters
+from opportune.sim._config import compile_pattern, known_flag_letters
 
 DEFAULT_TIMEOUT_S = 15.0
 
@@ -58,13 +58,7 @@ class Gate(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        try:
-            self.compiled()
-        except re.error as exc:
-            raise ValueError(
-                f"gate pattern {self.pattern!r} is not a valid Python regular expression ({exc}); "
-                "escape special characters such as ( [ ? with a backslash"
-            ) from None
+        self.compiled()
         return self
 
     @property
@@ -72,10 +66,7 @@ class Gate(BaseModel):
         return self.name or self.pattern
 
     def compiled(self) -> re.Pattern[str]:
-        flags = 0
-        for letter in self.flags:
-            flags |= _FLAG_LETTERS[letter]
-        return re.compile(self.pattern, flags)
+        return compile_pattern(self.pattern, self.flags, "gate pattern")
 
 
 @dataclass

@@ -261,3 +261,46 @@ def test_top_level_rebinding_of_a_name_functions_read_is_told() -> None:
     hooks.install()
     exec(compile(transform(ast.parse(source)), "<prog>", "exec"), namespace)  # noqa: S102
     assert namespace["LIMIT"] == 2
+
+
+def test_top_level_binds_outside_assignments_are_told_where_they_bind() -> None:
+    """``except ... as``, ``case`` captures and ``:=`` bind a name the module's functions load
+    without an assignment statement: each is told once what it binds is evaluated, and so is
+    an assignment whose value makes a call (which may start a reader of the name itself).
+    Names no function loads, and values that call nothing, keep the plain form or nothing."""
+    source = textwrap.dedent('''
+        LIMIT = MODE = TAG = 1
+        OTHER = 0
+
+        def limit():
+            return (LIMIT, MODE, TAG)
+
+        try:
+            raise ValueError("v")
+        except ValueError as LIMIT:
+            caught = str(LIMIT)
+        except KeyError as OTHER:
+            pass
+        match [2, 3]:
+            case [MODE, *OTHER]:
+                pass
+        if (TAG := 4) and (OTHER := 5):
+            pass
+        picked = [TAG for w in [6, 7] if (TAG := w)]
+        LIMIT = len("abc")
+        MODE = 8
+    ''')
+    text = ast.unparse(transform(ast.parse(source)))
+    assert "except __opportune_telling__(ValueError, ('LIMIT',)) as LIMIT:" in text
+    assert "except KeyError as OTHER:" in text
+    assert "match __opportune_telling__(__opportune_concrete__([2, 3]), ('MODE',)):" in text
+    assert "(TAG := __opportune_telling__(4, ('TAG',)))" in text
+    assert "(OTHER := 5)" in text
+    assert "if (TAG := __opportune_telling__(w, ('TAG',)))]" in text
+    assert "LIMIT = __opportune_telling__(" in text
+    assert text.count("__opportune_changing_globals__(('MODE',))") == 1  # MODE = 8 only
+    namespace: dict[str, Any] = {"__name__": "prog"}
+    hooks.install()
+    exec(compile(transform(ast.parse(source)), "<prog>", "exec"), namespace)  # noqa: S102
+    assert (namespace["caught"], namespace["MODE"], namespace["OTHER"]) == ("v", 8, 5)
+    assert (namespace["TAG"], namespace["picked"], namespace["LIMIT"]) == (7, [6, 7], 3)

@@ -44,6 +44,7 @@ INPLACE = "__opportune_inplace__"
 CHANGING = "__opportune_changing__"
 OWNER = "__opportune_owner__"
 GLOBALS = "__opportune_changing_globals__"
+TELLING = "__opportune_telling__"
 TARGET = "__opportune_target__"
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
@@ -145,19 +146,84 @@ _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _COMPOUND = frozenset({ast.If, ast.For, ast.While, ast.Try, ast.TryStar, ast.With, ast.Match})
 
 
-def tell_module_stores(tree: ast.Module, read: set[str]) -> None:
-    """Put ``if __opportune_guarded__: __opportune_changing_globals__(names)`` before each
-    statement of the module's top-level code (not in its functions or classes) that rebinds
-    a name one of its functions or lambdas loads (``read``): such a function reached through
-    an attribute (``Config.limit()``, a method, a class's ``__init__``) while it runs
+def _told_value(value: ast.expr, names: list[str]) -> ast.Call:
+    """``__opportune_telling__(value, names)``: the names are told once ``value`` has been
+    evaluated, just before the store (runtime/hooks.telling)."""
+    call = ast.Call(_load(TELLING), [value, ast.Constant(tuple(dict.fromkeys(names)))], [])
+    return ast.copy_location(call, value)
+
+
+def _may_start_readers(value: ast.expr) -> bool:
+    """Whether evaluating ``value`` may call code that starts a concurrent reader (any call
+    but the in-place hook of :func:`rewrite`): ``LIMIT = count(words)``, where ``count`` reads
+    ``LIMIT`` through ``Config.limit()``, must be told after the call, or the reader would
+    see its own result."""
+    for n in traversal.nodes(value):
+        if type(n) is ast.Call and not (type(n.func) is ast.Name and n.func.id == INPLACE):
+            return True
+    return False
+
+
+def _captures(case: ast.match_case) -> list[str]:
+    """The names a ``case`` pattern binds (``case [x, *rest]``, ``case {"k": v, **more}``)."""
+    names: list[str] = []
+    for n in traversal.nodes(case.pattern):
+        if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name is not None:
+            names.append(n.name)
+        elif isinstance(n, ast.MatchMapping) and n.rest is not None:
+            names.append(n.rest)
+    return names
+
+
+def _tell_walruses(stmt: ast.stmt, read: set[str]) -> None:
+    """``(NAME := v)`` in ``stmt``'s own expressions (a comprehension's too: it binds in the
+    module) becomes ``(NAME := __opportune_telling__(v, ("NAME",)))`` for a name in ``read``.
+    The statements inside a compound statement are left to the caller."""
+    stack: list[ast.AST] = [c for c in traversal.children(stmt) if not isinstance(c, ast.stmt)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (*_SCOPES, ast.stmt)):
+            continue
+        if type(node) is ast.NamedExpr and node.target.id in read:
+            node.value = _told_value(node.value, [node.target.id])
+        stack.extend(traversal.children(node))
+
+
+def _tell_binding_parts(node: ast.AST, read: set[str]) -> None:
+    """The stores a compound statement makes outside its statements: ``except E as NAME``
+    binds ``NAME`` when ``E`` matches, and deletes it when the handler ends; a ``case``
+    pattern binds its captures while it is matched against the subject."""
+    if isinstance(node, ast.ExceptHandler):
+        if node.name is not None and node.name in read and node.type is not None:
+            node.type = _told_value(node.type, [node.name])
+            if any(_may_start_readers(n) for n in traversal.nodes(node)
+                   if isinstance(n, ast.expr) and n is not node.type):
+                # the body may start a reader of the exception the name holds until it ends
+                end = ast.Try(node.body, [], [], [_telling([node.name], node.body[-1])])
+                node.body = [ast.copy_location(end, node.body[0])]
+    elif isinstance(node, ast.Match):
+        names = [n for case in node.cases for n in _captures(case) if n in read]
+        if names:  # told once the subject has been evaluated, before any pattern binds
+            node.subject = _told_value(node.subject, names)
+
+
+def tell_module_stores(tree: ast.Module, read: set[str], walrus: bool = True) -> None:
+    """Tell each rebinding, in the module's top-level code (not in its functions or classes),
+    of a name one of its functions or lambdas loads (``read``): such a function reached
+    through an attribute (``Config.limit()``, a method, a class's ``__init__``) while it runs
     concurrently reads the module's namespace as it is then, not pinned at the call
-    (runtime/readers.py). Other top-level stores are not told: a test per store of every
-    name would cost the program's own loops."""
+    (runtime/readers.py). A statement whose value may start such a function is told once its
+    value is evaluated (``LIMIT = __opportune_telling__(count(w), ("LIMIT",))``); other
+    statements get ``if __opportune_guarded__: __opportune_changing_globals__(names)`` before
+    them. ``except ... as NAME``, ``case`` captures and ``:=`` (when ``walrus``: the module
+    has one) are told where they bind. Other top-level stores are not told: a test per store
+    of every name would cost the program's own loops."""
     if not read:
         return
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
+        _tell_binding_parts(node, read)
         for field in _BODIES:
             stmts = getattr(node, field, None)
             if not stmts:
@@ -177,6 +243,12 @@ def tell_module_stores(tree: ast.Module, read: set[str]) -> None:
                     told = [n for n in _stored_names(stmt) if n in read]
                     if kind in _COMPOUND:
                         stack.append(stmt)
+                if walrus:
+                    _tell_walruses(stmt, read)
+                if told and kind in _VALUED and stmt.value is not None \
+                        and _may_start_readers(stmt.value):
+                    stmt.value = _told_value(stmt.value, told)
+                    told = []
                 if told:
                     if out is None:
                         out = stmts[:i]
@@ -185,6 +257,9 @@ def tell_module_stores(tree: ast.Module, read: set[str]) -> None:
                     out.append(stmt)
             if out is not None:
                 setattr(node, field, out)
+
+
+_VALUED = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign})
 
 
 def _declared_globals(fn: ast.FunctionDef) -> set[str]:
@@ -268,4 +343,5 @@ def rewrite(tree: ast.Module) -> None:
     """Rewrite ``tree`` in place (see the module docstring). ``tree`` carries the names its
     functions load when compiler/transform.py rewrote it (``_opportune_function_reads``)."""
     _Changes().visit(tree)
-    tell_module_stores(tree, getattr(tree, "_opportune_function_reads", set()))
+    tell_module_stores(tree, getattr(tree, "_opportune_function_reads", set()),
+                       getattr(tree, "_opportune_module_walrus", True))

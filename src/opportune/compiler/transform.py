@@ -128,6 +128,7 @@ class _Rewriter(Transformer):
         self._tries: list[int] = [0]  # ``try`` statements around it, per function
         # names the module's functions and lambdas load (see changes.tell_module_stores)
         self.function_reads: set[str] = set()
+        self.module_walrus = False  # whether module-level code binds a name with ``:=``
         self._staging = staging  # where module-level code may be cut into stages
         # per enclosing function: its locals bound only as ``for i in range(...)`` (ints)
         self._range_counters: list[frozenset[str]] = []
@@ -234,6 +235,12 @@ class _Rewriter(Transformer):
         finally:
             self._first_params.pop()
             self._range_counters.pop()
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> ast.AST:
+        if not self._first_params and not self._in_class[-1]:
+            self.module_walrus = True  # binds a module global: see changes.tell_module_stores
+        self.generic_visit(node)
+        return node
 
     def visit_Yield(self, node: ast.Yield) -> ast.AST:
         """A ``yield`` inside a ``try`` or ``with`` statement hands control to code outside the
@@ -744,6 +751,7 @@ def passes(
         if staging is not None:  # functions in other stages read the same module namespace
             rewriter.function_reads |= staging.function_reads
         new._opportune_function_reads = rewriter.function_reads  # type: ignore[attr-defined]
+        new._opportune_module_walrus = rewriter.module_walrus  # type: ignore[attr-defined]
         return new
 
     def locations(tree: ast.Module) -> ast.Module:

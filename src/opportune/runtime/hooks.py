@@ -219,6 +219,16 @@ def changing_globals(names: tuple[str, ...] = ()) -> None:
         rt.readers.before_rebinding(sys._getframe(1).f_globals, names)
 
 
+def telling(value: Any, names: tuple[str, ...]) -> Any:
+    """Top-level code is about to bind ``names`` to ``value`` (``LIMIT = count(words)``,
+    ``except E as LIMIT``, a ``case`` capture, ``(LIMIT := v)``), evaluated by now: as
+    :func:`changing_globals`, after the value, which may itself have started a reader."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and rt.readers.entries:
+        rt.readers.before_rebinding(sys._getframe(1).f_globals, names)
+    return value
+
+
 def inplace(value: Any, target: Any) -> Any:
     """``target op= value`` on a name: unless ``target`` is immutable (or pending, whose own
     in-place operators decide), the operator changes the object in place."""
@@ -284,6 +294,7 @@ def install() -> None:
     setattr(builtins, changes.OWNER, owner)
     setattr(builtins, changes.TARGET, target)
     setattr(builtins, changes.GLOBALS, changing_globals)
+    setattr(builtins, changes.TELLING, telling)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.CONCRETE, concrete)
     setattr(builtins, callsites.TYPE, type)

@@ -25,8 +25,11 @@ into ``context.GUARDED``, which those sites test; so does a function's rebinding
 declares ``global``, and a top-level rebinding of a name the module's functions load, which
 change its module's namespace (reached through the functions met on the way, see
 :func:`_push_function`). Not seen: changes made by library code that is not classified as
-changing its arguments, and a module's globals rebound where the compiler cannot see it
-(``globals()[name] = v``).
+changing its arguments, and a module's globals rebound where neither the compiler nor the
+namespace's dict methods see it (``exec``, ``setattr`` on the module from library code).
+A change to the namespace through the dict API (``globals()[name] = v``,
+``globals().update(...)``) is a change to the dict, which counts as reached whenever one of
+its names is read (:data:`ANY_NAME`).
 """
 
 from __future__ import annotations
@@ -231,6 +234,9 @@ def _push_function(fn: types.FunctionType, stack: list[Any], seen: set[int]) -> 
     if module is not None and getattr(module, "__dict__", None) is g:
         seen.add(id(module))  # ``settings.LIMIT = v`` names the module, not its namespace
     key = id(g)
+    # a change through the namespace as a dict (``globals()["LIMIT"] = v``,
+    # ``globals().update(...)``, ``del globals()[k]``) may rebind any of these names
+    seen.add((key, ANY_NAME))  # type: ignore[arg-type]
     for name in _global_names(fn.__code__):
         seen.add((key, name))  # type: ignore[arg-type]  # a name read in the namespace
         value = g.get(name, _MISSING)
@@ -255,6 +261,8 @@ def _push_own_objects(fn: types.FunctionType, stack: list[Any]) -> None:
 
 
 _MISSING = object()
+# ``(id(namespace), ANY_NAME)``: some name is read in that namespace (no identifier is empty)
+ANY_NAME = ""
 _FUNCTION_HOLDERS = (staticmethod, classmethod)
 
 
@@ -336,6 +344,8 @@ class _Shared:
                 self.found = found
         if found is None or id(obj) in found:  # type: ignore[operator]
             return True
+        if not names:  # the object itself changes: a namespace, through the dict API
+            return (id(obj), ANY_NAME) in found  # type: ignore[operator]
         return any((id(obj), n) in found for n in names)  # type: ignore[operator]
 
 

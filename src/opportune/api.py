@@ -107,8 +107,12 @@ def _meet_earlier_failure(rt: Runtime, own: BaseException) -> None:
     (a cancellation, ``GeneratorExit``) also ends the program only after the calls before it
     succeeded, and the output they held back is written first (p421). That holds for a
     Ctrl-C too: plain Python had written the output of every print before it; a second Ctrl-C
-    stops the wait."""
-    earlier = rt.failure_before_own_error()
+    stops the wait. And for ``SystemExit`` (``sys.exit(3)``, ``raise SystemExit``): the
+    program exits only if every call before the exit succeeded, otherwise the first failure
+    is reported instead, as Python reports it (p536-p538)."""
+    exiting = isinstance(own, SystemExit)
+    earlier = rt.failure_before_own_error(
+        "the program exited: an earlier call may have failed first" if exiting else None)
     if earlier is not None and earlier is not own:
         raise earlier from None
 
@@ -160,6 +164,44 @@ def parallel(fn: Callable[P, R]) -> Callable[P, R]:
 _PARALLEL = "__opportune_parallel__"  # on a parallel wrapper: the function it runs
 
 
+def _run_module(code: types.CodeType, namespace: dict[str, Any], stages: Any,
+                explain: bool) -> None:
+    """Run module-level ``code`` in ``namespace`` in a session of its own: what
+    :func:`run_source` and :func:`run_path` share. However the code ends (returning, an error
+    of its own, ``sys.exit``), it ends where plain Python's would have: after every call
+    before that point, whose output is written first and whose failure is raised instead.
+    The names the code bound then hold their values, not pending ones (a caller that catches
+    the error or the ``SystemExit`` reads the namespace as plain Python left it)."""
+    with _Session(explain=explain) as rt:
+        rt.idle_work = stages
+        try:
+            exec_in(code, namespace)
+            rt.finish()
+        except EscapingFailure as escaping:
+            raise escaping.error from None
+        except BaseException as own:
+            _meet_earlier_failure(rt, own)
+            _resolve_namespace(namespace, strict=False)
+            raise
+        _resolve_namespace(namespace, strict=True)
+
+
+def _resolve_namespace(namespace: dict[str, Any], strict: bool) -> None:
+    """Replace the pending values the namespace holds by their values (filled in place inside
+    the program's containers); drop a name a branch may have bound when the taken arm did
+    not. Not ``strict`` (the code ended by an exception, which is raised next): a value that
+    cannot be had is left as it is rather than raised over that exception."""
+    for key, value in list(namespace.items()):
+        try:
+            if _left_unbound(value):
+                del namespace[key]  # the branch taken never bound it: neither would Python
+            elif type(value) is Pending or type(value) in (list, dict, tuple, set):
+                namespace[key] = fill_in_place(value)
+        except Exception:
+            if strict:
+                raise
+
+
 def run_source(
     source: str, globals: dict[str, Any] | None = None, *, filename: str = "<program>",
     explain: bool = False,
@@ -167,7 +209,9 @@ def run_source(
     """Run module-level ``source`` under opportune in ``globals``; return that namespace.
 
     Every pending value left in the namespace is resolved before this returns, and exceptions
-    propagate as plain Python would raise them.
+    propagate as plain Python would raise them: as ``exec(source, globals)`` would, an error
+    of the program's own or its ``SystemExit`` reaches the caller, after the output of the
+    calls before it, or the first of those calls' failures does instead.
     """
     namespace: dict[str, Any] = {} if globals is None else globals
     namespace.setdefault("__name__", "__main__")
@@ -176,21 +220,7 @@ def run_source(
     # overlaps the first calls (compiler/stages.py)
     code, stages = compile_staged(source, filename)
     try:
-        with _Session(explain=explain) as rt:
-            rt.idle_work = stages
-            try:
-                exec_in(code, namespace)
-                rt.finish()
-                for key, value in list(namespace.items()):
-                    if _left_unbound(value):
-                        del namespace[key]  # the branch taken never bound it: neither would Python
-                    elif type(value) is Pending or type(value) in (list, dict, tuple, set):
-                        namespace[key] = fill_in_place(value)
-            except EscapingFailure as escaping:
-                raise escaping.error from None
-            except BaseException as own:
-                _meet_earlier_failure(rt, own)
-                raise
+        _run_module(code, namespace, stages, explain)
     finally:
         if stages is not None:
             stages.close()
@@ -210,7 +240,9 @@ def _left_unbound(value: Any) -> bool:
 
 
 def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False) -> None:
-    """Run a script file as ``python path argv...`` would, under opportune."""
+    """Run a script file as ``python path argv...`` would, under opportune. Its
+    ``SystemExit`` (and any other exception it ends by) propagates as from
+    :func:`run_source`; ``opportune run`` turns it into the exit status Python gives."""
     code, module, stages = prepare_script(path)
     saved_argv, saved_main, saved_path0 = sys.argv, sys.modules.get("__main__"), sys.path[0]
     sys.argv = [path, *(argv or [])]
@@ -218,19 +250,7 @@ def run_path(path: str, argv: list[str] | None = None, *, explain: bool = False)
     sys.modules["__main__"] = module
     install_import_hook()
     try:
-        with _Session(explain=explain) as rt:
-            rt.idle_work = stages
-            try:
-                exec_in(code, module.__dict__)
-                rt.finish()
-            except EscapingFailure as escaping:
-                raise escaping.error from None
-            except SystemExit:
-                rt.finish()
-                raise
-            except BaseException as own:
-                _meet_earlier_failure(rt, own)
-                raise
+        _run_module(code, module.__dict__, stages, explain)
     finally:
         if stages is not None:
             stages.close()

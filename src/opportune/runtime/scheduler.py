@@ -455,8 +455,9 @@ class Runtime:
         """Wait for everything, write all output, and raise the earliest failure if any."""
         self.sync_point("end of program")
 
-    def failure_before_own_error(self) -> BaseException | None:
-        """The program stopped with an error of its own (``1 / 0``) at its top level.
+    def failure_before_own_error(self, reason: str | None = None) -> BaseException | None:
+        """The program stopped with an error of its own (``1 / 0``) at its top level, or
+        exited (``reason`` says so to ``--explain``).
 
         Plain Python got there only because every call before that point succeeded. Returns
         the earliest failure among them, which is what plain Python raised instead, or writes
@@ -464,8 +465,8 @@ class Runtime:
         """
         now = self.scope().next
         try:
-            self._wait_before(now, "the program raised an error: an earlier call may have "
-                              "failed first")
+            self._wait_before(now, reason or "the program raised an error: an earlier call "
+                              "may have failed first")
         except RuntimeClosed:
             return None
         first = self._earliest_failure(0, now)

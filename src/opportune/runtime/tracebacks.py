@@ -275,6 +275,12 @@ def _with_call_site(before: list[Entry], site: Site, call: bool) -> Iterator[Ent
             break
     else:
         yield from program
+        if not program:
+            # raised once the program's frames had gone (at the end of a run, a failure
+            # plain Python met at the call before the program's own error or exit): the
+            # frames are those of the call site, as Python had them when the call raised
+            for _, code, lasti in reversed(frames):
+                yield _Frame(code), _positions(code, lasti)
     entry = _entry_frame() if call else None
     if entry is not None:
         yield entry

@@ -9,7 +9,12 @@ import types
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from opportune.compiler.functions import add_user_root, compiled_version
+from opportune.compiler.functions import (
+    add_user_root,
+    compiled_version,
+    list_as_written,
+    note_as_written,
+)
 from opportune.compiler.modules import (
     compile_staged,
     exec_in,
@@ -82,6 +87,7 @@ class _Session:
         global _last_schedule
         try:
             self.rt.close()
+            list_as_written(self.rt)
             _attach_usage(self.rt)
         finally:
             sys.getrecursionlimit, sys.setrecursionlimit = self._recursion_api
@@ -174,6 +180,7 @@ def _run_module(code: types.CodeType, namespace: dict[str, Any], stages: Any,
     the error or the ``SystemExit`` reads the namespace as plain Python left it)."""
     with _Session(explain=explain) as rt:
         rt.idle_work = stages
+        note_as_written(rt, code)
         try:
             exec_in(code, namespace)
             rt.finish()

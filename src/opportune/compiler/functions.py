@@ -17,6 +17,7 @@ import os
 import sys
 import textwrap
 import types
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.registry import (
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime
 
 _cache: dict[int, types.FunctionType | None] = {}
+_why_not: dict[int, str] = {}  # code id -> why it cannot be compiled (``_cache`` holds None)
 _FUTURE_FLAGS = 0
 for _feature in __future__.all_feature_names:
     _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
@@ -96,8 +98,67 @@ def is_user_function(fn: types.FunctionType, rt: Runtime | None = None) -> bool:
 
 def _fallback(rt: Runtime | None, fn: Any, why: str) -> None:
     if rt is not None:
-        where = f"{fn.__code__.co_filename}:{fn.__code__.co_firstlineno}"
-        rt.schedule.fallbacks.append(f"{where}: {fn.__qualname__} runs uncompiled: {why}")
+        _note(rt, fn.__code__, fn.__qualname__, why)
+
+
+def _note(rt: Runtime, code: types.CodeType, name: str, why: str) -> None:
+    """List ``code`` (``name``, for ``--explain``) as run uncompiled, once per run."""
+    line = f"{code.co_filename}:{code.co_firstlineno}: {name} runs uncompiled: {why}"
+    if line not in rt.schedule.fallbacks:
+        rt.schedule.fallbacks.append(line)
+
+
+ASYNC_AS_WRITTEN = ("async functions keep their own concurrency (asyncio's): the body runs "
+                    "as written")
+_ASYNC_FLAGS = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+def note_as_written(rt: Runtime | None, code: types.CodeType) -> None:
+    """List the ``async def`` functions of compiled module ``code`` as run uncompiled: the
+    rewrite leaves their bodies as written (compiler/transform.py), so calling one is a plain
+    call of a coroutine function, and the calls of its body are not overlapped by opportune.
+    ``--explain`` names each with its file and line; a code object nested in one is part of
+    it and not listed again."""
+    if rt is None:
+        return
+    found = _as_written.setdefault(rt, [])
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        for k in c.co_consts:
+            if isinstance(k, types.CodeType):
+                if k.co_flags & _ASYNC_FLAGS:
+                    found.append(k)
+                else:
+                    stack.append(k)
+
+
+def list_as_written(rt: Runtime) -> None:
+    """At the end of a run: list the ``async def`` functions :func:`note_as_written` found,
+    but for those the program made externals (``@opportune.external async def``), which run
+    as externals. Not known before the module has run its decorators."""
+    from opportune.runtime.externals import TARGET_CODES
+
+    for code in sorted(_as_written.pop(rt, ()), key=lambda c: (c.co_filename, c.co_firstlineno)):
+        if code not in TARGET_CODES:
+            _note(rt, code, code.co_qualname, ASYNC_AS_WRITTEN)
+
+
+# runtime -> the async code of the modules it compiled, listed at its end (list_as_written)
+_as_written: weakref.WeakKeyDictionary[Any, list[types.CodeType]] = weakref.WeakKeyDictionary()
+
+
+def note_built_from_string(rt: Runtime, fn: types.FunctionType) -> None:
+    """``fn`` belongs to the program's module but was built from a string (``exec``,
+    ``eval``): its source cannot be read, so it runs uncompiled, as library code with effects
+    (a sync point). Generated special methods (a dataclass's ``__init__``) are not the
+    program's code as written and are not listed."""
+    name = fn.__name__
+    if name.startswith("__") and name.endswith("__"):
+        return
+    _note(rt, fn.__code__, fn.__qualname__,
+          "it was built from a string (exec, eval), whose source cannot be read; called at "
+          f"{rt._location()}")
 
 
 def compiled_version(fn: types.FunctionType, rt: Runtime | None = None) -> types.FunctionType | None:
@@ -108,12 +169,14 @@ def compiled_version(fn: types.FunctionType, rt: Runtime | None = None) -> types
     if key in _cache:
         cached = _cache[key]
         if cached is None:
+            _fallback(rt, fn, _why_not[key])  # once per run: an earlier run listed it for itself
             return None
         return _rebind(cached.__code__, fn)
     try:
         code = _compile_function_code(fn)
     except _CannotCompile as why:
         _cache[key] = None
+        _why_not[key] = str(why)
         _fallback(rt, fn, str(why))
         return None
     new = _rebind(code, fn)
@@ -127,7 +190,7 @@ class _CannotCompile(Exception):
 
 def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
     if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
-        raise _CannotCompile("async functions keep their own concurrency")
+        raise _CannotCompile(ASYNC_AS_WRITTEN)
     try:
         # the code's own source: getsourcelines(fn) follows ``__wrapped__``, and a
         # ``functools.wraps`` wrapper would be compiled as the function it wraps

@@ -116,7 +116,12 @@ def project_root(script: str) -> str:
 class _CompilingLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
-        return compile_module_source(self.get_data(path), path, cached=True)
+        code = compile_module_source(self.get_data(path), path, cached=True)
+        from opportune.compiler.functions import note_as_written
+        from opportune.runtime import context
+
+        note_as_written(context.active_runtime(), code)
+        return code
 
     def exec_module(self, module: types.ModuleType) -> None:
         module.__opportune_compiled__ = True  # type: ignore[attr-defined]

@@ -301,6 +301,10 @@ def stage_code(token: int) -> types.CodeType:
     code = stage.compiled()
     assert code is not None
     STAGE_CODES.add(code)
+    from opportune.compiler.functions import note_as_written
+    from opportune.runtime import context
+
+    note_as_written(context.active_runtime(), code)
     return code
 
 

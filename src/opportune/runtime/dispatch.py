@@ -208,6 +208,11 @@ def classify(rt: Runtime, f: Any) -> int:
             return USER
         if (f.__module__, f.__name__) in _PURE_LIBRARY_FUNCTIONS:
             return LAZY
+        if f.__code__.co_filename.startswith("<"):
+            from opportune.compiler.functions import is_user_module, note_built_from_string
+
+            if is_user_module(f.__module__):  # the program's, built by exec or eval
+                note_built_from_string(rt, f)
         return _module_kind(f.__module__)
     if isinstance(f, (functools_partial_type,)):
         return PLAIN

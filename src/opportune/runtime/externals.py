@@ -723,6 +723,9 @@ SPEC_ATTRIBUTE = "__opportune_external__"
 # spec included, onto a library's own wrapper of an external (the openai SDK's
 # ``with_raw_response``); only a function with this code is the external itself.
 ENTRY_CODES: set[Any] = set()
+# The code of the functions made externals: an ``async def`` external runs as an external,
+# not as the program's uncompiled code (compiler/functions.note_as_written).
+TARGET_CODES: set[Any] = set()
 
 
 def spec_of(fn: object) -> ExternalSpec | None:
@@ -774,6 +777,9 @@ def _wrap(fn: F, spec: ExternalSpec) -> F:
         wrapper = sync_entry
     setattr(wrapper, SPEC_ATTRIBUTE, spec)
     ENTRY_CODES.add(wrapper.__code__)
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        TARGET_CODES.add(code)
     wrapper.__opportune_target__ = fn
     return wrapper  # type: ignore[no-any-return]
 

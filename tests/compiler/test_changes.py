@@ -304,3 +304,36 @@ def test_top_level_binds_outside_assignments_are_told_where_they_bind() -> None:
     exec(compile(transform(ast.parse(source)), "<prog>", "exec"), namespace)  # noqa: S102
     assert (namespace["caught"], namespace["MODE"], namespace["OTHER"]) == ("v", 8, 5)
     assert (namespace["TAG"], namespace["picked"], namespace["LIMIT"]) == (7, [6, 7], 3)
+
+
+def test_names_functions_bind_as_their_own_locals_are_not_told() -> None:
+    """A function's own locals (parameters, assignments, loop targets, imports) never read the
+    module's namespace, so a top-level rebinding of the same name is not told; a name a
+    nested scope declares ``global``, or one a function only loads, still is."""
+    source = textwrap.dedent('''
+        def total_of(xs, *rest, **options):
+            total = 0
+            for i in xs:
+                total += i
+            import json
+            return total, json, rest, options, [k for k in options]
+
+        def bump():
+            def inner():
+                global count
+                count = 1
+            count = 0
+            inner()
+            return count + limit
+
+        for i in range(3):
+            total = len("ab")
+        json = xs = rest = options = k = None
+        count = len("abc")
+        limit = 2
+    ''')
+    text = ast.unparse(transform(ast.parse(source)))
+    for name in ("i", "total", "json", "xs", "rest", "options"):
+        assert f"(('{name}',))" not in text, name
+    assert "__opportune_changing_globals__(('limit',))" in text
+    assert "count = __opportune_telling__(" in text

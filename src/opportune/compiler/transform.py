@@ -98,6 +98,50 @@ def _range_counters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozens
     return frozenset(counters - excluded)
 
 
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp,
+                  ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _own_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
+    """Names ``function`` certainly binds in its own scope (parameters, assignments, loop and
+    ``with`` targets, imports, nested ``def``/``class`` names, ``except ... as`` and ``case``
+    captures), none declared ``global`` anywhere inside it: a load of one, in its body or in a
+    scope nested in it, never reads the module's namespace (changes.tell_module_stores need
+    not tell a top-level rebinding of it). What nested scopes and comprehensions bind is not
+    counted, which can only leave a name counted as read."""
+    args = function.args
+    local = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    local.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    if isinstance(function, ast.Lambda):
+        return local
+    declared: set[str] = set()
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            if type(node.ctx) is not ast.Load:
+                local.add(node.id)
+            continue
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(node.name)
+        elif isinstance(node, ast.alias):
+            local.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            if node.name:
+                local.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            local.add(node.rest)
+        if isinstance(node, _NESTED_SCOPES):
+            # what it binds is its own; a ``global`` line inside still names the module's
+            declared.update(n for inner in traversal.nodes(node)
+                            if isinstance(inner, (ast.Global, ast.Nonlocal)) for n in inner.names)
+            continue
+        stack.extend(traversal.children(node))
+    return local - declared
+
+
 def _number(node: ast.expr) -> bool:
     """A number written in the source (``2``, ``-1.5``): its ``%`` is arithmetic."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -178,8 +222,11 @@ class _Rewriter(Transformer):
             self._tries.pop()
 
     def _note_reads(self, every: list[ast.AST]) -> None:
-        self.function_reads.update(n.id for n in every
-                                   if type(n) is ast.Name and type(n.ctx) is ast.Load)
+        """The names the function or lambda ``every[0]`` may load from the module's namespace:
+        each name it loads, but for its own locals (see :func:`_own_locals`)."""
+        local = _own_locals(every[0])  # type: ignore[arg-type]
+        self.function_reads.update(n.id for n in every if type(n) is ast.Name
+                                   and type(n.ctx) is ast.Load and n.id not in local)
 
     def _in_namespace_dict(self) -> bool:
         """Whether names bound here go into a real dict the program can look at (module level

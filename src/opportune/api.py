@@ -177,7 +177,9 @@ def _run_module(code: types.CodeType, namespace: dict[str, Any], stages: Any,
     of its own, ``sys.exit``), it ends where plain Python's would have: after every call
     before that point, whose output is written first and whose failure is raised instead.
     The names the code bound then hold their values, not pending ones (a caller that catches
-    the error or the ``SystemExit`` reads the namespace as plain Python left it)."""
+    the error or the ``SystemExit`` reads the namespace as plain Python left it). After an
+    earlier call's failure, raised instead, the names bound after that call are there too, and
+    the failed call's name holds its pending value (see docs/design.md, *Known limits*)."""
     with _Session(explain=explain) as rt:
         rt.idle_work = stages
         note_as_written(rt, code)
@@ -187,8 +189,10 @@ def _run_module(code: types.CodeType, namespace: dict[str, Any], stages: Any,
         except EscapingFailure as escaping:
             raise escaping.error from None
         except BaseException as own:
-            _meet_earlier_failure(rt, own)
-            _resolve_namespace(namespace, strict=False)
+            try:
+                _meet_earlier_failure(rt, own)
+            finally:
+                _resolve_namespace(namespace, strict=False)
             raise
         _resolve_namespace(namespace, strict=True)
 

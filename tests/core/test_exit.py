@@ -94,9 +94,12 @@ def test_a_failed_call_before_the_exit_is_raised_instead() -> None:
 
 
 def test_the_failure_raised_instead_of_the_exit_is_not_chained_to_it() -> None:
+    namespace = dict(TOOLS)
     with redirect_stdout(io.StringIO()), pytest.raises(ValueError) as info:
-        opportune.run_source(FAILURE_BEFORE_EXIT, dict(TOOLS))
+        opportune.run_source(FAILURE_BEFORE_EXIT, namespace)
     assert info.value.__cause__ is None and info.value.__suppress_context__
+    # the names bound before the failing call hold their values (see Known limits for the rest)
+    assert namespace["first"] == "<a>"
 
 
 EXIT_INSIDE_A_FUNCTION = '''

@@ -122,5 +122,5 @@ def test_a_lazily_compiled_run_names_an_async_function_in_each_run() -> None:
     for _ in range(2):  # the second run lists it too, though the first found it uncompilable
         assert opportune.run(_uses_async, 2) == 21
         fallbacks = opportune.last_schedule().fallbacks
-        assert fallbacks == [f"{__file__}:{_later.__code__.co_firstlineno}: _later runs "
-                             f"uncompiled: {ASYNC}"], fallbacks
+        where = f"{__file__}:{_later.__code__.co_firstlineno}"
+        assert fallbacks == [f"{where}: _later runs uncompiled: {ASYNC}"], fallbacks

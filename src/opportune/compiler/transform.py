@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from opportune.compiler import (
+    arm_objects,
     branches,
     callsites,
     changes,
@@ -131,6 +132,10 @@ class _Rewriter(Transformer):
         self._staging = staging  # where module-level code may be cut into stages
         # per enclosing function: its locals bound only as ``for i in range(...)`` (ints)
         self._range_counters: list[frozenset[str]] = []
+        # per enclosing function: the names whose objects deferred arms may change
+        # (compiler/arm_objects.py)
+        self._objects: list[frozenset[str]] = []
+        self.marks_objects = False
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -148,6 +153,11 @@ class _Rewriter(Transformer):
         self._range_counters.append(_range_counters(node))
         self._in_class.append(False)
         self._tries.append(0)
+        objects = arm_objects.tracked_names(node) if isinstance(node, ast.FunctionDef) \
+            else frozenset()
+        if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
+            self.marks_objects = True
+        self._objects.append(objects)
         try:
             if isinstance(node, ast.FunctionDef):
                 every = traversal.nodes(node)
@@ -175,6 +185,7 @@ class _Rewriter(Transformer):
             self._range_counters.pop()
             self._in_class.pop()
             self._tries.pop()
+            self._objects.pop()
 
     def _note_reads(self, every: list[ast.AST]) -> None:
         self.function_reads.update(n.id for n in every
@@ -349,7 +360,8 @@ class _Rewriter(Transformer):
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
         nested = any(isinstance(s, ast.If) for s in node.body + node.orelse)
-        names = deferral.prepare_if(node) if not convertible and self._may_defer() else None
+        names = deferral.prepare_if(node, *self._arm_objects()) \
+            if not convertible and self._may_defer() else None
         if self._binds_in_handled_try(names):
             names = None
         deferrable = names is not None
@@ -375,6 +387,15 @@ class _Rewriter(Transformer):
             converted = _forgetting(converted, helpers)
         _locate_generated(converted, node)  # --explain names the if, not what encloses it
         return converted
+
+    def _arm_objects(self) -> tuple[frozenset[str], bool]:
+        """The names of the function whose objects deferred arms share with the program, and
+        whether arms here may change them and print: in a function, outside ``try`` and
+        ``with`` (an arm's failure must surface where plain Python raises it, not in a
+        handler that sees the objects half changed)."""
+        objects = self._objects[-1] if self._objects else frozenset()
+        changing = not self._in_namespace_dict() and self._tries[-1] == 0
+        return objects, changing
 
     def _maybe_free(self, names: deferral.ArmNames) -> tuple[str, ...]:
         """Names a deferred statement reads that may be free variables: only inside a
@@ -403,7 +424,8 @@ class _Rewriter(Transformer):
             self._deferred_depth -= deferrable
 
     def visit_For(self, node: ast.For) -> Any:
-        found = deferral.prepare_loop(node) if self._may_defer() else None
+        found = deferral.prepare_loop(node, self._arm_objects()[0]) \
+            if self._may_defer() else None
         if self._binds_in_handled_try(found):
             found = None
         if found is None:
@@ -744,6 +766,7 @@ def passes(
         if staging is not None:  # functions in other stages read the same module namespace
             rewriter.function_reads |= staging.function_reads
         new._opportune_function_reads = rewriter.function_reads  # type: ignore[attr-defined]
+        new._opportune_arm_objects = rewriter.marks_objects  # type: ignore[attr-defined]
         return new
 
     def locations(tree: ast.Module) -> ast.Module:
@@ -754,8 +777,11 @@ def passes(
         changes.rewrite(tree)
         return tree
 
+    def shared_objects(tree: ast.Module) -> ast.Module:
+        return arm_objects.wrap(tree)
+
     return [("rewrite", rewrite), ("callsites", callsites.inline), ("changes", object_changes),
-            ("locations", locations)]
+            ("arm objects", shared_objects), ("locations", locations)]
 
 
 def transform(

@@ -318,4 +318,8 @@ def install() -> None:
     setattr(builtins, d.CAPTURE, deferral.capture)
     setattr(builtins, d.RESULTS, deferral.arm_results)
     setattr(builtins, d.ASSIGNED_BEFORE, deferral.assigned_before)
+    from opportune.compiler import arm_objects as ao
+    from opportune.runtime import arm_objects
+
+    setattr(builtins, ao.USE, arm_objects.use)
     _installed = True

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sortedcontainers import SortedKeyList, SortedList
 
 from opportune.runtime import capture, context, externals, loops, tracebacks
+from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
@@ -360,6 +361,7 @@ class Runtime:
         self._parked: list[Callable[[], None]] = []
         self.readers = ConcurrentReaders(self)
         self.read_results = ReadResults(self)
+        self.shared_objects = SharedObjects(self)
         self._writers: dict[str, dict[int, Pending]] = {}
         # Deferred arms whose writes are known (no ``"*"``), by the seq of their writer
         # registration: the span of program order (lo, hi) of the block they run in. A read

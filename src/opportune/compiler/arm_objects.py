@@ -77,6 +77,18 @@ def _own_nodes(fn: ast.FunctionDef) -> tuple[list[ast.AST], set[str], bool]:
     return own, nested, yields
 
 
+def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]:
+    """Each name of ``target`` with the part of ``value`` it is bound to: ``x = v``, and
+    ``a, b = [], {}`` (no starred item)."""
+    if isinstance(target, ast.Name):
+        return [(target, value)]
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+            and len(target.elts) == len(value.elts) \
+            and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)):
+        return [(t, v) for t, v in zip(target.elts, value.elts) if isinstance(t, ast.Name)]
+    return []
+
+
 def tracked_names(fn: ast.FunctionDef) -> frozenset[str]:
     """The names of ``fn`` whose objects deferred arms may change (see the module docstring):
     bound only as ``name = <fresh container>``, not a parameter, not ``global``/``nonlocal``,
@@ -95,9 +107,10 @@ def tracked_names(fn: ast.FunctionDef) -> frozenset[str]:
                 fresh[n] = False
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             fresh[node.id] = fresh.get(node.id, True) and getattr(node, "_opp_fresh", False)
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], ast.Name) and _fresh(node.value):
-            node.targets[0]._opp_fresh = True  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            for target, value in _pairs(node.targets[0], node.value):
+                if _fresh(value):
+                    target._opp_fresh = True  # type: ignore[attr-defined]
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             fresh[node.name] = False
         elif isinstance(node, (ast.Import, ast.ImportFrom)):

@@ -174,11 +174,18 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] 
             func = node.func
             if isinstance(func, ast.Name) and func.id in _EFFECT_BUILTINS and not (
                     prints and func.id == "print"
-                    and all(k.arg not in ("file", None) for k in node.keywords)):
+                    and all(k.arg is not None and (k.arg != "file" or _std_stream(k.value))
+                            for k in node.keywords)):
                 return False
             if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and not owned(func.value):
                 return False
     return True
+
+
+def _std_stream(node: ast.expr) -> bool:
+    """``sys.stdout`` or ``sys.stderr``: output queued in program order like ``print``'s."""
+    return isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr") \
+        and isinstance(node.value, ast.Name) and node.value.id == "sys"
 
 
 def _facts(fn: ast.FunctionDef, every: list[ast.AST]) -> Purity:

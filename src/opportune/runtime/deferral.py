@@ -435,8 +435,8 @@ def _shared(rt: Runtime, params: tuple[str, ...], held: tuple[Any, ...],
     if changes:
         for i, v in enumerate(held):
             if i not in shared and not _safe(v, False, writers=True):
-                return shared, (f"it may store {params[i]!r} into a shared object, and "
-                                "would store a copy")
+                return shared, (f"{params[i]!r} holds a value it would get a copy of (or "
+                                "could not hold), and it changes a shared object")
     return shared, None
 
 

@@ -219,8 +219,9 @@ class _Wrap(ast.NodeTransformer):
             self._names.pop()
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id not in self._names[-1] or not isinstance(node.ctx, ast.Load):
-            return node
+        if node.id not in self._names[-1] or not isinstance(node.ctx, ast.Load) \
+                or getattr(node, "_opportune_captured", False):
+            return node  # a deferred statement's capture: the arm is ordered itself
         how = getattr(node, MARK, None)
         if hasattr(node, MARK):
             delattr(node, MARK)

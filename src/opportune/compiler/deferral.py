@@ -299,8 +299,10 @@ def _store(name: str) -> ast.Name:
 
 def _hold(name: str, into: str) -> ast.Try:
     """``into = name``, or the unbound marker if ``name`` has no value."""
+    read = _load(name)
+    read._opportune_captured = True  # type: ignore[attr-defined]  # handed to the arm as it is
     return ast.Try(
-        body=[ast.Assign([_store(into)], _load(name))],
+        body=[ast.Assign([_store(into)], read)],
         handlers=[ast.ExceptHandler(type=_load("NameError"), name=None,
                                     body=[ast.Assign([_store(into)], _load(UNBOUND))])],
         orelse=[], finalbody=[])

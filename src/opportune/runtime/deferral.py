@@ -158,11 +158,14 @@ def _rt() -> Runtime | None:
 def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
               pick: Callable[[Any], Callable[..., Any]],
               writes: frozenset[str], label: str,
-              shared: frozenset[int] = frozenset()) -> Pending | None:
+              shared: frozenset[int] = frozenset(), late_failure: bool = False
+              ) -> Pending | None:
     """Run ``pick(value of cond)(*captured)`` once ``cond`` is known (now, if it is no pending
     value), in a block of program order reserved now; its pending result, or None when it
     cannot be deferred. ``shared``: the positions of captured lists, dicts and sets the arm
-    gets as they are, not copied (runtime/arm_objects.py; the caller checked them)."""
+    gets as they are, not copied (runtime/arm_objects.py; the caller checked them).
+    ``late_failure``: an error of the arm sorts where it was raised, after what the arm printed
+    or called before it (:func:`_failing_in_place`)."""
     from opportune.runtime.spawn import _safe, count_started, pinned
 
     if not all(i in shared or _safe(v, copied=True, writers=True)
@@ -225,6 +228,8 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
             rt._finish(p, FAILED, exc, p._seq)
             return
         block.control = block.control | cond._calls  # its calls waited for the condition
+        if late_failure:
+            fn = _failing_in_place(rt, fn)
         count_started()
         threading.Thread(target=program_context.run, args=(_run, rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
@@ -234,6 +239,26 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
     else:
         run_arm()
     return p
+
+
+def _failing_in_place(rt: Runtime, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn``, whose error is recorded at the point of program order where it was raised, in
+    the arm's block: what the arm printed or called before it stays (plain Python printed it,
+    then raised), what comes after it is dropped. The arm's own value then fails with that
+    error, as for a failure met from outside its block."""
+    from opportune.runtime.scheduler import EscapingFailure, OuterFailure, RuntimeClosed
+
+    def arm(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except (RuntimeClosed, OuterFailure, EscapingFailure):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - recorded here, then the arm fails
+            raised = rt.new_pending(_DEFERRED)
+            rt._finish(raised, FAILED, exc, raised._seq)
+            raise OuterFailure(exc, raised._seq) from None
+
+    return arm
 
 
 class _Decided:
@@ -358,7 +383,7 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
             writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                                 params[:n_assigned], aliases)
             arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn,
-                            writes, _DEFERRED, shared)
+                            writes, _DEFERRED, shared, changes)
             if arm is not None:
                 values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
         else:
@@ -404,7 +429,8 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
         if refused is None:
             writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                                 params[:n_assigned], aliases)
-            arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)", shared)
+            arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)", shared,
+                            changes)
             if arm is not None:
                 values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned],
                                  in_function)

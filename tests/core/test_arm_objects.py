@@ -1,0 +1,138 @@
+"""Deferred ``if`` arms that change a function's own lists, dicts and sets, or print: the loop
+goes on to the next answer while the arm waits for its own (compiler/arm_objects.py,
+runtime/arm_objects.py). Overlap is proved with the barrier helpers, never with timings."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import opportune
+from core.overlap import calls_to, meet, overlapping
+
+pytestmark = pytest.mark.timeout(60)
+
+WORDS = ["aa", "bbb", "c", "dddd", "ee"]
+
+
+@opportune.external
+def verdict(text: str) -> str:
+    meet("verdict", text)
+    time.sleep(0.02)
+    return "yes" if len(text) % 2 == 0 else "no"
+
+
+@opportune.external
+def shown(value: object) -> str:
+    time.sleep(0.01)
+    return repr(value)
+
+
+def collect() -> list[str]:
+    hits = []
+    for w in WORDS:
+        if verdict(w) == "yes":
+            hits.append(w)
+    return hits
+
+
+def store_and_print() -> tuple[dict[str, str], set[int]]:
+    found = {}
+    sizes = set()
+    for w in WORDS:
+        a = verdict(w)
+        if a == "yes":
+            print("found", w)
+            found[w] = a
+            sizes.add(len(w))
+        else:
+            print("skipped", w)
+    print("done", len(found))
+    return found, sizes
+
+
+def test_a_collect_loop_issues_every_call_before_any_answer_is_known() -> None:
+    expected = collect()
+    with overlapping(calls_to("verdict", *WORDS)):
+        got = opportune.run(collect)
+    assert got == expected == ["aa", "dddd", "ee"]
+
+
+def test_arms_that_store_and_print_overlap_and_keep_the_output_in_order(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    expected = store_and_print()
+    plain = capsys.readouterr().out
+    with overlapping(calls_to("verdict", *WORDS)):
+        got = opportune.run(store_and_print)
+    assert got == expected
+    assert capsys.readouterr().out == plain
+    assert plain.splitlines()[-1] == "done 3"
+
+
+def tool_sees_each_state() -> list[str]:
+    hits = []
+    seen = []
+    for w in WORDS:
+        if verdict(w) == "yes":
+            hits.append(w)
+        seen.append(shown(hits))
+    return seen
+
+
+def test_a_tool_given_the_list_gets_it_as_plain_python_has_it_then() -> None:
+    got = opportune.run(tool_sees_each_state)
+    assert got == tool_sees_each_state()
+    assert got[-1] == "['aa', 'dddd', 'ee']"
+
+
+_ALIASED = '''
+def main():
+    hits = []
+    alias = hits
+    for w in words:
+        if verdict(w) == "yes":
+            hits.append(w)
+        sizes.append(len(alias))
+    return hits
+
+sizes = []
+result = main()
+'''
+
+
+def test_a_list_with_a_second_name_keeps_waiting_and_says_why() -> None:
+    namespace = opportune.run_source(_ALIASED, {"verdict": verdict, "words": WORDS},
+                                     explain=True)
+    assert namespace["result"] == ["aa", "dddd", "ee"]
+    assert namespace["sizes"] == [1, 1, 1, 2, 3]
+    reasons = [w.reason for w in opportune.last_schedule().waits]
+    assert any("'hits' was handed on" in r for r in reasons), reasons
+
+
+_FAILS = '''
+def main():
+    hits = []
+    for i, w in enumerate(words):
+        if verdict(w) == "yes":
+            print("keep", w)
+            hits.append(10 // (i - 3))
+        print("next", w)
+    print("never")
+    return hits
+
+try:
+    main()
+except ZeroDivisionError as e:
+    print("caught", e)
+'''
+
+
+def test_an_arm_that_raises_stops_the_output_where_plain_python_stops(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    exec(compile(_FAILS, "<plain>", "exec"), {"verdict": verdict, "words": WORDS})
+    plain = capsys.readouterr().out
+    opportune.run_source(_FAILS, {"verdict": verdict, "words": WORDS})
+    assert capsys.readouterr().out == plain
+    assert plain.splitlines()[-1] == "caught integer division or modulo by zero"
+    assert "never" not in plain

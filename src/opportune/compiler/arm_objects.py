@@ -26,6 +26,8 @@ from opportune.compiler.purity import _MUTATORS
 
 USE = "__opportune_arm_object__"
 TRACKED = "_opportune_tracked"  # on a FunctionDef: its tracked names
+PLAIN = "_opportune_plain_names"  # on a FunctionDef: its names that are never pending
+LIVE = "__opportune_shared_arms__"  # runtime/context.SHARED_ARMS: true while arms may run
 MARK = "_opportune_arm_object"  # on a Name read: None (only looks), True (handed on), a callee
 # Builtins that only look at what they are given (none keeps it): ``len(hits)``, ``print(hits)``.
 # Checked at run time to be the builtins (runtime/arm_objects.py, runtime/deferral.py).
@@ -101,6 +103,8 @@ def tracked_names(fn: ast.FunctionDef) -> frozenset[str]:
               if x is not None}
     fresh: dict[str, bool] = {}
     changed_in_if: set[str] = set()
+    plain = plain_names(own, params)
+    setattr(fn, PLAIN, plain)
     for node in own:
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             for n in node.names:
@@ -116,12 +120,63 @@ def tracked_names(fn: ast.FunctionDef) -> frozenset[str]:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 fresh[(alias.asname or alias.name).split(".")[0]] = False
-        elif isinstance(node, ast.If):
+        elif isinstance(node, ast.If) and may_be_pending(node.test, plain):
             changed_in_if |= changed([*node.body, *node.orelse])
     # the ``Assign`` comes before its target's ``Name`` in ``own`` (a walk from the top), so
     # the mark is there when the target is met
     names = {n for n, ok in fresh.items() if ok} - params - nested
     return frozenset(names & changed_in_if)
+
+
+_OPERATORS = (ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp, ast.IfExp, ast.Constant,
+              ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.expr_context)
+
+
+def _plain_expr(node: ast.expr, plain: set[str]) -> bool:
+    """Built only from constants and ``plain`` names by operators: never a pending value."""
+    for n in traversal.nodes(node):
+        if isinstance(n, ast.Name):
+            if n.id not in plain:
+                return False
+        elif not isinstance(n, _OPERATORS):
+            return False
+    return True
+
+
+def plain_names(own: list[ast.AST], params: set[str]) -> frozenset[str]:
+    """The function's locals bound only by plain assignments of values :func:`_plain_expr`
+    accepts (``is_prime = False``, ``n = n + 1``): an ``if`` on them is decided when reached,
+    so it needs neither a deferred arm nor the hooks that order one."""
+    values: dict[str, list[ast.expr] | None] = {}
+    for node in own:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            got = values.setdefault(node.targets[0].id, [])
+            if got is not None:
+                got.append(node.value)
+            node.targets[0]._opp_plain_target = True  # type: ignore[attr-defined]
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            got = values.setdefault(node.target.id, [])
+            if got is not None:
+                got.append(ast.BinOp(ast.Name(node.target.id, ast.Load()), node.op, node.value))
+            node.target._opp_plain_target = True  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) \
+                and not getattr(node, "_opp_plain_target", False):
+            values[node.id] = None
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for n in node.names:
+                values[n] = None
+    plain = {n for n, v in values.items() if v is not None and n not in params}
+    while True:
+        keep = {n for n in plain if all(_plain_expr(v, plain) for v in values[n] or ())}
+        if keep == plain:
+            return frozenset(plain)
+        plain = keep
+
+
+def may_be_pending(test: ast.expr, plain: frozenset[str]) -> bool:
+    """Whether an ``if`` on ``test`` may find it still pending (see :func:`plain_names`)."""
+    return not _plain_expr(test, set(plain))
 
 
 def changed(stmts: list[ast.stmt]) -> set[str]:
@@ -230,7 +285,12 @@ class _Wrap(ast.NodeTransformer):
             args.append(ast.Constant(True))
         elif isinstance(how, str):
             args.append(ast.Name(how, ast.Load()))
-        return ast.copy_location(ast.Call(ast.Name(USE, ast.Load()), args, []), node)
+        call = ast.copy_location(ast.Call(ast.Name(USE, ast.Load()), args, []), node)
+        if how is not None:
+            return call  # noted even with no arm running: no later arm may share it
+        # a read that only looks costs a name lookup while no arm on shared objects runs
+        plain = ast.copy_location(ast.Name(node.id, ast.Load()), node)
+        return ast.copy_location(ast.IfExp(ast.Name(LIVE, ast.Load()), call, plain), node)
 
 
 def wrap(tree: ast.Module) -> ast.Module:

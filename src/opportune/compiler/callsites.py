@@ -29,7 +29,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from opportune.compiler import arm_objects, traversal
+from opportune.compiler import traversal
 from opportune.compiler.traversal import Transformer
 
 TYPE = "__opportune_type__"
@@ -511,8 +511,6 @@ class _Inliner(Transformer):
         if not isinstance(func, ast.Attribute) or any(isinstance(a, ast.Starred) for a in args):
             return node
         receiver, name = func.value, func.attr
-        if hasattr(receiver, arm_objects.MARK):
-            return node  # every use goes through the hook (compiler/arm_objects.py)
         simple = all(_constant_atom(a) or _fresh_empty(a) or isinstance(a, ast.Name)
                      for a in args)
         known = _known_type(receiver)

@@ -297,10 +297,17 @@ def _store(name: str) -> ast.Name:
     return ast.Name(name, ast.Store())
 
 
+def _captured(name: str) -> ast.Name:
+    """A read of ``name`` that hands its value to an arm or checks it for the unbound marker:
+    a shared object's reads need not wait there (compiler/arm_objects.py)."""
+    read = _load(name)
+    read._opportune_captured = True  # type: ignore[attr-defined]
+    return read
+
+
 def _hold(name: str, into: str) -> ast.Try:
     """``into = name``, or the unbound marker if ``name`` has no value."""
-    read = _load(name)
-    read._opportune_captured = True  # type: ignore[attr-defined]  # handed to the arm as it is
+    read = _captured(name)
     return ast.Try(
         body=[ast.Assign([_store(into)], read)],
         handlers=[ast.ExceptHandler(type=_load("NameError"), name=None,
@@ -337,7 +344,7 @@ def _arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames) -> ast
     the arm's own frame).
     """
     read = set(names.read)
-    unbind = [ast.If(ast.Compare(_load(p), [ast.Is()], [_load(UNBOUND)]),
+    unbind = [ast.If(ast.Compare(_captured(p), [ast.Is()], [_load(UNBOUND)]),
                      [ast.Delete([ast.Name(p, ast.Del())])], [])
               for p in names.params if p in read]  # one never read needs no unbinding
     if len(arms) == 2:
@@ -480,6 +487,22 @@ def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
         return _module_statement(k, node.test, names, arm, call)
     arm = _arm_function(fn, [node.body, node.orelse], names)
     return _statement(k, node.test, names, arm, call, explicit, in_try)
+
+
+def decided_first(converted: list[ast.stmt], node: ast.If) -> list[ast.stmt]:
+    """An ``if`` compiled by :func:`defer_if` whose arms change shared objects or print
+    (``ArmNames.changes``), with the ``if`` as written in front of it: such arms are common in
+    loops over plain data (``if x % 2: out.append(x)``), where the condition is decided, no
+    arm on shared objects runs, and capturing the names for each iteration would cost many
+    times the ``if`` itself. ``node``: the rewritten ``if``, whose arms the deferred form
+    holds too (copied here)."""
+    din = converted[0]
+    assert isinstance(din, ast.Assign) and isinstance(din.targets[0], ast.Name)
+    plain = ast.If(_load(din.targets[0].id), traversal.copy_tree(node.body),
+                   traversal.copy_tree(node.orelse))
+    test = ast.BoolOp(ast.Or(), [_load(arm_objects.LIVE),
+                                 ast.Call(_load(IF_UNDECIDED), [_load(din.targets[0].id)], [])])
+    return [din, ast.If(test, converted[1:], [plain])]
 
 
 def loop_names(node: ast.For, k: int) -> ArmNames:

@@ -135,6 +135,8 @@ class _Rewriter(Transformer):
         # per enclosing function: the names whose objects deferred arms may change
         # (compiler/arm_objects.py)
         self._objects: list[frozenset[str]] = []
+        self._plain: list[frozenset[str]] = []  # its names that are never pending
+        self._changing_depth = 0  # ifs deferred with arms that change shared objects, around
         self.marks_objects = False
 
     # -- functions: remember the first parameter for explicit super() -------------------------
@@ -158,6 +160,7 @@ class _Rewriter(Transformer):
         if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
             self.marks_objects = True
         self._objects.append(objects)
+        self._plain.append(getattr(node, arm_objects.PLAIN, frozenset()))
         try:
             if isinstance(node, ast.FunctionDef):
                 every = traversal.nodes(node)
@@ -186,6 +189,7 @@ class _Rewriter(Transformer):
             self._in_class.pop()
             self._tries.pop()
             self._objects.pop()
+            self._plain.pop()
 
     def _note_reads(self, every: list[ast.AST]) -> None:
         self.function_reads.update(n.id for n in every
@@ -360,7 +364,9 @@ class _Rewriter(Transformer):
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
         nested = any(isinstance(s, ast.If) for s in node.body + node.orelse)
-        names = deferral.prepare_if(node, *self._arm_objects()) \
+        objects, changing = self._arm_objects()
+        changing = changing and arm_objects.may_be_pending(node.test, self._plain[-1])
+        names = deferral.prepare_if(node, objects, changing) \
             if not convertible and self._may_defer() else None
         if self._binds_in_handled_try(names):
             names = None
@@ -369,7 +375,12 @@ class _Rewriter(Transformer):
         # if-converted arms are merged into expressions: never cut (compiler/stages.py)
         cuts = [] if convertible and targets else \
             self._cut_arms(node, self._deferred_depth + deferrable)
-        self._visit_inside(node, deferrable)
+        changes = names is not None and names.changes
+        self._changing_depth += changes
+        try:
+            self._visit_inside(node, deferrable)
+        finally:
+            self._changing_depth -= changes
         for arm, stage in cuts:
             getattr(node, arm).append(stages.Stages.placeholder(stage))
         if names is not None:
@@ -377,6 +388,9 @@ class _Rewriter(Transformer):
                                           in_function=bool(self._first_params),
                                           explicit=self._maybe_free(names),
                                           in_try=self._tries[-1] > 0)
+            if changes and self._changing_depth < 2:
+                # (each level copies the arms once more: nested ones beyond go as they are)
+                converted = deferral.decided_first(converted, node)
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params),

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from opportune.runtime.scheduler import Runtime
 
 SHAREABLE = (list, dict, set)
-MAX_ITEMS = 10_000  # items checked before an arm is deferred on an object the program used
+MAX_ITEMS = 2_000  # items checked before an arm is deferred on an object the program used
 _Entry = tuple[int, int, Pending]  # the arm's block (lo, hi) and its value
 
 
@@ -48,6 +48,12 @@ class SharedObjects:
         self.handed_on: dict[int, Any] = {}  # the object is kept: its id is not reused
         # objects whose items were found safe since the program last used them
         self._checked: dict[int, Any] = {}
+
+    def close(self) -> None:
+        """The run ended: nothing it deferred can run any more."""
+        with self._lock:
+            self.entries.clear()
+            self._drop_token()
 
     def refusal(self, name: str, obj: Any) -> str | None:
         """Why no arm may be deferred on ``obj`` (held by ``name``) now, or None."""
@@ -70,12 +76,37 @@ class SharedObjects:
     def add(self, obj: Any, lo: int, hi: int, p: Pending) -> None:
         """The arm ``p``, in block ``[lo, hi)``, may change ``obj``."""
         with self._lock:
+            if not self.entries:
+                context.SHARED_ARMS.append(id(self))
             held = self.entries.get(id(obj))
             if held is None or held[0] is not obj:
                 held = (obj, [])
                 self.entries[id(obj)] = held
             held[1][:] = [e for e in held[1] if e[2]._state != DONE]
             held[1].append((lo, hi, p))
+        self._rt._when_ready([p], lambda: self._ran(obj))
+
+    def _ran(self, obj: Any) -> None:
+        """An arm handed ``obj`` finished: forget the arms that ran without failing (one that
+        failed stays, for the program to meet); with none left, the reads that only look skip
+        the hook again, and what the objects hold is checked afresh at the next arm, since
+        the program may have put anything in them meanwhile without the hook seeing it."""
+        with self._lock:
+            held = self.entries.get(id(obj))
+            if held is not None and held[0] is obj:
+                held[1][:] = [e for e in held[1] if e[2]._state != DONE]
+                if not held[1]:
+                    del self.entries[id(obj)]
+            self._drop_token()
+
+    def _drop_token(self) -> None:
+        """(lock held) With no arm left, the flag the compiled reads test goes down."""
+        if not self.entries:
+            self._checked.clear()
+            try:
+                context.SHARED_ARMS.remove(id(self))
+            except ValueError:
+                pass
 
     def earlier(self, objs: list[Any], lo: int) -> list[Pending]:
         """The unfinished arms handed one of ``objs`` whose block ends before ``lo``."""
@@ -122,6 +153,7 @@ class SharedObjects:
                 held = self.entries.get(id(obj))
                 if held is not None and held[0] is obj and program:
                     del self.entries[id(obj)]
+                    self._drop_token()
 
 
 def _looks(how: Any) -> bool:
@@ -144,7 +176,6 @@ def use(obj: Any, how: Any = None) -> Any:
         return obj
     table = rt.shared_objects
     if how is None and not table.entries:
-        table._checked.pop(id(obj), None)
         return obj
     table.use(obj, how)
     return obj

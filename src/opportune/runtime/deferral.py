@@ -388,6 +388,17 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
                 values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
         else:
             rt.wait_for(cond, f"deferred if arm runs in place: {refused}")
+    elif rt is not None and changes and objects and rt.shared_objects.entries \
+            and _shared(rt, params, held, objects, changes)[1] is None:
+        # Decided already, but arms handed these objects before may still run: this one
+        # runs after them, in its own block, rather than making the program wait for them.
+        chosen = then_fn if cond else other_fn
+        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
+                            params[:n_assigned], aliases)
+        arm = start_arm(rt, True, held, lambda _: chosen, writes, _DEFERRED,
+                        _shared(rt, params, held, objects, changes)[0], changes)
+        if arm is not None:
+            values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
     elif rt is not None and methods and not objects and \
             _calls_method_of_unfinished_branch(dict(zip(params, held)), methods):
         # Decided already, but the arm reads the result of an earlier deferred statement: run

@@ -17,7 +17,7 @@ from typing import Any
 from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
-from opportune.runtime.context import GUARDED, _local
+from opportune.runtime.context import GUARDED, SHARED_ARMS, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
@@ -322,4 +322,5 @@ def install() -> None:
     from opportune.runtime import arm_objects
 
     setattr(builtins, ao.USE, arm_objects.use)
+    setattr(builtins, ao.LIVE, SHARED_ARMS)
     _installed = True

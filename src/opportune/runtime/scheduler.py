@@ -486,6 +486,7 @@ class Runtime:
             self._cond.notify_all()
         context.set_active_runtime(self._previous)
         tracebacks.forget_call_sites()
+        self.shared_objects.close()
         with self._out_lock:
             self._pump(force_all=False)
         if self._routed:
@@ -1737,6 +1738,11 @@ class Runtime:
             staged.append(snapshot(a) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
         with self._out_lock:
+            if self._discarded and self._in_discarded(entry.seq):
+                # code running concurrently (a deferred arm) printed in a stretch of program
+                # order that a failure the program met has discarded: plain Python never got
+                # there, and the entries queued there were dropped already
+                return
             self._outq.add(entry)
             self._pump()
 

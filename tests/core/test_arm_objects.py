@@ -136,3 +136,49 @@ def test_an_arm_that_raises_stops_the_output_where_plain_python_stops(
     assert capsys.readouterr().out == plain
     assert plain.splitlines()[-1] == "caught integer division or modulo by zero"
     assert "never" not in plain
+
+
+@opportune.external(writes=("outbox",))
+def deliver(text: str) -> str:
+    time.sleep(0.01)
+    return f"sent {text}"
+
+
+def deliver_until_failure() -> list[str]:
+    sent = []
+    for i, w in enumerate(WORDS):
+        if verdict(w) == "yes":
+            sent.append(deliver(w))
+            sent.append(str(10 // (i - 3)))
+    return sent
+
+
+def test_a_write_after_an_arm_that_failed_is_never_made() -> None:
+    """Plain Python stops at the arm for 'dddd'; the arm for 'ee', deferred meanwhile, must not
+    deliver anything."""
+    with pytest.raises(ZeroDivisionError):
+        deliver_until_failure()
+    with pytest.raises(ZeroDivisionError):
+        opportune.run(deliver_until_failure)
+    made = [c for c in opportune.last_schedule().by_name("deliver") if c.started is not None]
+    assert len(made) == 2, made  # 'aa' and 'dddd', as plain Python made them
+
+
+_FAILS_BEFORE_TRY = '''
+def main():
+    hits = []
+    for i, w in enumerate(words):
+        if verdict(w) == "yes":
+            hits.append(10 // (i - 3))
+    try:
+        print(hits)
+    except ZeroDivisionError:
+        print("caught inside, which plain Python never does")
+
+main()
+'''
+
+
+def test_an_arm_failure_met_inside_a_later_try_is_not_caught_there() -> None:
+    with pytest.raises(ZeroDivisionError):
+        opportune.run_source(_FAILS_BEFORE_TRY, {"verdict": verdict, "words": WORDS})

@@ -36,6 +36,9 @@ LOOKERS = frozenset({
     "sum", "min", "max", "any", "all", "bool", "format",
 })
 _EMPTY_CALLS = frozenset({"list", "dict", "set"})
+# Ways to read a function's locals other than by name: the object would be reached unseen.
+_FRAME_VIEWS = frozenset({"locals", "vars", "eval", "exec", "f_locals", "_getframe",
+                          "currentframe"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -75,7 +78,18 @@ def _own_nodes(fn: ast.FunctionDef) -> tuple[list[ast.AST], set[str], bool]:
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
             yields = True
         own.append(node)
-        stack.extend(reversed(traversal.children(node)))
+        lazy: list[ast.expr] = []
+        if isinstance(node, ast.IfExp):
+            # the arms and the later operands of and/or may become functions run later
+            # (compiler/branches.py): they would read the name through a closure
+            lazy, rest = [node.body, node.orelse], [node.test]
+        elif isinstance(node, ast.BoolOp):
+            lazy, rest = node.values[1:], node.values[:1]
+        else:
+            rest = traversal.children(node)
+        for part in lazy:
+            nested.update(n.id for n in traversal.nodes(part) if isinstance(n, ast.Name))
+        stack.extend(reversed(rest))
     return own, nested, yields
 
 
@@ -96,7 +110,8 @@ def tracked_names(fn: ast.FunctionDef) -> frozenset[str]:
     bound only as ``name = <fresh container>``, not a parameter, not ``global``/``nonlocal``,
     unused by nested scopes, and changed in place inside some ``if``. Empty for a generator."""
     own, nested, yields = _own_nodes(fn)
-    if yields:
+    if yields or any(isinstance(n, ast.Name) and n.id in _FRAME_VIEWS
+                     or isinstance(n, ast.Attribute) and n.attr in _FRAME_VIEWS for n in own):
         return frozenset()
     a = fn.args
     params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
@@ -232,7 +247,15 @@ def _how(node: ast.Name, parents: dict[int, ast.AST]) -> Any:
     if isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is node:
         return None
     if isinstance(parent, ast.comprehension) and parent.iter is node:
-        return None
+        comp = parents.get(id(parent))
+        if not isinstance(comp, ast.GeneratorExp):
+            return None  # iterated to the end at once
+        # a generator iterates later, when it is consumed: only where it is consumed at once
+        taker = parents.get(id(comp))
+        if isinstance(taker, ast.Call) and taker.args == [comp] and not taker.keywords \
+                and isinstance(taker.func, ast.Name) and taker.func.id in LOOKERS:
+            return taker.func.id
+        return True
     if isinstance(parent, ast.For) and parent.iter is node:
         uses = any(isinstance(n, ast.Name) and n.id == node.id
                    for s in [*parent.body, *parent.orelse] for n in traversal.nodes(s))
@@ -242,7 +265,9 @@ def _how(node: ast.Name, parents: dict[int, ast.AST]) -> Any:
     return True
 
 
-_METHODS = frozenset(m for t in (list, dict, set) for m in dir(t) if not m.startswith("__"))
+# (the views of a dict read it later, wherever they go)
+_METHODS = frozenset(m for t in (list, dict, set) for m in dir(t)
+                     if not m.startswith("__")) - {"keys", "values", "items"}
 
 
 def arm_reads_only_look(stmts: list[ast.stmt], names: frozenset[str]) -> bool:

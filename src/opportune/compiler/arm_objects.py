@@ -61,7 +61,7 @@ def _own_nodes(fn: ast.FunctionDef) -> tuple[list[ast.AST], set[str], bool]:
     stack: list[ast.AST] = list(reversed(fn.body))
     while stack:
         node = stack.pop()
-        if isinstance(node, _SCOPES) or isinstance(node, _COMPREHENSIONS):
+        if isinstance(node, (*_SCOPES, *_COMPREHENSIONS)):
             inner: list[ast.AST] = [node]
             if isinstance(node, _COMPREHENSIONS):
                 stack.append(node.generators[0].iter)

@@ -1,6 +1,6 @@
 """An arm's failure propagates out of the function and is caught by its caller; what the
 function printed before stays, what follows it never happens, the caller goes on."""
-from _tools import fail_if, score
+from _tools import score
 
 
 def collect(bad):
@@ -20,3 +20,20 @@ try:
 except ZeroDivisionError as e:
     print("caught", type(e).__name__, e)
 print("done")
+
+
+def met_inside_a_try():
+    hits = []
+    for q in range(5):
+        if score(f"t{q}") >= 0:
+            hits.append(10 // (q - 2))
+    try:
+        print(hits)
+    except ZeroDivisionError:
+        print("caught inside, which plain Python never does")
+
+
+try:
+    met_inside_a_try()
+except ZeroDivisionError as e:
+    print("caught outside", e)

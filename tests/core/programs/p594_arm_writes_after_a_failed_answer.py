@@ -1,6 +1,6 @@
 """A writing tool in an arm after an answer that fails: plain Python never reaches the write,
 so it must never be issued."""
-from _tools import LOG, fail_if, score, send
+from _tools import LOG, fail_if, send
 
 
 def main():

@@ -182,3 +182,20 @@ main()
 def test_an_arm_failure_met_inside_a_later_try_is_not_caught_there() -> None:
     with pytest.raises(ZeroDivisionError):
         opportune.run_source(_FAILS_BEFORE_TRY, {"verdict": verdict, "words": WORDS})
+
+
+def test_handed_on_objects_are_not_kept_once_the_program_drops_them() -> None:
+    """A function that returns its list on every call hands each one on: the table forgets
+    those nothing else holds, and keeps the others (a new list at a freed address must not be
+    taken for a handed-on one, and one still held must stay handed on)."""
+    from opportune.runtime.arm_objects import SharedObjects
+
+    table = SharedObjects(None)  # type: ignore[arg-type]  # only its bookkeeping is used
+    held = []
+    for i in range(5000):
+        obj = [i]
+        table.hand_on(obj)
+        if i % 1000 == 0:
+            held.append(obj)
+    assert all(id(obj) in table.handed_on for obj in held)
+    assert len(table.handed_on) < 2100

@@ -22,6 +22,7 @@ because
 from __future__ import annotations
 
 import builtins
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +47,28 @@ class SharedObjects:
         self._lock = threading.Lock()
         self.entries: dict[int, tuple[Any, list[_Entry]]] = {}
         self.handed_on: dict[int, Any] = {}  # the object is kept: its id is not reused
+        self._prune_at = 1024
         # objects whose items were found safe since the program last used them
         self._checked: dict[int, Any] = {}
+
+    def hand_on(self, obj: Any) -> None:
+        """(lock held) No arm may be deferred on ``obj`` any more."""
+        self.handed_on[id(obj)] = obj
+        if len(self.handed_on) > self._prune_at:
+            self._prune()
+
+    def _prune(self) -> None:
+        """(lock held) Forget handed-on objects nothing else holds any more: a function that
+        returns its list on every call would otherwise keep every list it ever made. An
+        object is kept here (not its id alone) so that a new list at a freed address is not
+        taken for a handed-on one; ``sys.getrefcount`` sees this dict's reference and its own
+        argument's."""
+        for key in list(self.handed_on):
+            obj = self.handed_on[key]
+            if sys.getrefcount(obj) <= 3:  # this dict, ``obj``, getrefcount's argument
+                del self.handed_on[key]
+        obj = None
+        self._prune_at = max(1024, 2 * len(self.handed_on))
 
     def close(self) -> None:
         """The run ended: nothing it deferred can run any more."""
@@ -149,7 +170,7 @@ class SharedObjects:
             self._checked.pop(id(obj), None)  # it may take out or put in any object now
         if how is not None and not _looks(how):
             with self._lock:
-                self.handed_on[id(obj)] = obj
+                self.hand_on(obj)
                 held = self.entries.get(id(obj))
                 if held is not None and held[0] is obj and program:
                     del self.entries[id(obj)]

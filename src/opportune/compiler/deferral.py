@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from opportune.compiler import traversal
+from opportune.compiler import arm_objects, traversal
 from opportune.compiler.purity import reads_only
 
 DEFER_IF = "__opportune_defer_if__"
@@ -54,6 +55,10 @@ class ArmNames:
     other_calls: bool  # any other call form: what it calls is not known from the names
     # names the arms bind to (a part of) another name's value: ``y = x.a``, ``for y in x``
     aliases: tuple[tuple[str, str], ...] = ()
+    # names whose lists, dicts or sets the arms share with the program instead of getting a
+    # copy: they may change them in place (compiler/arm_objects.py)
+    objects: tuple[str, ...] = ()
+    changes: bool = False  # whether they may change those objects in place, or print
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -203,15 +208,44 @@ def _makes_calls(stmts: list[ast.stmt]) -> bool:
     return any(isinstance(n, ast.Call) for s in stmts for n in traversal.nodes(s))
 
 
-def prepare_if(node: ast.If) -> ArmNames | None:
+def _sharing(names: ArmNames, objects: frozenset[str], changes: bool = False) -> ArmNames:
+    """``names`` with the objects its arms share with the program (see ``ArmNames.objects``)."""
+    shared = tuple(n for n in names.params if n in objects)
+    return dataclasses.replace(names, objects=shared, changes=changes) \
+        if shared or changes else names
+
+
+def prepare_if(node: ast.If, objects: frozenset[str] = frozenset(),
+               changing: bool = False) -> ArmNames | None:
     """The names of ``node``'s arms if the compiler should prepare it to run its chosen arm
     later (see :func:`deferrable`), else None; taken from the source before it is
-    rewritten."""
+    rewritten. ``objects``: the names of the function whose objects arms may share with the
+    program (compiler/arm_objects.py); with ``changing``, arms may also change those objects
+    and print (:func:`_movable_changing`)."""
     stmts = [*node.body, *node.orelse]
-    if not _makes_calls(stmts):
+    changes = changing and bool(arm_objects.changed(stmts) & objects)
+    if not changes and not _makes_calls(stmts):
         return None
     names = arm_names(stmts)
-    return names if _movable(stmts, names) else None
+    if _movable(stmts, names):
+        return _sharing(names, objects)
+    if changing and _movable_changing(stmts, names, objects):
+        return _sharing(names, objects, True)
+    return None
+
+
+def _movable_changing(stmts: list[ast.stmt], names: ArmNames, objects: frozenset[str]) -> bool:
+    """Whether arms that change objects of ``objects`` in place, or print, may run later: as
+    :func:`_movable` otherwise; they neither rebind those names nor hand their objects on
+    (compiler/arm_objects.py)."""
+    if _escapes(stmts) or objects.intersection(names.assigned):
+        return False
+    fn = _as_function("arm", stmts, names.params)
+    every = traversal.nodes(fn)
+    if any(isinstance(n, ast.Name) and n.id in ("super", "__class__") for n in every):
+        return False
+    return reads_only(fn, every, objects.intersection(names.params), prints=True) \
+        and arm_objects.arm_reads_only_look(stmts, objects)
 
 
 def deferrable(node: ast.If) -> bool:
@@ -223,7 +257,7 @@ def deferrable(node: ast.If) -> bool:
 _ITERABLE = "__opp_iterable"  # stands for the loop's input until the statement has a number
 
 
-def prepare_loop(node: ast.For) -> ArmNames | None:
+def prepare_loop(node: ast.For, objects: frozenset[str] = frozenset()) -> ArmNames | None:
     """The names of a loop that should be prepared to run later (see
     :func:`deferrable_loop`), else None; the iterable stands as ``__opp_iterable`` (see
     :func:`numbered`)."""
@@ -232,7 +266,7 @@ def prepare_loop(node: ast.For) -> ArmNames | None:
     loop = copy.copy(node)
     loop.iter = ast.Name(_ITERABLE, ast.Load())
     names = arm_names([loop])
-    return names if _movable([loop], names) else None
+    return _sharing(names, objects) if _movable([loop], names) else None
 
 
 def numbered(names: ArmNames, k: int) -> ArmNames:
@@ -245,7 +279,8 @@ def numbered(names: ArmNames, k: int) -> ArmNames:
                     tuple(map(rename, names.called)),
                     tuple((rename(r), m, longer) for r, m, longer in names.methods),
                     names.other_calls,
-                    tuple((rename(a), rename(b)) for a, b in names.aliases))
+                    tuple((rename(a), rename(b)) for a, b in names.aliases), names.objects,
+                    names.changes)
 
 
 def deferrable_loop(node: ast.For) -> bool:
@@ -262,10 +297,19 @@ def _store(name: str) -> ast.Name:
     return ast.Name(name, ast.Store())
 
 
+def _captured(name: str) -> ast.Name:
+    """A read of ``name`` that hands its value to an arm or checks it for the unbound marker:
+    a shared object's reads need not wait there (compiler/arm_objects.py)."""
+    read = _load(name)
+    read._opportune_captured = True  # type: ignore[attr-defined]
+    return read
+
+
 def _hold(name: str, into: str) -> ast.Try:
     """``into = name``, or the unbound marker if ``name`` has no value."""
+    read = _captured(name)
     return ast.Try(
-        body=[ast.Assign([_store(into)], _load(name))],
+        body=[ast.Assign([_store(into)], read)],
         handlers=[ast.ExceptHandler(type=_load("NameError"), name=None,
                                     body=[ast.Assign([_store(into)], _load(UNBOUND))])],
         orelse=[], finalbody=[])
@@ -300,7 +344,7 @@ def _arm_function(name: str, arms: list[list[ast.stmt]], names: ArmNames) -> ast
     the arm's own frame).
     """
     read = set(names.read)
-    unbind = [ast.If(ast.Compare(_load(p), [ast.Is()], [_load(UNBOUND)]),
+    unbind = [ast.If(ast.Compare(_captured(p), [ast.Is()], [_load(UNBOUND)]),
                      [ast.Delete([ast.Name(p, ast.Del())])], [])
               for p in names.params if p in read]  # one never read needs no unbinding
     if len(arms) == 2:
@@ -409,6 +453,9 @@ def _statement(k: int, input_expr: ast.expr, names: ArmNames, arm: ast.FunctionD
 
 def _runtime_call(func: str, k: int, arm: str, names: ArmNames,
                   in_function: bool) -> ast.Call:
+    shared = [ast.keyword("objects", ast.Constant(names.objects))] if names.objects else []
+    if names.changes:
+        shared.append(ast.keyword("changes", ast.Constant(True)))
     return ast.Call(_load(func), [
         _load(f"__opp_din{k}"),
         _load(arm),
@@ -416,7 +463,7 @@ def _runtime_call(func: str, k: int, arm: str, names: ArmNames,
         ast.Constant(names.called), ast.Constant(names.methods),
         ast.Constant(names.other_calls), ast.Constant(names.aliases),
         ast.Constant(in_function),
-    ], [])
+    ], shared)
 
 
 def read_only(names: ArmNames) -> tuple[str, ...]:
@@ -440,6 +487,22 @@ def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
         return _module_statement(k, node.test, names, arm, call)
     arm = _arm_function(fn, [node.body, node.orelse], names)
     return _statement(k, node.test, names, arm, call, explicit, in_try)
+
+
+def decided_first(converted: list[ast.stmt], node: ast.If) -> list[ast.stmt]:
+    """An ``if`` compiled by :func:`defer_if` whose arms change shared objects or print
+    (``ArmNames.changes``), with the ``if`` as written in front of it: such arms are common in
+    loops over plain data (``if x % 2: out.append(x)``), where the condition is decided, no
+    arm on shared objects runs, and capturing the names for each iteration would cost many
+    times the ``if`` itself. ``node``: the rewritten ``if``, whose arms the deferred form
+    holds too (copied here)."""
+    din = converted[0]
+    assert isinstance(din, ast.Assign) and isinstance(din.targets[0], ast.Name)
+    plain = ast.If(_load(din.targets[0].id), traversal.copy_tree(node.body),
+                   traversal.copy_tree(node.orelse))
+    test = ast.BoolOp(ast.Or(), [_load(arm_objects.LIVE),
+                                 ast.Call(_load(IF_UNDECIDED), [_load(din.targets[0].id)], [])])
+    return [din, ast.If(test, converted[1:], [plain])]
 
 
 def loop_names(node: ast.For, k: int) -> ArmNames:

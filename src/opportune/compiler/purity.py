@@ -111,10 +111,15 @@ def analyse(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> Purity |
     return _facts(fn, every)
 
 
-def reads_only(fn: ast.FunctionDef, every: list[ast.AST]) -> bool:
+def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] = frozenset(),
+               prints: bool = False) -> bool:
     """Whether :func:`analyse` finds facts for ``fn`` (it has no effect and changes no shared
     state), without working them out: deciding whether a statement may be deferred needs only
-    this, for every statement nested in another. ``every``: ``traversal.nodes(fn)``."""
+    this, for every statement nested in another. ``every``: ``traversal.nodes(fn)``.
+
+    A deferred arm may also change the objects of the names in ``owned`` (the runtime orders
+    it against every other use of them: compiler/arm_objects.py) and, with ``prints``, call
+    ``print`` without ``file=`` (its output is queued at its place in program order)."""
     if fn.decorator_list:
         return False
     for node in every:
@@ -154,6 +159,8 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST]) -> bool:
             fresh[node.target.id] = False
     for p in params:
         fresh[p] = False
+    for name in owned:
+        fresh[name] = True
 
     def owned(base: ast.expr) -> bool:
         return isinstance(base, ast.Name) and fresh.get(base.id, False)
@@ -165,11 +172,20 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST]) -> bool:
                 return False
         elif isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, ast.Name) and func.id in _EFFECT_BUILTINS:
+            if isinstance(func, ast.Name) and func.id in _EFFECT_BUILTINS and not (
+                    prints and func.id == "print"
+                    and all(k.arg is not None and (k.arg != "file" or _std_stream(k.value))
+                            for k in node.keywords)):
                 return False
             if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and not owned(func.value):
                 return False
     return True
+
+
+def _std_stream(node: ast.expr) -> bool:
+    """``sys.stdout`` or ``sys.stderr``: output queued in program order like ``print``'s."""
+    return isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr") \
+        and isinstance(node.value, ast.Name) and node.value.id == "sys"
 
 
 def _facts(fn: ast.FunctionDef, every: list[ast.AST]) -> Purity:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from opportune.compiler import (
+    arm_objects,
     branches,
     callsites,
     changes,
@@ -176,6 +177,12 @@ class _Rewriter(Transformer):
         self._staging = staging  # where module-level code may be cut into stages
         # per enclosing function: its locals bound only as ``for i in range(...)`` (ints)
         self._range_counters: list[frozenset[str]] = []
+        # per enclosing function: the names whose objects deferred arms may change
+        # (compiler/arm_objects.py)
+        self._objects: list[frozenset[str]] = []
+        self._plain: list[frozenset[str]] = []  # its names that are never pending
+        self._changing_depth = 0  # ifs deferred with arms that change shared objects, around
+        self.marks_objects = False
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -193,6 +200,12 @@ class _Rewriter(Transformer):
         self._range_counters.append(_range_counters(node))
         self._in_class.append(False)
         self._tries.append(0)
+        objects = arm_objects.tracked_names(node) if isinstance(node, ast.FunctionDef) \
+            else frozenset()
+        if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
+            self.marks_objects = True
+        self._objects.append(objects)
+        self._plain.append(getattr(node, arm_objects.PLAIN, frozenset()))
         try:
             if isinstance(node, ast.FunctionDef):
                 every = traversal.nodes(node)
@@ -220,6 +233,8 @@ class _Rewriter(Transformer):
             self._range_counters.pop()
             self._in_class.pop()
             self._tries.pop()
+            self._objects.pop()
+            self._plain.pop()
 
     def _note_reads(self, every: list[ast.AST]) -> None:
         """The names the function or lambda ``every[0]`` may load from the module's namespace:
@@ -403,7 +418,10 @@ class _Rewriter(Transformer):
         targets = branches.assigned_names(node.body + node.orelse) if convertible else []
         reads = branches.read_names(node.body + node.orelse) if convertible else ([], [])
         nested = any(isinstance(s, ast.If) for s in node.body + node.orelse)
-        names = deferral.prepare_if(node) if not convertible and self._may_defer() else None
+        objects, changing = self._arm_objects()
+        changing = changing and arm_objects.may_be_pending(node.test, self._plain[-1])
+        names = deferral.prepare_if(node, objects, changing) \
+            if not convertible and self._may_defer() else None
         if self._binds_in_handled_try(names):
             names = None
         deferrable = names is not None
@@ -411,7 +429,12 @@ class _Rewriter(Transformer):
         # if-converted arms are merged into expressions: never cut (compiler/stages.py)
         cuts = [] if convertible and targets else \
             self._cut_arms(node, self._deferred_depth + deferrable)
-        self._visit_inside(node, deferrable)
+        changes = names is not None and names.changes
+        self._changing_depth += changes
+        try:
+            self._visit_inside(node, deferrable)
+        finally:
+            self._changing_depth -= changes
         for arm, stage in cuts:
             getattr(node, arm).append(stages.Stages.placeholder(stage))
         if names is not None:
@@ -419,6 +442,9 @@ class _Rewriter(Transformer):
                                           in_function=bool(self._first_params),
                                           explicit=self._maybe_free(names),
                                           in_try=self._tries[-1] > 0)
+            if changes and self._changing_depth < 2:
+                # (each level copies the arms once more: nested ones beyond go as they are)
+                converted = deferral.decided_first(converted, node)
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params),
@@ -429,6 +455,15 @@ class _Rewriter(Transformer):
             converted = _forgetting(converted, helpers)
         _locate_generated(converted, node)  # --explain names the if, not what encloses it
         return converted
+
+    def _arm_objects(self) -> tuple[frozenset[str], bool]:
+        """The names of the function whose objects deferred arms share with the program, and
+        whether arms here may change them and print: in a function, outside ``try`` and
+        ``with`` (an arm's failure must surface where plain Python raises it, not in a
+        handler that sees the objects half changed)."""
+        objects = self._objects[-1] if self._objects else frozenset()
+        changing = not self._in_namespace_dict() and self._tries[-1] == 0
+        return objects, changing
 
     def _maybe_free(self, names: deferral.ArmNames) -> tuple[str, ...]:
         """Names a deferred statement reads that may be free variables: only inside a
@@ -457,7 +492,8 @@ class _Rewriter(Transformer):
             self._deferred_depth -= deferrable
 
     def visit_For(self, node: ast.For) -> Any:
-        found = deferral.prepare_loop(node) if self._may_defer() else None
+        found = deferral.prepare_loop(node, self._arm_objects()[0]) \
+            if self._may_defer() else None
         if self._binds_in_handled_try(found):
             found = None
         if found is None:
@@ -799,6 +835,7 @@ def passes(
             rewriter.function_reads |= staging.function_reads
         new._opportune_function_reads = rewriter.function_reads  # type: ignore[attr-defined]
         new._opportune_module_walrus = rewriter.module_walrus  # type: ignore[attr-defined]
+        new._opportune_arm_objects = rewriter.marks_objects  # type: ignore[attr-defined]
         return new
 
     def locations(tree: ast.Module) -> ast.Module:
@@ -809,8 +846,11 @@ def passes(
         changes.rewrite(tree)
         return tree
 
+    def shared_objects(tree: ast.Module) -> ast.Module:
+        return arm_objects.wrap(tree)
+
     return [("rewrite", rewrite), ("callsites", callsites.inline), ("changes", object_changes),
-            ("locations", locations)]
+            ("arm objects", shared_objects), ("locations", locations)]
 
 
 def transform(

@@ -21,6 +21,9 @@ _local = threading.local()
 # compiler/callsites.py) and take the hook while it is set. One list for the whole process,
 # only ever changed in place, so the test is a cached builtin lookup and a truth test.
 GUARDED: list[int] = []
+# Non-empty while deferred arms handed a program's list, dict or set may still run (see
+# runtime/arm_objects.py): the reads of such names that only look skip the hook otherwise.
+SHARED_ARMS: list[int] = []
 
 
 def active_runtime() -> Runtime | None:

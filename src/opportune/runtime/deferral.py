@@ -157,13 +157,19 @@ def _rt() -> Runtime | None:
 
 def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
               pick: Callable[[Any], Callable[..., Any]],
-              writes: frozenset[str], label: str) -> Pending | None:
+              writes: frozenset[str], label: str,
+              shared: frozenset[int] = frozenset(), late_failure: bool = False
+              ) -> Pending | None:
     """Run ``pick(value of cond)(*captured)`` once ``cond`` is known (now, if it is no pending
     value), in a block of program order reserved now; its pending result, or None when it
-    cannot be deferred."""
+    cannot be deferred. ``shared``: the positions of captured lists, dicts and sets the arm
+    gets as they are, not copied (runtime/arm_objects.py; the caller checked them).
+    ``late_failure``: an error of the arm sorts where it was raised, after what the arm printed
+    or called before it (:func:`_failing_in_place`)."""
     from opportune.runtime.spawn import _safe, count_started, pinned
 
-    if not all(_safe(v, copied=True, writers=True) for v in captured):
+    if not all(i in shared or _safe(v, copied=True, writers=True)
+               for i, v in enumerate(captured)):
         return None
     block: Scope | None = rt.reserve_block()
     if block is None:
@@ -181,7 +187,13 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
     if changes and not rt.read_results.fence(changes, writing, block.hi):
         return None  # the program holds objects the arm may change: it runs now
     writes = frozenset(w for w in writes if not w.startswith(CHANGES))
-    captured = snapshot(captured)
+    objs = [captured[i] for i in sorted(shared)]
+    if shared:
+        copies = snapshot(tuple(None if i in shared else v for i, v in enumerate(captured)))
+        captured = tuple(v if i in shared else c
+                         for i, (v, c) in enumerate(zip(captured, copies)))
+    else:
+        captured = snapshot(captured)
     memo: dict[int, Any] = {}
     if any(type(v) is types.FunctionType for v in captured):
         # functions the arm calls read their globals as of now
@@ -190,13 +202,23 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
     rt._register(p)
     rt.note_deferred_writer(writing, writes, block)
     rt._when_ready([p], lambda: _when_block_settled(rt, block, writing))
+    for obj in objs:
+        rt.shared_objects.add(obj, block.lo, block.hi, p)
     read: list[Pending] = []  # pending values the globals of functions it calls hold
-    roots = shared_roots(captured, memo.values(), read)
-    rt.readers.add(p, block, (captured, read), roots)
+    # (shared objects are ordered by rt.shared_objects instead)
+    handed = tuple(None if i in shared else v for i, v in enumerate(captured)) \
+        if shared else captured
+    roots = shared_roots(handed, memo.values(), read)
+    rt.readers.add(p, block, (handed, read), roots)
 
     def run_arm() -> None:
         from opportune.runtime.spawn import _run
 
+        if objs:
+            earlier = rt.shared_objects.earlier(objs, block.lo)
+            if earlier:  # changes to a shared object land in program order
+                rt._when_ready(earlier, run_arm)
+                return
         if cond._state == FAILED:
             rt._finish(p, FAILED, cond._value, cond._origin)
             return
@@ -206,6 +228,8 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
             rt._finish(p, FAILED, exc, p._seq)
             return
         block.control = block.control | cond._calls  # its calls waited for the condition
+        if late_failure:
+            fn = _failing_in_place(rt, fn)
         count_started()
         threading.Thread(target=program_context.run, args=(_run, rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
@@ -215,6 +239,26 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
     else:
         run_arm()
     return p
+
+
+def _failing_in_place(rt: Runtime, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn``, whose error is recorded at the point of program order where it was raised, in
+    the arm's block: what the arm printed or called before it stays (plain Python printed it,
+    then raised), what comes after it is dropped. The arm's own value then fails with that
+    error, as for a failure met from outside its block."""
+    from opportune.runtime.scheduler import EscapingFailure, OuterFailure, RuntimeClosed
+
+    def arm(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except (RuntimeClosed, OuterFailure, EscapingFailure):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - recorded here, then the arm fails
+            raised = rt.new_pending(_DEFERRED)
+            rt._finish(raised, FAILED, exc, raised._seq)
+            raise OuterFailure(exc, raised._seq) from None
+
+    return arm
 
 
 class _Decided:
@@ -315,7 +359,8 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
              params: tuple[str, ...], n_assigned: int,
              called: tuple[str, ...], methods: tuple[tuple[str, str, bool], ...],
              other_calls: bool, aliases: tuple[tuple[str, str], ...],
-             in_function: bool, here: bool = False) -> tuple[Any, ...] | None:
+             in_function: bool, here: bool = False, objects: tuple[str, ...] = (),
+             changes: bool = False) -> tuple[Any, ...] | None:
     """An ``if`` statement compiled by :func:`opportune.compiler.deferral.defer_if`: the values
     of the names its arms assign (the unbound marker for one left unbound). ``arms`` runs the
     first arm when its first argument is true, the other otherwise. With ``cond`` still
@@ -323,20 +368,38 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
     captured names do not allow it, the arm runs now, as plain Python runs it.
 
     With ``here`` (module-level code), ``arms`` runs with the captured names as its globals,
-    and the values are bound in the caller's namespace instead of returned."""
+    and the values are bound in the caller's namespace instead of returned.
+
+    ``objects``: names among ``params`` whose lists, dicts or sets the arms get as they are
+    (``changes``: and may change in place; runtime/arm_objects.py)."""
     rt = _rt()
     frame = sys._getframe(1) if here else None
     arms, module_arm = _arm_callable(arms, frame, params, n_assigned, held, in_function)
     then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
     values: tuple[Any, ...] | None = None
     if rt is not None and type(cond) is Pending and cond._state != DONE:
+        shared, refused = _shared(rt, params, held, objects, changes)
+        if refused is None:
+            writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
+                                params[:n_assigned], aliases)
+            arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn,
+                            writes, _DEFERRED, shared, changes)
+            if arm is not None:
+                values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+        else:
+            rt.wait_for(cond, f"deferred if arm runs in place: {refused}")
+    elif rt is not None and changes and objects and rt.shared_objects.entries \
+            and _shared(rt, params, held, objects, changes)[1] is None:
+        # Decided already, but arms handed these objects before may still run: this one
+        # runs after them, in its own block, rather than making the program wait for them.
+        chosen = then_fn if cond else other_fn
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
-        arm = start_arm(rt, cond, held, lambda truth: then_fn if truth else other_fn, writes,
-                        _DEFERRED)
+        arm = start_arm(rt, True, held, lambda _: chosen, writes, _DEFERRED,
+                        _shared(rt, params, held, objects, changes)[0], changes)
         if arm is not None:
             values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
-    elif rt is not None and methods and \
+    elif rt is not None and methods and not objects and \
             _calls_method_of_unfinished_branch(dict(zip(params, held)), methods):
         # Decided already, but the arm reads the result of an earlier deferred statement: run
         # it as if the condition were still pending, so that the program does not wait here
@@ -361,7 +424,8 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
                params: tuple[str, ...], n_assigned: int, called: tuple[str, ...],
                methods: tuple[tuple[str, str, bool], ...], other_calls: bool,
                aliases: tuple[tuple[str, str], ...], in_function: bool,
-               here: bool = False) -> tuple[Any, ...] | None:
+               here: bool = False, objects: tuple[str, ...] = (),
+               changes: bool = False) -> tuple[Any, ...] | None:
     """A ``for`` loop compiled by :func:`opportune.compiler.deferral.defer_loop`, as
     :func:`defer_if`: over a pending iterable the loop runs later as a whole. A streamed value
     is iterated as its items arrive instead (runtime/streams.py), which starts the body
@@ -372,17 +436,45 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
     values: tuple[Any, ...] | None = None
     if rt is not None and type(iterable) is Pending and iterable._state != DONE \
             and iterable._stream is None:
-        writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
-                            params[:n_assigned], aliases)
-        arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)")
-        if arm is not None:
-            values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
+        shared, refused = _shared(rt, params, held, objects, changes)
+        if refused is None:
+            writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
+                                params[:n_assigned], aliases)
+            arm = start_arm(rt, iterable, held, lambda _: fn, writes, "for (deferred)", shared,
+                            changes)
+            if arm is not None:
+                values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned],
+                                 in_function)
     if values is None:
         values = _run_now(fn, held, frame, module_arm, params[:n_assigned])
     if frame is None:
         return values
     _bind(frame, params[:n_assigned], values)
     return None
+
+
+def _shared(rt: Runtime, params: tuple[str, ...], held: tuple[Any, ...],
+            objects: tuple[str, ...], changes: bool) -> tuple[frozenset[int], str | None]:
+    """The positions of the captured names whose objects the arm gets as they are, and why
+    it may not be deferred on them (None when it may; runtime/arm_objects.py)."""
+    if not objects:
+        return frozenset(), None
+    from opportune.runtime.arm_objects import lookers_are_builtins
+    from opportune.runtime.spawn import _safe
+
+    shared = frozenset(i for i, n in enumerate(params) if n in objects)
+    for i in shared:
+        refused = rt.shared_objects.refusal(params[i], held[i])
+        if refused is not None:
+            return shared, refused
+    if not lookers_are_builtins(params, held):
+        return shared, "a name it hands the object to is not the builtin"
+    if changes:
+        for i, v in enumerate(held):
+            if i not in shared and not _safe(v, False, writers=True):
+                return shared, (f"{params[i]!r} holds a value it would get a copy of (or "
+                                "could not hold), and it changes a shared object")
+    return shared, None
 
 
 class _ModuleArm:

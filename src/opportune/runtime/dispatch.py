@@ -643,6 +643,19 @@ def _any_callable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     return False
 
 
+def _queued_as_is(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether a ``print`` made by code running concurrently (a deferred arm) can be queued
+    at its place without waiting for what comes before it: to stdout or stderr, of values
+    whose text reading them runs no code of the program's that could see a later state
+    (``spawn._safe``: atoms, pending values, containers of them)."""
+    from opportune.runtime.spawn import _safe
+
+    file = kwargs.get("file")
+    if file is not None and file is not sys.stdout and file is not sys.stderr:
+        return False
+    return all(_safe(a, True) for a in args)
+
+
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
     if _any_callable(args, kwargs):
@@ -652,7 +665,8 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         if frame is not None:
             return frame
         kwargs = _caller_kwargs(f, args, kwargs)
-    if kind >= LOCAL and getattr(_local, "scope", None) is not None:
+    if kind >= LOCAL and getattr(_local, "scope", None) is not None \
+            and not (kind == PRINT and _queued_as_is(args, kwargs)):
         guard_effect(rt, f)
     if rt._guard_marks and (kind == LOCAL or getattr(f, "__name__", "") in _MUTATORS):
         rt.settle_for_effect((args, kwargs))

@@ -17,7 +17,7 @@ from typing import Any
 from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
-from opportune.runtime.context import GUARDED, _local
+from opportune.runtime.context import GUARDED, SHARED_ARMS, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
@@ -329,4 +329,9 @@ def install() -> None:
     setattr(builtins, d.CAPTURE, deferral.capture)
     setattr(builtins, d.RESULTS, deferral.arm_results)
     setattr(builtins, d.ASSIGNED_BEFORE, deferral.assigned_before)
+    from opportune.compiler import arm_objects as ao
+    from opportune.runtime import arm_objects
+
+    setattr(builtins, ao.USE, arm_objects.use)
+    setattr(builtins, ao.LIVE, SHARED_ARMS)
     _installed = True

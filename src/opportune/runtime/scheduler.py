@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sortedcontainers import SortedKeyList, SortedList
 
 from opportune.runtime import capture, context, externals, loops, tracebacks
+from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
@@ -360,6 +361,7 @@ class Runtime:
         self._parked: list[Callable[[], None]] = []
         self.readers = ConcurrentReaders(self)
         self.read_results = ReadResults(self)
+        self.shared_objects = SharedObjects(self)
         self._writers: dict[str, dict[int, Pending]] = {}
         # Deferred arms whose writes are known (no ``"*"``), by the seq of their writer
         # registration: the span of program order (lo, hi) of the block they run in. A read
@@ -485,6 +487,7 @@ class Runtime:
             self._cond.notify_all()
         context.set_active_runtime(self._previous)
         tracebacks.forget_call_sites()
+        self.shared_objects.close()
         with self._out_lock:
             self._pump(force_all=False)
         if self._routed:
@@ -1736,6 +1739,11 @@ class Runtime:
             staged.append(snapshot(a) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
         with self._out_lock:
+            if self._discarded and self._in_discarded(entry.seq):
+                # code running concurrently (a deferred arm) printed in a stretch of program
+                # order that a failure the program met has discarded: plain Python never got
+                # there, and the entries queued there were dropped already
+                return
             self._outq.add(entry)
             self._pump()
 

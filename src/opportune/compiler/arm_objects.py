@@ -1,0 +1,326 @@
+"""Lists, dicts and sets of a function that a deferred ``if`` arm may change in place.
+
+``hits = []`` then, in a loop, ``a = llm(q)`` and ``if a == "yes": hits.append(q)``: the arm
+changes an object of the program, so it could not run later (its copy would be changed, not
+the program's list), and every iteration waited for its answer. Such an arm can run later on
+the real object when the program cannot look at that object without being seen: the name is a
+local of the function bound only to containers it builds there (``[]``, ``{}``, ``set()``),
+no nested scope uses it, and every place the function reads the name goes through
+``__opportune_arm_object__`` (runtime/arm_objects.py), which waits for the arms that may
+still change the object before the program touches it. A read that may keep the object
+somewhere else (``alias = hits``, ``keep(hits)``, ``return hits``) is marked as one: the object
+is then *handed on*, and no later arm is deferred on it.
+
+The marks are put on the ``Name`` nodes (:data:`MARK`) before the other passes rewrite the
+function, so that the deferral pass judges the source as written; :func:`wrap`, the last
+pass, turns each marked read into the hook's call.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from opportune.compiler import traversal
+from opportune.compiler.purity import _MUTATORS
+
+USE = "__opportune_arm_object__"
+TRACKED = "_opportune_tracked"  # on a FunctionDef: its tracked names
+PLAIN = "_opportune_plain_names"  # on a FunctionDef: its names that are never pending
+LIVE = "__opportune_shared_arms__"  # runtime/context.SHARED_ARMS: true while arms may run
+MARK = "_opportune_arm_object"  # on a Name read: None (only looks), True (handed on), a callee
+# Builtins that only look at what they are given (none keeps it): ``len(hits)``, ``print(hits)``.
+# Checked at run time to be the builtins (runtime/arm_objects.py, runtime/deferral.py).
+LOOKERS = frozenset({
+    "len", "print", "str", "repr", "sorted", "list", "tuple", "set", "frozenset", "dict",
+    "sum", "min", "max", "any", "all", "bool", "format",
+})
+_EMPTY_CALLS = frozenset({"list", "dict", "set"})
+# Ways to read a function's locals other than by name: the object would be reached unseen.
+_FRAME_VIEWS = frozenset({"locals", "vars", "eval", "exec", "f_locals", "_getframe",
+                          "currentframe"})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _fresh(value: ast.expr) -> bool:
+    """A container the function builds here, held by nothing else yet."""
+    if isinstance(value, (ast.List, ast.Dict, ast.Set)):
+        return True
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+            and value.func.id in _EMPTY_CALLS and not value.args and not value.keywords)
+
+
+def _own_nodes(fn: ast.FunctionDef) -> tuple[list[ast.AST], set[str], bool]:
+    """The nodes of ``fn``'s own scope (not those inside nested functions, lambdas, classes or
+    comprehensions, except a comprehension's first iterable), the names used in nested scopes,
+    and whether the function yields."""
+    own: list[ast.AST] = []
+    nested: set[str] = set()
+    yields = False
+    stack: list[ast.AST] = list(reversed(fn.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (*_SCOPES, *_COMPREHENSIONS)):
+            inner: list[ast.AST] = [node]
+            if isinstance(node, _COMPREHENSIONS):
+                stack.append(node.generators[0].iter)
+                inner = [*node.generators[1:], node.generators[0].target,
+                         *node.generators[0].ifs,
+                         *([node.key, node.value] if isinstance(node, ast.DictComp)
+                           else [node.elt])]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stack.extend(node.decorator_list)
+                own.append(node)  # binds its name here
+            for part in inner:
+                nested.update(n.id for n in traversal.nodes(part) if isinstance(n, ast.Name))
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+            yields = True
+        own.append(node)
+        lazy: list[ast.expr] = []
+        if isinstance(node, ast.IfExp):
+            # the arms and the later operands of and/or may become functions run later
+            # (compiler/branches.py): they would read the name through a closure
+            lazy, rest = [node.body, node.orelse], [node.test]
+        elif isinstance(node, ast.BoolOp):
+            lazy, rest = node.values[1:], node.values[:1]
+        else:
+            rest = traversal.children(node)
+        for part in lazy:
+            nested.update(n.id for n in traversal.nodes(part) if isinstance(n, ast.Name))
+        stack.extend(reversed(rest))
+    return own, nested, yields
+
+
+def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]:
+    """Each name of ``target`` with the part of ``value`` it is bound to: ``x = v``, and
+    ``a, b = [], {}`` (no starred item)."""
+    if isinstance(target, ast.Name):
+        return [(target, value)]
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+            and len(target.elts) == len(value.elts) \
+            and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)):
+        return [(t, v) for t, v in zip(target.elts, value.elts) if isinstance(t, ast.Name)]
+    return []
+
+
+def tracked_names(fn: ast.FunctionDef) -> frozenset[str]:
+    """The names of ``fn`` whose objects deferred arms may change (see the module docstring):
+    bound only as ``name = <fresh container>``, not a parameter, not ``global``/``nonlocal``,
+    unused by nested scopes, and changed in place inside some ``if``. Empty for a generator."""
+    own, nested, yields = _own_nodes(fn)
+    if yields or any(isinstance(n, ast.Name) and n.id in _FRAME_VIEWS
+                     or isinstance(n, ast.Attribute) and n.attr in _FRAME_VIEWS for n in own):
+        return frozenset()
+    a = fn.args
+    params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
+              if x is not None}
+    fresh: dict[str, bool] = {}
+    changed_in_if: set[str] = set()
+    plain = plain_names(own, params)
+    setattr(fn, PLAIN, plain)
+    for node in own:
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            for n in node.names:
+                fresh[n] = False
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            fresh[node.id] = fresh.get(node.id, True) and getattr(node, "_opp_fresh", False)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            for target, value in _pairs(node.targets[0], node.value):
+                if _fresh(value):
+                    target._opp_fresh = True  # type: ignore[attr-defined]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            fresh[node.name] = False
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                fresh[(alias.asname or alias.name).split(".")[0]] = False
+        elif isinstance(node, ast.If) and may_be_pending(node.test, plain):
+            changed_in_if |= changed([*node.body, *node.orelse])
+    # the ``Assign`` comes before its target's ``Name`` in ``own`` (a walk from the top), so
+    # the mark is there when the target is met
+    names = {n for n, ok in fresh.items() if ok} - params - nested
+    return frozenset(names & changed_in_if)
+
+
+_OPERATORS = (ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp, ast.IfExp, ast.Constant,
+              ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.expr_context)
+
+
+def _plain_expr(node: ast.expr, plain: set[str]) -> bool:
+    """Built only from constants and ``plain`` names by operators: never a pending value."""
+    for n in traversal.nodes(node):
+        if isinstance(n, ast.Name):
+            if n.id not in plain:
+                return False
+        elif not isinstance(n, _OPERATORS):
+            return False
+    return True
+
+
+def plain_names(own: list[ast.AST], params: set[str]) -> frozenset[str]:
+    """The function's locals bound only by plain assignments of values :func:`_plain_expr`
+    accepts (``is_prime = False``, ``n = n + 1``): an ``if`` on them is decided when reached,
+    so it needs neither a deferred arm nor the hooks that order one."""
+    values: dict[str, list[ast.expr] | None] = {}
+    for node in own:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            got = values.setdefault(node.targets[0].id, [])
+            if got is not None:
+                got.append(node.value)
+            node.targets[0]._opp_plain_target = True  # type: ignore[attr-defined]
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            got = values.setdefault(node.target.id, [])
+            if got is not None:
+                got.append(ast.BinOp(ast.Name(node.target.id, ast.Load()), node.op, node.value))
+            node.target._opp_plain_target = True  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) \
+                and not getattr(node, "_opp_plain_target", False):
+            values[node.id] = None
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for n in node.names:
+                values[n] = None
+    plain = {n for n, v in values.items() if v is not None and n not in params}
+    while True:
+        keep = {n for n in plain if all(_plain_expr(v, plain) for v in values[n] or ())}
+        if keep == plain:
+            return frozenset(plain)
+        plain = keep
+
+
+def may_be_pending(test: ast.expr, plain: frozenset[str]) -> bool:
+    """Whether an ``if`` on ``test`` may find it still pending (see :func:`plain_names`)."""
+    return not _plain_expr(test, set(plain))
+
+
+def changed(stmts: list[ast.stmt]) -> set[str]:
+    """Names whose object these statements change in place: ``x.append(v)``, ``x[k] = v``,
+    ``x[k] += v``, ``del x[k]``."""
+    found: set[str] = set()
+    for s in stmts:
+        for n in traversal.nodes(s):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) \
+                    and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name):
+                found.add(n.func.value.id)
+            elif isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load) \
+                    and isinstance(n.value, ast.Name):
+                found.add(n.value.id)
+    return found
+
+
+def mark_reads(fn: ast.FunctionDef, names: frozenset[str]) -> bool:
+    """Mark each read of ``names`` in ``fn`` with how it uses the object (:data:`MARK`); whether
+    any was marked."""
+    if not names:
+        return False
+    setattr(fn, TRACKED, names)
+    parents: dict[int, ast.AST] = {}
+    for node in traversal.nodes(fn):
+        for child in traversal.children(node):
+            parents[id(child)] = node
+    marked = False
+    for node in traversal.nodes(fn):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
+            setattr(node, MARK, _how(node, parents))
+            marked = True
+    return marked
+
+
+def _how(node: ast.Name, parents: dict[int, ast.AST]) -> Any:
+    """None when the read only looks at the object (a method call on it, an item, a truth
+    test, a comparison, formatting, iterating it in a comprehension or in a loop whose body
+    does not use the name), the name of the callee when it is handed to a call by name (decided
+    at run time: a builtin that only looks, or an external, which gets a copy), else True."""
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        grand = parents.get(id(parent))
+        if isinstance(grand, ast.Call) and grand.func is parent and parent.attr in _METHODS:
+            return None
+        return True
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return None
+    if isinstance(parent, (ast.Compare, ast.FormattedValue)):
+        return None
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        return None
+    if isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is node:
+        return None
+    if isinstance(parent, ast.comprehension) and parent.iter is node:
+        comp = parents.get(id(parent))
+        if not isinstance(comp, ast.GeneratorExp):
+            return None  # iterated to the end at once
+        # a generator iterates later, when it is consumed: only where it is consumed at once
+        taker = parents.get(id(comp))
+        if isinstance(taker, ast.Call) and taker.args == [comp] and not taker.keywords \
+                and isinstance(taker.func, ast.Name) and taker.func.id in LOOKERS:
+            return taker.func.id
+        return True
+    if isinstance(parent, ast.For) and parent.iter is node:
+        uses = any(isinstance(n, ast.Name) and n.id == node.id
+                   for s in [*parent.body, *parent.orelse] for n in traversal.nodes(s))
+        return True if uses else None
+    if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name):
+        return parent.func.id
+    return True
+
+
+# (the views of a dict read it later, wherever they go)
+_METHODS = frozenset(m for t in (list, dict, set) for m in dir(t)
+                     if not m.startswith("__")) - {"keys", "values", "items"}
+
+
+def arm_reads_only_look(stmts: list[ast.stmt], names: frozenset[str]) -> bool:
+    """Whether every read of ``names`` in these arm statements only looks at the object or
+    hands it to one of :data:`LOOKERS`: an arm running concurrently must not hand it on."""
+    for s in stmts:
+        for n in traversal.nodes(s):
+            if isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load):
+                how = getattr(n, MARK, True)
+                if how is not None and how not in LOOKERS:
+                    return False
+    return True
+
+
+class _Wrap(ast.NodeTransformer):
+    """Wraps every read of a tracked name inside its function: the marked ones as marked,
+    the others (the other passes' own reads: a builtin's inline path, a type test, the store
+    guard's owner) as reads that only look."""
+
+    def __init__(self) -> None:
+        self._names: list[frozenset[str]] = [frozenset()]
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        own = getattr(node, TRACKED, None)
+        self._names.append(self._names[-1] | own if own else self._names[-1])
+        try:
+            return self.generic_visit(node)
+        finally:
+            self._names.pop()
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id not in self._names[-1] or not isinstance(node.ctx, ast.Load) \
+                or getattr(node, "_opportune_captured", False):
+            return node  # a deferred statement's capture: the arm is ordered itself
+        how = getattr(node, MARK, None)
+        if hasattr(node, MARK):
+            delattr(node, MARK)
+        args: list[ast.expr] = [node]
+        if how is True:
+            args.append(ast.Constant(True))
+        elif isinstance(how, str):
+            args.append(ast.Name(how, ast.Load()))
+        call = ast.copy_location(ast.Call(ast.Name(USE, ast.Load()), args, []), node)
+        if how is not None:
+            return call  # noted even with no arm running: no later arm may share it
+        # a read that only looks costs a name lookup while no arm on shared objects runs
+        plain = ast.copy_location(ast.Name(node.id, ast.Load()), node)
+        return ast.copy_location(ast.IfExp(ast.Name(LIVE, ast.Load()), call, plain), node)
+
+
+def wrap(tree: ast.Module) -> ast.Module:
+    """Turn each marked read into ``__opportune_arm_object__(name[, how])``: the last pass, so
+    that the others judged the source as written."""
+    if getattr(tree, "_opportune_arm_objects", False):
+        _Wrap().visit(tree)
+    return tree

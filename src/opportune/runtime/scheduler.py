@@ -895,7 +895,7 @@ class Runtime:
         else:
             deps = ()
         record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps,
-                            read_from=tuple(sorted(sc.prefix_reads)))
+                            read_from=tuple(sorted(sc.prefix_reads)) if sc.prefix_reads else ())
         self._records[seq] = record
         self._sites[seq] = tracebacks.call_site()
         self.schedule.calls.append(record)

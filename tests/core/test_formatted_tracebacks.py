@@ -77,3 +77,34 @@ def test_outside_a_run_the_traceback_module_is_unchanged() -> None:
     # opportune's own frames are listed, as anywhere else in a process: no run is active
     assert "opportune/api.py" in text
     assert "in run_source" in text
+
+
+# A function that called an external returns: its local variables go then, as in plain Python,
+# though the call's site (its frames' ids, code and offsets) is kept for a traceback.
+RETURNED = '''
+class Tracked:
+    def __del__(self):
+        print("freed")
+
+
+def step(key):
+    return lookup(key)
+
+
+def outer(key):
+    kept = Tracked()
+    return step(key)
+
+
+value = outer("a")
+print("after outer", value)
+print(lookup("b"))
+'''
+
+
+def test_a_call_site_keeps_no_frame_alive(tmp_path) -> None:
+    path = tmp_path / "returned.py"
+    path.write_text(RETURNED)
+    plain = _plain(RETURNED, str(path))
+    assert plain.startswith("freed\nafter outer A\n")
+    assert _ours(RETURNED, str(path)) == plain

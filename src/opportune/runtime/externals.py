@@ -535,7 +535,8 @@ def _looks_like_logger(receiver: ast.expr, level: str) -> bool:
 
 def _global_reads(fn: Callable[..., Any]) -> tuple[str, ...]:
     """The names the external's body reads that it does not bind itself: module-level names
-    (or builtins). Plain Python runs the body at the call, before the program's next
+    (or builtins); not those of its decorators, defaults and annotations, which are not read
+    at a call. Plain Python runs the body at the call, before the program's next
     statement, so a settings dict or a class attribute the program changes right after the
     call must not reach it; the scheduler registers what these names hold as read by the call.
     Decided from the source; none when the source cannot be read."""
@@ -543,7 +544,8 @@ def _global_reads(fn: Callable[..., Any]) -> tuple[str, ...]:
     if fdef is None:
         return ()
     local = _bound_names(fdef)
-    loaded = dict.fromkeys(node.id for node in ast.walk(fdef)
+    # the body only: decorators, defaults and annotations were evaluated at the definition
+    loaded = dict.fromkeys(node.id for statement in fdef.body for node in ast.walk(statement)
                            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load))
     return tuple(n for n in loaded if n not in local)
 

@@ -156,13 +156,11 @@ def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...] | None:
     g = getattr(fn, "__globals__", None)
     if g is None or spec.waited_for:
         return None
-    from opportune.compiler.functions import is_user_module
-
-    code = getattr(fn, "__code__", None)
-    cells = dict(zip(code.co_freevars, fn.__closure__ or ())) if code is not None else {}
+    closure = getattr(fn, "__closure__", None)
+    cells = dict(zip(fn.__code__.co_freevars, closure)) if closure else None
     found = []
     for name in spec.global_reads:
-        cell = cells.get(name)
+        cell = cells.get(name) if cells is not None else None
         if cell is not None:
             try:
                 value = cell.cell_contents  # a variable of an enclosing function
@@ -173,12 +171,25 @@ def _globals_read(fn: Any, spec: ExternalSpec) -> tuple[Any, ...] | None:
         t = type(value)
         if t in _WATCHED_DATA:
             found.append(value)
+        elif t in _UNWATCHED:
+            continue
         elif isinstance(value, type):
-            if is_user_module(value.__module__):
+            if _is_user_module(value.__module__):
                 found.append(value)  # a class whose attributes the program may change
-        elif t.__module__ != "builtins" and is_user_module(t.__module__):
+        elif t.__module__ != "builtins" and _is_user_module(t.__module__):
             found.append(value)
     return tuple(found)
+
+
+# what a global an external reads usually holds, none of it the program's to change in place
+_UNWATCHED = frozenset({type(None), int, float, str, bytes, bool, tuple, frozenset,
+                        types.FunctionType, types.BuiltinFunctionType, types.ModuleType})
+
+
+def _is_user_module(module: str | None) -> bool:
+    from opportune.compiler.functions import is_user_module
+
+    return is_user_module(module)
 
 
 class RuntimeClosed(BaseException):
@@ -888,7 +899,7 @@ class Runtime:
         else:
             deps = ()
         record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps,
-                            read_from=tuple(sorted(sc.prefix_reads)))
+                            read_from=tuple(sorted(sc.prefix_reads)) if sc.prefix_reads else ())
         self._records[seq] = record
         self._sites[seq] = tracebacks.call_site()
         self.schedule.calls.append(record)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+_AST = ast.AST  # a global read, not an attribute lookup, in the loops below
+
 # Nodes without children that can be rewritten: no visitor of the compiler has a method for
 # them, and their fields hold no statements or expressions (a Name's only child is its ctx).
 _LEAVES: frozenset[type] = frozenset({
@@ -27,6 +29,26 @@ _LEAVES: frozenset[type] = frozenset({
 _UNLOCATED: frozenset[type] = frozenset(
     t for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
     for t in base.__subclasses__())
+
+
+# Fields that never hold a node worth visiting: names, numbers and flags, and the contexts and
+# operators (``ctx``, ``op``, ``ops``), which no pass of the compiler looks at as nodes. (The
+# ``name`` of a 3.12 ``type X = ...`` statement is a Name node: it is walked.)
+_NOT_CHILDREN = frozenset({"name", "id", "arg", "attr", "module", "level", "kind", "conversion",
+                           "is_async", "simple", "type_comment", "tag", "rest", "kwd_attrs",
+                           "lineno", "ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = tuple(
+            f for f in kind._fields  # type: ignore[attr-defined]
+            if (f not in _NOT_CHILDREN or f == "name" and kind.__name__ == "TypeAlias")
+            and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
+        _CHILD_FIELDS[kind] = fields
+    return fields
 
 
 class Transformer(ast.NodeTransformer):
@@ -58,12 +80,15 @@ class Transformer(ast.NodeTransformer):
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         leaves = _LEAVES
-        for field in node._fields:
+        kind = type(node)
+        # only the fields that can hold a node worth visiting (_child_fields): the others
+        # hold names, numbers, or contexts and operators, all skipped below anyway
+        for field in _CHILD_FIELDS.get(kind) or _child_fields(kind):
             old = getattr(node, field, None)
             if type(old) is list:
                 new_values: list[Any] | None = None
                 for i, value in enumerate(old):
-                    if not isinstance(value, ast.AST) or type(value) in leaves:
+                    if not isinstance(value, _AST) or type(value) in leaves:
                         if new_values is not None:
                             new_values.append(value)
                         continue
@@ -80,33 +105,13 @@ class Transformer(ast.NodeTransformer):
                         new_values.extend(new)
                 if new_values is not None:
                     old[:] = new_values
-            elif isinstance(old, ast.AST) and type(old) not in leaves:
+            elif isinstance(old, _AST) and type(old) not in leaves:
                 new_node = self.visit(old)
                 if new_node is None:
                     delattr(node, field)
                 elif new_node is not old:
                     setattr(node, field, new_node)
         return node
-
-
-# Fields that never hold a node worth visiting: names, numbers and flags, and the contexts and
-# operators (``ctx``, ``op``, ``ops``), which no pass of the compiler looks at as nodes. (The
-# ``name`` of a 3.12 ``type X = ...`` statement is a Name node: it is walked.)
-_NOT_CHILDREN = frozenset({"name", "id", "arg", "attr", "module", "level", "kind", "conversion",
-                           "is_async", "simple", "type_comment", "tag", "rest", "kwd_attrs",
-                           "lineno", "ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(kind: type) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = tuple(
-            f for f in kind._fields  # type: ignore[attr-defined]
-            if (f not in _NOT_CHILDREN or f == "name" and kind.__name__ == "TypeAlias")
-            and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
-        _CHILD_FIELDS[kind] = fields
-    return fields
 
 
 def copy_tree(tree: Any) -> Any:
@@ -138,12 +143,18 @@ def children(node: ast.AST) -> list[ast.AST]:
     """The direct children of ``node``, as ``ast.iter_child_nodes`` yields them, without
     contexts and operators."""
     out: list[ast.AST] = []
-    for field in _child_fields(type(node)):
+    append = out.append
+    kind = type(node)
+    # plain loops, not ``extend`` of a generator: most lists hold a node or two, and a
+    # generator per list costs more than the loop
+    for field in _CHILD_FIELDS.get(kind) or _child_fields(kind):
         value = getattr(node, field, None)
         if type(value) is list:
-            out.extend(v for v in value if isinstance(v, ast.AST))
-        elif isinstance(value, ast.AST):
-            out.append(value)
+            for v in value:
+                if isinstance(v, _AST):
+                    append(v)
+        elif isinstance(value, _AST):
+            append(value)
     return out
 
 
@@ -151,18 +162,18 @@ def nodes(tree: ast.AST) -> list[ast.AST]:
     """Every node of ``tree`` but contexts and operators, in the order ``ast.walk`` yields
     them."""
     out = [tree]
-    i = 0
+    append = out.append
     fields_of = _CHILD_FIELDS.get
-    while i < len(out):
-        node = out[i]
-        i += 1
+    for node in out:  # the list grows as it is walked: breadth first, as ``ast.walk``
         kind = type(node)
         for field in fields_of(kind) or _child_fields(kind):
             value = getattr(node, field, None)
             if type(value) is list:
-                out.extend(v for v in value if isinstance(v, ast.AST))
-            elif isinstance(value, ast.AST):
-                out.append(value)
+                for v in value:
+                    if isinstance(v, _AST):
+                        append(v)
+            elif isinstance(value, _AST):
+                append(value)
     return out
 
 

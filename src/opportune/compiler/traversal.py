@@ -40,7 +40,8 @@ _NOT_CHILDREN = frozenset({"name", "id", "arg", "attr", "module", "level", "kind
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _child_fields(kind: type) -> tuple[str, ...]:
+def child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of node type ``kind`` that may hold a node worth visiting."""
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
         fields = tuple(
@@ -81,9 +82,9 @@ class Transformer(ast.NodeTransformer):
     def generic_visit(self, node: ast.AST) -> ast.AST:
         leaves = _LEAVES
         kind = type(node)
-        # only the fields that can hold a node worth visiting (_child_fields): the others
+        # only the fields that can hold a node worth visiting (child_fields): the others
         # hold names, numbers, or contexts and operators, all skipped below anyway
-        for field in _CHILD_FIELDS.get(kind) or _child_fields(kind):
+        for field in _CHILD_FIELDS.get(kind) or child_fields(kind):
             old = getattr(node, field, None)
             if type(old) is list:
                 new_values: list[Any] | None = None
@@ -147,7 +148,7 @@ def children(node: ast.AST) -> list[ast.AST]:
     kind = type(node)
     # plain loops, not ``extend`` of a generator: most lists hold a node or two, and a
     # generator per list costs more than the loop
-    for field in _CHILD_FIELDS.get(kind) or _child_fields(kind):
+    for field in _CHILD_FIELDS.get(kind) or child_fields(kind):
         value = getattr(node, field, None)
         if type(value) is list:
             for v in value:
@@ -166,7 +167,30 @@ def nodes(tree: ast.AST) -> list[ast.AST]:
     fields_of = _CHILD_FIELDS.get
     for node in out:  # the list grows as it is walked: breadth first, as ``ast.walk``
         kind = type(node)
-        for field in fields_of(kind) or _child_fields(kind):
+        for field in fields_of(kind) or child_fields(kind):
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, _AST):
+                        append(v)
+            elif isinstance(value, _AST):
+                append(value)
+    return out
+
+
+def nodes_within(roots: list[ast.AST], stop: tuple[type, ...]) -> list[ast.AST]:
+    """Every node of the trees ``roots`` but contexts and operators, without descending into
+    a node of a type in ``stop`` (it is listed itself): the walk of one scope that the
+    analyses make, in one loop instead of a call of :func:`children` per node. The order is
+    breadth first; the analyses that use it collect sets and counts."""
+    out = list(roots)
+    append = out.append
+    fields_of = _CHILD_FIELDS.get
+    for node in out:
+        if isinstance(node, stop):
+            continue
+        kind = type(node)
+        for field in fields_of(kind) or child_fields(kind):
             value = getattr(node, field, None)
             if type(value) is list:
                 for v in value:
@@ -202,7 +226,7 @@ def fix_missing_locations(tree: ast.AST) -> ast.AST:
             else:
                 end_col = known["end_col_offset"]
         kind = type(node)
-        fields = _CHILD_FIELDS.get(kind) or _child_fields(kind)
+        fields = _CHILD_FIELDS.get(kind) or child_fields(kind)
         # the stack takes the children last first, so they are fixed in the original's order
         for field in reversed(fields):
             value = getattr(node, field, None)

@@ -12,6 +12,7 @@ order and results of the originals, so the passes read exactly as with the stand
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 _AST = ast.AST  # a global read, not an attribute lookup, in the loops below
@@ -37,19 +38,41 @@ _UNLOCATED: frozenset[type] = frozenset(
 _NOT_CHILDREN = frozenset({"name", "id", "arg", "attr", "module", "level", "kind", "conversion",
                            "is_async", "simple", "type_comment", "tag", "rest", "kwd_attrs",
                            "lineno", "ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def child_fields(kind: type) -> tuple[str, ...]:
-    """The fields of node type ``kind`` that may hold a node worth visiting."""
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = tuple(
-            f for f in kind._fields  # type: ignore[attr-defined]
-            if (f not in _NOT_CHILDREN or f == "name" and kind.__name__ == "TypeAlias")
-            and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
-        _CHILD_FIELDS[kind] = fields
-    return fields
+def _own_child_fields(kind: type) -> tuple[str, ...]:
+    return tuple(
+        f for f in kind._fields  # type: ignore[attr-defined]
+        if (f not in _NOT_CHILDREN or f == "name" and kind.__name__ == "TypeAlias")
+        and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
+
+
+class _FieldTable(dict[type, tuple[str, ...]]):
+    """Child fields per node type, filled for every node type of ``ast`` when the compiler is
+    imported (no program is needed for that); a type made later is added on first use.
+    Looked up with ``[]``: leaves have no child fields, so an empty answer is an answer."""
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields = self[kind] = _own_child_fields(kind)
+        return fields
+
+
+def _node_types() -> list[type]:
+    out: list[type] = []
+    stack = [ast.AST]
+    while stack:
+        kind = stack.pop()
+        out.append(kind)
+        stack.extend(kind.__subclasses__())
+    return out
+
+
+_CHILD_FIELDS = _FieldTable((kind, _own_child_fields(kind)) for kind in _node_types())
+
+
+# ``child_fields(kind)``: the fields of node type ``kind`` that may hold a node worth visiting
+# (the table's own lookup, not a function around it: the walks call it for every node)
+child_fields: Callable[[type], tuple[str, ...]] = _CHILD_FIELDS.__getitem__
 
 
 class Transformer(ast.NodeTransformer):
@@ -84,7 +107,7 @@ class Transformer(ast.NodeTransformer):
         kind = type(node)
         # only the fields that can hold a node worth visiting (child_fields): the others
         # hold names, numbers, or contexts and operators, all skipped below anyway
-        for field in _CHILD_FIELDS.get(kind) or child_fields(kind):
+        for field in _CHILD_FIELDS[kind]:
             old = getattr(node, field, None)
             if type(old) is list:
                 new_values: list[Any] | None = None
@@ -148,7 +171,7 @@ def children(node: ast.AST) -> list[ast.AST]:
     kind = type(node)
     # plain loops, not ``extend`` of a generator: most lists hold a node or two, and a
     # generator per list costs more than the loop
-    for field in _CHILD_FIELDS.get(kind) or child_fields(kind):
+    for field in _CHILD_FIELDS[kind]:
         value = getattr(node, field, None)
         if type(value) is list:
             for v in value:
@@ -164,10 +187,10 @@ def nodes(tree: ast.AST) -> list[ast.AST]:
     them."""
     out = [tree]
     append = out.append
-    fields_of = _CHILD_FIELDS.get
+    fields_of = child_fields
     for node in out:  # the list grows as it is walked: breadth first, as ``ast.walk``
         kind = type(node)
-        for field in fields_of(kind) or child_fields(kind):
+        for field in fields_of(kind):
             value = getattr(node, field, None)
             if type(value) is list:
                 for v in value:
@@ -185,12 +208,12 @@ def nodes_within(roots: list[ast.AST], stop: tuple[type, ...]) -> list[ast.AST]:
     breadth first; the analyses that use it collect sets and counts."""
     out = list(roots)
     append = out.append
-    fields_of = _CHILD_FIELDS.get
+    fields_of = child_fields
     for node in out:
         if isinstance(node, stop):
             continue
         kind = type(node)
-        for field in fields_of(kind) or child_fields(kind):
+        for field in fields_of(kind):
             value = getattr(node, field, None)
             if type(value) is list:
                 for v in value:
@@ -226,7 +249,7 @@ def fix_missing_locations(tree: ast.AST) -> ast.AST:
             else:
                 end_col = known["end_col_offset"]
         kind = type(node)
-        fields = _CHILD_FIELDS.get(kind) or child_fields(kind)
+        fields = _CHILD_FIELDS[kind]
         # the stack takes the children last first, so they are fixed in the original's order
         for field in reversed(fields):
             value = getattr(node, field, None)

@@ -271,9 +271,15 @@ class Stages:
             _registry.pop(token, None)
 
 
-def names_functions_load(tree: ast.Module) -> frozenset[str]:
+def names_functions_load(tree: ast.Module, source: str | bytes | None = None) -> frozenset[str]:
     """The names loaded inside the functions and lambdas of ``tree`` (a stage rewrites only its
-    own statements, so the names of the functions before it come from here)."""
+    own statements, so the names of the functions before it come from here). ``source``, the
+    text ``tree`` was parsed from: without ``def`` or ``lambda`` in it, the tree holds no
+    function to walk, and is not walked (most long programs an LLM writes define none)."""
+    if source is not None:
+        words = (b"def", b"lambda") if isinstance(source, bytes) else ("def", "lambda")
+        if not any(word in source for word in words):
+            return frozenset()
     names: set[str] = set()
     functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
     for node in traversal.nodes_within([tree], functions):

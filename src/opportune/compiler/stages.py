@@ -277,8 +277,11 @@ def names_functions_load(tree: ast.Module, source: str | bytes | None = None) ->
     text ``tree`` was parsed from: without ``def`` or ``lambda`` in it, the tree holds no
     function to walk, and is not walked (most long programs an LLM writes define none)."""
     if source is not None:
-        words = (b"def", b"lambda") if isinstance(source, bytes) else ("def", "lambda")
-        if not any(word in source for word in words):
+        if isinstance(source, bytes):  # a source encoding Python reads keeps ASCII as ASCII
+            defines = b"def" in source or b"lambda" in source
+        else:
+            defines = "def" in source or "lambda" in source
+        if not defines:
             return frozenset()
     names: set[str] = set()
     functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)

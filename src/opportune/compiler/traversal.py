@@ -12,7 +12,7 @@ order and results of the originals, so the passes read exactly as with the stand
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 _AST = ast.AST  # a global read, not an attribute lookup, in the loops below
@@ -201,12 +201,12 @@ def nodes(tree: ast.AST) -> list[ast.AST]:
     return out
 
 
-def nodes_within(roots: list[ast.AST], stop: tuple[type, ...]) -> list[ast.AST]:
+def nodes_within(roots: Sequence[ast.AST], stop: tuple[type, ...]) -> list[ast.AST]:
     """Every node of the trees ``roots`` but contexts and operators, without descending into
     a node of a type in ``stop`` (it is listed itself): the walk of one scope that the
     analyses make, in one loop instead of a call of :func:`children` per node. The order is
     breadth first; the analyses that use it collect sets and counts."""
-    out = list(roots)
+    out: list[ast.AST] = list(roots)
     append = out.append
     fields_of = child_fields
     for node in out:

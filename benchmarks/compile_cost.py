@@ -1,7 +1,7 @@
 """The fixed cost of a program under opportune: compiling it, and starting and ending a run.
 
 ``python -m benchmarks.compile_cost [--repeat 3] [--against REV] [--profile] [--replay N]
-[--tag NAME]``
+[--name TASK ...] [--tag NAME]``
 
 Every program of the Quasar AgentDojo replay (``../shared/benchmarks/quasar_agentdojo`` beside the
 repository, or ``--data``) and of the differential corpus (``tests/core/programs``) is compiled the way
@@ -16,7 +16,8 @@ unparsed.
 The run-time fixed cost is an empty program and a program making one external call that
 returns at once, run through ``run_source`` against ``exec(compile(...))``, median of many runs.
 
-With ``--replay N``, the named slack programs of the replay also run N times in both modes
+With ``--replay N``, the named slack programs of the replay (or those given with ``--name``)
+also run N times in both modes
 with every recorded latency scaled to 0: the difference is the fixed cost a program pays under
 opportune in the replay (compiling it, starting the run, handing calls to threads).
 
@@ -221,14 +222,14 @@ def profile_quasar(programs: list[tuple[str, str, str]], top: int = 25) -> str:
 
 
 def measure(data: Path, repeat: int, runs: int, profile: bool,
-            replay: int = 0) -> dict[str, Any]:
+            replay: int = 0, names: tuple[str, ...] = NAMED) -> dict[str, Any]:
     corpora = _programs(data)
     result: dict[str, Any] = {
         "corpora": {name: measure_compile(progs, repeat) for name, progs in corpora.items()},
         "runtime": measure_runtime(runs),
     }
     if replay:
-        result["replay"] = measure_replay(NAMED, replay)
+        result["replay"] = measure_replay(names, replay)
     if profile:
         result["profile"] = profile_quasar(corpora["quasar"])
     return result
@@ -245,7 +246,8 @@ def _measure_rev(rev: str, args: argparse.Namespace) -> dict[str, Any]:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(folder) / "src"), str(ROOT)])}
         subprocess.run([sys.executable, "-m", "benchmarks.compile_cost", "--raw", str(out),
                         "--repeat", str(args.repeat), "--runs", str(args.runs),
-                        "--replay", str(args.replay), "--data", str(args.data)],
+                        "--replay", str(args.replay), "--data", str(args.data),
+                        *(a for name in args.names for a in ("--name", name))],
                        cwd=ROOT, env=env, check=True)
         loaded: dict[str, Any] = json.loads(out.read_text())
         return loaded
@@ -266,7 +268,7 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, float]:
     return out
 
 
-def report(sides: dict[str, dict[str, Any]]) -> str:
+def report(sides: dict[str, dict[str, Any]], names: tuple[str, ...] = NAMED) -> str:
     lines = ["## Compile cost per corpus (ms, best of the rounds, summed over programs)", "",
              "| corpus | side | programs | plain compile | " + " | ".join(STAGES)
              + " | total | generated / source nodes | generated chars |",
@@ -285,7 +287,7 @@ def report(sides: dict[str, dict[str, Any]]) -> str:
               + " | " + " | ".join(f"{s} generated chars" for s in sides) + " |",
               "|---|---|" + "---|" * (2 * len(sides))]
     by_side = {s: {r["name"]: r for r in d["corpora"]["quasar"]} for s, d in sides.items()}
-    for name in NAMED:
+    for name in dict.fromkeys(NAMED + names):
         first = next(iter(by_side.values())).get(name)
         if first is None:
             continue
@@ -313,7 +315,7 @@ def report(sides: dict[str, dict[str, Any]]) -> str:
                        "minus sequential, best / median of the runs)"), "",
                   "| program | sequential | " + " | ".join(f"extra ({s})" for s in sides) + " |",
                   "|---|---|" + "---|" * len(sides)]
-        for name in NAMED:
+        for name in names:
             if name not in sides[last]["replay"]:
                 continue
             seq = sides[last]["replay"][name]["sequential_min_ms"]
@@ -338,20 +340,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--replay", type=int, default=0, metavar="N",
                         help="also run the named slack programs N times in both modes with "
                         "latencies scaled to 0 (needs the bench extra: agentdojo)")
+    parser.add_argument("--name", dest="names", action="append", metavar="TASK",
+                        help="with --replay: run this task (e.g. workspace_user_task_28; "
+                        "repeatable) instead of the named slack programs")
     parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)  # subprocess of --against
     args = parser.parse_args(argv)
+    args.names = tuple(args.names or NAMED)
     if not (args.data / "programs").is_dir():
         raise SystemExit(f"no programs under {args.data}/programs; pass --data with the folder "
                          "of the Quasar AgentDojo replay data")
     if args.raw is not None:
         args.raw.write_text(json.dumps(measure(args.data, args.repeat, args.runs, False,
-                                               args.replay)))
+                                               args.replay, args.names)))
         return
     sides: dict[str, dict[str, Any]] = {}
     if args.against:
         sides[args.against] = _measure_rev(args.against, args)
-    sides["now"] = measure(args.data, args.repeat, args.runs, args.profile, args.replay)
-    text = report(sides)
+    sides["now"] = measure(args.data, args.repeat, args.runs, args.profile, args.replay,
+                           args.names)
+    text = report(sides, args.names)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = f"compile-cost-{date.today().isoformat()}-vm" + (f"-{args.tag}" if args.tag else "")
     meta = {"python": platform.python_version(), "repeat": args.repeat, "runs": args.runs,

@@ -230,15 +230,10 @@ def _plain_locals(node: ast.FunctionDef | ast.Lambda) -> frozenset[str]:
     names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg,
                              args.kwarg) if a is not None}
     body = node.body if isinstance(node.body, list) else [node.body]
-    stack: list[ast.AST] = list(body)
-    while stack:
-        n = stack.pop()
+    # a nested function, class, lambda or comprehension is a scope of its own: not entered
+    for n in traversal.nodes_within(body, _SCOPES):
         if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
             names.add(n.id)
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
-                          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            continue  # a scope of its own
-        stack.extend(traversal.children(n))
     return frozenset(names - _rebound_inside(node))
 
 
@@ -249,17 +244,14 @@ def _rebound_inside(node: ast.AST) -> frozenset[str]:
     if known is not None:
         return known
     out: set[str] = set()
-    stack = list(traversal.children(node))
-    while stack:
-        n = stack.pop()
+    # a nested function is not entered: its own answer (kept on it) is taken instead
+    for n in traversal.nodes_within(traversal.children(node), _FUNCTIONS):
         if isinstance(n, (ast.Global, ast.Nonlocal)):
             out.update(n.names)
         elif isinstance(n, ast.NamedExpr):
             out.add(n.target.id)
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        elif isinstance(n, _FUNCTIONS):
             out |= _rebound_inside(n)
-            continue
-        stack.extend(traversal.children(n))
     result = frozenset(out)
     node._opp_rebound = result  # type: ignore[attr-defined]
     return result
@@ -286,6 +278,7 @@ def _other_bindings(n: ast.AST) -> list[str]:
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
            ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _BINDERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.Import,
             ast.ImportFrom, ast.MatchAs, ast.MatchStar, ast.MatchMapping)
 _STORES = (ast.Store, ast.Del)
@@ -301,9 +294,8 @@ def _function_facts(node: ast.FunctionDef) -> tuple[frozenset[str], dict[str, ty
     names = set(params)
     stores: dict[str, int] = {}
     typed: dict[str, list[type | None]] = {}
-    stack: list[ast.AST] = list(node.body)
-    while stack:
-        n = stack.pop()
+    # nested scopes (_SCOPES) are met (they bind their name here) but not entered
+    for n in traversal.nodes_within(node.body, _SCOPES):
         if isinstance(n, ast.Name):
             if isinstance(n.ctx, _STORES):
                 names.add(n.id)
@@ -317,9 +309,6 @@ def _function_facts(node: ast.FunctionDef) -> tuple[frozenset[str], dict[str, ty
             for t in n.targets:
                 if isinstance(t, ast.Name):
                     typed.setdefault(t.id, []).append(_DISPLAYS.get(type(n.value)))
-        if isinstance(n, _SCOPES):
-            continue
-        stack.extend(traversal.children(n))
     plain = frozenset(names - _rebound_inside(node))
     out: dict[str, type] = {}
     for name, kinds in typed.items():

@@ -274,11 +274,19 @@ def _declared_globals(fn: ast.FunctionDef) -> set[str]:
             if not getattr(node, "_opportune_captured", False):
                 declared.update(node.names)
         elif isinstance(node, ast.stmt):
-            stack.extend(child for child in traversal.children(node)
-                         if not isinstance(child, _SCOPES))
+            # a ``global`` is a statement: only the statement lists below are walked, not
+            # the expressions (the children() of a statement that are neither statements,
+            # handlers nor cases would be passed over anyway)
+            for field in _STATEMENT_LISTS:
+                for child in getattr(node, field, ()):
+                    if not isinstance(child, _SCOPES):
+                        stack.append(child)
         elif isinstance(node, ast.excepthandler | ast.match_case):
             stack.extend(node.body)
     return declared
+
+
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 class _Changes(Transformer):

@@ -71,7 +71,7 @@ def compile_staged(
     # an error Python's compiler finds after parsing stops the program before any of it runs
     compile(tree, filename, "exec", dont_inherit=True)
     group = Stages(filename, False, _compile_stage)
-    group.function_reads = names_functions_load(tree)
+    group.function_reads = names_functions_load(tree, source)
     code = _finish(transform(tree, filename=filename, staging=group), filename)
     if not group.tokens:
         return code, None

@@ -53,6 +53,8 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from opportune.compiler import traversal
+
 STAGE = "__opportune_stage__"
 EXEC = "__opportune_exec__"
 GLOBALS = "__opportune_globals__"
@@ -150,7 +152,7 @@ def issues_call(stmt: ast.stmt) -> bool:
                 stack.extend(d for d in args.kw_defaults if d is not None)
             stack.extend(getattr(node, "bases", []))
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(traversal.children(node))  # contexts and operators hold no call
     return False
 
 
@@ -269,18 +271,24 @@ class Stages:
             _registry.pop(token, None)
 
 
-def names_functions_load(tree: ast.Module) -> frozenset[str]:
+def names_functions_load(tree: ast.Module, source: str | bytes | None = None) -> frozenset[str]:
     """The names loaded inside the functions and lambdas of ``tree`` (a stage rewrites only its
-    own statements, so the names of the functions before it come from here)."""
+    own statements, so the names of the functions before it come from here). ``source``, the
+    text ``tree`` was parsed from: without ``def`` or ``lambda`` in it, the tree holds no
+    function to walk, and is not walked (most long programs an LLM writes define none)."""
+    if source is not None:
+        if isinstance(source, bytes):  # a source encoding Python reads keeps ASCII as ASCII
+            defines = b"def" in source or b"lambda" in source
+        else:
+            defines = "def" in source or "lambda" in source
+        if not defines:
+            return frozenset()
     names: set[str] = set()
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            names.update(n.id for n in ast.walk(node)
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+    for node in traversal.nodes_within([tree], functions):
+        if isinstance(node, functions):
+            names.update(n.id for n in traversal.nodes(node)
                          if type(n) is ast.Name and type(n.ctx) is ast.Load)
-            continue
-        stack.extend(ast.iter_child_nodes(node))
     return frozenset(names)
 
 

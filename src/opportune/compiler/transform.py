@@ -783,16 +783,27 @@ def _locate_generated(stmts: list[ast.stmt], original: ast.stmt) -> None:
     came from the source (or from a nested statement, located when it was rewritten): its
     subtree is left to ``fix_missing_locations``, which keeps the rewrite linear in depth."""
     stack: list[ast.AST] = list(stmts)
+    pop, push = stack.pop, stack.append
     line, col = original.lineno, original.col_offset
     end_line, end_col = original.end_lineno, original.end_col_offset
+    fields_of = traversal.child_fields
+    located = ast.AST
     while stack:
-        n = stack.pop()
+        n = pop()
         if "lineno" in n._attributes:
             if hasattr(n, "lineno"):
                 continue
             n.lineno, n.col_offset = line, col  # type: ignore[attr-defined]
             n.end_lineno, n.end_col_offset = end_line, end_col  # type: ignore[attr-defined]
-        stack.extend(traversal.children(n))
+        # traversal.children(n), inlined: this walk meets every generated node
+        for field in fields_of(type(n)):
+            value = getattr(n, field, None)
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, located):
+                        push(v)
+            elif isinstance(value, located):
+                push(value)
 
 
 def _is_try_exit(stmt: ast.stmt) -> bool:

@@ -12,7 +12,10 @@ order and results of the originals, so the passes read exactly as with the stand
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Sequence
 from typing import Any
+
+_AST = ast.AST  # a global read, not an attribute lookup, in the loops below
 
 # Nodes without children that can be rewritten: no visitor of the compiler has a method for
 # them, and their fields hold no statements or expressions (a Name's only child is its ctx).
@@ -27,6 +30,49 @@ _LEAVES: frozenset[type] = frozenset({
 _UNLOCATED: frozenset[type] = frozenset(
     t for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
     for t in base.__subclasses__())
+
+
+# Fields that never hold a node worth visiting: names, numbers and flags, and the contexts and
+# operators (``ctx``, ``op``, ``ops``), which no pass of the compiler looks at as nodes. (The
+# ``name`` of a 3.12 ``type X = ...`` statement is a Name node: it is walked.)
+_NOT_CHILDREN = frozenset({"name", "id", "arg", "attr", "module", "level", "kind", "conversion",
+                           "is_async", "simple", "type_comment", "tag", "rest", "kwd_attrs",
+                           "lineno", "ctx", "op", "ops"})
+
+
+def _own_child_fields(kind: type) -> tuple[str, ...]:
+    return tuple(
+        f for f in kind._fields  # type: ignore[attr-defined]
+        if (f not in _NOT_CHILDREN or f == "name" and kind.__name__ == "TypeAlias")
+        and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
+
+
+class _FieldTable(dict[type, tuple[str, ...]]):
+    """Child fields per node type, filled for every node type of ``ast`` when the compiler is
+    imported (no program is needed for that); a type made later is added on first use.
+    Looked up with ``[]``: leaves have no child fields, so an empty answer is an answer."""
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields = self[kind] = _own_child_fields(kind)
+        return fields
+
+
+def _node_types() -> list[type]:
+    out: list[type] = []
+    stack = [ast.AST]
+    while stack:
+        kind = stack.pop()
+        out.append(kind)
+        stack.extend(kind.__subclasses__())
+    return out
+
+
+_CHILD_FIELDS = _FieldTable((kind, _own_child_fields(kind)) for kind in _node_types())
+
+
+# ``child_fields(kind)``: the fields of node type ``kind`` that may hold a node worth visiting
+# (the table's own lookup, not a function around it: the walks call it for every node)
+child_fields: Callable[[type], tuple[str, ...]] = _CHILD_FIELDS.__getitem__
 
 
 class Transformer(ast.NodeTransformer):
@@ -58,12 +104,15 @@ class Transformer(ast.NodeTransformer):
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         leaves = _LEAVES
-        for field in node._fields:
+        kind = type(node)
+        # only the fields that can hold a node worth visiting (child_fields): the others
+        # hold names, numbers, or contexts and operators, all skipped below anyway
+        for field in _CHILD_FIELDS[kind]:
             old = getattr(node, field, None)
             if type(old) is list:
                 new_values: list[Any] | None = None
                 for i, value in enumerate(old):
-                    if not isinstance(value, ast.AST) or type(value) in leaves:
+                    if not isinstance(value, _AST) or type(value) in leaves:
                         if new_values is not None:
                             new_values.append(value)
                         continue
@@ -80,33 +129,13 @@ class Transformer(ast.NodeTransformer):
                         new_values.extend(new)
                 if new_values is not None:
                     old[:] = new_values
-            elif isinstance(old, ast.AST) and type(old) not in leaves:
+            elif isinstance(old, _AST) and type(old) not in leaves:
                 new_node = self.visit(old)
                 if new_node is None:
                     delattr(node, field)
                 elif new_node is not old:
                     setattr(node, field, new_node)
         return node
-
-
-# Fields that never hold a node worth visiting: names, numbers and flags, and the contexts and
-# operators (``ctx``, ``op``, ``ops``), which no pass of the compiler looks at as nodes. (The
-# ``name`` of a 3.12 ``type X = ...`` statement is a Name node: it is walked.)
-_NOT_CHILDREN = frozenset({"name", "id", "arg", "attr", "module", "level", "kind", "conversion",
-                           "is_async", "simple", "type_comment", "tag", "rest", "kwd_attrs",
-                           "lineno", "ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(kind: type) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = tuple(
-            f for f in kind._fields  # type: ignore[attr-defined]
-            if (f not in _NOT_CHILDREN or f == "name" and kind.__name__ == "TypeAlias")
-            and not (f == "value" and kind in (ast.Constant, ast.MatchSingleton)))
-        _CHILD_FIELDS[kind] = fields
-    return fields
 
 
 def copy_tree(tree: Any) -> Any:
@@ -138,12 +167,18 @@ def children(node: ast.AST) -> list[ast.AST]:
     """The direct children of ``node``, as ``ast.iter_child_nodes`` yields them, without
     contexts and operators."""
     out: list[ast.AST] = []
-    for field in _child_fields(type(node)):
+    append = out.append
+    kind = type(node)
+    # plain loops, not ``extend`` of a generator: most lists hold a node or two, and a
+    # generator per list costs more than the loop
+    for field in _CHILD_FIELDS[kind]:
         value = getattr(node, field, None)
         if type(value) is list:
-            out.extend(v for v in value if isinstance(v, ast.AST))
-        elif isinstance(value, ast.AST):
-            out.append(value)
+            for v in value:
+                if isinstance(v, _AST):
+                    append(v)
+        elif isinstance(value, _AST):
+            append(value)
     return out
 
 
@@ -151,18 +186,41 @@ def nodes(tree: ast.AST) -> list[ast.AST]:
     """Every node of ``tree`` but contexts and operators, in the order ``ast.walk`` yields
     them."""
     out = [tree]
-    i = 0
-    fields_of = _CHILD_FIELDS.get
-    while i < len(out):
-        node = out[i]
-        i += 1
+    append = out.append
+    fields_of = child_fields
+    for node in out:  # the list grows as it is walked: breadth first, as ``ast.walk``
         kind = type(node)
-        for field in fields_of(kind) or _child_fields(kind):
+        for field in fields_of(kind):
             value = getattr(node, field, None)
             if type(value) is list:
-                out.extend(v for v in value if isinstance(v, ast.AST))
-            elif isinstance(value, ast.AST):
-                out.append(value)
+                for v in value:
+                    if isinstance(v, _AST):
+                        append(v)
+            elif isinstance(value, _AST):
+                append(value)
+    return out
+
+
+def nodes_within(roots: Sequence[ast.AST], stop: tuple[type, ...]) -> list[ast.AST]:
+    """Every node of the trees ``roots`` but contexts and operators, without descending into
+    a node of a type in ``stop`` (it is listed itself): the walk of one scope that the
+    analyses make, in one loop instead of a call of :func:`children` per node. The order is
+    breadth first; the analyses that use it collect sets and counts."""
+    out: list[ast.AST] = list(roots)
+    append = out.append
+    fields_of = child_fields
+    for node in out:
+        if isinstance(node, stop):
+            continue
+        kind = type(node)
+        for field in fields_of(kind):
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, _AST):
+                        append(v)
+            elif isinstance(value, _AST):
+                append(value)
     return out
 
 
@@ -191,7 +249,7 @@ def fix_missing_locations(tree: ast.AST) -> ast.AST:
             else:
                 end_col = known["end_col_offset"]
         kind = type(node)
-        fields = _CHILD_FIELDS.get(kind) or _child_fields(kind)
+        fields = _CHILD_FIELDS[kind]
         # the stack takes the children last first, so they are fixed in the original's order
         for field in reversed(fields):
             value = getattr(node, field, None)

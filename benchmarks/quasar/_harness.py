@@ -8,6 +8,7 @@ loading the environment and scoring are not, as in the artifact.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import traceback
@@ -144,6 +145,11 @@ def run_task(
     namespace = program_globals(tools, assistant, prelude(runner))
     source = with_result_capture(task.source, filename=str(task.program_path))
 
+    # Building the environment above fills the young generations; collect it here, not before,
+    # so that the collection it would trigger does not land inside the timed run. Without this,
+    # a generation-1 collection fell in 9 of 10 opportune runs of the short workspace programs
+    # (compiling allocates enough to trigger it; the sequential run does not), 1-2.4 ms each.
+    gc.collect()
     started = time.perf_counter()
     try:
         namespace = runner(source, namespace, str(task.program_path))

@@ -81,8 +81,8 @@ def run_tasks(
 
     The process holds a large heap of long-lived objects (agentdojo imports several SDKs), and a
     full garbage collection of it takes a few hundred milliseconds, landing in whichever run it
-    happens to hit. So the heap is frozen once after setup and collected before every timed run,
-    the same for both modes.
+    happens to hit. So the heap is frozen once after setup, and every timed run starts from a
+    collection (``run_task``), the same for both modes.
     """
     rows = []
     for suite in sorted({t.suite for t in tasks}):
@@ -90,11 +90,9 @@ def run_tasks(
     gc.collect()
     gc.freeze()
     for task in tasks:
-        gc.collect()
         sequential = run_task(task, "sequential", latency_scale=latency_scale)
         parallel: ModeResult | None = None
         if with_opportune:
-            gc.collect()
             parallel = run_task(task, "opportune", latency_scale=latency_scale, explain=explain)
         row = TaskRow(task, sequential, parallel)
         rows.append(row)

@@ -22,7 +22,7 @@ from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
-from opportune.runtime.values import Pending
+from opportune.runtime.values import PENDING, Pending
 
 
 def try_enter(*managers: Any) -> int:
@@ -243,6 +243,64 @@ def identical(a: Any, b: Any, negate: bool) -> Any:
     return (a is not b) if negate else (a is b)
 
 
+# Containers whose membership test only compares or hashes: with a pending item, ``item in c``
+# is a derived value computed once the item exists (``_derived_membership``).
+# Containers whose membership test compiled code makes inline when the item is not pending
+# (``k in d`` in a loop): nothing pending can hide in them where ``in`` looks.
+_IN_AT_ONCE = (str, bytes, dict, set, frozenset, range)
+_MEMBERSHIP_CONTAINERS = frozenset({str, bytes, tuple, list, dict, set, frozenset, range})
+# Of those, the ones the program can change in place: the derived test reads them when the item
+# exists, so a change meanwhile waits for it (runtime/readers.py).
+_CHANGEABLE_CONTAINERS = frozenset({list, dict, set})
+
+
+def _contains(container: Any, item: Any) -> bool:
+    return item in container
+
+
+def _not_contains(container: Any, item: Any) -> bool:
+    return item not in container
+
+
+def contains(item: Any, container: Any, negate: bool) -> Any:
+    """``item in container`` (``not in`` with ``negate``). ``__contains__`` must answer a real
+    bool (the interpreter converts whatever it returns), so ``in`` on a pending value would wait
+    for it at once; compiled code calls this instead, which answers a derived value while an
+    operand, or an item of a list or tuple it searches, is still being computed. Once computed
+    the test is the same Python ``in`` on the real values, so its result and any error it raises
+    (``1 in "abc"``) are plain Python's, met where the program next needs the value."""
+    tc = type(container)
+    if tc is Pending or type(item) is Pending and tc in _MEMBERSHIP_CONTAINERS \
+            or (tc is list or tc is tuple) and container:
+        rt = getattr(_local, "runtime", None)
+        if rt is not None and (tc is Pending or type(item) is Pending
+                               or rt._live and _holds_unfinished(container)):
+            return _derived_membership(rt, item, container, negate)
+    return (item not in container) if negate else (item in container)
+
+
+def _holds_unfinished(container: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a list or tuple holds a value still being computed (``x in answers``); looked
+    for only while something is being computed at all (``Runtime._live``), so searching a
+    plain list in a loop costs a check more, not a scan more."""
+    for v in container:
+        if type(v) is Pending and v._state == PENDING:
+            return True
+    return False
+
+
+def _derived_membership(rt: Any, item: Any, container: Any, negate: bool) -> Any:
+    test = _not_contains if negate else _contains
+    label = "not in" if negate else "in"
+    result = rt.derive_call(test, (container, item), {}, label, bool)
+    if type(result) is Pending and result._state == PENDING and not result._speculative \
+            and type(container) in _CHANGEABLE_CONTAINERS:
+        # ``llm(q) in seen``: the test reads ``seen`` once the answer exists, as plain Python
+        # read it at the ``in``; a change the program makes to it meanwhile waits (p423)
+        rt.readers.add_object_reader(result, container)
+    return result
+
+
 def concrete(value: Any) -> Any:
     """The real value, with pending values inside the program's containers filled in."""
     if type(value) is Pending or type(value) in (list, dict, tuple, set):
@@ -285,6 +343,8 @@ def install() -> None:
     setattr(builtins, changes.TARGET, target)
     setattr(builtins, changes.GLOBALS, changing_globals)
     setattr(builtins, names.IS, identical)
+    setattr(builtins, names.IN, contains)
+    setattr(builtins, names.IN_PLAIN, frozenset(_IN_AT_ONCE))
     setattr(builtins, names.CONCRETE, concrete)
     setattr(builtins, callsites.TYPE, type)
     setattr(builtins, callsites.ATOMS, frozenset(callsites.ATOM_TYPES))

@@ -126,7 +126,7 @@ def _literal_of_atoms(node: ast.expr) -> bool:
         and all(isinstance(e, ast.Constant) for e in node.elts)
 
 
-def _membership(node: ast.Compare) -> ast.expr:
+def _membership(node: ast.Compare, counters: frozenset[str]) -> ast.expr:
     """``a in b`` becomes ``__opportune_in__(a, b, negate)`` (runtime/hooks.contains), which
     answers a pending value while ``a``, ``b`` or an item of a list ``b`` is pending: the
     interpreter makes any ``__contains__`` answer a real bool, so the operator itself cannot.
@@ -140,14 +140,15 @@ def _membership(node: ast.Compare) -> ast.expr:
     ``IN_PLAIN`` holds the containers nothing pending can hide in where ``in`` looks (``str``,
     ``bytes``, ``dict``, ``set``, ``frozenset``, ``range``); a list or tuple takes the hook,
     which searches it for pending items only while anything is being computed. Operands are
-    tested in Python's evaluation order, left first."""
+    tested in Python's evaluation order, left first; a constant, a tuple display or a loop
+    counter of ``counters`` (``for i in range(...)``, an int) on the left needs no test."""
     left, right = node.left, node.comparators[0]
     negate = isinstance(node.ops[0], ast.NotIn)
     hook = ast.Call(ast.Name(IN, ast.Load()), [left, right, ast.Constant(negate)], [])
     if not _repeatable(left) or not (_repeatable(right) or _literal_of_atoms(right)):
         return hook
     tests: list[ast.expr] = []
-    if isinstance(left, ast.Name):  # a constant or a tuple display is never pending
+    if isinstance(left, ast.Name) and left.id not in counters:
         tests.append(ast.Compare(
             ast.Call(ast.Name(callsites.TYPE, ast.Load()), [traversal.copy_tree(left)], []),
             [ast.NotIn()], [ast.Name(callsites.NOT_SHALLOW, ast.Load())]))
@@ -398,7 +399,17 @@ class _Rewriter(Transformer):
                 [],
             )
         if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
-            return ast.copy_location(_membership(node), node)
+            counters = self._range_counters[-1] if self._range_counters else frozenset()
+            return ast.copy_location(_membership(node, counters), node)
+        if len(node.ops) > 1 and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+            # ``"b" in a in text``: each link stays Python's own ``in``, evaluated once and
+            # short-circuited as written; the item it looks for is made real first, since
+            # ``str.__contains__`` takes no stand-in (the container's own forces itself)
+            operands = [node.left, *node.comparators]
+            for i, op in enumerate(node.ops):
+                if isinstance(op, (ast.In, ast.NotIn)) and not isinstance(operands[i], ast.Constant):
+                    operands[i] = ast.Call(ast.Name(CONCRETE, ast.Load()), [operands[i]], [])
+            node.left, node.comparators = operands[0], operands[1:]
         return node
 
     # -- branches on values that may be pending (see compiler/branches.py) -------------------

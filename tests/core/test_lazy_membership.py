@@ -155,3 +155,75 @@ def test_membership_on_plain_values_makes_no_pending_value() -> None:
     got, schedule = run_both(plain_membership_in_a_loop)
     assert got == 10
     assert not schedule.calls
+
+
+@opportune.external
+def ext_text(q):  # no annotation, but every return gives a str: the answer's class is known
+    meet("ext_text", q)
+    time.sleep(DELAY)
+    if q % 2:
+        return f"  Yes: {q} "
+    return "no\n"
+
+
+def normalised_checks() -> list[tuple[Any, ...]]:
+    out = []
+    for q in QUESTIONS:
+        a = ext_text(q)
+        out.append((a.strip().lower() == "no", a.startswith("  Yes"), a.count("e"),
+                    a.split("\n")[0], a.isdigit(), len(a) > 4))
+    return out
+
+
+def test_methods_on_an_answer_whose_every_return_is_text_do_not_wait() -> None:
+    _, schedule = run_both(normalised_checks, overlap=[calls_to("ext_text", *QUESTIONS)])
+    calls = calls_of(schedule, "ext_text")
+    assert len(calls) == len(QUESTIONS)
+    assert_all_overlap(calls)
+
+
+def any_and_all_over_answers() -> list[tuple[bool, bool]]:
+    out = []
+    for r in range(3):
+        answers = [ext_answer(10 * r + q) for q in QUESTIONS]
+        out.append((any("yes" in a for a in answers), all(a != "maybe" for a in answers)))
+    return out
+
+
+def test_any_and_all_over_pending_answers_do_not_hold_back_the_next_round() -> None:
+    everything = tuple(10 * r + q for r in range(3) for q in QUESTIONS)
+    _, schedule = run_both(any_and_all_over_answers, overlap=[calls_to("ext_answer", *everything)])
+    calls = calls_of(schedule, "ext_answer")
+    assert len(calls) == len(everything)
+    assert_all_overlap(calls)
+
+
+def keywords_in_answers() -> list[bool]:
+    keywords = ["maybe", "yes"]
+    found = []
+    for q in QUESTIONS:
+        answer = ext_answer(q)
+        found.append(any(k in answer for k in keywords))
+    return found
+
+
+def test_any_keyword_in_each_answer_does_not_serialize_the_loop() -> None:
+    _, schedule = run_both(keywords_in_answers, overlap=[calls_to("ext_answer", *QUESTIONS)])
+    assert_all_overlap(calls_of(schedule, "ext_answer"))
+
+
+def any_stops_where_plain_python_stops() -> list[str]:
+    out = []
+    for q in QUESTIONS:
+        items = [ext_answer(q), None]  # "x" in None raises TypeError, if it is reached
+        try:
+            out.append(str(any("yes" in a for a in items)))
+        except TypeError as exc:
+            out.append(f"TypeError: {exc}")
+    return out
+
+
+def test_a_later_item_that_raises_is_raised_only_if_any_reaches_it() -> None:
+    got, _ = run_both(any_stops_where_plain_python_stops)
+    assert got[1] == "True"
+    assert got[0] == "TypeError: argument of type 'NoneType' is not iterable"

@@ -307,8 +307,14 @@ class _Rewriter(Transformer):
     # -- calls ------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
+        any_all = not self._in_class[-1] and branches.lazy_any_all(node)
         self.generic_visit(node)
         func = node.func
+        if any_all:
+            # ``any(g)`` as ``__opportune_any_all__(any, g)``: the name is still looked up (a
+            # program's own ``any`` is called as before), see runtime/branching.any_all
+            return ast.copy_location(
+                ast.Call(ast.Name(branches.ANY_ALL, ast.Load()), [func, *node.args], []), node)
         if isinstance(func, ast.Name) and func.id in FRAME_SENSITIVE:
             if (
                 func.id == "super"

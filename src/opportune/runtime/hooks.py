@@ -369,6 +369,7 @@ def install() -> None:
     setattr(builtins, b.OR, branching.or_)
     setattr(builtins, b.NOT, branching.not_)
     setattr(builtins, b.IFEXP, branching.ifexp)
+    setattr(builtins, b.ANY_ALL, branching.any_all)
     setattr(builtins, b.RETURNED, branching.returned)
     from opportune.compiler import deferral as d
     from opportune.runtime import deferral

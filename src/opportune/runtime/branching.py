@@ -428,7 +428,8 @@ def any_all(f: Any, gen: Any) -> Any:
     """``any(item for x in xs)`` / ``all(...)`` (compiler/branches.lazy_any_all): the items are
     taken in order and decide as in plain Python while they are real values; once one is still
     being computed, the rest of the generator runs speculatively, as the later operands of
-    ``or``/``and`` do (``_lazy_boolop``), and the answer is a pending value decided in order:
+    ``or``/``and`` do (``_lazy_boolop``), up to the first real item that decides, and the
+    answer is a pending value decided in order:
     the first item that decides ends it, a later item's failure (``"x" in None``) is raised
     only if no earlier item decided. Only a generator over a list, tuple, range, string, dict
     or set whose items, and the names it reads, are plain data or pending values
@@ -475,9 +476,13 @@ def _lazy_any_all(rt: Runtime, is_all: bool, first: Pending, gen: types.Generato
     sc.spec_depth += 1
     try:
         for item in gen:
-            rest.append(item)
-            if type(item) is not Pending or item._state == DONE:
-                break  # a real item decides here at the latest: nothing after it is looked at
+            if type(item) is Pending and item._state != DONE:
+                rest.append(item)
+                continue
+            if bool(item) != is_all:
+                rest.append(item)
+                break  # a real item that decides: nothing after it is looked at
+            # a real item that does not decide leaves nothing to walk
     except BaseException as exc:  # noqa: BLE001 - kept, raised only if this item is reached
         error = exc
     finally:

@@ -1,4 +1,4 @@
-"""`re.search(r"\d+", answer)` on answers, its group, and a test of no match."""
+"""`re.search` for digits in answers, its group, and a test of no match."""
 import re
 import time
 

@@ -20,7 +20,7 @@ def _compiled(source: str) -> str:
 def test_names_on_both_sides_are_tested_inline_left_first() -> None:
     code = _compiled("def f(k, d):\n    return k in d\n")
     assert "k in d if __opportune_type__(k) not in __opportune_not_shallow__ " \
-           "and __opportune_type__(d) in __opportune_in_plain__ " \
+           "and (__opportune_type__(d) in __opportune_in_plain__ or not __opportune_live__) " \
            "else __opportune_in__(k, d, False)" in code
 
 
@@ -31,9 +31,9 @@ def test_a_loop_counter_or_a_constant_on_the_left_needs_no_test() -> None:
         "        if i in d and 'x' not in text:\n"
         "            pass\n")
     assert "i in d if __opportune_type__(d) in __opportune_in_plain__ " \
-           "else __opportune_in__(i, d, False)" in code
+           "or not __opportune_live__ else __opportune_in__(i, d, False)" in code
     assert "'x' not in text if __opportune_type__(text) in __opportune_in_plain__ " \
-           "else __opportune_in__('x', text, True)" in code
+           "or not __opportune_live__ else __opportune_in__('x', text, True)" in code
 
 
 def test_a_literal_of_constants_on_the_right_tests_only_the_item() -> None:

@@ -49,6 +49,7 @@ STORE_GUARD = "__opportune_store__"
 IS = "__opportune_is__"
 IN = "__opportune_in__"  # ``a in b``/``a not in b``: lazy while an operand is pending
 IN_PLAIN = "__opportune_in_plain__"  # containers whose ``in`` compiled code makes inline
+LIVE = "__opportune_live__"  # runtime/context.LIVE: empty while nothing is being computed
 CONCRETE = "__opportune_concrete__"
 HIDE = "__opportune_hide__"  # locals()/vars()/dir() without the compiler's helper names
 FORGET = "__opportune_forget__"  # drops helper names from a module's namespace
@@ -134,12 +135,13 @@ def _membership(node: ast.Compare, counters: frozenset[str]) -> ast.expr:
     Where both operands can be evaluated twice, the test is made inline first, so ``k in d``
     in a loop stays the interpreter's own ``in`` after two type checks::
 
-        k in d  ->  (k in d if type(k) not in NOT_SHALLOW and type(d) in IN_PLAIN
+        k in d  ->  (k in d if type(k) not in NOT_SHALLOW and (type(d) in IN_PLAIN or not LIVE)
                      else __opportune_in__(k, d, False))
 
     ``IN_PLAIN`` holds the containers nothing pending can hide in where ``in`` looks (``str``,
-    ``bytes``, ``dict``, ``set``, ``frozenset``, ``range``); a list or tuple takes the hook,
-    which searches it for pending items only while anything is being computed. Operands are
+    ``bytes``, ``dict``, ``set``, ``frozenset``, ``range``); a list or tuple (or anything else)
+    is searched inline only while no value is being computed anywhere (``LIVE``,
+    runtime/context.py), else the hook searches it for pending items. Operands are
     tested in Python's evaluation order, left first; a constant, a tuple display or a loop
     counter of ``counters`` (``for i in range(...)``, an int) on the left needs no test."""
     left, right = node.left, node.comparators[0]
@@ -153,9 +155,11 @@ def _membership(node: ast.Compare, counters: frozenset[str]) -> ast.expr:
             ast.Call(ast.Name(callsites.TYPE, ast.Load()), [traversal.copy_tree(left)], []),
             [ast.NotIn()], [ast.Name(callsites.NOT_SHALLOW, ast.Load())]))
     if not _literal_of_atoms(right):
-        tests.append(ast.Compare(
+        # ``or not LIVE``: a list or tuple holds nothing unfinished while nothing is computed
+        tests.append(ast.BoolOp(ast.Or(), [ast.Compare(
             ast.Call(ast.Name(callsites.TYPE, ast.Load()), [traversal.copy_tree(right)], []),
-            [ast.In()], [ast.Name(IN_PLAIN, ast.Load())]))
+            [ast.In()], [ast.Name(IN_PLAIN, ast.Load())]),
+            ast.UnaryOp(ast.Not(), ast.Name(LIVE, ast.Load()))]))
     plain = ast.Compare(traversal.copy_tree(left), [node.ops[0]], [traversal.copy_tree(right)])
     if not tests:
         return plain

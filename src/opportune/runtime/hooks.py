@@ -17,7 +17,7 @@ from typing import Any
 from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
-from opportune.runtime.context import GUARDED, _local
+from opportune.runtime.context import GUARDED, LIVE, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
@@ -243,11 +243,12 @@ def identical(a: Any, b: Any, negate: bool) -> Any:
     return (a is not b) if negate else (a is b)
 
 
-# Containers whose membership test only compares or hashes: with a pending item, ``item in c``
-# is a derived value computed once the item exists (``_derived_membership``).
 # Containers whose membership test compiled code makes inline when the item is not pending
 # (``k in d`` in a loop): nothing pending can hide in them where ``in`` looks.
 _IN_AT_ONCE = (str, bytes, dict, set, frozenset, range)
+_IN_PLAIN = frozenset(_IN_AT_ONCE)
+# Containers whose membership test only compares or hashes: with a pending item, ``item in c``
+# is a derived value computed once the item exists (``_derived_membership``).
 _MEMBERSHIP_CONTAINERS = frozenset({str, bytes, tuple, list, dict, set, frozenset, range})
 # Of those, the ones the program can change in place: the derived test reads them when the item
 # exists, so a change meanwhile waits for it (runtime/readers.py).
@@ -270,19 +271,22 @@ def contains(item: Any, container: Any, negate: bool) -> Any:
     the test is the same Python ``in`` on the real values, so its result and any error it raises
     (``1 in "abc"``) are plain Python's, met where the program next needs the value."""
     tc = type(container)
-    if tc is Pending or type(item) is Pending and tc in _MEMBERSHIP_CONTAINERS \
-            or (tc is list or tc is tuple) and container:
-        rt = getattr(_local, "runtime", None)
-        if rt is not None and (tc is Pending or type(item) is Pending
-                               or rt._live and _holds_unfinished(container)):
-            return _derived_membership(rt, item, container, negate)
-    return (item not in container) if negate else (item in container)
+    if type(item) is not Pending:
+        if tc is not Pending and (tc is not list and tc is not tuple or not LIVE
+                                  or not _holds_unfinished(container)):
+            return (item not in container) if negate else (item in container)
+    elif tc is not Pending and tc not in _MEMBERSHIP_CONTAINERS:
+        # the program's own container: its ``__contains__`` gets the item as it is, now
+        return (item not in container) if negate else (item in container)
+    rt = getattr(_local, "runtime", None)
+    if rt is None:
+        return (item not in container) if negate else (item in container)
+    return _derived_membership(rt, item, container, negate)
 
 
 def _holds_unfinished(container: list[Any] | tuple[Any, ...]) -> bool:
-    """Whether a list or tuple holds a value still being computed (``x in answers``); looked
-    for only while something is being computed at all (``Runtime._live``), so searching a
-    plain list in a loop costs a check more, not a scan more."""
+    """Whether a list or tuple holds a value still being computed (``x in answers``), asked
+    only while some value is (``context.LIVE``)."""
     for v in container:
         if type(v) is Pending and v._state == PENDING:
             return True
@@ -344,7 +348,8 @@ def install() -> None:
     setattr(builtins, changes.GLOBALS, changing_globals)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.IN, contains)
-    setattr(builtins, names.IN_PLAIN, frozenset(_IN_AT_ONCE))
+    setattr(builtins, names.IN_PLAIN, _IN_PLAIN)
+    setattr(builtins, names.LIVE, LIVE)
     setattr(builtins, names.CONCRETE, concrete)
     setattr(builtins, callsites.TYPE, type)
     setattr(builtins, callsites.ATOMS, frozenset(callsites.ATOM_TYPES))

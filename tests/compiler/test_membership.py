@@ -19,7 +19,7 @@ def _compiled(source: str) -> str:
 
 def test_names_on_both_sides_are_tested_inline_left_first() -> None:
     code = _compiled("def f(k, d):\n    return k in d\n")
-    assert "k in d if __opportune_type__(k) not in __opportune_not_shallow__ " \
+    assert "k in d if __opportune_type__(k) is not __opportune_pending__ " \
            "and (__opportune_type__(d) in __opportune_in_plain__ or not __opportune_live__) " \
            "else __opportune_in__(k, d, False)" in code
 
@@ -38,7 +38,7 @@ def test_a_loop_counter_or_a_constant_on_the_left_needs_no_test() -> None:
 
 def test_a_literal_of_constants_on_the_right_tests_only_the_item() -> None:
     code = _compiled("def f(a):\n    return a in ('yes', 'no')\n")
-    assert "a in ('yes', 'no') if __opportune_type__(a) not in __opportune_not_shallow__ " \
+    assert "a in ('yes', 'no') if __opportune_type__(a) is not __opportune_pending__ " \
            "else __opportune_in__(a, ('yes', 'no'), False)" in code
     assert "1 in 'abc'" in _compiled("def f():\n    return 1 in 'abc'\n")
 

@@ -50,6 +50,7 @@ IS = "__opportune_is__"
 IN = "__opportune_in__"  # ``a in b``/``a not in b``: lazy while an operand is pending
 IN_PLAIN = "__opportune_in_plain__"  # containers whose ``in`` compiled code makes inline
 LIVE = "__opportune_live__"  # runtime/context.LIVE: empty while nothing is being computed
+PENDING = "__opportune_pending__"  # the class of pending values (runtime/values.Pending)
 CONCRETE = "__opportune_concrete__"
 HIDE = "__opportune_hide__"  # locals()/vars()/dir() without the compiler's helper names
 FORGET = "__opportune_forget__"  # drops helper names from a module's namespace
@@ -135,7 +136,7 @@ def _membership(node: ast.Compare, counters: frozenset[str]) -> ast.expr:
     Where both operands can be evaluated twice, the test is made inline first, so ``k in d``
     in a loop stays the interpreter's own ``in`` after two type checks::
 
-        k in d  ->  (k in d if type(k) not in NOT_SHALLOW and (type(d) in IN_PLAIN or not LIVE)
+        k in d  ->  (k in d if type(k) is not Pending and (type(d) in IN_PLAIN or not LIVE)
                      else __opportune_in__(k, d, False))
 
     ``IN_PLAIN`` holds the containers nothing pending can hide in where ``in`` looks (``str``,
@@ -153,7 +154,7 @@ def _membership(node: ast.Compare, counters: frozenset[str]) -> ast.expr:
     if isinstance(left, ast.Name) and left.id not in counters:
         tests.append(ast.Compare(
             ast.Call(ast.Name(callsites.TYPE, ast.Load()), [traversal.copy_tree(left)], []),
-            [ast.NotIn()], [ast.Name(callsites.NOT_SHALLOW, ast.Load())]))
+            [ast.IsNot()], [ast.Name(PENDING, ast.Load())]))
     if not _literal_of_atoms(right):
         # ``or not LIVE``: a list or tuple holds nothing unfinished while nothing is computed
         tests.append(ast.BoolOp(ast.Or(), [ast.Compare(

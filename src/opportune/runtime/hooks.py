@@ -350,6 +350,7 @@ def install() -> None:
     setattr(builtins, names.IN, contains)
     setattr(builtins, names.IN_PLAIN, _IN_PLAIN)
     setattr(builtins, names.LIVE, LIVE)
+    setattr(builtins, names.PENDING, Pending)
     setattr(builtins, names.CONCRETE, concrete)
     setattr(builtins, callsites.TYPE, type)
     setattr(builtins, callsites.ATOMS, frozenset(callsites.ATOM_TYPES))

@@ -227,3 +227,25 @@ def test_a_later_item_that_raises_is_raised_only_if_any_reaches_it() -> None:
     got, _ = run_both(any_stops_where_plain_python_stops)
     assert got[1] == "True"
     assert got[0] == "TypeError: argument of type 'NoneType' is not iterable"
+
+
+@opportune.external
+def ext_table(q):  # a dict, of a class not known before it exists
+    meet("ext_table", q)
+    time.sleep(DELAY)
+    return {"seen": q}
+
+
+def pending_container_changed_after_the_test() -> list[tuple[bool, bool]]:
+    out = []
+    for q in QUESTIONS:
+        table = ext_table(q)
+        before = "new" in table
+        table["new"] = q  # must not be seen by the test above
+        out.append((before, "new" in table))
+    return out
+
+
+def test_a_change_to_a_pending_container_waits_for_the_test_on_it() -> None:
+    got, _ = run_both(pending_container_changed_after_the_test)
+    assert got == [(False, True)] * len(QUESTIONS)

@@ -22,7 +22,7 @@ from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
-from opportune.runtime.values import PENDING, Pending
+from opportune.runtime.values import PENDING, Pending, is_immutable
 
 
 def try_enter(*managers: Any) -> int:
@@ -297,11 +297,16 @@ def _derived_membership(rt: Any, item: Any, container: Any, negate: bool) -> Any
     test = _not_contains if negate else _contains
     label = "not in" if negate else "in"
     result = rt.derive_call(test, (container, item), {}, label, bool)
-    if type(result) is Pending and result._state == PENDING and not result._speculative \
-            and type(container) in _CHANGEABLE_CONTAINERS:
+    if type(result) is not Pending or result._state != PENDING or result._speculative:
+        return result
+    if type(container) in _CHANGEABLE_CONTAINERS:
         # ``llm(q) in seen``: the test reads ``seen`` once the answer exists, as plain Python
         # read it at the ``in``; a change the program makes to it meanwhile waits (p423)
         rt.readers.add_object_reader(result, container)
+    elif type(container) is Pending and not is_immutable(container):
+        # ``"k" in table`` on a pending dict: the program may change it as soon as it exists,
+        # before the test ran on the loop thread; that change waits (dispatch._read_later)
+        rt.readers.add_value_reader(result, container)
     return result
 
 

@@ -32,6 +32,7 @@ OR = "__opportune_or__"
 NOT = "__opportune_not__"
 IFEXP = "__opportune_ifexp__"
 RETURNED = "__opportune_returned__"
+ANY_ALL = "__opportune_any_all__"  # ``any(... for x in xs)``: runtime/branching.any_all
 CAPTURE = "__opportune_capture__"  # names as they are now: runtime/deferral.py
 
 _IMPURE = (ast.Call, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lambda,
@@ -40,6 +41,22 @@ _IMPURE = (ast.Call, ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lam
 
 def makes_no_calls(node: ast.AST) -> bool:
     return not any(isinstance(n, _IMPURE) for n in traversal.nodes(node))
+
+
+def lazy_any_all(node: ast.Call) -> bool:
+    """Whether ``any(...)``/``all(...)`` is called on one generator expression with a single
+    ``for`` whose item and conditions make no calls (``any("yes" in a for a in answers)``):
+    once an item is pending, the rest may be computed speculatively, as the later operands of
+    ``or``/``and`` are (runtime/branching.any_all)."""
+    if not (isinstance(node.func, ast.Name) and node.func.id in ("any", "all")) \
+            or len(node.args) != 1 or node.keywords:
+        return False
+    gen = node.args[0]
+    if not isinstance(gen, ast.GeneratorExp) or len(gen.generators) != 1:
+        return False
+    loop = gen.generators[0]
+    return not loop.is_async and makes_no_calls(gen.elt) and makes_no_calls(loop.target) \
+        and all(makes_no_calls(c) for c in loop.ifs)
 
 
 def _simple_block(stmts: list[ast.stmt]) -> bool:

@@ -8,6 +8,8 @@ Only three constructs change, so everything else (classes, closures, generators,
 * f-strings become ``__opportune_fstring__(...)``, so text can be built from pending values
   without waiting for them;
 * ``is`` and ``is not`` compare the values, not pending stand-ins for them;
+* ``in`` and ``not in`` give a pending answer while an operand is pending (see
+  ``_membership``);
 * ``try`` statements record where they begin, make the calls issued in their body raise inside
   that body, and let a failure from *before* the ``try`` pass through untouched.
 
@@ -46,6 +48,10 @@ UNESCAPE = "__opportune_unescape__"
 ESCAPING = "__opportune_Escaping__"
 STORE_GUARD = "__opportune_store__"
 IS = "__opportune_is__"
+IN = "__opportune_in__"  # ``a in b``/``a not in b``: lazy while an operand is pending
+IN_PLAIN = "__opportune_in_plain__"  # containers whose ``in`` compiled code makes inline
+LIVE = "__opportune_live__"  # runtime/context.LIVE: empty while nothing is being computed
+PENDING = "__opportune_pending__"  # the class of pending values (runtime/values.Pending)
 CONCRETE = "__opportune_concrete__"
 HIDE = "__opportune_hide__"  # locals()/vars()/dir() without the compiler's helper names
 FORGET = "__opportune_forget__"  # drops helper names from a module's namespace
@@ -148,6 +154,63 @@ def _number(node: ast.expr) -> bool:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         node = node.operand
     return isinstance(node, ast.Constant) and type(node.value) in (int, float, complex)
+
+
+def _repeatable(node: ast.expr) -> bool:
+    """An operand that may be evaluated twice with nothing observable: a name, a constant, or
+    a tuple of those (``(i, j) in memo``)."""
+    if isinstance(node, (ast.Name, ast.Constant)):
+        return True
+    return isinstance(node, ast.Tuple) and all(_repeatable(e) for e in node.elts)
+
+
+def _literal_of_atoms(node: ast.expr) -> bool:
+    """``"aeiou"``, ``("yes", "no")``, ``{1, 2}``: a container written in the source whose items
+    are constants, so nothing in it can be pending."""
+    if isinstance(node, ast.Constant):
+        return True
+    return isinstance(node, (ast.Tuple, ast.List, ast.Set)) \
+        and all(isinstance(e, ast.Constant) for e in node.elts)
+
+
+def _membership(node: ast.Compare, counters: frozenset[str]) -> ast.expr:
+    """``a in b`` becomes ``__opportune_in__(a, b, negate)`` (runtime/hooks.contains), which
+    answers a pending value while ``a``, ``b`` or an item of a list ``b`` is pending: the
+    interpreter makes any ``__contains__`` answer a real bool, so the operator itself cannot.
+
+    Where both operands can be evaluated twice, the test is made inline first, so ``k in d``
+    in a loop stays the interpreter's own ``in`` after two type checks::
+
+        k in d  ->  (k in d if type(k) is not Pending and (type(d) in IN_PLAIN or not LIVE)
+                     else __opportune_in__(k, d, False))
+
+    ``IN_PLAIN`` holds the containers nothing pending can hide in where ``in`` looks (``str``,
+    ``bytes``, ``dict``, ``set``, ``frozenset``, ``range``); a list or tuple (or anything else)
+    is searched inline only while no value is being computed anywhere (``LIVE``,
+    runtime/context.py), else the hook searches it for pending items. Operands are
+    tested in Python's evaluation order, left first; a constant, a tuple display or a loop
+    counter of ``counters`` (``for i in range(...)``, an int) on the left needs no test."""
+    left, right = node.left, node.comparators[0]
+    negate = isinstance(node.ops[0], ast.NotIn)
+    hook = ast.Call(ast.Name(IN, ast.Load()), [left, right, ast.Constant(negate)], [])
+    if not _repeatable(left) or not (_repeatable(right) or _literal_of_atoms(right)):
+        return hook
+    tests: list[ast.expr] = []
+    if isinstance(left, ast.Name) and left.id not in counters:
+        tests.append(ast.Compare(
+            ast.Call(ast.Name(callsites.TYPE, ast.Load()), [traversal.copy_tree(left)], []),
+            [ast.IsNot()], [ast.Name(PENDING, ast.Load())]))
+    if not _literal_of_atoms(right):
+        # ``or not LIVE``: a list or tuple holds nothing unfinished while nothing is computed
+        tests.append(ast.BoolOp(ast.Or(), [ast.Compare(
+            ast.Call(ast.Name(callsites.TYPE, ast.Load()), [traversal.copy_tree(right)], []),
+            [ast.In()], [ast.Name(IN_PLAIN, ast.Load())]),
+            ast.UnaryOp(ast.Not(), ast.Name(LIVE, ast.Load()))]))
+    plain = ast.Compare(traversal.copy_tree(left), [node.ops[0]], [traversal.copy_tree(right)])
+    if not tests:
+        return plain
+    test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
+    return ast.IfExp(test, plain, hook)
 
 
 def _names_owner(target: ast.expr) -> bool:
@@ -318,8 +381,14 @@ class _Rewriter(Transformer):
     # -- calls ------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
+        any_all = not self._in_class[-1] and branches.lazy_any_all(node)
         self.generic_visit(node)
         func = node.func
+        if any_all:
+            # ``any(g)`` as ``__opportune_any_all__(any, g)``: the name is still looked up (a
+            # program's own ``any`` is called as before), see runtime/branching.any_all
+            return ast.copy_location(
+                ast.Call(ast.Name(branches.ANY_ALL, ast.Load()), [func, *node.args], []), node)
         if isinstance(func, ast.Name) and func.id in FRAME_SENSITIVE:
             if (
                 func.id == "super"
@@ -409,6 +478,18 @@ class _Rewriter(Transformer):
                 [node.left, node.comparators[0], ast.Constant(negate)],
                 [],
             )
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            counters = self._range_counters[-1] if self._range_counters else frozenset()
+            return ast.copy_location(_membership(node, counters), node)
+        if len(node.ops) > 1 and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+            # ``"b" in a in text``: each link stays Python's own ``in``, evaluated once and
+            # short-circuited as written; the item it looks for is made real first, since
+            # ``str.__contains__`` takes no stand-in (the container's own forces itself)
+            operands = [node.left, *node.comparators]
+            for i, op in enumerate(node.ops):
+                if isinstance(op, (ast.In, ast.NotIn)) and not isinstance(operands[i], ast.Constant):
+                    operands[i] = ast.Call(ast.Name(CONCRETE, ast.Load()), [operands[i]], [])
+            node.left, node.comparators = operands[0], operands[1:]
         return node
 
     # -- branches on values that may be pending (see compiler/branches.py) -------------------

@@ -416,3 +416,106 @@ def returned(value: Any) -> Any:
     if value._state == FAILED and value._speculative and value._origin == value._seq:
         raise value._value
     return value
+
+
+# Iterators over data whose remaining items their ``__reduce__`` hands back without running
+# any code of the program's: what a generator expression over them reads can be checked first.
+_DATA_ITERATORS = frozenset(type(iter(c)) for c in ([], (), range(0), "", b"", {}, {}.values(),
+                                                    {}.items(), set(), frozenset()))
+
+
+def any_all(f: Any, gen: Any) -> Any:
+    """``any(item for x in xs)`` / ``all(...)`` (compiler/branches.lazy_any_all): the items are
+    taken in order and decide as in plain Python while they are real values; once one is still
+    being computed, the rest of the generator runs speculatively, as the later operands of
+    ``or``/``and`` do (``_lazy_boolop``), up to the first real item that decides, and the
+    answer is a pending value decided in order:
+    the first item that decides ends it, a later item's failure (``"x" in None``) is raised
+    only if no earlier item decided. Only a generator over a list, tuple, range, string, dict
+    or set whose items, and the names it reads, are plain data or pending values
+    (:func:`spec_safe`) runs ahead; otherwise each item is waited for, as before."""
+    import builtins
+
+    rt = _rt()
+    is_all = f is builtins.all
+    if rt is None or not (is_all or f is builtins.any) or type(gen) is not types.GeneratorType:
+        from opportune.runtime.dispatch import call
+
+        return call(f, gen)
+    for item in gen:
+        if type(item) is Pending and item._state != DONE and _generator_safe(gen):
+            return _lazy_any_all(rt, is_all, item, gen)
+        if bool(item) != is_all:
+            return not is_all
+    return is_all
+
+
+def _generator_safe(gen: types.GeneratorType) -> bool:
+    frame = gen.gi_frame
+    if frame is None:
+        return False
+    names = frame.f_locals
+    source = names.get(".0")
+    if type(source) not in _DATA_ITERATORS:
+        return False
+    try:
+        reduced = source.__reduce__()
+        remaining = reduced[1][0] if reduced[1] else ()
+    except Exception:  # noqa: BLE001 - an iterator that does not say what is left: wait
+        return False
+    reads = [remaining, *(v for k, v in names.items() if k != ".0")]
+    glob = frame.f_globals
+    reads.extend(glob[n] for n in gen.gi_code.co_names if n in glob)
+    return spec_safe(tuple(reads), ())
+
+
+def _lazy_any_all(rt: Runtime, is_all: bool, first: Pending, gen: types.GeneratorType) -> Any:
+    rest: list[Any] = []
+    error: BaseException | None = None
+    sc = rt.scope()
+    sc.spec_depth += 1
+    try:
+        for item in gen:
+            if type(item) is Pending and item._state != DONE:
+                rest.append(item)
+                continue
+            if bool(item) != is_all:
+                rest.append(item)
+                break  # a real item that decides: nothing after it is looked at
+            # a real item that does not decide leaves nothing to walk
+    except BaseException as exc:  # noqa: BLE001 - kept, raised only if this item is reached
+        error = exc
+    finally:
+        sc.spec_depth -= 1
+    items = [first, *rest]
+    result = rt.new_pending("all" if is_all else "any", first._calls)
+
+    def step(index: int) -> None:
+        while index < len(items):
+            value = items[index]
+            if type(value) is Pending:
+                if value._state == PENDING:
+                    object.__setattr__(result, "_calls", result._calls | value._calls)
+                    rt._when_ready([value], lambda at=index: step(at))  # type: ignore[misc]
+                    return
+                if value._state == FAILED:
+                    rt._finish(result, FAILED, value._value, value._origin if not
+                               value._speculative else result._seq)
+                    return
+                value = value._value
+            try:
+                truth = bool(value)
+            except BaseException as exc:  # noqa: BLE001
+                rt._finish(result, FAILED, exc, result._seq)
+                return
+            if truth != is_all:
+                rt._finish(result, DONE, not is_all, None)
+                return
+            index += 1
+        if error is not None:
+            _finish_arm_error(rt, result, error)
+        else:
+            rt._finish(result, DONE, is_all, None)
+
+    rt._when_ready([first], lambda: step(0))
+    return result

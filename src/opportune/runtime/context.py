@@ -25,6 +25,14 @@ GUARDED: list[int] = []
 # runtime/arm_objects.py): the reads of such names that only look skip the hook otherwise.
 SHARED_ARMS: list[int] = []
 
+# Not empty while some runtime has values being computed (``Runtime._live``): the ids of those
+# runtimes. Compiled ``x in some_list`` searches the list at once, at CPython's speed, while it
+# is empty (nothing in a list can then be unfinished); otherwise it asks ``hooks.contains``,
+# which gives a pending answer if an item is. A stale entry only sends searches to the hook, a
+# missing one only makes a search wait for an item (``Pending.__eq__``'s truth), as plain
+# ``in`` does: never a different answer.
+LIVE: set[int] = set()
+
 
 def active_runtime() -> Runtime | None:
     return getattr(_local, "runtime", None)

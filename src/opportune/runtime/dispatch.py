@@ -880,6 +880,11 @@ def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[s
                 return rt.derive_call(apply, (base, *args), kwargs, f".{name}()", result_type)
         if known in _READ_METHODS and name in _READ_METHODS[known]:
             return _read_later(rt, base, known, name, args, kwargs)
+        if known is None and rt.explain and f._state == PENDING:
+            # --explain says why, and what would keep such a call lazy
+            rt.wait_for(f, f"calling .{name}() on it: its class is not known before it "
+                              "exists (a return annotation on the external, like -> str, "
+                              "keeps such calls lazy)")
     callee = f._force()
     return call(callee, *args, **kwargs)
 

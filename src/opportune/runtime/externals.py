@@ -105,12 +105,66 @@ def _names(option: str, value: Iterable[str] | str | None) -> frozenset[str]:
 
 
 def _return_type(fn: Callable[..., Any]) -> type | None:
-    """The declared return class, used to keep method calls on pending results lazy."""
+    """The declared return class, used to keep method calls on pending results lazy; without
+    an annotation, the class every ``return`` of the body evidently gives (see
+    :func:`_evident_return_class`)."""
     try:
         hints = inspect.get_annotations(fn, eval_str=True)
     except Exception:
         return None
+    if "return" not in hints:
+        return _evident_return_class(fn)
     return plain_class(hints.get("return"))
+
+
+_EVIDENT_CONSTANTS = (str, bytes, int, float, bool)
+# ``str`` methods whose result is always exactly a ``str``
+_STR_RESULTS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "lower", "upper",
+                          "replace", "title", "capitalize", "casefold", "swapcase"})
+
+
+def _evident_class(node: ast.expr | None) -> type | None:
+    """The exact class of what ``node`` evaluates to, when the syntax alone decides it: a
+    constant, an f-string, ``"a" + "b"``, a conditional expression whose arms agree,
+    ``"...".format(...)``, ``", ".join(...)``."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) if type(node.value) in _EVIDENT_CONSTANTS else None
+    if isinstance(node, ast.JoinedStr):
+        return str
+    if isinstance(node, ast.IfExp):
+        body = _evident_class(node.body)
+        return body if body is not None and body is _evident_class(node.orelse) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _evident_class(node.left)
+        return left if left in (str, bytes) and left is _evident_class(node.right) else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in _STR_RESULTS and _evident_class(node.func.value) is str:
+        return str
+    return None
+
+
+def _evident_return_class(fn: Callable[..., Any]) -> type | None:
+    """The class an external without a return annotation returns, when each of its body's
+    ``return`` statements evidently gives that class (``return "yes" if ok else "no"``,
+    ``return f"answer to {q}"``): a fact about the value, as exact as an annotation's promise,
+    so ``answer.strip().lower()`` and ``answer.startswith("Yes")`` stay lazy on its results.
+    A body that may also end without a value gives ``None`` there, which then fails where a
+    method is applied, as an annotation ``str | None`` does (:func:`plain_class`)."""
+    fdef = _function_ast(fn)
+    if fdef is None or getattr(fn, "__wrapped__", None) is not None:
+        return None
+    found: set[type | None] = set()
+    stack: list[ast.AST] = list(fdef.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(node, ast.Return):
+            found.add(_evident_class(node.value))
+        stack.extend(ast.iter_child_nodes(node))
+    return found.pop() if len(found) == 1 else None
 
 
 def _return_parameter(fn: Callable[..., Any]) -> tuple[int, str] | None:

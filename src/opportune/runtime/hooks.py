@@ -17,12 +17,12 @@ from typing import Any
 from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
-from opportune.runtime.context import GUARDED, SHARED_ARMS, _local
+from opportune.runtime.context import GUARDED, LIVE, SHARED_ARMS, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
-from opportune.runtime.values import Pending
+from opportune.runtime.values import PENDING, Pending, is_immutable
 
 
 def try_enter(*managers: Any) -> int:
@@ -253,6 +253,73 @@ def identical(a: Any, b: Any, negate: bool) -> Any:
     return (a is not b) if negate else (a is b)
 
 
+# Containers whose membership test compiled code makes inline when the item is not pending
+# (``k in d`` in a loop): nothing pending can hide in them where ``in`` looks.
+_IN_AT_ONCE = (str, bytes, dict, set, frozenset, range)
+_IN_PLAIN = frozenset(_IN_AT_ONCE)
+# Containers whose membership test only compares or hashes: with a pending item, ``item in c``
+# is a derived value computed once the item exists (``_derived_membership``).
+_MEMBERSHIP_CONTAINERS = frozenset({str, bytes, tuple, list, dict, set, frozenset, range})
+# Of those, the ones the program can change in place: the derived test reads them when the item
+# exists, so a change meanwhile waits for it (runtime/readers.py).
+_CHANGEABLE_CONTAINERS = frozenset({list, dict, set})
+
+
+def _contains(container: Any, item: Any) -> bool:
+    return item in container
+
+
+def _not_contains(container: Any, item: Any) -> bool:
+    return item not in container
+
+
+def contains(item: Any, container: Any, negate: bool) -> Any:
+    """``item in container`` (``not in`` with ``negate``). ``__contains__`` must answer a real
+    bool (the interpreter converts whatever it returns), so ``in`` on a pending value would wait
+    for it at once; compiled code calls this instead, which answers a derived value while an
+    operand, or an item of a list or tuple it searches, is still being computed. Once computed
+    the test is the same Python ``in`` on the real values, so its result and any error it raises
+    (``1 in "abc"``) are plain Python's, met where the program next needs the value."""
+    tc = type(container)
+    if type(item) is not Pending:
+        if tc is not Pending and (tc is not list and tc is not tuple or not LIVE
+                                  or not _holds_unfinished(container)):
+            return (item not in container) if negate else (item in container)
+    elif tc is not Pending and tc not in _MEMBERSHIP_CONTAINERS:
+        # the program's own container: its ``__contains__`` gets the item as it is, now
+        return (item not in container) if negate else (item in container)
+    rt = getattr(_local, "runtime", None)
+    if rt is None:
+        return (item not in container) if negate else (item in container)
+    return _derived_membership(rt, item, container, negate)
+
+
+def _holds_unfinished(container: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a list or tuple holds a value still being computed (``x in answers``), asked
+    only while some value is (``context.LIVE``)."""
+    for v in container:
+        if type(v) is Pending and v._state == PENDING:
+            return True
+    return False
+
+
+def _derived_membership(rt: Any, item: Any, container: Any, negate: bool) -> Any:
+    test = _not_contains if negate else _contains
+    label = "not in" if negate else "in"
+    result = rt.derive_call(test, (container, item), {}, label, bool)
+    if type(result) is not Pending or result._state != PENDING or result._speculative:
+        return result
+    if type(container) in _CHANGEABLE_CONTAINERS:
+        # ``llm(q) in seen``: the test reads ``seen`` once the answer exists, as plain Python
+        # read it at the ``in``; a change the program makes to it meanwhile waits (p423)
+        rt.readers.add_object_reader(result, container)
+    elif type(container) is Pending and not is_immutable(container):
+        # ``"k" in table`` on a pending dict: the program may change it as soon as it exists,
+        # before the test ran on the loop thread; that change waits (dispatch._read_later)
+        rt.readers.add_value_reader(result, container)
+    return result
+
+
 def concrete(value: Any) -> Any:
     """The real value, with pending values inside the program's containers filled in."""
     if type(value) is Pending or type(value) in (list, dict, tuple, set):
@@ -296,6 +363,10 @@ def install() -> None:
     setattr(builtins, changes.GLOBALS, changing_globals)
     setattr(builtins, changes.TELLING, telling)
     setattr(builtins, names.IS, identical)
+    setattr(builtins, names.IN, contains)
+    setattr(builtins, names.IN_PLAIN, _IN_PLAIN)
+    setattr(builtins, names.LIVE, LIVE)
+    setattr(builtins, names.PENDING, Pending)
     setattr(builtins, names.CONCRETE, concrete)
     setattr(builtins, callsites.TYPE, type)
     setattr(builtins, callsites.ATOMS, frozenset(callsites.ATOM_TYPES))
@@ -320,6 +391,7 @@ def install() -> None:
     setattr(builtins, b.OR, branching.or_)
     setattr(builtins, b.NOT, branching.not_)
     setattr(builtins, b.IFEXP, branching.ifexp)
+    setattr(builtins, b.ANY_ALL, branching.any_all)
     setattr(builtins, b.RETURNED, branching.returned)
     from opportune.compiler import deferral as d
     from opportune.runtime import deferral

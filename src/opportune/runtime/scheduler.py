@@ -496,6 +496,7 @@ class Runtime:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+        context.LIVE.discard(id(self))
         context.set_active_runtime(self._previous)
         tracebacks.forget_call_sites()
         self.shared_objects.close()
@@ -625,6 +626,8 @@ class Runtime:
 
     def _register(self, p: Pending) -> None:
         with self._lock:
+            if not self._live:
+                context.LIVE.add(id(self))
             self._live[p._seq] = p
             self._live_order.add(p._seq)
 
@@ -869,6 +872,8 @@ class Runtime:
                 ]
             else:
                 order_deps = []
+            if not self._live:
+                context.LIVE.add(id(self))
             self._live[seq] = p
             self._live_order.add(seq)
             for r in spec.writes:
@@ -1375,6 +1380,8 @@ class Runtime:
         object.__setattr__(p, "_callbacks", [])
         if self._live.pop(p._seq, None) is not None:
             self._live_order.discard(p._seq)
+            if not self._live:
+                context.LIVE.discard(id(self))
         if self._stream_paths:
             self._stream_paths.pop(p._seq, None)
         for writers in self._writers.values():

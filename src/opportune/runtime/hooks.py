@@ -288,6 +288,11 @@ def contains(item: Any, container: Any, negate: bool) -> Any:
     elif tc is not Pending and tc not in _MEMBERSHIP_CONTAINERS:
         # the program's own container: its ``__contains__`` gets the item as it is, now
         return (item not in container) if negate else (item in container)
+    if tc is Pending and container._type not in _MEMBERSHIP_CONTAINERS:
+        # A value of a class not known yet may be an iterator, which ``in`` consumes: tested
+        # later, it would race the program's own ``next()`` on it. Only containers whose test
+        # just compares are tested later; anything else is searched here, once it exists.
+        return contains(item, container._force(), negate)
     rt = getattr(_local, "runtime", None)
     if rt is None:
         return (item not in container) if negate else (item in container)

@@ -297,6 +297,14 @@ def _boolop(is_and: bool, first: Any, thunks: tuple[Callable[[], Any], ...]) -> 
     return value
 
 
+def _fail_as(rt: Any, result: Pending, failed: Pending) -> None:
+    """Finish ``result`` with the failure of the operand ``failed`` it was deciding on. The
+    failure keeps its own place in program order, unless it was met while speculating: then it
+    sorts where ``result`` does, as the program meets it only through ``result``."""
+    rt._finish(result, FAILED, failed._value,
+               failed._origin if not failed._speculative else result._seq)
+
+
 def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
                  thunks: tuple[Callable[[], Any], ...]) -> Any:
     if not all(thunk_safe(t) for t in thunks):
@@ -307,8 +315,7 @@ def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
     def step(current: Any, index: int) -> None:
         if type(current) is Pending:
             if current._state == FAILED:
-                rt._finish(result, FAILED, current._value, current._origin if not
-                           current._speculative else result._seq)
+                _fail_as(rt, result, current)
                 return
             current = current._value
         if index == len(rest):
@@ -499,8 +506,7 @@ def _lazy_any_all(rt: Runtime, is_all: bool, first: Pending, gen: types.Generato
                     rt._when_ready([value], lambda at=index: step(at))  # type: ignore[misc]
                     return
                 if value._state == FAILED:
-                    rt._finish(result, FAILED, value._value, value._origin if not
-                               value._speculative else result._seq)
+                    _fail_as(rt, result, value)
                     return
                 value = value._value
             try:

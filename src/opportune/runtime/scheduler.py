@@ -395,6 +395,9 @@ class Runtime:
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
+        # The values among them that have such callbacks (values derived from them, computed
+        # by the handoff): the program waits for those before it uses the value (after_handoff).
+        self._handed_off: set[int] = set()
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
         self._loop_handle: loops.LoopThread | None = None
@@ -644,6 +647,10 @@ class Runtime:
             if type(v) in PLAIN_CONTAINERS:  # ``out + [k]``: the list holds pending ``k``
                 collect(v, inputs)
         if all(p._state == DONE for p in inputs):
+            if self._handed_off:
+                for p in inputs:
+                    if p._seq in self._handed_off:
+                        self.after_handoff(p)
             if all(p._tracks is None for p in inputs):
                 return op(*[v._value if type(v) is Pending else v for v in operands])
             if not self.read_results.active(inputs):
@@ -1183,6 +1190,8 @@ class Runtime:
         """Record a result on the worker thread that computed it; what waits on it (callbacks,
         held-back output) runs on the loop thread, woken once for all results recorded since."""
         with self._lock:
+            if p._callbacks:  # before the value shows as finished to the program thread
+                self._handed_off.add(p._seq)
             callbacks = self._settle(p, state, value, origin)
             wake = bool(callbacks) or bool(self._outq) or self._streaming_entry is not None \
                 or bool(self._captures)
@@ -1203,9 +1212,14 @@ class Runtime:
             batches = self._handoff
             self._handoff = []
             self._handoff_scheduled = False
+            seqs = self._handed_off
+            self._handed_off = set()
         for callbacks in batches:
             for cb in callbacks:
                 cb()
+        if seqs:
+            with self._cond:
+                self._cond.notify_all()
         if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
@@ -1405,6 +1419,18 @@ class Runtime:
             sc = self.scope()
             if not p._calls <= sc.prefix_reads:
                 sc.prefix_reads = sc.prefix_reads | p._calls
+
+    def after_handoff(self, p: Pending) -> None:
+        """``p`` finished on a worker and the values derived from it (``t = msg.content``
+        recorded while ``msg`` was pending) are computed by the handoff to the loop thread,
+        which may not have run yet: wait for it before the program uses ``p``'s value, which it
+        may change (``msg.content = t.strip()``), or ``t`` would be read from the changed
+        object where plain Python read it before the change."""
+        if threading.current_thread() is self._loop_thread:
+            return  # the handoff itself, or a callback in it: runs in order already
+        with self._cond:
+            while p._seq in self._handed_off and not self._closed and not self._loop_released:
+                self._cond.wait(0.05)
 
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
         started = self.now()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import enum
 import itertools
 import os
 import sys
@@ -663,6 +664,15 @@ class Runtime:
         for p in inputs:
             if p._state == FAILED:
                 return self._propagate_now(p, label)
+        for v in operands:
+            if type(v) not in ATOM_TYPES and type(v) is not Pending and _changeable_object(v):
+                # ``answer == doc`` then ``doc.text = ...``: computed later, the operation
+                # would see the object as changed; plain Python applied it to it as it is now
+                for p in inputs:
+                    if p._state == PENDING:
+                        self.wait_for(p, "an operation on this value reads an object of the "
+                                         "program's that can change meanwhile")
+                return self.derive_op(op, operands, label, attr_of, item_of)
         known = None
         if attr_of is not None and attr_of._type is not None:
             known = _attribute_type(attr_of._type, operands[1])
@@ -1936,6 +1946,24 @@ class _Text(str):
 
     def __str__(self) -> str:
         return str.__str__(self)
+
+
+def _changeable_object(value: Any) -> bool:
+    """Whether ``value``, an operand of an operation on a pending value, is an object the
+    program may change in place before the operation could run (an instance of one of its
+    classes, a library data container): not a plain container (derive_op copies those), a
+    class, a function, an enum member or a frozen dataclass instance."""
+    from opportune.compiler.functions import is_user_module
+
+    cls = type(value)
+    if cls.__module__ == "builtins" or issubclass(cls, (type, enum.Enum)):
+        return False
+    if is_changeable_data(value):
+        return True
+    if not is_user_module(cls.__module__) or callable(value) and not cls.__dictoffset__:
+        return False
+    params = getattr(cls, "__dataclass_params__", None)
+    return not (params is not None and params.frozen)
 
 
 class _ObjectCopier:

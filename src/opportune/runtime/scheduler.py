@@ -835,8 +835,11 @@ class Runtime:
                 call_args, call_kwargs = args, kwargs
             else:
                 copier = _ObjectCopier(held)
-                call_args = snapshot(args, None, copier)
-                call_kwargs = snapshot(kwargs, None, copier)
+                memo: dict[int, Any] = {}  # one copy of an object named twice (``f(d, [d])``)
+                call_args = snapshot(args, memo, copier)
+                call_kwargs = snapshot(kwargs, memo, copier)
+                if copier.memo and spec.stream is None:
+                    fn = _returning_originals(fn, copier.originals(), spec.is_async)
             arg_deps = []
             collect(call_args, arg_deps)
             collect(call_kwargs, arg_deps)
@@ -1948,6 +1951,54 @@ class _Text(str):
         return str.__str__(self)
 
 
+def _returning_originals(fn: Callable[..., Any], originals: dict[int, Any],
+                         is_async: bool) -> Callable[..., Any]:
+    """``fn``, whose result gives back the program's own objects where it holds the copies
+    made of them for the call: a reranker returning the documents it was given
+    (``[d for d in docs if ...]``, ``docs[0]``) hands the program its documents, as in plain
+    Python, so that marking them changes the corpus. Looked for in the result and in the
+    lists, tuples and dicts it is made of; an object of the external's own that holds a copy
+    keeps the copy."""
+    if is_async:
+        async def call_async(*args: Any, **kwargs: Any) -> Any:
+            return _originals_in(await fn(*args, **kwargs), originals, [_ORIGINALS_BUDGET])
+
+        return call_async
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return _originals_in(fn(*args, **kwargs), originals, [_ORIGINALS_BUDGET])
+
+    return call
+
+
+_ORIGINALS_BUDGET = 10000
+
+
+def _originals_in(value: Any, originals: dict[int, Any], budget: list[int]) -> Any:
+    t = type(value)
+    if t in ATOM_TYPES:
+        return value
+    found = originals.get(id(value))
+    if found is not None:
+        return found
+    budget[0] -= 1
+    if budget[0] < 0:
+        return value
+    if t is list:
+        for i, item in enumerate(value):
+            if type(item) not in ATOM_TYPES:
+                value[i] = _originals_in(item, originals, budget)
+    elif t is dict:
+        for key, item in value.items():
+            if type(item) not in ATOM_TYPES:
+                value[key] = _originals_in(item, originals, budget)
+    elif t is tuple:
+        items = tuple(_originals_in(item, originals, budget) for item in value)
+        if any(a is not b for a, b in zip(items, value)):
+            return items
+    return value
+
+
 def _changeable_object(value: Any) -> bool:
     """Whether ``value``, an operand of an operation on a pending value, is an object the
     program may change in place before the operation could run (an instance of one of its
@@ -1973,6 +2024,19 @@ class _ObjectCopier:
 
     def __init__(self, held: list[Any]) -> None:
         self.held = held
+        # one deepcopy memo for the call: an object reached twice is copied once
+        self.memo: dict[int, Any] = {}
+
+    def originals(self) -> dict[int, Any]:
+        """The program's objects by the ids of the copies made of them (deepcopy keeps every
+        object it copied alive in the memo, under the memo's own id)."""
+        kept = self.memo.get(id(self.memo), ())
+        out: dict[int, Any] = {}
+        for original in kept:
+            made = self.memo.get(id(original))
+            if made is not None and made is not original:
+                out[id(made)] = original
+        return out
 
     def __call__(self, value: Any) -> Any:
         from opportune.compiler.functions import is_user_module
@@ -1999,7 +2063,7 @@ class _ObjectCopier:
             self.held.append(value)
             return value
         try:
-            return copy.deepcopy(value)
+            return copy.deepcopy(value, self.memo)
         except Exception:
             self.held.append(value)
             return value

@@ -275,6 +275,12 @@ def _with_call_site(before: list[Entry], site: Site, call: bool) -> Iterator[Ent
             break
     else:
         yield from program
+        if not program:
+            # raised where the program has no frame (the run's end, where the failure of a
+            # call whose value nothing used surfaces): Python raised it at the call, in the
+            # frames the call was made from
+            for _, code, lasti in reversed(frames):
+                yield _Frame(code), _positions(code, lasti)
     entry = _entry_frame() if call else None
     if entry is not None:
         yield entry

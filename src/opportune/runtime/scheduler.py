@@ -399,6 +399,7 @@ class Runtime:
         # The values among them that have such callbacks (values derived from them, computed
         # by the handoff): the program waits for those before it uses the value (after_handoff).
         self._handed_off: set[int] = set()
+        self._handoff_waiters = 0  # program threads in after_handoff
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
         self._loop_handle: loops.LoopThread | None = None
@@ -650,7 +651,7 @@ class Runtime:
         if all(p._state == DONE for p in inputs):
             if self._handed_off:
                 for p in inputs:
-                    if p._seq in self._handed_off:
+                    if p._seq in self._handed_off and type(p._value) not in ATOM_TYPES:
                         self.after_handoff(p)
             if all(p._tracks is None for p in inputs):
                 return op(*[v._value if type(v) is Pending else v for v in operands])
@@ -1226,11 +1227,12 @@ class Runtime:
             self._handoff = []
             self._handoff_scheduled = False
             seqs = self._handed_off
-            self._handed_off = set()
+            if seqs:
+                self._handed_off = set()
         for callbacks in batches:
             for cb in callbacks:
                 cb()
-        if seqs:
+        if seqs and self._handoff_waiters:
             with self._cond:
                 self._cond.notify_all()
         if self._outq or self._streaming_entry is not None or self._captures:
@@ -1438,12 +1440,18 @@ class Runtime:
         recorded while ``msg`` was pending) are computed by the handoff to the loop thread,
         which may not have run yet: wait for it before the program uses ``p``'s value, which it
         may change (``msg.content = t.strip()``), or ``t`` would be read from the changed
-        object where plain Python read it before the change."""
+        object where plain Python read it before the change. A value that cannot change (text,
+        a number) needs no wait: callers skip it, so a sum over answers never waits here."""
         if threading.current_thread() is self._loop_thread:
             return  # the handoff itself, or a callback in it: runs in order already
         with self._cond:
-            while p._seq in self._handed_off and not self._closed and not self._loop_released:
-                self._cond.wait(0.05)
+            self._handoff_waiters += 1
+            try:
+                while p._seq in self._handed_off and not self._closed \
+                        and not self._loop_released:
+                    self._cond.wait(0.05)
+            finally:
+                self._handoff_waiters -= 1
 
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
         started = self.now()

@@ -85,7 +85,8 @@ class Pending:
         if self._state == PENDING:
             rt.wait_for(self)
         if self._state == DONE:
-            if rt._handed_off and self._seq in rt._handed_off:
+            if rt._handed_off and self._seq in rt._handed_off \
+                    and type(self._value) not in ATOM_TYPES:
                 rt.after_handoff(self)
             if self._calls:
                 rt.note_forced(self)

@@ -837,10 +837,13 @@ class Runtime:
             else:
                 copier = _ObjectCopier(held)
                 memo: dict[int, Any] = {}  # one copy of an object named twice (``f(d, [d])``)
-                call_args = snapshot(args, memo, copier)
-                call_kwargs = snapshot(kwargs, memo, copier)
-                if copier.memo and spec.stream is None:
-                    fn = _returning_originals(fn, copier.originals(), spec.is_async)
+                originals: dict[int, Any] = {}
+                call_args = snapshot(args, memo, copier, originals)
+                call_kwargs = snapshot(kwargs, memo, copier, originals)
+                if copier.memo:
+                    originals.update(copier.originals())
+                if originals and spec.stream is None:
+                    fn = _returning_originals(fn, originals, spec.is_async)
             arg_deps = []
             collect(call_args, arg_deps)
             collect(call_kwargs, arg_deps)
@@ -1963,8 +1966,8 @@ def _returning_originals(fn: Callable[..., Any], originals: dict[int, Any],
                          is_async: bool) -> Callable[..., Any]:
     """``fn``, whose result gives back the program's own objects where it holds the copies
     made of them for the call: a reranker returning the documents it was given
-    (``[d for d in docs if ...]``, ``docs[0]``) hands the program its documents, as in plain
-    Python, so that marking them changes the corpus. Looked for in the result and in the
+    (``[d for d in docs if ...]``, ``docs[0]``, ``docs`` itself) hands the program its
+    documents, as in plain Python, so that marking them changes the corpus. Looked for in the result and in the
     lists, tuples and dicts it is made of; an object of the external's own that holds a copy
     keeps the copy."""
     if is_async:

@@ -837,13 +837,11 @@ class Runtime:
             else:
                 copier = _ObjectCopier(held)
                 memo: dict[int, Any] = {}  # one copy of an object named twice (``f(d, [d])``)
-                originals: dict[int, Any] = {}
-                call_args = snapshot(args, memo, copier, originals)
-                call_kwargs = snapshot(kwargs, memo, copier, originals)
-                if copier.memo:
-                    originals.update(copier.originals())
-                if originals and spec.stream is None:
-                    fn = _returning_originals(fn, originals, spec.is_async)
+                call_args = snapshot(args, memo, copier)
+                call_kwargs = snapshot(kwargs, memo, copier)
+                if spec.stream is None:
+                    fn = _returning_originals(fn, (args, kwargs), (call_args, call_kwargs),
+                                              copier, spec.is_async)
             arg_deps = []
             collect(call_args, arg_deps)
             collect(call_kwargs, arg_deps)
@@ -1962,27 +1960,54 @@ class _Text(str):
         return str.__str__(self)
 
 
-def _returning_originals(fn: Callable[..., Any], originals: dict[int, Any],
-                         is_async: bool) -> Callable[..., Any]:
+def _returning_originals(fn: Callable[..., Any], given: Any, made: Any,
+                         copier: _ObjectCopier, is_async: bool) -> Callable[..., Any]:
     """``fn``, whose result gives back the program's own objects where it holds the copies
     made of them for the call: a reranker returning the documents it was given
     (``[d for d in docs if ...]``, ``docs[0]``, ``docs`` itself) hands the program its
-    documents, as in plain Python, so that marking them changes the corpus. Looked for in the result and in the
-    lists, tuples and dicts it is made of; an object of the external's own that holds a copy
-    keeps the copy."""
+    documents, as in plain Python, so that marking them changes the corpus. Looked for in the
+    result and in the lists, tuples and dicts it is made of; an object of the external's own
+    that holds a copy keeps the copy. The copies are paired with the originals only for a
+    result that can hold one (not text or a number: most calls pay nothing)."""
+    def originals_in(value: Any) -> Any:
+        if type(value) in ATOM_TYPES:
+            return value
+        originals = copier.originals()
+        _pair(given, made, originals, set())
+        return _originals_in(value, originals, [_ORIGINALS_BUDGET]) if originals else value
+
     if is_async:
         async def call_async(*args: Any, **kwargs: Any) -> Any:
-            return _originals_in(await fn(*args, **kwargs), originals, [_ORIGINALS_BUDGET])
+            return originals_in(await fn(*args, **kwargs))
 
         return call_async
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        return _originals_in(fn(*args, **kwargs), originals, [_ORIGINALS_BUDGET])
+        return originals_in(fn(*args, **kwargs))
 
     return call
 
 
 _ORIGINALS_BUDGET = 10000
+
+
+def _pair(given: Any, made: Any, originals: dict[int, Any], seen: set[int]) -> None:
+    """Record, by the id of each list, dict and set that snapshot copied from ``given`` into
+    ``made`` (the same shape), the program's own."""
+    t = type(given)
+    if t not in PLAIN_CONTAINERS or type(made) is not t or id(given) in seen \
+            or len(seen) > _ORIGINALS_BUDGET:
+        return
+    seen.add(id(given))
+    if made is not given and t is not tuple and t is not frozenset:
+        originals[id(made)] = given
+    if t is list or t is tuple:
+        for a, b in zip(given, made):
+            _pair(a, b, originals, seen)
+    elif t is dict:
+        for key, value in given.items():
+            if key in made:
+                _pair(value, made[key], originals, seen)
 
 
 def _originals_in(value: Any, originals: dict[int, Any], budget: list[int]) -> Any:

@@ -32,15 +32,12 @@ def is_changeable_data(value: Any) -> bool:
 
 
 def snapshot(
-    value: Any, memo: dict[int, Any] | None = None, copy_object: Any = None,
-    originals: dict[int, Any] | None = None,
+    value: Any, memo: dict[int, Any] | None = None, copy_object: Any = None
 ) -> Any:
     """Copy plain containers (deeply), keep pending values and other objects by reference.
 
     ``copy_object``, if given, is asked to copy any other object (it returns the object itself
-    when it cannot be copied). ``originals``, if given, gets each list, dict and set copied,
-    by the id of its copy (an external's arguments: a result that is one of them is given
-    back as the program's own, see scheduler._returning_originals).
+    when it cannot be copied).
     """
     t = type(value)
     if t in ATOM_TYPES or t is Pending:
@@ -55,26 +52,20 @@ def snapshot(
     if t is list:
         out: Any = []
         memo[key] = out
-        if originals is not None:
-            originals[id(out)] = value
-        out.extend(snapshot(v, memo, copy_object, originals) for v in value)
+        out.extend(snapshot(v, memo, copy_object) for v in value)
         return out
     if t is dict:
         out = {}
         memo[key] = out
-        if originals is not None:
-            originals[id(out)] = value
         for k, v in value.items():
-            out[k] = snapshot(v, memo, copy_object, originals)
+            out[k] = snapshot(v, memo, copy_object)
         return out
     if t is tuple:
-        out = tuple(snapshot(v, memo, copy_object, originals) for v in value)
+        out = tuple(snapshot(v, memo, copy_object) for v in value)
     elif t is set:
-        out = {snapshot(v, memo, copy_object, originals) for v in value}
-        if originals is not None:
-            originals[id(out)] = value
+        out = {snapshot(v, memo, copy_object) for v in value}
     else:
-        out = frozenset(snapshot(v, memo, copy_object, originals) for v in value)
+        out = frozenset(snapshot(v, memo, copy_object) for v in value)
     memo[key] = out
     return out
 

@@ -1780,7 +1780,7 @@ class Runtime:
                     # a failure the program has met and gone past, still held by a name: the
                     # queue would drop this print as never reached, so it raises here instead
                     self.raise_failure(q)
-            staged.append(snapshot(a) if pending else _as_text(a))
+            staged.append(_staged(a, {}) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
         with self._out_lock:
             self._outq.add(entry)
@@ -1958,6 +1958,50 @@ class _Text(str):
 
     def __str__(self) -> str:
         return str.__str__(self)
+
+
+class _Repr(str):
+    """The text of an object of the program's inside a printed container, rendered when the
+    ``print`` was called (see _staged)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+
+def _staged(value: Any, memo: dict[int, Any]) -> Any:
+    """A printed argument that holds pending values, as the print writes it later: its lists,
+    tuples and dicts copied (as snapshot copies them), and each object of the program's in
+    them that the program can change (``print({"doc": doc, "score": pending})`` then
+    ``doc.text = ...``) rendered now, as plain Python rendered it at the print. Sets keep
+    their objects (text in place of an object could change their order)."""
+    t = type(value)
+    if t in ATOM_TYPES or t is Pending:
+        return value
+    if t is set or t is frozenset:
+        return snapshot(value)
+    if t is list or t is tuple or t is dict:
+        key = id(value)
+        if key in memo:
+            return memo[key]
+        if t is dict:
+            out: Any = {}
+            memo[key] = out
+            for k, v in value.items():
+                out[k] = _staged(v, memo)
+            return out
+        if t is list:
+            out = []
+            memo[key] = out
+            out.extend(_staged(v, memo) for v in value)
+            return out
+        out = tuple(_staged(v, memo) for v in value)
+        memo[key] = out
+        return out
+    if _changeable_object(value):
+        return _Repr(repr(value))
+    return value
 
 
 def _returning_originals(fn: Callable[..., Any], given: Any, made: Any,

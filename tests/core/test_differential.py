@@ -47,6 +47,7 @@ SPECIAL: dict[str, Case] = {
     "p487_tool_writes_to_file_descriptor.py": Case(merged=True),
     "p544_tools_warn_once.py": Case(merged=True),
     "p546_generator_external_runs_where_iterated.py": Case(merged=True),
+    "p574_logging_from_program_and_tools_interleaved.py": Case(merged=True),
     **{name: Case(staged=True) for name in (
         "p490_stage_exception_crosses_stages.py",
         "p491_stage_inside_if_else_arms.py",

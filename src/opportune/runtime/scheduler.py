@@ -37,6 +37,8 @@ import time
 import types
 from collections import deque
 from collections.abc import Callable
+from operator import is_ as _is
+from operator import is_not as _is_not
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -665,6 +667,11 @@ class Runtime:
         for p in inputs:
             if p._state == FAILED:
                 return self._propagate_now(p, label)
+        if op is _is or op is _is_not:
+            # ``reply is history``: identity reads no contents, and a copy would have another
+            p = self._derive(lambda: op(*[v._value if type(v) is Pending else v
+                                          for v in operands]), inputs, label, bool)
+            return p
         for v in operands:
             if type(v) not in ATOM_TYPES and type(v) is not Pending and _changeable_object(v):
                 # ``answer == doc`` then ``doc.text = ...``: computed later, the operation

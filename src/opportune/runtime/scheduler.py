@@ -53,6 +53,7 @@ from opportune.runtime.snapshot import (
     PLAIN_CONTAINERS,
     collect,
     collect_deep,
+    contains_pending,
     fill,
     fill_in_place,
     is_changeable_data,
@@ -730,6 +731,19 @@ class Runtime:
         collect(kwargs, inputs)
         if not inputs:
             return fn(*args, **kwargs)
+        if _reaches_changeable(args) or any(_reaches_changeable(v) for v in kwargs.values()):
+            # ``json.dumps({"meta": meta, "answer": pending})`` then ``meta["turn"] = 2``:
+            # applied later, the function would read what the program changed meanwhile
+            if known_type in ATOM_TYPES:
+                try:  # text or a number holds none of them: copies as they are now do
+                    args, kwargs = _as_now(args), _as_now(kwargs)
+                except Exception:
+                    known_type = None
+            if known_type not in ATOM_TYPES:
+                for p in inputs:
+                    if p._state == PENDING:
+                        self.wait_for(p, f"{label} reads objects of the program's that can "
+                                         "change meanwhile")
         return self._derive(
             lambda: fn(*fill(args), **fill(kwargs)), inputs, label, known_type
         )
@@ -2084,6 +2098,37 @@ def _originals_in(value: Any, originals: dict[int, Any], budget: list[int]) -> A
         if any(a is not b for a, b in zip(items, value)):
             return items
     return value
+
+
+def _reaches_changeable(value: Any) -> bool:
+    """Whether a lazily applied function's argument (copied by snapshot_pending: only the
+    containers that hold pending values) reaches an object the program can still change: a
+    list, dict or set without pending values, or a changeable object (_changeable_object)."""
+    t = type(value)
+    if t in ATOM_TYPES or t is Pending:
+        return False
+    if t is list or t is set or t is dict:
+        if not contains_pending(value):
+            return True
+        return any(_reaches_changeable(v) for v in (value.values() if t is dict else value))
+    if t is tuple or t is frozenset:
+        return any(_reaches_changeable(v) for v in value)
+    return _changeable_object(value)
+
+
+def _as_now(value: Any) -> Any:
+    """``value`` with every container and changeable object in it copied (pending values
+    kept): what a function whose result is text or a number reads later, as it is now."""
+    t = type(value)
+    if t in ATOM_TYPES or t is Pending:
+        return value
+    if t is list:
+        return [_as_now(v) for v in value]
+    if t is dict:
+        return {k: _as_now(v) for k, v in value.items()}
+    if t is tuple or t is set or t is frozenset:
+        return t(_as_now(v) for v in value)
+    return copy.deepcopy(value) if _changeable_object(value) else value
 
 
 def _changeable_object(value: Any) -> bool:

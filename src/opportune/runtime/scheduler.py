@@ -2128,7 +2128,12 @@ def _as_now(value: Any) -> Any:
         return {k: _as_now(v) for k, v in value.items()}
     if t is tuple or t is set or t is frozenset:
         return t(_as_now(v) for v in value)
-    return copy.deepcopy(value) if _changeable_object(value) else value
+    if not _changeable_object(value):
+        return value
+    if not _copies_unseen(value, set()):
+        # copying would run the program's own code (p540): the caller waits instead
+        raise TypeError("not copied")
+    return copy.deepcopy(value)
 
 
 def _changeable_object(value: Any) -> bool:

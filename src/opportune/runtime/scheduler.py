@@ -737,7 +737,7 @@ class Runtime:
             if known_type in ATOM_TYPES:
                 try:  # text or a number holds none of them: copies as they are now do
                     args, kwargs = _as_now(args), _as_now(kwargs)
-                except Exception:
+                except Exception:  # noqa: BLE001 - any failure to copy: wait instead
                     known_type = None
             if known_type not in ATOM_TYPES:
                 for p in inputs:

@@ -63,7 +63,18 @@ from opportune.runtime.snapshot import (
 )
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
-from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending, result_type
+from opportune.runtime.values import (
+    ATOM_TYPES,
+    DONE,
+    FAILED,
+    IMMUTABLE_TYPES,
+    PENDING,
+    Pending,
+    result_type,
+)
+from opportune.runtime.values import (
+    known_type as value_type,
+)
 from opportune.runtime.workers import Workers
 
 if TYPE_CHECKING:
@@ -403,6 +414,10 @@ class Runtime:
         # by the handoff): the program waits for those before it uses the value (after_handoff).
         self._handed_off: set[int] = set()
         self._handoff_waiters = 0  # program threads in after_handoff
+        # By the seq of a result that may change in place, the unfinished calls it was handed
+        # to (see before_changing_argument).
+        self._call_args: dict[int, list[Pending]] = {}
+        self._call_args_limit = 1024
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
         self._loop_handle: loops.LoopThread | None = None
@@ -873,6 +888,11 @@ class Runtime:
         sc.calls.add(seq)
         known = spec.returns if spec.returns_param is None else returned_class(spec, args, kwargs)
         p = Pending(self, seq, spec.name, known, frozenset((seq,)))
+        if arg_deps and not mutates:
+            # the call gets these results themselves (not copies) once they exist
+            changeable = [q for q in arg_deps if value_type(q) not in IMMUTABLE_TYPES]
+            if changeable:
+                self._note_call_reads(p, changeable)
         if spec.stream is not None and self.streaming:
             stream = TextStream()
             self._stream_paths[seq] = (stream, spec.stream_path)
@@ -1456,6 +1476,39 @@ class Runtime:
             sc = self.scope()
             if not p._calls <= sc.prefix_reads:
                 sc.prefix_reads = sc.prefix_reads | p._calls
+
+    def _note_call_reads(self, call: Pending, arguments: list[Pending]) -> None:
+        """``call`` gets the values of ``arguments`` (results of earlier calls that may be
+        lists, dicts or objects) themselves when it starts, and reads them until it ends.
+        Finished calls are let go of in bulk, not by a callback each: a callback would wake
+        the loop thread when every such call ends."""
+        with self._lock:
+            table = self._call_args
+            if len(table) >= self._call_args_limit:
+                for seq in [s for s, calls in table.items()
+                            if all(c._state != PENDING for c in calls)]:
+                    del table[seq]
+                self._call_args_limit = max(1024, 2 * len(table))
+            for q in arguments:
+                table.setdefault(q._seq, []).append(call)
+
+    def before_changing_argument(self, p: Pending) -> None:
+        """The program is about to change ``p``'s value in place (``reply["content"] = ...``)
+        while calls that were handed ``p`` (``chat(history)`` with ``reply`` in it) still
+        run or have yet to start: plain Python made them before this change, so they must not
+        see it. Wait for them. Changes to objects inside the value, made through other names,
+        are not seen here."""
+        while True:
+            with self._lock:
+                calls = [c for c in self._call_args.get(p._seq, ()) if c._state == PENDING]
+                if not calls:
+                    self._call_args.pop(p._seq, None)
+            if not calls:
+                return
+            for c in calls:
+                if c._state == PENDING:
+                    self.wait_for(c, "the program changes a result that a call made earlier "
+                                     "was given and has yet to read")
 
     def after_handoff(self, p: Pending) -> None:
         """``p`` finished on a worker and the values derived from it (``t = msg.content``

@@ -156,3 +156,37 @@ def test_uncaught_report_keeps_causes_notes_and_groups(tmp_path) -> None:
     assert "The above exception was the direct cause" in ours.stderr
     assert "while planning step 2" in ours.stderr
     assert _report_lines(ours.stderr) == _report_lines(plain.stderr)
+
+
+UNUSED_FAILURE = '''
+import time
+
+import opportune
+
+
+@opportune.external
+def fetch(key):
+    time.sleep(0.01)
+    raise KeyError(key)
+
+
+def main():
+    fetch("first")  # its value is never used: the failure surfaces as the run ends
+
+
+main()
+'''
+
+
+def test_uncaught_report_of_a_call_whose_value_is_unused_shows_the_call(tmp_path) -> None:
+    """The failure of a call nothing used is raised as the run ends, where the program has no
+    frame: the report still lists the frames the call was made from, as plain Python's."""
+    script = tmp_path / "unused.py"
+    script.write_text(UNUSED_FAILURE)
+    plain = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
+    ours = _opportune("run", str(script))
+    assert plain.returncode == ours.returncode == 1
+    assert "in main" in plain.stderr
+    assert ours.stderr == plain.stderr

@@ -50,6 +50,7 @@ SPECIAL: dict[str, Case] = {
     "p487_tool_writes_to_file_descriptor.py": Case(merged=True),
     "p544_tools_warn_once.py": Case(merged=True),
     "p546_generator_external_runs_where_iterated.py": Case(merged=True),
+    "p574_logging_from_program_and_tools_interleaved.py": Case(merged=True),
     **{name: Case(whole_traceback=True) for name in (
         "p536_exit_after_a_failed_pending_call.py",
         "p538_own_error_after_a_failed_pending_call.py",

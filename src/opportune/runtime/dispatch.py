@@ -273,6 +273,8 @@ def _result_type(f: Any) -> type | None:
         return str
     if f is _B.str or f is _B.repr or f is _B.format:
         return str
+    if module == "json" and f is _json_dumps():
+        return str
     if f is _B.int or f is _B.len:
         return int
     if f is _B.float:
@@ -399,6 +401,12 @@ _MUTATORS = frozenset({
     "setdefault", "popitem", "add", "discard", "__setitem__", "__delitem__", "__iadd__",
     "intersection_update", "difference_update", "symmetric_difference_update",
 })
+
+
+def _json_dumps() -> Any:
+    """``json.dumps`` once a program has imported json (see _json_loads)."""
+    json = sys.modules.get("json")
+    return None if json is None else getattr(json, "dumps", None)
 
 
 def _json_loads() -> Any:

@@ -295,8 +295,12 @@ def changes_arguments(spec: ExternalSpec, args: tuple[Any, ...], kwargs: dict[st
     Decided per call, so an external that appends to an optional list it is given
     (``def search(q, into=None)``) keeps overlapping when it is called without one: only a
     call that passes it something changeable gets the real object and makes the program wait.
+
+    An external whose body changes module state is waited for anyway, and the state it changes
+    may keep what it was given (``MEMORY[key] = message``): it gets the real objects too, so
+    what it keeps is the program's object, as in plain Python, not a copy made for the call.
     """
-    if spec.mutates:
+    if spec.mutates or spec.changes_program_state:
         return True
     for position, name in spec.changed_params:
         if position is None and name is None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import enum
 import itertools
 import os
 import sys
@@ -36,6 +37,8 @@ import time
 import types
 from collections import deque
 from collections.abc import Callable
+from operator import is_ as _is
+from operator import is_not as _is_not
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -51,6 +54,7 @@ from opportune.runtime.snapshot import (
     PLAIN_CONTAINERS,
     collect,
     collect_deep,
+    contains_pending,
     fill,
     fill_in_place,
     is_changeable_data,
@@ -60,7 +64,18 @@ from opportune.runtime.snapshot import (
 )
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
-from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending, result_type
+from opportune.runtime.values import (
+    ATOM_TYPES,
+    DONE,
+    FAILED,
+    IMMUTABLE_TYPES,
+    PENDING,
+    Pending,
+    result_type,
+)
+from opportune.runtime.values import (
+    known_type as value_type,
+)
 from opportune.runtime.workers import Workers
 
 if TYPE_CHECKING:
@@ -408,6 +423,14 @@ class Runtime:
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
+        # The values among them that have such callbacks (values derived from them, computed
+        # by the handoff): the program waits for those before it uses the value (after_handoff).
+        self._handed_off: set[int] = set()
+        self._handoff_waiters = 0  # program threads in after_handoff
+        # By the seq of a result that may change in place, the unfinished calls it was handed
+        # to (see before_changing_argument).
+        self._call_args: dict[int, list[Pending]] = {}
+        self._call_args_limit = 1024
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
         self._loop_handle: loops.LoopThread | None = None
@@ -662,6 +685,10 @@ class Runtime:
             if type(v) in PLAIN_CONTAINERS:  # ``out + [k]``: the list holds pending ``k``
                 collect(v, inputs)
         if all(p._state == DONE for p in inputs):
+            if self._handed_off:
+                for p in inputs:
+                    if p._seq in self._handed_off and type(p._value) not in ATOM_TYPES:
+                        self.after_handoff(p)
             if all(p._tracks is None for p in inputs):
                 return op(*[v._value if type(v) is Pending else v for v in operands])
             if not self.read_results.active(inputs):
@@ -674,6 +701,20 @@ class Runtime:
         for p in inputs:
             if p._state == FAILED:
                 return self._propagate_now(p, label)
+        if op is _is or op is _is_not:
+            # ``reply is history``: identity reads no contents, and a copy would have another
+            p = self._derive(lambda: op(*[v._value if type(v) is Pending else v
+                                          for v in operands]), inputs, label, bool)
+            return p
+        for v in operands:
+            if type(v) not in ATOM_TYPES and type(v) is not Pending and _changeable_object(v):
+                # ``answer == doc`` then ``doc.text = ...``: computed later, the operation
+                # would see the object as changed; plain Python applied it to it as it is now
+                for p in inputs:
+                    if p._state == PENDING:
+                        self.wait_for(p, "an operation on this value reads an object of the "
+                                         "program's that can change meanwhile")
+                return self.derive_op(op, operands, label, attr_of, item_of)
         known = None
         if attr_of is not None and attr_of._type is not None:
             known = _attribute_type(attr_of._type, operands[1])
@@ -723,6 +764,19 @@ class Runtime:
         collect(kwargs, inputs)
         if not inputs:
             return fn(*args, **kwargs)
+        if _reaches_changeable(args) or any(_reaches_changeable(v) for v in kwargs.values()):
+            # ``json.dumps({"meta": meta, "answer": pending})`` then ``meta["turn"] = 2``:
+            # applied later, the function would read what the program changed meanwhile
+            if known_type in ATOM_TYPES:
+                try:  # text or a number holds none of them: copies as they are now do
+                    args, kwargs = _as_now(args), _as_now(kwargs)
+                except Exception:  # noqa: BLE001 - any failure to copy: wait instead
+                    known_type = None
+            if known_type not in ATOM_TYPES:
+                for p in inputs:
+                    if p._state == PENDING:
+                        self.wait_for(p, f"{label} reads objects of the program's that can "
+                                         "change meanwhile")
         return self._derive(
             lambda: fn(*fill(args), **fill(kwargs)), inputs, label, known_type
         )
@@ -836,8 +890,12 @@ class Runtime:
                 call_args, call_kwargs = args, kwargs
             else:
                 copier = _ObjectCopier(held)
-                call_args = snapshot(args, None, copier)
-                call_kwargs = snapshot(kwargs, None, copier)
+                memo: dict[int, Any] = {}  # one copy of an object named twice (``f(d, [d])``)
+                call_args = snapshot(args, memo, copier)
+                call_kwargs = snapshot(kwargs, memo, copier)
+                if spec.stream is None:
+                    fn = _returning_originals(fn, (args, kwargs), (call_args, call_kwargs),
+                                              copier, spec.is_async)
             arg_deps = []
             collect(call_args, arg_deps)
             collect(call_kwargs, arg_deps)
@@ -848,6 +906,11 @@ class Runtime:
         sc.calls.add(seq)
         known = spec.returns if spec.returns_param is None else returned_class(spec, args, kwargs)
         p = Pending(self, seq, spec.name, known, frozenset((seq,)))
+        if arg_deps and not mutates:
+            # the call gets these results themselves (not copies) once they exist
+            changeable = [q for q in arg_deps if value_type(q) not in IMMUTABLE_TYPES]
+            if changeable:
+                self._note_call_reads(p, changeable)
         if spec.stream is not None and self.streaming:
             stream = TextStream()
             self._stream_paths[seq] = (stream, spec.stream_path)
@@ -1203,6 +1266,8 @@ class Runtime:
         """Record a result on the worker thread that computed it; what waits on it (callbacks,
         held-back output) runs on the loop thread, woken once for all results recorded since."""
         with self._lock:
+            if p._callbacks:  # before the value shows as finished to the program thread
+                self._handed_off.add(p._seq)
             callbacks = self._settle(p, state, value, origin)
             wake = bool(callbacks) or bool(self._outq) or self._streaming_entry is not None \
                 or bool(self._captures)
@@ -1223,9 +1288,15 @@ class Runtime:
             batches = self._handoff
             self._handoff = []
             self._handoff_scheduled = False
+            seqs = self._handed_off
+            if seqs:
+                self._handed_off = set()
         for callbacks in batches:
             for cb in callbacks:
                 cb()
+        if seqs and self._handoff_waiters:
+            with self._cond:
+                self._cond.notify_all()
         if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
@@ -1427,6 +1498,57 @@ class Runtime:
             sc = self.scope()
             if not p._calls <= sc.prefix_reads:
                 sc.prefix_reads = sc.prefix_reads | p._calls
+
+    def _note_call_reads(self, call: Pending, arguments: list[Pending]) -> None:
+        """``call`` gets the values of ``arguments`` (results of earlier calls that may be
+        lists, dicts or objects) themselves when it starts, and reads them until it ends.
+        Finished calls are let go of in bulk, not by a callback each: a callback would wake
+        the loop thread when every such call ends."""
+        with self._lock:
+            table = self._call_args
+            if len(table) >= self._call_args_limit:
+                for seq in [s for s, calls in table.items()
+                            if all(c._state != PENDING for c in calls)]:
+                    del table[seq]
+                self._call_args_limit = max(1024, 2 * len(table))
+            for q in arguments:
+                table.setdefault(q._seq, []).append(call)
+
+    def before_changing_argument(self, p: Pending) -> None:
+        """The program is about to change ``p``'s value in place (``reply["content"] = ...``)
+        while calls that were handed ``p`` (``chat(history)`` with ``reply`` in it) still
+        run or have yet to start: plain Python made them before this change, so they must not
+        see it. Wait for them. Changes to objects inside the value, made through other names,
+        are not seen here."""
+        while True:
+            with self._lock:
+                calls = [c for c in self._call_args.get(p._seq, ()) if c._state == PENDING]
+                if not calls:
+                    self._call_args.pop(p._seq, None)
+            if not calls:
+                return
+            for c in calls:
+                if c._state == PENDING:
+                    self.wait_for(c, "the program changes a result that a call made earlier "
+                                     "was given and has yet to read")
+
+    def after_handoff(self, p: Pending) -> None:
+        """``p`` finished on a worker and the values derived from it (``t = msg.content``
+        recorded while ``msg`` was pending) are computed by the handoff to the loop thread,
+        which may not have run yet: wait for it before the program uses ``p``'s value, which it
+        may change (``msg.content = t.strip()``), or ``t`` would be read from the changed
+        object where plain Python read it before the change. A value that cannot change (text,
+        a number) needs no wait: callers skip it, so a sum over answers never waits here."""
+        if threading.current_thread() is self._loop_thread:
+            return  # the handoff itself, or a callback in it: runs in order already
+        with self._cond:
+            self._handoff_waiters += 1
+            try:
+                while p._seq in self._handed_off and not self._closed \
+                        and not self._loop_released:
+                    self._cond.wait(0.05)
+            finally:
+                self._handoff_waiters -= 1
 
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
         started = self.now()
@@ -1754,7 +1876,7 @@ class Runtime:
                     # a failure the program has met and gone past, still held by a name: the
                     # queue would drop this print as never reached, so it raises here instead
                     self.raise_failure(q)
-            staged.append(snapshot(a) if pending else _as_text(a))
+            staged.append(_staged(a, {}) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
         with self._out_lock:
             if self._discarded and self._in_discarded(entry.seq):
@@ -1939,6 +2061,179 @@ class _Text(str):
         return str.__str__(self)
 
 
+class _Repr(str):
+    """The text of an object of the program's inside a printed container, rendered when the
+    ``print`` was called (see _staged)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+
+def _staged(value: Any, memo: dict[int, Any]) -> Any:
+    """A printed argument that holds pending values, as the print writes it later: its lists,
+    tuples and dicts copied (as snapshot copies them), and each object of the program's in
+    them that the program can change (``print({"doc": doc, "score": pending})`` then
+    ``doc.text = ...``) rendered now, as plain Python rendered it at the print. Sets keep
+    their objects (text in place of an object could change their order)."""
+    t = type(value)
+    if t in ATOM_TYPES or t is Pending:
+        return value
+    if t is set or t is frozenset:
+        return snapshot(value)
+    if t is list or t is tuple or t is dict:
+        key = id(value)
+        if key in memo:
+            return memo[key]
+        if t is dict:
+            out: Any = {}
+            memo[key] = out
+            for k, v in value.items():
+                out[k] = _staged(v, memo)
+            return out
+        if t is list:
+            out = []
+            memo[key] = out
+            out.extend(_staged(v, memo) for v in value)
+            return out
+        out = tuple(_staged(v, memo) for v in value)
+        memo[key] = out
+        return out
+    if _changeable_object(value):
+        return _Repr(repr(value))
+    return value
+
+
+def _returning_originals(fn: Callable[..., Any], given: Any, made: Any,
+                         copier: _ObjectCopier, is_async: bool) -> Callable[..., Any]:
+    """``fn``, whose result gives back the program's own objects where it holds the copies
+    made of them for the call: a reranker returning the documents it was given
+    (``[d for d in docs if ...]``, ``docs[0]``, ``docs`` itself) hands the program its
+    documents, as in plain Python, so that marking them changes the corpus. Looked for in the
+    result and in the lists, tuples and dicts it is made of; an object of the external's own
+    that holds a copy keeps the copy. The copies are paired with the originals only for a
+    result that can hold one (not text or a number: most calls pay nothing)."""
+    def originals_in(value: Any) -> Any:
+        if type(value) in ATOM_TYPES:
+            return value
+        originals = copier.originals()
+        _pair(given, made, originals, set())
+        return _originals_in(value, originals, [_ORIGINALS_BUDGET]) if originals else value
+
+    if is_async:
+        async def call_async(*args: Any, **kwargs: Any) -> Any:
+            return originals_in(await fn(*args, **kwargs))
+
+        return call_async
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return originals_in(fn(*args, **kwargs))
+
+    return call
+
+
+_ORIGINALS_BUDGET = 10000
+
+
+def _pair(given: Any, made: Any, originals: dict[int, Any], seen: set[int]) -> None:
+    """Record, by the id of each list, dict and set that snapshot copied from ``given`` into
+    ``made`` (the same shape), the program's own."""
+    t = type(given)
+    if t not in PLAIN_CONTAINERS or type(made) is not t or id(given) in seen \
+            or len(seen) > _ORIGINALS_BUDGET:
+        return
+    seen.add(id(given))
+    if made is not given and t is not tuple and t is not frozenset:
+        originals[id(made)] = given
+    if t is list or t is tuple:
+        for a, b in zip(given, made):
+            _pair(a, b, originals, seen)
+    elif t is dict:
+        for key, value in given.items():
+            if key in made:
+                _pair(value, made[key], originals, seen)
+
+
+def _originals_in(value: Any, originals: dict[int, Any], budget: list[int]) -> Any:
+    t = type(value)
+    if t in ATOM_TYPES:
+        return value
+    found = originals.get(id(value))
+    if found is not None:
+        return found
+    budget[0] -= 1
+    if budget[0] < 0:
+        return value
+    if t is list:
+        for i, item in enumerate(value):
+            if type(item) not in ATOM_TYPES:
+                value[i] = _originals_in(item, originals, budget)
+    elif t is dict:
+        for key, item in value.items():
+            if type(item) not in ATOM_TYPES:
+                value[key] = _originals_in(item, originals, budget)
+    elif t is tuple:
+        items = tuple(_originals_in(item, originals, budget) for item in value)
+        if any(a is not b for a, b in zip(items, value)):
+            return items
+    return value
+
+
+def _reaches_changeable(value: Any) -> bool:
+    """Whether a lazily applied function's argument (copied by snapshot_pending: only the
+    containers that hold pending values) reaches an object the program can still change: a
+    list, dict or set without pending values, or a changeable object (_changeable_object)."""
+    t = type(value)
+    if t in ATOM_TYPES or t is Pending:
+        return False
+    if t is list or t is set or t is dict:
+        if not contains_pending(value):
+            return True
+        return any(_reaches_changeable(v) for v in (value.values() if t is dict else value))
+    if t is tuple or t is frozenset:
+        return any(_reaches_changeable(v) for v in value)
+    return _changeable_object(value)
+
+
+def _as_now(value: Any) -> Any:
+    """``value`` with every container and changeable object in it copied (pending values
+    kept): what a function whose result is text or a number reads later, as it is now."""
+    t = type(value)
+    if t in ATOM_TYPES or t is Pending:
+        return value
+    if t is list:
+        return [_as_now(v) for v in value]
+    if t is dict:
+        return {k: _as_now(v) for k, v in value.items()}
+    if t is tuple or t is set or t is frozenset:
+        return t(_as_now(v) for v in value)
+    if not _changeable_object(value):
+        return value
+    if not _copies_unseen(value, set()):
+        # copying would run the program's own code (p540): the caller waits instead
+        raise TypeError("not copied")
+    return copy.deepcopy(value)
+
+
+def _changeable_object(value: Any) -> bool:
+    """Whether ``value``, an operand of an operation on a pending value, is an object the
+    program may change in place before the operation could run (an instance of one of its
+    classes, a library data container): not a plain container (derive_op copies those), a
+    class, a function, an enum member or a frozen dataclass instance."""
+    from opportune.compiler.functions import is_user_module
+
+    cls = type(value)
+    if cls.__module__ == "builtins" or issubclass(cls, (type, enum.Enum)):
+        return False
+    if is_changeable_data(value):
+        return True
+    if not is_user_module(cls.__module__) or callable(value) and not cls.__dictoffset__:
+        return False
+    params = getattr(cls, "__dataclass_params__", None)
+    return not (params is not None and params.frozen)
+
+
 class _ObjectCopier:
     """Copies the program's own objects passed to an external, so that later changes by the
     program do not leak into the running call; library objects (clients, files) are services
@@ -1946,6 +2241,19 @@ class _ObjectCopier:
 
     def __init__(self, held: list[Any]) -> None:
         self.held = held
+        # one deepcopy memo for the call: an object reached twice is copied once
+        self.memo: dict[int, Any] = {}
+
+    def originals(self) -> dict[int, Any]:
+        """The program's objects by the ids of the copies made of them (deepcopy keeps every
+        object it copied alive in the memo, under the memo's own id)."""
+        kept = self.memo.get(id(self.memo), ())
+        out: dict[int, Any] = {}
+        for original in kept:
+            made = self.memo.get(id(original))
+            if made is not None and made is not original:
+                out[id(made)] = original
+        return out
 
     def __call__(self, value: Any) -> Any:
         from opportune.compiler.functions import is_user_module
@@ -1972,7 +2280,7 @@ class _ObjectCopier:
             self.held.append(value)
             return value
         try:
-            return copy.deepcopy(value)
+            return copy.deepcopy(value, self.memo)
         except Exception:
             self.held.append(value)
             return value

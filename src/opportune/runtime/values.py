@@ -85,6 +85,9 @@ class Pending:
         if self._state == PENDING:
             rt.wait_for(self)
         if self._state == DONE:
+            if rt._handed_off and self._seq in rt._handed_off \
+                    and type(self._value) not in ATOM_TYPES:
+                rt.after_handoff(self)
             if self._calls:
                 rt.note_forced(self)
             if self._tracks is not None:
@@ -150,6 +153,8 @@ class Pending:
         running concurrently that still reads it (runtime/readers.py; a store through a
         target found this value still pending and left the check to this point)."""
         value = self._force()
+        if self._rt._call_args and self._seq in self._rt._call_args:
+            self._rt.before_changing_argument(self)
         if self._rt.readers.entries and type(value) not in IMMUTABLE_TYPES:
             self._rt.readers.before_change(value)
         return value
@@ -301,6 +306,8 @@ for _name, _op, _iop, _sym in _ARITHMETIC:
             return self._rt.derive_op(_op, (self, other), _sym + "=")
         value = self._force()
         if type(value) not in IMMUTABLE_TYPES:
+            if self._rt._call_args and self._seq in self._rt._call_args:
+                self._rt.before_changing_argument(self)
             if self._rt._guard_marks:
                 self._rt.settle_for_effect((other,))
             if self._rt.readers.entries:

@@ -771,6 +771,21 @@ def _program_stream(stream: Any) -> bool:
     return type(write) is _FunctionType and id(write.__code__) in _compiled_ids
 
 
+def _as_of_arm(file: Any, streams: tuple[Any, Any]) -> Any:
+    """The stream a deferred arm's ``print`` writes to: the one its ``file=`` named
+    (``sys.stdout`` or ``sys.stderr``, read as the arm runs; nothing else is allowed there,
+    compiler/purity.reads_only) as the program had it where the arm was deferred
+    (``deferral._printing_as_of``). While the program has both names on one object, which
+    one the arm named cannot be told from the object: ``sys.stderr`` is taken then."""
+    import sys
+
+    if file is None or file is sys.stdout and file is not sys.stderr:
+        return streams[0]
+    if file is sys.stderr:
+        return streams[1]
+    return file
+
+
 def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     import sys
 
@@ -778,8 +793,11 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if unknown:
         return _B.print(*args, **kwargs)  # raises the same TypeError as plain Python
     file = kwargs.get("file")
-    if file is not None and file is not sys.stdout and file is not sys.stderr \
-            or _program_stream(sys.stdout if file is None else file):
+    streams = getattr(_local, "streams", None)
+    if streams is not None:  # a deferred arm's print, to stdout or stderr
+        file = kwargs["file"] = _as_of_arm(file, streams)
+    if streams is None and file is not None and file is not sys.stdout \
+            and file is not sys.stderr or _program_stream(sys.stdout if file is None else file):
         # a file, or the program's own stream object standing in for stdout (a tee that
         # counts lines): its ``write`` runs in program order, as the program may look at
         # what it did right after (p425)

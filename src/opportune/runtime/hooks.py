@@ -22,7 +22,7 @@ from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
 from opportune.runtime.snapshot import fill_in_place
-from opportune.runtime.values import PENDING, Pending, is_immutable
+from opportune.runtime.values import ATOM_TYPES, PENDING, Pending, is_immutable
 
 
 def try_enter(*managers: Any) -> int:
@@ -288,6 +288,12 @@ def contains(item: Any, container: Any, negate: bool) -> Any:
     elif tc is not Pending and tc not in _MEMBERSHIP_CONTAINERS:
         # the program's own container: its ``__contains__`` gets the item as it is, now
         return (item not in container) if negate else (item in container)
+    if tc is not Pending and tc in _HOLDERS and not _compares_plainly(container):
+        # an item of the program's class may run code of its own (``__eq__``, ``__hash__``:
+        # a print): tested later, on another thread, it would run out of program order (p602)
+        if type(item) is Pending:
+            item = item._force()
+        return (item not in container) if negate else (item in container)
     if tc is Pending and container._type not in _MEMBERSHIP_CONTAINERS:
         # A value of a class not known yet may be an iterator, which ``in`` consumes: tested
         # later, it would race the program's own ``next()`` on it. Only containers whose test
@@ -297,6 +303,25 @@ def contains(item: Any, container: Any, negate: bool) -> Any:
     if rt is None:
         return (item not in container) if negate else (item in container)
     return _derived_membership(rt, item, container, negate)
+
+
+# Containers whose test compares with their items (a dict its keys): ``_compares_plainly``.
+_HOLDERS = frozenset({list, tuple, set, frozenset, dict})
+_PLAIN_ITEMS = frozenset({*ATOM_TYPES, Pending})
+
+
+def _compares_plainly(container: Any, depth: int = 0) -> bool:
+    """Whether ``item in container`` compares or hashes only values whose ``__eq__`` and
+    ``__hash__`` are CPython's own (text, numbers, ``None``, tuples of them, values still
+    being computed), so the test may run later, on another thread, without running code of
+    the program's there. Asked only on the lazy path, which copies the container anyway."""
+    if depth > 4:
+        return False
+    for v in (container.keys() if type(container) is dict else container):
+        tv = type(v)
+        if tv not in _PLAIN_ITEMS and not (tv is tuple and _compares_plainly(v, depth + 1)):
+            return False
+    return True
 
 
 def _holds_unfinished(container: list[Any] | tuple[Any, ...]) -> bool:

@@ -283,3 +283,19 @@ def test_a_test_among_the_programs_objects_runs_their_code_where_plain_python_do
     got, _ = run_both(membership_among_the_programs_objects)
     assert got[0] == [True, False, False, True, True, False, False, True]
     assert got[1][:4] == ["hash no", "hash maybe", "eq no", "asked 0"]
+
+
+def joined_with_each_answer() -> list[Any]:
+    words = ["w"]
+    out = []
+    for q in QUESTIONS:
+        out.append(ext_text(q).join(words))  # applied later, to the list as it is now
+        words.append(str(q))
+    return out
+
+
+def test_a_method_on_an_answer_whose_every_return_is_text_gets_its_arguments_as_now() -> None:
+    """``sep.join(words)`` stays lazy and joins the list as it was at the call, not as the
+    program changed it before the answer came (p603)."""
+    _, schedule = run_both(joined_with_each_answer, overlap=[calls_to("ext_text", *QUESTIONS)])
+    assert_all_overlap(calls_of(schedule, "ext_text"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import operator
 import sys
 import types
 from typing import Any
@@ -245,12 +244,21 @@ def identical(a: Any, b: Any, negate: bool) -> Any:
     """``a is b`` on the values; pending while either value is still being computed."""
     for v in (a, b):
         if type(v) is Pending and v._state != 1 and getattr(_local, "runtime", None) is not None:
-            return v._rt.derive_op(operator.is_not if negate else operator.is_, (a, b), "is")
+            # compared as they are: ``derive_op`` would hand it a copy of a list operand, and
+            # ``max(seq, default=answer) is seq[0]`` found the very item not to be itself
+            inputs = [x for x in (a, b) if type(x) is Pending]
+            return v._rt._derive(lambda: (_real(a) is not _real(b)) if negate
+                                 else (_real(a) is _real(b)), inputs, "is", bool)
     if type(a) is Pending:
         a = a._force()
     if type(b) is Pending:
         b = b._force()
     return (a is not b) if negate else (a is b)
+
+
+def _real(value: Any) -> Any:
+    """A finished value's object itself (``_derive`` calls back once every input is done)."""
+    return value._value if type(value) is Pending else value
 
 
 # Containers whose membership test compiled code makes inline when the item is not pending

@@ -275,13 +275,17 @@ def membership_among_the_programs_objects() -> tuple[list[bool], list[str]]:
         found.append(ext_answer(q) in {_Tracked("no"), _Tracked("maybe")})
         _Tracked.seen.append(f"asked {q}")
         found.append(ext_answer(q) not in (_Tracked("no"),))
+        found.append(_Tracked("no") in [ext_answer(q)])  # its own __eq__ runs at the ``in``
+        _Tracked.seen.append(f"then {q}")
     return found, _Tracked.seen
 
 
 def test_a_test_among_the_programs_objects_runs_their_code_where_plain_python_does() -> None:
-    """Their ``__eq__``/``__hash__`` run in order and as often as in plain Python (p602)."""
+    """Their ``__eq__``/``__hash__`` run in order and as often as in plain Python, whether
+    the object is the container's item or the item searched for (p602, p607)."""
     got, _ = run_both(membership_among_the_programs_objects)
-    assert got[0] == [True, False, False, True, True, False, False, True]
+    assert got[0] == [True, False, True, False, True, False, True, False, True,
+                      False, True, False]
     assert got[1][:4] == ["hash no", "hash maybe", "eq no", "asked 0"]
 
 

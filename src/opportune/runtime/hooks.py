@@ -20,7 +20,7 @@ from opportune.runtime.context import GUARDED, LIVE, SHARED_ARMS, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
-from opportune.runtime.snapshot import fill_in_place
+from opportune.runtime.snapshot import fill, fill_in_place
 from opportune.runtime.values import ATOM_TYPES, PENDING, Pending, is_immutable
 
 
@@ -301,6 +301,11 @@ def contains(item: Any, container: Any, negate: bool) -> Any:
         # a print): tested later, on another thread, it would run out of program order (p602)
         if type(item) is Pending:
             item = item._force()
+        return (item not in container) if negate else (item in container)
+    if type(item) is not Pending and not _compares_plainly((item,)):
+        # the item's own ``__eq__`` may be the program's (``Tag("x") in answers``, p607):
+        # tested now, on the values
+        container = container._force() if tc is Pending else fill(container)
         return (item not in container) if negate else (item in container)
     if tc is Pending and container._type not in _MEMBERSHIP_CONTAINERS:
         # A value of a class not known yet may be an iterator, which ``in`` consumes: tested

@@ -337,3 +337,27 @@ def test_names_functions_bind_as_their_own_locals_are_not_told() -> None:
         assert f"(('{name}',))" not in text, name
     assert "__opportune_changing_globals__(('limit',))" in text
     assert "count = __opportune_telling__(" in text
+
+
+def test_top_level_exec_and_eval_tell_every_name_functions_load() -> None:
+    """``exec(code)`` and ``eval(code)`` at the top level may rebind any name of the module
+    (p605): each tells the names the module's functions load once its code is evaluated; one
+    inside a function is left as it is."""
+    source = textwrap.dedent('''
+        LIMIT = MODE = 1
+
+        def limit():
+            exec("pass")
+            return (LIMIT, MODE)
+
+        exec("LIMIT = 2")
+        seen = eval("(MODE := 3)")
+    ''')
+    text = ast.unparse(transform(ast.parse(source)))
+    assert "exec(__opportune_telling__('LIMIT = 2', ('LIMIT', 'MODE'" in text
+    assert "eval(__opportune_telling__('(MODE := 3)', ('LIMIT', 'MODE'" in text
+    assert "exec('pass')" in text
+    namespace: dict[str, Any] = {"__name__": "prog"}
+    hooks.install()
+    exec(compile(transform(ast.parse(source)), "<prog>", "exec"), namespace)  # noqa: S102
+    assert (namespace["LIMIT"], namespace["MODE"], namespace["seen"]) == (2, 3, 3)

@@ -4,6 +4,8 @@ runtime/arm_objects.py). Overlap is proved with the barrier helpers, never with 
 
 from __future__ import annotations
 
+import io
+import sys
 import time
 
 import pytest
@@ -199,3 +201,31 @@ def test_handed_on_objects_are_not_kept_once_the_program_drops_them() -> None:
             held.append(obj)
     assert all(id(obj) in table.handed_on for obj in held)
     assert len(table.handed_on) < 2100
+
+
+def report_to_stderr() -> None:
+    for w in WORDS:
+        if verdict(w) == "yes":
+            print("found", w, file=sys.stderr)
+        else:
+            print("skipped", w)
+
+
+def report_while_swapped() -> tuple[str, str]:
+    saved_out, saved_err = sys.stdout, sys.stderr
+    sys.stdout = out = io.StringIO()
+    sys.stderr = err = io.StringIO()
+    report_to_stderr()
+    sys.stdout, sys.stderr = saved_out, saved_err
+    return out.getvalue(), err.getvalue()
+
+
+def test_an_arm_prints_to_the_streams_the_program_had_where_the_if_stands(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The arms run after the program put the streams back: their prints still go to the
+    streams of their place, as plain Python's did (p601)."""
+    expected = report_while_swapped()
+    got = opportune.run(report_while_swapped)
+    assert got == expected
+    assert "found aa" in expected[1] and "skipped c" in expected[0]
+    assert capsys.readouterr() == ("", "")

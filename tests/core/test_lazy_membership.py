@@ -12,7 +12,7 @@ it (tests/core/overlap.py); nothing here measures time.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -249,3 +249,57 @@ def pending_container_changed_after_the_test() -> list[tuple[bool, bool]]:
 def test_a_change_to_a_pending_container_waits_for_the_test_on_it() -> None:
     got, _ = run_both(pending_container_changed_after_the_test)
     assert got == [(False, True)] * len(QUESTIONS)
+
+
+class _Tracked:
+    """An item of the program's class: its ``__eq__`` and ``__hash__`` note each call."""
+
+    seen: ClassVar[list[str]] = []
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    def __eq__(self, other: object) -> bool:
+        _Tracked.seen.append(f"eq {self.word}")
+        return self.word == other
+
+    def __hash__(self) -> int:
+        _Tracked.seen.append(f"hash {self.word}")
+        return hash(self.word)
+
+
+def membership_among_the_programs_objects() -> tuple[list[bool], list[str]]:
+    _Tracked.seen = []
+    found = []
+    for q in QUESTIONS:
+        found.append(ext_answer(q) in {_Tracked("no"), _Tracked("maybe")})
+        _Tracked.seen.append(f"asked {q}")
+        found.append(ext_answer(q) not in (_Tracked("no"),))
+        found.append(_Tracked("no") in [ext_answer(q)])  # its own __eq__ runs at the ``in``
+        _Tracked.seen.append(f"then {q}")
+    return found, _Tracked.seen
+
+
+def test_a_test_among_the_programs_objects_runs_their_code_where_plain_python_does() -> None:
+    """Their ``__eq__``/``__hash__`` run in order and as often as in plain Python, whether
+    the object is the container's item or the item searched for (p602, p607)."""
+    got, _ = run_both(membership_among_the_programs_objects)
+    assert got[0] == [True, False, True, False, True, False, True, False, True,
+                      False, True, False]
+    assert got[1][:4] == ["hash no", "hash maybe", "eq no", "asked 0"]
+
+
+def joined_with_each_answer() -> list[Any]:
+    words = ["w"]
+    out = []
+    for q in QUESTIONS:
+        out.append(ext_text(q).join(words))  # applied later, to the list as it is now
+        words.append(str(q))
+    return out
+
+
+def test_a_method_on_an_answer_whose_every_return_is_text_gets_its_arguments_as_now() -> None:
+    """``sep.join(words)`` stays lazy and joins the list as it was at the call, not as the
+    program changed it before the answer came (p603)."""
+    _, schedule = run_both(joined_with_each_answer, overlap=[calls_to("ext_text", *QUESTIONS)])
+    assert_all_overlap(calls_of(schedule, "ext_text"))

@@ -241,3 +241,22 @@ def test_a_decided_if_reading_a_deferred_result_does_not_wait_for_it() -> None:
     *in_loop, after = calls_of(schedule, "ext_llm")
     assert len(in_loop) == 3
     assert after.overlaps(ranking), "the call after the if waited for the deferred loop"
+
+
+def dumps_with_a_list_changed_after() -> list[Any]:
+    import json
+
+    seen: list[str] = []
+    out = []
+    for p in ("a", "b", "c"):
+        out.append(json.dumps({"answer": ext_llm(p), "seen": seen}))  # lazy: read at the call
+        seen.append(p)
+    out.append(max([[""], seen], default=ext_llm("d")) is seen)
+    return out
+
+
+def test_a_lazy_library_call_reads_the_programs_lists_as_at_the_call() -> None:
+    """The calls still overlap, and each dump shows ``seen`` as it was at its call (p604)."""
+    _, schedule = run_both(dumps_with_a_list_changed_after,
+                           overlap=[calls_to("ext_llm", "a", "b", "c")])
+    assert_all_overlap(calls_of(schedule, "ext_llm")[:3])

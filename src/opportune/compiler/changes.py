@@ -177,7 +177,8 @@ def _captures(case: ast.match_case) -> list[str]:
 
 def _tell_walruses(stmt: ast.stmt, read: set[str]) -> None:
     """``(NAME := v)`` in ``stmt``'s own expressions (a comprehension's too: it binds in the
-    module) becomes ``(NAME := __opportune_telling__(v, ("NAME",)))`` for a name in ``read``.
+    module) becomes ``(NAME := __opportune_telling__(v, ("NAME",)))`` for a name in ``read``;
+    ``exec(code)`` and ``eval(code)`` tell every name in ``read``.
     The statements inside a compound statement are left to the caller."""
     stack: list[ast.AST] = [c for c in traversal.children(stmt) if not isinstance(c, ast.stmt)]
     while stack:
@@ -186,6 +187,13 @@ def _tell_walruses(stmt: ast.stmt, read: set[str]) -> None:
             continue
         if type(node) is ast.NamedExpr and node.target.id in read:
             node.value = _told_value(node.value, [node.target.id])
+        elif type(node) is ast.Call and type(node.func) is ast.Name \
+                and node.func.id in ("exec", "eval") and node.args \
+                and not getattr(node, "_opportune_told", False):
+            # ``exec("LIMIT = 5")`` may rebind any name of the module: told once the code
+            # to run is evaluated (p605)
+            node._opportune_told = True  # type: ignore[attr-defined]
+            node.args[0] = _told_value(node.args[0], sorted(read))
         stack.extend(traversal.children(node))
 
 

@@ -236,7 +236,8 @@ class _Rewriter(Transformer):
         self._tries: list[int] = [0]  # ``try`` statements around it, per function
         # names the module's functions and lambdas load (see changes.tell_module_stores)
         self.function_reads: set[str] = set()
-        self.module_walrus = False  # whether module-level code binds a name with ``:=``
+        # whether module-level code binds a name with ``:=`` (or may, through exec or eval)
+        self.module_walrus = False
         self._staging = staging  # where module-level code may be cut into stages
         # per enclosing function: its locals bound only as ``for i in range(...)`` (ints)
         self._range_counters: list[frozenset[str]] = []
@@ -390,6 +391,9 @@ class _Rewriter(Transformer):
             return ast.copy_location(
                 ast.Call(ast.Name(branches.ANY_ALL, ast.Load()), [func, *node.args], []), node)
         if isinstance(func, ast.Name) and func.id in FRAME_SENSITIVE:
+            if func.id in ("exec", "eval") and not self._first_params \
+                    and not self._in_class[-1]:
+                self.module_walrus = True  # may bind module globals: changes._tell_walruses
             if (
                 func.id == "super"
                 and self._explicit_super

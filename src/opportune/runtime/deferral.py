@@ -176,6 +176,8 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
         return None
     # The arm runs in the context the statement saw (ContextVars, the decimal context: p350).
     program_context = contextvars.copy_context()
+    # and prints to the streams the program had there (an arm that prints: ``late_failure``)
+    streams = _streams_now() if late_failure else None
     if type(cond) is not Pending:
         cond = _Decided(cond)
     # Later reads of what the arm writes wait for ``writing``: it finishes once the arm has
@@ -229,7 +231,7 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
             return
         block.control = block.control | cond._calls  # its calls waited for the condition
         if late_failure:
-            fn = _failing_in_place(rt, fn)
+            fn = _printing_as_of(_failing_in_place(rt, fn), streams)
         count_started()
         threading.Thread(target=program_context.run, args=(_run, rt, p, block, fn, captured, {}),
                          name="opportune-arm", daemon=True).start()
@@ -239,6 +241,29 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
     else:
         run_arm()
     return p
+
+
+def _streams_now() -> tuple[Any, Any]:
+    """``sys.stdout`` and ``sys.stderr`` as the code at this point of program order sees them:
+    an arm's own, on an arm's thread (a nested arm prints where its parent would)."""
+    return getattr(_local, "streams", None) or (sys.stdout, sys.stderr)
+
+
+def _printing_as_of(fn: Callable[..., Any], streams: Any) -> Callable[..., Any]:
+    """``fn``, whose prints go to ``streams``: the ``sys.stdout`` and ``sys.stderr`` of the
+    point where the arm was deferred. Plain Python prints there, so a ``print(x)`` or
+    ``print(x, file=sys.stderr)`` that runs later must not write to streams the program set
+    afterwards (``sys.stderr = saved``, the end of ``redirect_stdout``: p601). The prints
+    read ``_local.streams`` (``dispatch._print``)."""
+
+    def arm(*args: Any) -> Any:
+        _local.streams = streams
+        try:
+            return fn(*args)
+        finally:
+            _local.streams = None
+
+    return arm
 
 
 def _failing_in_place(rt: Runtime, fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -27,7 +27,13 @@ from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
-from opportune.runtime.snapshot import PLAIN_CONTAINERS, fill, fill_attributes, fill_in_place
+from opportune.runtime.snapshot import (
+    PLAIN_CONTAINERS,
+    fill,
+    fill_attributes,
+    fill_in_place,
+    snapshot,
+)
 from opportune.runtime.spawn import guard_effect, maybe_spawn
 from opportune.runtime.streams import ConcatView, ItemsView, JsonItemsView, StrippedView
 from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, PENDING, Pending
@@ -779,6 +785,21 @@ def _program_stream(stream: Any) -> bool:
     return type(write) is _FunctionType and id(write.__code__) in _compiled_ids
 
 
+def _as_of_arm(file: Any, streams: tuple[Any, Any]) -> Any:
+    """The stream a deferred arm's ``print`` writes to: the one its ``file=`` named
+    (``sys.stdout`` or ``sys.stderr``, read as the arm runs; nothing else is allowed there,
+    compiler/purity.reads_only) as the program had it where the arm was deferred
+    (``deferral._printing_as_of``). While the program has both names on one object, which
+    one the arm named cannot be told from the object: ``sys.stderr`` is taken then."""
+    import sys
+
+    if file is None or file is sys.stdout and file is not sys.stderr:
+        return streams[0]
+    if file is sys.stderr:
+        return streams[1]
+    return file
+
+
 def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     import sys
 
@@ -786,8 +807,11 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if unknown:
         return _B.print(*args, **kwargs)  # raises the same TypeError as plain Python
     file = kwargs.get("file")
-    if file is not None and file is not sys.stdout and file is not sys.stderr \
-            or _program_stream(sys.stdout if file is None else file):
+    streams = getattr(_local, "streams", None)
+    if streams is not None:  # a deferred arm's print, to stdout or stderr
+        file = kwargs["file"] = _as_of_arm(file, streams)
+    if streams is None and file is not None and file is not sys.stdout \
+            and file is not sys.stderr or _program_stream(sys.stdout if file is None else file):
         # a file, or the program's own stream object standing in for stdout (a tee that
         # counts lines): its ``write`` runs in program order, as the program may look at
         # what it did right after (p425)
@@ -880,11 +904,12 @@ def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[s
         if known is not None and (issubclass(known, _PURE_METHOD_TYPES)
                                   or known in _DATETIME_TYPES):
             method = getattr(known, name, None)
-            if method is not None:
+            if method is not None and _taken_as_now(args, kwargs):
                 def apply(receiver: Any, *a: Any, **k: Any) -> Any:
                     return getattr(receiver, name)(*a, **k)
 
                 result_type = _result_type(getattr("", name, None)) if known is str else None
+                args, kwargs = snapshot((args, kwargs))
                 return rt.derive_call(apply, (base, *args), kwargs, f".{name}()", result_type)
         if known in _READ_METHODS and name in _READ_METHODS[known]:
             return _read_later(rt, base, known, name, args, kwargs)
@@ -895,6 +920,18 @@ def _call_pending(rt: Runtime, f: Pending, args: tuple[Any, ...], kwargs: dict[s
                               "keeps such calls lazy)")
     callee = f._force()
     return call(callee, *args, **kwargs)
+
+
+def _taken_as_now(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether a method applied later to a pending receiver can be handed its arguments as
+    they are now: plain data (copied then, ``snapshot``), pending values, library values that
+    do not change. The method reads them when the receiver exists, so a list the program
+    changes meanwhile (``sep.join(words)``, then ``words.append(w)``: p603) must be a copy,
+    and an object of the program's (a ``format`` that calls its ``__format__``, a ``tzinfo``)
+    would run its code then, out of program order: the call is made at once instead."""
+    from opportune.runtime.spawn import _safe
+
+    return all(_safe(a, True) for a in args) and all(_safe(v, True) for v in kwargs.values())
 
 
 def _read_later(rt: Runtime, base: Pending, known: type, name: str, args: tuple[Any, ...],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import operator
 import sys
 import types
 from typing import Any
@@ -21,8 +20,8 @@ from opportune.runtime.context import GUARDED, LIVE, SHARED_ARMS, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
 from opportune.runtime.scheduler import EscapingFailure
-from opportune.runtime.snapshot import fill_in_place
-from opportune.runtime.values import PENDING, Pending, is_immutable
+from opportune.runtime.snapshot import fill, fill_in_place
+from opportune.runtime.values import ATOM_TYPES, PENDING, Pending, is_immutable
 
 
 def try_enter(*managers: Any) -> int:
@@ -245,12 +244,21 @@ def identical(a: Any, b: Any, negate: bool) -> Any:
     """``a is b`` on the values; pending while either value is still being computed."""
     for v in (a, b):
         if type(v) is Pending and v._state != 1 and getattr(_local, "runtime", None) is not None:
-            return v._rt.derive_op(operator.is_not if negate else operator.is_, (a, b), "is")
+            # compared as they are: ``derive_op`` would hand it a copy of a list operand, and
+            # ``max(seq, default=answer) is seq[0]`` found the very item not to be itself
+            inputs = [x for x in (a, b) if type(x) is Pending]
+            return v._rt._derive(lambda: (_real(a) is not _real(b)) if negate
+                                 else (_real(a) is _real(b)), inputs, "is", bool)
     if type(a) is Pending:
         a = a._force()
     if type(b) is Pending:
         b = b._force()
     return (a is not b) if negate else (a is b)
+
+
+def _real(value: Any) -> Any:
+    """A finished value's object itself (``_derive`` calls back once every input is done)."""
+    return value._value if type(value) is Pending else value
 
 
 # Containers whose membership test compiled code makes inline when the item is not pending
@@ -288,6 +296,17 @@ def contains(item: Any, container: Any, negate: bool) -> Any:
     elif tc is not Pending and tc not in _MEMBERSHIP_CONTAINERS:
         # the program's own container: its ``__contains__`` gets the item as it is, now
         return (item not in container) if negate else (item in container)
+    if tc is not Pending and tc in _HOLDERS and not _compares_plainly(container):
+        # an item of the program's class may run code of its own (``__eq__``, ``__hash__``:
+        # a print): tested later, on another thread, it would run out of program order (p602)
+        if type(item) is Pending:
+            item = item._force()
+        return (item not in container) if negate else (item in container)
+    if type(item) is not Pending and not _compares_plainly((item,)):
+        # the item's own ``__eq__`` may be the program's (``Tag("x") in answers``, p607):
+        # tested now, on the values
+        container = container._force() if tc is Pending else fill(container)
+        return (item not in container) if negate else (item in container)
     if tc is Pending and container._type not in _MEMBERSHIP_CONTAINERS:
         # A value of a class not known yet may be an iterator, which ``in`` consumes: tested
         # later, it would race the program's own ``next()`` on it. Only containers whose test
@@ -297,6 +316,25 @@ def contains(item: Any, container: Any, negate: bool) -> Any:
     if rt is None:
         return (item not in container) if negate else (item in container)
     return _derived_membership(rt, item, container, negate)
+
+
+# Containers whose test compares with their items (a dict its keys): ``_compares_plainly``.
+_HOLDERS = frozenset({list, tuple, set, frozenset, dict})
+_PLAIN_ITEMS = frozenset({*ATOM_TYPES, Pending})
+
+
+def _compares_plainly(container: Any, depth: int = 0) -> bool:
+    """Whether ``item in container`` compares or hashes only values whose ``__eq__`` and
+    ``__hash__`` are CPython's own (text, numbers, ``None``, tuples of them, values still
+    being computed), so the test may run later, on another thread, without running code of
+    the program's there. Asked only on the lazy path, which copies the container anyway."""
+    if depth > 4:
+        return False
+    for v in (container.keys() if type(container) is dict else container):
+        tv = type(v)
+        if tv not in _PLAIN_ITEMS and not (tv is tuple and _compares_plainly(v, depth + 1)):
+            return False
+    return True
 
 
 def _holds_unfinished(container: list[Any] | tuple[Any, ...]) -> bool:

@@ -207,6 +207,85 @@ def _is_user_module(module: str | None) -> bool:
     return is_user_module(module)
 
 
+_UNCHANGING = frozenset({*ATOM_TYPES, types.BuiltinFunctionType, types.FunctionType, type,
+                         range, slice})
+
+
+def _holds_changeable(values: Any) -> bool:
+    """Whether one of ``values`` (a derived call's arguments, after ``snapshot_pending``) is
+    or holds an object the program could change in place: a list, dict or set it kept (a
+    container holding a pending value is a copy already: its items are looked at), an object
+    of its own. Atoms, functions, classes and values still being computed cannot change."""
+    for value in values:
+        t = type(value)
+        if t is Pending or t in _UNCHANGING:
+            continue
+        if t is tuple or t is frozenset or t in PLAIN_CONTAINERS and contains_pending(value):
+            if _holds_changeable(value.values() if t is dict else value):
+                return True
+            continue
+        return True
+    return False
+
+
+def _as_at_the_call(fn: Callable[..., Any], args: tuple[Any, ...],
+                    kwargs: dict[str, Any]) -> Callable[[], Any]:
+    """``fn`` applied later to the lists, dicts and sets of ``args`` as they are now.
+
+    ``json.dumps({"a": answer, "b": items})``, ``max(seq, default=n)``: the call runs once
+    ``answer`` and ``n`` exist, while plain Python read ``items`` and ``seq`` at the call, and
+    the program may change them meanwhile (p604). So it gets copies (``snapshot``), and what
+    it returns is given the program's own objects back wherever it holds a copy: ``max``
+    returns one of the items itself, ``sorted`` a new list of them. (Making the program's
+    changes wait for the call instead would hold back the loop that builds the next prompt
+    from a history it then appends to.)"""
+    memo: dict[int, Any] = {}
+    copied_args, copied_kwargs = snapshot((args, kwargs), memo)
+    back: dict[int, Any] = {}
+    _originals((args, kwargs), memo, back, set())
+
+    def compute() -> Any:
+        return _restored(fn(*fill(copied_args), **fill(copied_kwargs)), back, 0)
+
+    return compute
+
+
+def _originals(value: Any, memo: dict[int, Any], back: dict[int, Any], seen: set[int]) -> None:
+    """Map the id of each copy ``snapshot`` made (its ``memo``) to the object it copied."""
+    if type(value) not in PLAIN_CONTAINERS or id(value) in seen:
+        return
+    seen.add(id(value))
+    copy_of = memo.get(id(value))
+    if copy_of is not None and copy_of is not value:
+        back[id(copy_of)] = value
+    for v in (value.values() if type(value) is dict else value):
+        _originals(v, memo, back, seen)
+
+
+def _restored(value: Any, back: dict[int, Any], depth: int) -> Any:
+    """``value`` with each copy of :func:`_as_at_the_call` replaced by the program's object,
+    through the plain containers the call made."""
+    original = back.get(id(value))
+    if original is not None:
+        return original
+    t = type(value)
+    if depth > 20 or t not in PLAIN_CONTAINERS or not back:
+        return value
+    if t is dict:
+        pairs = [(_restored(k, back, depth + 1), _restored(v, back, depth + 1))
+                 for k, v in value.items()]
+        if all(a is k and b is v for (a, b), (k, v) in zip(pairs, value.items())):
+            return value
+        return dict(pairs)
+    items = [_restored(v, back, depth + 1) for v in value]
+    if all(a is b for a, b in zip(items, value)):
+        return value
+    if t is list:
+        value[:] = items  # the call's own new list: keep it, with the program's items
+        return value
+    return t(items)
+
+
 class RuntimeClosed(BaseException):
     """Unwinds a concurrently running function whose program has already ended."""
 
@@ -764,6 +843,11 @@ class Runtime:
         collect(kwargs, inputs)
         if not inputs:
             return fn(*args, **kwargs)
+        values = (*args, *kwargs.values())
+        if _holds_changeable(values) and not any(_reaches_own_object(v, set()) for v in values):
+            # only lists, dicts and sets the program may change: copies as they are now, and
+            # the program's own objects back in the result (_as_at_the_call)
+            return self._derive(_as_at_the_call(fn, args, kwargs), inputs, label, known_type)
         if _reaches_changeable(args) or any(_reaches_changeable(v) for v in kwargs.values()):
             # ``json.dumps({"meta": meta, "answer": pending})`` then ``meta["turn"] = 2``:
             # applied later, the function would read what the program changed meanwhile
@@ -2193,6 +2277,23 @@ def _reaches_changeable(value: Any) -> bool:
         return any(_reaches_changeable(v) for v in (value.values() if t is dict else value))
     if t is tuple or t is frozenset:
         return any(_reaches_changeable(v) for v in value)
+    return _changeable_object(value)
+
+
+def _reaches_own_object(value: Any, seen: set[int]) -> bool:
+    """Whether ``value`` is or holds, through lists, dicts, sets and tuples, a changeable
+    object that is not a plain container (``_changeable_object``: an instance of the
+    program's classes, a library data container). ``snapshot`` keeps those by reference, so
+    a function applied later to such arguments would see the program's later changes."""
+    t = type(value)
+    if t in ATOM_TYPES or t is Pending:
+        return False
+    if t is list or t is set or t is dict or t is tuple or t is frozenset:
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        items = value.values() if t is dict else value
+        return any(_reaches_own_object(v, seen) for v in items)
     return _changeable_object(value)
 
 

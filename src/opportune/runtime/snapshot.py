@@ -174,17 +174,24 @@ def fill(value: Any, memo: dict[int, Any] | None = None) -> Any:
             return value
         value_out: Any = items
     elif t is dict:
-        d = {k: fill(v, memo) for k, v in value.items()}
-        if all(d[k] is v for k, v in value.items()):
+        # the keys (kept as they are) are hashed again only when a value changed: a key's
+        # ``__hash__`` may be the program's (p602)
+        values = [fill(v, memo) for v in value.values()]
+        if all(a is b for a, b in zip(values, value.values())):
             return value
-        value_out = d
+        value_out = dict(zip(value, values))
     elif t is tuple:
         tup = tuple(fill(v, memo) for v in value)
         if all(a is b for a, b in zip(tup, value)):
             return value
         value_out = tup
     else:
+        # a set or frozenset: rebuilt only when an item changed, since building one hashes
+        # every item again, and an item's ``__hash__`` may be the program's (it printed twice
+        # for one ``answer in {Noisy(...)}``: p602)
         items2 = [fill(v, memo) for v in value]
+        if all(a is b for a, b in zip(items2, value)):
+            return value
         value_out = t(items2)
     memo[key] = value_out
     return value_out

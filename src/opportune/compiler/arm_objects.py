@@ -39,6 +39,10 @@ _EMPTY_CALLS = frozenset({"list", "dict", "set"})
 # Ways to read a function's locals other than by name: the object would be reached unseen.
 _FRAME_VIEWS = frozenset({"locals", "vars", "eval", "exec", "f_locals", "_getframe",
                           "currentframe"})
+# Ways to reach a module's namespace other than by name from its own code: ``globals()``, the
+# module object (``sys.modules``, ``import __main__``), a frame's globals, star imports.
+_MODULE_VIEWS = _FRAME_VIEWS | {"globals", "f_globals", "modules", "__main__", "__import__",
+                                "import_module", "__dict__"}
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -93,6 +97,35 @@ def _own_nodes(fn: ast.FunctionDef) -> tuple[list[ast.AST], set[str], bool]:
     return own, nested, yields
 
 
+def module_tracked_names(tree: ast.Module) -> frozenset[str]:
+    """The module-level names of the program's own module ``tree`` (the script ``opportune run``
+    runs, or ``run_source``'s code) whose objects deferred arms may change, as
+    :func:`tracked_names` for a function, and marks their reads (:func:`mark_reads`).
+
+    A module's names live in a dict other code can read: its functions (a name any nested
+    scope mentions is left out, so they never read a tracked one), ``globals()``, ``exec``,
+    the module object (``sys.modules``, ``import __main__``). Where the module's code shows any
+    of these, or a star import may rebind a name unseen, no name is tracked. Never for an
+    imported module: other modules read its names once its code has run."""
+    for n in traversal.nodes(tree):
+        if isinstance(n, ast.Name) and n.id in _MODULE_VIEWS \
+                or isinstance(n, ast.Attribute) and n.attr in _MODULE_VIEWS:
+            return frozenset()
+        if isinstance(n, (ast.Import, ast.ImportFrom)) \
+                and any(a.name == "*" or a.name.split(".")[0] in _MODULE_VIEWS for a in n.names):
+            return frozenset()
+    names = _tracked(tree, set())
+    mark_reads(tree, names)
+    return names
+
+
+def module_objects(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]] | None:
+    """:func:`module_tracked_names` of ``tree`` and its names that are never pending, for the
+    compiler's passes (None: none tracked)."""
+    names = module_tracked_names(tree)
+    return (names, getattr(tree, PLAIN, frozenset())) if names else None
+
+
 def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]:
     """Each name of ``target`` with the part of ``value`` it is bound to: ``x = v``, and
     ``a, b = [], {}`` (no starred item)."""
@@ -109,13 +142,17 @@ def tracked_names(fn: ast.FunctionDef) -> frozenset[str]:
     """The names of ``fn`` whose objects deferred arms may change (see the module docstring):
     bound only as ``name = <fresh container>``, not a parameter, not ``global``/``nonlocal``,
     unused by nested scopes, and changed in place inside some ``if``. Empty for a generator."""
-    own, nested, yields = _own_nodes(fn)
-    if yields or any(isinstance(n, ast.Name) and n.id in _FRAME_VIEWS
-                     or isinstance(n, ast.Attribute) and n.attr in _FRAME_VIEWS for n in own):
-        return frozenset()
     a = fn.args
     params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
               if x is not None}
+    return _tracked(fn, params)
+
+
+def _tracked(fn: ast.FunctionDef | ast.Module, params: set[str]) -> frozenset[str]:
+    own, nested, yields = _own_nodes(fn)  # type: ignore[arg-type]
+    if yields or any(isinstance(n, ast.Name) and n.id in _FRAME_VIEWS
+                     or isinstance(n, ast.Attribute) and n.attr in _FRAME_VIEWS for n in own):
+        return frozenset()
     fresh: dict[str, bool] = {}
     changed_in_if: set[str] = set()
     plain = plain_names(own, params)
@@ -287,8 +324,8 @@ class _Wrap(ast.NodeTransformer):
     the others (the other passes' own reads: a builtin's inline path, a type test, the store
     guard's owner) as reads that only look."""
 
-    def __init__(self) -> None:
-        self._names: list[frozenset[str]] = [frozenset()]
+    def __init__(self, module: frozenset[str] = frozenset()) -> None:
+        self._names: list[frozenset[str]] = [module]
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         own = getattr(node, TRACKED, None)
@@ -322,5 +359,5 @@ def wrap(tree: ast.Module) -> ast.Module:
     """Turn each marked read into ``__opportune_arm_object__(name[, how])``: the last pass, so
     that the others judged the source as written."""
     if getattr(tree, "_opportune_arm_objects", False):
-        _Wrap().visit(tree)
+        _Wrap(getattr(tree, "_opportune_module_objects", frozenset())).visit(tree)
     return tree

@@ -218,10 +218,14 @@ def _names_owner(target: ast.expr) -> bool:
     return isinstance(target, (ast.Attribute, ast.Subscript)) and isinstance(target.value, ast.Name)
 
 
+# a program module's tracked names and its names that are never pending (see _Rewriter)
+ModuleObjects = tuple[frozenset[str], frozenset[str]] | None
+
+
 class _Rewriter(Transformer):
     def __init__(self, explicit_super: bool, filename: str,
-                 staging: stages.Stages | None = None, stage: stages.Stage | None = None
-                 ) -> None:
+                 staging: stages.Stages | None = None, stage: stages.Stage | None = None,
+                 module_objects: ModuleObjects = None) -> None:
         super().__init__()
         self._filename = filename
         # a stage numbers its helper names from its own place (compiler/stages.py)
@@ -245,7 +249,10 @@ class _Rewriter(Transformer):
         self._objects: list[frozenset[str]] = []
         self._plain: list[frozenset[str]] = []  # its names that are never pending
         self._changing_depth = 0  # ifs deferred with arms that change shared objects, around
-        self.marks_objects = False
+        # the program module's own names that deferred arms may change, and its names that are
+        # never pending (arm_objects.module_tracked_names; a stage's come from its group)
+        self.module_objects = staging.arm_objects if staging is not None else module_objects
+        self.marks_objects = bool(self.module_objects and self.module_objects[0])
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -320,6 +327,9 @@ class _Rewriter(Transformer):
             and self._deferred_depth == self._base_depth
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
+        objects, plain = self.module_objects or (frozenset(), frozenset())
+        self._objects.append(objects)
+        self._plain.append(plain)
         stage = None
         if self._staging is not None:
             node.body, stage = self._staging.cut(node.body, self._deferred_depth)
@@ -538,12 +548,15 @@ class _Rewriter(Transformer):
         return converted
 
     def _arm_objects(self) -> tuple[frozenset[str], bool]:
-        """The names of the function whose objects deferred arms share with the program, and
-        whether arms here may change them and print: in a function, outside ``try`` and
+        """The names of the function (or of the program module, at its top level) whose objects
+        deferred arms share with the program, and whether arms here may change them and print:
+        in a function or such a module, outside ``try`` and
         ``with`` (an arm's failure must surface where plain Python raises it, not in a
         handler that sees the objects half changed)."""
         objects = self._objects[-1] if self._objects else frozenset()
-        changing = not self._in_namespace_dict() and self._tries[-1] == 0
+        # module-level code: only the program module's own tracked names (arm_objects)
+        changing = not self._in_class[-1] and self._tries[-1] == 0 \
+            and (bool(self._first_params) or bool(objects))
         return objects, changing
 
     def _maybe_free(self, names: deferral.ArmNames) -> tuple[str, ...]:
@@ -914,13 +927,16 @@ def _locate(new: ast.AST, original: ast.stmt) -> None:
 def passes(
     *, explicit_super: bool = False, filename: str = "<unknown>",
     staging: stages.Stages | None = None, stage: stages.Stage | None = None,
+    module_objects: ModuleObjects = None,
 ) -> list[tuple[str, Callable[[ast.Module], ast.Module]]]:
     """The passes :func:`transform` applies, in order, by name: one list, so that
     ``benchmarks/compile_cost.py`` times exactly what compiling a program runs. ``staging``:
     cut module-level code into stages there (compiler/stages.py); ``stage``: the tree is the
-    body of that stage."""
+    body of that stage. ``module_objects``: the tree is the program's own module, whose
+    reads of these names :func:`arm_objects.module_tracked_names` marked (a stage's come from
+    ``staging``)."""
     def rewrite(tree: ast.Module) -> ast.Module:
-        rewriter = _Rewriter(explicit_super, filename, staging, stage)
+        rewriter = _Rewriter(explicit_super, filename, staging, stage, module_objects)
         new = rewriter.visit(tree)
         assert isinstance(new, ast.Module)
         if staging is not None:  # functions in other stages read the same module namespace
@@ -928,6 +944,8 @@ def passes(
         new._opportune_function_reads = rewriter.function_reads  # type: ignore[attr-defined]
         new._opportune_module_walrus = rewriter.module_walrus  # type: ignore[attr-defined]
         new._opportune_arm_objects = rewriter.marks_objects  # type: ignore[attr-defined]
+        if rewriter.module_objects:
+            new._opportune_module_objects = rewriter.module_objects[0]  # type: ignore[attr-defined]
         return new
 
     def locations(tree: ast.Module) -> ast.Module:
@@ -948,9 +966,16 @@ def passes(
 def transform(
     tree: ast.Module, *, explicit_super: bool = False, filename: str = "<unknown>",
     staging: stages.Stages | None = None, stage: stages.Stage | None = None,
+    program: bool = False,
 ) -> ast.Module:
-    """Rewrite ``tree`` in place (see the module docstring) and return it."""
+    """Rewrite ``tree`` in place (see the module docstring) and return it. ``program``: the
+    tree is the program's own module (the script run, or ``run_source``'s code), not a module
+    it imports, whose names others read once it has run (compiler/arm_objects.py); a stage's
+    group (``staging``) says it itself."""
+    module_objects: ModuleObjects = None
+    if program and staging is None:
+        module_objects = arm_objects.module_objects(tree)
     for _, apply in passes(explicit_super=explicit_super, filename=filename, staging=staging,
-                           stage=stage):
+                           stage=stage, module_objects=module_objects):
         tree = apply(tree)
     return tree

@@ -35,14 +35,12 @@ def compile_module_source(
 
     ``cached``: ``filename`` is a real file whose bytes are ``source``; reuse (and keep) its
     compilation in the compile cache (compiler/cache.py). ``program``: the module is the
-    script run, not one it imports (``transform``'s ``program``); cached apart, since the same
-    file imported compiles differently.
+    script run, not one it imports (``transform``'s ``program``), cached as such.
     """
-    key = f"{filename}\0program" if program else filename
     if cached and isinstance(source, bytes):
         from opportune.compiler import cache
 
-        hit = cache.load(key, source)
+        hit = cache.load(filename, source, program)
         if hit is not None:
             code, facts = hit
             note_pure_facts(facts)
@@ -56,7 +54,7 @@ def compile_module_source(
     code = name_arms_as_their_function(code)
     register_code(code)
     if cached and isinstance(source, bytes):
-        cache.store(key, source, code, pure_facts_of(code))
+        cache.store(filename, source, code, pure_facts_of(code), program)
     return code
 
 

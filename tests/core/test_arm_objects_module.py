@@ -126,3 +126,29 @@ def test_an_imported_module_keeps_waiting() -> None:
     transform.transform(tree)
     assert not getattr(tree, "_opportune_arm_objects", False)
     assert arm_objects.module_objects(ast.parse(_COLLECT))[0] == {"hits", "found"}
+
+
+_GROUPS = '''
+groups = {}
+counts = {}
+for w in words:
+    a = verdict(w)
+    if a:
+        groups.setdefault(a, []).append(w)
+        counts[a] = counts.get(a, 0) + 1
+print(groups, counts)
+'''
+
+
+def test_grouping_with_setdefault_issues_every_call_before_any_answer_is_known(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    expected, plain = _plain(_GROUPS, capsys)
+    with overlapping(calls_to("verdict", *WORDS)):
+        namespace = opportune.run_source(_GROUPS, {"verdict": verdict, "words": WORDS},
+                                         explain=True)
+    assert capsys.readouterr().out == plain
+    assert namespace["groups"] == expected["groups"] == {"yes": ["aa", "dddd", "ee"],
+                                                         "no": ["bbb", "c"]}
+    assert namespace["counts"] == expected["counts"]
+    reasons = [w.reason for w in opportune.last_schedule().waits]
+    assert reasons.count(_ARM_WAIT) == 1, reasons

@@ -26,6 +26,7 @@ from opportune.compiler.purity import _MUTATORS
 
 USE = "__opportune_arm_object__"
 TRACKED = "_opportune_tracked"  # on a FunctionDef: its tracked names
+NESTED = "_opportune_nested"  # on a FunctionDef: its tracked dicts arms may hold lists in
 PLAIN = "_opportune_plain_names"  # on a FunctionDef: its names that are never pending
 LIVE = "__opportune_shared_arms__"  # runtime/context.SHARED_ARMS: true while arms may run
 MARK = "_opportune_arm_object"  # on a Name read: None (only looks), True (handed on), a callee
@@ -119,11 +120,13 @@ def module_tracked_names(tree: ast.Module) -> frozenset[str]:
     return names
 
 
-def module_objects(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]] | None:
-    """:func:`module_tracked_names` of ``tree`` and its names that are never pending, for the
-    compiler's passes (None: none tracked)."""
+def module_objects(tree: ast.Module
+                   ) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
+    """:func:`module_tracked_names` of ``tree``, its names that are never pending and its
+    :func:`nested_names`, for the compiler's passes (None: none tracked)."""
     names = module_tracked_names(tree)
-    return (names, getattr(tree, PLAIN, frozenset())) if names else None
+    return (names, getattr(tree, PLAIN, frozenset()), getattr(tree, NESTED, frozenset())) \
+        if names else None
 
 
 def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]:
@@ -240,10 +243,77 @@ def changed(stmts: list[ast.stmt]) -> set[str]:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) \
                     and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name):
                 found.add(n.func.value.id)
+            elif isinstance(n, ast.Call) and setdefault_chain(n) is not None:
+                found.add(setdefault_chain(n))  # type: ignore[arg-type]
             elif isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load) \
                     and isinstance(n.value, ast.Name):
                 found.add(n.value.id)
     return found
+
+
+def setdefault_chain(call: ast.Call) -> str | None:
+    """``d`` of ``d.setdefault(k, [])`` + ``.append(v)`` (any in-place method of the new
+    container, a fresh ``[]``, ``{}`` or ``set()``): the grouping idiom changes the dict's
+    container for ``k``, which only the dict holds (see :func:`nested_names`)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _MUTATORS
+            and isinstance(func.value, ast.Call)):
+        return None
+    inner = func.value
+    if isinstance(inner.func, ast.Attribute) and inner.func.attr == "setdefault" \
+            and isinstance(inner.func.value, ast.Name) and len(inner.args) == 2 \
+            and not inner.keywords and _fresh(inner.args[1]):
+        return inner.func.value.id
+    return None
+
+
+# compound statements whose bodies may become a deferred arm or loop (the test or iterable
+# itself is evaluated where the statement stands)
+_BODIES = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def nested_names(fn: ast.AST, names: frozenset[str]) -> frozenset[str]:
+    """The tracked names whose dicts deferred arms may fill with containers of their own
+    (``groups.setdefault(k, []).append(v)``), and so whose items need not be atoms: every read
+    of the name either is such a chain, or looks at the dict as a whole (a comparison, a test,
+    formatting, iterating its keys, a builtin that only looks), or stands outside every
+    compound statement's body (it hands the dict on, :func:`mark_reads`). A read that could
+    give a deferred arm one of the dict's containers (``d[k]``, ``d.get(k)``) would let it keep
+    that container where the program reads it without the hook."""
+    found = {n for n in names for node in traversal.nodes(fn)
+             if isinstance(node, ast.Call) and setdefault_chain(node) == n}
+    if not found:
+        return frozenset()
+    parents: dict[int, ast.AST] = {}
+    inside: set[int] = set()
+    for node in traversal.nodes(fn):
+        for child in traversal.children(node):
+            parents[id(child)] = node
+        if isinstance(node, ast.stmt) and node is not fn:
+            for field in _BODIES:
+                for part in getattr(node, field, None) or ():
+                    inside.update(id(n) for n in traversal.nodes(part))
+    for node in traversal.nodes(fn):
+        if isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load) \
+                and not _looks_at_whole(node, parents) and id(node) in inside:
+            found.discard(node.id)
+    return frozenset(found)
+
+
+def _looks_at_whole(node: ast.Name, parents: dict[int, ast.AST]) -> bool:
+    """A read of a dict that yields none of its values: a setdefault chain, a comparison, a
+    test, formatting, iterating its keys, or a builtin that only looks (not ``dict``, a copy
+    holding the same containers)."""
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Attribute) and parent.attr == "setdefault":
+        grand = parents.get(id(parent))
+        above = parents.get(id(grand)) if grand is not None else None
+        call = parents.get(id(above)) if above is not None else None
+        return isinstance(call, ast.Call) and setdefault_chain(call) == node.id
+    how = _how(node, parents)
+    if isinstance(how, str):
+        return how in LOOKERS and how != "dict"
+    return how is None and not isinstance(parent, (ast.Attribute, ast.Subscript))
 
 
 def mark_reads(fn: ast.FunctionDef, names: frozenset[str]) -> bool:
@@ -256,10 +326,15 @@ def mark_reads(fn: ast.FunctionDef, names: frozenset[str]) -> bool:
     for node in traversal.nodes(fn):
         for child in traversal.children(node):
             parents[id(child)] = node
+    nested = nested_names(fn, names)
+    setattr(fn, NESTED, nested)
     marked = False
     for node in traversal.nodes(fn):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
-            setattr(node, MARK, _how(node, parents))
+            how = _how(node, parents)
+            if node.id in nested and not _looks_at_whole(node, parents):
+                how = True  # may give the program one of the dict's containers
+            setattr(node, MARK, how)
             marked = True
     return marked
 

@@ -175,7 +175,7 @@ class Stages:
         self.function_reads: frozenset[str] = frozenset()
         # the program's names deferred arms may change, found on the whole program before it
         # is cut (compiler/arm_objects.module_objects): a later stage reads them too
-        self.arm_objects: tuple[frozenset[str], frozenset[str]] | None = None
+        self.arm_objects: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
 
     # -- cutting, while a stage (or the first) is being rewritten ------------------------------
 

@@ -218,8 +218,9 @@ def _names_owner(target: ast.expr) -> bool:
     return isinstance(target, (ast.Attribute, ast.Subscript)) and isinstance(target.value, ast.Name)
 
 
-# a program module's tracked names and its names that are never pending (see _Rewriter)
-ModuleObjects = tuple[frozenset[str], frozenset[str]] | None
+# a program module's tracked names, its names that are never pending and its tracked dicts
+# arms may fill with containers (see _Rewriter, arm_objects.module_objects)
+ModuleObjects = tuple[frozenset[str], frozenset[str], frozenset[str]] | None
 
 
 class _Rewriter(Transformer):
@@ -248,6 +249,7 @@ class _Rewriter(Transformer):
         # (compiler/arm_objects.py)
         self._objects: list[frozenset[str]] = []
         self._plain: list[frozenset[str]] = []  # its names that are never pending
+        self._nested: list[frozenset[str]] = []  # its dicts arms may fill with containers
         self._changing_depth = 0  # ifs deferred with arms that change shared objects, around
         # the program module's own names that deferred arms may change, and its names that are
         # never pending (arm_objects.module_tracked_names; a stage's come from its group)
@@ -276,6 +278,7 @@ class _Rewriter(Transformer):
             self.marks_objects = True
         self._objects.append(objects)
         self._plain.append(getattr(node, arm_objects.PLAIN, frozenset()))
+        self._nested.append(getattr(node, arm_objects.NESTED, frozenset()))
         try:
             if isinstance(node, ast.FunctionDef):
                 every = traversal.nodes(node)
@@ -305,6 +308,7 @@ class _Rewriter(Transformer):
             self._tries.pop()
             self._objects.pop()
             self._plain.pop()
+            self._nested.pop()
 
     def _note_reads(self, every: list[ast.AST]) -> None:
         """The names the function or lambda ``every[0]`` may load from the module's namespace:
@@ -327,9 +331,10 @@ class _Rewriter(Transformer):
             and self._deferred_depth == self._base_depth
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
-        objects, plain = self.module_objects or (frozenset(), frozenset())
+        objects, plain, nested = self.module_objects or (frozenset(), frozenset(), frozenset())
         self._objects.append(objects)
         self._plain.append(plain)
+        self._nested.append(nested)
         stage = None
         if self._staging is not None:
             node.body, stage = self._staging.cut(node.body, self._deferred_depth)
@@ -511,7 +516,7 @@ class _Rewriter(Transformer):
         nested = any(isinstance(s, ast.If) for s in node.body + node.orelse)
         objects, changing = self._arm_objects()
         changing = changing and arm_objects.may_be_pending(node.test, self._plain[-1])
-        names = deferral.prepare_if(node, objects, changing) \
+        names = deferral.prepare_if(node, objects, changing, self._nested[-1]) \
             if not convertible and self._may_defer() else None
         if self._binds_in_handled_try(names):
             names = None
@@ -586,7 +591,7 @@ class _Rewriter(Transformer):
             self._deferred_depth -= deferrable
 
     def visit_For(self, node: ast.For) -> Any:
-        found = deferral.prepare_loop(node, self._arm_objects()[0]) \
+        found = deferral.prepare_loop(node, self._arm_objects()[0], self._nested[-1]) \
             if self._may_defer() else None
         if self._binds_in_handled_try(found):
             found = None

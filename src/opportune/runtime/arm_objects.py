@@ -76,8 +76,11 @@ class SharedObjects:
             self.entries.clear()
             self._drop_token()
 
-    def refusal(self, name: str, obj: Any) -> str | None:
-        """Why no arm may be deferred on ``obj`` (held by ``name``) now, or None."""
+    def refusal(self, name: str, obj: Any, nested: bool = False) -> str | None:
+        """Why no arm may be deferred on ``obj`` (held by ``name``) now, or None. ``nested``:
+        a dict whose values may also be lists, dicts or sets of such items that only the
+        dict holds (``groups.setdefault(k, []).append(v)``: compiler/arm_objects.py made sure
+        no read hands one of them to code the hook does not see)."""
         if type(obj) not in SHAREABLE:
             return f"{name!r} holds {type(obj).__name__}, not a list, dict or set"
         if id(obj) in self.handed_on:
@@ -86,6 +89,12 @@ class SharedObjects:
             return None
         from opportune.runtime.spawn import _safe
 
+        if nested and type(obj) is dict:
+            refused = _nested_refusal(name, obj)
+            if refused is not None:
+                return refused
+            self._checked[id(obj)] = obj
+            return None
         items = list(obj.items()) if type(obj) is dict else list(obj)
         if len(items) > MAX_ITEMS:
             return f"{name!r} holds more than {MAX_ITEMS} items"
@@ -175,6 +184,34 @@ class SharedObjects:
                 if held is not None and held[0] is obj and program:
                     del self.entries[id(obj)]
                     self._drop_token()
+
+
+def _nested_refusal(name: str, obj: dict[Any, Any]) -> str | None:
+    """Why the dict ``obj`` may not be shared with arms that change the containers it holds,
+    or None: its keys and the items of its values must be atoms (as ``spawn._safe`` finds
+    them, without copying), and a value that is a list, dict or set must be held by the dict
+    alone (its reference count: the dict's slot, ``value`` here and the count's argument), so
+    that the program can reach it only through a read of the dict, which the hook sees."""
+    from opportune.runtime.spawn import _safe
+
+    seen = 0
+    for key in list(obj):
+        value = obj[key]
+        if not _safe(key, False):
+            return f"{name!r} holds objects the program may still change"
+        if type(value) in SHAREABLE:
+            if sys.getrefcount(value) > 3:
+                return f"{name!r} holds a container that is also held elsewhere"
+            items = list(value.items()) if type(value) is dict else list(value)
+            seen += len(items)
+            if not all(_safe(v, False) for v in items):
+                return f"{name!r} holds objects the program may still change"
+        elif not _safe(value, False):
+            return f"{name!r} holds objects the program may still change"
+        seen += 1
+        if seen > MAX_ITEMS:
+            return f"{name!r} holds more than {MAX_ITEMS} items"
+    return None
 
 
 def _looks(how: Any) -> bool:

@@ -11,6 +11,10 @@ still change the object before the program touches it. A read that may keep the 
 somewhere else (``alias = hits``, ``keep(hits)``, ``return hits``) is marked as one: the object
 is then *handed on*, and no later arm is deferred on it.
 
+The program's own module is treated the same way at its top level (:func:`module_tracked_names`),
+for names no other code of it can read; and a tracked dict may hold groups its arms fill with
+``d.setdefault(k, []).append(v)`` (:func:`nested_names`).
+
 The marks are put on the ``Name`` nodes (:data:`MARK`) before the other passes rewrite the
 function, so that the deferral pass judges the source as written; :func:`wrap`, the last
 pass, turns each marked read into the hook's call.

@@ -152,3 +152,36 @@ def test_grouping_with_setdefault_issues_every_call_before_any_answer_is_known(
     assert namespace["counts"] == expected["counts"]
     reasons = [w.reason for w in opportune.last_schedule().waits]
     assert reasons.count(_ARM_WAIT) == 1, reasons
+
+
+@opportune.external
+def shown(value: object) -> str:
+    return repr(value)
+
+
+_TOOL_EACH_TIME = '''
+hits = []
+seen = []
+for i, w in enumerate(words):
+    if verdict(w) == "yes":
+        hits.append(w if i != bad else 1 // 0)
+    seen.append(shown(hits))
+'''
+
+
+def test_a_tool_given_the_list_in_the_loop_gets_a_copy_taken_after_the_earlier_arms() -> None:
+    with overlapping(calls_to("verdict", *WORDS)):
+        namespace = opportune.run_source(_TOOL_EACH_TIME, {
+            "verdict": verdict, "shown": shown, "words": WORDS, "bad": -1})
+    assert namespace["seen"] == ["['aa']", "['aa']", "['aa']", "['aa', 'dddd']",
+                                 "['aa', 'dddd', 'ee']"]
+    assert _ARM_WAIT not in [w.reason for w in opportune.last_schedule().waits]
+
+
+def test_a_tool_after_an_arm_that_failed_is_never_called() -> None:
+    with pytest.raises(ZeroDivisionError):
+        opportune.run_source(_TOOL_EACH_TIME, {
+            "verdict": verdict, "shown": shown, "words": WORDS, "bad": 3})
+    made = [c for c in opportune.last_schedule().calls
+            if c.name == "shown" and c.started is not None]
+    assert len(made) == 3  # for "aa", "bbb", "c": not for "dddd", whose arm raised

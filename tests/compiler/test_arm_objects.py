@@ -86,3 +86,47 @@ def test_how_each_read_uses_the_object(use: str, how: object) -> None:
     (read,) = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == "hits"
                and isinstance(n.ctx, ast.Load)]
     assert getattr(read, arm_objects.MARK) == how
+
+
+_GROUPS = """
+def f(xs):
+    groups = {{}}
+    for x in xs:
+        a = ask(x)
+        if a:
+            groups.setdefault(a, []).append(x)
+    {after}
+"""
+
+
+@pytest.mark.parametrize(("after", "nested"), [
+    ("print(groups, len(groups), 1 in groups)", True),  # looks at the dict as a whole
+    ("for k in sorted(groups): print(k)", True),  # its keys
+    ("return groups", True),  # at the top: hands it on, after waiting
+    ("first = groups.get(1)", True),
+    ("for k in groups: print(groups[k])", False),  # a group read inside a loop's body
+    ("if groups: keep = dict(groups)", False),
+])
+def test_which_dicts_arms_may_fill_with_groups(after: str, nested: bool) -> None:
+    fn = _fn(_GROUPS.format(after=after))
+    names = arm_objects.tracked_names(fn)
+    assert names == {"groups"}
+    arm_objects.mark_reads(fn, names)
+    assert getattr(fn, arm_objects.NESTED) == ({"groups"} if nested else set())
+
+
+def test_a_read_of_one_group_at_the_top_hands_the_dict_on() -> None:
+    fn = _fn(_GROUPS.format(after="first = groups.get(1)"))
+    arm_objects.mark_reads(fn, arm_objects.tracked_names(fn))
+    marks = [getattr(n, arm_objects.MARK, "unmarked") for n in ast.walk(fn)
+             if isinstance(n, ast.Name) and n.id == "groups" and isinstance(n.ctx, ast.Load)]
+    assert sorted(marks, key=repr) == [None, True]  # the chain only looks; get hands on
+
+
+def test_module_level_names_are_tracked_unless_other_code_may_read_them() -> None:
+    loop = "hits = []\nfor x in xs:\n    if ask(x):\n        hits.append(x)\n"
+    assert arm_objects.module_tracked_names(ast.parse(loop)) == {"hits"}
+    for other in ("def f():\n    return hits\n", "print(globals())\n",
+                  "import sys\nsys.modules[__name__]\n", "from os import *\n",
+                  "class C:\n    n = len(hits)\n", "import __main__\n"):
+        assert arm_objects.module_tracked_names(ast.parse(loop + other)) == set(), other

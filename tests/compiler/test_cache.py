@@ -93,10 +93,10 @@ def test_a_damaged_entry_is_ignored_and_rewritten(
     else:
         data = b""
     entry.write_bytes(data)
-    assert cache.load(str(script), PROGRAM.encode()) is None
+    assert cache.load(str(script), PROGRAM.encode(), program=True) is None
     done = _run(script, folder)
     assert (done.returncode, done.stdout, done.stderr) == (0, "6\n", "")
-    assert cache.load(str(script), PROGRAM.encode()) is not None
+    assert cache.load(str(script), PROGRAM.encode(), program=True) is not None
 
 
 def test_purity_facts_come_back_with_the_cached_code(folder: Path, tmp_path: Path) -> None:

@@ -71,6 +71,7 @@ SPECIAL: dict[str, Case] = {
         "p499_stage_loop_of_stages_and_print_order.py",
         "p500_stage_rebinds_a_name_an_earlier_stage_reads.py",
         "p529_stage_formatted_traceback.py",
+        "p648_stage_module_level_collect_across_stages.py",
     )},
 }
 

@@ -11,6 +11,10 @@ still change the object before the program touches it. A read that may keep the 
 somewhere else (``alias = hits``, ``keep(hits)``, ``return hits``) is marked as one: the object
 is then *handed on*, and no later arm is deferred on it.
 
+The program's own module is treated the same way at its top level (:func:`module_tracked_names`),
+for names no other code of it can read; and a tracked dict may hold groups its arms fill with
+``d.setdefault(k, []).append(v)`` (:func:`nested_names`).
+
 The marks are put on the ``Name`` nodes (:data:`MARK`) before the other passes rewrite the
 function, so that the deferral pass judges the source as written; :func:`wrap`, the last
 pass, turns each marked read into the hook's call.
@@ -26,6 +30,7 @@ from opportune.compiler.purity import _MUTATORS
 
 USE = "__opportune_arm_object__"
 TRACKED = "_opportune_tracked"  # on a FunctionDef: its tracked names
+NESTED = "_opportune_nested"  # on a FunctionDef: its tracked dicts arms may hold lists in
 PLAIN = "_opportune_plain_names"  # on a FunctionDef: its names that are never pending
 LIVE = "__opportune_shared_arms__"  # runtime/context.SHARED_ARMS: true while arms may run
 MARK = "_opportune_arm_object"  # on a Name read: None (only looks), True (handed on), a callee
@@ -39,6 +44,10 @@ _EMPTY_CALLS = frozenset({"list", "dict", "set"})
 # Ways to read a function's locals other than by name: the object would be reached unseen.
 _FRAME_VIEWS = frozenset({"locals", "vars", "eval", "exec", "f_locals", "_getframe",
                           "currentframe"})
+# Ways to reach a module's namespace other than by name from its own code: ``globals()``, the
+# module object (``sys.modules``, ``import __main__``), a frame's globals, star imports.
+_MODULE_VIEWS = _FRAME_VIEWS | {"globals", "f_globals", "modules", "__main__", "__import__",
+                                "import_module", "__dict__"}
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -93,6 +102,37 @@ def _own_nodes(fn: ast.FunctionDef) -> tuple[list[ast.AST], set[str], bool]:
     return own, nested, yields
 
 
+def module_tracked_names(tree: ast.Module) -> frozenset[str]:
+    """The module-level names of the program's own module ``tree`` (the script ``opportune run``
+    runs, or ``run_source``'s code) whose objects deferred arms may change, as
+    :func:`tracked_names` for a function, and marks their reads (:func:`mark_reads`).
+
+    A module's names live in a dict other code can read: its functions (a name any nested
+    scope mentions is left out, so they never read a tracked one), ``globals()``, ``exec``,
+    the module object (``sys.modules``, ``import __main__``). Where the module's code shows any
+    of these, or a star import may rebind a name unseen, no name is tracked. Never for an
+    imported module: other modules read its names once its code has run."""
+    for n in traversal.nodes(tree):
+        if isinstance(n, ast.Name) and n.id in _MODULE_VIEWS \
+                or isinstance(n, ast.Attribute) and n.attr in _MODULE_VIEWS:
+            return frozenset()
+        if isinstance(n, (ast.Import, ast.ImportFrom)) \
+                and any(a.name == "*" or a.name.split(".")[0] in _MODULE_VIEWS for a in n.names):
+            return frozenset()
+    names = _tracked(tree, set())
+    mark_reads(tree, names)
+    return names
+
+
+def module_objects(tree: ast.Module
+                   ) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
+    """:func:`module_tracked_names` of ``tree``, its names that are never pending and its
+    :func:`nested_names`, for the compiler's passes (None: none tracked)."""
+    names = module_tracked_names(tree)
+    return (names, getattr(tree, PLAIN, frozenset()), getattr(tree, NESTED, frozenset())) \
+        if names else None
+
+
 def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]:
     """Each name of ``target`` with the part of ``value`` it is bound to: ``x = v``, and
     ``a, b = [], {}`` (no starred item)."""
@@ -109,13 +149,17 @@ def tracked_names(fn: ast.FunctionDef) -> frozenset[str]:
     """The names of ``fn`` whose objects deferred arms may change (see the module docstring):
     bound only as ``name = <fresh container>``, not a parameter, not ``global``/``nonlocal``,
     unused by nested scopes, and changed in place inside some ``if``. Empty for a generator."""
-    own, nested, yields = _own_nodes(fn)
-    if yields or any(isinstance(n, ast.Name) and n.id in _FRAME_VIEWS
-                     or isinstance(n, ast.Attribute) and n.attr in _FRAME_VIEWS for n in own):
-        return frozenset()
     a = fn.args
     params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
               if x is not None}
+    return _tracked(fn, params)
+
+
+def _tracked(fn: ast.FunctionDef | ast.Module, params: set[str]) -> frozenset[str]:
+    own, nested, yields = _own_nodes(fn)  # type: ignore[arg-type]
+    if yields or any(isinstance(n, ast.Name) and n.id in _FRAME_VIEWS
+                     or isinstance(n, ast.Attribute) and n.attr in _FRAME_VIEWS for n in own):
+        return frozenset()
     fresh: dict[str, bool] = {}
     changed_in_if: set[str] = set()
     plain = plain_names(own, params)
@@ -203,10 +247,77 @@ def changed(stmts: list[ast.stmt]) -> set[str]:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) \
                     and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name):
                 found.add(n.func.value.id)
+            elif isinstance(n, ast.Call) and setdefault_chain(n) is not None:
+                found.add(setdefault_chain(n))  # type: ignore[arg-type]
             elif isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load) \
                     and isinstance(n.value, ast.Name):
                 found.add(n.value.id)
     return found
+
+
+def setdefault_chain(call: ast.Call) -> str | None:
+    """``d`` of ``d.setdefault(k, [])`` + ``.append(v)`` (any in-place method of the new
+    container, a fresh ``[]``, ``{}`` or ``set()``): the grouping idiom changes the dict's
+    container for ``k``, which only the dict holds (see :func:`nested_names`)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _MUTATORS
+            and isinstance(func.value, ast.Call)):
+        return None
+    inner = func.value
+    if isinstance(inner.func, ast.Attribute) and inner.func.attr == "setdefault" \
+            and isinstance(inner.func.value, ast.Name) and len(inner.args) == 2 \
+            and not inner.keywords and _fresh(inner.args[1]):
+        return inner.func.value.id
+    return None
+
+
+# compound statements whose bodies may become a deferred arm or loop (the test or iterable
+# itself is evaluated where the statement stands)
+_BODIES = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def nested_names(fn: ast.AST, names: frozenset[str]) -> frozenset[str]:
+    """The tracked names whose dicts deferred arms may fill with containers of their own
+    (``groups.setdefault(k, []).append(v)``), and so whose items need not be atoms: every read
+    of the name either is such a chain, or looks at the dict as a whole (a comparison, a test,
+    formatting, iterating its keys, a builtin that only looks), or stands outside every
+    compound statement's body (it hands the dict on, :func:`mark_reads`). A read that could
+    give a deferred arm one of the dict's containers (``d[k]``, ``d.get(k)``) would let it keep
+    that container where the program reads it without the hook."""
+    found = {n for n in names for node in traversal.nodes(fn)
+             if isinstance(node, ast.Call) and setdefault_chain(node) == n}
+    if not found:
+        return frozenset()
+    parents: dict[int, ast.AST] = {}
+    inside: set[int] = set()
+    for node in traversal.nodes(fn):
+        for child in traversal.children(node):
+            parents[id(child)] = node
+        if isinstance(node, ast.stmt) and node is not fn:
+            for field in _BODIES:
+                for part in getattr(node, field, None) or ():
+                    inside.update(id(n) for n in traversal.nodes(part))
+    for node in traversal.nodes(fn):
+        if isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load) \
+                and not _looks_at_whole(node, parents) and id(node) in inside:
+            found.discard(node.id)
+    return frozenset(found)
+
+
+def _looks_at_whole(node: ast.Name, parents: dict[int, ast.AST]) -> bool:
+    """A read of a dict that yields none of its values: a setdefault chain, a comparison, a
+    test, formatting, iterating its keys, or a builtin that only looks (not ``dict``, a copy
+    holding the same containers)."""
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Attribute) and parent.attr == "setdefault":
+        grand = parents.get(id(parent))
+        above = parents.get(id(grand)) if grand is not None else None
+        call = parents.get(id(above)) if above is not None else None
+        return isinstance(call, ast.Call) and setdefault_chain(call) == node.id
+    how = _how(node, parents)
+    if isinstance(how, str):
+        return how in LOOKERS and how != "dict"
+    return how is None and not isinstance(parent, (ast.Attribute, ast.Subscript))
 
 
 def mark_reads(fn: ast.FunctionDef, names: frozenset[str]) -> bool:
@@ -219,10 +330,15 @@ def mark_reads(fn: ast.FunctionDef, names: frozenset[str]) -> bool:
     for node in traversal.nodes(fn):
         for child in traversal.children(node):
             parents[id(child)] = node
+    nested = nested_names(fn, names)
+    setattr(fn, NESTED, nested)
     marked = False
     for node in traversal.nodes(fn):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
-            setattr(node, MARK, _how(node, parents))
+            how = _how(node, parents)
+            if node.id in nested and not _looks_at_whole(node, parents):
+                how = True  # may give the program one of the dict's containers
+            setattr(node, MARK, how)
             marked = True
     return marked
 
@@ -287,8 +403,8 @@ class _Wrap(ast.NodeTransformer):
     the others (the other passes' own reads: a builtin's inline path, a type test, the store
     guard's owner) as reads that only look."""
 
-    def __init__(self) -> None:
-        self._names: list[frozenset[str]] = [frozenset()]
+    def __init__(self, module: frozenset[str] = frozenset()) -> None:
+        self._names: list[frozenset[str]] = [module]
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         own = getattr(node, TRACKED, None)
@@ -322,5 +438,5 @@ def wrap(tree: ast.Module) -> ast.Module:
     """Turn each marked read into ``__opportune_arm_object__(name[, how])``: the last pass, so
     that the others judged the source as written."""
     if getattr(tree, "_opportune_arm_objects", False):
-        _Wrap().visit(tree)
+        _Wrap(getattr(tree, "_opportune_module_objects", frozenset())).visit(tree)
     return tree

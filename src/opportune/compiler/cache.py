@@ -80,9 +80,11 @@ def entry_path(folder: str, filename: str) -> str:
     return os.path.join(folder, f"{stem}-{tag}.bin")
 
 
-def load(filename: str, source: bytes) -> tuple[types.CodeType, Facts] | None:
+def load(filename: str, source: bytes, program: bool = False
+         ) -> tuple[types.CodeType, Facts] | None:
     """The cached compilation of ``source`` at ``filename``, or None (no entry, a stale one,
-    or one that cannot be read: the caller compiles)."""
+    or one that cannot be read: the caller compiles). ``program``: compiled as the script
+    run, not as a module it imports (they compile differently: compiler/arm_objects.py)."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -101,20 +103,28 @@ def load(filename: str, source: bytes) -> tuple[types.CodeType, Facts] | None:
         key, stored_name, stored_source, code, facts = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    if key != _compiler_fingerprint() or stored_name != filename or stored_source != source:
+    if key != _compiler_fingerprint() or stored_name != _stored_name(filename, program) \
+            or stored_source != source:
         return None
     if type(code) is not types.CodeType or type(facts) is not list:
         return None
     return code, facts
 
 
-def store(filename: str, source: bytes, code: types.CodeType, facts: Facts) -> None:
-    """Write the entry for ``filename``; silently does nothing where that is not possible."""
+def _stored_name(filename: str, program: bool) -> str:
+    return f"{filename}\0program" if program else filename
+
+
+def store(filename: str, source: bytes, code: types.CodeType, facts: Facts,
+          program: bool = False) -> None:
+    """Write the entry for ``filename`` (``program``: see :func:`load`); silently does nothing
+    where that is not possible."""
     folder = cache_dir()
     if folder is None:
         return
     try:
-        payload = marshal.dumps((_compiler_fingerprint(), filename, source, code, facts))
+        payload = marshal.dumps((_compiler_fingerprint(), _stored_name(filename, program),
+                                 source, code, facts))
     except ValueError:
         return  # a constant marshal cannot write: nothing to cache
     target = entry_path(folder, filename)

@@ -59,6 +59,8 @@ class ArmNames:
     # copy: they may change them in place (compiler/arm_objects.py)
     objects: tuple[str, ...] = ()
     changes: bool = False  # whether they may change those objects in place, or print
+    # those of ``objects`` whose dicts may hold containers the arms fill (arm_objects.NESTED)
+    nested: tuple[str, ...] = ()
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -208,33 +210,38 @@ def _makes_calls(stmts: list[ast.stmt]) -> bool:
     return any(isinstance(n, ast.Call) for s in stmts for n in traversal.nodes(s))
 
 
-def _sharing(names: ArmNames, objects: frozenset[str], changes: bool = False) -> ArmNames:
+def _sharing(names: ArmNames, objects: frozenset[str], changes: bool = False,
+             nested: frozenset[str] = frozenset()) -> ArmNames:
     """``names`` with the objects its arms share with the program (see ``ArmNames.objects``)."""
     shared = tuple(n for n in names.params if n in objects)
-    return dataclasses.replace(names, objects=shared, changes=changes) \
+    return dataclasses.replace(names, objects=shared, changes=changes,
+                               nested=tuple(n for n in shared if n in nested)) \
         if shared or changes else names
 
 
 def prepare_if(node: ast.If, objects: frozenset[str] = frozenset(),
-               changing: bool = False) -> ArmNames | None:
+               changing: bool = False, nested: frozenset[str] = frozenset()
+               ) -> ArmNames | None:
     """The names of ``node``'s arms if the compiler should prepare it to run its chosen arm
     later (see :func:`deferrable`), else None; taken from the source before it is
     rewritten. ``objects``: the names of the function whose objects arms may share with the
     program (compiler/arm_objects.py); with ``changing``, arms may also change those objects
-    and print (:func:`_movable_changing`)."""
+    and print (:func:`_movable_changing`); ``nested``: those whose dicts may hold containers
+    the arms fill (``arm_objects.nested_names``)."""
     stmts = [*node.body, *node.orelse]
     changes = changing and bool(arm_objects.changed(stmts) & objects)
     if not changes and not _makes_calls(stmts):
         return None
     names = arm_names(stmts)
     if _movable(stmts, names):
-        return _sharing(names, objects)
-    if changing and _movable_changing(stmts, names, objects):
-        return _sharing(names, objects, True)
+        return _sharing(names, objects, nested=nested)
+    if changing and _movable_changing(stmts, names, objects, nested):
+        return _sharing(names, objects, True, nested)
     return None
 
 
-def _movable_changing(stmts: list[ast.stmt], names: ArmNames, objects: frozenset[str]) -> bool:
+def _movable_changing(stmts: list[ast.stmt], names: ArmNames, objects: frozenset[str],
+                      nested: frozenset[str] = frozenset()) -> bool:
     """Whether arms that change objects of ``objects`` in place, or print, may run later: as
     :func:`_movable` otherwise; they neither rebind those names nor hand their objects on
     (compiler/arm_objects.py)."""
@@ -244,7 +251,8 @@ def _movable_changing(stmts: list[ast.stmt], names: ArmNames, objects: frozenset
     every = traversal.nodes(fn)
     if any(isinstance(n, ast.Name) and n.id in ("super", "__class__") for n in every):
         return False
-    return reads_only(fn, every, objects.intersection(names.params), prints=True) \
+    return reads_only(fn, every, objects.intersection(names.params), prints=True,
+                      nested=nested) \
         and arm_objects.arm_reads_only_look(stmts, objects)
 
 
@@ -257,7 +265,8 @@ def deferrable(node: ast.If) -> bool:
 _ITERABLE = "__opp_iterable"  # stands for the loop's input until the statement has a number
 
 
-def prepare_loop(node: ast.For, objects: frozenset[str] = frozenset()) -> ArmNames | None:
+def prepare_loop(node: ast.For, objects: frozenset[str] = frozenset(),
+                 nested: frozenset[str] = frozenset()) -> ArmNames | None:
     """The names of a loop that should be prepared to run later (see
     :func:`deferrable_loop`), else None; the iterable stands as ``__opp_iterable`` (see
     :func:`numbered`)."""
@@ -266,7 +275,7 @@ def prepare_loop(node: ast.For, objects: frozenset[str] = frozenset()) -> ArmNam
     loop = copy.copy(node)
     loop.iter = ast.Name(_ITERABLE, ast.Load())
     names = arm_names([loop])
-    return _sharing(names, objects) if _movable([loop], names) else None
+    return _sharing(names, objects, nested=nested) if _movable([loop], names) else None
 
 
 def numbered(names: ArmNames, k: int) -> ArmNames:
@@ -280,7 +289,7 @@ def numbered(names: ArmNames, k: int) -> ArmNames:
                     tuple((rename(r), m, longer) for r, m, longer in names.methods),
                     names.other_calls,
                     tuple((rename(a), rename(b)) for a, b in names.aliases), names.objects,
-                    names.changes)
+                    names.changes, names.nested)
 
 
 def deferrable_loop(node: ast.For) -> bool:
@@ -456,6 +465,8 @@ def _runtime_call(func: str, k: int, arm: str, names: ArmNames,
     shared = [ast.keyword("objects", ast.Constant(names.objects))] if names.objects else []
     if names.changes:
         shared.append(ast.keyword("changes", ast.Constant(True)))
+    if names.nested:
+        shared.append(ast.keyword("nested", ast.Constant(names.nested)))
     return ast.Call(_load(func), [
         _load(f"__opp_din{k}"),
         _load(arm),

@@ -16,6 +16,7 @@ import types
 from collections.abc import Sequence
 from typing import Any
 
+from opportune.compiler.arm_objects import module_objects
 from opportune.compiler.functions import add_user_root, is_user_file
 from opportune.compiler.registry import (
     name_arms_as_their_function,
@@ -28,17 +29,18 @@ from opportune.compiler.transform import transform
 
 
 def compile_module_source(
-    source: str | bytes, filename: str, *, cached: bool = False
+    source: str | bytes, filename: str, *, cached: bool = False, program: bool = False
 ) -> types.CodeType:
     """Parse, transform and compile a module. Syntax errors surface exactly as Python's.
 
     ``cached``: ``filename`` is a real file whose bytes are ``source``; reuse (and keep) its
-    compilation in the compile cache (compiler/cache.py).
+    compilation in the compile cache (compiler/cache.py). ``program``: the module is the
+    script run, not one it imports (``transform``'s ``program``), cached as such.
     """
     if cached and isinstance(source, bytes):
         from opportune.compiler import cache
 
-        hit = cache.load(filename, source)
+        hit = cache.load(filename, source, program)
         if hit is not None:
             code, facts = hit
             note_pure_facts(facts)
@@ -47,11 +49,12 @@ def compile_module_source(
     tree = ast.parse(source, filename=filename)
     # dont_inherit: this module's own ``from __future__ import annotations`` must not apply to
     # the program (its annotations would turn into strings)
-    code = compile(transform(tree, filename=filename), filename, "exec", dont_inherit=True)
+    code = compile(transform(tree, filename=filename, program=program), filename, "exec",
+                   dont_inherit=True)
     code = name_arms_as_their_function(code)
     register_code(code)
     if cached and isinstance(source, bytes):
-        cache.store(filename, source, code, pure_facts_of(code))
+        cache.store(filename, source, code, pure_facts_of(code), program)
     return code
 
 
@@ -67,11 +70,12 @@ def compile_staged(
     # a ``from __future__`` import changes how the whole file compiles: not only its stage
     if not body or least is None or (body[-1].end_lineno or 0) < least \
             or any(isinstance(s, ast.ImportFrom) and s.module == "__future__" for s in body):
-        return _finish(transform(tree, filename=filename), filename), None
+        return _finish(transform(tree, filename=filename, program=True), filename), None
     # an error Python's compiler finds after parsing stops the program before any of it runs
     compile(tree, filename, "exec", dont_inherit=True)
     group = Stages(filename, False, _compile_stage)
     group.function_reads = names_functions_load(tree, source)
+    group.arm_objects = module_objects(tree)
     code = _finish(transform(tree, filename=filename, staging=group), filename)
     if not group.tokens:
         return code, None
@@ -179,7 +183,7 @@ def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType, Stages 
         # no compile cache: compiled from scratch at every run, as run_source's code is
         code, stages = compile_staged(source, real)
     else:
-        code = compile_module_source(source, real, cached=True)
+        code = compile_module_source(source, real, cached=True, program=True)
     module = types.ModuleType("__main__")
     module.__file__ = real
     module.__builtins__ = __builtins__  # type: ignore[attr-defined]

@@ -112,14 +112,16 @@ def analyse(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> Purity |
 
 
 def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] = frozenset(),
-               prints: bool = False) -> bool:
+               prints: bool = False, nested: frozenset[str] = frozenset()) -> bool:
     """Whether :func:`analyse` finds facts for ``fn`` (it has no effect and changes no shared
     state), without working them out: deciding whether a statement may be deferred needs only
     this, for every statement nested in another. ``every``: ``traversal.nodes(fn)``.
 
     A deferred arm may also change the objects of the names in ``owned`` (the runtime orders
     it against every other use of them: compiler/arm_objects.py) and, with ``prints``, call
-    ``print`` without ``file=`` (its output is queued at its place in program order)."""
+    ``print`` without ``file=`` (its output is queued at its place in program order), and change
+    the containers the dicts of ``nested`` (among ``owned``) hold for a key through
+    ``d.setdefault(k, []).append(v)`` (``arm_objects.setdefault_chain``)."""
     if fn.decorator_list:
         return False
     for node in every:
@@ -161,6 +163,7 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] 
         fresh[p] = False
     for name in owned:
         fresh[name] = True
+    owned_names = owned
 
     def owned(base: ast.expr) -> bool:
         return isinstance(base, ast.Name) and fresh.get(base.id, False)
@@ -178,7 +181,12 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] 
                             for k in node.keywords)):
                 return False
             if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and not owned(func.value):
-                return False
+                if not nested:
+                    return False
+                from opportune.compiler.arm_objects import setdefault_chain
+
+                if setdefault_chain(node) not in nested & owned_names:
+                    return False
     return True
 
 

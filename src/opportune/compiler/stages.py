@@ -173,6 +173,9 @@ class Stages:
         # is rewritten: a stage's top-level stores must tell the readers about a name that a
         # function defined in an earlier stage loads (compiler/changes.tell_module_stores)
         self.function_reads: frozenset[str] = frozenset()
+        # the program's names deferred arms may change, found on the whole program before it
+        # is cut (compiler/arm_objects.module_objects): a later stage reads them too
+        self.arm_objects: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
 
     # -- cutting, while a stage (or the first) is being rewritten ------------------------------
 

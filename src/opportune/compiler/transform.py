@@ -218,10 +218,15 @@ def _names_owner(target: ast.expr) -> bool:
     return isinstance(target, (ast.Attribute, ast.Subscript)) and isinstance(target.value, ast.Name)
 
 
+# a program module's tracked names, its names that are never pending and its tracked dicts
+# arms may fill with containers (see _Rewriter, arm_objects.module_objects)
+ModuleObjects = tuple[frozenset[str], frozenset[str], frozenset[str]] | None
+
+
 class _Rewriter(Transformer):
     def __init__(self, explicit_super: bool, filename: str,
-                 staging: stages.Stages | None = None, stage: stages.Stage | None = None
-                 ) -> None:
+                 staging: stages.Stages | None = None, stage: stages.Stage | None = None,
+                 module_objects: ModuleObjects = None) -> None:
         super().__init__()
         self._filename = filename
         # a stage numbers its helper names from its own place (compiler/stages.py)
@@ -245,8 +250,12 @@ class _Rewriter(Transformer):
         # (compiler/arm_objects.py)
         self._objects: list[frozenset[str]] = []
         self._plain: list[frozenset[str]] = []  # its names that are never pending
+        self._nested: list[frozenset[str]] = []  # its dicts arms may fill with containers
         self._changing_depth = 0  # ifs deferred with arms that change shared objects, around
-        self.marks_objects = False
+        # the program module's own names that deferred arms may change, and its names that are
+        # never pending (arm_objects.module_tracked_names; a stage's come from its group)
+        self.module_objects = staging.arm_objects if staging is not None else module_objects
+        self.marks_objects = bool(self.module_objects and self.module_objects[0])
 
     # -- functions: remember the first parameter for explicit super() -------------------------
 
@@ -270,6 +279,7 @@ class _Rewriter(Transformer):
             self.marks_objects = True
         self._objects.append(objects)
         self._plain.append(getattr(node, arm_objects.PLAIN, frozenset()))
+        self._nested.append(getattr(node, arm_objects.NESTED, frozenset()))
         try:
             if isinstance(node, ast.FunctionDef):
                 every = traversal.nodes(node)
@@ -299,6 +309,7 @@ class _Rewriter(Transformer):
             self._tries.pop()
             self._objects.pop()
             self._plain.pop()
+            self._nested.pop()
 
     def _note_reads(self, every: list[ast.AST]) -> None:
         """The names the function or lambda ``every[0]`` may load from the module's namespace:
@@ -321,6 +332,10 @@ class _Rewriter(Transformer):
             and self._deferred_depth == self._base_depth
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
+        objects, plain, nested = self.module_objects or (frozenset(), frozenset(), frozenset())
+        self._objects.append(objects)
+        self._plain.append(plain)
+        self._nested.append(nested)
         stage = None
         if self._staging is not None:
             node.body, stage = self._staging.cut(node.body, self._deferred_depth)
@@ -505,7 +520,7 @@ class _Rewriter(Transformer):
         nested = any(isinstance(s, ast.If) for s in node.body + node.orelse)
         objects, changing = self._arm_objects()
         changing = changing and arm_objects.may_be_pending(node.test, self._plain[-1])
-        names = deferral.prepare_if(node, objects, changing) \
+        names = deferral.prepare_if(node, objects, changing, self._nested[-1]) \
             if not convertible and self._may_defer() else None
         if self._binds_in_handled_try(names):
             names = None
@@ -542,12 +557,15 @@ class _Rewriter(Transformer):
         return converted
 
     def _arm_objects(self) -> tuple[frozenset[str], bool]:
-        """The names of the function whose objects deferred arms share with the program, and
-        whether arms here may change them and print: in a function, outside ``try`` and
+        """The names of the function (or of the program module, at its top level) whose objects
+        deferred arms share with the program, and whether arms here may change them and print:
+        in a function or such a module, outside ``try`` and
         ``with`` (an arm's failure must surface where plain Python raises it, not in a
         handler that sees the objects half changed)."""
         objects = self._objects[-1] if self._objects else frozenset()
-        changing = not self._in_namespace_dict() and self._tries[-1] == 0
+        # module-level code: only the program module's own tracked names (arm_objects)
+        changing = not self._in_class[-1] and self._tries[-1] == 0 \
+            and (bool(self._first_params) or bool(objects))
         return objects, changing
 
     def _maybe_free(self, names: deferral.ArmNames) -> tuple[str, ...]:
@@ -577,7 +595,7 @@ class _Rewriter(Transformer):
             self._deferred_depth -= deferrable
 
     def visit_For(self, node: ast.For) -> Any:
-        found = deferral.prepare_loop(node, self._arm_objects()[0]) \
+        found = deferral.prepare_loop(node, self._arm_objects()[0], self._nested[-1]) \
             if self._may_defer() else None
         if self._binds_in_handled_try(found):
             found = None
@@ -918,13 +936,16 @@ def _locate(new: ast.AST, original: ast.stmt) -> None:
 def passes(
     *, explicit_super: bool = False, filename: str = "<unknown>",
     staging: stages.Stages | None = None, stage: stages.Stage | None = None,
+    module_objects: ModuleObjects = None,
 ) -> list[tuple[str, Callable[[ast.Module], ast.Module]]]:
     """The passes :func:`transform` applies, in order, by name: one list, so that
     ``benchmarks/compile_cost.py`` times exactly what compiling a program runs. ``staging``:
     cut module-level code into stages there (compiler/stages.py); ``stage``: the tree is the
-    body of that stage."""
+    body of that stage. ``module_objects``: the tree is the program's own module, whose
+    reads of these names :func:`arm_objects.module_tracked_names` marked (a stage's come from
+    ``staging``)."""
     def rewrite(tree: ast.Module) -> ast.Module:
-        rewriter = _Rewriter(explicit_super, filename, staging, stage)
+        rewriter = _Rewriter(explicit_super, filename, staging, stage, module_objects)
         new = rewriter.visit(tree)
         assert isinstance(new, ast.Module)
         if staging is not None:  # functions in other stages read the same module namespace
@@ -932,6 +953,8 @@ def passes(
         new._opportune_function_reads = rewriter.function_reads  # type: ignore[attr-defined]
         new._opportune_module_walrus = rewriter.module_walrus  # type: ignore[attr-defined]
         new._opportune_arm_objects = rewriter.marks_objects  # type: ignore[attr-defined]
+        if rewriter.module_objects:
+            new._opportune_module_objects = rewriter.module_objects[0]  # type: ignore[attr-defined]
         return new
 
     def locations(tree: ast.Module) -> ast.Module:
@@ -952,9 +975,16 @@ def passes(
 def transform(
     tree: ast.Module, *, explicit_super: bool = False, filename: str = "<unknown>",
     staging: stages.Stages | None = None, stage: stages.Stage | None = None,
+    program: bool = False,
 ) -> ast.Module:
-    """Rewrite ``tree`` in place (see the module docstring) and return it."""
+    """Rewrite ``tree`` in place (see the module docstring) and return it. ``program``: the
+    tree is the program's own module (the script run, or ``run_source``'s code), not a module
+    it imports, whose names others read once it has run (compiler/arm_objects.py); a stage's
+    group (``staging``) says it itself."""
+    module_objects: ModuleObjects = None
+    if program and staging is None:
+        module_objects = arm_objects.module_objects(tree)
     for _, apply in passes(explicit_super=explicit_super, filename=filename, staging=staging,
-                           stage=stage):
+                           stage=stage, module_objects=module_objects):
         tree = apply(tree)
     return tree

@@ -76,8 +76,11 @@ class SharedObjects:
             self.entries.clear()
             self._drop_token()
 
-    def refusal(self, name: str, obj: Any) -> str | None:
-        """Why no arm may be deferred on ``obj`` (held by ``name``) now, or None."""
+    def refusal(self, name: str, obj: Any, nested: bool = False) -> str | None:
+        """Why no arm may be deferred on ``obj`` (held by ``name``) now, or None. ``nested``:
+        a dict whose values may also be lists, dicts or sets of such items that only the
+        dict holds (``groups.setdefault(k, []).append(v)``: compiler/arm_objects.py made sure
+        no read hands one of them to code the hook does not see)."""
         if type(obj) not in SHAREABLE:
             return f"{name!r} holds {type(obj).__name__}, not a list, dict or set"
         if id(obj) in self.handed_on:
@@ -86,6 +89,12 @@ class SharedObjects:
             return None
         from opportune.runtime.spawn import _safe
 
+        if nested and type(obj) is dict:
+            refused = _nested_refusal(name, obj)
+            if refused is not None:
+                return refused
+            self._checked[id(obj)] = obj
+            return None
         items = list(obj.items()) if type(obj) is dict else list(obj)
         if len(items) > MAX_ITEMS:
             return f"{name!r} holds more than {MAX_ITEMS} items"
@@ -147,13 +156,18 @@ class SharedObjects:
                 return []
             return [p for lo, hi, p in held[1] if hi <= upto and p._state != DONE]
 
-    def use(self, obj: Any, how: Any) -> None:
+    def use(self, obj: Any, how: Any) -> Any:
         """The code at this point of program order reads ``obj``: wait for the arms before it
         that may change it, meet the failure of one that failed, and note a use that may keep
-        it (``how``: see compiler/arm_objects.py)."""
+        it (``how``: see compiler/arm_objects.py). What the code gets: ``obj``, or for an
+        external that gets a copy, the copy taken once those arms have run (:meth:`_copy`)."""
         rt = self._rt
         sc = rt.scope()
         upto = sc.next
+        if sc is rt._root and _copied(how):
+            later = self._copy(obj, upto)
+            if later is not None:
+                return later
         while True:
             arms = self._before(obj, upto)
             unfinished = [p for p in arms if p._state == PENDING]
@@ -175,6 +189,64 @@ class SharedObjects:
                 if held is not None and held[0] is obj and program:
                     del self.entries[id(obj)]
                     self._drop_token()
+        return obj
+
+    def _copy(self, obj: Any, upto: int) -> Pending | None:
+        """``obj`` handed to an external, which gets a copy of it, while arms before this point
+        may still change it: the copy, taken by an arm of its own in a block reserved here, once
+        those arms have run (registered on ``obj``, so later arms wait for it), instead of the
+        program waiting for them. The external's call waits for the copy as for any pending
+        argument. An earlier arm that failed fails the copy with its error, so the call is
+        not made, as plain Python never made it. None when nothing is to be waited for."""
+        if not any(p._state == PENDING for p in self._before(obj, upto)):
+            return None
+        from opportune.runtime.deferral import start_arm
+        from opportune.runtime.scheduler import OuterFailure
+        from opportune.runtime.snapshot import snapshot
+
+        def copy(held: Any) -> Any:
+            failed = [p for p in self._before(held, upto) if p._state == FAILED]
+            if failed:
+                first = min(failed, key=lambda p: p._seq)
+                raise OuterFailure(first._value, first._origin)
+            return snapshot((held,))[0]
+
+        return start_arm(self._rt, True, (obj,), lambda _: copy, frozenset(),
+                         "copy for an external", frozenset({0}))
+
+
+def _nested_refusal(name: str, obj: dict[Any, Any]) -> str | None:
+    """Why the dict ``obj`` may not be shared with arms that change the containers it holds,
+    or None: its keys and the items of its values must be atoms (as ``spawn._safe`` finds
+    them, without copying), and a value that is a list, dict or set must be held by the dict
+    alone (its reference count: the dict's slot, ``value`` here and the count's argument), so
+    that the program can reach it only through a read of the dict, which the hook sees."""
+    from opportune.runtime.spawn import _safe
+
+    seen = 0
+    for key in list(obj):
+        value = obj[key]
+        if not _safe(key, False):
+            return f"{name!r} holds objects the program may still change"
+        if type(value) in SHAREABLE:
+            if sys.getrefcount(value) > 3:
+                return f"{name!r} holds a container that is also held elsewhere"
+            items = list(value.items()) if type(value) is dict else list(value)
+            seen += len(items)
+            if not all(_safe(v, False) for v in items):
+                return f"{name!r} holds objects the program may still change"
+        elif not _safe(value, False):
+            return f"{name!r} holds objects the program may still change"
+        seen += 1
+        if seen > MAX_ITEMS:
+            return f"{name!r} holds more than {MAX_ITEMS} items"
+    return None
+
+
+def _copied(how: Any) -> bool:
+    """Whether ``how`` is an external that gets a copy of what it is handed."""
+    spec = getattr(how, SPEC_ATTRIBUTE, None)
+    return spec is not None and not spec.waited_for and not spec.changed_params
 
 
 def _looks(how: Any) -> bool:
@@ -198,8 +270,7 @@ def use(obj: Any, how: Any = None) -> Any:
     table = rt.shared_objects
     if how is None and not table.entries:
         return obj
-    table.use(obj, how)
-    return obj
+    return table.use(obj, how)
 
 
 def lookers_are_builtins(params: tuple[str, ...], held: tuple[Any, ...]) -> bool:

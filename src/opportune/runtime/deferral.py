@@ -385,7 +385,8 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
              called: tuple[str, ...], methods: tuple[tuple[str, str, bool], ...],
              other_calls: bool, aliases: tuple[tuple[str, str], ...],
              in_function: bool, here: bool = False, objects: tuple[str, ...] = (),
-             changes: bool = False) -> tuple[Any, ...] | None:
+             changes: bool = False, nested: tuple[str, ...] = ()
+             ) -> tuple[Any, ...] | None:
     """An ``if`` statement compiled by :func:`opportune.compiler.deferral.defer_if`: the values
     of the names its arms assign (the unbound marker for one left unbound). ``arms`` runs the
     first arm when its first argument is true, the other otherwise. With ``cond`` still
@@ -403,7 +404,7 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
     then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
     values: tuple[Any, ...] | None = None
     if rt is not None and type(cond) is Pending and cond._state != DONE:
-        shared, refused = _shared(rt, params, held, objects, changes)
+        shared, refused = _shared(rt, params, held, objects, changes, nested)
         if refused is None:
             writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                                 params[:n_assigned], aliases)
@@ -414,14 +415,14 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
         else:
             rt.wait_for(cond, f"deferred if arm runs in place: {refused}")
     elif rt is not None and changes and objects and rt.shared_objects.entries \
-            and _shared(rt, params, held, objects, changes)[1] is None:
+            and _shared(rt, params, held, objects, changes, nested)[1] is None:
         # Decided already, but arms handed these objects before may still run: this one
         # runs after them, in its own block, rather than making the program wait for them.
         chosen = then_fn if cond else other_fn
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, True, held, lambda _: chosen, writes, _DEFERRED,
-                        _shared(rt, params, held, objects, changes)[0], changes)
+                        _shared(rt, params, held, objects, changes, nested)[0], changes)
         if arm is not None:
             values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
     elif rt is not None and methods and not objects and \
@@ -450,7 +451,8 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
                methods: tuple[tuple[str, str, bool], ...], other_calls: bool,
                aliases: tuple[tuple[str, str], ...], in_function: bool,
                here: bool = False, objects: tuple[str, ...] = (),
-               changes: bool = False) -> tuple[Any, ...] | None:
+               changes: bool = False, nested: tuple[str, ...] = ()
+             ) -> tuple[Any, ...] | None:
     """A ``for`` loop compiled by :func:`opportune.compiler.deferral.defer_loop`, as
     :func:`defer_if`: over a pending iterable the loop runs later as a whole. A streamed value
     is iterated as its items arrive instead (runtime/streams.py), which starts the body
@@ -461,7 +463,7 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
     values: tuple[Any, ...] | None = None
     if rt is not None and type(iterable) is Pending and iterable._state != DONE \
             and iterable._stream is None:
-        shared, refused = _shared(rt, params, held, objects, changes)
+        shared, refused = _shared(rt, params, held, objects, changes, nested)
         if refused is None:
             writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                                 params[:n_assigned], aliases)
@@ -479,9 +481,11 @@ def defer_loop(iterable: Any, held: tuple[Any, ...], fn: Callable[..., Any],
 
 
 def _shared(rt: Runtime, params: tuple[str, ...], held: tuple[Any, ...],
-            objects: tuple[str, ...], changes: bool) -> tuple[frozenset[int], str | None]:
+            objects: tuple[str, ...], changes: bool, nested: tuple[str, ...] = ()
+            ) -> tuple[frozenset[int], str | None]:
     """The positions of the captured names whose objects the arm gets as they are, and why
-    it may not be deferred on them (None when it may; runtime/arm_objects.py)."""
+    it may not be deferred on them (None when it may; runtime/arm_objects.py). ``nested``:
+    those whose dicts may hold containers of their own (``SharedObjects.refusal``)."""
     if not objects:
         return frozenset(), None
     from opportune.runtime.arm_objects import lookers_are_builtins
@@ -489,7 +493,7 @@ def _shared(rt: Runtime, params: tuple[str, ...], held: tuple[Any, ...],
 
     shared = frozenset(i for i, n in enumerate(params) if n in objects)
     for i in shared:
-        refused = rt.shared_objects.refusal(params[i], held[i])
+        refused = rt.shared_objects.refusal(params[i], held[i], params[i] in nested)
         if refused is not None:
             return shared, refused
     if not lookers_are_builtins(params, held):

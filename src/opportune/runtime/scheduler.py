@@ -502,6 +502,8 @@ class Runtime:
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
+        # Callbacks queued on each thread while it runs callbacks (see _run_callbacks).
+        self._trampoline = threading.local()
         # The values among them that have such callbacks (values derived from them, computed
         # by the handoff): the program waits for those before it uses the value (after_handoff).
         self._handed_off: set[int] = set()
@@ -1518,8 +1520,39 @@ class Runtime:
             origin = p._seq
         with self._lock:
             callbacks = self._settle(p, state, value, origin)
-        for cb in callbacks:
-            cb()
+        self._run_callbacks(callbacks)
+
+    def _run_callbacks(self, callbacks: list[Callable[[], None]]) -> None:
+        """Run what waited on a value just finished, then write the output that may now go.
+
+        A callback often finishes another value (in ``x = x + ask(i)`` repeated 5000 times
+        each sum's ``ready`` finishes the next sum), so running that value's callbacks from
+        inside it nested a few frames per link and a long chain ended in ``RecursionError``.
+        While this thread runs callbacks, the callbacks of a value that one of them finishes
+        are queued instead, and run as soon as that callback returns, before the rest of the
+        earlier list (those queued by one callback in the order it finished their values):
+        the order nesting gave, at a constant depth."""
+        tramp = self._trampoline
+        stack: list[Any] | None = getattr(tramp, "stack", None)
+        work = iter((*callbacks, self._pump_ready_output))
+        if stack is not None:
+            stack.append(work)
+            return
+        stack = tramp.stack = [work]
+        try:
+            while stack:
+                top = len(stack)
+                cb = next(stack[-1], None)
+                if cb is None:
+                    stack.pop()
+                    continue
+                cb()
+                if len(stack) > top + 1:  # the first value it finished goes first
+                    stack[top:] = stack[top:][::-1]
+        finally:
+            tramp.stack = None
+
+    def _pump_ready_output(self) -> None:
         if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()

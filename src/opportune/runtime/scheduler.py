@@ -1837,6 +1837,21 @@ class Runtime:
         with self._out_lock:
             self._pump(force_all=True)
 
+    def in_program_order(self, reason: str) -> None:
+        """Before an effect the program makes itself (library code that may write, a print
+        to a file): what comes before it must be done and written first (:meth:`sync_point`).
+
+        With nothing live or queued, output may still be being written: the loop thread takes
+        an entry off the queue, then writes its text and then its end under ``_out_lock``, so
+        an effect that went ahead on seeing the queue empty could land between the two (an
+        ``ExitStack`` callback's ``sys.stdout.write`` before a print's newline, p420). Taking
+        the lock waits for that write to end."""
+        if self._live or self._outq or self._failures or self._streaming_entry is not None:
+            self.sync_point(reason)
+            return
+        with self._out_lock:
+            pass
+
     def try_enter(self, guarding: bool = True) -> int:
         """Entering a ``try`` or ``with`` body; ``guarding`` unless it is a ``with`` whose
         managers are all inert (see Scope.guard_marks)."""

@@ -1988,10 +1988,14 @@ class Runtime:
 
     def print(self, args: tuple[Any, ...], sep: Any, end: Any, file: Any, flush: bool) -> None:
         target = sys.stdout if file is None else file
-        # Written at once only when nothing is ahead of it: no call, no queued output, and no
-        # print of a streamed answer still writing (its call may have ended, its end not yet).
+        # Written at once only when nothing is ahead of it: no call, no queued output, no
+        # print of a streamed answer still writing (its call may have ended, its end not yet),
+        # and no failure the program has not met yet: a call that failed before this print
+        # (a deferred arm's ``fail(...)`` that finished before the function's next print)
+        # means plain Python never got here; queued, the print waits for that failure and
+        # is dropped when the program meets it (p168, p659).
         if not self._live and not self._outq and self._streaming_entry is None \
-                and not any(type(a) is Pending for a in args):
+                and not self._failures and not any(type(a) is Pending for a in args):
             with self._out_lock:
                 if not self._outq and self._streaming_entry is None:
                     self._note_output(self.scope().next)

@@ -732,8 +732,7 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             _fill_objects(f, args, kwargs, False)
         return f(*args, **kwargs)
     # OPAQUE: library code that might have an outside effect runs in program order on real values
-    if rt._live or rt._outq or rt._failures:
-        rt.sync_point(f"library code {_describe(f)} may have effects: it runs in program order")
+    rt.in_program_order(f"library code {_describe(f)} may have effects: it runs in program order")
     if rt._async_calls:
         args = tuple(_as_coroutine(rt, a) for a in args)
     args = tuple(fill_in_place(a) for a in args)
@@ -815,8 +814,7 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         # a file, or the program's own stream object standing in for stdout (a tee that
         # counts lines): its ``write`` runs in program order, as the program may look at
         # what it did right after (p425)
-        if rt._live or rt._outq or rt._failures:
-            rt.sync_point("print to a file runs in program order")
+        rt.in_program_order("print to a file runs in program order")
         return _B.print(*(fill_in_place(a) for a in args), **kwargs)
     sep = kwargs.get("sep", " ")
     end = kwargs.get("end", "\n")

@@ -502,6 +502,8 @@ class Runtime:
         # Results recorded on worker threads whose callbacks still have to run on the loop.
         self._handoff: list[list[Callable[[], None]]] = []
         self._handoff_scheduled = False
+        # Callbacks queued on each thread while it runs callbacks (see _run_callbacks).
+        self._trampoline = threading.local()
         # The values among them that have such callbacks (values derived from them, computed
         # by the handoff): the program waits for those before it uses the value (after_handoff).
         self._handed_off: set[int] = set()
@@ -1518,8 +1520,39 @@ class Runtime:
             origin = p._seq
         with self._lock:
             callbacks = self._settle(p, state, value, origin)
-        for cb in callbacks:
-            cb()
+        self._run_callbacks(callbacks)
+
+    def _run_callbacks(self, callbacks: list[Callable[[], None]]) -> None:
+        """Run what waited on a value just finished, then write the output that may now go.
+
+        A callback often finishes another value (in ``x = x + ask(i)`` repeated 5000 times
+        each sum's ``ready`` finishes the next sum), so running that value's callbacks from
+        inside it nested a few frames per link and a long chain ended in ``RecursionError``.
+        While this thread runs callbacks, the callbacks of a value that one of them finishes
+        are queued instead, and run as soon as that callback returns, before the rest of the
+        earlier list (those queued by one callback in the order it finished their values):
+        the order nesting gave, at a constant depth."""
+        tramp = self._trampoline
+        stack: list[Any] | None = getattr(tramp, "stack", None)
+        work = iter((*callbacks, self._pump_ready_output))
+        if stack is not None:
+            stack.append(work)
+            return
+        stack = tramp.stack = [work]
+        try:
+            while stack:
+                top = len(stack)
+                cb = next(stack[-1], None)
+                if cb is None:
+                    stack.pop()
+                    continue
+                cb()
+                if len(stack) > top + 1:  # the first value it finished goes first
+                    stack[top:] = stack[top:][::-1]
+        finally:
+            tramp.stack = None
+
+    def _pump_ready_output(self) -> None:
         if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
@@ -1804,6 +1837,21 @@ class Runtime:
         with self._out_lock:
             self._pump(force_all=True)
 
+    def in_program_order(self, reason: str) -> None:
+        """Before an effect the program makes itself (library code that may write, a print
+        to a file): what comes before it must be done and written first (:meth:`sync_point`).
+
+        With nothing live or queued, output may still be being written: the loop thread takes
+        an entry off the queue, then writes its text and then its end under ``_out_lock``, so
+        an effect that went ahead on seeing the queue empty could land between the two (an
+        ``ExitStack`` callback's ``sys.stdout.write`` before a print's newline, p420). Taking
+        the lock waits for that write to end."""
+        if self._live or self._outq or self._failures or self._streaming_entry is not None:
+            self.sync_point(reason)
+            return
+        with self._out_lock:
+            pass
+
     def try_enter(self, guarding: bool = True) -> int:
         """Entering a ``try`` or ``with`` body; ``guarding`` unless it is a ``with`` whose
         managers are all inert (see Scope.guard_marks)."""
@@ -1940,10 +1988,14 @@ class Runtime:
 
     def print(self, args: tuple[Any, ...], sep: Any, end: Any, file: Any, flush: bool) -> None:
         target = sys.stdout if file is None else file
-        # Written at once only when nothing is ahead of it: no call, no queued output, and no
-        # print of a streamed answer still writing (its call may have ended, its end not yet).
+        # Written at once only when nothing is ahead of it: no call, no queued output, no
+        # print of a streamed answer still writing (its call may have ended, its end not yet),
+        # and no failure the program has not met yet: a call that failed before this print
+        # (a deferred arm's ``fail(...)`` that finished before the function's next print)
+        # means plain Python never got here; queued, the print waits for that failure and
+        # is dropped when the program meets it (p168, p659).
         if not self._live and not self._outq and self._streaming_entry is None \
-                and not any(type(a) is Pending for a in args):
+                and not self._failures and not any(type(a) is Pending for a in args):
             with self._out_lock:
                 if not self._outq and self._streaming_entry is None:
                     self._note_output(self.scope().next)

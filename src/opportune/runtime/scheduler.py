@@ -207,25 +207,39 @@ def _is_user_module(module: str | None) -> bool:
     return is_user_module(module)
 
 
-_UNCHANGING = frozenset({*ATOM_TYPES, types.BuiltinFunctionType, types.FunctionType, type,
-                         range, slice})
+# What a lazily applied function's arguments hold that the program could change before it runs
+# (``_changeable_kind``): nothing, only lists, dicts and sets, or an object of the program's.
+_NOTHING, _CONTAINERS, _OBJECTS = 0, 1, 2
 
 
-def _holds_changeable(values: Any) -> bool:
-    """Whether one of ``values`` (a derived call's arguments, after ``snapshot_pending``) is
-    or holds an object the program could change in place: a list, dict or set it kept (a
-    container holding a pending value is a copy already: its items are looked at), an object
-    of its own. Atoms, functions, classes and values still being computed cannot change."""
+def _changeable_kind(values: Any, seen: set[int]) -> int:
+    """What ``values`` (a derived call's arguments, after ``snapshot_pending``) hold that the
+    program could change in place before the call runs, in one walk:
+
+    - ``_OBJECTS``: an object that is not a plain container (``_changeable_object``: an
+      instance of the program's classes, a library data container), anywhere inside;
+      ``snapshot`` keeps those by reference, so the call waits or copies them as they are now;
+    - ``_CONTAINERS``: only lists, dicts and sets the program kept (a container holding a
+      pending value is already a copy; its items are looked at): copies of them do;
+    - ``_NOTHING``: atoms, functions, classes and values still being computed only."""
+    kind = _NOTHING
     for value in values:
         t = type(value)
-        if t is Pending or t in _UNCHANGING:
+        if t in ATOM_TYPES or t is Pending:
             continue
-        if t is tuple or t is frozenset or t in PLAIN_CONTAINERS and contains_pending(value):
-            if _holds_changeable(value.values() if t is dict else value):
-                return True
-            continue
-        return True
-    return False
+        if t in PLAIN_CONTAINERS:
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if t is not tuple and t is not frozenset and not contains_pending(value):
+                kind = _CONTAINERS
+            inner = _changeable_kind(value.values() if t is dict else value, seen)
+            if inner == _OBJECTS:
+                return _OBJECTS
+            kind = max(kind, inner)
+        elif _changeable_object(value):
+            return _OBJECTS
+    return kind
 
 
 def _as_at_the_call(fn: Callable[..., Any], args: tuple[Any, ...],
@@ -845,13 +859,13 @@ class Runtime:
         collect(kwargs, inputs)
         if not inputs:
             return fn(*args, **kwargs)
-        values = (*args, *kwargs.values())
-        if _holds_changeable(values) and not any(_reaches_own_object(v, set()) for v in values):
+        kind = _changeable_kind((*args, *kwargs.values()), set())
+        if kind == _CONTAINERS:
             # only lists, dicts and sets the program may change: copies as they are now, and
             # the program's own objects back in the result (_as_at_the_call)
             return self._derive(_as_at_the_call(fn, args, kwargs), inputs, label, known_type)
-        if _reaches_changeable(args) or any(_reaches_changeable(v) for v in kwargs.values()):
-            # ``json.dumps({"meta": meta, "answer": pending})`` then ``meta["turn"] = 2``:
+        if kind == _OBJECTS:
+            # ``json.dumps({"meta": meta, "answer": pending})`` then ``meta.turn = 2``:
             # applied later, the function would read what the program changed meanwhile
             if known_type in ATOM_TYPES:
                 try:  # text or a number holds none of them: copies as they are now do
@@ -2314,39 +2328,6 @@ def _originals_in(value: Any, originals: dict[int, Any], budget: list[int]) -> A
         if any(a is not b for a, b in zip(items, value)):
             return items
     return value
-
-
-def _reaches_changeable(value: Any) -> bool:
-    """Whether a lazily applied function's argument (copied by snapshot_pending: only the
-    containers that hold pending values) reaches an object the program can still change: a
-    list, dict or set without pending values, or a changeable object (_changeable_object)."""
-    t = type(value)
-    if t in ATOM_TYPES or t is Pending:
-        return False
-    if t is list or t is set or t is dict:
-        if not contains_pending(value):
-            return True
-        return any(_reaches_changeable(v) for v in (value.values() if t is dict else value))
-    if t is tuple or t is frozenset:
-        return any(_reaches_changeable(v) for v in value)
-    return _changeable_object(value)
-
-
-def _reaches_own_object(value: Any, seen: set[int]) -> bool:
-    """Whether ``value`` is or holds, through lists, dicts, sets and tuples, a changeable
-    object that is not a plain container (``_changeable_object``: an instance of the
-    program's classes, a library data container). ``snapshot`` keeps those by reference, so
-    a function applied later to such arguments would see the program's later changes."""
-    t = type(value)
-    if t in ATOM_TYPES or t is Pending:
-        return False
-    if t is list or t is set or t is dict or t is tuple or t is frozenset:
-        if id(value) in seen:
-            return False
-        seen.add(id(value))
-        items = value.values() if t is dict else value
-        return any(_reaches_own_object(v, seen) for v in items)
-    return _changeable_object(value)
 
 
 def _as_now(value: Any) -> Any:

@@ -24,6 +24,9 @@ import weakref
 from typing import Any
 
 from opportune.compiler.registry import _compiled_ids, pure_functions
+from opportune.runtime.caches import LRU_WRAPPER as _LRU_WRAPPER
+from opportune.runtime.caches import caches_program_code
+from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.scheduler import Runtime
@@ -340,6 +343,11 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
                 if compiled is not None:
                     return compiled(f.__self__, *args, **kwargs)
             return _call_kind(rt, _module_kind(func.__module__), f, args, kwargs)
+        if type(func) is _LRU_WRAPPER and _local.__dict__.get("scope") is None \
+                and caches_program_code(func):
+            return cached_call(rt, f, args, kwargs)  # an lru_cache method of the program's
+    elif tf is _LRU_WRAPPER and _local.__dict__.get("scope") is None and caches_program_code(f):
+        return cached_call(rt, f, args, kwargs)
     elif tf is Pending:
         return _call_pending(rt, f, args, kwargs)
     elif tf is functools_partial_type:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import contextvars
 import dataclasses
+import functools
 import threading
 import types
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,9 @@ MAX_CONCURRENT = 256
 _IMMUTABLE_ATOMS = (str, int, float, bool, bytes, complex, type(None), range, types.ModuleType,
                     types.BuiltinFunctionType, type)
 _COPIED = (list, dict, set)
+
+
+_LRU_WRAPPER = functools._lru_cache_wrapper  # type: ignore[attr-defined]
 
 
 def _is_library_object(value: Any) -> bool:
@@ -65,6 +69,10 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
         return owner is None or type(owner) in _IMMUTABLE_ATOMS
     if t in _IMMUTABLE_ATOMS or isinstance(value, type):
         return True
+    if t is _LRU_WRAPPER:
+        # its cache changes at each call, which must reach it in program order: code that
+        # calls it runs on the program's thread (runtime/caches.py)
+        return False
     if t is types.FunctionType:
         code_id = id(value.__code__)
         if code_id in _compiled_ids:

@@ -1,0 +1,85 @@
+"""Calls through ``functools.lru_cache`` and ``functools.cache`` around the program's functions.
+
+Programs cache their model and embedding calls in ``@functools.lru_cache`` functions. The
+wrapper is library code (its class is ``functools._lru_cache_wrapper``), and library code runs in
+program order: each call through it waited for every call before it, so a loop over a cached
+function made its calls one at a time. Yet the wrapper itself only keeps a dictionary: what it
+runs is the program's own compiled function (or an external), whose calls the runtime orders
+like any other. So the real wrapper is called at once, with the compiled function underneath:
+
+- its arguments make the cache key, so pending ones are waited for first (a pending value is
+  not equal, as a key, to the text it will be: ``cached(answer)`` after ``cached("yes")``);
+- on a miss it calls the function, which issues its calls and returns their pending result,
+  and the wrapper stores that pending value: a later call with the same key returns that same
+  object (identity kept) and makes no second call, and ``cache_info()``, ``cache_clear()``,
+  eviction by ``maxsize``, ``typed`` and keyword arguments are the wrapper's own, in program
+  order, since every call through it is made on the program's thread where plain Python made
+  it.
+
+What plain Python does differently is one thing: a call that raises is not cached, and a later
+call with the same key calls again. Here the failure is known only later, after the wrapper has
+stored the pending value, and the wrapper (C code) has no way to forget one entry. Outside any
+``try`` or ``with`` body that could catch it, a failure ends the program, and nobody sees the
+cache again. Inside one (``Runtime._guard_marks``: a retry after ``except``, a handler that
+reads ``cache_info()``), the call runs as before, in program order, and with no runtime driving
+the thread while the wrapper runs (``context.set_active_runtime(None)``): the function's calls
+are made in place, as plain Python makes them, so a failing one raises inside the wrapper,
+which then stores nothing. The program's thread takes that path too while a function runs concurrently
+(``spawn._running``): such code may reach the wrapper, and calls through it must reach it in
+program order, which only waiting gives. Code running concurrently calls the wrapper as library
+code, as before (``dispatch.call`` does not come here outside the program's own scope), and is
+not handed a wrapper in the first place (``spawn._safe``): a deferred arm or a function that
+calls one directly runs on the program's thread, where its calls overlap as above.
+
+``functools.cached_property`` is not covered: reading the attribute is no call, and its
+``__get__`` stores the pending value in the instance, a failed one too (docs/design.md, Known
+limits).
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from typing import Any
+
+from opportune.compiler.registry import _compiled_ids
+from opportune.runtime import spawn
+from opportune.runtime.context import set_active_runtime
+from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE
+from opportune.runtime.values import Pending
+
+LRU_WRAPPER: type = functools._lru_cache_wrapper  # type: ignore[attr-defined]
+
+_FunctionType = types.FunctionType
+
+
+def caches_program_code(wrapper: Any) -> bool:
+    """Whether the lru_cache ``wrapper`` wraps a compiled function of the program or an
+    external: what it runs on a miss is then ordered by the runtime itself."""
+    inner = getattr(wrapper, "__wrapped__", None)
+    if type(inner) is not _FunctionType:
+        return False
+    return id(inner.__code__) in _compiled_ids or (
+        SPEC_ATTRIBUTE in inner.__dict__ and inner.__code__ in ENTRY_CODES)
+
+
+def call_through(rt: Any, f: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Call ``f`` (an lru_cache wrapper that :func:`caches_program_code`, or such a wrapper
+    bound to an instance) as described in the module docstring."""
+    if any(type(a) is Pending for a in args):
+        args = tuple(a._force() if type(a) is Pending else a for a in args)
+    if kwargs and any(type(v) is Pending for v in kwargs.values()):
+        kwargs = {k: v._force() if type(v) is Pending else v for k, v in kwargs.items()}
+    if not rt._guard_marks and not spawn._running:
+        return f(*args, **kwargs)
+    name = getattr(f, "__qualname__", None) or "a cached function"
+    rt.in_program_order(
+        f"{name} is cached by functools.lru_cache inside a try or with body or beside code "
+        "running concurrently: a call that fails must not be cached, so it runs in program "
+        "order")
+    previous = set_active_runtime(None)
+    try:
+        return f(*args, **kwargs)
+    finally:
+        set_active_runtime(previous)
+

@@ -1220,3 +1220,90 @@ def test_a_change_to_a_global_an_external_reads_waits_for_it() -> None:
     assert_all_overlap(first)
     for call in first:
         assert_after(last, call)
+
+
+_CACHED_CALLS = '''
+import functools
+
+
+@functools.lru_cache(maxsize=None)
+def cached(q):
+    return ext_llm(q)
+
+
+class Agent:
+    @functools.cache
+    def ask(self, q):
+        return ext_llm("agent " + q)
+
+
+agent = Agent()
+answers = [cached(q) for q in ["a", "b", "c", "a"]]
+asked = [agent.ask(q) for q in ["x", "y"]]
+same = answers[3] is answers[0]
+info = tuple(cached.cache_info())
+'''
+
+
+def test_calls_through_lru_cache_overlap_and_a_repeated_key_makes_no_call() -> None:
+    """A function of the program wrapped by ``functools.lru_cache`` (or ``functools.cache``, a
+    method too) is no longer library code that waits for every call before it: the three
+    distinct keys' calls and the method's overlap, the repeated key returns the same object
+    without a fourth call, and ``cache_info()`` reads as in plain Python
+    (runtime/caches.py)."""
+    plain: dict[str, Any] = {"ext_llm": ext_llm}
+    exec(compile(_CACHED_CALLS, "<plain>", "exec"), plain)  # noqa: S102
+    with overlapping(calls_to("ext_llm", "a", "b", "c", "agent x", "agent y")):
+        namespace = opportune.run_source(_CACHED_CALLS, {"ext_llm": ext_llm},
+                                         filename="<cached>", explain=True)
+    assert namespace["answers"] == plain["answers"]
+    assert namespace["same"] is True
+    assert namespace["info"] == plain["info"] == (1, 3, None, 3)
+    calls = calls_of(opportune.last_schedule(), "ext_llm")
+    assert len(calls) == 5  # "a" a second time is a hit: no call
+    assert_all_overlap(calls)
+    reasons = [w.reason for w in opportune.last_schedule().waits]
+    assert not any("may have effects" in r for r in reasons), reasons
+
+
+_CACHED_RETRY = '''
+import functools
+
+
+@functools.lru_cache(maxsize=None)
+def cached(q):
+    return flaky(q)
+
+
+seen = []
+for attempt in range(3):
+    try:
+        answer = cached("q")
+        break
+    except ConnectionError as e:
+        seen.append((str(e), tuple(cached.cache_info())))
+info = tuple(cached.cache_info())
+'''
+
+
+def test_a_failed_call_through_lru_cache_is_not_cached_and_the_retry_calls_again() -> None:
+    """Inside a ``try`` body the wrapper runs in program order, so a call that fails raises
+    inside it and is not stored: the retry makes a new call, as in plain Python."""
+    failed: set[str] = set()
+
+    @opportune.external
+    def flaky(q: str, _failed: set[str] = failed) -> str:
+        # the set is the default's: the call changes nothing the program reads, so the
+        # program does not wait for it at the call
+        if q not in _failed:
+            _failed.add(q)
+            raise ConnectionError(f"first try of {q} failed")
+        return q.upper()
+
+    plain: dict[str, Any] = {"flaky": flaky}
+    exec(compile(_CACHED_RETRY, "<plain>", "exec"), plain)  # noqa: S102
+    failed.clear()
+    namespace = opportune.run_source(_CACHED_RETRY, {"flaky": flaky}, filename="<retry>")
+    for name in ("answer", "seen", "info"):
+        assert namespace[name] == plain[name], name
+    assert namespace["info"] == (0, 2, None, 1)

@@ -46,6 +46,25 @@ def _is_library_object(value: Any) -> bool:
     return module not in ("builtins", "__main__") and not is_user_module(module)
 
 
+def _reaches_a_cache(fn: types.FunctionType, seen: set[int]) -> bool:
+    """Whether the compiled function ``fn`` names an lru_cache wrapper, itself or through the
+    compiled functions it names: a concurrent run would call it out of program order, and the
+    cache would see its keys in another order (and ``cache_info()`` count too early)."""
+    facts = pure_functions.get(id(fn.__code__))
+    if facts is None:
+        return False
+    for value in named_values(fn, facts.global_names):
+        t = type(value)
+        if t is _LRU_WRAPPER:
+            return True
+        if t is types.FunctionType and id(value) not in seen \
+                and id(value.__code__) in _compiled_ids:
+            seen.add(id(value))
+            if _reaches_a_cache(value, seen):
+                return True
+    return False
+
+
 def _frozen_dataclass(value: Any) -> bool:
     params = getattr(type(value), "__dataclass_params__", None)
     return dataclasses.is_dataclass(value) and params is not None and params.frozen
@@ -76,7 +95,7 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     if t is types.FunctionType:
         code_id = id(value.__code__)
         if code_id in _compiled_ids:
-            return code_id in pure_functions
+            return code_id in pure_functions and not _reaches_a_cache(value, {id(value)})
         spec = value.__dict__.get("__opportune_external__")
         # a call the program waits for, or one that may change what it is handed, must
         # happen where plain Python makes it, not in code running concurrently

@@ -53,6 +53,8 @@ IN_PLAIN = "__opportune_in_plain__"  # containers whose ``in`` compiled code mak
 LIVE = "__opportune_live__"  # runtime/context.LIVE: empty while nothing is being computed
 PENDING = "__opportune_pending__"  # the class of pending values (runtime/values.Pending)
 CONCRETE = "__opportune_concrete__"
+# ``@functools.cached_property`` in a class body: runtime/caches.cached_property
+CACHED_PROPERTY = "__opportune_cached_property__"
 HIDE = "__opportune_hide__"  # locals()/vars()/dir() without the compiler's helper names
 FORGET = "__opportune_forget__"  # drops helper names from a module's namespace
 HELPER_PREFIX = "__opp"  # every name the compiler binds starts with it
@@ -295,6 +297,8 @@ class _Rewriter(Transformer):
                 return node
             maybe_unbound = branches.branch_assigned(node)
             self.generic_visit(node)
+            if len(self._in_class) > 1 and self._in_class[-2]:
+                _settle_cached_properties(node)
             if maybe_unbound:
                 branches.guard_returns(node, maybe_unbound)
             if node.name in CONCRETE_DUNDERS:
@@ -988,3 +992,16 @@ def transform(
                            stage=stage, module_objects=module_objects):
         tree = apply(tree)
     return tree
+
+
+def _settle_cached_properties(node: ast.FunctionDef) -> None:
+    """A method decorated ``@cached_property`` or ``@functools.cached_property`` (by that name,
+    read where the class is defined) gets ``@__opportune_cached_property__(decorator)``: the
+    property stores what the method returns, and inside a ``try`` body that value must be known
+    to have succeeded first (runtime/caches.cached_property)."""
+    for i, d in enumerate(node.decorator_list):
+        name = d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) \
+            else None
+        if name == "cached_property":
+            node.decorator_list[i] = ast.copy_location(
+                ast.Call(ast.Name(CACHED_PROPERTY, ast.Load()), [d], []), d)

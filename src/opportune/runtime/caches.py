@@ -31,9 +31,14 @@ code, as before (``dispatch.call`` does not come here outside the program's own 
 not handed a wrapper in the first place (``spawn._safe``): a deferred arm or a function that
 calls one directly runs on the program's thread, where its calls overlap as above.
 
-``functools.cached_property`` is not covered: reading the attribute is no call, and its
-``__get__`` stores the pending value in the instance, a failed one too (docs/design.md, Known
-limits).
+``functools.cached_property`` has the same question without a call: reading the attribute runs
+the property's own ``__get__``, which calls the method and stores what it returns in the
+instance, a pending value (the reads overlap already), and a failed one too. The compiler gives
+such a method ``@__opportune_cached_property__(cached_property)`` (``transform.
+_settle_cached_properties``); :func:`cached_property` hands the real property a function that,
+inside a ``try`` or ``with`` body, first waits for the value it returns (and every call before it
+in that body), as any change to an object there does (``Runtime.settle_for_effect``): a failing
+call raises inside ``__get__``, which then stores nothing, and a retry calls the method again.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from typing import Any
 
 from opportune.compiler.registry import _compiled_ids
 from opportune.runtime import spawn
-from opportune.runtime.context import set_active_runtime
+from opportune.runtime.context import _local, set_active_runtime
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE
 from opportune.runtime.values import Pending
 
@@ -83,3 +88,26 @@ def call_through(rt: Any, f: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     finally:
         set_active_runtime(previous)
 
+
+def cached_property(decorator: Any) -> Any:
+    """``decorator`` for a method of a class of the program; ``functools.cached_property``
+    itself becomes one whose property calls the method through :func:`_settled`."""
+    if decorator is not functools.cached_property:
+        return decorator
+
+    def settled_property(func: Any) -> Any:
+        return functools.cached_property(_settled(func))
+
+    return settled_property
+
+
+def _settled(func: Any) -> Any:
+    def settled(instance: Any) -> Any:
+        value = func(instance)
+        rt = _local.__dict__.get("runtime")
+        if rt is not None and rt._guard_marks:
+            rt.settle_for_effect((value,))
+        return value
+
+    functools.update_wrapper(settled, func)
+    return settled

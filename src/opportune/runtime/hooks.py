@@ -16,6 +16,7 @@ from typing import Any
 from opportune.compiler import callsites, changes
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
+from opportune.runtime.caches import cached_property
 from opportune.runtime.context import GUARDED, LIVE, SHARED_ARMS, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
 from opportune.runtime.managers import inert
@@ -411,6 +412,7 @@ def install() -> None:
     setattr(builtins, names.LIVE, LIVE)
     setattr(builtins, names.PENDING, Pending)
     setattr(builtins, names.CONCRETE, concrete)
+    setattr(builtins, names.CACHED_PROPERTY, cached_property)
     setattr(builtins, callsites.TYPE, type)
     setattr(builtins, callsites.ATOMS, frozenset(callsites.ATOM_TYPES))
     for t in callsites.NAMED_TYPES:

@@ -529,8 +529,9 @@ _CHECKS_CALLBACK_RESULTS: dict[tuple[str, str], tuple[int | None, str]] = {
     ("re", "Pattern.sub"): (0, "repl"), ("re", "Pattern.subn"): (0, "repl"),
     ("json", "dumps"): (None, "default"), ("json", "dump"): (None, "default"),
 }
+# (an lru_cache wrapper: ``map(cached, qs)`` calls it through a call site, runtime/caches.py)
 _CALLABLE_TYPES = frozenset({_FunctionType, _MethodType, types.BuiltinFunctionType,
-                             types.BuiltinMethodType, _functools.partial})
+                             types.BuiltinMethodType, _functools.partial, _LRU_WRAPPER})
 
 
 # Those of _CALLS_ITS_ARGUMENTS that call what they are given before they return: before the

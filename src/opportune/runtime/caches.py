@@ -76,7 +76,16 @@ def call_through(rt: Any, f: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     if kwargs and any(type(v) is Pending for v in kwargs.values()):
         kwargs = {k: v._force() if type(v) is Pending else v for k, v in kwargs.items()}
     if not rt._guard_marks and not spawn._running:
-        return f(*args, **kwargs)
+        inner = (f.__func__ if type(f) is types.MethodType else f).__wrapped__
+        if inner.__code__ not in ENTRY_CODES:
+            return f(*args, **kwargs)
+        # an external under the wrapper: its entry, called by the wrapper on a miss, issues
+        # the call without waiting for it (externals._wrap, sync_entry)
+        _local.cache_entry = inner
+        try:
+            return f(*args, **kwargs)
+        finally:
+            _local.cache_entry = None
     name = getattr(f, "__qualname__", None) or "a cached function"
     rt.in_program_order(
         f"{name} is cached by functools.lru_cache inside a try or with body or beside code "

@@ -829,6 +829,12 @@ def _wrap(fn: F, spec: ExternalSpec) -> F:
             runtime = context.active_runtime()
             if runtime is None:
                 return fn(*args, **kwargs)
+            if context._local.__dict__.get("cache_entry") is sync_entry:
+                # an lru_cache wrapper called at a call site of the program calls this on a
+                # miss: it stores the pending result, as the program holds it
+                # (runtime/caches.py)
+                context._local.cache_entry = None
+                return runtime.issue(spec, fn, args, kwargs)
             # Reached from code opportune did not compile (a library callback, say): that code
             # cannot hold a pending value, so the call is made in order and its result awaited.
             # Compiled call sites go through opportune.runtime.dispatch and do not wait.

@@ -76,7 +76,8 @@ def call_through(rt: Any, f: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     if kwargs and any(type(v) is Pending for v in kwargs.values()):
         kwargs = {k: v._force() if type(v) is Pending else v for k, v in kwargs.items()}
     if not rt._guard_marks and not spawn._running:
-        inner = (f.__func__ if type(f) is types.MethodType else f).__wrapped__
+        wrapper: Any = f.__func__ if type(f) is types.MethodType else f
+        inner = wrapper.__wrapped__
         if inner.__code__ not in ENTRY_CODES:
             return f(*args, **kwargs)
         # an external under the wrapper: its entry, called by the wrapper on a miss, issues

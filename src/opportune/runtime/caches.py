@@ -14,7 +14,10 @@ like any other. So the real wrapper is called at once, with the compiled functio
   object (identity kept) and makes no second call, and ``cache_info()``, ``cache_clear()``,
   eviction by ``maxsize``, ``typed`` and keyword arguments are the wrapper's own, in program
   order, since every call through it is made on the program's thread where plain Python made
-  it.
+  it;
+- a wrapper straight over an external calls the external's entry, which, reached from C code,
+  would wait for its result: the call through the wrapper marks that entry
+  (``_local.cache_entry``), and it issues the call without waiting (``externals._wrap``).
 
 What plain Python does differently is one thing: a call that raises is not cached, and a later
 call with the same key calls again. Here the failure is known only later, after the wrapper has
@@ -24,9 +27,9 @@ cache again. Inside one (``Runtime._guard_marks``: a retry after ``except``, a h
 reads ``cache_info()``), the call runs as before, in program order, and with no runtime driving
 the thread while the wrapper runs (``context.set_active_runtime(None)``): the function's calls
 are made in place, as plain Python makes them, so a failing one raises inside the wrapper,
-which then stores nothing. The program's thread takes that path too while a function runs concurrently
-(``spawn._running``): such code may reach the wrapper, and calls through it must reach it in
-program order, which only waiting gives. Code running concurrently calls the wrapper as library
+which then stores nothing. The program's thread takes that path too while a function runs
+concurrently (``spawn._running``): such code may reach the wrapper, and calls through it must
+reach it in program order, which only waiting gives. Code running concurrently calls the wrapper as library
 code, as before (``dispatch.call`` does not come here outside the program's own scope), and is
 not handed a wrapper in the first place (``spawn._safe``): a deferred arm or a function that
 calls one directly runs on the program's thread, where its calls overlap as above.

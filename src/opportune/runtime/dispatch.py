@@ -26,6 +26,7 @@ from typing import Any
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import (
     PLAIN_CONTAINERS,
@@ -198,7 +199,12 @@ def classify(rt: Runtime, f: Any) -> int:
             from opportune.compiler.functions import compile_class_in_place
 
             compile_class_in_place(f, rt)
-            kind = PLAIN if _transparent_constructor(f) else LOCAL
+            if _transparent_constructor(f):
+                kind = PLAIN
+            elif validates_only(f):
+                kind = LAZY  # a pydantic model built from plain data (runtime/models.py)
+            else:
+                kind = LOCAL
             try:
                 _class_kinds[id(f)] = (weakref.ref(f), f.__init__, f.__new__, kind)
             except TypeError:
@@ -285,6 +291,11 @@ def _result_type(f: Any) -> type | None:
         return int
     if f is _B.float:
         return float
+    if isinstance(f, type):
+        return f if validates_only(f) else None  # a pydantic model built lazily
+    if type(f) is _MethodType and getattr(f, "__name__", "") in VALIDATING_METHODS \
+            and validates_only(owner):
+        return owner
     return None
 
 
@@ -339,6 +350,9 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
                 compiled = compiled_version(func, rt)
                 if compiled is not None:
                     return compiled(f.__self__, *args, **kwargs)
+            if func.__name__ in VALIDATING_METHODS and validates_only(f.__self__):
+                # Verdict.model_validate_json(answer): a pure function of the answer
+                return _call_kind(rt, LAZY, f, args, kwargs)
             return _call_kind(rt, _module_kind(func.__module__), f, args, kwargs)
     elif tf is Pending:
         return _call_pending(rt, f, args, kwargs)

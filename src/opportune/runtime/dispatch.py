@@ -26,6 +26,7 @@ from typing import Any
 from opportune.compiler.registry import _compiled_ids, pure_functions
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import (
@@ -686,6 +687,10 @@ def _queued_as_is(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
 
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if kind == OPAQUE and getattr(f, "__module__", None) == "logging" \
+            and getattr(_local, "scope", None) is None \
+            and log_later(rt, f, args, kwargs, _program_frame()):
+        return None  # queued at its place in the output (runtime/logs.py)
     if _any_callable(args, kwargs):
         kind, args, kwargs = _route_callables(rt, kind, f, args, kwargs)
     if kind != PRINT and _reads_caller(f):

@@ -650,6 +650,11 @@ def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             kwargs = {**kwargs, keyword: _with_concrete_result(g)}
             kind = LOCAL if kind in (LAZY, SHALLOW) else kind
         return kind, args, kwargs
+    if name in _CALLS_ITS_ARGUMENTS and kind in (LAZY, SHALLOW) and _runs_the_programs(args, kwargs):
+        # ``sorted(docs, key=rank)`` with ``docs`` pending: applied later, on the loop thread,
+        # the key would print out of program order and make its calls unseen there; it runs
+        # now, on the program's thread, where its calls are issued as any other (p752)
+        kind = LOCAL
     if name not in _CALLS_ITS_ARGUMENTS or not _routing_needed(rt, f, args, kwargs):
         return kind, args, kwargs
 
@@ -660,6 +665,41 @@ def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         return g
 
     return kind, tuple(map(route, args)), {k: route(v) for k, v in kwargs.items()}
+
+
+def _runs_the_programs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether a callable among the arguments makes calls of its own: an external, or a
+    compiled function or lambda of the program that calls anything (``key=rank``, which may
+    print or ask a model); also a method or partial of one. ``key=lambda h: h["score"]``
+    makes none."""
+    for a in (*args, *kwargs.values()):
+        ta = type(a)
+        if ta is _functools.partial:
+            a = a.func
+            ta = type(a)
+        if ta is _MethodType:
+            a = a.__func__
+            ta = type(a)
+        if ta is _FunctionType and (SPEC_ATTRIBUTE in a.__dict__ or
+                                    id(a.__code__) in _compiled_ids and _calls(a.__code__)):
+            return True
+    return False
+
+
+_CALLING: dict[int, tuple[types.CodeType, bool]] = {}
+
+
+def _calls(code: types.CodeType) -> bool:
+    """Whether compiled ``code`` (or code nested in it) makes a call: every call of compiled
+    code goes through the call-site hook, inline call sites included."""
+    known = _CALLING.get(id(code))
+    if known is not None and known[0] is code:
+        return known[1]
+    found = "__opportune_call__" in code.co_names or any(
+        type(c) is types.CodeType and _calls(c) for c in code.co_consts)
+    if len(_CALLING) < 4096:
+        _CALLING[id(code)] = (code, found)
+    return found
 
 
 def _any_callable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

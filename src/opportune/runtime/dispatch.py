@@ -29,6 +29,8 @@ from opportune.runtime.caches import caches_program_code
 from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.logs import log_later
+from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
 from opportune.runtime.snapshot import (
     PLAIN_CONTAINERS,
@@ -201,7 +203,12 @@ def classify(rt: Runtime, f: Any) -> int:
             from opportune.compiler.functions import compile_class_in_place
 
             compile_class_in_place(f, rt)
-            kind = PLAIN if _transparent_constructor(f) else LOCAL
+            if _transparent_constructor(f):
+                kind = PLAIN
+            elif validates_only(f):
+                kind = LAZY  # a pydantic model built from plain data (runtime/models.py)
+            else:
+                kind = LOCAL
             try:
                 _class_kinds[id(f)] = (weakref.ref(f), f.__init__, f.__new__, kind)
             except TypeError:
@@ -288,6 +295,11 @@ def _result_type(f: Any) -> type | None:
         return int
     if f is _B.float:
         return float
+    if isinstance(f, type):
+        return f if validates_only(f) else None  # a pydantic model built lazily
+    if type(f) is _MethodType and getattr(f, "__name__", "") in VALIDATING_METHODS \
+            and validates_only(owner):
+        return owner
     return None
 
 
@@ -342,6 +354,9 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
                 compiled = compiled_version(func, rt)
                 if compiled is not None:
                     return compiled(f.__self__, *args, **kwargs)
+            if func.__name__ in VALIDATING_METHODS and validates_only(f.__self__):
+                # Verdict.model_validate_json(answer): a pure function of the answer
+                return _call_kind(rt, LAZY, f, args, kwargs)
             return _call_kind(rt, _module_kind(func.__module__), f, args, kwargs)
         if type(func) is _LRU_WRAPPER and _local.__dict__.get("scope") is None \
                 and caches_program_code(func):
@@ -644,6 +659,11 @@ def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             kwargs = {**kwargs, keyword: _with_concrete_result(g)}
             kind = LOCAL if kind in (LAZY, SHALLOW) else kind
         return kind, args, kwargs
+    if name in _CALLS_ITS_ARGUMENTS and kind in (LAZY, SHALLOW) and _runs_the_programs(args, kwargs):
+        # ``sorted(docs, key=rank)`` with ``docs`` pending: applied later, on the loop thread,
+        # the key would print out of program order and make its calls unseen there; it runs
+        # now, on the program's thread, where its calls are issued as any other (p752)
+        kind = LOCAL
     if name not in _CALLS_ITS_ARGUMENTS or not _routing_needed(rt, f, args, kwargs):
         return kind, args, kwargs
 
@@ -654,6 +674,41 @@ def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         return g
 
     return kind, tuple(map(route, args)), {k: route(v) for k, v in kwargs.items()}
+
+
+def _runs_the_programs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether a callable among the arguments makes calls of its own: an external, or a
+    compiled function or lambda of the program that calls anything (``key=rank``, which may
+    print or ask a model); also a method or partial of one. ``key=lambda h: h["score"]``
+    makes none."""
+    for a in (*args, *kwargs.values()):
+        ta = type(a)
+        if ta is _functools.partial:
+            a = a.func
+            ta = type(a)
+        if ta is _MethodType:
+            a = a.__func__
+            ta = type(a)
+        if ta is _FunctionType and (SPEC_ATTRIBUTE in a.__dict__ or
+                                    id(a.__code__) in _compiled_ids and _calls(a.__code__)):
+            return True
+    return False
+
+
+_CALLING: dict[int, tuple[types.CodeType, bool]] = {}
+
+
+def _calls(code: types.CodeType) -> bool:
+    """Whether compiled ``code`` (or code nested in it) makes a call: every call of compiled
+    code goes through the call-site hook, inline call sites included."""
+    known = _CALLING.get(id(code))
+    if known is not None and known[0] is code:
+        return known[1]
+    found = "__opportune_call__" in code.co_names or any(
+        type(c) is types.CodeType and _calls(c) for c in code.co_consts)
+    if len(_CALLING) < 4096:
+        _CALLING[id(code)] = (code, found)
+    return found
 
 
 def _any_callable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
@@ -681,6 +736,10 @@ def _queued_as_is(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
 
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if kind == OPAQUE and getattr(f, "__module__", None) == "logging" \
+            and getattr(_local, "scope", None) is None \
+            and log_later(rt, f, args, kwargs, _program_frame()):
+        return None  # queued at its place in the output (runtime/logs.py)
     if _any_callable(args, kwargs):
         kind, args, kwargs = _route_callables(rt, kind, f, args, kwargs)
     if kind != PRINT and _reads_caller(f):

@@ -438,6 +438,20 @@ class _CapturedOutput:
         self.capture = cap
 
 
+class _EffectEntry:
+    """An effect on stdout or stderr queued at its place in program order, like a ``print``:
+    ``emit`` runs once everything before it is written and ``inputs`` exist, and is dropped
+    when one of them failed or a failure before it is met (a logging call, runtime/logs.py)."""
+
+    __slots__ = ("seq", "inputs", "emit")
+    args: tuple[Any, ...] = ()
+
+    def __init__(self, seq: int, inputs: tuple[Pending, ...], emit: Callable[[], None]) -> None:
+        self.seq = seq
+        self.inputs = inputs
+        self.emit = emit
+
+
 class Runtime:
     """Drives one program run. Create with :meth:`start`, finish with :meth:`close`."""
 
@@ -2037,6 +2051,21 @@ class Runtime:
             self._outq.add(entry)
             self._pump()
 
+    def queue_effect(self, inputs: tuple[Pending, ...], emit: Callable[[], None]) -> bool:
+        """Queue ``emit`` (it writes to stdout or stderr) at the next place in program order,
+        to run once ``inputs`` exist and what is before it is written; False, queuing nothing,
+        when nothing is ahead of it and no input is pending: the caller runs it at once."""
+        if not self._live and not self._outq and self._streaming_entry is None \
+                and not self._failures and not inputs:
+            return False
+        entry = _EffectEntry(self.next_seq(), inputs, emit)
+        with self._out_lock:
+            if self._discarded and self._in_discarded(entry.seq):
+                return True  # a stretch of program order a met failure discarded (see print)
+            self._outq.add(entry)
+            self._pump()
+        return True
+
     def _note_output(self, seq: int) -> None:
         if self.schedule.first_output is None:
             self.schedule.first_output = self.now()
@@ -2095,6 +2124,15 @@ class Runtime:
                     or self._holds_output(entry.seq, printed)
             if blocked:
                 return
+            if type(entry) is _EffectEntry:
+                if any(q._state == PENDING for q in entry.inputs):
+                    return  # a streamed input the program used a prefix of: wait for all of it
+                self._outq.pop(0)
+                if any(q._state == FAILED for q in entry.inputs):
+                    continue  # plain Python never reached it
+                self._note_output(entry.seq)
+                entry.emit()
+                continue
             self._outq.pop(0)
             if type(entry) is _CapturedOutput:
                 self._note_output(entry.seq)

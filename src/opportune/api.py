@@ -240,10 +240,12 @@ def run_source(
 
 def _left_unbound(value: Any) -> bool:
     """Whether ``value`` stands for a name a branch may bind, and the taken arm did not."""
+    if type(value) is not Pending:
+        return False  # first: every name of the namespace comes here, and imports cost
     from opportune.runtime.branching import MAYBE_UNBOUND
     from opportune.runtime.values import FAILED, PENDING
 
-    if type(value) is not Pending or value._label != MAYBE_UNBOUND:
+    if value._label != MAYBE_UNBOUND:
         return False
     if value._state == PENDING:
         value._rt.wait_for(value, "the program ended: is this name bound?")

@@ -17,13 +17,12 @@ from __future__ import annotations
 import contextvars
 import functools
 import sys
-import threading
 import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.registry import _compiled_ids, pure_functions
-from opportune.runtime import externals
+from opportune.runtime import externals, program_threads
 from opportune.runtime.context import _local
 from opportune.runtime.externals import SPEC_ATTRIBUTE
 from opportune.runtime.readers import shared_roots
@@ -233,8 +232,8 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
         if late_failure:
             fn = _printing_as_of(_failing_in_place(rt, fn), streams)
         count_started()
-        threading.Thread(target=program_context.run, args=(_run, rt, p, block, fn, captured, {}),
-                         name="opportune-arm", daemon=True).start()
+        program_threads.start(program_context.run, (_run, rt, p, block, fn, captured, {}),
+                              "opportune-arm")
 
     if type(cond) is Pending:
         rt._when_ready([cond], run_arm)

@@ -214,6 +214,12 @@ def fill_in_place(value: Any, seen: set[int] | None = None) -> Any:
     if id(value) in seen:
         return value
     seen.add(id(value))
+    if t is list or t is dict:
+        # the types of the items first, at C speed: most lists and dicts (a namespace's
+        # ``__builtins__``, 157 functions and classes) hold nothing to fill
+        kinds = set(map(type, value if t is list else value.values()))
+        if Pending not in kinds and kinds.isdisjoint(_PLAIN_CONTAINERS):
+            return value
     if t is list:
         for i, v in enumerate(value):
             tv = type(v)

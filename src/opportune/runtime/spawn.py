@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.purity import LEAF_BUILTINS, Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
-from opportune.runtime import capture, context, tracebacks
+from opportune.runtime import capture, context, program_threads, tracebacks
 from opportune.runtime.readers import shared_roots
 from opportune.runtime.snapshot import is_changeable_data, snapshot
 from opportune.runtime.values import ATOM_TYPES, FAILED, Pending
@@ -251,10 +251,8 @@ def maybe_spawn(
     # kept alive by it.
     # In a copy of the caller's context: ContextVar values and the decimal context the
     # function reads are those plain Python's call would see (p350).
-    threading.Thread(
-        target=contextvars.copy_context().run, args=(_run, rt, p, block, fn, args, kwargs),
-        name="opportune-fn", daemon=True,
-    ).start()
+    program_threads.start(contextvars.copy_context().run, (_run, rt, p, block, fn, args, kwargs),
+                          "opportune-fn")
     return p
 
 

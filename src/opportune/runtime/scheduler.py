@@ -499,14 +499,12 @@ class Runtime:
         # (seq, resources) of every writing call issued, by seq, to tell whether an arm wrote
         # (a range search over its block).
         self._issued_writes: SortedKeyList = SortedKeyList(key=itemgetter(0))
-        # Speculative calls (``@external(speculative=True)``, runtime/tentative.py), kept only
-        # while such an external exists: the first results of speculative reads by seq, the
-        # recipes of unfinished values derived from them, the seqs of both, and by the seq of
-        # each speculative call not yet decided, its attempt on tentative arguments.
+        # For speculative calls (``@external(speculative=True)``, runtime/tentative.py), kept
+        # only once such an external exists: the first results of speculative reads by seq,
+        # the recipes of unfinished values derived from them, and the seqs of both.
         self._tentative_reads: dict[int, TentativeRead] = {}
         self._recipes: dict[int, Recipe] = {}
         self._tentable: set[int] = set()
-        self._attempts: dict[int, _Attempt] = {}
         self._records: dict[int, CallRecord] = {}
         # each call's call site, for a traceback the program formats (runtime/tracebacks.py)
         self._sites: dict[int, tracebacks.Site] = {}
@@ -1278,7 +1276,6 @@ class Runtime:
             if not reads:
                 return None
             attempt = _Attempt(reads)
-            self._attempts[p._seq] = attempt
             unknown = [self._tentative_reads[r._seq] for r in reads
                        if not self._tentative_reads[r._seq].known]
             remaining = [len(unknown) + 1]
@@ -1371,8 +1368,6 @@ class Runtime:
         answer if every read it used is confirmed (kept, or made again with an ``==`` result:
         ``same_result``) and the arguments did not fail; otherwise discard it and go on as
         without the option, making the call on the final arguments."""
-        with self._lock:
-            self._attempts.pop(p._seq, None)
         record = self._records[p._seq]
         launched = attempt.state in (_RUNNING, _ENDED)
         if attempt.state == _WAITING:
@@ -2354,7 +2349,7 @@ class _Attempt:
     ``reads``: the speculative reads its arguments are built from. ``verdict``: None until
     the final arguments are known, then whether its answer is the call's."""
 
-    __slots__ = ("reads", "state", "verdict", "started", "finished", "outcome", "cap")
+    __slots__ = ("cap", "finished", "outcome", "reads", "started", "state", "verdict")
 
     def __init__(self, reads: list[Pending]) -> None:
         self.reads = reads

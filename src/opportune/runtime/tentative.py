@@ -42,7 +42,7 @@ class TentativeRead:
     ``redone``: an arm wrote what it reads, so that result is already known to be stale.
     ``waiters`` run (on the loop thread) once ``known`` is set."""
 
-    __slots__ = ("known", "failed", "value", "redone", "waiters")
+    __slots__ = ("failed", "known", "redone", "value", "waiters")
 
     def __init__(self) -> None:
         self.known = False

@@ -269,6 +269,7 @@ def _as_at_the_call(fn: Callable[..., Any], args: tuple[Any, ...],
     def compute() -> Any:
         return _restored(fn(*fill(copied_args), **fill(copied_kwargs)), back, 0)
 
+    # how a speculative call computes it again (runtime/tentative.py)
     compute.recipe = Recipe(  # type: ignore[attr-defined]
         fn, copied_args, copied_kwargs, lambda value: _restored(value, back, 0))
     return compute
@@ -837,7 +838,7 @@ class Runtime:
             operands = tuple(_shallow_copy(v) if type(v) in _MUTABLE_CONTAINERS else v
                              for v in operands)
         p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known,
-                         Recipe(op, operands, {}))
+                         Recipe(op, operands, {}) if self._tentable else None)
         if attr_of is not None:
             object.__setattr__(p, "_src", (attr_of, operands[1]))
         if self._stream_paths:
@@ -882,7 +883,7 @@ class Runtime:
             # the program's own objects back in the result (_as_at_the_call)
             compute = _as_at_the_call(fn, args, kwargs)
             return self._derive(compute, inputs, label, known_type,
-                                compute.recipe)  # type: ignore[attr-defined]
+                                compute.recipe if self._tentable else None)  # type: ignore[attr-defined]
         if kind == _OBJECTS:
             # ``json.dumps({"meta": meta, "answer": pending})`` then ``meta.turn = 2``:
             # applied later, the function would read what the program changed meanwhile
@@ -898,7 +899,7 @@ class Runtime:
                                          "change meanwhile")
         return self._derive(
             lambda: fn(*fill(args), **fill(kwargs)), inputs, label, known_type,
-            Recipe(fn, args, kwargs),
+            Recipe(fn, args, kwargs) if self._tentable else None,
         )
 
     def _propagate_now(self, failed: Pending, label: str) -> Pending:

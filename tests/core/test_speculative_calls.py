@@ -201,16 +201,60 @@ def objects_then_question(word: str) -> str:
     return ask("objects: " + str(rows))
 
 
-def test_a_read_of_the_programs_objects_made_again_is_never_compared() -> None:
+def test_a_read_made_again_is_judged_by_the_arguments_not_by_its_objects() -> None:
     _Row.compared = 0
     prompt = "objects: [_Row('a')]"
     _, schedule, prompts = _run_both(objects_then_question, "yes!", overlap=(
         calls_to("decide", "yes!") | calls_to("ask", prompt)))
-    question = _one(schedule, "ask")
-    assert _Row.compared == 0
-    # made early, then discarded: equal or not, the results could not be compared
-    assert question.tentative_on and question.tentative_kept is False
-    assert prompts == [prompt, prompt]
+    read, question = _one(schedule, "list_row_objects"), _one(schedule, "ask")
+    assert read.redone_after, "the arm wrote, so the read was made again"
+    assert _Row.compared == 0  # the program's __eq__ never ran
+    # the final prompt is the text the question was asked with: the answer is kept
+    assert question.tentative_on and question.tentative_kept is True
+    assert prompts == [prompt]
+
+
+def _update_rows_in_place() -> None:
+    for row in _SHARED:
+        row["status"] = "paid"
+
+
+_SHARED: list[dict[str, str]] = []
+
+
+@opportune.external(reads=("shared",))
+def shared_rows() -> list[dict[str, str]]:
+    time.sleep(DELAY)
+    return _SHARED  # the store's own objects, as some tools return them
+
+
+@opportune.external(writes=("shared",), changes_read_results=True)
+def mark_paid() -> str:
+    time.sleep(DELAY)
+    _update_rows_in_place()
+    return "marked"
+
+
+def shared_then_question(word: str) -> tuple[str, str | None]:
+    marked = mark_paid() if decide(word) > 3 else None
+    rows = shared_rows()
+    return ask("status: " + str(rows)), marked
+
+
+def test_a_read_whose_objects_the_arm_changed_in_place_is_asked_again() -> None:
+    before, after = "status: [{'status': 'due'}]", "status: [{'status': 'paid'}]"
+    _SHARED[:] = [{"status": "due"}]
+    expected = shared_then_question("yes!")
+    _SHARED[:] = [{"status": "due"}]
+    _prompts.clear()
+    with overlapping(calls_to("decide", "yes!") | calls_to("ask", before)):
+        got = opportune.run(shared_then_question, "yes!")
+    assert got == expected == (f"<{after}>", "marked")
+    question = _one(opportune.last_schedule(), "ask")
+    # the read made again returns the same (changed) objects, equal to its first result now:
+    # only the arguments show that the early question was asked on what they held before
+    assert question.tentative_kept is False
+    assert _prompts == [before, after]
 
 
 @opportune.external(speculative=True)

@@ -69,7 +69,7 @@ from opportune.runtime.tentative import (
     TentativeRead,
     fill_tentatively,
     leaves,
-    same_result,
+    same_arguments,
 )
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import (
@@ -1316,6 +1316,7 @@ class Runtime:
                 return
             self._running[id(spec)] = running + 1
         attempt.state = _RUNNING
+        attempt.arguments = (real_args, real_kwargs)
         record = self._records[p._seq]
         record.tentative_on = tuple(sorted(r._seq for r in attempt.reads))
         info = self._call_info(p, record)
@@ -1366,14 +1367,15 @@ class Runtime:
                         args: Any, kwargs: Any, arg_deps: list[Pending],
                         attempt: _Attempt) -> None:
         """The speculative call's final arguments are known (loop thread): keep the attempt's
-        answer if every read it used is confirmed (kept, or made again with an ``==`` result:
-        ``same_result``) and the arguments did not fail; otherwise discard it and go on as
-        without the option, making the call on the final arguments."""
+        answer if the arguments did not fail and every read it used was kept, or the final
+        arguments are the ones it was made on (``same_arguments``); otherwise discard it and
+        go on as without the option, making the call on the final arguments."""
         record = self._records[p._seq]
         launched = attempt.state in (_RUNNING, _ENDED)
         if attempt.state == _WAITING:
             attempt.state = _DROPPED
-        if launched and nested_failure(arg_deps) is None and self._confirmed(attempt):
+        if launched and nested_failure(arg_deps) is None \
+                and self._confirmed(attempt, args, kwargs):
             self._note_deps(record, arg_deps, [])
             record.tentative_kept = True
             attempt.verdict = True
@@ -1386,16 +1388,20 @@ class Runtime:
             record.first_attempt = (attempt.started or 0.0, attempt.finished or self.now())
         self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, [])
 
-    def _confirmed(self, attempt: _Attempt) -> bool:
-        for r in attempt.reads:
-            if r._state != DONE:
-                return False
-            first = self._tentative_reads[r._seq]
-            if r._value is first.value:
-                continue
-            if not same_result(first.value, r._value, _is_program_class):
-                return False
-        return True
+    def _confirmed(self, attempt: _Attempt, args: Any, kwargs: Any) -> bool:
+        """Every read the attempt used kept its first result, or was made again and the call's
+        final arguments are the very ones the attempt was made on."""
+        if any(r._state != DONE for r in attempt.reads):
+            return False
+        if not any(self._tentative_reads[r._seq].redone for r in attempt.reads):
+            return True  # each gave out the very result the arguments were computed from
+        # made again: even the same object may hold something else now (changed in place
+        # by the arm that wrote), so only the arguments can tell
+        try:
+            final = fill_tentatively((args, kwargs), {}, {}, {})  # all finished by now
+        except NotTentative:
+            return False
+        return same_arguments(attempt.arguments, final)
 
     def _keep_attempt(self, p: Pending, attempt: _Attempt) -> None:
         record = self._records[p._seq]
@@ -2350,7 +2356,8 @@ class _Attempt:
     ``reads``: the speculative reads its arguments are built from. ``verdict``: None until
     the final arguments are known, then whether its answer is the call's."""
 
-    __slots__ = ("cap", "finished", "outcome", "reads", "started", "state", "verdict")
+    __slots__ = ("arguments", "cap", "finished", "outcome", "reads", "started", "state",
+                 "verdict")
 
     def __init__(self, reads: list[Pending]) -> None:
         self.reads = reads
@@ -2360,12 +2367,7 @@ class _Attempt:
         self.finished: float | None = None
         self.outcome: tuple[int, Any, str | None] = (FAILED, None, None)
         self.cap: capture.Capture | None = None
-
-
-def _is_program_class(cls: type) -> bool:
-    """A class of the program's own code, whose methods (``__eq__``) the runtime never runs
-    on its own initiative."""
-    return _is_user_module(getattr(cls, "__module__", None))
+        self.arguments: tuple[Any, Any] = ((), {})  # what it was made on
 
 
 def _shallow_copy(value: Any) -> Any:

@@ -13,11 +13,13 @@ This module holds what that needs and nothing of the scheduler's: how a derived 
 computed again (:class:`Recipe`, recorded by ``Runtime._derive`` only for values built from a
 speculative read), a read's first result (:class:`TentativeRead`), the walk that fills a call's
 arguments with tentative values (:func:`fill_tentatively`, the counterpart of
-``snapshot.fill``), and the comparison that confirms a read made again (:func:`same_result`).
+``snapshot.fill``), and the comparison that keeps an answer after a read was made again
+(:func:`same_arguments`).
 """
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -162,38 +164,31 @@ def _tentative_value(p: Pending, recipes: dict[int, Recipe], reads: dict[int, Te
     return value
 
 
-def same_result(tentative: Any, final: Any, is_program_class: Callable[[type], bool]) -> bool:
-    """Whether a read made again returned what its first attempt did (``==``), asked only
-    where ``==`` runs no code of the program's: every object inside is an atom, a plain
-    container or an instance of a library class (a pydantic model, a dataclass of a
-    library's). An instance of the program's own class is never compared (its ``__eq__``
-    could print, count, or read state), and a comparison that raises counts as different."""
-    if tentative is final:
-        return True
-    if not (_library_data(tentative, is_program_class, 0)
-            and _library_data(final, is_program_class, 0)):
+def same_arguments(tentative: Any, final: Any) -> bool:
+    """Whether a speculative call's final arguments are the ones it was made on, decided only
+    where nothing in them can have changed in place since: text, numbers and tuples of them
+    compared with ``==`` (no code of the program's runs), classes and functions by identity,
+    and the keyword arguments' dict item by item. Anything else (a list, a dict, an object of
+    the program's or a library's) counts as different: a read made again may return the very
+    objects of its first result, changed in place by the arm that wrote (a record an update
+    changed), so equal results would not show that the call was made on what it holds now."""
+    tt = type(tentative)
+    if tt is not type(final):
         return False
-    try:
-        return bool(tentative == final)
-    except Exception:  # noqa: BLE001 - not comparable: not shown to be the same
-        return False
+    if tt in ATOM_TYPES:
+        try:
+            return bool(tentative == final)
+        except Exception:  # noqa: BLE001 - a value that cannot be compared is not the same
+            return False
+    if tt is tuple:
+        return len(tentative) == len(final) and all(
+            same_arguments(a, b) for a, b in zip(tentative, final))
+    if tt is dict:
+        return tentative.keys() == final.keys() and all(
+            same_arguments(v, final[k]) for k, v in tentative.items())
+    if isinstance(tentative, type) or tt in _CALLABLES:
+        return tentative is final
+    return False
 
 
-def _library_data(value: Any, is_program_class: Callable[[type], bool], depth: int) -> bool:
-    t = type(value)
-    if t in ATOM_TYPES:
-        return True
-    if depth > 50:
-        return False
-    if t in PLAIN_CONTAINERS:
-        items = value.items() if t is dict else value
-        for item in items:
-            if not _library_data(item, is_program_class, depth + 1):
-                return False
-        return True
-    if is_program_class(t):
-        return False
-    attributes = getattr(value, "__dict__", None)
-    if type(attributes) is dict:  # a library object may hold the program's objects
-        return _library_data(attributes, is_program_class, depth + 1)
-    return True
+_CALLABLES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType)

@@ -207,8 +207,8 @@ class Schedule:
             return f"{head}; the run ended before its final arguments were known"
         if c.cancelled:
             return f"{head}; its final arguments failed, so the answer was discarded"
-        return (f"{head}; the final result differed (or could not be compared), so the answer "
-                "was discarded and the call made again on the final arguments")
+        return (f"{head}; it was made again and the final arguments are not the ones the call "
+                "was made on, so the answer was discarded and the call made again on them")
 
     def to_chrome(self) -> dict[str, Any]:
         """Chrome trace event format: one track per call, dependencies as flow arrows."""

@@ -1,7 +1,7 @@
 """The read returns objects of the program's own class, whose __eq__ and __repr__ print.
 The arm writes, so the read is made again: its results are never compared (that would run the
-program's __eq__), the early answer is discarded, and the __repr__ calls the program sees are
-the ones plain Python made."""
+program's __eq__); the prompt built from them differs, so the early answer is discarded, and
+the program's own __eq__ never runs."""
 import time
 
 import opportune

@@ -164,14 +164,21 @@ def _tentative_value(p: Pending, recipes: dict[int, Recipe], reads: dict[int, Te
     return value
 
 
-def same_arguments(tentative: Any, final: Any) -> bool:
-    """Whether a speculative call's final arguments are the ones it was made on, decided only
-    where nothing in them can have changed in place since: text, numbers and tuples of them
-    compared with ``==`` (no code of the program's runs), classes and functions by identity,
-    and the keyword arguments' dict item by item. Anything else (a list, a dict, an object of
-    the program's or a library's) counts as different: a read made again may return the very
-    objects of its first result, changed in place by the arm that wrote (a record an update
-    changed), so equal results would not show that the call was made on what it holds now."""
+def same_arguments(tentative: tuple[tuple[Any, ...], dict[str, Any]],
+                   final: tuple[tuple[Any, ...], dict[str, Any]]) -> bool:
+    """Whether a speculative call's final ``(args, kwargs)`` are the ones it was made on,
+    decided only where nothing in them can have changed in place since: text, numbers and
+    tuples of them compared with ``==`` (no code of the program's runs), classes and functions
+    by identity. Anything else (a list, a dict, an object of the program's or a library's)
+    counts as different: a read made again may return the very objects of its first result,
+    changed in place by the arm that wrote (a record an update changed), so equal results
+    would not show that the call was made on what they hold now."""
+    (args, kwargs), (final_args, final_kwargs) = tentative, final
+    return _same(args, final_args) and kwargs.keys() == final_kwargs.keys() and all(
+        _same(v, final_kwargs[k]) for k, v in kwargs.items())
+
+
+def _same(tentative: Any, final: Any) -> bool:
     tt = type(tentative)
     if tt is not type(final):
         return False
@@ -182,13 +189,10 @@ def same_arguments(tentative: Any, final: Any) -> bool:
             return False
     if tt is tuple:
         return len(tentative) == len(final) and all(
-            same_arguments(a, b) for a, b in zip(tentative, final))
-    if tt is dict:
-        return tentative.keys() == final.keys() and all(
-            same_arguments(v, final[k]) for k, v in tentative.items())
+            _same(a, b) for a, b in zip(tentative, final))
     if isinstance(tentative, type) or tt in _CALLABLES:
         return tentative is final
     return False
 
 
-_CALLABLES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType)
+_CALLABLES = (types.FunctionType, types.BuiltinFunctionType)

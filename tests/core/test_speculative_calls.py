@@ -292,3 +292,16 @@ def test_speculative_is_only_for_pure_externals() -> None:
         opportune.external(reads=("rows",), speculative=True)(lambda: None)
     with pytest.raises(ValueError, match="speculative=True"):
         opportune.external(writes=("rows",), speculative=True)(lambda: None)
+
+
+def test_only_arguments_that_cannot_change_in_place_are_compared() -> None:
+    from opportune.runtime.tentative import same_arguments
+
+    assert same_arguments((("q", 1, (2.0, None), str), {"k": "v"}),
+                          (("q", 1, (2.0, None), str), {"k": "v"}))
+    assert not same_arguments((("q",), {}), (("r",), {}))
+    assert not same_arguments((("q",), {"k": 1}), (("q",), {"k": 1, "j": 2}))
+    row = {"status": "due"}
+    assert not same_arguments(((row,), {}), ((row,), {}))  # the same dict may hold other text
+    assert not same_arguments((([1],), {}), (([1],), {}))
+    assert not same_arguments(((1,), {}), ((True,), {}))  # equal, yet not the same argument

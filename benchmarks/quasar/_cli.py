@@ -44,6 +44,11 @@ def bench(
         bool, typer.Option(help="Record where opportune waited and why (slower; for diagnosis).")
     ] = False,
     sequential_only: Annotated[bool, typer.Option(help="Skip the opportune mode.")] = False,
+    speculative_llm: Annotated[
+        bool, typer.Option(help="Declare query_ai_assistant speculative=True in the opportune mode: a "
+                           "question built from a read that ran ahead of an undecided write may be asked "
+                           "before the read is confirmed (a separate mode; results are labelled and named -speculative).")
+    ] = False,
     results_dir: Annotated[
         Path | None, typer.Option(help="Where to write the results JSON (default: benchmarks/results).")
     ] = None,
@@ -67,9 +72,13 @@ def bench(
         seq_err = f" [red]{row.sequential.error}[/red]" if row.sequential.error else ""
         err.print(f"{row.task.name}: sequential {row.sequential.time_s:.2f} s{seq_err}{opp}{same}")
 
-    err.print(f"{len(tasks)} programs, latency scale {latency_scale}")
+    mode_label = "opportune with speculative LLM calls" if speculative_llm else "opportune"
+    err.print(f"{len(tasks)} programs, latency scale {latency_scale}, mode: sequential and {mode_label}")
     source = source_state()
-    rows = run_tasks(tasks, latency_scale=latency_scale, with_opportune=with_opportune, explain=explain, progress=progress)
+    rows = run_tasks(
+        tasks, latency_scale=latency_scale, with_opportune=with_opportune, explain=explain,
+        speculative_llm=speculative_llm, progress=progress,
+    )
     settings = {
         "latency_scale": latency_scale,
         "quick": quick,
@@ -78,11 +87,17 @@ def bench(
         "suites": suite or [],
         "tasks": task or [],
         "opportune": "skipped" if sequential_only else (unavailable or "run_source"),
+        "speculative_llm": speculative_llm,
     }
     path = write_results(rows, settings=settings, directory=results_dir)
     markdown = (
         f"## Quasar x AgentDojo replay (latency scale {latency_scale})\n\n"
-        f"{summary_table(rows)}\n\n{task_table(rows)}\n"
+        + (
+            "Mode: **opportune with speculative LLM calls** (`--speculative-llm`: "
+            "`query_ai_assistant` declared `speculative=True`), not the default mode.\n\n"
+            if speculative_llm else ""
+        )
+        + f"{summary_table(rows)}\n\n{task_table(rows)}\n"
     )
     path.with_suffix(".md").write_text(markdown, encoding="utf-8")
     print(markdown)

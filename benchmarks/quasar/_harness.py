@@ -37,6 +37,10 @@ class ModeResult:
     """What one run of one program in one mode produced."""
 
     mode: Mode
+    # The opportune mode ran with query_ai_assistant declared speculative=True (``--speculative-llm``):
+    # a question built from a read that ran ahead of an undecided write may be asked before
+    # the read is confirmed (docs/quasar.md, *Speculative LLM calls*). Never in the headline.
+    speculative_llm: bool = False
     time_s: float | None = None
     result: str | None = None
     utility: bool | None = None
@@ -97,10 +101,12 @@ def opportune_runner(*, explain: bool = False) -> Callable[[str, dict[str, Any],
 
 
 def as_externals(
-    tools: dict[str, Callable[..., Any]], query_ai_assistant: Callable[..., Any]
+    tools: dict[str, Callable[..., Any]], query_ai_assistant: Callable[..., Any],
+    *, speculative_llm: bool = False,
 ) -> tuple[dict[str, Callable[..., Any]], Callable[..., Any]]:
     """The tools and the assistant as opportune externals, with their effects on the
-    environment (``_tools.TOOL_EFFECTS``)."""
+    environment (``_tools.TOOL_EFFECTS``); with ``speculative_llm`` the assistant is declared
+    ``speculative=True``."""
     import opportune
 
     wrapped: dict[str, Callable[..., Any]] = {}
@@ -121,15 +127,20 @@ def as_externals(
     # ``self``: opportune would read that as a change to an object the program holds and run the
     # call with the program waiting. That state is the harness's own bookkeeping, locked, and
     # never reaches the program, so the method is declared not to mutate.
-    assistant = opportune.external(name="query_ai_assistant", mutates=False)(query_ai_assistant)
+    assistant = opportune.external(
+        name="query_ai_assistant", mutates=False, speculative=speculative_llm
+    )(query_ai_assistant)
     return wrapped, assistant
 
 
 def run_task(
-    task: Task, mode: Mode, *, latency_scale: float = 1.0, explain: bool = False
+    task: Task, mode: Mode, *, latency_scale: float = 1.0, explain: bool = False,
+    speculative_llm: bool = False,
 ) -> ModeResult:
-    """Run ``task``'s program once in ``mode`` and score it."""
-    outcome = ModeResult(mode)
+    """Run ``task``'s program once in ``mode`` and score it; ``speculative_llm`` (opportune
+    mode only) declares the assistant ``speculative=True``."""
+    speculative_llm = speculative_llm and mode == "opportune"
+    outcome = ModeResult(mode, speculative_llm=speculative_llm)
     runner = run_sequential if mode == "sequential" else opportune_runner(explain=explain)
 
     suite = load_suite(task.suite)
@@ -141,7 +152,7 @@ def run_task(
     tools = suite_tools(suite, env)
     assistant: Callable[..., Any] = recording.query_ai_assistant
     if mode == "opportune":
-        tools, assistant = as_externals(tools, assistant)
+        tools, assistant = as_externals(tools, assistant, speculative_llm=speculative_llm)
     namespace = program_globals(tools, assistant, prelude(runner))
     source = with_result_capture(task.source, filename=str(task.program_path))
 
@@ -195,4 +206,4 @@ def _waits(task: Task) -> list[str]:
     return [
         f"{w.location.replace(program, 'line')}: {w.reason} ({w.finished - w.started:.3f} s)"
         for w in waits
-    ] + [line for line in schedule.explain().splitlines() if line.startswith("speculative read")]
+    ] + [line for line in schedule.explain().splitlines() if line.startswith("speculative ")]

@@ -250,16 +250,16 @@ def source_state() -> dict[str, Any]:
 def write_results(
     rows: Sequence[TaskRow], *, settings: dict[str, Any], directory: Path | None = None
 ) -> Path:
-    """Write ``benchmarks/results/quasar-<date>-<host>[-scale<F>][-quick|-partial].json``.
+    """Write ``benchmarks/results/quasar-<date>-<host>[-speculative][-scale<F>][-quick|-partial].json``.
 
-    Only a full run at the recorded latencies gets the plain name, so a quick or partial run never
-    overwrites the headline file.
+    Only a full run at the recorded latencies in the default mode gets the plain name, so a
+    quick, partial or speculative run never overwrites the headline file.
     """
     folder = directory or RESULTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     host = socket.gethostname().split(".")[0] or "host"
-    suffix = ""
+    suffix = "-speculative" if settings.get("speculative_llm") else ""
     if settings.get("latency_scale", 1.0) != 1.0:
         suffix += f"-scale{settings['latency_scale']:g}"
     if settings.get("quick"):

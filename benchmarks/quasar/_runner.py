@@ -75,6 +75,7 @@ def run_tasks(
     latency_scale: float = 1.0,
     with_opportune: bool = True,
     explain: bool = False,
+    speculative_llm: bool = False,
     progress: Callable[[TaskRow], None] | None = None,
 ) -> list[TaskRow]:
     """Each task sequentially and then under opportune, one after the other.
@@ -82,7 +83,8 @@ def run_tasks(
     The process holds a large heap of long-lived objects (agentdojo imports several SDKs), and a
     full garbage collection of it takes a few hundred milliseconds, landing in whichever run it
     happens to hit. So the heap is frozen once after setup, and every timed run starts from a
-    collection (``run_task``), the same for both modes.
+    collection (``run_task``), the same for both modes. ``speculative_llm``: the opportune
+    mode declares the assistant ``speculative=True`` (a separate, labelled mode).
     """
     rows = []
     for suite in sorted({t.suite for t in tasks}):
@@ -93,7 +95,8 @@ def run_tasks(
         sequential = run_task(task, "sequential", latency_scale=latency_scale)
         parallel: ModeResult | None = None
         if with_opportune:
-            parallel = run_task(task, "opportune", latency_scale=latency_scale, explain=explain)
+            parallel = run_task(task, "opportune", latency_scale=latency_scale, explain=explain,
+                                speculative_llm=speculative_llm)
         row = TaskRow(task, sequential, parallel)
         rows.append(row)
         if progress is not None:

@@ -260,3 +260,34 @@ def test_results_and_errors_are_the_same_in_both_modes(
         else:
             assert outcome.error is not None and outcome.error.startswith(error), outcome.mode
     assert len({(o.error, o.result, o.llm_calls) for o in outcomes}) == 1
+
+
+@pytest.mark.skipif(UNAVAILABLE is not None, reason=f"opportune mode unavailable: {UNAVAILABLE}")
+def test_speculative_llm_mode_gives_the_sequential_result_and_says_so() -> None:
+    import opportune
+
+    name = "banking_user_task_2"  # its third question is built from a read after an arm
+    plain = run_task(TASKS[name], "sequential", latency_scale=SCALE)
+    outcome = run_task(TASKS[name], "opportune", latency_scale=SCALE, speculative_llm=True)
+    assert outcome.speculative_llm and not plain.speculative_llm
+    assert (outcome.error, outcome.result, outcome.utility, outcome.llm_calls) == (
+        plain.error, plain.result, plain.utility, plain.llm_calls)
+    assert outcome.unused_recordings == 0
+    asked = [c for c in opportune.last_schedule().calls if c.name == "query_ai_assistant"]
+    early = [c for c in asked if c.tentative_on]
+    # the arm it runs past does not write: an answer asked early is always kept
+    assert all(c.tentative_kept for c in early)
+    default = run_task(TASKS[name], "opportune", latency_scale=SCALE)
+    assert not default.speculative_llm
+    assert not any(c.tentative_on for c in opportune.last_schedule().calls)
+
+
+def test_speculative_runs_are_named_apart_from_the_headline(tmp_path: Path) -> None:
+    from benchmarks.quasar._report import write_results
+
+    path = write_results([], settings={"latency_scale": 1.0, "speculative_llm": True},
+                         directory=tmp_path)
+    assert path.name.endswith("-speculative.json")
+    import json
+
+    assert json.loads(path.read_text())["settings"]["speculative_llm"] is True

@@ -74,6 +74,9 @@ class ExternalSpec:
     # ``_changed_parameters``): (position among the positional parameters or None, name or
     # None); (None, None) stands for every argument (a changed ``*args`` or ``**kwargs``).
     changed_params: tuple[tuple[int | None, str | None], ...] = ()
+    # The program allows a call of it to be made on arguments computed from the tentative
+    # result of a speculative read (see runtime/tentative.py); only for a pure external.
+    speculative: bool = False
 
     @property
     def waited_for(self) -> bool:
@@ -223,6 +226,10 @@ def plain_class(hint: Any) -> type | None:
 # track of which values hold results of calls on the resources such externals write
 # (CHANGED_RESOURCES; see runtime/fences.py). Programs without such an external pay nothing.
 TRACK_READ_RESULTS = False
+# Some external is declared ``speculative=True``: from then on the runtime notes what a
+# speculative call needs (speculative reads' first results, how values built from them are
+# computed; runtime/tentative.py). Programs without one pay nothing for it.
+SPECULATIVE_CALLS = False
 CHANGED_RESOURCES: set[str] = set()
 
 
@@ -238,8 +245,17 @@ def make_spec(
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
     changes_read_results: bool = False,
+    speculative: bool = False,
 ) -> ExternalSpec:
-    global TRACK_READ_RESULTS
+    global TRACK_READ_RESULTS, SPECULATIVE_CALLS
+    if speculative and (reads or writes or mutates or changes_read_results):
+        raise ValueError(
+            "@opportune.external(speculative=True) lets a call be made on arguments built from "
+            "a read's result before that result is confirmed, and made again if it changes: "
+            "only a call with no effect may be made twice, so it cannot also take reads=, "
+            "writes=, mutates=True or changes_read_results=True; drop speculative=True, or "
+            "those options if the call really is pure (an LLM question, a computation)"
+        )
     if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
         raise ValueError(
             f"@opportune.external(max_concurrency={max_concurrency!r}) must be a positive integer; "
@@ -261,6 +277,8 @@ def make_spec(
             )
         CHANGED_RESOURCES.update(_names("writes", writes))
         TRACK_READ_RESULTS = True
+    if speculative:
+        SPECULATIVE_CALLS = True
     return ExternalSpec(
         name=name or getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn))),
         reads=_names("reads", reads),
@@ -281,6 +299,7 @@ def make_spec(
         # changes_read_results says what the call changes: objects reads returned, no argument
         changed_params=() if mutates is not None or changes_read_results
         else _changed_parameters(fn),
+        speculative=bool(speculative),
     )
 
 
@@ -865,6 +884,7 @@ def external(
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
     changes_read_results: bool = False,
+    speculative: bool = False,
 ) -> Callable[[F], F]: ...
 
 
@@ -880,6 +900,7 @@ def external(
     stream: Callable[..., Iterator[Any]] | None = None,
     stream_path: str | None = None,
     changes_read_results: bool = False,
+    speculative: bool = False,
 ) -> F | Callable[[F], F]:
     """Mark a function or method as external: calls to it may overlap the rest of the program.
 
@@ -898,8 +919,13 @@ def external(
     in place, objects that earlier calls reading those resources returned (an update of a record
     a search handed back): the program goes on without waiting for it, and only a later use of
     such a result waits for the change, unless the program already took such objects out of
-    their results (then it waits as for ``mutates=True``). Under plain ``python`` the decorated
-    function behaves exactly as before.
+    their results (then it waits as for ``mutates=True``). ``speculative=True`` (a pure call
+    only: an LLM question) allows a call whose arguments are built from the result of a read
+    that ran ahead of an undecided branch arm (a speculative read) to be made at once, on that
+    tentative result: the answer is kept if the read's result is confirmed, otherwise it is
+    discarded and the call made again on the final arguments, so such a call may be made once
+    more than plain Python makes it (docs/design.md, *Speculative calls*). Under plain
+    ``python`` the decorated function behaves exactly as before.
     """
 
     def decorate(target: F) -> F:
@@ -917,6 +943,7 @@ def external(
             stream=stream,
             stream_path=stream_path,
             changes_read_results=changes_read_results,
+            speculative=speculative,
         )
         return _wrap(target, spec)
 

@@ -63,6 +63,14 @@ from opportune.runtime.snapshot import (
     snapshot_pending,
 )
 from opportune.runtime.streams import RESTART, TextStream
+from opportune.runtime.tentative import (
+    NotTentative,
+    Recipe,
+    TentativeRead,
+    fill_tentatively,
+    leaves,
+    same_arguments,
+)
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
 from opportune.runtime.values import (
     ATOM_TYPES,
@@ -261,6 +269,9 @@ def _as_at_the_call(fn: Callable[..., Any], args: tuple[Any, ...],
     def compute() -> Any:
         return _restored(fn(*fill(copied_args), **fill(copied_kwargs)), back, 0)
 
+    # how a speculative call computes it again (runtime/tentative.py)
+    compute.recipe = Recipe(  # type: ignore[attr-defined]
+        fn, copied_args, copied_kwargs, lambda value: _restored(value, back, 0))
     return compute
 
 
@@ -503,6 +514,12 @@ class Runtime:
         # (seq, resources) of every writing call issued, by seq, to tell whether an arm wrote
         # (a range search over its block).
         self._issued_writes: SortedKeyList = SortedKeyList(key=itemgetter(0))
+        # For speculative calls (``@external(speculative=True)``, runtime/tentative.py), kept
+        # only once such an external exists: the first results of speculative reads by seq,
+        # the recipes of unfinished values derived from them, and the seqs of both.
+        self._tentative_reads: dict[int, TentativeRead] = {}
+        self._recipes: dict[int, Recipe] = {}
+        self._tentable: set[int] = set()
         self._records: dict[int, CallRecord] = {}
         # each call's call site, for a traceback the program formats (runtime/tracebacks.py)
         self._sites: dict[int, tracebacks.Site] = {}
@@ -834,7 +851,8 @@ class Runtime:
             # items the same objects (a shallow copy keeps ``lst[p]`` the very item)
             operands = tuple(_shallow_copy(v) if type(v) in _MUTABLE_CONTAINERS else v
                              for v in operands)
-        p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known)
+        p = self._derive(lambda: op(*[fill(v) for v in operands]), inputs, label, known,
+                         Recipe(op, operands, {}) if self._tentable else None)
         if attr_of is not None:
             object.__setattr__(p, "_src", (attr_of, operands[1]))
         if self._stream_paths:
@@ -877,7 +895,9 @@ class Runtime:
         if kind == _CONTAINERS:
             # only lists, dicts and sets the program may change: copies as they are now, and
             # the program's own objects back in the result (_as_at_the_call)
-            return self._derive(_as_at_the_call(fn, args, kwargs), inputs, label, known_type)
+            compute = _as_at_the_call(fn, args, kwargs)
+            return self._derive(compute, inputs, label, known_type,
+                                compute.recipe if self._tentable else None)  # type: ignore[attr-defined]
         if kind == _OBJECTS:
             # ``json.dumps({"meta": meta, "answer": pending})`` then ``meta.turn = 2``:
             # applied later, the function would read what the program changed meanwhile
@@ -892,7 +912,8 @@ class Runtime:
                         self.wait_for(p, f"{label} reads objects of the program's that can "
                                          "change meanwhile")
         return self._derive(
-            lambda: fn(*fill(args), **fill(kwargs)), inputs, label, known_type
+            lambda: fn(*fill(args), **fill(kwargs)), inputs, label, known_type,
+            Recipe(fn, args, kwargs) if self._tentable else None,
         )
 
     def _propagate_now(self, failed: Pending, label: str) -> Pending:
@@ -912,7 +933,7 @@ class Runtime:
 
     def _derive(
         self, compute: Callable[[], Any], inputs: list[Pending], label: str,
-        known_type: type | None,
+        known_type: type | None, recipe: Recipe | None = None,
     ) -> Pending:
         calls: frozenset[int] = frozenset().union(*(p._calls for p in inputs))
         p = Pending(self, self.next_seq(), label, known_type, calls)
@@ -922,8 +943,16 @@ class Runtime:
         else:
             self._register(p)
         fences = self.read_results.built_from(p, inputs) if externals.TRACK_READ_RESULTS else []
+        if self._tentable and recipe is not None and not fences \
+                and any(i._seq in self._tentable and i._state == PENDING for i in inputs):
+            # built from a speculative read: a speculative call may compute it again from
+            # the read's first result (runtime/tentative.py)
+            self._recipes[p._seq] = recipe
+            self._tentable.add(p._seq)
 
         def ready() -> None:
+            if self._recipes:
+                self._recipes.pop(p._seq, None)
             object.__setattr__(p, "_calls", frozenset().union(*(i._calls for i in inputs)))
             first = nested_failure(inputs)
             if first is not None:
@@ -1090,6 +1119,10 @@ class Runtime:
             # arms in ``past`` have decided; its result is given out only once they have.
             record.ran_past = tuple(sorted(w._seq for w in past))
             rest = [d for d in order_deps if all(d is not w for w in past)]
+            if externals.SPECULATIVE_CALLS:
+                with self._lock:
+                    self._tentative_reads[seq] = TentativeRead()
+                    self._tentable.add(seq)
 
             def start_read() -> None:
                 self._soon(
@@ -1099,8 +1132,20 @@ class Runtime:
 
             self._when_ready(arg_deps + rest, start_read)
         plain_sync = not spec.is_async and seq not in self._stream_paths
+        attempt = None
+        if spec.speculative and self._tentable and arg_deps and not order_deps and plain_sync \
+                and not (wait or mutates or spec.waited_for or held or in_order is not None
+                         or sc.spec_depth):
+            attempt = self._prepare_attempt(p, spec, fn, call_args, call_kwargs, arg_deps)
         if past:
             pass  # started above
+        elif attempt is not None:
+            # its answer is kept, or the call made again, once the final arguments are known
+            def decide() -> None:
+                self._soon(self._decide_attempt, p, spec, fn, call_args, call_kwargs,
+                           arg_deps, attempt)
+
+            self._when_ready(arg_deps, decide)
         elif plain_sync and not arg_deps and not order_deps:
             self._launch(p, spec, fn, call_args, call_kwargs, arg_deps)
         elif plain_sync and \
@@ -1195,6 +1240,8 @@ class Runtime:
         it: see ``_arm_wrote``), else make the read again now, after them, where plain Python
         made it. Until then ``p`` stays unfinished, so nothing the program computes or calls
         ever sees a discarded result, and what it printed is written only if it is kept."""
+        tentative = self._tentative_reads.get(p._seq)
+
         def decide() -> None:
             record = self._records[p._seq]
             wrote = tuple(w._seq for w in past if self._arm_wrote(w._seq, spec.reads))
@@ -1203,6 +1250,8 @@ class Runtime:
                     self._queue_captured(p._seq, cap)
                 self._finish(p, state, value, origin)
                 return
+            if tentative is not None:
+                tentative.redone = True
             record.redone_after = wrote
             record.first_attempt = (record.started or 0.0, record.finished or 0.0)
             record.started = record.finished = None
@@ -1212,9 +1261,171 @@ class Runtime:
 
         if not self._closed:
             try:
+                if tentative is not None:
+                    self._soon(self._tentative_known, tentative, state, value)
                 self._soon(self._when_ready, past, decide)
             except RuntimeError:
                 pass  # the run ended meanwhile and closed its loop: nothing waits on ``p``
+
+    # -- speculative calls (runtime/tentative.py) -------------------------------------------------
+
+    def _tentative_known(self, read: TentativeRead, state: int, value: Any) -> None:
+        """A speculative read's first attempt has ended (loop thread): the speculative calls
+        waiting for its result may start."""
+        with self._lock:
+            read.known = True
+            read.failed = state != DONE
+            read.value = value
+            waiters, read.waiters = read.waiters, []
+        for waiter in waiters:
+            waiter()
+
+    def _prepare_attempt(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any],
+                         args: Any, kwargs: Any, arg_deps: list[Pending]) -> _Attempt | None:
+        """Set up the attempt of a speculative call on tentative arguments, or None when its
+        arguments are not built from any speculative read. The attempt starts once every
+        read's first result is known and every other value they need has finished."""
+        pending = [d for d in arg_deps if d._state == PENDING]
+        with self._lock:
+            reads, others = leaves(pending, self._recipes, self._tentative_reads)
+            if not reads:
+                return None
+            attempt = _Attempt(reads)
+            unknown = [self._tentative_reads[r._seq] for r in reads
+                       if not self._tentative_reads[r._seq].known]
+            remaining = [len(unknown) + 1]
+
+            def one_known() -> None:
+                with self._lock:
+                    remaining[0] -= 1
+                    go = remaining[0] == 0
+                if go and not self._closed:
+                    self._soon(self._start_attempt, p, spec, fn, args, kwargs, attempt)
+
+            for read in unknown:
+                read.waiters.append(one_known)
+        self._when_ready(others, one_known)
+        return attempt
+
+    def _start_attempt(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any],
+                       args: Any, kwargs: Any, attempt: _Attempt) -> None:
+        """Make the speculative call on its tentative arguments (loop thread), unless it has
+        been decided meanwhile, an argument has no tentative value, or the function is at its
+        ``max_concurrency`` (the attempt is then dropped: the call is made as without it)."""
+        if attempt.state != _WAITING:
+            return
+        try:
+            with self._lock:
+                recipes, reads = dict(self._recipes), dict(self._tentative_reads)
+            computed: dict[int, Any] = {}
+            real_args = fill_tentatively(args, recipes, reads, computed)
+            real_kwargs = fill_tentatively(kwargs, recipes, reads, computed)
+        except NotTentative:
+            attempt.state = _DROPPED
+            return
+        with self._lock:
+            running = self._running.get(id(spec), 0)
+            if running >= spec.max_concurrency:
+                attempt.state = _DROPPED
+                return
+            self._running[id(spec)] = running + 1
+        attempt.state = _RUNNING
+        attempt.arguments = (real_args, real_kwargs)
+        record = self._records[p._seq]
+        record.tentative_on = tuple(sorted(r._seq for r in attempt.reads))
+        info = self._call_info(p, record)
+        cap = capture.Capture(p._seq, None, self._outer_capture) \
+            if self._routed > 0 and p._seq not in self._uncaptured else None
+
+        def job() -> Callable[[], Any] | None:
+            attempt.started = self.now()
+            token = context._current_call.set(info)
+            previous = capture.begin_thread(cap) if cap is not None else None
+            try:
+                value = fn(*real_args, **real_kwargs)
+            except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
+                attempt.outcome = (FAILED, exc, f"{type(exc).__name__}: {exc}")
+            else:
+                attempt.outcome = (DONE, value, None)
+            finally:
+                context._current_call.reset(token)
+                if cap is not None:
+                    capture.end_thread(cap, previous)
+            attempt.finished = self.now()
+            attempt.cap = cap if cap is not None and (cap.ops or cap.direct) else None
+            with self._lock:
+                held = self._held_calls.get(id(spec))
+                nxt = held.popleft() if held else None
+                if nxt is None:
+                    self._running[id(spec)] -= 1
+            if not self._closed:
+                try:
+                    self._soon(self._attempt_ended, p, attempt)
+                except RuntimeError:
+                    pass  # the run ended meanwhile: the answer was not needed
+            return nxt
+
+        self._workers.submit(job)
+
+    def _attempt_ended(self, p: Pending, attempt: _Attempt) -> None:
+        """The attempt's call has returned (loop thread): its answer becomes the call's if
+        it was kept meanwhile; a discarded one's times go to the record."""
+        attempt.state = _ENDED
+        if attempt.verdict is True:
+            self._keep_attempt(p, attempt)
+        elif attempt.verdict is False:
+            record = self._records[p._seq]
+            record.first_attempt = (attempt.started or 0.0, attempt.finished or 0.0)
+
+    def _decide_attempt(self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any],
+                        args: Any, kwargs: Any, arg_deps: list[Pending],
+                        attempt: _Attempt) -> None:
+        """The speculative call's final arguments are known (loop thread): keep the attempt's
+        answer if the arguments did not fail and every read it used was kept, or the final
+        arguments are the ones it was made on (``same_arguments``); otherwise discard it and
+        go on as without the option, making the call on the final arguments."""
+        record = self._records[p._seq]
+        launched = attempt.state in (_RUNNING, _ENDED)
+        if attempt.state == _WAITING:
+            attempt.state = _DROPPED
+        if launched and nested_failure(arg_deps) is None \
+                and self._confirmed(attempt, args, kwargs):
+            self._note_deps(record, arg_deps, [])
+            record.tentative_kept = True
+            attempt.verdict = True
+            if attempt.state == _ENDED:
+                self._keep_attempt(p, attempt)
+            return
+        if launched:
+            attempt.verdict = False
+            record.tentative_kept = False
+            record.first_attempt = (attempt.started or 0.0, attempt.finished or self.now())
+        self._check_and_launch(p, spec, fn, args, kwargs, arg_deps, [])
+
+    def _confirmed(self, attempt: _Attempt, args: Any, kwargs: Any) -> bool:
+        """Every read the attempt used kept its first result, or was made again and the call's
+        final arguments are the very ones the attempt was made on."""
+        if any(r._state != DONE for r in attempt.reads):
+            return False
+        if not any(self._tentative_reads[r._seq].redone for r in attempt.reads):
+            return True  # each gave out the very result the arguments were computed from
+        # made again: even the same object may hold something else now (changed in place
+        # by the arm that wrote), so only the arguments can tell
+        try:
+            final = fill_tentatively((args, kwargs), {}, {}, {})  # all finished by now
+        except NotTentative:
+            return False
+        return same_arguments(attempt.arguments, final)
+
+    def _keep_attempt(self, p: Pending, attempt: _Attempt) -> None:
+        record = self._records[p._seq]
+        state, value, error = attempt.outcome
+        record.started, record.finished = attempt.started, attempt.finished
+        record.ok = state == DONE
+        record.error = error
+        if attempt.cap is not None:
+            self._queue_captured(p._seq, attempt.cap)
+        self._finish(p, state, value, None if state == DONE else p._seq)
 
     def _check_and_launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
@@ -1222,13 +1433,7 @@ class Runtime:
         past: list[Pending] | None = None,
     ) -> None:
         record = self._records[p._seq]
-        dep_calls: set[int] = set(record.deps)
-        for d in arg_deps:
-            dep_calls |= d._calls
-        for d in order_deps:
-            dep_calls |= d._calls
-        dep_calls.discard(p._seq)
-        record.deps = tuple(sorted(dep_calls))
+        self._note_deps(record, arg_deps, order_deps)
         first = nested_failure(arg_deps) if arg_deps else None
         if first is not None:
             record.cancelled = True
@@ -1260,6 +1465,17 @@ class Runtime:
                 self._confirm_read(p, spec, fn, args, kwargs, arg_deps, past, state, value,
                                    origin, cap)
         self._launch(p, spec, fn, args, kwargs, arg_deps, then)
+
+    @staticmethod
+    def _note_deps(record: CallRecord, arg_deps: list[Pending],
+                   order_deps: list[Pending]) -> None:
+        dep_calls: set[int] = set(record.deps)
+        for d in arg_deps:
+            dep_calls |= d._calls
+        for d in order_deps:
+            dep_calls |= d._calls
+        dep_calls.discard(record.call_id)
+        record.deps = tuple(sorted(dep_calls))
 
     def _launch(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
@@ -2165,6 +2381,31 @@ class Runtime:
 
 
 _MUTABLE_CONTAINERS = (list, dict, set)
+
+
+# The states of a speculative call's attempt: waiting for its tentative arguments, running,
+# ended, or dropped before it started (the call is then made as without the option).
+_WAITING, _RUNNING, _ENDED, _DROPPED = range(4)
+
+
+class _Attempt:
+    """A speculative call made on tentative arguments (see ``Runtime._prepare_attempt``).
+
+    ``reads``: the speculative reads its arguments are built from. ``verdict``: None until
+    the final arguments are known, then whether its answer is the call's."""
+
+    __slots__ = ("arguments", "cap", "finished", "outcome", "reads", "started", "state",
+                 "verdict")
+
+    def __init__(self, reads: list[Pending]) -> None:
+        self.reads = reads
+        self.state = _WAITING
+        self.verdict: bool | None = None
+        self.started: float | None = None
+        self.finished: float | None = None
+        self.outcome: tuple[int, Any, str | None] = (FAILED, None, None)
+        self.cap: capture.Capture | None = None
+        self.arguments: tuple[Any, Any] = ((), {})  # what it was made on
 
 
 def _shallow_copy(value: Any) -> Any:

@@ -41,6 +41,12 @@ class CallRecord:
     ran_past: tuple[int, ...] = ()
     redone_after: tuple[int, ...] = ()
     first_attempt: tuple[float, float] | None = None
+    # A speculative call (``@external(speculative=True)``): the speculative reads on whose
+    # tentative results its arguments were computed when it was first made, and whether that
+    # attempt's result was kept (True), or discarded (False: ``first_attempt`` holds its times
+    # and the call was made again, or cancelled, where it would have been made without it).
+    tentative_on: tuple[int, ...] = ()
+    tentative_kept: bool | None = None
 
     @property
     def duration(self) -> float:
@@ -168,13 +174,16 @@ class Schedule:
             lines.append(f"{where}waited {w.finished - w.started:.3f}s{what}: {w.reason}")
         if not lines:
             lines.append("the program never had to wait")
-        lines.extend(self._speculative_reads())
+        lines.extend(self._speculation())
         return "\n".join(lines)
 
-    def _speculative_reads(self) -> list[str]:
-        """One line per read that ran before earlier deferred arms had decided."""
+    def _speculation(self) -> list[str]:
+        """One line per read that ran before earlier deferred arms had decided, and one per
+        call made on the tentative result of such a read."""
         lines = []
         for c in self.calls:
+            if c.tentative_on:
+                lines.append(self._speculative_call(c))
             if not c.ran_past:
                 continue
             n = len(c.ran_past)
@@ -186,6 +195,20 @@ class Schedule:
             else:
                 lines.append(f"{head}; none wrote what it reads, so its result was kept")
         return lines
+
+    @staticmethod
+    def _speculative_call(c: CallRecord) -> str:
+        reads = ", ".join(str(r) for r in c.tentative_on)
+        head = (f"speculative call: call {c.call_id} {c.name} was made on the tentative "
+                f"result of read{'s' if len(c.tentative_on) > 1 else ''} {reads}")
+        if c.tentative_kept:
+            return f"{head}; it was confirmed, so the answer was kept"
+        if c.tentative_kept is None:
+            return f"{head}; the run ended before its final arguments were known"
+        if c.cancelled:
+            return f"{head}; its final arguments failed, so the answer was discarded"
+        return (f"{head}; it was made again and the final arguments are not the ones the call "
+                "was made on, so the answer was discarded and the call made again on them")
 
     def to_chrome(self) -> dict[str, Any]:
         """Chrome trace event format: one track per call, dependencies as flow arrows."""

@@ -217,7 +217,7 @@ def select(cond: Any, then: Any, then_err: BaseException | None, other: Any,
                 rt._finish(p, FAILED, cond._value, cond._origin)
             return
         try:
-            truth = _truth(cond._value)
+            truth = rt.at_place(results[0]._seq, _truth, cond._value)
         except BaseException as exc:  # noqa: BLE001 - the branch fails as plain Python would
             for p in results:
                 rt._finish(p, FAILED, exc, p._seq)
@@ -322,7 +322,7 @@ def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
             rt._finish(result, DONE, current, None)
             return
         try:
-            truth = bool(current)
+            truth = rt.at_place(result._seq, bool, current)
         except BaseException as exc:  # noqa: BLE001
             rt._finish(result, FAILED, exc, result._seq)
             return
@@ -510,7 +510,7 @@ def _lazy_any_all(rt: Runtime, is_all: bool, first: Pending, gen: types.Generato
                     return
                 value = value._value
             try:
-                truth = bool(value)
+                truth = rt.at_place(result._seq, bool, value)
             except BaseException as exc:  # noqa: BLE001
                 rt._finish(result, FAILED, exc, result._seq)
                 return

@@ -916,7 +916,7 @@ class Runtime:
                 self._finish(p, FAILED, first._value, first._origin)
                 return
             try:
-                value = compute()
+                value = self.at_place(p._seq, compute)
             except BaseException as exc:
                 self._finish(p, FAILED, exc, p._seq)
                 return
@@ -927,6 +927,28 @@ class Runtime:
 
         self._when_ready(inputs + fences if fences else inputs, ready)
         return p
+
+    def at_place(self, seq: int, compute: Callable[..., Any], *args: Any) -> Any:
+        """``compute(*args)``, an operation on values that have just arrived (``answer == "yes"``,
+        the truth of a branch's condition), made where the program made it in program order:
+        at ``seq``. Made on the thread that finished its input (the loop's, a worker's), it
+        may run code of the program's (an operator or a ``__bool__`` of its class) that prints;
+        what it writes to stdout and stderr is held and queued at ``seq``, so it lands between
+        the program's output before that point and after it, not whenever the value arrived
+        (the thread the program runs on, or a function it runs concurrently, writes through
+        its own place already)."""
+        if self._routed <= 0 or capture.current() is not None \
+                or getattr(context._local, "scope", None) is not None \
+                or threading.get_ident() == self._program_ident:
+            return compute(*args)
+        cap = capture.Capture(seq)
+        previous = capture.swap_thread(cap)
+        try:
+            return compute(*args)
+        finally:
+            capture.end_thread(cap, previous)
+            if cap.ops:
+                self._queue_captured(seq, cap)
 
     def use_read_result(self, p: Pending, hands_out: bool) -> None:
         """The program uses ``p``, a finished result of a read (see runtime/fences.py)."""

@@ -244,6 +244,7 @@ def settle_name(rt: Runtime, p: Pending, value: Any, name: str, in_function: boo
         rt._finish(p, FAILED, _unbound_error(name, in_function), p._seq)
     elif type(value) is Pending:
         object.__setattr__(p, "_calls", p._calls | value._calls)
+        rt.take(p, value)
         rt._when_ready([value], lambda: rt._adopt(p, value))
     else:
         rt._finish(p, DONE, value, None)
@@ -333,6 +334,7 @@ def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
         if err is not None:
             _finish_arm_error(rt, result, err)
             return
+        rt.take(result, value)  # plain Python evaluates this operand here
         if type(value) is Pending and value._state == PENDING:
             object.__setattr__(result, "_calls", result._calls | value._calls)
             rt._when_ready([value], lambda: step(value, index + 1))
@@ -501,6 +503,7 @@ def _lazy_any_all(rt: Runtime, is_all: bool, first: Pending, gen: types.Generato
         while index < len(items):
             value = items[index]
             if type(value) is Pending:
+                rt.take(result, value)  # plain Python takes this item here
                 if value._state == PENDING:
                     object.__setattr__(result, "_calls", result._calls | value._calls)
                     rt._when_ready([value], lambda at=index: step(at))  # type: ignore[misc]

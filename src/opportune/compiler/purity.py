@@ -112,7 +112,8 @@ def analyse(fn: ast.FunctionDef, every: list[ast.AST] | None = None) -> Purity |
 
 
 def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] = frozenset(),
-               prints: bool = False, nested: frozenset[str] = frozenset()) -> bool:
+               prints: bool = False, nested: frozenset[str] = frozenset(),
+               method: bool = False) -> bool:
     """Whether :func:`analyse` finds facts for ``fn`` (it has no effect and changes no shared
     state), without working them out: deciding whether a statement may be deferred needs only
     this, for every statement nested in another. ``every``: ``traversal.nodes(fn)``.
@@ -121,8 +122,10 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] 
     it against every other use of them: compiler/arm_objects.py) and, with ``prints``, call
     ``print`` without ``file=`` (its output is queued at its place in program order), and change
     the containers the dicts of ``nested`` (among ``owned``) hold for a key through
-    ``d.setdefault(k, []).append(v)`` (``arm_objects.setdefault_chain``)."""
-    if fn.decorator_list:
+    ``d.setdefault(k, []).append(v)`` (``arm_objects.setdefault_chain``). ``method``: a
+    function of a class body, judged by :func:`method_facts` (its decorators and ``super()``
+    calls are its caller's concern)."""
+    if fn.decorator_list and not method:
         return False
     for node in every:
         if isinstance(node, _FORBIDDEN_NODES):
@@ -176,6 +179,7 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] 
         elif isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in _EFFECT_BUILTINS and not (
+                    method and func.id == "super" and not node.args) and not (
                     prints and func.id == "print"
                     and all(k.arg is not None and (k.arg != "file" or _std_stream(k.value))
                             for k in node.keywords)):
@@ -188,6 +192,34 @@ def reads_only(fn: ast.FunctionDef, every: list[ast.AST], owned: frozenset[str] 
                 if setdefault_chain(node) not in nested & owned_names:
                     return False
     return True
+
+
+# decorators of a class body's function that only say how it is bound
+_BINDINGS = frozenset({"staticmethod", "classmethod", "property"})
+
+
+def method_facts(fn: ast.FunctionDef, every: list[ast.AST]) -> Purity | None:
+    """Facts of a function of a class body that changes nothing but the instance it is called
+    on (``self.n = n`` in ``__init__``, a property), prints at most to the standard streams
+    (queued in program order), and has no effect otherwise: a class whose functions are all
+    such (or pure) may be called from code running concurrently (a deferred arm making a
+    record, ``Item.parse(text)``) without changing what the program reads meanwhile
+    (``spawn._safe``). A ``classmethod`` or ``staticmethod`` owns nothing: ``cls.count += 1``
+    changes the class, which the program reads. None otherwise."""
+    names = []
+    for d in fn.decorator_list:
+        if isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter"):
+            names.append("property")
+        elif isinstance(d, ast.Name) and d.id in _BINDINGS:
+            names.append(d.id)
+        else:
+            return None
+    params = fn.args.posonlyargs + fn.args.args
+    owned = frozenset({params[0].arg}) if params and not {"staticmethod", "classmethod"} \
+        & set(names) else frozenset()
+    if not reads_only(fn, every, owned, prints=True, method=True):
+        return None
+    return _facts(fn, every)
 
 
 def _std_stream(node: ast.expr) -> bool:

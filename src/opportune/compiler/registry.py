@@ -17,6 +17,11 @@ _keep_alive: list[types.CodeType] = []
 _pure_at: dict[tuple[str, int, str], Purity] = {}
 # id(code) -> purity facts of the functions that may run concurrently with their caller
 pure_functions: dict[int, Purity] = {}
+# id(code) -> facts of the functions of class bodies that change nothing but their instance
+# (purity.method_facts): code running concurrently may call them, not run them on its own
+_method_at: dict[tuple[str, int, str], Purity] = {}
+instance_methods: dict[int, Purity] = {}
+_METHOD = "method"  # the mark of such facts among those the compile cache keeps
 
 
 ARM_PREFIXES = ("__opp_arms", "__opp_loop_arm")
@@ -50,6 +55,10 @@ def note_pure_function(filename: str, lineno: int, name: str, facts: Purity) -> 
     _pure_at[(filename, lineno, name)] = facts
 
 
+def note_instance_method(filename: str, lineno: int, name: str, facts: Purity) -> None:
+    _method_at[(filename, lineno, name)] = facts
+
+
 def register_code(code: types.CodeType) -> None:
     """Record ``code`` and every code object nested in it (functions, lambdas, classes)."""
     stack = [code]
@@ -59,9 +68,13 @@ def register_code(code: types.CodeType) -> None:
             continue
         _compiled_ids.add(id(c))
         _keep_alive.append(c)
-        facts = _pure_at.get((c.co_filename, c.co_firstlineno, c.co_name))
+        key = (c.co_filename, c.co_firstlineno, c.co_name)
+        facts = _pure_at.get(key)
         if facts is not None:
             pure_functions[id(c)] = facts
+        facts = _method_at.get(key)
+        if facts is not None:
+            instance_methods[id(c)] = facts
         stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
 
 
@@ -76,6 +89,9 @@ def pure_facts_of(code: types.CodeType) -> list[tuple[str, int, str, dict[str, o
         facts = _pure_at.get(key)
         if facts is not None:
             found.append((*key, dict(vars(facts))))
+        facts = _method_at.get(key)
+        if facts is not None:
+            found.append((*key, {_METHOD: True, **vars(facts)}))
         stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
     return found
 
@@ -85,7 +101,11 @@ def note_pure_facts(found: list[tuple[str, int, str, dict[str, object]]]) -> Non
     from opportune.compiler.purity import Purity
 
     for filename, lineno, name, fields in found:
-        _pure_at[(filename, lineno, name)] = Purity(**fields)  # type: ignore[arg-type]
+        if fields.get(_METHOD):
+            fields = {k: v for k, v in fields.items() if k != _METHOD}
+            _method_at[(filename, lineno, name)] = Purity(**fields)  # type: ignore[arg-type]
+        else:
+            _pure_at[(filename, lineno, name)] = Purity(**fields)  # type: ignore[arg-type]
 
 
 def is_compiled_code(code: types.CodeType) -> bool:

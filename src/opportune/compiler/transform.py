@@ -35,8 +35,8 @@ from opportune.compiler import (
     stages,
     traversal,
 )
-from opportune.compiler.purity import analyse
-from opportune.compiler.registry import note_pure_function
+from opportune.compiler.purity import analyse, method_facts
+from opportune.compiler.registry import note_instance_method, note_pure_function
 from opportune.compiler.traversal import Transformer, fix_missing_locations
 
 CALL = "__opportune_call__"
@@ -270,6 +270,7 @@ class _Rewriter(Transformer):
             self._in_class.pop()
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+        in_class_body = self._in_class[-1]
         params = node.args.posonlyargs + node.args.args
         self._first_params.append(params[0].arg if params else None)
         self._range_counters.append(_range_counters(node))
@@ -290,6 +291,11 @@ class _Rewriter(Transformer):
                     self._note_reads(every)
                 if facts is not None:
                     note_pure_function(self._filename, node.lineno, node.name, facts)
+                elif in_class_body:
+                    facts = method_facts(node, every)
+                    if facts is not None:  # numbered as its code is: from its decorators
+                        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                        note_instance_method(self._filename, first, node.name, facts)
             if isinstance(node, ast.AsyncFunctionDef):
                 # Async code already has its own concurrency; its calls run as written. Only
                 # decorators and defaults (evaluated outside the coroutine) are rewritten.

@@ -217,7 +217,7 @@ def select(cond: Any, then: Any, then_err: BaseException | None, other: Any,
                 rt._finish(p, FAILED, cond._value, cond._origin)
             return
         try:
-            truth = _truth(cond._value)
+            truth = rt.at_place(results[0]._seq, _truth, cond._value)
         except BaseException as exc:  # noqa: BLE001 - the branch fails as plain Python would
             for p in results:
                 rt._finish(p, FAILED, exc, p._seq)
@@ -244,6 +244,7 @@ def settle_name(rt: Runtime, p: Pending, value: Any, name: str, in_function: boo
         rt._finish(p, FAILED, _unbound_error(name, in_function), p._seq)
     elif type(value) is Pending:
         object.__setattr__(p, "_calls", p._calls | value._calls)
+        rt.take(p, value)
         rt._when_ready([value], lambda: rt._adopt(p, value))
     else:
         rt._finish(p, DONE, value, None)
@@ -322,7 +323,7 @@ def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
             rt._finish(result, DONE, current, None)
             return
         try:
-            truth = bool(current)
+            truth = rt.at_place(result._seq, bool, current)
         except BaseException as exc:  # noqa: BLE001
             rt._finish(result, FAILED, exc, result._seq)
             return
@@ -333,6 +334,7 @@ def _lazy_boolop(rt: Runtime, is_and: bool, first: Pending,
         if err is not None:
             _finish_arm_error(rt, result, err)
             return
+        rt.take(result, value)  # plain Python evaluates this operand here
         if type(value) is Pending and value._state == PENDING:
             object.__setattr__(result, "_calls", result._calls | value._calls)
             rt._when_ready([value], lambda: step(value, index + 1))
@@ -501,6 +503,7 @@ def _lazy_any_all(rt: Runtime, is_all: bool, first: Pending, gen: types.Generato
         while index < len(items):
             value = items[index]
             if type(value) is Pending:
+                rt.take(result, value)  # plain Python takes this item here
                 if value._state == PENDING:
                     object.__setattr__(result, "_calls", result._calls | value._calls)
                     rt._when_ready([value], lambda at=index: step(at))  # type: ignore[misc]
@@ -510,7 +513,7 @@ def _lazy_any_all(rt: Runtime, is_all: bool, first: Pending, gen: types.Generato
                     return
                 value = value._value
             try:
-                truth = bool(value)
+                truth = rt.at_place(result._seq, bool, value)
             except BaseException as exc:  # noqa: BLE001
                 rt._finish(result, FAILED, exc, result._seq)
                 return

@@ -224,7 +224,9 @@ def start_arm(rt: Runtime, cond: Any, captured: tuple[Any, ...],
             rt._finish(p, FAILED, cond._value, cond._origin)
             return
         try:
-            fn = pick(cond._value)
+            # the condition's truth is taken where the statement stands (p._seq, before the
+            # arm's block): a ``__bool__`` of the program's that prints prints there
+            fn = rt.at_place(p._seq, pick, cond._value)
         except BaseException as exc:  # noqa: BLE001 - the branch fails as plain Python would
             rt._finish(p, FAILED, exc, p._seq)
             return

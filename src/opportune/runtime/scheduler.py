@@ -529,6 +529,7 @@ class Runtime:
         # 0 not yet (done at the first call), 1 yes, -1 they could not be. Calls in
         # _uncaptured run in program order and write at once.
         self._routed = 0
+        self._park_lock = threading.Lock()  # speculative values put off (Runtime.confirm)
         self._uncaptured: set[int] = set()
         # Captures of running calls that have written something, by seq: the earliest may
         # write through once its turn comes (_write_through_head). Changed under _out_lock.
@@ -758,6 +759,7 @@ class Runtime:
         p = Pending(self, self.next_seq(), label, None, calls)
         if self.scope().spec_depth:
             object.__setattr__(p, "_speculative", True)
+            object.__setattr__(p, "_spec", [[], None])  # what it takes is confirmed with it
         else:
             self._register(p)
         return p
@@ -940,6 +942,7 @@ class Runtime:
         self._sites[p._seq] = tracebacks.call_site()
         if self.scope().spec_depth:
             object.__setattr__(p, "_speculative", True)
+            object.__setattr__(p, "_spec", [inputs, None])
         else:
             self._register(p)
         fences = self.read_results.built_from(p, inputs) if externals.TRACK_READ_RESULTS else []
@@ -958,8 +961,13 @@ class Runtime:
             if first is not None:
                 self._finish(p, FAILED, first._value, first._origin)
                 return
+            if p._spec is not None and _runs_programs_code(inputs):
+                with self._park_lock:
+                    if p._spec is not None:  # not taken yet: computed only once it is
+                        p._spec[1] = ready
+                        return
             try:
-                value = compute()
+                value = self.at_place(p._seq, compute)
             except BaseException as exc:
                 self._finish(p, FAILED, exc, p._seq)
                 return
@@ -970,6 +978,60 @@ class Runtime:
 
         self._when_ready(inputs + fences if fences else inputs, ready)
         return p
+
+    def confirm(self, p: Any) -> None:
+        """A selection (or an ``and``/``or``, an ``any``/``all``) takes ``p``, a value derived
+        while speculating, as plain Python's: an operation of the program's own class put off
+        until then (its ``__add__`` prints: plain Python never ran it for the arm it did not
+        take, p674) is made now, at its place, and so are those of the values it is built
+        from."""
+        if type(p) is not Pending or p._spec is None:
+            return
+        with self._park_lock:
+            spec = p._spec
+            object.__setattr__(p, "_spec", None)
+        if spec is None:
+            return
+        inputs, put_off = spec
+        for i in inputs:
+            self.confirm(i)
+        if put_off is not None:
+            put_off()
+
+    def take(self, holder: Pending, value: Any) -> None:
+        """``holder`` (a selection, an ``and``/``or``, an ``any``/``all``) takes ``value`` as
+        plain Python's: confirmed now, or, while ``holder`` is itself a speculative value no
+        selection has taken yet (an ``if`` nested in an arm), once ``holder`` is."""
+        if type(value) is not Pending or value._spec is None:
+            return
+        with self._park_lock:
+            spec = holder._spec
+            if spec is not None:
+                spec[0].append(value)
+                return
+        self.confirm(value)
+
+    def at_place(self, seq: int, compute: Callable[..., Any], *args: Any) -> Any:
+        """``compute(*args)``, an operation on values that have just arrived (``answer == "yes"``,
+        the truth of a branch's condition), made where the program made it in program order:
+        at ``seq``. Made on the thread that finished its input (the loop's, a worker's), it
+        may run code of the program's (an operator or a ``__bool__`` of its class) that prints;
+        what it writes to stdout and stderr is held and queued at ``seq``, so it lands between
+        the program's output before that point and after it, not whenever the value arrived
+        (the thread the program runs on, or a function it runs concurrently, writes through
+        its own place already)."""
+        if self._routed <= 0 or capture.current() is not None \
+                or getattr(context._local, "scope", None) is not None \
+                or threading.get_ident() == self._program_ident:
+            return compute(*args)
+        cap = capture.Capture(seq)
+        previous = capture.swap_thread(cap)
+        try:
+            return compute(*args)
+        finally:
+            capture.end_thread(cap, previous)
+            if cap.ops:
+                self._queue_captured(seq, cap)
 
     def use_read_result(self, p: Pending, hands_out: bool) -> None:
         """The program uses ``p``, a finished result of a read (see runtime/fences.py)."""
@@ -1912,6 +1974,8 @@ class Runtime:
                 self._handoff_waiters -= 1
 
     def wait_for(self, p: Pending, reason: str = "the program needed this value") -> None:
+        if p._spec is not None:
+            self.confirm(p)  # a speculating arm that needs it: made now, as before
         started = self.now()
         if threading.current_thread() is self._loop_thread:
             raise RuntimeError(
@@ -2759,6 +2823,16 @@ def _as_text(value: Any) -> Any:
     if type(value) is str:
         return value
     return _Text(str(value))
+
+
+def _runs_programs_code(inputs: list[Pending]) -> bool:
+    """Whether an operation on these finished values may run code of the program's: one of
+    them is an object of a class the program wrote (its operators, ``__bool__``, ...)."""
+    for i in inputs:
+        t = type(i._value)
+        if t not in ATOM_TYPES and t.__module__ != "builtins" and _is_user_module(t.__module__):
+            return True
+    return False
 
 
 def _attribute_type(owner: type, name: Any) -> type | None:

@@ -81,12 +81,14 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     t = type(value)
     if t is Pending:  # first: isinstance() would read __class__, which waits for the value
         return True
+    if isinstance(value, type):
+        return _class_safe(value, depth, writers)
     if t is types.BuiltinMethodType:
         # len, math.sqrt, "-".join: safe; random.random (a method of the module's generator)
         # changes the state of the object it is bound to
         owner = value.__self__
         return owner is None or type(owner) in _IMMUTABLE_ATOMS
-    if t in _IMMUTABLE_ATOMS or isinstance(value, type):
+    if t in _IMMUTABLE_ATOMS:
         return True
     if t is _LRU_WRAPPER:
         # its cache changes at each call, which must reach it in program order: code that
@@ -95,7 +97,9 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     if t is types.FunctionType:
         code_id = id(value.__code__)
         if code_id in _compiled_ids:
-            return code_id in pure_functions and not _reaches_a_cache(value, {id(value)})
+            facts = pure_functions.get(code_id)
+            return facts is not None and _reads_safe(value, facts, depth, writers) \
+                and not _reaches_a_cache(value, {id(value)})
         spec = value.__dict__.get("__opportune_external__")
         # a call the program waits for, or one that may change what it is handed, must
         # happen where plain Python makes it, not in code running concurrently
@@ -121,6 +125,70 @@ def _safe(value: Any, copied: bool, depth: int = 0, writers: bool = False) -> bo
     return _is_library_object(value) and not is_changeable_data(value) \
         and not hasattr(type(value), "__next__") \
         and type(value).__module__ not in ("_thread", "_threading_local")
+
+
+_checking = threading.local()  # functions and classes whose check is under way, by id
+
+
+def _reads_safe(fn: types.FunctionType, facts: Purity, depth: int, writers: bool) -> bool:
+    """Whether what a compiled function of the program may reach through the names it reads
+    (the functions it calls, the classes whose methods it calls) is safe too: a pure function
+    calling one that appends to a global list would make that change out of program order,
+    while the program reads the list unseen. A function met again while its own check is
+    under way (a recursive one) counts as safe there."""
+    under_way: set[int] | None = getattr(_checking, "ids", None)
+    if under_way is None:
+        under_way = _checking.ids = set()
+    if id(fn) in under_way:
+        return True
+    under_way.add(id(fn))
+    try:
+        return all(v is not UNRESOLVED and _safe(v, False, depth + 1, writers)
+                   for v in named_values(fn, facts.global_names))
+    finally:
+        under_way.discard(id(fn))
+
+
+def _class_safe(cls: type, depth: int, writers: bool) -> bool:
+    """Whether code running concurrently may hold and use a class: each function the program
+    wrote in it (and in its bases) is pure, or changes nothing but the instance it is called
+    on (compiler/purity.method_facts), and what those functions read is safe in turn. A
+    ``classmethod`` that counts instances in a class attribute, an ``__init__`` that adds
+    itself to a global registry, would change what the program reads while it runs ahead
+    (p672). Library classes, and generated methods (a dataclass's), are trusted as before."""
+    from opportune.compiler.functions import is_user_module
+    from opportune.compiler.registry import instance_methods
+
+    if not is_user_module(cls.__module__):
+        return True
+    under_way: set[int] | None = getattr(_checking, "ids", None)
+    if under_way is None:
+        under_way = _checking.ids = set()
+    if id(cls) in under_way:
+        return True
+    under_way.add(id(cls))
+    try:
+        for klass in cls.__mro__:
+            if klass is object or not is_user_module(klass.__module__):
+                continue
+            for attr in list(vars(klass).values()):
+                if isinstance(attr, (staticmethod, classmethod)):
+                    functions = (attr.__func__,)
+                elif isinstance(attr, property):
+                    functions = (attr.fget, attr.fset, attr.fdel)
+                else:
+                    functions = (attr,)
+                for fn in functions:
+                    if type(fn) is not types.FunctionType \
+                            or id(fn.__code__) not in _compiled_ids:
+                        continue
+                    facts = pure_functions.get(id(fn.__code__)) \
+                        or instance_methods.get(id(fn.__code__))
+                    if facts is None or not _reads_safe(fn, facts, depth, writers):
+                        return False
+        return True
+    finally:
+        under_way.discard(id(cls))
 
 
 def _output_in_order(spec: Any) -> bool:

@@ -45,6 +45,7 @@ class Pending:
         "_stream",
         "_tracks",
         "_fences",
+        "_spec",
         "__weakref__",
     )
 
@@ -75,6 +76,10 @@ class Pending:
         # Runtime.fence_read_results); None unless some external changes read results.
         object.__setattr__(self, "_tracks", None)
         object.__setattr__(self, "_fences", None)
+        # A value derived while speculating (an if-converted arm, a later operand of and/or):
+        # [its inputs, the computation it put off], until a selection takes it
+        # (Runtime.confirm); None for every other value.
+        object.__setattr__(self, "_spec", None)
 
     # -- forcing -------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from opportune.compiler import (
     rollback,
     stages,
     traversal,
+    tries,
 )
 from opportune.compiler.purity import analyse
 from opportune.compiler.registry import note_pure_function
@@ -273,6 +274,9 @@ class _Rewriter(Transformer):
         self._range_counters.append(_range_counters(node))
         self._in_class.append(False)
         self._tries.append(0)
+        if isinstance(node, ast.FunctionDef):
+            # before every analysis below: they judge the branch the ``try`` becomes
+            tries.desugar(node, self._counter)
         objects = arm_objects.tracked_names(node) if isinstance(node, ast.FunctionDef) \
             else frozenset()
         if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
@@ -400,6 +404,8 @@ class _Rewriter(Transformer):
         any_all = not self._in_class[-1] and branches.lazy_any_all(node)
         self.generic_visit(node)
         func = node.func
+        if getattr(node, tries.HOOK, False):
+            return node  # a hook call compiler/tries.py made: called as it stands
         if any_all:
             # ``any(g)`` as ``__opportune_any_all__(any, g)``: the name is still looked up (a
             # program's own ``any`` is called as before), see runtime/branching.any_all
@@ -796,6 +802,10 @@ class _Rewriter(Transformer):
         return self.visit_Try(node)  # type: ignore[arg-type]
 
     def visit_Try(self, node: ast.Try) -> ast.AST:
+        if getattr(node, tries.OUTCOME, False):
+            # made by compiler/tries.py, settled by its outcome hook: only its parts change
+            self.generic_visit(node)
+            return node
         if node.handlers and node.finalbody:
             # ``try: B except: H else: E finally: F`` is ``try: (try: B except: H else: E)
             # finally: F``: so the calls of the handlers and of ``else`` settle, and their

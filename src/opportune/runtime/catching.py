@@ -30,20 +30,14 @@ class Catch:
 
 
 def classes_of(kinds: Any) -> tuple[type[BaseException], ...] | None:
-    """What an ``except`` clause names, flattened as the interpreter reads it (a class, or a
-    tuple of them, nested or not); None if it names anything else: then the interpreter
-    raises ``TypeError`` at the clause, which only the clause itself may do."""
-    found: list[type[BaseException]] = []
-    stack = [kinds]
-    while stack:
-        k = stack.pop()
-        if type(k) is tuple:
-            stack.extend(reversed(k))
-        elif isinstance(k, type) and issubclass(k, BaseException):
-            found.append(k)
-        else:
+    """What an ``except`` clause names: a class, or a tuple of classes (not nested); None if
+    it names anything else: then the interpreter raises ``TypeError`` at the clause, which
+    only the clause itself may do, once the body raised."""
+    items = kinds if type(kinds) is tuple else (kinds,)
+    for k in items:
+        if not (isinstance(k, type) and issubclass(k, BaseException)):
             return None
-    return tuple(found)
+    return items
 
 
 def matches(error: BaseException, classes: tuple[type[BaseException], ...]) -> bool:

@@ -227,7 +227,8 @@ ModuleObjects = tuple[frozenset[str], frozenset[str], frozenset[str]] | None
 class _Rewriter(Transformer):
     def __init__(self, explicit_super: bool, filename: str,
                  staging: stages.Stages | None = None, stage: stages.Stage | None = None,
-                 module_objects: ModuleObjects = None) -> None:
+                 module_objects: ModuleObjects = None,
+                 module_imports: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self._filename = filename
         # a stage numbers its helper names from its own place (compiler/stages.py)
@@ -256,6 +257,9 @@ class _Rewriter(Transformer):
         # the program module's own names that deferred arms may change, and its names that are
         # never pending (arm_objects.module_tracked_names; a stage's come from its group)
         self.module_objects = staging.arm_objects if staging is not None else module_objects
+        # names the module binds only by ``import``: an ``except`` clause naming an attribute
+        # of one may be read ahead (compiler/tries.py); set by visit_Module
+        self.module_imports = module_imports
         self.marks_objects = bool(self.module_objects and self.module_objects[0])
 
     # -- functions: remember the first parameter for explicit super() -------------------------
@@ -274,10 +278,7 @@ class _Rewriter(Transformer):
         self._range_counters.append(_range_counters(node))
         self._in_class.append(False)
         self._tries.append(0)
-        if isinstance(node, ast.FunctionDef):
-            # before every analysis below: they judge the branch the ``try`` becomes
-            tries.desugar(node, self._counter)
-        objects = arm_objects.tracked_names(node) if isinstance(node, ast.FunctionDef) \
+        objects = self._tries_as_branches(node) if isinstance(node, ast.FunctionDef) \
             else frozenset()
         if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
             self.marks_objects = True
@@ -315,6 +316,36 @@ class _Rewriter(Transformer):
             self._plain.pop()
             self._nested.pop()
 
+    def _tries_as_branches(self, node: ast.FunctionDef) -> frozenset[str]:
+        """Turn the function's qualifying ``try`` statements into branches on their call's
+        outcome (compiler/tries.py), keeping only those whose branch will be deferred or
+        if-converted (judged as visit_If judges it); returns the function's tracked names
+        (arm_objects.tracked_names), which depend on what was kept."""
+        rewritten = tries.desugar(node, self._counter, self.module_imports)
+        while True:
+            objects = arm_objects.tracked_names(node)
+            if not rewritten:
+                return objects
+            # how the arms read the tracked names decides whether they move (marked again
+            # by _visit_function for what is kept)
+            setattr(node, arm_objects.TRACKED, objects)
+            arm_objects.mark_reads(node, objects)
+            nested = getattr(node, arm_objects.NESTED, frozenset()) if objects else frozenset()
+            dropped = [r for r in rewritten
+                       if not self._branch_moves(r.branch, objects, nested)]
+            if not dropped:
+                return objects
+            for r in dropped:
+                tries.revert(r)
+                rewritten.remove(r)
+
+    @staticmethod
+    def _branch_moves(branch: ast.If, objects: frozenset[str], nested: frozenset[str]) -> bool:
+        if branches.convertible_if(branch) \
+                and branches.assigned_names(branch.body + branch.orelse):
+            return True
+        return deferral.prepare_if(branch, objects, True, nested) is not None
+
     def _note_reads(self, every: list[ast.AST]) -> None:
         """The names the function or lambda ``every[0]`` may load from the module's namespace:
         each name it loads, but for its own locals (see :func:`_own_locals`)."""
@@ -336,6 +367,7 @@ class _Rewriter(Transformer):
             and self._deferred_depth == self._base_depth
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
+        self.module_imports = self.module_imports | tries.module_imports(node)
         objects, plain, nested = self.module_objects or (frozenset(), frozenset(), frozenset())
         self._objects.append(objects)
         self._plain.append(plain)
@@ -946,16 +978,18 @@ def _locate(new: ast.AST, original: ast.stmt) -> None:
 def passes(
     *, explicit_super: bool = False, filename: str = "<unknown>",
     staging: stages.Stages | None = None, stage: stages.Stage | None = None,
-    module_objects: ModuleObjects = None,
+    module_objects: ModuleObjects = None, module_imports: frozenset[str] = frozenset(),
 ) -> list[tuple[str, Callable[[ast.Module], ast.Module]]]:
     """The passes :func:`transform` applies, in order, by name: one list, so that
     ``benchmarks/compile_cost.py`` times exactly what compiling a program runs. ``staging``:
     cut module-level code into stages there (compiler/stages.py); ``stage``: the tree is the
     body of that stage. ``module_objects``: the tree is the program's own module, whose
     reads of these names :func:`arm_objects.module_tracked_names` marked (a stage's come from
-    ``staging``)."""
+    ``staging``). ``module_imports``: names known to hold modules where the tree is a function
+    compiled on its own (compiler/tries.py)."""
     def rewrite(tree: ast.Module) -> ast.Module:
-        rewriter = _Rewriter(explicit_super, filename, staging, stage, module_objects)
+        rewriter = _Rewriter(explicit_super, filename, staging, stage, module_objects,
+                             module_imports)
         new = rewriter.visit(tree)
         assert isinstance(new, ast.Module)
         if staging is not None:  # functions in other stages read the same module namespace
@@ -985,7 +1019,7 @@ def passes(
 def transform(
     tree: ast.Module, *, explicit_super: bool = False, filename: str = "<unknown>",
     staging: stages.Stages | None = None, stage: stages.Stage | None = None,
-    program: bool = False,
+    program: bool = False, module_imports: frozenset[str] = frozenset(),
 ) -> ast.Module:
     """Rewrite ``tree`` in place (see the module docstring) and return it. ``program``: the
     tree is the program's own module (the script run, or ``run_source``'s code), not a module
@@ -995,6 +1029,7 @@ def transform(
     if program and staging is None:
         module_objects = arm_objects.module_objects(tree)
     for _, apply in passes(explicit_super=explicit_super, filename=filename, staging=staging,
-                           stage=stage, module_objects=module_objects):
+                           stage=stage, module_objects=module_objects,
+                           module_imports=module_imports):
         tree = apply(tree)
     return tree

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from opportune.compiler import traversal
 
@@ -90,31 +91,46 @@ _NOT_IN_EXPRESSION = (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.La
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def desugar(fn: ast.FunctionDef, counter: Iterator[int]) -> int:
+@dataclass
+class Rewritten:
+    """One ``try`` :func:`desugar` rewrote: where its statements stand, to put it back."""
+
+    stmts: list[ast.stmt]  # the statement list it stands in
+    new: list[ast.stmt]  # what replaced it there
+    original: ast.Try
+    branch: ast.If  # the branch on the outcome (the last of ``new``)
+
+
+def desugar(fn: ast.FunctionDef, counter: Iterator[int],
+            modules: frozenset[str] = frozenset()) -> list[Rewritten]:
     """Rewrite, in place, each ``try`` of ``fn``'s own code that qualifies (see the module
-    docstring) and stands outside every other ``try``, ``with`` and ``match``; returns how
-    many were rewritten."""
+    docstring) and stands outside every other ``try``, ``with`` and ``match``; returns what
+    was rewritten. ``modules``: names the module binds only by ``import``, whose attributes
+    an ``except`` clause may name (``json.JSONDecodeError``): reading those runs no code of
+    the program's, so the runtime may read them before the body has raised."""
     if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
            for n in traversal.nodes(fn)):
-        return 0
+        return []
     lists = _always(fn, (ast.List,), "list")
     dicts = _always(fn, (ast.Dict,), "dict")
-    done = 0
+    done: list[Rewritten] = []
 
-    def walk(stmts: list[ast.stmt], top: bool) -> None:
-        nonlocal done
+    def walk(stmts: list[ast.stmt]) -> None:
         i = 0
         while i < len(stmts):
             s = stmts[i]
-            if isinstance(s, ast.Try) and _qualifies(fn, s, lists, dicts, top_before(s)):
+            if isinstance(s, ast.Try) \
+                    and _qualifies(fn, s, lists, dicts, top_before(s), modules):
                 new = _rewrite(s, next(counter))
                 stmts[i:i + 1] = new
+                branch = new[-1]
+                assert isinstance(branch, ast.If)
+                done.append(Rewritten(stmts, new, s, branch))
                 i += len(new)
-                done += 1
                 continue
             if isinstance(s, (ast.For, ast.While, ast.If)):
-                walk(s.body, False)
-                walk(s.orelse, False)
+                walk(s.body)
+                walk(s.orelse)
             i += 1
 
     bound_at_top: set[str] = set()
@@ -131,8 +147,40 @@ def desugar(fn: ast.FunctionDef, counter: Iterator[int]) -> int:
         if isinstance(s, ast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], ast.Name):
             bound_at_top.add(s.targets[0].id)
-    walk(fn.body, True)
+    walk(fn.body)
     return done
+
+
+def revert(r: Rewritten) -> None:
+    """Put the original ``try`` back: its branch would not be deferred, and waiting at the
+    ``try`` as written is what --explain can name."""
+    for i, s in enumerate(r.stmts):
+        if s is r.new[0]:
+            r.stmts[i:i + len(r.new)] = [r.original]
+            return
+
+
+def module_imports(tree: ast.Module) -> frozenset[str]:
+    """Names the module's top level binds by ``import x`` / ``import x as y`` and nothing
+    else binds anywhere in it (see :func:`desugar`)."""
+    imported: set[str] = set()
+    other: set[str] = set()
+    for node in traversal.nodes(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                name = alias.asname or alias.name.split(".")[0]
+                (imported if node in tree.body else other).add(name)
+        elif isinstance(node, ast.ImportFrom):
+            other.update(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            other.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            other.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            other.update(node.names)
+        elif isinstance(node, ast.arg):
+            other.add(node.arg)
+    return frozenset(imported - other)
 
 
 def _always(fn: ast.FunctionDef, kinds: tuple[type, ...], call: str) -> frozenset[str]:
@@ -237,14 +285,15 @@ def _rest_cannot_raise(stmts: list[ast.stmt], bound: set[str], lists: frozenset[
     return True
 
 
-def _classes(node: ast.expr | None) -> bool:
-    """``except`` classes the runtime may evaluate ahead: names, dotted names, tuples."""
+def _classes(node: ast.expr | None, modules: frozenset[str]) -> bool:
+    """``except`` classes the runtime may read ahead without running code of the program's:
+    names, attributes of imported modules (``json.JSONDecodeError``), tuples of those."""
     if node is None:
         return False
     if isinstance(node, ast.Tuple):
-        return bool(node.elts) and all(_classes(e) for e in node.elts)
-    while isinstance(node, ast.Attribute):
-        node = node.value
+        return bool(node.elts) and all(_classes(e, modules) for e in node.elts)
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.value, ast.Name) and node.value.id in modules
     return isinstance(node, ast.Name)
 
 
@@ -290,11 +339,11 @@ def _name_private(fn: ast.FunctionDef, name: str) -> bool:
 
 
 def _qualifies(fn: ast.FunctionDef, node: ast.Try, lists: frozenset[str],
-               dicts: frozenset[str], top: frozenset[str]) -> bool:
+               dicts: frozenset[str], top: frozenset[str], modules: frozenset[str]) -> bool:
     if node.finalbody or len(node.handlers) != 1 or not node.body:
         return False
     handler = node.handlers[0]
-    if not _classes(handler.type) or not _handler_ok(handler):
+    if not _classes(handler.type, modules) or not _handler_ok(handler):
         return False
     if handler.name is not None and not _name_private(fn, handler.name):
         return False

@@ -1990,8 +1990,9 @@ class Runtime:
             return None
         self._close_body(sc, mark)
         end = sc.next
-        self._journal.pop(mark, None)
-        sc.parked = None
+        self._journal.pop(mark, None)  # only helper names are bound in such a body
+        if sys.exc_info()[1] is None:
+            sc.parked = None
         if sc.left:
             sc.left.pop(mark, None)
         anc = sc.ancestors

@@ -108,8 +108,10 @@ def desugar(fn: ast.FunctionDef, counter: Iterator[int],
     was rewritten. ``modules``: names the module binds only by ``import``, whose attributes
     an ``except`` clause may name (``json.JSONDecodeError``): reading those runs no code of
     the program's, so the runtime may read them before the body has raised."""
-    if any(isinstance(n, ast.Name) and n.id in ("locals", "vars", "eval", "exec")
-           for n in traversal.nodes(fn)):
+    every = traversal.nodes(fn)
+    if not any(type(n) is ast.Try for n in every) \
+            or any(type(n) is ast.Name and n.id in ("locals", "vars", "eval", "exec")
+                   for n in every):
         return []
     lists = _always(fn, (ast.List,), "list")
     dicts = _always(fn, (ast.Dict,), "dict")
@@ -303,7 +305,7 @@ def _handler_ok(handler: ast.ExceptHandler) -> bool:
     stack: list[ast.AST] = list(handler.body)
     while stack:
         n = stack.pop()
-        if isinstance(n, _LEAVES) or isinstance(n, _NOT_IN_HANDLER):
+        if isinstance(n, (*_LEAVES, *_NOT_IN_HANDLER)):
             return False
         if isinstance(n, ast.Name) and n.id in _HANDLER_FORBIDDEN_NAMES:
             return False

@@ -18,7 +18,7 @@ from typing import Any
 class Catch:
     """The stretch ``[lo, hi)`` of a body whose failures are held for ``classes``."""
 
-    __slots__ = ("lo", "hi", "classes", "outcome", "failures")
+    __slots__ = ("classes", "failures", "hi", "lo", "outcome")
 
     def __init__(self, lo: int, hi: int, classes: tuple[type[BaseException], ...],
                  outcome: Any) -> None:

@@ -2006,8 +2006,8 @@ class Runtime:
         if live:
             try:
                 classes = catching.classes_of(kinds())
-            except Exception:
-                classes = None  # the clause itself raises, when plain Python reaches it
+            except Exception:  # noqa: BLE001  # the clause raises it when plain Python reaches it
+                classes = None
         if classes is None:
             self._settle_body(sc, mark)
             return None
@@ -2190,6 +2190,8 @@ class Runtime:
                             if type(a) is Pending and a._stream is not None)
             with self._lock:
                 blocked = any(s < entry.seq for s in self._failures) \
+                    or self._catching and any(s < entry.seq for c in self._catching
+                                              for s in c.failures) \
                     or self._holds_output(entry.seq, printed)
             if blocked:
                 return

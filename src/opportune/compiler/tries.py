@@ -29,7 +29,7 @@ rewrites the statement, before any other pass sees the function, into::
     except ValueError as __opp_tx:                 # it raised while being evaluated
         __opp_to = __opp_tx
     if __opp_to is not None:                       # the failure the handler catches
-        out.append(None)
+        out.append(None)                           # (its ``as`` name reads ``__opp_to``)
     else:
         out.append(__opp_tv)
 
@@ -381,12 +381,14 @@ def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
     first = node.body[0]
     expr, kind = node._opp_first  # type: ignore[attr-defined]
     success: ast.stmt
+    # the branch gets copies: :func:`revert` may put the original back
+    expr = traversal.copy_tree(expr)
     if kind in ("name", "store"):
         assert isinstance(first, ast.Assign)
-        success = ast.Assign(first.targets, _load(value))
+        success = ast.Assign(traversal.copy_tree(first.targets), _load(value))
     elif kind == "append":
         assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
-        success = ast.Expr(ast.Call(first.value.func, [_load(value)], []))
+        success = ast.Expr(ast.Call(traversal.copy_tree(first.value.func), [_load(value)], []))
     else:
         success = ast.Pass()
     _locate(success, first)
@@ -409,13 +411,17 @@ def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
         orelse=[], finalbody=[])
     setattr(inner, OUTCOME, True)
     setattr(outer, OUTCOME, True)
-    caught: list[ast.stmt] = []
+    caught: list[ast.stmt] = traversal.copy_tree(handler.body)
     if handler.name is not None:
-        caught.append(ast.Assign([_store(handler.name)], _load(outcome)))
-    caught.extend(handler.body)
+        # the handler reads the outcome itself: its ``as`` name is used nowhere else
+        # (_name_private), and an arm that bound it would capture the exception object the
+        # name kept from an earlier failure, which it cannot share (runtime/deferral.py)
+        for n in traversal.nodes(ast.Module(caught, [])):
+            if isinstance(n, ast.Name) and n.id == handler.name:
+                n.id = outcome
     branch = ast.If(
         ast.Compare(_load(outcome), [ast.IsNot()], [ast.Constant(None)]),
-        caught, [success, *node.body[1:], *node.orelse])
+        caught, [success, *traversal.copy_tree([*node.body[1:], *node.orelse])])
     start = [ast.Assign([_store(ok)], ast.Constant(False)),
              ast.Assign([_store(mark)], _hook(_TRY_ENTER, []))]
     stmts: list[ast.stmt] = [*start, outer, branch]

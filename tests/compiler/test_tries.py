@@ -54,6 +54,15 @@ TAKEN = {
     """,
 }
 
+TAKEN["call_then_pass"] = """
+    def f(qs):
+        for q in qs:
+            try:
+                notify(q)
+            except ValueError:
+                pass
+"""
+
 KEPT = {
     "two_handlers": """
         def f(q):
@@ -188,3 +197,11 @@ def test_a_try_whose_branch_would_not_move_is_put_back() -> None:
     assert "except ValueError" in text
     taken = transform.transform(ast.parse(textwrap.dedent(TAKEN["append_or_none"])))
     assert tries.TRY_OUTCOME in ast.unparse(taken)
+
+
+def test_a_try_whose_arms_do_nothing_needs_no_branch() -> None:
+    """``try: notify(q) except ValueError: pass``: the outcome alone holds a caught failure
+    (or fails with one the clause does not catch); no ``if`` waits for it."""
+    text = ast.unparse(transform.transform(ast.parse(textwrap.dedent(TAKEN["call_then_pass"]))))
+    assert tries.TRY_OUTCOME in text
+    assert "is not None" not in text and "__opportune_is__" not in text

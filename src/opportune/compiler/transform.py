@@ -340,7 +340,10 @@ class _Rewriter(Transformer):
                 rewritten.remove(r)
 
     @staticmethod
-    def _branch_moves(branch: ast.If, objects: frozenset[str], nested: frozenset[str]) -> bool:
+    def _branch_moves(branch: ast.If | None, objects: frozenset[str],
+                      nested: frozenset[str]) -> bool:
+        if branch is None:
+            return True  # nothing to run on either outcome (compiler/tries.py)
         if branches.convertible_if(branch) \
                 and branches.assigned_names(branch.body + branch.orelse):
             return True

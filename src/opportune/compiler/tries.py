@@ -98,7 +98,8 @@ class Rewritten:
     stmts: list[ast.stmt]  # the statement list it stands in
     new: list[ast.stmt]  # what replaced it there
     original: ast.Try
-    branch: ast.If  # the branch on the outcome (the last of ``new``)
+    # the branch on the outcome (the last of ``new``); None when both arms do nothing
+    branch: ast.If | None
 
 
 def desugar(fn: ast.FunctionDef, counter: Iterator[int],
@@ -125,8 +126,7 @@ def desugar(fn: ast.FunctionDef, counter: Iterator[int],
                     and _qualifies(fn, s, lists, dicts, top_before(s), modules):
                 new = _rewrite(s, next(counter))
                 stmts[i:i + 1] = new
-                branch = new[-1]
-                assert isinstance(branch, ast.If)
+                branch = new[-1] if isinstance(new[-1], ast.If) else None
                 done.append(Rewritten(stmts, new, s, branch))
                 i += len(new)
                 continue
@@ -424,7 +424,12 @@ def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
         caught, [success, *traversal.copy_tree([*node.body[1:], *node.orelse])])
     start = [ast.Assign([_store(ok)], ast.Constant(False)),
              ast.Assign([_store(mark)], _hook(_TRY_ENTER, []))]
-    stmts: list[ast.stmt] = [*start, outer, branch]
+    stmts: list[ast.stmt] = [*start, outer]
+    if not all(isinstance(x, ast.Pass) for x in (*branch.body, *branch.orelse)):
+        stmts.append(branch)
+    # else ``try: notify(x) except E: pass``: nothing to decide; the outcome alone holds a
+    # caught failure, or fails with one the clause does not catch, met where the program
+    # next looks, as after the ``try``
     for s in stmts:
         _locate(s, node)
     return stmts

@@ -233,7 +233,10 @@ def _compile_function_code(fn: types.FunctionType) -> types.CodeType:
     factory.end_lineno = fdef.end_lineno
     module = ast.Module(body=[factory], type_ignores=[])
     ast.increment_lineno(module, fn.__code__.co_firstlineno - 1)
-    transform(module, explicit_super="__class__" in freevars, filename=fn.__code__.co_filename)
+    # the names that hold modules now: an ``except json.JSONDecodeError`` may be read ahead
+    modules = frozenset(k for k, v in fn.__globals__.items() if isinstance(v, types.ModuleType))
+    transform(module, explicit_super="__class__" in freevars, filename=fn.__code__.co_filename,
+              module_imports=modules)
     # The function's own future features (``annotations``...), not this module's.
     code = compile(module, fn.__code__.co_filename, "exec",
                    flags=fn.__code__.co_flags & _FUTURE_FLAGS, dont_inherit=True)

@@ -34,6 +34,7 @@ from opportune.compiler import (
     rollback,
     stages,
     traversal,
+    tries,
 )
 from opportune.compiler.purity import analyse, method_facts
 from opportune.compiler.registry import note_instance_method, note_pure_function
@@ -228,7 +229,8 @@ ModuleObjects = tuple[frozenset[str], frozenset[str], frozenset[str]] | None
 class _Rewriter(Transformer):
     def __init__(self, explicit_super: bool, filename: str,
                  staging: stages.Stages | None = None, stage: stages.Stage | None = None,
-                 module_objects: ModuleObjects = None) -> None:
+                 module_objects: ModuleObjects = None,
+                 module_imports: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self._filename = filename
         # a stage numbers its helper names from its own place (compiler/stages.py)
@@ -257,6 +259,9 @@ class _Rewriter(Transformer):
         # the program module's own names that deferred arms may change, and its names that are
         # never pending (arm_objects.module_tracked_names; a stage's come from its group)
         self.module_objects = staging.arm_objects if staging is not None else module_objects
+        # names the module binds only by ``import``: an ``except`` clause naming an attribute
+        # of one may be read ahead (compiler/tries.py); set by visit_Module
+        self.module_imports = module_imports
         self.marks_objects = bool(self.module_objects and self.module_objects[0])
 
     # -- functions: remember the first parameter for explicit super() -------------------------
@@ -276,7 +281,7 @@ class _Rewriter(Transformer):
         self._range_counters.append(_range_counters(node))
         self._in_class.append(False)
         self._tries.append(0)
-        objects = arm_objects.tracked_names(node) if isinstance(node, ast.FunctionDef) \
+        objects = self._tries_as_branches(node) if isinstance(node, ast.FunctionDef) \
             else frozenset()
         if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
             self.marks_objects = True
@@ -321,6 +326,39 @@ class _Rewriter(Transformer):
             self._plain.pop()
             self._nested.pop()
 
+    def _tries_as_branches(self, node: ast.FunctionDef) -> frozenset[str]:
+        """Turn the function's qualifying ``try`` statements into branches on their call's
+        outcome (compiler/tries.py), keeping only those whose branch will be deferred or
+        if-converted (judged as visit_If judges it); returns the function's tracked names
+        (arm_objects.tracked_names), which depend on what was kept."""
+        rewritten = tries.desugar(node, self._counter, self.module_imports)
+        while True:
+            objects = arm_objects.tracked_names(node)
+            if not rewritten:
+                return objects
+            # how the arms read the tracked names decides whether they move (marked again
+            # by _visit_function for what is kept)
+            setattr(node, arm_objects.TRACKED, objects)
+            arm_objects.mark_reads(node, objects)
+            nested = getattr(node, arm_objects.NESTED, frozenset()) if objects else frozenset()
+            dropped = [r for r in rewritten
+                       if not self._branch_moves(r.branch, objects, nested)]
+            if not dropped:
+                return objects
+            for r in dropped:
+                tries.revert(r)
+                rewritten.remove(r)
+
+    @staticmethod
+    def _branch_moves(branch: ast.If | None, objects: frozenset[str],
+                      nested: frozenset[str]) -> bool:
+        if branch is None:
+            return True  # nothing to run on either outcome (compiler/tries.py)
+        if branches.convertible_if(branch) \
+                and branches.assigned_names(branch.body + branch.orelse):
+            return True
+        return deferral.prepare_if(branch, objects, True, nested) is not None
+
     def _note_reads(self, every: list[ast.AST]) -> None:
         """The names the function or lambda ``every[0]`` may load from the module's namespace:
         each name it loads, but for its own locals (see :func:`_own_locals`)."""
@@ -342,6 +380,7 @@ class _Rewriter(Transformer):
             and self._deferred_depth == self._base_depth
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
+        self.module_imports = self.module_imports | tries.module_imports(node)
         objects, plain, nested = self.module_objects or (frozenset(), frozenset(), frozenset())
         self._objects.append(objects)
         self._plain.append(plain)
@@ -410,6 +449,8 @@ class _Rewriter(Transformer):
         any_all = not self._in_class[-1] and branches.lazy_any_all(node)
         self.generic_visit(node)
         func = node.func
+        if getattr(node, tries.HOOK, False):
+            return node  # a hook call compiler/tries.py made: called as it stands
         if any_all:
             # ``any(g)`` as ``__opportune_any_all__(any, g)``: the name is still looked up (a
             # program's own ``any`` is called as before), see runtime/branching.any_all
@@ -806,6 +847,10 @@ class _Rewriter(Transformer):
         return self.visit_Try(node)  # type: ignore[arg-type]
 
     def visit_Try(self, node: ast.Try) -> ast.AST:
+        if getattr(node, tries.OUTCOME, False):
+            # made by compiler/tries.py, settled by its outcome hook: only its parts change
+            self.generic_visit(node)
+            return node
         if node.handlers and node.finalbody:
             # ``try: B except: H else: E finally: F`` is ``try: (try: B except: H else: E)
             # finally: F``: so the calls of the handlers and of ``else`` settle, and their
@@ -946,16 +991,18 @@ def _locate(new: ast.AST, original: ast.stmt) -> None:
 def passes(
     *, explicit_super: bool = False, filename: str = "<unknown>",
     staging: stages.Stages | None = None, stage: stages.Stage | None = None,
-    module_objects: ModuleObjects = None,
+    module_objects: ModuleObjects = None, module_imports: frozenset[str] = frozenset(),
 ) -> list[tuple[str, Callable[[ast.Module], ast.Module]]]:
     """The passes :func:`transform` applies, in order, by name: one list, so that
     ``benchmarks/compile_cost.py`` times exactly what compiling a program runs. ``staging``:
     cut module-level code into stages there (compiler/stages.py); ``stage``: the tree is the
     body of that stage. ``module_objects``: the tree is the program's own module, whose
     reads of these names :func:`arm_objects.module_tracked_names` marked (a stage's come from
-    ``staging``)."""
+    ``staging``). ``module_imports``: names known to hold modules where the tree is a function
+    compiled on its own (compiler/tries.py)."""
     def rewrite(tree: ast.Module) -> ast.Module:
-        rewriter = _Rewriter(explicit_super, filename, staging, stage, module_objects)
+        rewriter = _Rewriter(explicit_super, filename, staging, stage, module_objects,
+                             module_imports)
         new = rewriter.visit(tree)
         assert isinstance(new, ast.Module)
         if staging is not None:  # functions in other stages read the same module namespace
@@ -985,7 +1032,7 @@ def passes(
 def transform(
     tree: ast.Module, *, explicit_super: bool = False, filename: str = "<unknown>",
     staging: stages.Stages | None = None, stage: stages.Stage | None = None,
-    program: bool = False,
+    program: bool = False, module_imports: frozenset[str] = frozenset(),
 ) -> ast.Module:
     """Rewrite ``tree`` in place (see the module docstring) and return it. ``program``: the
     tree is the program's own module (the script run, or ``run_source``'s code), not a module
@@ -995,7 +1042,8 @@ def transform(
     if program and staging is None:
         module_objects = arm_objects.module_objects(tree)
     for _, apply in passes(explicit_super=explicit_super, filename=filename, staging=staging,
-                           stage=stage, module_objects=module_objects):
+                           stage=stage, module_objects=module_objects,
+                           module_imports=module_imports):
         tree = apply(tree)
     return tree
 

@@ -13,7 +13,7 @@ import sys
 import types
 from typing import Any
 
-from opportune.compiler import callsites, changes
+from opportune.compiler import callsites, changes, tries
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
 from opportune.runtime.caches import cached_property
@@ -37,6 +37,15 @@ def try_exit(mark: int) -> None:
     rt = getattr(_local, "runtime", None)
     if rt is not None:
         rt.try_exit(mark)
+
+
+def try_outcome(mark: int, ok: bool, kinds: Any) -> Any:
+    """The body of a ``try`` turned into a branch is left (compiler/tries.py): None, the
+    exception its handler catches, or a pending value that becomes one of those."""
+    rt = getattr(_local, "runtime", None)
+    if rt is None:
+        return None
+    return rt.try_outcome(mark, ok, kinds)
 
 
 def unescape(escaping: EscapingFailure, mark: int) -> Any:
@@ -394,6 +403,7 @@ def install() -> None:
     setattr(builtins, rollback_names.REBOUND, rebound)
     setattr(builtins, rollback_names.UNBOUND, UNBOUND)
     setattr(builtins, names.TRY_EXIT, try_exit)
+    setattr(builtins, tries.TRY_OUTCOME, try_outcome)
     setattr(builtins, names.HIDE, hide)
     setattr(builtins, names.FORGET, forget)
     setattr(builtins, names.UNESCAPE, unescape)

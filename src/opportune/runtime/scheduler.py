@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import capture, context, externals, loops, tracebacks
+from opportune.runtime import capture, catching, context, externals, loops, tracebacks
 from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
@@ -503,6 +503,9 @@ class Runtime:
         self._handled: set[int] = set()
         self._discarded: list[tuple[int, int]] = []
         self._parked: list[Callable[[], None]] = []
+        # Bodies of ``try`` statements turned into branches whose outcome is still open: the
+        # failures of their values are held there, not recorded (runtime/catching.py).
+        self._catching: list[catching.Catch] = []
         self.readers = ConcurrentReaders(self)
         self.read_results = ReadResults(self)
         self.shared_objects = SharedObjects(self)
@@ -1883,8 +1886,11 @@ class Runtime:
         if state == FAILED and origin == p._seq and p._speculative:
             self._spec_origins.add(origin)
         if state == FAILED and origin == p._seq and not p._speculative:
+            held = catching.holder(self._catching, origin) if self._catching else None
             if self._in_discarded(origin):
                 self._handled.add(origin)
+            elif held is not None:
+                held.failures[origin] = value
             else:
                 self._failures[origin] = value
         if self._cond._waiters and (  # type: ignore[attr-defined]
@@ -2213,6 +2219,11 @@ class Runtime:
         """Leaving a ``try`` or ``with`` body: calls issued inside it must have raised by now,
         if at all; the scope stops guarding changes once no guarding body is open."""
         sc = self.scope()
+        self._close_body(sc, mark)
+        self._settle_body(sc, mark)
+
+    def _close_body(self, sc: Scope, mark: int) -> None:
+        """The body that began at ``mark`` is left: take its marks off the scope."""
         marks = sc.try_marks
         for i in range(len(marks) - 1, -1, -1):
             if marks[i] == mark:
@@ -2227,7 +2238,11 @@ class Runtime:
         if sc.guarding and not sc.guard_marks:
             sc.guarding = False
             _unguard(id(sc))
-        now = self.scope().next
+
+    def _settle_body(self, sc: Scope, mark: int) -> None:
+        """Wait for the calls of the body that began at ``mark`` and raise the earliest
+        failure among them, inside it (rule 2 of *Exceptions*)."""
+        now = sc.next
         self._wait_range(mark, now, "leaving a try block: its calls may raise inside it")
         first = self._earliest_failure(mark, now)
         # The body's journal goes with the exception that leaves it, raised here or already
@@ -2255,6 +2270,89 @@ class Runtime:
                 sc.left[mark] = (met, entries)
         elif sc.left:
             sc.left.pop(mark, None)
+
+    def try_outcome(self, mark: int, ok: bool, kinds: Callable[[], Any]) -> Any:
+        """Leaving the body of a ``try`` turned into a branch (compiler/tries.py), whose
+        expression was evaluated (``ok``) or raised. Raised: as :meth:`try_exit`. Evaluated:
+        None if every value the body made has finished without failing; else, without
+        waiting, a pending outcome: the exception the handler catches (``kinds()``, the
+        classes its clause names), None if none failed, or failed with the earliest failure
+        when the handler does not catch it (runtime/catching.py)."""
+        sc = self.scope()
+        if not ok:
+            self.try_exit(mark)
+            return None
+        self._close_body(sc, mark)
+        end = sc.next
+        self._journal.pop(mark, None)  # only helper names are bound in such a body
+        if sys.exc_info()[1] is None:
+            sc.parked = None
+        if sc.left:
+            sc.left.pop(mark, None)
+        anc = sc.ancestors
+        with self._lock:
+            live = [s for s in self._live_order.irange(mark, end, (True, False))
+                    if s not in anc]
+            failed = any(mark <= s < end for s in self._failures)
+        if not live and not failed:
+            return None
+        classes = None
+        if live:
+            try:
+                classes = catching.classes_of(kinds())
+            except Exception:  # noqa: BLE001  # the clause raises it when plain Python reaches it
+                classes = None
+        if classes is None:
+            self._settle_body(sc, mark)
+            return None
+        calls: set[int] = set()
+        for s in live:
+            q = self._live.get(s)
+            if q is not None:
+                calls |= q._calls
+        outcome = self.new_pending("outcome of a try", frozenset(calls))
+        catch = catching.Catch(mark, end, classes, outcome)
+        with self._lock:
+            for s in [s for s in self._failures if mark <= s < end]:
+                catch.failures[s] = self._failures.pop(s)
+            waiting = [self._live[s] for s in self._live_order.irange(mark, end, (True, False))
+                       if s not in anc]
+            self._catching.append(catch)
+        self._when_ready(waiting, lambda: self._decide_catch(catch))
+        return outcome
+
+    def _decide_catch(self, catch: catching.Catch) -> None:
+        """Every value of a ``try`` body turned into a branch has finished: the earliest
+        failure among them, if any, decides its outcome (see :meth:`try_outcome`)."""
+        parked: list[Callable[[], None]] = []
+        with self._out_lock:
+            with self._lock:
+                self._catching.remove(catch)
+                state, value, origin, first = DONE, None, None, catch.hi
+                if catch.failures:
+                    first = min(catch.failures)
+                    error = catch.failures[first]
+                    self._handled.update(s for s in catch.failures if s != first)
+                    if catching.matches(error, catch.classes):
+                        # handled: plain Python went on with the handler, past whatever the
+                        # body would have done after the failing call
+                        self._handled.add(first)
+                        self._discarded.append((first, catch.hi - 1))
+                        parked, self._parked = self._parked, []
+                        value = error
+                    else:
+                        if self._in_discarded(first):
+                            self._handled.add(first)
+                        else:
+                            self._failures[first] = error
+                        state, value, origin = FAILED, error, first
+                callbacks = self._settle(catch.outcome, state, value, origin)
+            if state == DONE and value is not None:
+                for e in [e for e in self._outq if first < e.seq < catch.hi]:
+                    self._outq.remove(e)
+        for resume in parked:
+            self._soon(resume)
+        self._run_callbacks(callbacks)
 
     def settle_for_effect(self, values: tuple[Any, ...]) -> None:
         """Inside a ``try`` or ``with`` body (of this scope, at any depth of calls), a change to
@@ -2401,6 +2499,8 @@ class Runtime:
                             if type(a) is Pending and a._stream is not None)
             with self._lock:
                 blocked = any(s < entry.seq for s in self._failures) \
+                    or self._catching and any(s < entry.seq for c in self._catching
+                                              for s in c.failures) \
                     or self._holds_output(entry.seq, printed)
             if blocked:
                 return

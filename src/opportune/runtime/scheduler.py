@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextvars
 import copy
-import enum
 import itertools
 import os
 import sys
@@ -49,9 +48,13 @@ from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
+from opportune.runtime.printed import as_text as _as_text
+from opportune.runtime.printed import rendered
+from opportune.runtime.printed import staged as _staged
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
     PLAIN_CONTAINERS,
+    changeable_object as _changeable_object,
     collect,
     collect_deep,
     contains_pending,
@@ -415,7 +418,7 @@ def _before_met(entries: list[tuple[int, str, Any, int]], met: tuple[BaseExcepti
 
 
 class _OutputEntry:
-    __slots__ = ("seq", "args", "sep", "end", "file", "flush")
+    __slots__ = ("seq", "args", "sep", "end", "file", "flush", "watched")
 
     def __init__(self, seq: int, args: Any, sep: Any, end: Any, file: Any, flush: bool) -> None:
         self.seq = seq
@@ -424,6 +427,8 @@ class _OutputEntry:
         self.end = end
         self.file = file
         self.flush = flush
+        # a concurrent reader of the values of pending values in ``args`` (see _watch_print)
+        self.watched = False
 
 
 class _CapturedOutput:
@@ -432,6 +437,7 @@ class _CapturedOutput:
 
     __slots__ = ("capture", "seq")
     args: tuple[Any, ...] = ()
+    watched = False
 
     def __init__(self, seq: int, cap: capture.Capture) -> None:
         self.seq = seq
@@ -1802,6 +1808,7 @@ class Runtime:
                 self._parked = []
             for e in [e for e in self._outq if origin < e.seq <= upto]:
                 self._outq.remove(e)
+                self._unwatch(e)
         self.scope().met = (error, origin, next(self._ticks))
         for resume in parked:
             self._soon(resume)
@@ -2016,10 +2023,13 @@ class Runtime:
                     print(*args, sep=sep, end=end, file=target, flush=flush)
                     return
         staged: list[Any] = []
+        watched: list[Pending] = []
         for a in args:
             pending: list[Pending] = []
             collect(a, pending)
             for q in pending:
+                if value_type(q) not in ATOM_TYPES and q._state != FAILED:
+                    watched.append(q)  # its value may be an object the program changes
                 if q._label == MAYBE_UNBOUND:
                     q._force()  # raises here if the name was never bound
                 elif q._state == FAILED and q._origin in self._handled:
@@ -2035,7 +2045,43 @@ class Runtime:
                 # there, and the entries queued there were dropped already
                 return
             self._outq.add(entry)
+            if watched:
+                self._watch_print(entry, watched)
             self._pump()
+
+    def _watch_print(self, entry: _OutputEntry, pending: list[Pending]) -> None:
+        """``entry``, a queued print, shows the values of ``pending`` when its turn comes; the
+        program may change them in place before that (``x.append(...)`` right after
+        ``print(x, slow(1))``), where plain Python showed them unchanged. The print becomes a
+        concurrent reader of them (runtime/readers.py): such a change first renders it as it
+        would be written now (:meth:`_render_print`), without waiting for its turn (caller
+        holds ``_out_lock``)."""
+        entry.watched = True
+        self.readers.add_print(entry.seq, pending, lambda: self._render_print(entry))
+
+    def _render_print(self, entry: _OutputEntry) -> None:
+        """The program (or a deferred arm after the print in program order) is about to change
+        an object that the queued print ``entry`` shows: render what it can now (on the
+        changing thread, where plain Python rendered it, before the change). Pending values
+        still without a value stay, and stay watched."""
+        with self._out_lock:
+            if not entry.watched:
+                return  # written or dropped meanwhile
+            entry.args = tuple(rendered(a) for a in entry.args)
+            self._unwatch(entry)
+            left: list[Pending] = []
+            for a in entry.args:
+                collect(a, left)
+            left = [q for q in left if q._state == PENDING and value_type(q) not in ATOM_TYPES]
+            if left:
+                self._watch_print(entry, left)
+
+    def _unwatch(self, entry: _OutputEntry | _CapturedOutput) -> None:
+        """``entry`` is written, dropped or rendered: it reads nothing any more (caller holds
+        ``_out_lock``)."""
+        if entry.watched:
+            entry.watched = False  # type: ignore[misc]
+            self.readers.drop_print(entry.seq)
 
     def _note_output(self, seq: int) -> None:
         if self.schedule.first_output is None:
@@ -2096,6 +2142,12 @@ class Runtime:
             if blocked:
                 return
             self._outq.pop(0)
+            if entry.watched:
+                if any(type(a) is Pending and a._stream is not None for a in entry.args):
+                    # written piece by piece from here on: what it shows after the streamed
+                    # text is rendered now, before the program can change it
+                    entry.args = tuple(rendered(a) for a in entry.args)
+                self._unwatch(entry)
             if type(entry) is _CapturedOutput:
                 self._note_output(entry.seq)
                 entry.capture.replay()
@@ -2202,59 +2254,6 @@ class _StreamingPrint:
             self.rt._pump()
 
 
-class _Text(str):
-    """Text already rendered at the moment of the ``print`` call."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return str.__str__(self)
-
-
-class _Repr(str):
-    """The text of an object of the program's inside a printed container, rendered when the
-    ``print`` was called (see _staged)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return str.__str__(self)
-
-
-def _staged(value: Any, memo: dict[int, Any]) -> Any:
-    """A printed argument that holds pending values, as the print writes it later: its lists,
-    tuples and dicts copied (as snapshot copies them), and each object of the program's in
-    them that the program can change (``print({"doc": doc, "score": pending})`` then
-    ``doc.text = ...``) rendered now, as plain Python rendered it at the print. Sets keep
-    their objects (text in place of an object could change their order)."""
-    t = type(value)
-    if t in ATOM_TYPES or t is Pending:
-        return value
-    if t is set or t is frozenset:
-        return snapshot(value)
-    if t is list or t is tuple or t is dict:
-        key = id(value)
-        if key in memo:
-            return memo[key]
-        if t is dict:
-            out: Any = {}
-            memo[key] = out
-            for k, v in value.items():
-                out[k] = _staged(v, memo)
-            return out
-        if t is list:
-            out = []
-            memo[key] = out
-            out.extend(_staged(v, memo) for v in value)
-            return out
-        out = tuple(_staged(v, memo) for v in value)
-        memo[key] = out
-        return out
-    if _changeable_object(value):
-        return _Repr(repr(value))
-    return value
-
-
 def _returning_originals(fn: Callable[..., Any], given: Any, made: Any,
                          copier: _ObjectCopier, is_async: bool) -> Callable[..., Any]:
     """``fn``, whose result gives back the program's own objects where it holds the copies
@@ -2348,24 +2347,6 @@ def _as_now(value: Any) -> Any:
         # copying would run the program's own code (p540): the caller waits instead
         raise TypeError("not copied")
     return copy.deepcopy(value)
-
-
-def _changeable_object(value: Any) -> bool:
-    """Whether ``value``, an operand of an operation on a pending value, is an object the
-    program may change in place before the operation could run (an instance of one of its
-    classes, a library data container): not a plain container (derive_op copies those), a
-    class, a function, an enum member or a frozen dataclass instance."""
-    from opportune.compiler.functions import is_user_module
-
-    cls = type(value)
-    if cls.__module__ == "builtins" or issubclass(cls, (type, enum.Enum)):
-        return False
-    if is_changeable_data(value):
-        return True
-    if not is_user_module(cls.__module__) or callable(value) and not cls.__dictoffset__:
-        return False
-    params = getattr(cls, "__dataclass_params__", None)
-    return not (params is not None and params.frozen)
 
 
 class _ObjectCopier:
@@ -2474,12 +2455,6 @@ def _all_atoms(args: tuple[Any, ...]) -> bool:
 
 def _entry_seq(entry: _OutputEntry) -> int:
     return entry.seq
-
-
-def _as_text(value: Any) -> Any:
-    if type(value) is str:
-        return value
-    return _Text(str(value))
 
 
 def _attribute_type(owner: type, name: Any) -> type | None:

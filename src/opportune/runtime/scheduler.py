@@ -2061,16 +2061,26 @@ class Runtime:
 
     def _render_print(self, entry: _OutputEntry) -> None:
         """The program (or a deferred arm after the print in program order) is about to change
-        an object that the queued print ``entry`` shows: render what it can now (on the
-        changing thread, where plain Python rendered it, before the change). Pending values
-        still without a value stay, and stay watched."""
+        an object that the queued print ``entry`` shows: render what it can now, on the
+        changing thread, before the change. Pending values still without a value stay, and
+        stay watched."""
         with self._out_lock:
             if not entry.watched:
-                return  # written or dropped meanwhile
-            entry.args = tuple(rendered(a) for a in entry.args)
+                return  # written, dropped or being rendered meanwhile
+            # unwatched first: rendering runs the program's ``__repr__``, which may change an
+            # object the print shows (a cache it keeps) and so come back here
             self._unwatch(entry)
+            args = entry.args
+        # outside the lock: a ``__repr__`` that waits for a call must not hold up the loop
+        args = tuple(rendered(a) for a in args)
+        with self._out_lock:
+            # a print whose turn came meanwhile is written by now, from the args as they were
+            # (the change has not been made yet); one still queued writes these
+            entry.args = args
+            if entry not in self._outq:
+                return
             left: list[Pending] = []
-            for a in entry.args:
+            for a in args:
                 collect(a, left)
             left = [q for q in left if q._state == PENDING and value_type(q) not in ATOM_TYPES]
             if left:

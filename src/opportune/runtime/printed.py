@@ -93,9 +93,9 @@ def rendered(value: Any) -> Any:
     comes, as it did before."""
     try:
         if _finished(value, set()):
-            return value if type(value) is str else Text(str(_resolved(value, {})))
+            return value if type(value) is str else Text(str(resolved(value, {})))
         return _partly(value, {})
-    except Exception:
+    except Exception:  # noqa: BLE001 - raised again when the print is written
         return value
 
 
@@ -117,15 +117,17 @@ def _finished(value: Any, seen: set[int]) -> bool:
     return True
 
 
-def _resolved(value: Any, memo: dict[int, Any]) -> Any:
+def resolved(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """``value`` with every (finished) pending value in it replaced by its value: lists,
     tuples and dicts copied where one is inside, the rest as it is (read, not forced: the
     program's decisions do not depend on it, see Runtime.note_forced)."""
     t = type(value)
     if t is Pending:
-        return _resolved(value._value, memo)
+        return resolved(value._value, memo)
     if t is not list and t is not tuple and t is not dict:
         return value
+    if memo is None:
+        memo = {}
     key = id(value)
     if key in memo:
         return memo[key]
@@ -133,14 +135,14 @@ def _resolved(value: Any, memo: dict[int, Any]) -> Any:
         out: Any = {}
         memo[key] = out
         for k, v in value.items():
-            out[k] = _resolved(v, memo)
+            out[k] = resolved(v, memo)
         return out
     if t is list:
         out = []
         memo[key] = out
-        out.extend(_resolved(v, memo) for v in value)
+        out.extend(resolved(v, memo) for v in value)
         return out
-    out = tuple(_resolved(v, memo) for v in value)
+    out = tuple(resolved(v, memo) for v in value)
     memo[key] = out
     return out
 
@@ -156,12 +158,12 @@ def _partly(value: Any, memo: dict[int, Any]) -> Any:
             return value
         return _partly(value._value, memo)
     if t is not list and t is not tuple and t is not dict:
-        return Repr(repr(_resolved(value, {})))  # a set or an object: holds no pending value
+        return Repr(repr(resolved(value, {})))  # a set or an object: holds no pending value
     key = id(value)
     if key in memo:
         return memo[key]
     if _finished(value, set()):
-        out: Any = Repr(repr(_resolved(value, {})))
+        out: Any = Repr(repr(resolved(value, {})))
         memo[key] = out
         return out
     if t is dict:

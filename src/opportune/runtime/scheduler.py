@@ -48,13 +48,12 @@ from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
+from opportune.runtime.printed import Text, rendered, resolved
 from opportune.runtime.printed import as_text as _as_text
-from opportune.runtime.printed import rendered
 from opportune.runtime.printed import staged as _staged
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
     PLAIN_CONTAINERS,
-    changeable_object as _changeable_object,
     collect,
     collect_deep,
     contains_pending,
@@ -64,6 +63,9 @@ from opportune.runtime.snapshot import (
     nested_failure,
     snapshot,
     snapshot_pending,
+)
+from opportune.runtime.snapshot import (
+    changeable_object as _changeable_object,
 )
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
@@ -307,6 +309,21 @@ class RuntimeClosed(BaseException):
     """Unwinds a concurrently running function whose program has already ended."""
 
 
+class EventLoopFailed(BaseException):
+    """Ends a program whose run broke: a callback on the runtime's loop thread raised an
+    error nothing there expects (Runtime._loop_broke), so values the program waits for may
+    never arrive. A ``BaseException``, so that the program's own ``except Exception`` does
+    not take it for one of its errors and go on with a run that cannot."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(
+            f"opportune: the runtime's event-loop thread raised {type(error).__name__}: {error} "
+            "(above); values the program waits for may never arrive, so it stops here. This "
+            "is a bug in opportune: please report it with the program; plain python runs "
+            "the program unchanged.")
+        self.error = error
+
+
 class CancelledCall(Exception):
     """A call that plain Python would never have made, because an earlier call failed first."""
 
@@ -431,6 +448,16 @@ class _OutputEntry:
         self.watched = False
 
 
+class _Broken:
+    """Kept at the head of the output queue once the loop thread broke (Runtime._loop_broke):
+    a print then takes the queued path, which raises, and the queue writes nothing more."""
+
+    __slots__ = ()
+    seq = -1
+    args: tuple[Any, ...] = ()
+    watched = False
+
+
 class _CapturedOutput:
     """What a call wrote to stdout and stderr (runtime/capture.py), queued at the call's place
     in program order like a ``print`` of the program's."""
@@ -542,6 +569,9 @@ class Runtime:
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
         self._closed = False
+        # What ended a callback on the loop thread unexpectedly (see _loop_broke): the run
+        # cannot go on, and the program raises EventLoopFailed at its next wait.
+        self._loop_error: BaseException | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -611,7 +641,8 @@ class Runtime:
             return self._handle(first)
         with self._out_lock:
             self._pump(force_all=True)
-        return None
+        first = self._earliest_failure(0, now)  # writing a queued print raised (_print_failed)
+        return self._handle(first) if first is not None else None
 
     def close(self) -> None:
         """Stop the loop and the pool; output whose turn has come is written first."""
@@ -644,7 +675,33 @@ class Runtime:
 
     def _unless_released(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
         if not self._loop_released:
-            fn(*args)
+            try:
+                fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - reported to the program thread
+                self._loop_broke(exc)
+
+    def _loop_broke(self, exc: BaseException) -> None:
+        """A callback on the loop thread raised ``exc``, which nothing there expects: what
+        it had left to do (finish the values waiting on the one it finished, write output)
+        is lost, and a program waiting for one of those values would wait forever. Instead
+        the program raises :class:`EventLoopFailed` at its next wait, its next queued
+        print or its end, and nothing more is written. Once the run is closed, the error
+        goes to the loop's exception handler (printed), as before."""
+        if self._closed:
+            raise exc
+        with self._cond:
+            if self._loop_error is None:
+                self._loop_error = exc
+                # a print with nothing live or queued would be written at once: queued, it
+                # raises instead (Runtime.print)
+                self._outq.add(_Broken())
+            self._cond.notify_all()
+
+    def _check_loop(self) -> None:
+        """Raise :class:`EventLoopFailed` if the loop thread broke (see :meth:`_loop_broke`)."""
+        error = self._loop_error
+        if error is not None:
+            raise EventLoopFailed(error) from error
 
     def _end_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop) -> None:
         """Cancel the run's tasks; park the loop for the next run if it is left as a new one
@@ -1262,7 +1319,7 @@ class Runtime:
         thread (at most ``max_concurrency`` at once, the rest in order after them), async ones
         as loop tasks. ``then`` (sync calls only) takes the outcome instead of ``p``."""
         if spec.is_async:
-            self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
+            self._loop.create_task(self._run_call_task(p, spec, fn, args, kwargs, arg_deps))
             return
 
         def job() -> Callable[[], Any] | None:
@@ -1406,6 +1463,21 @@ class Runtime:
         if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
+
+    async def _run_call_task(
+        self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
+        arg_deps: list[Pending],
+    ) -> None:
+        """:meth:`_run_call`, whose unexpected error (not the call's own, which is its value)
+        breaks the run (:meth:`_loop_broke`) instead of staying in the task unseen."""
+        import asyncio
+
+        try:
+            await self._run_call(p, spec, fn, args, kwargs, arg_deps)
+        except asyncio.CancelledError:
+            raise  # the run's end cancels its tasks (_shutdown_loop)
+        except BaseException as exc:  # noqa: BLE001 - reported to the program thread
+            self._loop_broke(exc)
 
     async def _run_call(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
@@ -1683,6 +1755,8 @@ class Runtime:
             try:
                 while p._seq in self._handed_off and not self._closed \
                         and not self._loop_released:
+                    if self._loop_error is not None:
+                        self._check_loop()
                     self._cond.wait(0.05)
             finally:
                 self._handoff_waiters -= 1
@@ -1699,6 +1773,8 @@ class Runtime:
             while p._state == PENDING:
                 if self._closed:
                     raise RuntimeClosed()
+                if self._loop_error is not None:
+                    self._check_loop()
                 earlier_failure = self._failure_before(p._seq)
                 if earlier_failure is not None:
                     break
@@ -1744,6 +1820,8 @@ class Runtime:
                     started = self.now()
                 if self._closed:
                     raise RuntimeClosed()
+                if self._loop_error is not None:
+                    self._check_loop()
                 waited |= q._calls
                 self._wait_on(q._seq)
         if started is not None and self.explain:
@@ -1850,13 +1928,20 @@ class Runtime:
         """Wait until everything issued so far has finished and its output is written."""
         now = self.scope().next
         self._wait_before(now, reason)
-        first = self._earliest_failure(0, now)
-        if first is not None:
-            self._check_outer(first)
-            error = self._handle(first)
-            self._raise(error, first)
-        with self._out_lock:
-            self._pump(force_all=True)
+        self._check_loop()
+        for pumped in (False, True):
+            first = self._earliest_failure(0, now)
+            if first is not None:
+                self._check_outer(first)
+                error = self._handle(first)
+                self._raise(error, first)
+            if pumped:
+                return
+            with self._out_lock:
+                self._pump(force_all=True)
+            if not self._failures:
+                return
+            # writing a queued print raised (_print_failed): the program meets that now
 
     def in_program_order(self, reason: str) -> None:
         """Before an effect the program makes itself (library code that may write, a print
@@ -1942,6 +2027,8 @@ class Runtime:
             _unguard(id(sc))
         now = self.scope().next
         self._wait_range(mark, now, "leaving a try block: its calls may raise inside it")
+        if self._outq:
+            self._render_prints(mark, now)
         first = self._earliest_failure(mark, now)
         # The body's journal goes with the exception that leaves it, raised here or already
         # on its way (a failure an inner ``try`` raised and did not handle): this ``try``'s
@@ -2038,6 +2125,7 @@ class Runtime:
                     self.raise_failure(q)
             staged.append(_staged(a, {}) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
+        self._check_loop()
         with self._out_lock:
             if self._discarded and self._in_discarded(entry.seq):
                 # code running concurrently (a deferred arm) printed in a stretch of program
@@ -2139,7 +2227,9 @@ class Runtime:
             self._write_through_head()
 
     def _pump_queue(self) -> None:
-        if self._streaming_entry is not None and not self._streaming_entry.advance():
+        if self._loop_error is not None:
+            return  # the run cannot go on (see _loop_broke): nothing more is written
+        if self._streaming_entry is not None and not self._advance_streaming():
             return
         self._streaming_entry = None
         while self._outq:
@@ -2174,13 +2264,91 @@ class Runtime:
                         a._stream.root.consumed = True
                 self._note_output(entry.seq)
                 self._streaming_entry = _StreamingPrint(self, entry)
-                if not self._streaming_entry.advance():
+                if not self._advance_streaming():
                     return
                 self._streaming_entry = None
                 continue
             values = [fill(a) for a in entry.args]
             self._note_output(entry.seq)
-            print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
+            try:
+                print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
+            except BaseException as exc:  # noqa: BLE001 - the print's own error, see below
+                self._print_failed(entry, exc)
+                return
+
+    def _render_prints(self, lo: int, hi: int) -> None:
+        """Leaving a ``try`` body that began at ``lo``: its prints still queued (behind calls
+        from before it) are rendered now, on the program thread, so that one that raises (a
+        ``__str__`` of the program's) raises inside the body, where plain Python raised it,
+        and its handler catches it. A print shows a value from before the body that is not
+        there yet: the body waits for it, unless it is text or a number, which render
+        without error."""
+        with self._out_lock:
+            entries = [e for e in self._outq.irange_key(lo, hi - 1) if type(e) is _OutputEntry]
+        for entry in entries:
+            inner: list[Pending] = []
+            for a in entry.args:
+                collect_deep(a, inner)
+            for q in inner:
+                if q._state == PENDING and q._stream is None \
+                        and value_type(q) not in ATOM_TYPES:
+                    self.wait_for(q, "leaving a try block: a print in it may raise inside it")
+            if any(q._state == FAILED for q in inner):
+                continue  # never reached: the queue drops it
+            with self._out_lock:
+                if entry not in self._outq:
+                    continue  # written meanwhile
+                self._unwatch(entry)
+                args = entry.args
+            # outside the lock, as in _render_print; an argument still without its value is
+            # text or a number (or streaming text), which renders without error: kept
+            parts: list[Any] = []
+            error: BaseException | None = None
+            try:
+                for a in args:
+                    found: list[Pending] = []
+                    collect_deep(a, found)
+                    if any(q._state != DONE for q in found):
+                        parts.append(a)
+                    else:
+                        parts.append(Text(str(resolved(a))))
+            except BaseException as exc:  # noqa: BLE001 - the print's own error
+                error = exc
+            with self._out_lock:
+                if entry not in self._outq:
+                    continue  # written meanwhile, from the same arguments
+                if error is None:
+                    entry.args = tuple(parts)
+                    continue
+                # plain Python wrote the arguments before the one that raised, each followed
+                # by the separator, and no end
+                entry.args = (*parts, Text(""))
+                entry.end = ""
+                self._print_failed(entry, error)
+
+    def _advance_streaming(self) -> bool:
+        """Write what the streaming print can write now; True once it is written whole or
+        has failed (:meth:`_print_failed`)."""
+        streaming = self._streaming_entry
+        assert streaming is not None
+        try:
+            return streaming.advance()
+        except BaseException as exc:  # noqa: BLE001 - the print's own error, see below
+            self._print_failed(streaming.entry, exc)
+            return True
+
+    def _print_failed(self, entry: _OutputEntry, exc: BaseException) -> None:
+        """Writing the queued print ``entry`` raised ``exc`` (a ``__str__`` of the program's
+        that raises, a file that refuses the text). Plain Python raised it at the print, after
+        writing what came before it: the print's place in program order holds it now, as a
+        call's failure, so the program meets it where it would meet that call's (output after
+        the print is dropped). Without this, the
+        error would end the callback running on the loop thread, and the values finished
+        after it in that callback never would be (the program waiting for one hung)."""
+        with self._lock:
+            self._failures[entry.seq] = exc
+            if self._cond._waiters:  # type: ignore[attr-defined]
+                self._cond.notify_all()
 
     # -- introspection --------------------------------------------------------------------------
 

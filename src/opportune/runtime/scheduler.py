@@ -2125,7 +2125,8 @@ class Runtime:
                     self.raise_failure(q)
             staged.append(_staged(a, {}) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
-        self._check_loop()
+        if self._loop_error is not None:
+            self._check_loop()
         with self._out_lock:
             if self._discarded and self._in_discarded(entry.seq):
                 # code running concurrently (a deferred arm) printed in a stretch of program

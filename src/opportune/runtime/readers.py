@@ -20,8 +20,10 @@ into an attribute or item (``Config.MODE = v``, ``a.b[0] = v``: the object store
 its expression evaluated once) through compiler/transform.py, stores through ``for``, ``with``
 and comprehension targets (``for self.item in items``) through compiler/changes.py, and
 container methods that compiled call sites call directly (``row.append(1)`` on a real list,
-compiler/callsites.py) take the hook while a reader is registered: :meth:`add` puts a token
-into ``context.GUARDED``, which those sites test; so does a function's rebinding of a name it
+compiler/callsites.py; ``hits.sort(key=...)`` and the other changing methods of lists, dicts
+and sets that dispatch counts as LOCAL, whose own container is no argument) take the hook
+while a reader is registered: :meth:`add` puts a token into ``context.GUARDED``, which those
+sites test; so does a function's rebinding of a name it
 declares ``global``, and a top-level rebinding of a name the module's functions load, which
 change its module's namespace (reached through the functions met on the way, see
 :func:`_push_function`). Not seen: changes made by library code that is not classified as

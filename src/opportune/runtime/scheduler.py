@@ -657,6 +657,10 @@ class Runtime:
         self.shared_objects.close()
         with self._out_lock:
             self._pump(force_all=False)
+            # prints never written (the program ended by an error first) read nothing any
+            # more: their tokens in context.GUARDED would slow the hooks of every later run
+            for entry in self._outq:
+                self._unwatch(entry)
         if self._routed:
             capture.unroute()
         self.schedule.wall = self.now()

@@ -51,9 +51,6 @@ SPECIAL: dict[str, Case] = {
     "p544_tools_warn_once.py": Case(merged=True),
     "p546_generator_external_runs_where_iterated.py": Case(merged=True),
     "p574_logging_from_program_and_tools_interleaved.py": Case(merged=True),
-    "p606_print_of_a_pending_list_then_changed.py": Case(xfail=(
-        "a print waiting for a slower argument renders a pending list only then, after the "
-        "program changed it in place (docs/design.md, Known limits)")),
     **{name: Case(whole_traceback=True) for name in (
         "p536_exit_after_a_failed_pending_call.py",
         "p538_own_error_after_a_failed_pending_call.py",

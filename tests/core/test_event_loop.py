@@ -152,3 +152,80 @@ def test_a_forked_child_makes_its_own_loop() -> None:
     done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True,
                           text=True, timeout=60, check=True)
     assert (done.stdout, done.stderr) == ("3\n6\n9\n", "")
+
+
+# A callback on the loop thread that raises: the stand-in for a bug there. It is registered
+# first on a value; the callback after it, which finishes a value derived from that one, is
+# lost with it. Run in a process of its own, with a time limit: before the loop thread's errors
+# reached the program, the wait for the lost value never ended.
+_BROKEN_CALLBACK = '''
+import sys
+import threading
+
+from opportune.runtime.scheduler import Runtime
+from opportune.runtime.values import DONE
+
+rt = Runtime().start()
+call = rt.new_pending("a call")
+after = rt.new_pending("a value derived from it")
+
+
+def broken():
+    raise ZeroDivisionError("a bug in a callback")
+
+
+rt._when_ready([call], broken)
+rt._when_ready([call], lambda: rt._finish(after, DONE, 2, None))
+threading.Thread(target=rt._finish_on_worker, args=(call, DONE, 1, None)).start()
+try:
+    rt.wait_for(after)
+finally:
+    rt.close()
+print("finished", after._value)
+'''
+
+
+def test_an_error_on_the_loop_thread_ends_the_program_with_a_clear_error() -> None:
+    try:
+        done = subprocess.run([sys.executable, "-c", _BROKEN_CALLBACK], capture_output=True,
+                              text=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the program waited forever for a value the broken callback never made")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    assert "ZeroDivisionError: a bug in a callback" in done.stderr
+    last = done.stderr.rstrip().splitlines()[-1]
+    assert last.startswith("opportune.runtime.scheduler.EventLoopFailed: opportune: the "
+                           "runtime's event-loop thread raised ZeroDivisionError"), last
+    assert "bug in opportune" in last
+
+
+class Shy:
+    def __str__(self) -> str:
+        raise ValueError("not shown")
+
+
+@opportune.external
+def shy() -> Shy:
+    return Shy()
+
+
+def test_a_print_that_raises_on_the_loop_thread_is_the_programs_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The error of a queued print (its argument's ``__str__``), raised where the print is
+    written (on the loop thread, once ``double`` is done), is the program's, met where it
+    would meet a failed call: nothing after the print is written."""
+
+    def program() -> int:
+        value = double(1)
+        print("before", value)
+        print(shy(), double(2))
+        total = 0
+        for i in range(1000):
+            total += i
+        print("after", total)
+        return total
+
+    with pytest.raises(ValueError, match="not shown"):
+        opportune.run(program)
+    assert capsys.readouterr().out == "before 2\n"

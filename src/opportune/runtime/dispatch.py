@@ -425,6 +425,7 @@ _CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
 
 _LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
 
+_CHANGEABLE_RECEIVERS = (list, dict, set)
 _MUTATORS = frozenset({
     "append", "insert", "extend", "pop", "remove", "clear", "reverse", "sort", "update",
     "setdefault", "popitem", "add", "discard", "__setitem__", "__delitem__", "__iadd__",
@@ -756,6 +757,12 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
         if kind == PLAIN and getattr(f, "__name__", "") in _MUTATORS:
             rt.readers.before_change(getattr(f, "__self__", None))
         elif kind == LOCAL:
+            receiver = getattr(f, "__self__", None)
+            if isinstance(receiver, _CHANGEABLE_RECEIVERS) \
+                    and getattr(f, "__name__", "") in _MUTATORS:
+                # ``hits.sort(...)``: a LOCAL method (its key may be the program's code)
+                # changes its own list, which is no argument
+                rt.readers.before_change(receiver)
             for a in args:
                 rt.readers.before_change(a)
     if kind == PLAIN:

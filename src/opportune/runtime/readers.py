@@ -20,8 +20,10 @@ into an attribute or item (``Config.MODE = v``, ``a.b[0] = v``: the object store
 its expression evaluated once) through compiler/transform.py, stores through ``for``, ``with``
 and comprehension targets (``for self.item in items``) through compiler/changes.py, and
 container methods that compiled call sites call directly (``row.append(1)`` on a real list,
-compiler/callsites.py) take the hook while a reader is registered: :meth:`add` puts a token
-into ``context.GUARDED``, which those sites test; so does a function's rebinding of a name it
+compiler/callsites.py; ``hits.sort(key=...)`` and the other changing methods of lists, dicts
+and sets that dispatch counts as LOCAL, whose own container is no argument) take the hook
+while a reader is registered: :meth:`add` puts a token into ``context.GUARDED``, which those
+sites test; so does a function's rebinding of a name it
 declares ``global``, and a top-level rebinding of a name the module's functions load, which
 change its module's namespace (reached through the functions met on the way, see
 :func:`_push_function`). Not seen: changes made by library code that is not classified as
@@ -38,6 +40,7 @@ import dis
 import sys
 import threading
 import types
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.registry import is_compiled_code
@@ -364,6 +367,8 @@ class ConcurrentReaders:
         # and such a change first waits here for the reader, which then drops its entry
         # (the value holds the pending value itself, so a reused id is never mistaken for it)
         self._reach: dict[int, tuple[Pending, frozenset[int] | None]] = {}
+        # seq of a queued print that is a reader (add_print) -> what renders it
+        self._renders: dict[int, Callable[[], None]] = {}
 
     def add(self, guard: Pending, block: Scope, handed: Any, roots: list[Any] | None = None) -> None:
         """``block`` reads ``handed`` and the attributes of ``roots`` (:func:`shared_roots`)
@@ -408,6 +413,23 @@ class ConcurrentReaders:
             self.entries[guard._seq] = (guard, guard._seq, guard._seq, [holder], shared)
             context.GUARDED.append(guard._seq)
         self._rt._when_ready([guard], lambda: self._drop(guard._seq))
+
+    def add_print(self, seq: int, pending: list[Pending], render: Callable[[], None]) -> None:
+        """A print queued at ``seq`` (Runtime.print) shows the values of ``pending`` when its
+        turn comes. Unlike other readers it is not waited for: a change that reaches one of
+        those values calls ``render`` first, which renders the print as it stands (see
+        runtime/printed.py), then lets the change go on. Like :meth:`add_value_reader`, it
+        occupies no block of program order. Ends with :meth:`drop_print`."""
+        guard = Pending(self._rt, seq, "a queued print")
+        with self._lock:
+            self.entries[seq] = (guard, seq, seq, pending, None)
+            self._renders[seq] = render
+            context.GUARDED.append(seq)
+
+    def drop_print(self, seq: int) -> None:
+        with self._lock:
+            self._renders.pop(seq, None)
+        self._drop(seq)
 
     def _drop(self, seq: int) -> None:
         with self._lock:
@@ -456,7 +478,19 @@ class ConcurrentReaders:
         for guard, lo, hi, handed, shared in entries:
             if lo <= here < hi or guard._state != PENDING or lo > now:
                 continue  # made by that block itself, or it has finished, or comes later
+            if guard._seq in self._renders:
+                continue  # a queued print: rendered below
             if any(p._state == DONE and self._reaches(p, obj) for p in handed) \
                     or (shared is not None and shared.reaches(obj, names)):
                 self._rt.wait_for(guard, "the program changes an object that code running "
                                          "concurrently has yet to read")
+        if self._renders:
+            # after the code it waited for above, which may have queued such a print itself
+            # (a deferred arm before this change in program order that printed the object)
+            with self._lock:
+                prints = [(self.entries[s], r) for s, r in self._renders.items()
+                          if s in self.entries]
+            for (_guard, lo, _hi, handed, _shared), render in prints:
+                if lo < now and any(p._state == DONE and self._reaches(p, obj)
+                                    for p in handed):
+                    render()

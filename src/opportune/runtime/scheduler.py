@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextvars
 import copy
-import enum
 import itertools
 import os
 import sys
@@ -49,6 +48,9 @@ from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
 from opportune.runtime.fences import ReadResults
+from opportune.runtime.printed import Text, rendered, resolved
+from opportune.runtime.printed import as_text as _as_text
+from opportune.runtime.printed import staged as _staged
 from opportune.runtime.readers import ConcurrentReaders
 from opportune.runtime.snapshot import (
     PLAIN_CONTAINERS,
@@ -61,6 +63,9 @@ from opportune.runtime.snapshot import (
     nested_failure,
     snapshot,
     snapshot_pending,
+)
+from opportune.runtime.snapshot import (
+    changeable_object as _changeable_object,
 )
 from opportune.runtime.streams import RESTART, TextStream
 from opportune.runtime.tentative import (
@@ -315,6 +320,21 @@ class RuntimeClosed(BaseException):
     """Unwinds a concurrently running function whose program has already ended."""
 
 
+class EventLoopFailed(BaseException):
+    """Ends a program whose run broke: a callback on the runtime's loop thread raised an
+    error nothing there expects (Runtime._loop_broke), so values the program waits for may
+    never arrive. A ``BaseException``, so that the program's own ``except Exception`` does
+    not take it for one of its errors and go on with a run that cannot."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(
+            f"opportune: the runtime's event-loop thread raised {type(error).__name__}: {error} "
+            "(above); values the program waits for may never arrive, so it stops here. This "
+            "is a bug in opportune: please report it with the program; plain python runs "
+            "the program unchanged.")
+        self.error = error
+
+
 class CancelledCall(Exception):
     """A call that plain Python would never have made, because an earlier call failed first."""
 
@@ -426,7 +446,7 @@ def _before_met(entries: list[tuple[int, str, Any, int]], met: tuple[BaseExcepti
 
 
 class _OutputEntry:
-    __slots__ = ("seq", "args", "sep", "end", "file", "flush")
+    __slots__ = ("seq", "args", "sep", "end", "file", "flush", "watched")
 
     def __init__(self, seq: int, args: Any, sep: Any, end: Any, file: Any, flush: bool) -> None:
         self.seq = seq
@@ -435,6 +455,18 @@ class _OutputEntry:
         self.end = end
         self.file = file
         self.flush = flush
+        # a concurrent reader of the values of pending values in ``args`` (see _watch_print)
+        self.watched = False
+
+
+class _Broken:
+    """Kept at the head of the output queue once the loop thread broke (Runtime._loop_broke):
+    a print then takes the queued path, which raises, and the queue writes nothing more."""
+
+    __slots__ = ()
+    seq = -1
+    args: tuple[Any, ...] = ()
+    watched = False
 
 
 class _CapturedOutput:
@@ -443,6 +475,7 @@ class _CapturedOutput:
 
     __slots__ = ("capture", "seq")
     args: tuple[Any, ...] = ()
+    watched = False
 
     def __init__(self, seq: int, cap: capture.Capture) -> None:
         self.seq = seq
@@ -571,6 +604,9 @@ class Runtime:
         self._program_thread: threading.Thread | None = None
         self._program_ident: int | None = None
         self._closed = False
+        # What ended a callback on the loop thread unexpectedly (see _loop_broke): the run
+        # cannot go on, and the program raises EventLoopFailed at its next wait.
+        self._loop_error: BaseException | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -640,7 +676,8 @@ class Runtime:
             return self._handle(first)
         with self._out_lock:
             self._pump(force_all=True)
-        return None
+        first = self._earliest_failure(0, now)  # writing a queued print raised (_print_failed)
+        return self._handle(first) if first is not None else None
 
     def close(self) -> None:
         """Stop the loop and the pool; output whose turn has come is written first."""
@@ -655,6 +692,10 @@ class Runtime:
         self.shared_objects.close()
         with self._out_lock:
             self._pump(force_all=False)
+            # prints never written (the program ended by an error first) read nothing any
+            # more: their tokens in context.GUARDED would slow the hooks of every later run
+            for entry in self._outq:
+                self._unwatch(entry)
         if self._routed:
             capture.unroute()
         self.schedule.wall = self.now()
@@ -673,7 +714,33 @@ class Runtime:
 
     def _unless_released(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
         if not self._loop_released:
-            fn(*args)
+            try:
+                fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - reported to the program thread
+                self._loop_broke(exc)
+
+    def _loop_broke(self, exc: BaseException) -> None:
+        """A callback on the loop thread raised ``exc``, which nothing there expects: what
+        it had left to do (finish the values waiting on the one it finished, write output)
+        is lost, and a program waiting for one of those values would wait forever. Instead
+        the program raises :class:`EventLoopFailed` at its next wait, its next queued
+        print or its end, and nothing more is written. Once the run is closed, the error
+        goes to the loop's exception handler (printed), as before."""
+        if self._closed:
+            raise exc
+        with self._cond:
+            if self._loop_error is None:
+                self._loop_error = exc
+                # a print with nothing live or queued would be written at once: queued, it
+                # raises instead (Runtime.print)
+                self._outq.add(_Broken())
+            self._cond.notify_all()
+
+    def _check_loop(self) -> None:
+        """Raise :class:`EventLoopFailed` if the loop thread broke (see :meth:`_loop_broke`)."""
+        error = self._loop_error
+        if error is not None:
+            raise EventLoopFailed(error) from error
 
     def _end_loop(self, handle: loops.LoopThread, loop: asyncio.AbstractEventLoop) -> None:
         """Cancel the run's tasks; park the loop for the next run if it is left as a new one
@@ -1551,7 +1618,7 @@ class Runtime:
         thread (at most ``max_concurrency`` at once, the rest in order after them), async ones
         as loop tasks. ``then`` (sync calls only) takes the outcome instead of ``p``."""
         if spec.is_async:
-            self._loop.create_task(self._run_call(p, spec, fn, args, kwargs, arg_deps))
+            self._loop.create_task(self._run_call_task(p, spec, fn, args, kwargs, arg_deps))
             return
 
         def job() -> Callable[[], Any] | None:
@@ -1695,6 +1762,21 @@ class Runtime:
         if self._outq or self._streaming_entry is not None or self._captures:
             with self._out_lock:
                 self._pump()
+
+    async def _run_call_task(
+        self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
+        arg_deps: list[Pending],
+    ) -> None:
+        """:meth:`_run_call`, whose unexpected error (not the call's own, which is its value)
+        breaks the run (:meth:`_loop_broke`) instead of staying in the task unseen."""
+        import asyncio
+
+        try:
+            await self._run_call(p, spec, fn, args, kwargs, arg_deps)
+        except asyncio.CancelledError:
+            raise  # the run's end cancels its tasks (_shutdown_loop)
+        except BaseException as exc:  # noqa: BLE001 - reported to the program thread
+            self._loop_broke(exc)
 
     async def _run_call(
         self, p: Pending, spec: ExternalSpec, fn: Callable[..., Any], args: Any, kwargs: Any,
@@ -1975,6 +2057,8 @@ class Runtime:
             try:
                 while p._seq in self._handed_off and not self._closed \
                         and not self._loop_released:
+                    if self._loop_error is not None:
+                        self._check_loop()
                     self._cond.wait(0.05)
             finally:
                 self._handoff_waiters -= 1
@@ -1993,6 +2077,8 @@ class Runtime:
             while p._state == PENDING:
                 if self._closed:
                     raise RuntimeClosed()
+                if self._loop_error is not None:
+                    self._check_loop()
                 earlier_failure = self._failure_before(p._seq)
                 if earlier_failure is not None:
                     break
@@ -2038,6 +2124,8 @@ class Runtime:
                     started = self.now()
                 if self._closed:
                     raise RuntimeClosed()
+                if self._loop_error is not None:
+                    self._check_loop()
                 waited |= q._calls
                 self._wait_on(q._seq)
         if started is not None and self.explain:
@@ -2102,6 +2190,7 @@ class Runtime:
                 self._parked = []
             for e in [e for e in self._outq if origin < e.seq <= upto]:
                 self._outq.remove(e)
+                self._unwatch(e)
         self.scope().met = (error, origin, next(self._ticks))
         for resume in parked:
             self._soon(resume)
@@ -2143,13 +2232,20 @@ class Runtime:
         """Wait until everything issued so far has finished and its output is written."""
         now = self.scope().next
         self._wait_before(now, reason)
-        first = self._earliest_failure(0, now)
-        if first is not None:
-            self._check_outer(first)
-            error = self._handle(first)
-            self._raise(error, first)
-        with self._out_lock:
-            self._pump(force_all=True)
+        self._check_loop()
+        for pumped in (False, True):
+            first = self._earliest_failure(0, now)
+            if first is not None:
+                self._check_outer(first)
+                error = self._handle(first)
+                self._raise(error, first)
+            if pumped:
+                return
+            with self._out_lock:
+                self._pump(force_all=True)
+            if not self._failures:
+                return
+            # writing a queued print raised (_print_failed): the program meets that now
 
     def in_program_order(self, reason: str) -> None:
         """Before an effect the program makes itself (library code that may write, a print
@@ -2244,6 +2340,8 @@ class Runtime:
         failure among them, inside it (rule 2 of *Exceptions*)."""
         now = sc.next
         self._wait_range(mark, now, "leaving a try block: its calls may raise inside it")
+        if self._outq:
+            self._render_prints(mark, now)
         first = self._earliest_failure(mark, now)
         # The body's journal goes with the exception that leaves it, raised here or already
         # on its way (a failure an inner ``try`` raised and did not handle): this ``try``'s
@@ -2408,10 +2506,13 @@ class Runtime:
                     print(*args, sep=sep, end=end, file=target, flush=flush)
                     return
         staged: list[Any] = []
+        watched: list[Pending] = []
         for a in args:
             pending: list[Pending] = []
             collect(a, pending)
             for q in pending:
+                if value_type(q) not in ATOM_TYPES and q._state != FAILED:
+                    watched.append(q)  # its value may be an object the program changes
                 if q._label == MAYBE_UNBOUND:
                     q._force()  # raises here if the name was never bound
                 elif q._state == FAILED and q._origin in self._handled:
@@ -2420,6 +2521,8 @@ class Runtime:
                     self.raise_failure(q)
             staged.append(_staged(a, {}) if pending else _as_text(a))
         entry = _OutputEntry(self.next_seq(), tuple(staged), sep, end, target, flush)
+        if self._loop_error is not None:
+            self._check_loop()
         with self._out_lock:
             if self._discarded and self._in_discarded(entry.seq):
                 # code running concurrently (a deferred arm) printed in a stretch of program
@@ -2427,6 +2530,8 @@ class Runtime:
                 # there, and the entries queued there were dropped already
                 return
             self._outq.add(entry)
+            if watched:
+                self._watch_print(entry, watched)
             self._pump()
 
     def queue_effect(self, inputs: tuple[Pending, ...], emit: Callable[[], None]) -> bool:
@@ -2443,6 +2548,50 @@ class Runtime:
             self._outq.add(entry)
             self._pump()
         return True
+
+    def _watch_print(self, entry: _OutputEntry, pending: list[Pending]) -> None:
+        """``entry``, a queued print, shows the values of ``pending`` when its turn comes; the
+        program may change them in place before that (``x.append(...)`` right after
+        ``print(x, slow(1))``), where plain Python showed them unchanged. The print becomes a
+        concurrent reader of them (runtime/readers.py): such a change first renders it as it
+        would be written now (:meth:`_render_print`), without waiting for its turn (caller
+        holds ``_out_lock``)."""
+        entry.watched = True
+        self.readers.add_print(entry.seq, pending, lambda: self._render_print(entry))
+
+    def _render_print(self, entry: _OutputEntry) -> None:
+        """The program (or a deferred arm after the print in program order) is about to change
+        an object that the queued print ``entry`` shows: render what it can now, on the
+        changing thread, before the change. Pending values still without a value stay, and
+        stay watched."""
+        with self._out_lock:
+            if not entry.watched:
+                return  # written, dropped or being rendered meanwhile
+            # unwatched first: rendering runs the program's ``__repr__``, which may change an
+            # object the print shows (a cache it keeps) and so come back here
+            self._unwatch(entry)
+            args = entry.args
+        # outside the lock: a ``__repr__`` that waits for a call must not hold up the loop
+        args = tuple(rendered(a) for a in args)
+        with self._out_lock:
+            # a print whose turn came meanwhile is written by now, from the args as they were
+            # (the change has not been made yet); one still queued writes these
+            entry.args = args
+            if entry not in self._outq:
+                return
+            left: list[Pending] = []
+            for a in args:
+                collect(a, left)
+            left = [q for q in left if q._state == PENDING and value_type(q) not in ATOM_TYPES]
+            if left:
+                self._watch_print(entry, left)
+
+    def _unwatch(self, entry: _OutputEntry | _CapturedOutput) -> None:
+        """``entry`` is written, dropped or rendered: it reads nothing any more (caller holds
+        ``_out_lock``)."""
+        if entry.watched:
+            entry.watched = False  # type: ignore[misc]
+            self.readers.drop_print(entry.seq)
 
     def _note_output(self, seq: int) -> None:
         if self.schedule.first_output is None:
@@ -2490,7 +2639,9 @@ class Runtime:
             self._write_through_head()
 
     def _pump_queue(self) -> None:
-        if self._streaming_entry is not None and not self._streaming_entry.advance():
+        if self._loop_error is not None:
+            return  # the run cannot go on (see _loop_broke): nothing more is written
+        if self._streaming_entry is not None and not self._advance_streaming():
             return
         self._streaming_entry = None
         while self._outq:
@@ -2514,6 +2665,12 @@ class Runtime:
                 entry.emit()
                 continue
             self._outq.pop(0)
+            if entry.watched:
+                if any(type(a) is Pending and a._stream is not None for a in entry.args):
+                    # written piece by piece from here on: what it shows after the streamed
+                    # text is rendered now, before the program can change it
+                    entry.args = tuple(rendered(a) for a in entry.args)
+                self._unwatch(entry)
             if type(entry) is _CapturedOutput:
                 self._note_output(entry.seq)
                 entry.capture.replay()
@@ -2530,13 +2687,91 @@ class Runtime:
                         a._stream.root.consumed = True
                 self._note_output(entry.seq)
                 self._streaming_entry = _StreamingPrint(self, entry)
-                if not self._streaming_entry.advance():
+                if not self._advance_streaming():
                     return
                 self._streaming_entry = None
                 continue
             values = [fill(a) for a in entry.args]
             self._note_output(entry.seq)
-            print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
+            try:
+                print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
+            except BaseException as exc:  # noqa: BLE001 - the print's own error, see below
+                self._print_failed(entry, exc)
+                return
+
+    def _render_prints(self, lo: int, hi: int) -> None:
+        """Leaving a ``try`` body that began at ``lo``: its prints still queued (behind calls
+        from before it) are rendered now, on the program thread, so that one that raises (a
+        ``__str__`` of the program's) raises inside the body, where plain Python raised it,
+        and its handler catches it. A print shows a value from before the body that is not
+        there yet: the body waits for it, unless it is text or a number, which render
+        without error."""
+        with self._out_lock:
+            entries = [e for e in self._outq.irange_key(lo, hi - 1) if type(e) is _OutputEntry]
+        for entry in entries:
+            inner: list[Pending] = []
+            for a in entry.args:
+                collect_deep(a, inner)
+            for q in inner:
+                if q._state == PENDING and q._stream is None \
+                        and value_type(q) not in ATOM_TYPES:
+                    self.wait_for(q, "leaving a try block: a print in it may raise inside it")
+            if any(q._state == FAILED for q in inner):
+                continue  # never reached: the queue drops it
+            with self._out_lock:
+                if entry not in self._outq:
+                    continue  # written meanwhile
+                self._unwatch(entry)
+                args = entry.args
+            # outside the lock, as in _render_print; an argument still without its value is
+            # text or a number (or streaming text), which renders without error: kept
+            parts: list[Any] = []
+            error: BaseException | None = None
+            try:
+                for a in args:
+                    found: list[Pending] = []
+                    collect_deep(a, found)
+                    if any(q._state != DONE for q in found):
+                        parts.append(a)
+                    else:
+                        parts.append(Text(str(resolved(a))))
+            except BaseException as exc:  # noqa: BLE001 - the print's own error
+                error = exc
+            with self._out_lock:
+                if entry not in self._outq:
+                    continue  # written meanwhile, from the same arguments
+                if error is None:
+                    entry.args = tuple(parts)
+                    continue
+                # plain Python wrote the arguments before the one that raised, each followed
+                # by the separator, and no end
+                entry.args = (*parts, Text(""))
+                entry.end = ""
+                self._print_failed(entry, error)
+
+    def _advance_streaming(self) -> bool:
+        """Write what the streaming print can write now; True once it is written whole or
+        has failed (:meth:`_print_failed`)."""
+        streaming = self._streaming_entry
+        assert streaming is not None
+        try:
+            return streaming.advance()
+        except BaseException as exc:  # noqa: BLE001 - the print's own error, see below
+            self._print_failed(streaming.entry, exc)
+            return True
+
+    def _print_failed(self, entry: _OutputEntry, exc: BaseException) -> None:
+        """Writing the queued print ``entry`` raised ``exc`` (a ``__str__`` of the program's
+        that raises, a file that refuses the text). Plain Python raised it at the print, after
+        writing what came before it: the print's place in program order holds it now, as a
+        call's failure, so the program meets it where it would meet that call's (output after
+        the print is dropped). Without this, the
+        error would end the callback running on the loop thread, and the values finished
+        after it in that callback never would be (the program waiting for one hung)."""
+        with self._lock:
+            self._failures[entry.seq] = exc
+            if self._cond._waiters:  # type: ignore[attr-defined]
+                self._cond.notify_all()
 
     # -- introspection --------------------------------------------------------------------------
 
@@ -2645,59 +2880,6 @@ class _StreamingPrint:
             self.rt._pump()
 
 
-class _Text(str):
-    """Text already rendered at the moment of the ``print`` call."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return str.__str__(self)
-
-
-class _Repr(str):
-    """The text of an object of the program's inside a printed container, rendered when the
-    ``print`` was called (see _staged)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return str.__str__(self)
-
-
-def _staged(value: Any, memo: dict[int, Any]) -> Any:
-    """A printed argument that holds pending values, as the print writes it later: its lists,
-    tuples and dicts copied (as snapshot copies them), and each object of the program's in
-    them that the program can change (``print({"doc": doc, "score": pending})`` then
-    ``doc.text = ...``) rendered now, as plain Python rendered it at the print. Sets keep
-    their objects (text in place of an object could change their order)."""
-    t = type(value)
-    if t in ATOM_TYPES or t is Pending:
-        return value
-    if t is set or t is frozenset:
-        return snapshot(value)
-    if t is list or t is tuple or t is dict:
-        key = id(value)
-        if key in memo:
-            return memo[key]
-        if t is dict:
-            out: Any = {}
-            memo[key] = out
-            for k, v in value.items():
-                out[k] = _staged(v, memo)
-            return out
-        if t is list:
-            out = []
-            memo[key] = out
-            out.extend(_staged(v, memo) for v in value)
-            return out
-        out = tuple(_staged(v, memo) for v in value)
-        memo[key] = out
-        return out
-    if _changeable_object(value):
-        return _Repr(repr(value))
-    return value
-
-
 def _returning_originals(fn: Callable[..., Any], given: Any, made: Any,
                          copier: _ObjectCopier, is_async: bool) -> Callable[..., Any]:
     """``fn``, whose result gives back the program's own objects where it holds the copies
@@ -2791,24 +2973,6 @@ def _as_now(value: Any) -> Any:
         # copying would run the program's own code (p540): the caller waits instead
         raise TypeError("not copied")
     return copy.deepcopy(value)
-
-
-def _changeable_object(value: Any) -> bool:
-    """Whether ``value``, an operand of an operation on a pending value, is an object the
-    program may change in place before the operation could run (an instance of one of its
-    classes, a library data container): not a plain container (derive_op copies those), a
-    class, a function, an enum member or a frozen dataclass instance."""
-    from opportune.compiler.functions import is_user_module
-
-    cls = type(value)
-    if cls.__module__ == "builtins" or issubclass(cls, (type, enum.Enum)):
-        return False
-    if is_changeable_data(value):
-        return True
-    if not is_user_module(cls.__module__) or callable(value) and not cls.__dictoffset__:
-        return False
-    params = getattr(cls, "__dataclass_params__", None)
-    return not (params is not None and params.frozen)
 
 
 class _ObjectCopier:
@@ -2917,12 +3081,6 @@ def _all_atoms(args: tuple[Any, ...]) -> bool:
 
 def _entry_seq(entry: _OutputEntry) -> int:
     return entry.seq
-
-
-def _as_text(value: Any) -> Any:
-    if type(value) is str:
-        return value
-    return _Text(str(value))
 
 
 def _runs_programs_code(inputs: list[Pending]) -> bool:

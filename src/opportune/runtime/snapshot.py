@@ -8,6 +8,7 @@ Other objects (clients, models, files) cannot be copied and are passed as they a
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from opportune.runtime.values import ATOM_TYPES, DONE, FAILED, Pending
@@ -29,6 +30,24 @@ def is_changeable_data(value: Any) -> bool:
     # the program may have written, which runs compiled code (and calls back in here)
     return issubclass(cls, (dict, list, set, bytearray, collections.deque)) \
         or hasattr(cls, "__setitem__")
+
+
+def changeable_object(value: Any) -> bool:
+    """Whether ``value``, an operand of an operation on a pending value, is an object the
+    program may change in place before the operation could run (an instance of one of its
+    classes, a library data container): not a plain container (derive_op copies those), a
+    class, a function, an enum member or a frozen dataclass instance."""
+    from opportune.compiler.functions import is_user_module
+
+    cls = type(value)
+    if cls.__module__ == "builtins" or issubclass(cls, (type, enum.Enum)):
+        return False
+    if is_changeable_data(value):
+        return True
+    if not is_user_module(cls.__module__) or callable(value) and not cls.__dictoffset__:
+        return False
+    params = getattr(cls, "__dataclass_params__", None)
+    return not (params is not None and params.frozen)
 
 
 def snapshot(

@@ -56,6 +56,16 @@ CONCRETE = "__opportune_concrete__"
 HIDE = "__opportune_hide__"  # locals()/vars()/dir() without the compiler's helper names
 FORGET = "__opportune_forget__"  # drops helper names from a module's namespace
 HELPER_PREFIX = "__opp"  # every name the compiler binds starts with it
+# compiled generators end once a failing call ended them in plain Python (runtime/generators.py)
+GENERATOR = "__opportune_generator__"  # a generator function's token, made as it first runs
+GENERATOR_TOKEN = "__opp_generator"  # the local that holds it
+RESUMED = "__opportune_resumed__"  # around each ``yield``: raises GENERATOR_ENDED once it is over
+GENERATOR_ENDED = "__opportune_GeneratorEnded__"
+GENEXP_SOURCE = "__opportune_genexp_source__"  # a generator expression's outermost iterator
+# Callees that consume a generator expression given to them at once: it is gone afterwards,
+# so nothing can resume it after a failing call ended it.
+_CONSUMERS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min",
+                        "max", "any", "all"})
 
 # Methods the interpreter calls implicitly and whose result it checks by type: they must hand
 # back a real value, not a pending one.
@@ -149,6 +159,55 @@ def _own_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
     return local - declared
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own_yields(function: ast.FunctionDef) -> bool:
+    """Whether ``function`` itself is a generator (a ``yield`` outside its nested scopes)."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, _SCOPES):
+            stack.extend(traversal.children(node))
+    return False
+
+
+def _ending_generator(function: ast.FunctionDef) -> None:
+    """``function``'s body, run with a token that a failing call can mark, ending it at its
+    next ``yield`` (runtime/generators.py)::
+
+        __opp_generator = __opportune_generator__()
+        try:
+            BODY
+        except __opportune_GeneratorEnded__:
+            return
+    """
+    body = function.body
+    docstring: list[ast.stmt] = []
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        docstring, body = body[:1], body[1:]
+    token = ast.Assign([ast.Name(GENERATOR_TOKEN, ast.Store())],
+                       ast.Call(ast.Name(GENERATOR, ast.Load()), [], []))
+    ended = ast.ExceptHandler(ast.Name(GENERATOR_ENDED, ast.Load()), None, [ast.Return(None)])
+    wrapper = ast.Try(body or [ast.Pass()], [ended], [], [])
+    first = body[0] if body else function
+    for new in (token, wrapper):
+        ast.copy_location(new, first)
+    ast.copy_location(ended, first)
+    function.body = [*docstring, token, wrapper]
+
+
+def _makes_calls(node: ast.GeneratorExp) -> bool:
+    """Whether a generator expression's items make calls (its outermost iterable is
+    evaluated where it is written, not as it runs)."""
+    first = node.generators[0]
+    parts: list[ast.AST] = [node.elt, *first.ifs, *node.generators[1:]]
+    return any(isinstance(n, ast.Call) for part in parts for n in traversal.nodes(part))
+
+
 def _number(node: ast.expr) -> bool:
     """A number written in the source (``2``, ``-1.5``): its ``%`` is arithmetic."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -239,6 +298,8 @@ class _Rewriter(Transformer):
         self._base_depth = stage.depth if stage is not None else 0
         self._deferred_depth = self._base_depth
         self._tries: list[int] = [0]  # ``try`` statements around it, per function
+        # per enclosing function or lambda: whether it is a compiled generator function
+        self._generator: list[bool] = []
         # names the module's functions and lambdas load (see changes.tell_module_stores)
         self.function_reads: set[str] = set()
         # whether module-level code binds a name with ``:=`` (or may, through exec or eval)
@@ -273,6 +334,8 @@ class _Rewriter(Transformer):
         self._range_counters.append(_range_counters(node))
         self._in_class.append(False)
         self._tries.append(0)
+        ending = isinstance(node, ast.FunctionDef) and _own_yields(node)
+        self._generator.append(ending)
         objects = arm_objects.tracked_names(node) if isinstance(node, ast.FunctionDef) \
             else frozenset()
         if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
@@ -301,8 +364,11 @@ class _Rewriter(Transformer):
                 for sub in ast.walk(node):
                     if isinstance(sub, ast.Return) and sub.value is not None:
                         sub.value = ast.Call(ast.Name(CONCRETE, ast.Load()), [sub.value], [])
+            if ending:
+                _ending_generator(node)  # type: ignore[arg-type]
             return node
         finally:
+            self._generator.pop()
             self._first_params.pop()
             self._range_counters.pop()
             self._in_class.pop()
@@ -370,12 +436,14 @@ class _Rewriter(Transformer):
             self._note_reads(traversal.nodes(node))
         self._first_params.append(None)
         self._range_counters.append(frozenset())  # its parameters may shadow a counter
+        self._generator.append(False)  # a ``lambda: (yield)`` has no token
         try:
             self.generic_visit(node)
             return node
         finally:
             self._first_params.pop()
             self._range_counters.pop()
+            self._generator.pop()
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> ast.AST:
         if not self._first_params and not self._in_class[-1]:
@@ -392,12 +460,42 @@ class _Rewriter(Transformer):
         if self._tries[-1]:
             node.value = ast.Call(ast.Name(STORE_GUARD, ast.Load()),
                                   [node.value or ast.Constant(None), ast.Constant(None)], [])
+        return self._resumed(node)
+
+    def visit_YieldFrom(self, node: ast.YieldFrom) -> ast.AST:
+        self.generic_visit(node)
+        return self._resumed(node)
+
+    def _resumed(self, node: ast.Yield | ast.YieldFrom) -> ast.expr:
+        """``__opportune_resumed__(__opp_generator, (yield v))`` in a compiled generator
+        function: a generator a failing call ended stops here (runtime/generators.py)."""
+        if not self._generator or not self._generator[-1]:
+            return node
+        return ast.copy_location(ast.Call(ast.Name(RESUMED, ast.Load()),
+                                          [ast.Name(GENERATOR_TOKEN, ast.Load()), node], []),
+                                 node)
+
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> ast.AST:
+        """A generator expression whose items make calls, kept to be resumed later, iterates
+        its source through ``__opportune_genexp_source__``, which stops it once a failing
+        call ended it (runtime/generators.py)."""
+        ending = not getattr(node, "opp_consumed", False) and _makes_calls(node) \
+            and not any(g.is_async for g in node.generators)
+        self.generic_visit(node)
+        if ending:
+            first = node.generators[0]
+            first.iter = ast.copy_location(
+                ast.Call(ast.Name(GENEXP_SOURCE, ast.Load()), [first.iter], []), first.iter)
         return node
 
     # -- calls ------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         any_all = not self._in_class[-1] and branches.lazy_any_all(node)
+        if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.GeneratorExp) \
+                and (isinstance(node.func, ast.Name) and node.func.id in _CONSUMERS
+                     or isinstance(node.func, ast.Attribute) and node.func.attr == "join"):
+            node.args[0].opp_consumed = True  # type: ignore[attr-defined]
         self.generic_visit(node)
         func = node.func
         if any_all:

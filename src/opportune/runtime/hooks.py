@@ -398,6 +398,12 @@ def install() -> None:
     setattr(builtins, names.UNESCAPE, unescape)
     setattr(builtins, names.ESCAPING, EscapingFailure)
     setattr(builtins, names.STORE_GUARD, store_guard)
+    from opportune.runtime import generators
+
+    setattr(builtins, names.GENERATOR, generators.generator)
+    setattr(builtins, names.RESUMED, generators.resumed)
+    setattr(builtins, names.GENERATOR_ENDED, generators.GeneratorEnded)
+    setattr(builtins, names.GENEXP_SOURCE, generators.GenexpSource)
     setattr(builtins, callsites.GUARDED, GUARDED)
     setattr(builtins, changes.INPLACE, inplace)
     setattr(builtins, changes.CHANGING, changing)

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import capture, context, externals, loops, tracebacks
+from opportune.runtime import capture, context, externals, generators, loops, tracebacks
 from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
@@ -492,6 +492,9 @@ class Runtime:
         self._records: dict[int, CallRecord] = {}
         # each call's call site, for a traceback the program formats (runtime/tracebacks.py)
         self._sites: dict[int, tracebacks.Site] = {}
+        # the compiled generators running at a call or derived value, by its seq: meeting its
+        # failure ends those suspended (runtime/generators.py)
+        self._generators: dict[int, tuple[tuple[int, Any], ...]] = {}
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
         # Whether the standard streams are routed to per-call captures (runtime/capture.py):
@@ -902,7 +905,9 @@ class Runtime:
     ) -> Pending:
         calls: frozenset[int] = frozenset().union(*(p._calls for p in inputs))
         p = Pending(self, self.next_seq(), label, known_type, calls)
-        self._sites[p._seq] = tracebacks.call_site()
+        site = self._sites[p._seq] = tracebacks.call_site()
+        if generators.TOKENS:
+            self.note_generators(p._seq, site)
         if self.scope().spec_depth:
             object.__setattr__(p, "_speculative", True)
         else:
@@ -1069,7 +1074,9 @@ class Runtime:
         record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps,
                             read_from=tuple(sorted(sc.prefix_reads)) if sc.prefix_reads else ())
         self._records[seq] = record
-        self._sites[seq] = tracebacks.call_site()
+        site = self._sites[seq] = tracebacks.call_site()
+        if generators.TOKENS:
+            self.note_generators(seq, site)
         self.schedule.calls.append(record)
         if past:
             # A speculative read: it runs once its arguments are known, before the deferred
@@ -1784,6 +1791,12 @@ class Runtime:
             candidates = [s for s in self._failures if lo <= s <= hi]
         return min(candidates) if candidates else None
 
+    def note_generators(self, seq: int, site: tracebacks.Site) -> None:
+        """Remember the compiled generators running at value ``seq`` (see _handle)."""
+        found = generators.running(site)
+        if found:
+            self._generators[seq] = found
+
     def _handle(self, origin: int) -> BaseException:
         """The program meets the failure of call ``origin``: forget everything after it."""
         upto = self.scope().next - 1
@@ -1803,6 +1816,10 @@ class Runtime:
             for e in [e for e in self._outq if origin < e.seq <= upto]:
                 self._outq.remove(e)
         self.scope().met = (error, origin, next(self._ticks))
+        ended = self._generators.pop(origin, None)
+        if ended:
+            # plain Python raised inside them: those not running now are over
+            generators.end_suspended(ended)
         for resume in parked:
             self._soon(resume)
         return error

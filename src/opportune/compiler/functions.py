@@ -87,9 +87,11 @@ def is_user_module(module: str | None, rt: Runtime | None = None) -> bool:
     mod = sys.modules.get(module)
     if mod is None:
         return False
-    return is_user_file(getattr(mod, "__file__", None)) or bool(
-        getattr(mod, "__opportune_compiled__", False)
-    )
+    if is_user_file(getattr(mod, "__file__", None)):
+        return True
+    from opportune.compiler.modules import COMPILED_MODULES
+
+    return mod in COMPILED_MODULES
 
 
 def is_user_function(fn: types.FunctionType, rt: Runtime | None = None) -> bool:

@@ -13,6 +13,7 @@ import importlib.machinery
 import os
 import sys
 import types
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -117,6 +118,11 @@ def project_root(script: str) -> str:
         probe = parent
 
 
+# The modules compiled for opportune (the program's own), kept here rather than marked by an
+# attribute, which the program would see in its ``globals()`` and ``vars(module)``.
+COMPILED_MODULES: weakref.WeakSet[types.ModuleType] = weakref.WeakSet()
+
+
 class _CompilingLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
@@ -128,7 +134,7 @@ class _CompilingLoader(importlib.machinery.SourceFileLoader):
         return code
 
     def exec_module(self, module: types.ModuleType) -> None:
-        module.__opportune_compiled__ = True  # type: ignore[attr-defined]
+        COMPILED_MODULES.add(module)
         super().exec_module(module)
 
 
@@ -185,11 +191,14 @@ def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType, Stages 
     else:
         code = compile_module_source(source, real, cached=True, program=True)
     module = types.ModuleType("__main__")
-    module.__file__ = real
-    module.__builtins__ = __builtins__  # type: ignore[attr-defined]
-    module.__opportune_compiled__ = True  # type: ignore[attr-defined]
-    module.__dict__["__cached__"] = None
-    module.__spec__ = None
+    # the names, values and order of the namespace ``python path`` runs a script in
+    namespace = module.__dict__
+    namespace["__loader__"] = importlib.machinery.SourceFileLoader("__main__", real)
+    namespace["__annotations__"] = {}
+    namespace["__builtins__"] = __builtins__
+    namespace["__file__"] = real
+    namespace["__cached__"] = None
+    COMPILED_MODULES.add(module)
     return code, module, stages
 
 

@@ -175,8 +175,11 @@ def _own_yields(function: ast.FunctionDef) -> bool:
 
 
 def _ending_generator(function: ast.FunctionDef) -> None:
-    """``function``'s body, run with a token that a failing call can mark, ending it at its
-    next ``yield`` (runtime/generators.py)::
+    """Let a failing call end ``function``, a generator, at its next ``yield``
+    (runtime/generators.py). Its body first takes a token; a ``yield`` that is a statement of
+    its own (``yield v``, ``x = yield v``) is followed by ``if __opp_generator.dead: return``;
+    any other becomes ``__opportune_resumed__(__opp_generator, (yield v))``, which raises
+    ``__opportune_GeneratorEnded__``, and then the body is wrapped so that it returns::
 
         __opp_generator = __opportune_generator__()
         try:
@@ -189,23 +192,101 @@ def _ending_generator(function: ast.FunctionDef) -> None:
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
         docstring, body = body[:1], body[1:]
-    token = ast.Assign([ast.Name(GENERATOR_TOKEN, ast.Store())],
-                       ast.Call(ast.Name(GENERATOR, ast.Load()), [], []))
-    ended = ast.ExceptHandler(ast.Name(GENERATOR_ENDED, ast.Load()), None, [ast.Return(None)])
-    wrapper = ast.Try(body or [ast.Pass()], [ended], [], [])
+    body = _checked_after_yields(body)
+    inside = _ResumedYields()
+    body = [inside.visit(stmt) for stmt in body]
     first = body[0] if body else function
-    for new in (token, wrapper):
-        ast.copy_location(new, first)
-    ast.copy_location(ended, first)
-    function.body = [*docstring, token, wrapper]
+    token = ast.copy_location(ast.Assign([ast.Name(GENERATOR_TOKEN, ast.Store())],
+                                         ast.Call(ast.Name(GENERATOR, ast.Load()), [], [])),
+                              first)
+    if inside.wrapped:
+        ended = ast.copy_location(ast.ExceptHandler(ast.Name(GENERATOR_ENDED, ast.Load()),
+                                                    None, [ast.Return(None)]), first)
+        body = [ast.copy_location(ast.Try(body, [ended], [], []), first)]
+    function.body = [*docstring, token, *body]
+
+
+_BODIES = ("body", "orelse", "finalbody")
+
+
+def _statement_yield(stmt: ast.stmt) -> bool:
+    """``yield v`` or ``name = yield v``: nothing runs after the resumption within it."""
+    if isinstance(stmt, ast.Expr):
+        value = stmt.value
+    elif isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+        value = stmt.value
+    else:
+        return False
+    if isinstance(value, (ast.Yield, ast.YieldFrom)):
+        value.opp_checked = True  # type: ignore[attr-defined]
+        return True
+    return False
+
+
+def _checked_after_yields(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    """``stmts`` with ``if __opp_generator.dead: return`` after each statement ``yield``, in
+    the bodies of compound statements too (not in nested functions or classes)."""
+    out: list[ast.stmt] = []
+    for stmt in stmts:
+        out.append(stmt)
+        if _statement_yield(stmt):
+            dead = ast.Attribute(ast.Name(GENERATOR_TOKEN, ast.Load()), "dead", ast.Load())
+            out.append(ast.copy_location(ast.If(dead, [ast.Return(None)], []), stmt))
+            continue
+        if isinstance(stmt, _SCOPES):
+            continue
+        for field in _BODIES:
+            inner = getattr(stmt, field, None)
+            if inner:
+                setattr(stmt, field, _checked_after_yields(inner))
+        for handler in getattr(stmt, "handlers", ()):
+            handler.body = _checked_after_yields(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            case.body = _checked_after_yields(case.body)
+    return out
+
+
+class _ResumedYields(ast.NodeTransformer):
+    """The generator's other ``yield``s, inside expressions: ``__opportune_resumed__(token,
+    (yield v))``."""
+
+    def __init__(self) -> None:
+        self.wrapped = False
+
+    def _scope(self, node: ast.AST) -> ast.AST:
+        return node  # a nested function, lambda or class has yields of its own
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = _scope
+
+    def _yield(self, node: ast.Yield | ast.YieldFrom) -> ast.AST:
+        self.generic_visit(node)
+        if getattr(node, "opp_checked", False):
+            return node
+        self.wrapped = True
+        return ast.copy_location(ast.Call(ast.Name(RESUMED, ast.Load()),
+                                          [ast.Name(GENERATOR_TOKEN, ast.Load()), node], []),
+                                 node)
+
+    visit_Yield = visit_YieldFrom = _yield
+
+
+# builtins whose calls in a generator expression's items are no external's
+_PLAIN_CALLEES = frozenset({
+    "abs", "len", "int", "float", "str", "bool", "repr", "round", "min", "max", "sum", "sorted",
+    "list", "tuple", "set", "dict", "frozenset", "range", "enumerate", "zip", "isinstance",
+    "ord", "chr", "divmod", "hash", "type", "reversed", "any", "all", "format", "getattr",
+    "hasattr",
+})
 
 
 def _makes_calls(node: ast.GeneratorExp) -> bool:
-    """Whether a generator expression's items make calls (its outermost iterable is
-    evaluated where it is written, not as it runs)."""
+    """Whether a generator expression's items make calls other than of common builtins (its
+    outermost iterable is evaluated where it is written, not as it runs)."""
     first = node.generators[0]
     parts: list[ast.AST] = [node.elt, *first.ifs, *node.generators[1:]]
-    return any(isinstance(n, ast.Call) for part in parts for n in traversal.nodes(part))
+    return any(isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name)
+                                                and n.func.id in _PLAIN_CALLEES)
+               for part in parts for n in traversal.nodes(part))
 
 
 def _number(node: ast.expr) -> bool:
@@ -298,8 +379,6 @@ class _Rewriter(Transformer):
         self._base_depth = stage.depth if stage is not None else 0
         self._deferred_depth = self._base_depth
         self._tries: list[int] = [0]  # ``try`` statements around it, per function
-        # per enclosing function or lambda: whether it is a compiled generator function
-        self._generator: list[bool] = []
         # names the module's functions and lambdas load (see changes.tell_module_stores)
         self.function_reads: set[str] = set()
         # whether module-level code binds a name with ``:=`` (or may, through exec or eval)
@@ -335,7 +414,6 @@ class _Rewriter(Transformer):
         self._in_class.append(False)
         self._tries.append(0)
         ending = isinstance(node, ast.FunctionDef) and _own_yields(node)
-        self._generator.append(ending)
         objects = arm_objects.tracked_names(node) if isinstance(node, ast.FunctionDef) \
             else frozenset()
         if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
@@ -368,7 +446,6 @@ class _Rewriter(Transformer):
                 _ending_generator(node)  # type: ignore[arg-type]
             return node
         finally:
-            self._generator.pop()
             self._first_params.pop()
             self._range_counters.pop()
             self._in_class.pop()
@@ -436,14 +513,12 @@ class _Rewriter(Transformer):
             self._note_reads(traversal.nodes(node))
         self._first_params.append(None)
         self._range_counters.append(frozenset())  # its parameters may shadow a counter
-        self._generator.append(False)  # a ``lambda: (yield)`` has no token
         try:
             self.generic_visit(node)
             return node
         finally:
             self._first_params.pop()
             self._range_counters.pop()
-            self._generator.pop()
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> ast.AST:
         if not self._first_params and not self._in_class[-1]:
@@ -460,20 +535,7 @@ class _Rewriter(Transformer):
         if self._tries[-1]:
             node.value = ast.Call(ast.Name(STORE_GUARD, ast.Load()),
                                   [node.value or ast.Constant(None), ast.Constant(None)], [])
-        return self._resumed(node)
-
-    def visit_YieldFrom(self, node: ast.YieldFrom) -> ast.AST:
-        self.generic_visit(node)
-        return self._resumed(node)
-
-    def _resumed(self, node: ast.Yield | ast.YieldFrom) -> ast.expr:
-        """``__opportune_resumed__(__opp_generator, (yield v))`` in a compiled generator
-        function: a generator a failing call ended stops here (runtime/generators.py)."""
-        if not self._generator or not self._generator[-1]:
-            return node
-        return ast.copy_location(ast.Call(ast.Name(RESUMED, ast.Load()),
-                                          [ast.Name(GENERATOR_TOKEN, ast.Load()), node], []),
-                                 node)
+        return node
 
     def visit_GeneratorExp(self, node: ast.GeneratorExp) -> ast.AST:
         """A generator expression whose items make calls, kept to be resumed later, iterates

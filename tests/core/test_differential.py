@@ -57,6 +57,7 @@ SPECIAL: dict[str, Case] = {
     **{name: Case(whole_traceback=True) for name in (
         "p536_exit_after_a_failed_pending_call.py",
         "p538_own_error_after_a_failed_pending_call.py",
+        "p693_thread_of_the_program_ends_by_a_failing_call.py",
     )},
     **{name: Case(staged=True) for name in (
         "p490_stage_exception_crosses_stages.py",

@@ -270,6 +270,47 @@ class _ResumedYields(ast.NodeTransformer):
     visit_Yield = visit_YieldFrom = _yield
 
 
+ITERATE = "__opportune_iterate__"  # an iterable read inside a try body (runtime/iterators.py)
+GUARD_OPEN = "__opportune_guard_open__"  # runtime/context.GUARD_OPEN
+# Builtins that take items from the iterators they are given: the arguments they iterate
+# (``None``: all of them, from the second on for ``map`` and ``filter``).
+_ADVANCING: dict[str, slice] = {
+    **{name: slice(0, 1) for name in ("next", "enumerate", "list", "tuple", "set", "frozenset",
+                                      "dict", "sorted", "sum", "any", "all")},
+    "zip": slice(0, None), "map": slice(1, None), "filter": slice(1, None),
+}
+
+
+def _iterated(node: ast.expr) -> ast.expr:
+    """``rows`` as a loop or a consuming builtin reads it: through ``__opportune_iterate__``
+    while a ``try`` or ``with`` body is open, so that taking an item from an iterator waits
+    for the body's calls (runtime/iterators.py). A name is tested inline (evaluating it twice
+    has no effect); an attribute always goes through the hook (evaluated once); anything else
+    makes a new iterator no one else holds and is left as it is."""
+    if isinstance(node, ast.Name):
+        hook = ast.Call(ast.Name(ITERATE, ast.Load()), [traversal.copy_tree(node)], [])
+        return ast.copy_location(
+            ast.IfExp(ast.Name(GUARD_OPEN, ast.Load()), hook, node), node)
+    if isinstance(node, ast.Attribute):
+        return ast.copy_location(ast.Call(ast.Name(ITERATE, ast.Load()), [node], []), node)
+    return node
+
+
+def _iterated_arguments(node: ast.Call) -> None:
+    """The iterator arguments of ``next(rows)``, ``list(rows)``, ``zip(a, b)``, ``max(rows)``
+    (as written: the builtin's name) through :func:`_iterated`."""
+    func = node.func
+    if not isinstance(func, ast.Name):
+        return
+    which = _ADVANCING.get(func.id)
+    if which is None and func.id in ("min", "max") and len(node.args) == 1:
+        which = slice(0, 1)
+    if which is None:
+        return
+    node.args[which] = [a if isinstance(a, ast.Starred) else _iterated(a)
+                        for a in node.args[which]]
+
+
 # builtins whose calls in a generator expression's items are no external's
 _PLAIN_CALLEES = frozenset({
     "abs", "len", "int", "float", "str", "bool", "repr", "round", "min", "max", "sum", "sorted",
@@ -560,6 +601,8 @@ class _Rewriter(Transformer):
             node.args[0].opp_consumed = True  # type: ignore[attr-defined]
         self.generic_visit(node)
         func = node.func
+        if not self._in_class[-1] and not any_all:
+            _iterated_arguments(node)
         if any_all:
             # ``any(g)`` as ``__opportune_any_all__(any, g)``: the name is still looked up (a
             # program's own ``any`` is called as before), see runtime/branching.any_all
@@ -761,6 +804,8 @@ class _Rewriter(Transformer):
             found = None
         if found is None:
             self.generic_visit(node)
+            if not self._in_class[-1]:
+                node.iter = _iterated(node.iter)
             return node
         k = next(self._counter)
         names = deferral.numbered(found, k)
@@ -788,6 +833,9 @@ class _Rewriter(Transformer):
         if not self._in_class[-1]:
             node = comprehensions.calls_first(node)  # type: ignore[assignment]
         self.generic_visit(node)
+        if not self._in_class[-1] and isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp)):
+            first = node.generators[0]
+            first.iter = _iterated(first.iter)
         return node
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:

@@ -404,6 +404,11 @@ def install() -> None:
     setattr(builtins, names.RESUMED, generators.resumed)
     setattr(builtins, names.GENERATOR_ENDED, generators.GeneratorEnded)
     setattr(builtins, names.GENEXP_SOURCE, generators.GenexpSource)
+    from opportune.runtime import iterators
+    from opportune.runtime.context import GUARD_OPEN
+
+    setattr(builtins, names.ITERATE, iterators.iterate)
+    setattr(builtins, names.GUARD_OPEN, GUARD_OPEN)
     setattr(builtins, callsites.GUARDED, GUARDED)
     setattr(builtins, changes.INPLACE, inplace)
     setattr(builtins, changes.CHANGING, changing)

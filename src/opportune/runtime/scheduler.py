@@ -1891,6 +1891,7 @@ class Runtime:
         sc.try_guards.append(guarding)
         if guarding:
             sc.guard_marks.append(sc.next)
+            context.GUARD_OPEN.append(0)
         return sc.next
 
     def journal_needed(self, mark: int) -> bool:
@@ -1941,6 +1942,8 @@ class Runtime:
             if marks[i] == mark:
                 del marks[i]
                 if sc.try_guards.pop(i):
+                    if context.GUARD_OPEN:
+                        context.GUARD_OPEN.pop()
                     guards = sc.guard_marks
                     for j in range(len(guards) - 1, -1, -1):
                         if guards[j] == mark:

@@ -2443,9 +2443,10 @@ class _ObjectCopier:
 
 
 # Hooks that ``copy.deepcopy`` looks up or calls on an object (``__getattribute__`` and
-# ``__getattr__`` run for every attribute it reads, ``__new__`` makes the copy).
+# ``__getattr__`` run for every attribute it reads, ``__new__`` makes the copy), and
+# ``__del__``, which the copy runs when it is collected (a second "closed" line, p694).
 _COPY_HOOKS = ("__getattribute__", "__getattr__", "__new__", "__deepcopy__", "__reduce__",
-               "__reduce_ex__", "__getstate__", "__setstate__", "__copy__")
+               "__reduce_ex__", "__getstate__", "__setstate__", "__copy__", "__del__")
 
 
 def _copies_unseen(value: Any, seen: set[int]) -> bool:

@@ -1539,6 +1539,8 @@ class Runtime:
             # arm's selection or a value built from it takes: no one recorded it, so the
             # first real value that takes it does, or it would vanish with its output
             origin = p._seq
+        if state == DONE and self._generators:
+            self._generators.pop(p._seq, None)  # nothing to end: it did not fail
         with self._lock:
             callbacks = self._settle(p, state, value, origin)
         self._run_callbacks(callbacks)

@@ -46,6 +46,7 @@ TRY_ENTER = "__opportune_try_enter__"
 TRY_EXIT = "__opportune_try_exit__"
 UNESCAPE = "__opportune_unescape__"
 ESCAPING = "__opportune_Escaping__"
+ENTERED = "__opportune_entered__"  # a ``finally``: whether plain Python entered its ``try``
 STORE_GUARD = "__opportune_store__"
 IS = "__opportune_is__"
 IN = "__opportune_in__"  # ``a in b``/``a not in b``: lazy while an operand is pending
@@ -1042,13 +1043,19 @@ class _Rewriter(Transformer):
                 *handlers,
             ]
         finalbody = [*after, *node.finalbody] if after else node.finalbody
+        forget: list[ast.stmt] = []
         if self._in_namespace_dict():
             # the mark must not show up in the module's or the class's namespace; the
             # handlers have used it by now
-            finalbody = [*after,
-                         *_forgetting([ast.Delete([ast.Name(mark, ast.Del())])],
-                                      temps if self._forgets() else []),
-                         *node.finalbody]
+            forget = _forgetting([ast.Delete([ast.Name(mark, ast.Del())])],
+                                 temps if self._forgets() else [])
+            finalbody = [*after, *forget, *node.finalbody]
+        if node.finalbody:
+            # a failure of a call made before the ``try`` (met in its body, escaping it):
+            # plain Python never entered the statement, so its ``finally`` does not run
+            finalbody = [ast.If(ast.Call(ast.Name(ENTERED, ast.Load()),
+                                         [ast.Name(mark, ast.Load())], []),
+                                finalbody, [traversal.copy_tree(f) for f in forget])]
         if isinstance(node, ast.TryStar):
             # ``except*`` handlers cannot sit beside a plain ``except``: the escaping failure
             # (a BaseException) passes them unmatched and leaves as it came, not as a group

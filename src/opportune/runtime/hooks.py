@@ -38,6 +38,14 @@ def try_exit(mark: int) -> None:
         rt.try_exit(mark)
 
 
+def entered(mark: int) -> bool:
+    """At the start of a ``finally``: False when the exception passing through is the failure
+    of a call made before its ``try`` began (an escaping one): plain Python raised it before
+    reaching the statement, so the ``finally`` never ran."""
+    passing = sys.exc_info()[1]
+    return type(passing) is not EscapingFailure or passing.origin >= mark
+
+
 def unescape(escaping: EscapingFailure, mark: int) -> Any:
     rt = getattr(_local, "runtime", None)
     if rt is None:
@@ -396,6 +404,7 @@ def install() -> None:
     setattr(builtins, names.HIDE, hide)
     setattr(builtins, names.FORGET, forget)
     setattr(builtins, names.UNESCAPE, unescape)
+    setattr(builtins, names.ENTERED, entered)
     setattr(builtins, names.ESCAPING, EscapingFailure)
     setattr(builtins, names.STORE_GUARD, store_guard)
     from opportune.runtime import generators

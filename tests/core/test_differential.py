@@ -54,6 +54,10 @@ SPECIAL: dict[str, Case] = {
     "p606_print_of_a_pending_list_then_changed.py": Case(xfail=(
         "a print waiting for a slower argument renders a pending list only then, after the "
         "program changed it in place (docs/design.md, Known limits)")),
+    "p697_manager_entered_after_a_failed_call_sees_it_escape.py": Case(xfail=(
+        "the __exit__ of a manager entered after a failed call is called with the failure "
+        "escaping its body; plain Python never entered the with (docs/design.md, Known "
+        "limits)")),
     **{name: Case(whole_traceback=True) for name in (
         "p536_exit_after_a_failed_pending_call.py",
         "p538_own_error_after_a_failed_pending_call.py",

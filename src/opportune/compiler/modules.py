@@ -13,12 +13,11 @@ import importlib.machinery
 import os
 import sys
 import types
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
 from opportune.compiler.arm_objects import module_objects
-from opportune.compiler.functions import add_user_root, is_user_file
+from opportune.compiler.functions import COMPILED_MODULES, add_user_root, is_user_file
 from opportune.compiler.registry import (
     name_arms_as_their_function,
     note_pure_facts,
@@ -116,11 +115,6 @@ def project_root(script: str) -> str:
         if parent == probe:
             return folder
         probe = parent
-
-
-# The modules compiled for opportune (the program's own), kept here rather than marked by an
-# attribute, which the program would see in its ``globals()`` and ``vars(module)``.
-COMPILED_MODULES: weakref.WeakSet[types.ModuleType] = weakref.WeakSet()
 
 
 class _CompilingLoader(importlib.machinery.SourceFileLoader):

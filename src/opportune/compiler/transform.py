@@ -212,12 +212,10 @@ _BODIES = ("body", "orelse", "finalbody")
 
 def _statement_yield(stmt: ast.stmt) -> bool:
     """``yield v`` or ``name = yield v``: nothing runs after the resumption within it."""
-    if isinstance(stmt, ast.Expr):
-        value = stmt.value
-    elif isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
-        value = stmt.value
-    else:
+    if not (isinstance(stmt, ast.Expr) or isinstance(stmt, ast.Assign)
+            and all(isinstance(t, ast.Name) for t in stmt.targets)):
         return False
+    value = stmt.value
     if isinstance(value, (ast.Yield, ast.YieldFrom)):
         value.opp_checked = True  # type: ignore[attr-defined]
         return True

@@ -44,7 +44,7 @@ class GeneratorEnded(BaseException):
 class Token:
     """A generator function's mark: ``dead`` once a failing call has ended it."""
 
-    __slots__ = ("dead", "__weakref__")
+    __slots__ = ("__weakref__", "dead")
 
     def __init__(self) -> None:
         self.dead = False
@@ -82,7 +82,7 @@ class GenexpSource:
     ``iter(source)`` (made at once, as Python makes it): it stops once a failing call has
     ended the generator, without taking another item from the source."""
 
-    __slots__ = ("_it", "dead", "_registered", "__weakref__")
+    __slots__ = ("__weakref__", "_it", "_registered", "dead")
 
     def __init__(self, source: Any) -> None:
         self._it = iter(source)

@@ -29,7 +29,7 @@ class _Settling:
     """An iterator of the program's, read inside a guarding body: each item taken waits for
     the body's calls first."""
 
-    __slots__ = ("_rt", "_it")
+    __slots__ = ("_it", "_rt")
 
     def __init__(self, rt: Any, it: Any) -> None:
         self._rt = rt

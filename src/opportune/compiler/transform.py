@@ -217,7 +217,7 @@ def _statement_yield(stmt: ast.stmt) -> bool:
         return False
     value = stmt.value
     if isinstance(value, (ast.Yield, ast.YieldFrom)):
-        value.opp_checked = True  # type: ignore[attr-defined]
+        value.opp_checked = True  # type: ignore[union-attr]
         return True
     return False
 

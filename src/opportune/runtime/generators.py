@@ -25,6 +25,7 @@ it, or its source iterator), so an id in the map always names the frame it was r
 from __future__ import annotations
 
 import sys
+import types
 import weakref
 from typing import Any
 
@@ -119,7 +120,7 @@ def end_suspended(generators: tuple[tuple[int, weakref.ref[Any]], ...]) -> None:
     """A call made while ``generators`` ran has failed and the program met the failure here:
     those not running now are ended (see the module docstring)."""
     here: set[int] = set()
-    frame = sys._getframe(1)
+    frame: types.FrameType | None = sys._getframe(1)
     while frame is not None:
         here.add(id(frame))
         frame = frame.f_back

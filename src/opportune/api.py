@@ -180,21 +180,32 @@ def _run_module(code: types.CodeType, namespace: dict[str, Any], stages: Any,
     the error or the ``SystemExit`` reads the namespace as plain Python left it). After an
     earlier call's failure, raised instead, the names bound after that call are there too, and
     the failed call's name holds its pending value (see docs/design.md, *Known limits*)."""
-    with _Session(explain=explain) as rt:
-        rt.idle_work = stages
-        note_as_written(rt, code)
-        try:
-            exec_in(code, namespace)
-            rt.finish()
-        except EscapingFailure as escaping:
-            raise escaping.error from None
-        except BaseException as own:
+    import threading
+
+    from opportune.runtime.tracebacks import thread_excepthook
+
+    reports_threads = threading.excepthook is threading.__excepthook__  # type: ignore[attr-defined]
+    if reports_threads:
+        threading.excepthook = thread_excepthook
+    try:
+        with _Session(explain=explain) as rt:
+            rt.idle_work = stages
+            note_as_written(rt, code)
             try:
-                _meet_earlier_failure(rt, own)
-            finally:
-                _resolve_namespace(namespace, strict=False)
-            raise
-        _resolve_namespace(namespace, strict=True)
+                exec_in(code, namespace)
+                rt.finish()
+            except EscapingFailure as escaping:
+                raise escaping.error from None
+            except BaseException as own:
+                try:
+                    _meet_earlier_failure(rt, own)
+                finally:
+                    _resolve_namespace(namespace, strict=False)
+                raise
+            _resolve_namespace(namespace, strict=True)
+    finally:
+        if reports_threads and threading.excepthook is thread_excepthook:
+            threading.excepthook = threading.__excepthook__  # type: ignore[attr-defined]
 
 
 def _resolve_namespace(namespace: dict[str, Any], strict: bool) -> None:

@@ -51,9 +51,14 @@ SPECIAL: dict[str, Case] = {
     "p544_tools_warn_once.py": Case(merged=True),
     "p546_generator_external_runs_where_iterated.py": Case(merged=True),
     "p574_logging_from_program_and_tools_interleaved.py": Case(merged=True),
+    "p697_manager_entered_after_a_failed_call_sees_it_escape.py": Case(xfail=(
+        "the __exit__ of a manager entered after a failed call is called with the failure "
+        "escaping its body; plain Python never entered the with (docs/design.md, Known "
+        "limits)")),
     **{name: Case(whole_traceback=True) for name in (
         "p536_exit_after_a_failed_pending_call.py",
         "p538_own_error_after_a_failed_pending_call.py",
+        "p693_thread_of_the_program_ends_by_a_failing_call.py",
     )},
     **{name: Case(staged=True) for name in (
         "p490_stage_exception_crosses_stages.py",

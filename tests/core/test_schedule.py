@@ -160,6 +160,23 @@ def in_dict_comprehension() -> dict[str, int]:
     return {w: ext_score(w) for w in ["aa", "bbb", "c", "dddd"]}
 
 
+def _yielding(prompts: list[str]) -> Iterable[str]:
+    for p in prompts:
+        yield ext_llm(p)
+
+
+def in_generator_function() -> list[str]:
+    """A generator carries a token a failing call could mark (runtime/generators.py): its
+    calls still overlap."""
+    answers = _yielding([f"y{i}" for i in range(4)])
+    return [a for a in answers]
+
+
+def in_kept_generator_expression() -> list[str]:
+    pending = (ext_llm(f"k{i}") for i in range(4))
+    return [next(pending) for _ in range(4)]
+
+
 OVERLAP_CASES = [
     pytest.param(in_loop, "ext_llm", [f"q{i}" for i in range(4)], id="loop"),
     pytest.param(in_comprehension, "ext_llm", [f"c{i}" for i in range(4)],
@@ -171,6 +188,10 @@ OVERLAP_CASES = [
     pytest.param(in_method, "ext_llm", [f"{n}: go" for n in "wxyz"], id="method"),
     pytest.param(in_dict_comprehension, "ext_score", ["aa", "bbb", "c", "dddd"],
                  id="dict-comprehension"),
+    pytest.param(in_generator_function, "ext_llm", [f"y{i}" for i in range(4)],
+                 id="generator-function"),
+    pytest.param(in_kept_generator_expression, "ext_llm", [f"k{i}" for i in range(4)],
+                 id="kept-generator-expression"),
 ]
 
 

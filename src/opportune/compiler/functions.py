@@ -81,15 +81,19 @@ def _is_user_file(filename: str) -> bool:
     return any(real == r or real.startswith(r + os.sep) for r in _user_roots)
 
 
+# The modules compiled for opportune (the program's own), kept here rather than marked by an
+# attribute, which the program would see in its ``globals()`` and ``vars(module)``
+# (compiler/modules.py adds them).
+COMPILED_MODULES: weakref.WeakSet[types.ModuleType] = weakref.WeakSet()
+
+
 def is_user_module(module: str | None, rt: Runtime | None = None) -> bool:
     if not module:
         return False
     mod = sys.modules.get(module)
     if mod is None:
         return False
-    return is_user_file(getattr(mod, "__file__", None)) or bool(
-        getattr(mod, "__opportune_compiled__", False)
-    )
+    return is_user_file(getattr(mod, "__file__", None)) or mod in COMPILED_MODULES
 
 
 def is_user_function(fn: types.FunctionType, rt: Runtime | None = None) -> bool:

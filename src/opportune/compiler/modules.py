@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from opportune.compiler.arm_objects import module_objects
-from opportune.compiler.functions import add_user_root, is_user_file
+from opportune.compiler.functions import COMPILED_MODULES, add_user_root, is_user_file
 from opportune.compiler.registry import (
     name_arms_as_their_function,
     note_pure_facts,
@@ -128,7 +128,7 @@ class _CompilingLoader(importlib.machinery.SourceFileLoader):
         return code
 
     def exec_module(self, module: types.ModuleType) -> None:
-        module.__opportune_compiled__ = True  # type: ignore[attr-defined]
+        COMPILED_MODULES.add(module)
         super().exec_module(module)
 
 
@@ -185,11 +185,14 @@ def prepare_script(path: str) -> tuple[types.CodeType, types.ModuleType, Stages 
     else:
         code = compile_module_source(source, real, cached=True, program=True)
     module = types.ModuleType("__main__")
-    module.__file__ = real
-    module.__builtins__ = __builtins__  # type: ignore[attr-defined]
-    module.__opportune_compiled__ = True  # type: ignore[attr-defined]
-    module.__dict__["__cached__"] = None
-    module.__spec__ = None
+    # the names, values and order of the namespace ``python path`` runs a script in
+    namespace = module.__dict__
+    namespace["__loader__"] = importlib.machinery.SourceFileLoader("__main__", real)
+    namespace["__annotations__"] = {}
+    namespace["__builtins__"] = __builtins__
+    namespace["__file__"] = real
+    namespace["__cached__"] = None
+    COMPILED_MODULES.add(module)
     return code, module, stages
 
 

@@ -47,6 +47,7 @@ TRY_ENTER = "__opportune_try_enter__"
 TRY_EXIT = "__opportune_try_exit__"
 UNESCAPE = "__opportune_unescape__"
 ESCAPING = "__opportune_Escaping__"
+ENTERED = "__opportune_entered__"  # a ``finally``: whether plain Python entered its ``try``
 STORE_GUARD = "__opportune_store__"
 IS = "__opportune_is__"
 IN = "__opportune_in__"  # ``a in b``/``a not in b``: lazy while an operand is pending
@@ -59,6 +60,16 @@ CACHED_PROPERTY = "__opportune_cached_property__"
 HIDE = "__opportune_hide__"  # locals()/vars()/dir() without the compiler's helper names
 FORGET = "__opportune_forget__"  # drops helper names from a module's namespace
 HELPER_PREFIX = "__opp"  # every name the compiler binds starts with it
+# compiled generators end once a failing call ended them in plain Python (runtime/generators.py)
+GENERATOR = "__opportune_generator__"  # a generator function's token, made as it first runs
+GENERATOR_TOKEN = "__opp_generator"  # the local that holds it
+RESUMED = "__opportune_resumed__"  # around each ``yield``: raises GENERATOR_ENDED once it is over
+GENERATOR_ENDED = "__opportune_GeneratorEnded__"
+GENEXP_SOURCE = "__opportune_genexp_source__"  # a generator expression's outermost iterator
+# Callees that consume a generator expression given to them at once: it is gone afterwards,
+# so nothing can resume it after a failing call ended it.
+_CONSUMERS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min",
+                        "max", "any", "all"})
 
 # Methods the interpreter calls implicitly and whose result it checks by type: they must hand
 # back a real value, not a pending one.
@@ -150,6 +161,175 @@ def _own_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
             continue
         stack.extend(traversal.children(node))
     return local - declared
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own_yields(function: ast.FunctionDef) -> bool:
+    """Whether ``function`` itself is a generator (a ``yield`` outside its nested scopes)."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, _SCOPES):
+            stack.extend(traversal.children(node))
+    return False
+
+
+def _ending_generator(function: ast.FunctionDef) -> None:
+    """Let a failing call end ``function``, a generator, at its next ``yield``
+    (runtime/generators.py). Its body first takes a token; a ``yield`` that is a statement of
+    its own (``yield v``, ``x = yield v``) is followed by ``if __opp_generator.dead: return``;
+    any other becomes ``__opportune_resumed__(__opp_generator, (yield v))``, which raises
+    ``__opportune_GeneratorEnded__``, and then the body is wrapped so that it returns::
+
+        __opp_generator = __opportune_generator__()
+        try:
+            BODY
+        except __opportune_GeneratorEnded__:
+            return
+    """
+    body = function.body
+    docstring: list[ast.stmt] = []
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        docstring, body = body[:1], body[1:]
+    body = _checked_after_yields(body)
+    inside = _ResumedYields()
+    body = [inside.visit(stmt) for stmt in body]
+    first = body[0] if body else function
+    token = ast.copy_location(ast.Assign([ast.Name(GENERATOR_TOKEN, ast.Store())],
+                                         ast.Call(ast.Name(GENERATOR, ast.Load()), [], [])),
+                              first)
+    if inside.wrapped:
+        ended = ast.copy_location(ast.ExceptHandler(ast.Name(GENERATOR_ENDED, ast.Load()),
+                                                    None, [ast.Return(None)]), first)
+        body = [ast.copy_location(ast.Try(body, [ended], [], []), first)]
+    function.body = [*docstring, token, *body]
+
+
+_BODIES = ("body", "orelse", "finalbody")
+
+
+def _statement_yield(stmt: ast.stmt) -> bool:
+    """``yield v`` or ``name = yield v``: nothing runs after the resumption within it."""
+    if not (isinstance(stmt, ast.Expr) or isinstance(stmt, ast.Assign)
+            and all(isinstance(t, ast.Name) for t in stmt.targets)):
+        return False
+    value = stmt.value
+    if isinstance(value, (ast.Yield, ast.YieldFrom)):
+        value.opp_checked = True  # type: ignore[union-attr]
+        return True
+    return False
+
+
+def _checked_after_yields(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    """``stmts`` with ``if __opp_generator.dead: return`` after each statement ``yield``, in
+    the bodies of compound statements too (not in nested functions or classes)."""
+    out: list[ast.stmt] = []
+    for stmt in stmts:
+        out.append(stmt)
+        if _statement_yield(stmt):
+            dead = ast.Attribute(ast.Name(GENERATOR_TOKEN, ast.Load()), "dead", ast.Load())
+            out.append(ast.copy_location(ast.If(dead, [ast.Return(None)], []), stmt))
+            continue
+        if isinstance(stmt, _SCOPES):
+            continue
+        for field in _BODIES:
+            inner = getattr(stmt, field, None)
+            if inner:
+                setattr(stmt, field, _checked_after_yields(inner))
+        for handler in getattr(stmt, "handlers", ()):
+            handler.body = _checked_after_yields(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            case.body = _checked_after_yields(case.body)
+    return out
+
+
+class _ResumedYields(ast.NodeTransformer):
+    """The generator's other ``yield``s, inside expressions: ``__opportune_resumed__(token,
+    (yield v))``."""
+
+    def __init__(self) -> None:
+        self.wrapped = False
+
+    def _scope(self, node: ast.AST) -> ast.AST:
+        return node  # a nested function, lambda or class has yields of its own
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = _scope
+
+    def _yield(self, node: ast.Yield | ast.YieldFrom) -> ast.AST:
+        self.generic_visit(node)
+        if getattr(node, "opp_checked", False):
+            return node
+        self.wrapped = True
+        return ast.copy_location(ast.Call(ast.Name(RESUMED, ast.Load()),
+                                          [ast.Name(GENERATOR_TOKEN, ast.Load()), node], []),
+                                 node)
+
+    visit_Yield = visit_YieldFrom = _yield
+
+
+ITERATE = "__opportune_iterate__"  # an iterable read inside a try body (runtime/iterators.py)
+GUARD_OPEN = "__opportune_guard_open__"  # runtime/context.GUARD_OPEN
+# Builtins that take items from the iterators they are given: the arguments they iterate
+# (``None``: all of them, from the second on for ``map`` and ``filter``).
+_ADVANCING: dict[str, slice] = {
+    **{name: slice(0, 1) for name in ("next", "enumerate", "list", "tuple", "set", "frozenset",
+                                      "dict", "sorted", "sum", "any", "all")},
+    "zip": slice(0, None), "map": slice(1, None), "filter": slice(1, None),
+}
+
+
+def _iterated(node: ast.expr) -> ast.expr:
+    """``rows`` as a loop or a consuming builtin reads it: through ``__opportune_iterate__``
+    while a ``try`` or ``with`` body is open, so that taking an item from an iterator waits
+    for the body's calls (runtime/iterators.py). A name is tested inline (evaluating it twice
+    has no effect); an attribute always goes through the hook (evaluated once); anything else
+    makes a new iterator no one else holds and is left as it is."""
+    if isinstance(node, ast.Name):
+        hook = ast.Call(ast.Name(ITERATE, ast.Load()), [traversal.copy_tree(node)], [])
+        return ast.copy_location(
+            ast.IfExp(ast.Name(GUARD_OPEN, ast.Load()), hook, node), node)
+    if isinstance(node, ast.Attribute):
+        return ast.copy_location(ast.Call(ast.Name(ITERATE, ast.Load()), [node], []), node)
+    return node
+
+
+def _iterated_arguments(node: ast.Call) -> None:
+    """The iterator arguments of ``next(rows)``, ``list(rows)``, ``zip(a, b)``, ``max(rows)``
+    (as written: the builtin's name) through :func:`_iterated`."""
+    func = node.func
+    if not isinstance(func, ast.Name):
+        return
+    which = _ADVANCING.get(func.id)
+    if which is None and func.id in ("min", "max") and len(node.args) == 1:
+        which = slice(0, 1)
+    if which is None:
+        return
+    node.args[which] = [a if isinstance(a, ast.Starred) else _iterated(a)
+                        for a in node.args[which]]
+
+
+# builtins whose calls in a generator expression's items are no external's
+_PLAIN_CALLEES = frozenset({
+    "abs", "len", "int", "float", "str", "bool", "repr", "round", "min", "max", "sum", "sorted",
+    "list", "tuple", "set", "dict", "frozenset", "range", "enumerate", "zip", "isinstance",
+    "ord", "chr", "divmod", "hash", "type", "reversed", "any", "all", "format", "getattr",
+    "hasattr",
+})
+
+
+def _makes_calls(node: ast.GeneratorExp) -> bool:
+    """Whether a generator expression's items make calls other than of common builtins (its
+    outermost iterable is evaluated where it is written, not as it runs)."""
+    first = node.generators[0]
+    parts: list[ast.AST] = [node.elt, *first.ifs, *node.generators[1:]]
+    return any(isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name)
+                                                and n.func.id in _PLAIN_CALLEES)
+               for part in parts for n in traversal.nodes(part))
 
 
 def _number(node: ast.expr) -> bool:
@@ -281,6 +461,7 @@ class _Rewriter(Transformer):
         self._range_counters.append(_range_counters(node))
         self._in_class.append(False)
         self._tries.append(0)
+        ending = isinstance(node, ast.FunctionDef) and _own_yields(node)
         objects = self._tries_as_branches(node) if isinstance(node, ast.FunctionDef) \
             else frozenset()
         if arm_objects.mark_reads(node, objects):  # type: ignore[arg-type]
@@ -316,6 +497,8 @@ class _Rewriter(Transformer):
                 for sub in ast.walk(node):
                     if isinstance(sub, ast.Return) and sub.value is not None:
                         sub.value = ast.Call(ast.Name(CONCRETE, ast.Load()), [sub.value], [])
+            if ending:
+                _ending_generator(node)  # type: ignore[arg-type]
             return node
         finally:
             self._first_params.pop()
@@ -443,14 +626,33 @@ class _Rewriter(Transformer):
                                   [node.value or ast.Constant(None), ast.Constant(None)], [])
         return node
 
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> ast.AST:
+        """A generator expression whose items make calls, kept to be resumed later, iterates
+        its source through ``__opportune_genexp_source__``, which stops it once a failing
+        call ended it (runtime/generators.py)."""
+        ending = not getattr(node, "opp_consumed", False) and _makes_calls(node) \
+            and not any(g.is_async for g in node.generators)
+        self.generic_visit(node)
+        if ending:
+            first = node.generators[0]
+            first.iter = ast.copy_location(
+                ast.Call(ast.Name(GENEXP_SOURCE, ast.Load()), [first.iter], []), first.iter)
+        return node
+
     # -- calls ------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         any_all = not self._in_class[-1] and branches.lazy_any_all(node)
+        if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.GeneratorExp) \
+                and (isinstance(node.func, ast.Name) and node.func.id in _CONSUMERS
+                     or isinstance(node.func, ast.Attribute) and node.func.attr == "join"):
+            node.args[0].opp_consumed = True  # type: ignore[attr-defined]
         self.generic_visit(node)
         func = node.func
         if getattr(node, tries.HOOK, False):
             return node  # a hook call compiler/tries.py made: called as it stands
+        if not self._in_class[-1] and not any_all:
+            _iterated_arguments(node)
         if any_all:
             # ``any(g)`` as ``__opportune_any_all__(any, g)``: the name is still looked up (a
             # program's own ``any`` is called as before), see runtime/branching.any_all
@@ -652,6 +854,8 @@ class _Rewriter(Transformer):
             found = None
         if found is None:
             self.generic_visit(node)
+            if not self._in_class[-1]:
+                node.iter = _iterated(node.iter)
             return node
         k = next(self._counter)
         names = deferral.numbered(found, k)
@@ -679,6 +883,9 @@ class _Rewriter(Transformer):
         if not self._in_class[-1]:
             node = comprehensions.calls_first(node)  # type: ignore[assignment]
         self.generic_visit(node)
+        if not self._in_class[-1] and isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp)):
+            first = node.generators[0]
+            first.iter = _iterated(first.iter)
         return node
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
@@ -889,13 +1096,19 @@ class _Rewriter(Transformer):
                 *handlers,
             ]
         finalbody = [*after, *node.finalbody] if after else node.finalbody
+        forget: list[ast.stmt] = []
         if self._in_namespace_dict():
             # the mark must not show up in the module's or the class's namespace; the
             # handlers have used it by now
-            finalbody = [*after,
-                         *_forgetting([ast.Delete([ast.Name(mark, ast.Del())])],
-                                      temps if self._forgets() else []),
-                         *node.finalbody]
+            forget = _forgetting([ast.Delete([ast.Name(mark, ast.Del())])],
+                                 temps if self._forgets() else [])
+            finalbody = [*after, *forget, *node.finalbody]
+        if node.finalbody:
+            # a failure of a call made before the ``try`` (met in its body, escaping it):
+            # plain Python never entered the statement, so its ``finally`` does not run
+            finalbody = [ast.If(ast.Call(ast.Name(ENTERED, ast.Load()),
+                                         [ast.Name(mark, ast.Load())], []),
+                                finalbody, [traversal.copy_tree(f) for f in forget])]
         if isinstance(node, ast.TryStar):
             # ``except*`` handlers cannot sit beside a plain ``except``: the escaping failure
             # (a BaseException) passes them unmatched and leaves as it came, not as a group

@@ -21,6 +21,10 @@ _local = threading.local()
 # compiler/callsites.py) and take the hook while it is set. One list for the whole process,
 # only ever changed in place, so the test is a cached builtin lookup and a truth test.
 GUARDED: list[int] = []
+# Not empty while some ``try`` or ``with`` body that guards changes is open (one entry per
+# body): compiled loops over a name then ask runtime/iterators.py whether taking an item must
+# wait. A hint only, like GUARDED: the hook itself looks at the current scope.
+GUARD_OPEN: list[int] = []
 # Non-empty while deferred arms handed a program's list, dict or set may still run (see
 # runtime/arm_objects.py): the reads of such names that only look skip the hook otherwise.
 SHARED_ARMS: list[int] = []

@@ -48,6 +48,14 @@ def try_outcome(mark: int, ok: bool, kinds: Any) -> Any:
     return rt.try_outcome(mark, ok, kinds)
 
 
+def entered(mark: int) -> bool:
+    """At the start of a ``finally``: False when the exception passing through is the failure
+    of a call made before its ``try`` began (an escaping one): plain Python raised it before
+    reaching the statement, so the ``finally`` never ran."""
+    passing = sys.exc_info()[1]
+    return type(passing) is not EscapingFailure or passing.origin >= mark
+
+
 def unescape(escaping: EscapingFailure, mark: int) -> Any:
     rt = getattr(_local, "runtime", None)
     if rt is None:
@@ -407,8 +415,20 @@ def install() -> None:
     setattr(builtins, names.HIDE, hide)
     setattr(builtins, names.FORGET, forget)
     setattr(builtins, names.UNESCAPE, unescape)
+    setattr(builtins, names.ENTERED, entered)
     setattr(builtins, names.ESCAPING, EscapingFailure)
     setattr(builtins, names.STORE_GUARD, store_guard)
+    from opportune.runtime import generators
+
+    setattr(builtins, names.GENERATOR, generators.generator)
+    setattr(builtins, names.RESUMED, generators.resumed)
+    setattr(builtins, names.GENERATOR_ENDED, generators.GeneratorEnded)
+    setattr(builtins, names.GENEXP_SOURCE, generators.GenexpSource)
+    from opportune.runtime import iterators
+    from opportune.runtime.context import GUARD_OPEN
+
+    setattr(builtins, names.ITERATE, iterators.iterate)
+    setattr(builtins, names.GUARD_OPEN, GUARD_OPEN)
     setattr(builtins, callsites.GUARDED, GUARDED)
     setattr(builtins, changes.INPLACE, inplace)
     setattr(builtins, changes.CHANGING, changing)

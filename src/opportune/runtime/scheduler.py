@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import capture, catching, context, externals, loops, tracebacks
+from opportune.runtime import capture, catching, context, externals, generators, loops, tracebacks
 from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
@@ -559,6 +559,9 @@ class Runtime:
         self._records: dict[int, CallRecord] = {}
         # each call's call site, for a traceback the program formats (runtime/tracebacks.py)
         self._sites: dict[int, tracebacks.Site] = {}
+        # the compiled generators running at a call or derived value, by its seq: meeting its
+        # failure ends those suspended (runtime/generators.py)
+        self._generators: dict[int, tuple[tuple[int, Any], ...]] = {}
         self._async_calls: set[int] = set()
         self._outq = SortedKeyList(key=_entry_seq)
         # Whether the standard streams are routed to per-call captures (runtime/capture.py):
@@ -1009,7 +1012,9 @@ class Runtime:
     ) -> Pending:
         calls: frozenset[int] = frozenset().union(*(p._calls for p in inputs))
         p = Pending(self, self.next_seq(), label, known_type, calls)
-        self._sites[p._seq] = tracebacks.call_site()
+        site = self._sites[p._seq] = tracebacks.call_site()
+        if generators.TOKENS:
+            self.note_generators(p._seq, site)
         if self.scope().spec_depth:
             object.__setattr__(p, "_speculative", True)
             object.__setattr__(p, "_spec", [inputs, None])
@@ -1244,7 +1249,9 @@ class Runtime:
         record = CallRecord(call_id=seq, name=spec.name, issued=self.now(), deps=deps,
                             read_from=tuple(sorted(sc.prefix_reads)) if sc.prefix_reads else ())
         self._records[seq] = record
-        self._sites[seq] = tracebacks.call_site()
+        site = self._sites[seq] = tracebacks.call_site()
+        if generators.TOKENS:
+            self.note_generators(seq, site)
         self.schedule.calls.append(record)
         if past:
             # A speculative read: it runs once its arguments are known, before the deferred
@@ -1909,6 +1916,8 @@ class Runtime:
             # arm's selection or a value built from it takes: no one recorded it, so the
             # first real value that takes it does, or it would vanish with its output
             origin = p._seq
+        if state == DONE and self._generators:
+            self._generators.pop(p._seq, None)  # nothing to end: it did not fail
         with self._lock:
             callbacks = self._settle(p, state, value, origin)
         self._run_callbacks(callbacks)
@@ -2172,6 +2181,12 @@ class Runtime:
             candidates = [s for s in self._failures if lo <= s <= hi]
         return min(candidates) if candidates else None
 
+    def note_generators(self, seq: int, site: tracebacks.Site) -> None:
+        """Remember the compiled generators running at value ``seq`` (see _handle)."""
+        found = generators.running(site)
+        if found:
+            self._generators[seq] = found
+
     def _handle(self, origin: int) -> BaseException:
         """The program meets the failure of call ``origin``: forget everything after it."""
         upto = self.scope().next - 1
@@ -2192,6 +2207,10 @@ class Runtime:
                 self._outq.remove(e)
                 self._unwatch(e)
         self.scope().met = (error, origin, next(self._ticks))
+        ended = self._generators.pop(origin, None)
+        if ended:
+            # plain Python raised inside them: those not running now are over
+            generators.end_suspended(ended)
         for resume in parked:
             self._soon(resume)
         return error
@@ -2270,6 +2289,7 @@ class Runtime:
         sc.try_guards.append(guarding)
         if guarding:
             sc.guard_marks.append(sc.next)
+            context.GUARD_OPEN.append(0)
         return sc.next
 
     def journal_needed(self, mark: int) -> bool:
@@ -2325,6 +2345,8 @@ class Runtime:
             if marks[i] == mark:
                 del marks[i]
                 if sc.try_guards.pop(i):
+                    if context.GUARD_OPEN:
+                        context.GUARD_OPEN.pop()
                     guards = sc.guard_marks
                     for j in range(len(guards) - 1, -1, -1):
                         if guards[j] == mark:
@@ -3030,9 +3052,10 @@ class _ObjectCopier:
 
 
 # Hooks that ``copy.deepcopy`` looks up or calls on an object (``__getattribute__`` and
-# ``__getattr__`` run for every attribute it reads, ``__new__`` makes the copy).
+# ``__getattr__`` run for every attribute it reads, ``__new__`` makes the copy), and
+# ``__del__``, which the copy runs when it is collected (a second "closed" line, p694).
 _COPY_HOOKS = ("__getattribute__", "__getattr__", "__new__", "__deepcopy__", "__reduce__",
-               "__reduce_ex__", "__getstate__", "__setstate__", "__copy__")
+               "__reduce_ex__", "__getstate__", "__setstate__", "__copy__", "__del__")
 
 
 def _copies_unseen(value: Any, seen: set[int]) -> bool:

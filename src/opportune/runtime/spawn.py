@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from opportune.compiler.purity import LEAF_BUILTINS, Purity
 from opportune.compiler.registry import _compiled_ids, pure_functions
-from opportune.runtime import capture, context, program_threads, tracebacks
+from opportune.runtime import capture, context, generators, program_threads, tracebacks
 from opportune.runtime.readers import shared_roots
 from opportune.runtime.snapshot import is_changeable_data, snapshot
 from opportune.runtime.values import ATOM_TYPES, FAILED, Pending
@@ -305,7 +305,9 @@ def maybe_spawn(
     call_seq = max(block.ancestors)
     p = Pending(rt, call_seq, fn.__qualname__)
     rt._register(p)
-    rt._sites[p._seq] = tracebacks.call_site()
+    site = rt._sites[p._seq] = tracebacks.call_site()
+    if generators.TOKENS:
+        rt.note_generators(p._seq, site)
     args, kwargs = snapshot(args), snapshot(kwargs)
     memo: dict[int, Any] = {}
     fn = pinned(fn, memo)

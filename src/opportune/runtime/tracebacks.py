@@ -244,6 +244,26 @@ def program_traceback(tb: types.TracebackType | None) -> types.TracebackType | N
     return kept
 
 
+def thread_excepthook(args: Any) -> None:
+    """``threading.excepthook`` while a run is on, in place of Python's default one: an
+    exception that ends a thread the program started is reported by that default hook with
+    the program's frames only (an external the thread called ran through opportune's call
+    hook, whose frame plain Python never had)."""
+    import threading
+
+    value, tb = args.exc_value, args.exc_traceback
+    shown = program_traceback(tb)
+    # the default hook prints the traceback the exception holds
+    if isinstance(value, BaseException) and value.__traceback__ is tb:
+        value.__traceback__ = shown
+    try:
+        threading.__excepthook__(threading.ExceptHookArgs(  # type: ignore[attr-defined]
+            (args.exc_type, value, shown, args.thread)))
+    finally:
+        if isinstance(value, BaseException) and value.__traceback__ is shown:
+            value.__traceback__ = tb
+
+
 def _shown(entries: list[Entry]) -> list[Entry]:
     """``entries`` (outermost first) without opportune's frames, each frame that stands for
     its caller's (:func:`_stands_in`) in place of it."""

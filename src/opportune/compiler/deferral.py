@@ -35,7 +35,9 @@ CAPTURE = "__opportune_capture__"
 RESULTS = "__opportune_arm_results__"
 TAKEN = "__opp_taken"  # the first parameter of an if's arms: whether the condition held
 UNBOUND = "__opportune_unbound__"  # installed by the runtime hooks (see compiler/rollback.py)
-IF_UNDECIDED = "__opportune_undecided__"
+TYPE = "__opportune_type__"  # ``type`` (compiler/callsites.TYPE)
+PENDING = "__opportune_pending__"  # runtime/values.Pending (compiler/transform.PENDING)
+LIVE = "__opportune_live__"  # runtime/context.LIVE (compiler/transform.LIVE)
 
 _NO_TYPE_PARAMS: dict[str, list[ast.AST]] = {"type_params": []} if sys.version_info >= (3, 12) \
     else {}
@@ -489,31 +491,67 @@ def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
     """The compiled form of an (already rewritten) ``if`` whose arms may move. ``explicit``:
     the names to read where the statement stands (see :func:`capture`). ``in_function``:
     whether the statement is in a function of the program; otherwise it is module-level code
-    (perhaps inside the arm of another such statement), whose names are globals."""
+    (perhaps inside the arm of another such statement), whose names are globals.
+
+    The ``if`` as written stands beside the deferred form (:func:`_decided_first`): a
+    condition that is no pending value takes it, at CPython's speed."""
     k = next(counter)
     fn = f"__opp_arms{k}"
     call = _runtime_call(DEFER_IF, k, fn, names, in_function)
     if not in_function:
         arm = _module_arm_function(fn, [node.body, node.orelse], names)
-        return _module_statement(k, node.test, names, arm, call)
+        return _decided_first(_module_statement(k, node.test, names, arm, call), node, names)
     arm = _arm_function(fn, [node.body, node.orelse], names)
-    return _statement(k, node.test, names, arm, call, explicit, in_try)
+    return _decided_first(_statement(k, node.test, names, arm, call, explicit, in_try), node,
+                          names)
 
 
-def decided_first(converted: list[ast.stmt], node: ast.If) -> list[ast.stmt]:
-    """An ``if`` compiled by :func:`defer_if` whose arms change shared objects or print
-    (``ArmNames.changes``), with the ``if`` as written in front of it: such arms are common in
-    loops over plain data (``if x % 2: out.append(x)``), where the condition is decided, no
-    arm on shared objects runs, and capturing the names for each iteration would cost many
-    times the ``if`` itself. ``node``: the rewritten ``if``, whose arms the deferred form
-    holds too (copied here)."""
+MAX_PLAIN_LEVELS = 2  # nested ``if``s that keep the plain copy (each level doubles the code)
+_PLAIN_LEVEL = "_opportune_plain_level"  # on the ``if`` that picks between the two forms
+
+
+def _plain_levels(stmts: list[ast.stmt]) -> int:
+    """How many levels of :func:`_decided_first` ``if``s nest in ``stmts`` (the deepest)."""
+    return max((getattr(n, _PLAIN_LEVEL, 0) for s in stmts for n in traversal.nodes(s)
+                if isinstance(n, ast.If)), default=0)
+
+
+def _decided_first(converted: list[ast.stmt], node: ast.If, names: ArmNames
+                   ) -> list[ast.stmt]:
+    """The deferred ``if`` (``converted``) with the ``if`` as written in front of it, taken
+    when the condition is no pending value and nothing at run time could make
+    ``runtime/deferral.defer_if`` defer the arm anyway: in a loop over plain data, capturing
+    the names and calling the arm for each iteration would cost many times the ``if`` itself
+    (a program without external calls must run at about CPython's speed).
+
+    ``defer_if`` defers an arm on a decided condition in two cases, which the test names too:
+    arms changing shared objects while arms handed such objects may still run
+    (``__opportune_shared_arms__``), and arms calling a method of a name an earlier deferred
+    statement still computes (only while some value is being computed:
+    ``__opportune_live__``). A pending condition, finished or not, takes the deferred form,
+    which decides as before.
+
+    ``node``: the rewritten ``if``, whose arms the deferred form holds too (copied here). The
+    copies double the code per nested level: beyond :data:`MAX_PLAIN_LEVELS` (counted from
+    the innermost) an ``if`` has the deferred form only, and the ``if``s inside it keep
+    theirs."""
+    level = _plain_levels([*node.body, *node.orelse]) + 1
+    if level > MAX_PLAIN_LEVELS:
+        return converted
     din = converted[0]
     assert isinstance(din, ast.Assign) and isinstance(din.targets[0], ast.Name)
-    plain = ast.If(_load(din.targets[0].id), traversal.copy_tree(node.body),
-                   traversal.copy_tree(node.orelse))
-    test = ast.BoolOp(ast.Or(), [_load(arm_objects.LIVE),
-                                 ast.Call(_load(IF_UNDECIDED), [_load(din.targets[0].id)], [])])
-    return [din, ast.If(test, converted[1:], [plain])]
+    cond = din.targets[0].id
+    plain = ast.If(_load(cond), traversal.copy_tree(node.body), traversal.copy_tree(node.orelse))
+    tests: list[ast.expr] = [ast.Compare(ast.Call(_load(TYPE), [_load(cond)], []), [ast.Is()],
+                                         [_load(PENDING)])]
+    if names.changes:
+        tests.append(_load(arm_objects.LIVE))
+    if names.methods and not names.objects:
+        tests.append(_load(LIVE))
+    test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
+    choose = ast.If(test, converted[1:], [plain])
+    setattr(choose, _PLAIN_LEVEL, level)
+    return [din, choose]
 
 
 def loop_names(node: ast.For, k: int) -> ArmNames:

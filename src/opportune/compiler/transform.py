@@ -253,7 +253,6 @@ class _Rewriter(Transformer):
         self._objects: list[frozenset[str]] = []
         self._plain: list[frozenset[str]] = []  # its names that are never pending
         self._nested: list[frozenset[str]] = []  # its dicts arms may fill with containers
-        self._changing_depth = 0  # ifs deferred with arms that change shared objects, around
         # the program module's own names that deferred arms may change, and its names that are
         # never pending (arm_objects.module_tracked_names; a stage's come from its group)
         self.module_objects = staging.arm_objects if staging is not None else module_objects
@@ -533,12 +532,7 @@ class _Rewriter(Transformer):
         # if-converted arms are merged into expressions: never cut (compiler/stages.py)
         cuts = [] if convertible and targets else \
             self._cut_arms(node, self._deferred_depth + deferrable)
-        changes = names is not None and names.changes
-        self._changing_depth += changes
-        try:
-            self._visit_inside(node, deferrable)
-        finally:
-            self._changing_depth -= changes
+        self._visit_inside(node, deferrable)
         for arm, stage in cuts:
             getattr(node, arm).append(stages.Stages.placeholder(stage))
         if names is not None:
@@ -546,9 +540,6 @@ class _Rewriter(Transformer):
                                           in_function=bool(self._first_params),
                                           explicit=self._maybe_free(names),
                                           in_try=self._tries[-1] > 0)
-            if changes and self._changing_depth < 2:
-                # (each level copies the arms once more: nested ones beyond go as they are)
-                converted = deferral.decided_first(converted, node)
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params),

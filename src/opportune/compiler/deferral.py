@@ -23,6 +23,7 @@ import dataclasses
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from opportune.compiler import arm_objects, traversal
 from opportune.compiler.purity import reads_only
@@ -506,14 +507,53 @@ def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
                           names)
 
 
-MAX_PLAIN_LEVELS = 2  # nested ``if``s that keep the plain copy (each level doubles the code)
+MAX_PLAIN_LEVELS = 2  # nested ``if``s with the plain copy inside loops of a deferred arm
 _PLAIN_LEVEL = "_opportune_plain_level"  # on the ``if`` that picks between the two forms
 
 
-def _plain_levels(stmts: list[ast.stmt]) -> int:
-    """How many levels of :func:`_decided_first` ``if``s nest in ``stmts`` (the deepest)."""
-    return max((getattr(n, _PLAIN_LEVEL, 0) for s in stmts for n in traversal.nodes(s)
-                if isinstance(n, ast.If)), default=0)
+class _DeferredOnly(ast.NodeTransformer):
+    """Inside a deferred arm, the nested ``if``s with both forms keep the deferred one only,
+    except in a loop of the arm (a loop runs its body many times, often over plain data):
+    the arm runs on a pending condition, or because the runtime chose to defer it, where the
+    nested ``if``s are mostly deferred too. Without this, each level of nesting would double
+    the code. Returns the deepest level of those kept (:data:`_PLAIN_LEVEL`)."""
+
+    def __init__(self, apply: bool) -> None:
+        self.apply = apply  # else only count
+        self.kept = 0
+        self._loops = 0
+
+    def visit_If(self, node: ast.If) -> Any:
+        level = getattr(node, _PLAIN_LEVEL, 0)
+        if level and not self._loops:
+            deferred = self.visit_list(node.body)  # the deferred form
+            return deferred if self.apply else node
+        self.kept = max(self.kept, level)
+        return self.generic_visit(node) if self.apply else self._count(node)
+
+    def visit_list(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for s in stmts:
+            new = self.visit(s)
+            out.extend(new if isinstance(new, list) else [new])
+        return out
+
+    def _count(self, node: ast.AST) -> ast.AST:
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+        return node
+
+    def _loop(self, node: ast.AST) -> ast.AST:
+        self._loops += 1
+        try:
+            return self.generic_visit(node) if self.apply else self._count(node)
+        finally:
+            self._loops -= 1
+
+    visit_For = visit_While = visit_AsyncFor = _loop
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        return super().generic_visit(node) if self.apply else self._count(node)
 
 
 def _decided_first(converted: list[ast.stmt], node: ast.If, names: ArmNames
@@ -532,16 +572,21 @@ def _decided_first(converted: list[ast.stmt], node: ast.If, names: ArmNames
     which decides as before.
 
     ``node``: the rewritten ``if``, whose arms the deferred form holds too (copied here). The
-    copies double the code per nested level: beyond :data:`MAX_PLAIN_LEVELS` (counted from
-    the innermost) an ``if`` has the deferred form only, and the ``if``s inside it keep
-    theirs."""
-    level = _plain_levels([*node.body, *node.orelse]) + 1
-    if level > MAX_PLAIN_LEVELS:
-        return converted
+    copy would double the code per level of nesting: the deferred arm keeps the nested ones'
+    deferred form only (:class:`_DeferredOnly`), and an ``if`` with more than
+    :data:`MAX_PLAIN_LEVELS` levels of such ``if``s kept in it has the deferred form only."""
     din = converted[0]
     assert isinstance(din, ast.Assign) and isinstance(din.targets[0], ast.Name)
     cond = din.targets[0].id
+    arm = converted[1]
+    assert isinstance(arm, ast.FunctionDef)
+    count = _DeferredOnly(apply=False)
+    count.visit_list(arm.body)
+    level = count.kept + 1
+    if level > MAX_PLAIN_LEVELS:
+        return converted
     plain = ast.If(_load(cond), traversal.copy_tree(node.body), traversal.copy_tree(node.orelse))
+    arm.body = _DeferredOnly(apply=True).visit_list(arm.body)
     tests: list[ast.expr] = [ast.Compare(ast.Call(_load(TYPE), [_load(cond)], []), [ast.Is()],
                                          [_load(PENDING)])]
     if names.changes:

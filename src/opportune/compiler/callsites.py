@@ -199,9 +199,11 @@ class _Context:
         # Plain locals every binding of which gives a new container of one type.
         self._types = types or {}
         self._resolve = resolve
-        # Parameters of a deferred statement's arm function: the names it reads, handed over
-        # as they were where the statement stands. ``len`` there is a local holding the
-        # builtin as a rule, so its calls are tested as the enclosing code's are.
+        # Parameters of a deferred loop's function: the names it reads, handed over as they
+        # were where the loop stands. ``len`` there is a local holding the builtin as a rule,
+        # and the loop runs there whenever its input is known, so its calls are tested as the
+        # enclosing code's are. (The arms of an ``if`` run there only when deferred: the
+        # ``if`` as written runs otherwise, compiler/deferral.py, so they are left alone.)
         self.handed = handed
 
     def _resolved(self) -> None:
@@ -367,7 +369,7 @@ class _Inliner(Transformer):
         self._outer_parts(node)
 
         handed = frozenset(a.arg for a in node.args.args) \
-            if node.name.startswith(registry.ARM_PREFIXES) else frozenset()
+            if node.name.startswith(registry.LOOP_ARM_PREFIX) else frozenset()
         node.body = self._in(_Context(walrus=True, names=True,
                                       resolve=lambda: _function_facts(node), handed=handed),
                              node.body)

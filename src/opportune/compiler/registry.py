@@ -19,7 +19,8 @@ _pure_at: dict[tuple[str, int, str], Purity] = {}
 pure_functions: dict[int, Purity] = {}
 
 
-ARM_PREFIXES = ("__opp_arms", "__opp_loop_arm")
+LOOP_ARM_PREFIX = "__opp_loop_arm"
+ARM_PREFIXES = ("__opp_arms", LOOP_ARM_PREFIX)
 
 
 def is_arm_code(code: types.CodeType) -> bool:

@@ -516,7 +516,8 @@ class _DeferredOnly(ast.NodeTransformer):
     except in a loop of the arm (a loop runs its body many times, often over plain data):
     the arm runs on a pending condition, or because the runtime chose to defer it, where the
     nested ``if``s are mostly deferred too. Without this, each level of nesting would double
-    the code. Returns the deepest level of those kept (:data:`_PLAIN_LEVEL`)."""
+    the code. ``kept``: the deepest level of those kept (:data:`_PLAIN_LEVEL`). Without
+    ``apply`` it only counts, changing nothing."""
 
     def __init__(self, apply: bool) -> None:
         self.apply = apply  # else only count

@@ -488,27 +488,36 @@ def read_only(names: ArmNames) -> tuple[str, ...]:
 
 def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
              in_function: bool, explicit: tuple[str, ...] = (),
-             in_try: bool = False) -> list[ast.stmt]:
+             in_try: bool = False, plain_copy: bool = True) -> list[ast.stmt]:
     """The compiled form of an (already rewritten) ``if`` whose arms may move. ``explicit``:
     the names to read where the statement stands (see :func:`capture`). ``in_function``:
     whether the statement is in a function of the program; otherwise it is module-level code
     (perhaps inside the arm of another such statement), whose names are globals.
 
-    The ``if`` as written stands beside the deferred form (:func:`_decided_first`): a
-    condition that is no pending value takes it, at CPython's speed."""
+    With ``plain_copy`` (the statement may run many times: in a function or a loop), the
+    ``if`` as written stands beside the deferred form (:func:`_decided_first`): a condition
+    that is no pending value takes it, at CPython's speed."""
     k = next(counter)
     fn = f"__opp_arms{k}"
     call = _runtime_call(DEFER_IF, k, fn, names, in_function)
     if not in_function:
         arm = _module_arm_function(fn, [node.body, node.orelse], names)
-        return _decided_first(_module_statement(k, node.test, names, arm, call), node, names)
-    arm = _arm_function(fn, [node.body, node.orelse], names)
-    return _decided_first(_statement(k, node.test, names, arm, call, explicit, in_try), node,
-                          names)
+        converted = _module_statement(k, node.test, names, arm, call)
+    else:
+        arm = _arm_function(fn, [node.body, node.orelse], names)
+        converted = _statement(k, node.test, names, arm, call, explicit, in_try)
+    return _decided_first(converted, node, names) if plain_copy else converted
 
 
 MAX_PLAIN_LEVELS = 2  # nested ``if``s with the plain copy inside loops of a deferred arm
 _PLAIN_LEVEL = "_opportune_plain_level"  # on the ``if`` that picks between the two forms
+# the most nodes the copied arms may have: a loop over plain data has small arms, and the
+# bound keeps the copies of long ``elif`` chains and of whole programs' arms out
+MAX_PLAIN_NODES = 400
+
+
+def _size(stmts: list[ast.stmt]) -> int:
+    return sum(1 for s in stmts for _ in traversal.nodes(s))
 
 
 class _DeferredOnly(ast.NodeTransformer):
@@ -584,7 +593,7 @@ def _decided_first(converted: list[ast.stmt], node: ast.If, names: ArmNames
     count = _DeferredOnly(apply=False)
     count.visit_list(arm.body)
     level = count.kept + 1
-    if level > MAX_PLAIN_LEVELS:
+    if level > MAX_PLAIN_LEVELS or _size([*node.body, *node.orelse]) > MAX_PLAIN_NODES:
         return converted
     plain = ast.If(_load(cond), traversal.copy_tree(node.body), traversal.copy_tree(node.orelse))
     arm.body = _DeferredOnly(apply=True).visit_list(arm.body)

@@ -551,7 +551,7 @@ class _Inliner(Transformer):
         func = node.args[0]
         assert isinstance(func, ast.Name)
         name, args = func.id, node.args[1:]
-        if not ctx.names or name in ctx.plain and name not in ctx.handed:
+        if not ctx.names or name not in ctx.handed and name in ctx.plain:
             return node
         same = ast.Compare(_load(name), [ast.Is()], [_load(builtin_name(name))])
         if name in PLAIN_BUILTINS:

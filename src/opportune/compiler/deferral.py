@@ -516,8 +516,21 @@ _PLAIN_LEVEL = "_opportune_plain_level"  # on the ``if`` that picks between the 
 MAX_PLAIN_NODES = 400
 
 
-def _size(stmts: list[ast.stmt]) -> int:
-    return sum(1 for s in stmts for _ in traversal.nodes(s))
+def _at_most(stmts: list[ast.stmt], limit: int) -> bool:
+    """Whether ``stmts`` have at most ``limit`` nodes; the walk stops past the limit, so that
+    each ``if`` of a deep nest does not walk everything inside it."""
+    out: list[ast.AST] = list(stmts)
+    fields_of = traversal.child_fields
+    for node in out:  # grows as it is walked
+        if len(out) > limit:
+            return False
+        for field in fields_of(type(node)):
+            value = getattr(node, field, None)
+            if type(value) is list:
+                out.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                out.append(value)
+    return len(out) <= limit
 
 
 class _DeferredOnly(ast.NodeTransformer):
@@ -590,10 +603,12 @@ def _decided_first(converted: list[ast.stmt], node: ast.If, names: ArmNames
     cond = din.targets[0].id
     arm = converted[1]
     assert isinstance(arm, ast.FunctionDef)
+    if not _at_most([*node.body, *node.orelse], MAX_PLAIN_NODES):
+        return converted
     count = _DeferredOnly(apply=False)
     count.visit_list(arm.body)
     level = count.kept + 1
-    if level > MAX_PLAIN_LEVELS or _size([*node.body, *node.orelse]) > MAX_PLAIN_NODES:
+    if level > MAX_PLAIN_LEVELS:
         return converted
     plain = ast.If(_load(cond), traversal.copy_tree(node.body), traversal.copy_tree(node.orelse))
     arm.body = _DeferredOnly(apply=True).visit_list(arm.body)

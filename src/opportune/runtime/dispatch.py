@@ -29,6 +29,7 @@ from opportune.runtime.caches import caches_program_code
 from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.files import _NOT_QUEUED, note_open, print_later, write_later
 from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
@@ -377,6 +378,10 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         # must still pass through the output queue's bookkeeping.
         if f is _B.print:
             return _print(rt, args, kwargs)
+        if f is _B.open:
+            result = f(*args, **kwargs)
+            note_open(rt, result)
+            return result
         if f is _WARN or f is _GETFRAME or tf is _EnumType:
             frame = _frame_call(f, args, kwargs)
             if frame is not None:
@@ -740,6 +745,11 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             and getattr(_local, "scope", None) is None \
             and log_later(rt, f, args, kwargs, _program_frame()):
         return None  # queued at its place in the output (runtime/logs.py)
+    if kind == OPAQUE and rt.files and type(f) is _BuiltinMethodType \
+            and f.__name__ in _FILE_WRITES:
+        result = write_later(rt, f, args, kwargs)
+        if result is not _NOT_QUEUED:
+            return result  # queued at its place in program order (runtime/files.py)
     if _any_callable(args, kwargs):
         kind, args, kwargs = _route_callables(rt, kind, f, args, kwargs)
     if kind != PRINT and _reads_caller(f):
@@ -807,7 +817,14 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
     if rt._any:
         _fill_objects(f, args, kwargs, True)
+    if f is _B.open:
+        result = f(*args, **kwargs)
+        note_open(rt, result)
+        return result
     return f(*args, **kwargs)
+
+
+_FILE_WRITES = frozenset({"write", "writelines"})
 
 
 def _fill_objects(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any], inside: bool) -> None:
@@ -878,7 +895,7 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if streams is not None:  # a deferred arm's print, to stdout or stderr
         file = kwargs["file"] = _as_of_arm(file, streams)
     if streams is None and file is not None and file is not sys.stdout \
-            and file is not sys.stderr or _program_stream(sys.stdout if file is None else file):
+            and file is not sys.stderr and not (rt.files and print_later(rt, args, kwargs)) or _program_stream(sys.stdout if file is None else file):
         # a file, or the program's own stream object standing in for stdout (a tee that
         # counts lines): its ``write`` runs in program order, as the program may look at
         # what it did right after (p425)

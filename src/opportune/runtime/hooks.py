@@ -7,6 +7,8 @@ exactly what plain Python would.
 
 from __future__ import annotations
 
+import io
+
 import builtins
 import functools
 import sys
@@ -30,13 +32,31 @@ def try_enter(*managers: Any) -> int:
     rt = getattr(_local, "runtime", None)
     if rt is None:
         return 0
-    return rt.try_enter(not managers or not all(map(inert, managers)))
+    mark = rt.try_enter(not managers or not all(map(inert, managers)))
+    if rt.files and any(m in rt.files for m in managers if type(m) is io.TextIOWrapper):
+        rt.file_marks[mark] = rt.file_marks.get(mark, 0) + 1
+    return mark
 
 
 def try_exit(mark: int) -> None:
+    """A ``try`` or ``with`` body ends. A ``with`` body closing a file with queued writes
+    (runtime/files.py) writes them first, also when the body's failure is leaving: the
+    file then holds what plain Python had written before the failure."""
     rt = getattr(_local, "runtime", None)
-    if rt is not None:
+    if rt is None:
+        return
+    if not rt.file_marks or mark not in rt.file_marks:
         rt.try_exit(mark)
+        return
+    left = rt.file_marks[mark] - 1
+    if left:
+        rt.file_marks[mark] = left
+    else:
+        del rt.file_marks[mark]
+    try:
+        rt.try_exit(mark)
+    finally:
+        rt.flush_files("leaving a with block closes a file with queued writes", meet=False)
 
 
 def unescape(escaping: EscapingFailure, mark: int) -> Any:

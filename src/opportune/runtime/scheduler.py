@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import capture, context, externals, loops, tracebacks
+from opportune.runtime import capture, context, externals, files, loops, tracebacks
 from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
@@ -468,6 +468,11 @@ class Runtime:
         self._t0 = time.perf_counter()
         self._root = Scope(1, _ROOT_SPAN, frozenset())
         self._any = False
+        # Files the program opened whose writes are queued, and the place of the last write
+        # queued to one (runtime/files.py); the with bodies closing one, by mark.
+        self.files: Any = None
+        self._file_seq = -1
+        self.file_marks: dict[int, int] = {}
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         # Work a thread of the program does while it would otherwise wait for a value: compiling
@@ -987,6 +992,9 @@ class Runtime:
                 fn = _in_context(program_context, fn)
         if not self._routed:
             self._route_output()
+        if self._file_seq >= 0 and (spec.reads or spec.writes or files.among(self, args, kwargs)):
+            self.flush_files(f"external {spec.name} declares reads=/writes= or is handed a "
+                             "file: the file's queued writes are written first")
         in_order = None
         if spec.prints or spec.in_order_output:
             in_order = self._why_in_order(spec)
@@ -2048,8 +2056,45 @@ class Runtime:
                 # order that a failure the program met has discarded: plain Python never got
                 # there, and the entries queued there were dropped already
                 return
+            if target is not sys.stdout and target is not sys.stderr:
+                self._file_seq = entry.seq  # a write to a file (runtime/files.py)
             self._outq.add(entry)
             self._pump()
+
+    def print_to_file(self, texts: tuple[Any, ...], f: Any) -> None:
+        """Queue ``f.write`` of each of ``texts`` in turn (runtime/files.py)."""
+        self.print(texts, "", "", f, False)
+
+    def flush_files(self, reason: str, meet: bool = True) -> None:
+        """Before something that could see a file with queued writes (runtime/files.py):
+        wait for what the writes queued so far wait for and write them. ``meet``: raise the
+        earliest failure before them, as plain Python stopped there; else leave it for the
+        program to meet (a ``with`` body's exit, which meets its own failures first) and
+        write what comes before it."""
+        upto = self._file_seq
+        if upto < 0:
+            return
+        with self._out_lock:
+            if (not self._outq or self._outq[0].seq > upto) and self._streaming_entry is None:
+                return
+        try:
+            self._wait_before(upto + 1, reason)
+        except RuntimeClosed:
+            return
+        if meet:
+            first = self._earliest_failure(0, upto)
+            if first is not None:
+                self._check_outer(first)
+                self._raise(self._handle(first), first)
+        with self._out_lock:
+            self._pump(force_all=True)
+
+    def _failed_write(self, seq: int, error: BaseException) -> None:
+        """A queued write to a file failed as it was made (an answer that does not encode):
+        the program meets the error as a failed call's, and what comes after is dropped."""
+        with self._cond:
+            self._failures[seq] = error
+            self._cond.notify_all()
 
     def queue_effect(self, inputs: tuple[Pending, ...], emit: Callable[[], None]) -> bool:
         """Queue ``emit`` (it writes to stdout or stderr) at the next place in program order,
@@ -2156,7 +2201,14 @@ class Runtime:
                 continue
             values = [fill(a) for a in entry.args]
             self._note_output(entry.seq)
-            print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
+            if entry.file is sys.stdout or entry.file is sys.stderr:
+                print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
+                continue
+            try:
+                print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
+            except Exception as exc:  # noqa: BLE001 - met by the program (runtime/files.py)
+                self._failed_write(entry.seq, exc)
+                return
 
     # -- introspection --------------------------------------------------------------------------
 

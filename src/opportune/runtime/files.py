@@ -18,7 +18,9 @@ by code running concurrently (a deferred arm):
 - ``f.write(text)`` of text, or of an answer known to be text (an external annotated
   ``-> str``, an f-string, ``json.dumps``): it returns ``len(text)``, pending while the text
   is; anything else (bytes, a number) runs in program order and raises as plain Python does;
-- ``f.writelines(items)`` of a list or tuple of such texts;
+- ``f.writelines(items)``, which is ``f.write`` of each item in turn (``IOBase.writelines``):
+  each is judged as a ``write`` (``runtime/dispatch.py`` makes the calls one by one, also
+  for a file of any kind given a generator, whose code runs between the writes);
 - ``print(..., file=f)`` of values ``print`` to stdout would queue (``spawn._safe``).
 
 Whatever could see the file first writes the queue up to its place (:meth:`Runtime.
@@ -36,14 +38,18 @@ flush_files`, or the ``in_program_order`` that every effect passes through):
 An external declared with neither ``reads=`` nor ``writes=`` and not handed the file does
 not wait: by its declaration it touches no outside state, the file included.
 
-A write of an answer that turns out not to encode (a lone surrogate in a file opened
-``encoding="utf-8"``) fails when its turn comes: the program meets that error at its next
-point that waits for calls, as it meets a failed call's, and the writes after it are
-dropped; text known at the write is checked there, where plain Python raises.
+Text known at the write is encoded there, where plain Python raises if it does not encode;
+an answer still coming is queued only to a file whose encoding takes any text (a Unicode
+encoding, or an error handler that replaces), else the write runs in program order. The one
+text such a file refuses, a lone surrogate (``json.loads('"\\ud800"')``), fails when its
+turn comes: the program meets that error at its next point that waits for calls, as it meets
+a failed call's, with no frame of its own in the traceback, and the writes after it are
+dropped.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import stat
@@ -90,40 +96,42 @@ def _text(value: Any) -> bool:
     return type(value) is str or type(value) is Pending and value._type is str
 
 
+_REPLACING = frozenset({"replace", "ignore", "backslashreplace", "xmlcharrefreplace",
+                        "namereplace"})
+_UNICODE = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
+                      "utf-32-le", "utf-32-be"})
+
+
 def _encodes(f: Any, values: Any) -> bool:
-    """Whether the text known now encodes in ``f``'s encoding (pending text is checked when
-    it is written)."""
+    """Whether ``values`` will encode in ``f``'s encoding: text known now is tried now; text
+    still coming only where any text encodes but for a lone surrogate (a Unicode encoding,
+    or an error handler that replaces), as in an ``ascii`` file an answer with an accent
+    fails, and plain Python raises that at the write."""
     try:
         for v in values:
             if type(v) is str:
                 v.encode(f.encoding, f.errors)
+            elif type(v) is Pending and f.errors not in _REPLACING \
+                    and codecs.lookup(f.encoding).name not in _UNICODE:
+                return False
     except (UnicodeError, LookupError):
         return False
     return True
 
 
 def write_later(rt: Any, f: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Queue ``f.write(text)`` or ``f.writelines(texts)`` (see the module docstring); its
-    result, or ``_NOT_QUEUED`` when it does not qualify and must run as before."""
+    """Queue ``f.write(text)`` (see the module docstring); its result, or ``_NOT_QUEUED``
+    when it does not qualify and must run as before."""
     f_self = f.__self__
-    name = f.__name__
-    if kwargs or len(args) != 1 or not queued(rt, f_self):
+    if f.__name__ != "write" or kwargs or len(args) != 1 or not queued(rt, f_self):
         return _NOT_QUEUED
     value = args[0]
-    if name == "write":
-        if not _text(value) or not _encodes(f_self, args):
-            return _NOT_QUEUED
-        rt.print_to_file(args, f_self)
-        if type(value) is str:
-            return len(value)
-        return rt.derive_call(len, args, {}, "len", int)
-    if name == "writelines":
-        if type(value) not in (list, tuple) or not all(map(_text, value)) \
-                or not _encodes(f_self, value):
-            return _NOT_QUEUED
-        if value:
-            rt.print_to_file(tuple(value), f_self)
-        return None
+    if not _text(value) or not _encodes(f_self, args):
+        return _NOT_QUEUED
+    rt.print_to_file(args, f_self)
+    if type(value) is str:
+        return len(value)
+    return rt.derive_call(len, args, {}, "len", int)
     return _NOT_QUEUED
 
 

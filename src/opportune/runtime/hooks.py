@@ -33,9 +33,26 @@ def try_enter(*managers: Any) -> int:
     if rt is None:
         return 0
     mark = rt.try_enter(not managers or not all(map(inert, managers)))
-    if rt.files and any(m in rt.files for m in managers if type(m) is io.TextIOWrapper):
-        rt.file_marks[mark] = rt.file_marks.get(mark, 0) + 1
+    if rt.files and any(_may_close_a_file(rt, m) for m in managers):
+        rt.file_marks.add(_body_key(rt, mark))
     return mark
+
+
+def _may_close_a_file(rt: Any, manager: Any) -> bool:
+    """Whether ``manager``'s ``__exit__`` may close a file with queued writes without a call
+    the program makes: the file itself, or a ``contextlib`` manager (an ``ExitStack`` the
+    file was entered into, ``closing(f)``). The program's own ``__exit__`` is compiled: its
+    ``f.close()`` writes the queue first as any call does."""
+    if type(manager) is io.TextIOWrapper:
+        return manager in rt.files
+    return type(manager).__module__ == "contextlib"
+
+
+def _body_key(rt: Any, mark: int) -> tuple[int, int, int]:
+    """The ``with`` body open at ``mark`` at this depth of bodies: nested bodies entered
+    with nothing issued in between share a mark (a ``try`` right inside the ``with``)."""
+    sc = rt.scope()
+    return id(sc), mark, len(sc.try_marks)
 
 
 def try_exit(mark: int) -> None:
@@ -45,14 +62,14 @@ def try_exit(mark: int) -> None:
     rt = getattr(_local, "runtime", None)
     if rt is None:
         return
-    if not rt.file_marks or mark not in rt.file_marks:
+    if not rt.file_marks:
         rt.try_exit(mark)
         return
-    left = rt.file_marks[mark] - 1
-    if left:
-        rt.file_marks[mark] = left
-    else:
-        del rt.file_marks[mark]
+    key = _body_key(rt, mark)
+    if key not in rt.file_marks:
+        rt.try_exit(mark)
+        return
+    rt.file_marks.discard(key)
     try:
         rt.try_exit(mark)
     finally:

@@ -472,7 +472,7 @@ class Runtime:
         # queued to one (runtime/files.py); the with bodies closing one, by mark.
         self.files: Any = None
         self._file_seq = -1
-        self.file_marks: dict[int, int] = {}
+        self.file_marks: set[tuple[int, int, int]] = set()
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         # Work a thread of the program does while it would otherwise wait for a value: compiling

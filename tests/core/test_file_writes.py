@@ -113,7 +113,7 @@ def test_a_pure_external_does_not_wait_for_queued_writes_one_that_reads_does(
 def failure_mid_loop(path: Path) -> str:
     try:
         with open(path, "w") as f:
-            for q in ["a", "b", "bad c", "d"]:
+            for q in ["a", "b", "bad c", "d"]:  # noqa: FURB122 - the shape under test
                 f.write(ask(q) + "\n")
     except RuntimeError as e:
         return f"{e}|{_read(path)}"

@@ -30,6 +30,7 @@ from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
 from opportune.runtime.files import _NOT_QUEUED, note_open, print_later, write_later
+from opportune.runtime.files import among as files_among
 from opportune.runtime.files import queued as queued_file
 from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
@@ -743,6 +744,11 @@ def _queued_as_is(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
 
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if rt.files and kind != OPAQUE and kind != PRINT and files_among(rt, args, kwargs):
+        # ``json.dump(answer, f)``, ``pprint.pprint(x, stream=f)``: library code that would
+        # otherwise run later (or at once, ahead of the file's queued writes) writes to the
+        # file; it runs in program order, after them (runtime/files.py)
+        kind = OPAQUE
     if kind == OPAQUE and getattr(f, "__module__", None) == "logging" \
             and getattr(_local, "scope", None) is None \
             and log_later(rt, f, args, kwargs, _program_frame()):

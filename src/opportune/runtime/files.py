@@ -29,7 +29,10 @@ flush_files`, or the ``in_program_order`` that every effect passes through):
 - any other method of the file (``flush``, ``close``, ``tell``, ``seek``, ``read``,
   ``fileno``, ``truncate``, its ``buffer``'s methods) and any other library code with
   effects (``open`` of the same path or another, ``os.stat``, ``shutil.copy``, a ``Path``
-  method): all of them run in program order, after everything before them is written;
+  method, a ``csv.writer``'s ``writerow``): all of them run in program order, after
+  everything before them is written;
+- library code handed the file (``json.dump(answer, f)``, ``pprint.pprint(x, stream=f)``),
+  though it would otherwise be computed later or at once: it runs in program order too;
 - leaving a ``with`` body whose manager is such a file (its ``__exit__`` closes it);
 - an external declared with ``reads=`` or ``writes=``, or one handed the file;
 - the program's end, or an error it does not handle: the file then holds what plain Python
@@ -151,7 +154,8 @@ def print_later(rt: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
 
 
 def among(rt: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    """Whether a file with queued writes is among an external's arguments."""
+    """Whether a file whose writes may be queued is among the arguments of an external or
+    of library code (``json.dump(answer, f)``)."""
     files = rt.files
     if not files:
         return False

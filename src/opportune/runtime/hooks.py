@@ -7,10 +7,9 @@ exactly what plain Python would.
 
 from __future__ import annotations
 
-import io
-
 import builtins
 import functools
+import io
 import sys
 import types
 from typing import Any

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextvars
 import copy
 import enum
+import io
 import itertools
 import os
 import sys
@@ -2089,6 +2090,14 @@ class Runtime:
         with self._out_lock:
             self._pump(force_all=True)
 
+    def _to_file(self, entry: Any) -> bool:
+        """Whether ``entry`` writes to a file whose writes are queued (runtime/files.py)."""
+        files = self.files
+        if not files:
+            return False
+        file = getattr(entry, "file", None)
+        return type(file) is io.TextIOWrapper and file in files
+
     def _failed_write(self, seq: int, error: BaseException) -> None:
         """A queued write to a file failed as it was made (an answer that does not encode):
         the program meets the error as a failed call's, and what comes after is dropped."""
@@ -2162,8 +2171,9 @@ class Runtime:
         self._streaming_entry = None
         while self._outq:
             entry = self._outq[0]
-            printed = tuple(a._stream.root for a in entry.args
-                            if type(a) is Pending and a._stream is not None)
+            to_file = self._to_file(entry)
+            printed = () if to_file else tuple(a._stream.root for a in entry.args
+                                               if type(a) is Pending and a._stream is not None)
             with self._lock:
                 blocked = any(s < entry.seq for s in self._failures) \
                     or self._holds_output(entry.seq, printed)
@@ -2189,6 +2199,8 @@ class Runtime:
             if any(q._state == FAILED for q in inner):
                 continue  # holds a failed value: plain Python never reached this print
             if any(q._state == PENDING for q in inner):
+                if to_file:
+                    return  # a file gets the whole text: the stream may yet fail for good
                 # only streaming values can still be pending here: write them as they come
                 for a in entry.args:
                     if type(a) is Pending and a._stream is not None:
@@ -2201,7 +2213,7 @@ class Runtime:
                 continue
             values = [fill(a) for a in entry.args]
             self._note_output(entry.seq)
-            if entry.file is sys.stdout or entry.file is sys.stderr:
+            if not to_file:
                 print(*values, sep=entry.sep, end=entry.end, file=entry.file, flush=entry.flush)
                 continue
             try:

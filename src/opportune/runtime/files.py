@@ -23,6 +23,9 @@ by code running concurrently (a deferred arm):
   for a file of any kind given a generator, whose code runs between the writes);
 - ``print(..., file=f)`` of values ``print`` to stdout would queue (``spawn._safe``).
 
+A streamed answer is written whole, once its call has ended, not piece by piece as to
+stdout: a stream that fails for good leaves none of it in the file, as in plain Python.
+
 Whatever could see the file first writes the queue up to its place (:meth:`Runtime.
 flush_files`, or the ``in_program_order`` that every effect passes through):
 
@@ -33,7 +36,9 @@ flush_files`, or the ``in_program_order`` that every effect passes through):
   everything before them is written;
 - library code handed the file (``json.dump(answer, f)``, ``pprint.pprint(x, stream=f)``),
   though it would otherwise be computed later or at once: it runs in program order too;
-- leaving a ``with`` body whose manager is such a file (its ``__exit__`` closes it);
+- leaving a ``with`` body whose manager is such a file or a ``contextlib`` manager (an
+  ``ExitStack`` it was entered into, ``closing(f)``): their ``__exit__`` closes it without
+  a call the program makes;
 - an external declared with ``reads=`` or ``writes=``, or one handed the file;
 - the program's end, or an error it does not handle: the file then holds what plain Python
   had written before the error.

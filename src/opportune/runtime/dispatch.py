@@ -29,6 +29,7 @@ from opportune.runtime.caches import caches_program_code
 from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.iterators import gives_pending, real_items
 from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
@@ -546,7 +547,8 @@ _CHECKS_CALLBACK_RESULTS: dict[tuple[str, str], tuple[int | None, str]] = {
 }
 # (an lru_cache wrapper: ``map(cached, qs)`` calls it through a call site, runtime/caches.py)
 _CALLABLE_TYPES = frozenset({_FunctionType, _MethodType, types.BuiltinFunctionType,
-                             types.BuiltinMethodType, _functools.partial, _LRU_WRAPPER})
+                             types.BuiltinMethodType, _functools.partial, _LRU_WRAPPER,
+                             types.MethodDescriptorType})  # str.upper in map(str.upper, ...)
 
 
 # Those of _CALLS_ITS_ARGUMENTS that call what they are given before they return: before the
@@ -571,9 +573,21 @@ def _routing_needed(rt: Runtime, f: Any, args: tuple[Any, ...], kwargs: dict[str
         ta = type(a)
         if ta is _FunctionType and id(a.__code__) in _compiled_ids:
             continue  # the program's own function (a key= lambda): nothing to route
-        if ta in _CALLABLE_TYPES and ta is not _functools.partial and _needs_call_site(rt, a):
+        if ta in _CALLABLE_TYPES and ta is not _functools.partial and _needs_call_site(
+                rt, a, *_mapped(name, args)):
             return True
     return False
+
+
+_MAPS = frozenset({("builtins", "map"), ("builtins", "filter")})
+
+
+def _mapped(name: Any, args: tuple[Any, ...]) -> tuple[tuple[Any, ...] | None, bool]:
+    """For ``map(g, *iterables)`` and ``filter(g, iterable)``: the iterables ``g`` is given
+    the items of, and whether the result is lazy in ``g``'s results (``map``)."""
+    if name in _MAPS and args:
+        return args[1:], name == ("builtins", "map")
+    return None, False
 
 
 _names: dict[int, tuple[Any, tuple[Any, Any]]] = {}  # id(callee) -> (callee, its name)
@@ -618,14 +632,33 @@ def _with_concrete_result(g: Any) -> Any:
     return concrete
 
 
-def _needs_call_site(rt: Runtime, g: Any) -> bool:
+def _needs_call_site(rt: Runtime, g: Any, mapped: tuple[Any, ...] | None = None,
+                     lazy: bool = False) -> bool:
     """Whether ``g``, called by library code, must go through a call site: ``print``, library
-    code with effects, or a function of the program not compiled yet."""
+    code with effects, or a function of the program not compiled yet. ``mapped``: the
+    iterables ``map``/``filter`` pass to ``g``; then also an external given to ``map`` (``lazy``:
+    ``filter`` tests each answer's truth at once, so it gains nothing; called
+    there by map's C loop, it would wait for each answer in turn; through a call site each
+    call is issued as the items are taken, p812), and pure library code over items that may
+    be pending (``map(str.upper, answers)``: ``str.upper`` takes no stand-in, p811)."""
     func = g.__func__ if type(g) is _MethodType else g
-    if type(func) is _FunctionType and (
-            id(func.__code__) in _compiled_ids or SPEC_ATTRIBUTE in func.__dict__):
+    if type(func) is _FunctionType and id(func.__code__) in _compiled_ids:
         return False
-    return classify(rt, func if type(func) is _FunctionType else g) in (PRINT, OPAQUE, USER)
+    if type(func) is _FunctionType and SPEC_ATTRIBUTE in func.__dict__:
+        return lazy and mapped is not None
+    kind = classify(rt, func if type(func) is _FunctionType else g)
+    if kind in (PRINT, OPAQUE, USER):
+        return True
+    return mapped is not None and any(map(_may_yield_pending, mapped))
+
+
+def _may_yield_pending(a: Any) -> bool:
+    """Whether iterating ``a`` may give a pending value: an iterator of the program's, a
+    pending value, a list or tuple holding one."""
+    ta = type(a)
+    if ta is Pending or gives_pending(a):
+        return True
+    return (ta is list or ta is tuple) and Pending in set(map(type, a))
 
 
 def _through_call_site(g: Any) -> Any:
@@ -667,9 +700,11 @@ def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     if name not in _CALLS_ITS_ARGUMENTS or not _routing_needed(rt, f, args, kwargs):
         return kind, args, kwargs
 
+    mapped, lazy = _mapped(name, args)
+
     def route(g: Any) -> Any:
         if type(g) in _CALLABLE_TYPES and type(g) is not _functools.partial \
-                and _needs_call_site(rt, g):
+                and _needs_call_site(rt, g, mapped, lazy):
             return _through_call_site(g)
         return g
 
@@ -803,8 +838,9 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     rt.in_program_order(f"library code {_describe(f)} may have effects: it runs in program order")
     if rt._async_calls:
         args = tuple(_as_coroutine(rt, a) for a in args)
-    args = tuple(fill_in_place(a) for a in args)
-    kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
+    args = tuple(real_items(a) if gives_pending(a) else fill_in_place(a) for a in args)
+    kwargs = {k: real_items(v) if gives_pending(v) else fill_in_place(v)
+              for k, v in kwargs.items()}
     if rt._any:
         _fill_objects(f, args, kwargs, True)
     return f(*args, **kwargs)

@@ -12,6 +12,7 @@ talk to the network) and then runs on real values, exactly as plain Python would
 from __future__ import annotations
 
 import builtins
+import collections as _collections
 import datetime as _datetime
 import enum as _enum
 import os
@@ -29,7 +30,7 @@ from opportune.runtime.caches import caches_program_code
 from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
-from opportune.runtime.iterators import gives_pending, real_items
+from opportune.runtime.iterators import PROGRAM_ITERATORS, gives_pending, real_items
 from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
@@ -372,7 +373,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         # is issued
         return call(f.func, *f.args, *args, **{**f.keywords, **kwargs})
     if not rt._any and tf is not _FunctionType and (
-        not args or type(args[0]) is not types.GeneratorType
+        not args or type(args[0]) not in PROGRAM_ITERATORS
     ) and not (_any_callable(args, kwargs) and _routing_needed(rt, f, args, kwargs, True)):
         # Nothing pending exists and nothing is queued: plain Python, except for print, which
         # must still pass through the output queue's bookkeeping.
@@ -423,6 +424,16 @@ _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.
               type(iter({}.values())), type(iter({}.items())))
 
 _CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
+
+
+def _passes_items_on(f: Any) -> bool:
+    """Whether LOCAL library code ``f`` may take an iterator of the program's as it is: it
+    passes the items on to whoever iterates it (``itertools.chain``,
+    ``chain.from_iterable``) or only stores them for the program (``collections.deque``)."""
+    if f is _collections.deque:
+        return True
+    owner = f if type(f) is type else getattr(f, "__self__", None)
+    return type(owner) is type and owner in PROGRAM_ITERATORS
 
 _LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
 
@@ -649,16 +660,22 @@ def _needs_call_site(rt: Runtime, g: Any, mapped: tuple[Any, ...] | None = None,
     kind = classify(rt, func if type(func) is _FunctionType else g)
     if kind in (PRINT, OPAQUE, USER):
         return True
-    return mapped is not None and any(map(_may_yield_pending, mapped))
+    if mapped is None:
+        return False
+    for a in mapped:
+        if _may_yield_pending(a, rt._any):
+            return True
+    return False
 
 
-def _may_yield_pending(a: Any) -> bool:
-    """Whether iterating ``a`` may give a pending value: an iterator of the program's, a
-    pending value, a list or tuple holding one."""
+def _may_yield_pending(a: Any, issued: bool) -> bool:
+    """Whether iterating ``a`` may give a pending value: an iterator of the program's (whose
+    code may issue a call as it is iterated), a pending value, a list or tuple holding one
+    (looked for only once a call was ``issued``: before, no pending value exists)."""
     ta = type(a)
     if ta is Pending or gives_pending(a):
         return True
-    return (ta is list or ta is tuple) and Pending in set(map(type, a))
+    return issued and (ta is list or ta is tuple) and Pending in set(map(type, a))
 
 
 def _through_call_site(g: Any) -> Any:
@@ -833,6 +850,13 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             args = tuple(fill_in_place(a) for a in args)
             kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
             _fill_objects(f, args, kwargs, False)
+        for a in args:
+            if gives_pending(a):
+                # ``array.array("u", gen)``: the items reach library code real, as an opaque
+                # call's do; ``itertools`` only passes them on to whoever iterates it (p815)
+                if not _passes_items_on(f):
+                    args = tuple(real_items(a) if gives_pending(a) else a for a in args)
+                break
         return f(*args, **kwargs)
     # OPAQUE: library code that might have an outside effect runs in program order on real values
     rt.in_program_order(f"library code {_describe(f)} may have effects: it runs in program order")

@@ -30,7 +30,7 @@ from opportune.runtime.caches import caches_program_code
 from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
-from opportune.runtime.iterators import PROGRAM_ITERATORS, gives_pending, real_items
+from opportune.runtime.iterators import PROGRAM_ITERATORS, gives_pending, hand_over
 from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
@@ -424,6 +424,17 @@ _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.
               type(iter({}.values())), type(iter({}.items())))
 
 _CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
+
+
+def _iterator_among(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    for a in args:
+        if type(a) in PROGRAM_ITERATORS:
+            return True
+    if kwargs:
+        for a in kwargs.values():
+            if type(a) in PROGRAM_ITERATORS:
+                return True
+    return False
 
 
 def _passes_items_on(f: Any) -> bool:
@@ -850,21 +861,19 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             args = tuple(fill_in_place(a) for a in args)
             kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
             _fill_objects(f, args, kwargs, False)
-        for a in args:
-            if gives_pending(a):
-                # ``array.array("u", gen)``: the items reach library code real, as an opaque
-                # call's do; ``itertools`` only passes them on to whoever iterates it (p815)
-                if not _passes_items_on(f):
-                    args = tuple(real_items(a) if gives_pending(a) else a for a in args)
-                break
+        if _iterator_among(args, kwargs) and not _passes_items_on(f):
+            # ``array.array("u", gen)``: the items reach library code real, as an opaque
+            # call's do; ``itertools`` only passes them on to whoever iterates it (p815)
+            args, kwargs = hand_over(f, args, kwargs)
         return f(*args, **kwargs)
     # OPAQUE: library code that might have an outside effect runs in program order on real values
     rt.in_program_order(f"library code {_describe(f)} may have effects: it runs in program order")
     if rt._async_calls:
         args = tuple(_as_coroutine(rt, a) for a in args)
-    args = tuple(real_items(a) if gives_pending(a) else fill_in_place(a) for a in args)
-    kwargs = {k: real_items(v) if gives_pending(v) else fill_in_place(v)
-              for k, v in kwargs.items()}
+    if _iterator_among(args, kwargs):
+        args, kwargs = hand_over(f, args, kwargs)  # writelines(gen): real items (p810)
+    args = tuple(fill_in_place(a) for a in args)
+    kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
     if rt._any:
         _fill_objects(f, args, kwargs, True)
     return f(*args, **kwargs)

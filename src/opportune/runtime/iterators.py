@@ -39,6 +39,27 @@ def gives_pending(value: Any) -> bool:
     return type(value) in PROGRAM_ITERATORS
 
 
+# Library code that looks at the iterator object rather than taking its items: it must get
+# the program's own (``inspect.getgeneratorstate(gen)``, ``copy.copy(a_map)``,
+# ``weakref.ref(gen)``, ``pickle.dumps(a_zip)``).
+_LOOKS_AT_THE_OBJECT = frozenset({
+    "inspect", "copy", "copyreg", "pickle", "_pickle", "weakref", "_weakref", "gc", "sys",
+})
+
+
+def hand_over(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+              ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``args`` and ``kwargs`` for library code ``f``, each iterator of the program's among
+    them replaced by one whose items are filled (:func:`real_items`)."""
+    module = getattr(f, "__module__", None)
+    if module is None:
+        module = getattr(type(getattr(f, "__self__", None)), "__module__", None)
+    if module in _LOOKS_AT_THE_OBJECT:
+        return args, kwargs
+    return (tuple(real_items(a) if type(a) in PROGRAM_ITERATORS else a for a in args),
+            {k: real_items(v) if type(v) in PROGRAM_ITERATORS else v for k, v in kwargs.items()})
+
+
 def real_items(value: Any) -> Iterator[Any]:
     """An iterator over ``value``'s items, each filled before library code gets it."""
     for item in value:

@@ -3,13 +3,16 @@
 Each library function gets a generator of the program's, or ``map``/``zip``/``filter``/
 ``itertools`` over one, and must see what plain Python shows it: real items, taken in the
 same order, the generator's own prints between the library's writes (``sys.stdout``). C code
-that checks types (``array.array``, ``writelines``, ``shlex.join``) would reject a stand-in.
+that checks types (``array.array``, ``writelines``, ``shlex.join``) would reject a stand-in. Library code that looks at the iterator object itself
+(``inspect``, ``copy``, ``weakref``) gets the program's own.
 """
 import array
 import collections
+import copy
 import csv
 import functools
 import heapq
+import inspect
 import io
 import itertools
 import json
@@ -21,6 +24,7 @@ import shlex
 import statistics
 import sys
 import time
+import weakref
 
 import opportune
 
@@ -38,6 +42,8 @@ def g():
     for x in "ab":
         print("gen", x)
         yield ask(x) + "\n"
+
+
 sys.stdout.writelines(g())
 w = csv.DictWriter(sys.stdout, fieldnames=["k", "v"])
 w.writerows({"k": x, "v": ask(x)} for x in "cd")
@@ -64,3 +70,9 @@ print(sorted(collections.Counter(map(ask, "aba")).items()))
 print(list(map(str.upper, map(ask, "ab"))), list(map(len, filter(None, map(ask, "cd")))))
 print(list(map(lambda s: s.upper(), filter(lambda s: s.endswith("b"), map(ask, "ab")))))
 print(max(zip(map(num, "ab"), "ab")))
+
+gen = (ask(x) for x in "xyz")
+print(inspect.getgeneratorstate(gen), next(gen), inspect.getgeneratorstate(gen))
+mapped = map(str.lower, ["P", "Q"])
+print(list(copy.copy(mapped)), list(mapped))
+print(weakref.ref(gen)() is gen)

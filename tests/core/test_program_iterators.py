@@ -1,7 +1,9 @@
 """The program's iterators meet library code: real items for it, calls made as items are taken.
 
 A generator of the program yields pending values; library code that receives it (opaque
-code such as ``StringIO.writelines``) gets each item filled first (runtime/iterators.py, p810).
+code such as ``StringIO.writelines``) gets each item filled first (runtime/iterators.py, p810);
+``writelines`` of a file that is not stdout runs the generator to the end first, so its
+calls overlap (p816), while to stdout the items are taken one at a time, as plain Python does.
 ``map`` of an external is called through a call site as map is iterated, so its calls
 overlap instead of each waiting in map's C loop (p812); ``map`` of a pure library function
 over pending items gives derived values instead of handing ``str.upper`` a stand-in (p811).
@@ -12,13 +14,14 @@ Assertions read the recorded schedule.
 from __future__ import annotations
 
 import io
+import sys
 import time
 
 import pytest
 
 import opportune
 from core.overlap import calls_to, held_until_waited, meet
-from core.test_schedule import assert_all_overlap, calls_of, run_both
+from core.test_schedule import assert_after, assert_all_overlap, calls_of, run_both
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -89,6 +92,29 @@ def test_writelines_of_a_generator_of_answers_gets_text() -> None:
     got, schedule = run_both(written_lines)
     assert got == "A[app crashes]\nA[hello]\nA[LOGIN BROKEN]A[REFUND PLEASE]"
     assert len(calls_of(schedule, "ask")) == 4
+
+
+def lines_written_to_a_file() -> str:
+    buf = io.StringIO()
+    buf.writelines(ask(t) + "\n" for t in TICKETS)
+    return buf.getvalue()
+
+
+def test_writelines_of_a_file_makes_the_generators_calls_together() -> None:
+    got, schedule = run_both(lines_written_to_a_file, overlap=[calls_to("ask", *TICKETS)])
+    assert got.split("\n")[:-1] == [f"A[{t}]" for t in TICKETS]
+    assert_all_overlap(calls_of(schedule, "ask"))
+
+
+def lines_written_to_stdout() -> None:
+    sys.stdout.writelines(ask(t) + "\n" for t in TICKETS[:2])
+
+
+def test_writelines_to_stdout_takes_the_items_one_at_a_time(capsys) -> None:
+    opportune.run(lines_written_to_stdout)
+    assert capsys.readouterr().out == "A[app crashes]\nA[hello]\n"
+    first, second = calls_of(opportune.last_schedule(), "ask")
+    assert_after(second, first)
 
 
 def test_filter_of_an_external_says_each_call_waits() -> None:

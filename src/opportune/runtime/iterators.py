@@ -10,15 +10,23 @@ argument is replaced by an iterator that fills each item before the library sees
 items arrive as plain Python yields them: one at a time, the program's code running between
 the library's steps.
 
-The items are not made ahead of the library (which would let their calls overlap): the
-program's code that makes them may print or fail, and plain Python runs it between the
-library's steps, and a library that stops early (``islice``, a ``for`` with ``break``) would
-have made calls plain Python does not make. docs/design.md, Known limits.
+In general the items are not made ahead of the library: a library that stops early
+(``islice``, a loop with ``break``) would have the program make calls plain Python does not
+make, and the program's code that makes them runs between the library's steps. One call is
+known to take every item before anything else: ``writelines`` of an open file object that
+is not where the program prints (``_runs_ahead``). There the program's iterator runs to the
+end first, in program order, as a LAZY consumer's does (``"".join(gen)``), so the calls
+that make the items overlap; the items are then filled one by one as the library takes
+them, so an answer that failed is met after the items before it were written, and the
+output the program queued after that call is dropped as at any failure. A failure of the
+iterator's own code is raised after the items before it, where the library met it.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
+import sys
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -56,6 +64,8 @@ def hand_over(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
         module = getattr(type(getattr(f, "__self__", None)), "__module__", None)
     if module in _LOOKS_AT_THE_OBJECT:
         return args, kwargs
+    if len(args) == 1 and not kwargs and _runs_ahead(f):
+        return (_all_first(args[0]),), kwargs
     return (tuple(real_items(a) if type(a) in PROGRAM_ITERATORS else a for a in args),
             {k: real_items(v) if type(v) in PROGRAM_ITERATORS else v for k, v in kwargs.items()})
 
@@ -64,3 +74,38 @@ def real_items(value: Any) -> Iterator[Any]:
     """An iterator over ``value``'s items, each filled before library code gets it."""
     for item in value:
         yield fill_in_place(item)
+
+
+def _runs_ahead(f: Any) -> bool:
+    """Whether ``f`` is ``writelines`` of an open file object that does not write where the
+    program prints: it takes every item, and nothing it writes can come between the program's
+    own output (a closed one raises before taking any)."""
+    receiver = getattr(f, "__self__", None)
+    if getattr(f, "__name__", None) != "writelines" or not isinstance(receiver, io.IOBase) \
+            or receiver.closed:
+        return False
+    if any(receiver is s for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)):
+        return False
+    try:
+        return receiver.fileno() not in (0, 1, 2)
+    except (OSError, ValueError):  # io.UnsupportedOperation: an in-memory file
+        return True
+
+
+def _all_first(value: Any) -> Iterator[Any]:
+    """The items of ``value``, all made now; each filled as the library takes it."""
+    items: list[Any] = []
+    failure: Exception | None = None
+    try:
+        for item in value:
+            items.append(item)
+    except Exception as e:  # noqa: BLE001 - raised where the library meets it, below
+        failure = e
+    return _filled_then_raise(items, failure)
+
+
+def _filled_then_raise(items: list[Any], failure: Exception | None) -> Iterator[Any]:
+    for item in items:
+        yield fill_in_place(item)
+    if failure is not None:
+        raise failure

@@ -30,7 +30,12 @@ from opportune.runtime.caches import caches_program_code
 from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
-from opportune.runtime.iterators import PROGRAM_ITERATORS, gives_pending, hand_over
+from opportune.runtime.iterators import (
+    PROGRAM_ITERATORS,
+    gives_pending,
+    hand_over,
+    is_iterator_object,
+)
 from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
@@ -426,14 +431,15 @@ _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.
 _CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
 
 
-def _iterator_among(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    for a in args:
-        if type(a) in PROGRAM_ITERATORS:
+def _iterator_among(args: tuple[Any, ...], kwargs: dict[str, Any],
+                    objects: bool = False) -> bool:
+    """Whether an iterator of the program's is among the arguments (``objects``: also one of
+    a class of the program's, looked for only before opaque library code, where it costs
+    little beside the wait)."""
+    for a in (*args, *kwargs.values()) if kwargs else args:
+        ta = type(a)
+        if ta in PROGRAM_ITERATORS or objects and ta not in ATOM_TYPES and is_iterator_object(a):
             return True
-    if kwargs:
-        for a in kwargs.values():
-            if type(a) in PROGRAM_ITERATORS:
-                return True
     return False
 
 
@@ -870,8 +876,9 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     rt.in_program_order(f"library code {_describe(f)} may have effects: it runs in program order")
     if rt._async_calls:
         args = tuple(_as_coroutine(rt, a) for a in args)
-    if _iterator_among(args, kwargs):
-        args, kwargs = hand_over(f, args, kwargs)  # writelines(gen): real items (p810)
+    if _iterator_among(args, kwargs, True):
+        # writelines(gen), writelines(an iterator of the program's class): real items (p810)
+        args, kwargs = hand_over(f, args, kwargs, True)
     args = tuple(fill_in_place(a) for a in args)
     kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
     if rt._any:

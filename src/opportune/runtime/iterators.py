@@ -31,6 +31,7 @@ import types
 from collections.abc import Iterator
 from typing import Any
 
+from opportune.compiler.registry import _compiled_ids
 from opportune.runtime.snapshot import fill_in_place
 
 # Iterators whose items come from code that may run the program's: generators and the
@@ -55,10 +56,18 @@ _LOOKS_AT_THE_OBJECT = frozenset({
 })
 
 
-def hand_over(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+def is_iterator_object(value: Any) -> bool:
+    """Whether ``value`` is an iterator of a class of the program's whose ``__next__`` is
+    compiled code (and so may return a pending value)."""
+    method = getattr(type(value), "__next__", None)
+    return type(method) is types.FunctionType and id(method.__code__) in _compiled_ids
+
+
+def hand_over(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any], objects: bool = False,
               ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """``args`` and ``kwargs`` for library code ``f``, each iterator of the program's among
-    them replaced by one whose items are filled (:func:`real_items`)."""
+    them replaced by one whose items are filled (:func:`real_items`); ``objects``: also
+    iterators of the program's classes (:func:`is_iterator_object`)."""
     module = getattr(f, "__module__", None)
     if module is None:
         module = getattr(type(getattr(f, "__self__", None)), "__module__", None)
@@ -66,8 +75,12 @@ def hand_over(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
         return args, kwargs
     if len(args) == 1 and not kwargs and _runs_ahead(f):
         return (_all_first(args[0]),), kwargs
-    return (tuple(real_items(a) if type(a) in PROGRAM_ITERATORS else a for a in args),
-            {k: real_items(v) if type(v) in PROGRAM_ITERATORS else v for k, v in kwargs.items()})
+    def wrapped(a: Any) -> Any:
+        if type(a) in PROGRAM_ITERATORS or objects and is_iterator_object(a):
+            return real_items(a)
+        return a
+
+    return tuple(map(wrapped, args)), {k: wrapped(v) for k, v in kwargs.items()}
 
 
 def real_items(value: Any) -> Iterator[Any]:
@@ -98,7 +111,7 @@ def _all_first(value: Any) -> Iterator[Any]:
     failure: Exception | None = None
     try:
         for item in value:
-            items.append(item)
+            items.append(item)  # noqa: PERF402 - keeps the items made before a failure
     except Exception as e:  # noqa: BLE001 - raised where the library meets it, below
         failure = e
     return _filled_then_raise(items, failure)

@@ -59,6 +59,8 @@ SPECIAL: dict[str, Case] = {
         "p536_exit_after_a_failed_pending_call.py",
         "p538_own_error_after_a_failed_pending_call.py",
         "p693_thread_of_the_program_ends_by_a_failing_call.py",
+        "p813_uncaught_failure_of_a_derived_value_with_its_frames.py",
+        "p816_writelines_runs_the_programs_generator_first.py",
     )},
     **{name: Case(staged=True) for name in (
         "p490_stage_exception_crosses_stages.py",

@@ -67,6 +67,26 @@ def run_script(
     summary: bool = False,
 ) -> int:
     """Run ``file`` with ``args`` under opportune; return the exit status ``python`` would."""
+    # The program starts with Python's own excepthook, as under ``python FILE``: the command
+    # line library (Typer, when an option comes before FILE) installs one of its own, which
+    # the program would see, and which the report below would take for the program's (it
+    # printed a failed derived value's traceback without the program's frame).
+    launcher_hook, sys.excepthook = sys.excepthook, sys.__excepthook__
+    try:
+        return _run_script(file, args, trace=trace, explain=explain, summary=summary)
+    finally:
+        if sys.excepthook is sys.__excepthook__:
+            sys.excepthook = launcher_hook
+
+
+def _run_script(
+    file: str,
+    args: list[str],
+    *,
+    trace: "str | os.PathLike[str] | None",
+    explain: bool,
+    summary: bool,
+) -> int:
     from opportune.api import last_schedule, run_path
 
     status = 0

@@ -12,6 +12,7 @@ talk to the network) and then runs on real values, exactly as plain Python would
 from __future__ import annotations
 
 import builtins
+import collections as _collections
 import datetime as _datetime
 import enum as _enum
 import os
@@ -32,6 +33,12 @@ from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpe
 from opportune.runtime.files import _NOT_QUEUED, note_open, print_later, write_later
 from opportune.runtime.files import among as files_among
 from opportune.runtime.files import queued as queued_file
+from opportune.runtime.library_iterators import (
+    PROGRAM_ITERATORS,
+    gives_pending,
+    hand_over,
+    is_iterator_object,
+)
 from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
@@ -375,7 +382,7 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         # is issued
         return call(f.func, *f.args, *args, **{**f.keywords, **kwargs})
     if not rt._any and tf is not _FunctionType and (
-        not args or type(args[0]) is not types.GeneratorType
+        not args or type(args[0]) not in PROGRAM_ITERATORS
     ) and not (_any_callable(args, kwargs) and _routing_needed(rt, f, args, kwargs, True)):
         # Nothing pending exists and nothing is queued: plain Python, except for print, which
         # must still pass through the output queue's bookkeeping.
@@ -430,6 +437,28 @@ _ITERATORS = (types.GeneratorType, type(iter([])), type(iter(())), type(iter({}.
               type(iter({}.values())), type(iter({}.items())))
 
 _CONSUMERS = frozenset({_B.set, _B.frozenset, _B.dict, _B.list, _B.tuple})
+
+
+def _iterator_among(args: tuple[Any, ...], kwargs: dict[str, Any],
+                    objects: bool = False) -> bool:
+    """Whether an iterator of the program's is among the arguments (``objects``: also one of
+    a class of the program's, looked for only before opaque library code, where it costs
+    little beside the wait)."""
+    for a in (*args, *kwargs.values()) if kwargs else args:
+        ta = type(a)
+        if ta in PROGRAM_ITERATORS or objects and ta not in ATOM_TYPES and is_iterator_object(a):
+            return True
+    return False
+
+
+def _passes_items_on(f: Any) -> bool:
+    """Whether LOCAL library code ``f`` may take an iterator of the program's as it is: it
+    passes the items on to whoever iterates it (``itertools.chain``,
+    ``chain.from_iterable``) or only stores them for the program (``collections.deque``)."""
+    if f is _collections.deque:
+        return True
+    owner = f if type(f) is type else getattr(f, "__self__", None)
+    return type(owner) is type and owner in PROGRAM_ITERATORS
 
 _LAZY_LOOKUPS = frozenset({"get", "__getitem__", "__contains__", "count", "index"})
 
@@ -555,7 +584,8 @@ _CHECKS_CALLBACK_RESULTS: dict[tuple[str, str], tuple[int | None, str]] = {
 }
 # (an lru_cache wrapper: ``map(cached, qs)`` calls it through a call site, runtime/caches.py)
 _CALLABLE_TYPES = frozenset({_FunctionType, _MethodType, types.BuiltinFunctionType,
-                             types.BuiltinMethodType, _functools.partial, _LRU_WRAPPER})
+                             types.BuiltinMethodType, _functools.partial, _LRU_WRAPPER,
+                             types.MethodDescriptorType})  # str.upper in map(str.upper, ...)
 
 
 # Those of _CALLS_ITS_ARGUMENTS that call what they are given before they return: before the
@@ -580,9 +610,21 @@ def _routing_needed(rt: Runtime, f: Any, args: tuple[Any, ...], kwargs: dict[str
         ta = type(a)
         if ta is _FunctionType and id(a.__code__) in _compiled_ids:
             continue  # the program's own function (a key= lambda): nothing to route
-        if ta in _CALLABLE_TYPES and ta is not _functools.partial and _needs_call_site(rt, a):
+        if ta in _CALLABLE_TYPES and ta is not _functools.partial and _needs_call_site(
+                rt, a, *_mapped(name, args)):
             return True
     return False
+
+
+_MAPS = frozenset({("builtins", "map"), ("builtins", "filter")})
+
+
+def _mapped(name: Any, args: tuple[Any, ...]) -> tuple[tuple[Any, ...] | None, bool]:
+    """For ``map(g, *iterables)`` and ``filter(g, iterable)``: the iterables ``g`` is given
+    the items of, and whether the result is lazy in ``g``'s results (``map``)."""
+    if name in _MAPS and args:
+        return args[1:], name == ("builtins", "map")
+    return None, False
 
 
 _names: dict[int, tuple[Any, tuple[Any, Any]]] = {}  # id(callee) -> (callee, its name)
@@ -627,14 +669,39 @@ def _with_concrete_result(g: Any) -> Any:
     return concrete
 
 
-def _needs_call_site(rt: Runtime, g: Any) -> bool:
+def _needs_call_site(rt: Runtime, g: Any, mapped: tuple[Any, ...] | None = None,
+                     lazy: bool = False) -> bool:
     """Whether ``g``, called by library code, must go through a call site: ``print``, library
-    code with effects, or a function of the program not compiled yet."""
+    code with effects, or a function of the program not compiled yet. ``mapped``: the
+    iterables ``map``/``filter`` pass to ``g``; then also an external given to ``map`` (``lazy``:
+    ``filter`` tests each answer's truth at once, so it gains nothing; called
+    there by map's C loop, it would wait for each answer in turn; through a call site each
+    call is issued as the items are taken, p812), and pure library code over items that may
+    be pending (``map(str.upper, answers)``: ``str.upper`` takes no stand-in, p811)."""
     func = g.__func__ if type(g) is _MethodType else g
-    if type(func) is _FunctionType and (
-            id(func.__code__) in _compiled_ids or SPEC_ATTRIBUTE in func.__dict__):
+    if type(func) is _FunctionType and id(func.__code__) in _compiled_ids:
         return False
-    return classify(rt, func if type(func) is _FunctionType else g) in (PRINT, OPAQUE, USER)
+    if type(func) is _FunctionType and SPEC_ATTRIBUTE in func.__dict__:
+        return lazy and mapped is not None
+    kind = classify(rt, func if type(func) is _FunctionType else g)
+    if kind in (PRINT, OPAQUE, USER):
+        return True
+    if mapped is None:
+        return False
+    for a in mapped:
+        if _may_yield_pending(a, rt._any):
+            return True
+    return False
+
+
+def _may_yield_pending(a: Any, issued: bool) -> bool:
+    """Whether iterating ``a`` may give a pending value: an iterator of the program's (whose
+    code may issue a call as it is iterated), a pending value, a list or tuple holding one
+    (looked for only once a call was ``issued``: before, no pending value exists)."""
+    ta = type(a)
+    if ta is Pending or gives_pending(a):
+        return True
+    return issued and (ta is list or ta is tuple) and Pending in set(map(type, a))
 
 
 def _through_call_site(g: Any) -> Any:
@@ -676,9 +743,11 @@ def _route_callables(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     if name not in _CALLS_ITS_ARGUMENTS or not _routing_needed(rt, f, args, kwargs):
         return kind, args, kwargs
 
+    mapped, lazy = _mapped(name, args)
+
     def route(g: Any) -> Any:
         if type(g) in _CALLABLE_TYPES and type(g) is not _functools.partial \
-                and _needs_call_site(rt, g):
+                and _needs_call_site(rt, g, mapped, lazy):
             return _through_call_site(g)
         return g
 
@@ -829,11 +898,18 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
             args = tuple(fill_in_place(a) for a in args)
             kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
             _fill_objects(f, args, kwargs, False)
+        if _iterator_among(args, kwargs) and not _passes_items_on(f):
+            # ``array.array("u", gen)``: the items reach library code real, as an opaque
+            # call's do; ``itertools`` only passes them on to whoever iterates it (p815)
+            args, kwargs = hand_over(f, args, kwargs)
         return f(*args, **kwargs)
     # OPAQUE: library code that might have an outside effect runs in program order on real values
     rt.in_program_order(f"library code {_describe(f)} may have effects: it runs in program order")
     if rt._async_calls:
         args = tuple(_as_coroutine(rt, a) for a in args)
+    if _iterator_among(args, kwargs, True):
+        # writelines(gen), writelines(an iterator of the program's class): real items (p810)
+        args, kwargs = hand_over(f, args, kwargs, True)
     args = tuple(fill_in_place(a) for a in args)
     kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
     if rt._any:

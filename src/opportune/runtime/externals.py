@@ -857,7 +857,10 @@ def _wrap(fn: F, spec: ExternalSpec) -> F:
             # Reached from code opportune did not compile (a library callback, say): that code
             # cannot hold a pending value, so the call is made in order and its result awaited.
             # Compiled call sites go through opportune.runtime.dispatch and do not wait.
-            return runtime.issue(spec, fn, args, kwargs, wait=True)
+            return runtime.issue(spec, fn, args, kwargs, wait=(
+                f"external {spec.name} called by library code outside the program's code "
+                "(filter(), a key= or callback of a library function): each call waits for "
+                "its answer"))
 
         wrapper = sync_entry
     setattr(wrapper, SPEC_ATTRIBUTE, spec)

@@ -1140,7 +1140,7 @@ class Runtime:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         *,
-        wait: bool = False,
+        wait: bool | str = False,
     ) -> Any:
         """Start an external call as soon as its inputs are known; return its pending result."""
         if getattr(context._local, "runtime", None) is not self:
@@ -1321,6 +1321,8 @@ class Runtime:
             # output cannot be captured. The program waits.
             if in_order is not None and p._state == PENDING:
                 self.wait_for(p, f"external {spec.name} {in_order}: it runs in program order")
+            elif type(wait) is str and p._state == PENDING:
+                self.wait_for(p, wait)
             return p._force()
         return p
 

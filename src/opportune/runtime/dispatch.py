@@ -928,16 +928,17 @@ def _writes_one_by_one(rt: Runtime, f: Any, args: tuple[Any, ...],
                        kwargs: dict[str, Any]) -> bool:
     """Whether ``f.writelines(items)`` is made as the ``f.write(item)`` calls it consists
     of (``IOBase.writelines``), each judged as the program's own: on a file whose writes are
-    queued (runtime/files.py), or given an iterator (a generator yielding answers: plain
-    Python runs its code between the writes, and each answer is known by its write)."""
+    queued (runtime/files.py), the items a list, a tuple or an iterator (a generator
+    yielding answers: plain Python runs its code between the writes, and each answer is
+    known by its write). On any other file an iterator is handed over as library code gets
+    it (runtime/library_iterators.py: run ahead where the file is not stdout, p816)."""
     owner = f.__self__
     if kwargs or len(args) != 1 or getattr(type(owner), "writelines", None) is not _IOBASE_WRITELINES \
             or getattr(owner, "closed", True):
         return False
     items = args[0]
-    if type(items) in _ITERATORS:
-        return True
-    return type(items) in (list, tuple) and rt.files is not None and queued_file(rt, owner)
+    return (type(items) in _ITERATORS or type(items) in (list, tuple)) \
+        and rt.files is not None and queued_file(rt, owner)
 
 
 def _fill_objects(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any], inside: bool) -> None:

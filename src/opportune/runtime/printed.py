@@ -17,6 +17,7 @@ still running (``Runtime.print``) writes later, so what it holds must not change
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from opportune.runtime.snapshot import changeable_object, snapshot
@@ -61,23 +62,7 @@ def staged(value: Any, memo: dict[int, Any]) -> Any:
     if t is set or t is frozenset:
         return snapshot(value)
     if t is list or t is tuple or t is dict:
-        key = id(value)
-        if key in memo:
-            return memo[key]
-        if t is dict:
-            out: Any = {}
-            memo[key] = out
-            for k, v in value.items():
-                out[k] = staged(v, memo)
-            return out
-        if t is list:
-            out = []
-            memo[key] = out
-            out.extend(staged(v, memo) for v in value)
-            return out
-        out = tuple(staged(v, memo) for v in value)
-        memo[key] = out
-        return out
+        return _copied(value, memo, staged)
     if changeable_object(value):
         return Repr(repr(value))
     return value
@@ -126,23 +111,29 @@ def resolved(value: Any, memo: dict[int, Any] | None = None) -> Any:
         return resolved(value._value, memo)
     if t is not list and t is not tuple and t is not dict:
         return value
-    if memo is None:
-        memo = {}
+    return _copied(value, {} if memo is None else memo, resolved)
+
+
+def _copied(value: list[Any] | tuple[Any, ...] | dict[Any, Any], memo: dict[int, Any],
+            item: Callable[[Any, dict[int, Any]], Any]) -> Any:
+    """A copy of the list, tuple or dict ``value`` with ``item`` applied to each element (to
+    each value of a dict), made once per object (``memo``), so shared and cyclic parts stay
+    shared and cyclic."""
     key = id(value)
     if key in memo:
         return memo[key]
-    if t is dict:
+    if type(value) is dict:
         out: Any = {}
         memo[key] = out
         for k, v in value.items():
-            out[k] = resolved(v, memo)
+            out[k] = item(v, memo)
         return out
-    if t is list:
+    if type(value) is list:
         out = []
         memo[key] = out
-        out.extend(resolved(v, memo) for v in value)
+        out.extend(item(v, memo) for v in value)
         return out
-    out = tuple(resolved(v, memo) for v in value)
+    out = tuple(item(v, memo) for v in value)
     memo[key] = out
     return out
 

@@ -23,7 +23,7 @@ import types
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from opportune.runtime.snapshot import PLAIN_CONTAINERS
+from opportune.runtime.snapshot import PLAIN_CONTAINERS, collect_deep
 from opportune.runtime.values import ATOM_TYPES, DONE, PENDING, Pending
 
 
@@ -82,24 +82,9 @@ def leaves(values: list[Pending], recipes: dict[int, Recipe],
             others.append(p)
             continue
         inner: list[Pending] = []
-        _collect(recipe.args, inner, set())
-        _collect(recipe.kwargs, inner, set())
+        collect_deep((recipe.args, recipe.kwargs), inner)
         stack.extend(inner)
     return found_reads, others
-
-
-def _collect(value: Any, into: list[Pending], seen: set[int]) -> None:
-    t = type(value)
-    if t is Pending:
-        into.append(value)
-        if value._state == DONE and type(value._value) in PLAIN_CONTAINERS:
-            _collect(value._value, into, seen)
-        return
-    if t not in PLAIN_CONTAINERS or id(value) in seen:
-        return
-    seen.add(id(value))
-    for v in (value.values() if t is dict else value):
-        _collect(v, into, seen)
 
 
 def fill_tentatively(value: Any, recipes: dict[int, Recipe], reads: dict[int, TentativeRead],

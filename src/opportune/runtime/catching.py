@@ -14,6 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
+# What a class defines that a handler does not reach by reading its exception: construction,
+# pickling and the names every class has.
+_INERT = frozenset({
+    "__init__", "__new__", "__init_subclass__", "__class_getitem__", "__reduce__",
+    "__reduce_ex__", "__getstate__", "__setstate__", "__module__", "__qualname__", "__doc__",
+    "__dict__", "__weakref__", "__slots__", "__annotations__", "__firstlineno__",
+    "__static_attributes__", "__orig_bases__", "__parameters__",
+})
+
 
 class Catch:
     """The stretch ``[lo, hi)`` of a body whose failures are held for ``classes``."""
@@ -38,6 +47,34 @@ def classes_of(kinds: Any) -> tuple[type[BaseException], ...] | None:
         if not (isinstance(k, type) and issubclass(k, BaseException)):
             return None
     return items
+
+
+def runs_programs_code(classes: tuple[type[BaseException], ...]) -> bool:
+    """Whether an exception the clause catches may run code of the program's when a handler
+    reads it (``print(e)``, ``f"{e}"``, ``e.code`` through a property): some class among
+    ``classes`` and their subclasses, defined in the program, has its own ``__str__``,
+    ``__repr__``, ``__format__``, another special method, a property or other descriptor.
+    A handler deferred to a later moment would run that code late: after output and changes
+    the program made past the ``try`` (what it prints, what it raises, the state it reads).
+    Reading an exception's arguments, or the attributes its ``__init__`` stored, runs none."""
+    from opportune.compiler.functions import is_user_module
+
+    seen: set[type] = set()
+    stack = list(classes)
+    while stack:
+        c = stack.pop()
+        if c in seen:
+            continue
+        seen.add(c)
+        stack.extend(type.__subclasses__(c))
+        if not is_user_module(c.__module__):
+            continue
+        for name, attr in vars(c).items():
+            if name in _INERT:
+                continue
+            if name.startswith("__") and name.endswith("__") or hasattr(type(attr), "__get__"):
+                return True
+    return False
 
 
 def matches(error: BaseException, classes: tuple[type[BaseException], ...]) -> bool:

@@ -39,13 +39,14 @@ def try_exit(mark: int) -> None:
         rt.try_exit(mark)
 
 
-def try_outcome(mark: int, ok: bool, kinds: Any) -> Any:
+def try_outcome(mark: int, ok: bool, kinds: Any, reads: bool = False) -> Any:
     """The body of a ``try`` turned into a branch is left (compiler/tries.py): None, the
-    exception its handler catches, or a pending value that becomes one of those."""
+    exception its handler catches, or a pending value that becomes one of those. ``reads``:
+    the handler reads the exception through its ``as`` name."""
     rt = getattr(_local, "runtime", None)
     if rt is None:
         return None
-    return rt.try_outcome(mark, ok, kinds)
+    return rt.try_outcome(mark, ok, kinds, reads)
 
 
 def entered(mark: int) -> bool:

@@ -251,6 +251,15 @@ def changing_globals(names: tuple[str, ...] = ()) -> None:
         rt.readers.before_rebinding(frame.f_globals, names)
 
 
+def changing_closure() -> None:
+    """A function is about to rebind a name it declares ``nonlocal``: inside a ``try`` or
+    ``with`` body, a change to program state, which first waits for the body's calls (see
+    :func:`changing_globals`)."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and rt._guard_marks:
+        rt.settle_for_effect(())
+
+
 def telling(value: Any, names: tuple[str, ...]) -> Any:
     """Top-level code is about to bind ``names`` to ``value`` (``LIMIT = count(words)``,
     ``except E as LIMIT``, a ``case`` capture, ``(LIMIT := v)``), evaluated by now: as
@@ -450,6 +459,7 @@ def install() -> None:
     setattr(builtins, changes.OWNER, owner)
     setattr(builtins, changes.TARGET, target)
     setattr(builtins, changes.GLOBALS, changing_globals)
+    setattr(builtins, changes.CLOSURE, changing_closure)
     setattr(builtins, changes.TELLING, telling)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.IN, contains)

@@ -44,6 +44,7 @@ INPLACE = "__opportune_inplace__"
 CHANGING = "__opportune_changing__"
 OWNER = "__opportune_owner__"
 GLOBALS = "__opportune_changing_globals__"
+CLOSURE = "__opportune_changing_closure__"
 TELLING = "__opportune_telling__"
 TARGET = "__opportune_target__"
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -118,11 +119,21 @@ def _telling(names: list[str], stmt: ast.stmt) -> ast.If:
     return ast.copy_location(ast.If(_load(GUARDED), [ast.Expr(call)], []), stmt)
 
 
-def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
+def _settling(stmt: ast.stmt) -> ast.If:
+    """``if __opportune_guarded__: __opportune_changing_closure__()``, at ``stmt``."""
+    call = ast.Call(_load(CLOSURE), [], [])
+    return ast.copy_location(ast.If(_load(GUARDED), [ast.Expr(call)], []), stmt)
+
+
+def _tell_global_stores(fn: ast.FunctionDef, declared: set[str],
+                        closure: frozenset[str] = frozenset()) -> None:
     """Put ``if __opportune_guarded__: __opportune_changing_globals__(names)`` before each
     statement of ``fn``'s own scope that rebinds some of the ``declared`` global names: code
     running concurrently may read them as ``module.NAME`` or through a function of the module
-    (runtime/hooks.changing_globals)."""
+    (runtime/hooks.changing_globals). A statement that rebinds a name of ``closure`` (declared
+    ``nonlocal``) gets ``__opportune_changing_closure__()`` instead: an enclosing function's
+    variable changes, which inside a ``try`` body must wait for the body's calls
+    (runtime/hooks.changing_closure)."""
     stack: list[ast.AST] = [fn]
     while stack:
         node = stack.pop()
@@ -132,9 +143,12 @@ def _tell_global_stores(fn: ast.FunctionDef, declared: set[str]) -> None:
                 continue
             out: list[ast.stmt] = []
             for stmt in stmts:
-                told = [n for n in _stored_names(stmt) if n in declared]
+                stored = _stored_names(stmt)
+                told = [n for n in stored if n in declared]
                 if told:
                     out.append(_telling(told, stmt))
+                elif any(n in closure for n in stored):
+                    out.append(_settling(stmt))
                 out.append(stmt)
             setattr(node, field, out)
         stack.extend(child for child in traversal.children(node)
@@ -270,7 +284,7 @@ def tell_module_stores(tree: ast.Module, read: set[str], walrus: bool = True) ->
 _VALUED = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign})
 
 
-def _declared_globals(fn: ast.FunctionDef) -> set[str]:
+def _declared_globals(fn: ast.FunctionDef, kind: type = ast.Global) -> set[str]:
     """The names ``fn``'s own scope declares ``global``. The ``global`` line of a deferred
     module-level statement's arm (compiler/deferral.py) is left out: that arm runs with the
     names it captured as its globals, not the module's."""
@@ -278,7 +292,7 @@ def _declared_globals(fn: ast.FunctionDef) -> set[str]:
     stack: list[ast.AST] = list(fn.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.Global):
+        if isinstance(node, kind):
             if not getattr(node, "_opportune_captured", False):
                 declared.update(node.names)
         elif isinstance(node, ast.stmt):
@@ -304,8 +318,9 @@ class _Changes(Transformer):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         self.generic_visit(node)
         declared = _declared_globals(node)
-        if declared:
-            _tell_global_stores(node, declared)
+        closure = frozenset(_declared_globals(node, ast.Nonlocal))
+        if declared or closure:
+            _tell_global_stores(node, declared, closure)
         return node
 
     def visit_For(self, node: ast.For) -> Any:

@@ -402,7 +402,8 @@ def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
         handlers=[ast.ExceptHandler(_load(_ESCAPING), escaping, [
             ast.Expr(_hook(_UNESCAPE, [_load(escaping), _load(mark)]))])],
         orelse=[],
-        finalbody=[ast.Assign([_store(outcome)], _hook(TRY_OUTCOME, [_load(mark), _load(ok), thunk]))])
+        finalbody=[ast.Assign([_store(outcome)], _hook(
+            TRY_OUTCOME, [_load(mark), _load(ok), thunk, ast.Constant(_reads(handler))]))])
     outer = ast.Try(
         body=[inner],
         handlers=[ast.ExceptHandler(_load(_ESCAPING), None, [ast.Raise()]),
@@ -433,6 +434,15 @@ def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
     for s in stmts:
         _locate(s, node)
     return stmts
+
+
+def _reads(handler: ast.ExceptHandler) -> bool:
+    """Whether the handler reads its exception through its ``as`` name: rendering it or
+    reading its attributes may run code of the exception's class (see
+    ``Runtime.try_outcome``)."""
+    return handler.name is not None and any(
+        isinstance(n, ast.Name) and n.id == handler.name
+        for s in handler.body for n in traversal.nodes(s))
 
 
 def _locate(new: ast.AST, original: ast.stmt) -> None:

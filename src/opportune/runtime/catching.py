@@ -12,7 +12,17 @@ handled; if not, it becomes the program's failure as usual, and the outcome fail
 
 from __future__ import annotations
 
+import types
 from typing import Any
+
+# What a class defines that a handler does not reach by reading its exception: construction,
+# pickling and the names every class has.
+_INERT = frozenset({
+    "__init__", "__new__", "__init_subclass__", "__class_getitem__", "__reduce__",
+    "__reduce_ex__", "__getstate__", "__setstate__", "__module__", "__qualname__", "__doc__",
+    "__dict__", "__weakref__", "__slots__", "__annotations__", "__firstlineno__",
+    "__static_attributes__", "__orig_bases__", "__parameters__",
+})
 
 
 class Catch:
@@ -38,6 +48,52 @@ def classes_of(kinds: Any) -> tuple[type[BaseException], ...] | None:
         if not (isinstance(k, type) and issubclass(k, BaseException)):
             return None
     return items
+
+
+def runs_programs_code(classes: tuple[type[BaseException], ...]) -> bool:
+    """Whether an exception the clause catches may run code of the program's when a handler
+    reads it (``print(e)``, ``f"{e}"``, ``e.code`` through a property): some class among
+    ``classes`` and their subclasses, defined in the program, has its own ``__str__``,
+    ``__repr__``, ``__format__``, another special method, a property or other descriptor.
+    A handler deferred to a later moment would run that code late: after output and changes
+    the program made past the ``try`` (what it prints, what it raises, the state it reads).
+    Reading an exception's arguments, or the attributes its ``__init__`` stored, runs none."""
+    from opportune.compiler.functions import is_user_file, is_user_module
+
+    seen: set[type] = set()
+    stack = list(classes)
+    while stack:
+        c = stack.pop()
+        if c in seen:
+            continue
+        seen.add(c)
+        stack.extend(type.__subclasses__(c))
+        if not is_user_module(c.__module__):
+            continue
+        for name, attr in vars(c).items():
+            if name not in _INERT and _runs_code(name, attr, is_user_file):
+                return True
+    return False
+
+
+def _runs_code(name: str, attr: Any, is_user_file: Any) -> bool:
+    """Whether reading or rendering an exception may run ``attr``, found in its class as
+    ``name``, as code of the program's: a special method or property written in the program
+    (those a dataclass generates are not), or any other descriptor."""
+    if isinstance(attr, property):
+        return any(f is not None and _written_in_program(f, is_user_file)
+                   for f in (attr.fget, attr.fset, attr.fdel))
+    if isinstance(attr, types.FunctionType):
+        return name.startswith("__") and name.endswith("__") \
+            and _written_in_program(attr, is_user_file)
+    if isinstance(attr, (staticmethod, classmethod)):
+        return False
+    return hasattr(type(attr), "__get__")
+
+
+def _written_in_program(fn: Any, is_user_file: Any) -> bool:
+    code = getattr(fn, "__code__", None)
+    return code is None or is_user_file(code.co_filename)
 
 
 def matches(error: BaseException, classes: tuple[type[BaseException], ...]) -> bool:

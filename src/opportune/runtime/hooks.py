@@ -75,13 +75,14 @@ def try_exit(mark: int) -> None:
         rt.flush_files("leaving a with block closes a file with queued writes", meet=False)
 
 
-def try_outcome(mark: int, ok: bool, kinds: Any) -> Any:
+def try_outcome(mark: int, ok: bool, kinds: Any, reads: bool = False) -> Any:
     """The body of a ``try`` turned into a branch is left (compiler/tries.py): None, the
-    exception its handler catches, or a pending value that becomes one of those."""
+    exception its handler catches, or a pending value that becomes one of those. ``reads``:
+    the handler reads the exception through its ``as`` name."""
     rt = getattr(_local, "runtime", None)
     if rt is None:
         return None
-    return rt.try_outcome(mark, ok, kinds)
+    return rt.try_outcome(mark, ok, kinds, reads)
 
 
 def entered(mark: int) -> bool:
@@ -263,13 +264,36 @@ def changing(*owners: Any) -> None:
                     rt.readers.before_change(owner._force() if type(owner) is Pending else owner)
 
 
+_CO_OPTIMIZED = 0x0001  # inspect.CO_OPTIMIZED: the code of a function, not a module or class
+
+
 def changing_globals(names: tuple[str, ...] = ()) -> None:
     """A function is about to rebind ``names``, which it declares ``global``, or top-level code
     names that functions of its module load: its module's namespace changes, which code
-    running concurrently may read as ``module.NAME`` or through such a function."""
+    running concurrently may read as ``module.NAME`` or through such a function.
+
+    A function's rebinding inside a ``try`` or ``with`` body (at any depth of calls) is a
+    change to program state as any other (rule 2 of *Exceptions*): it first waits for the
+    calls issued in the body, so that when one of them fails the change is never made, as in
+    plain Python (``count += 1`` after a failing call would otherwise count it). Top-level
+    bindings are the scope's own names, which its journal puts back."""
     rt = getattr(_local, "runtime", None)
-    if rt is not None and rt.readers.entries:
-        rt.readers.before_rebinding(sys._getframe(1).f_globals, names)
+    if rt is None:
+        return
+    frame = sys._getframe(1)
+    if rt._guard_marks and frame.f_code.co_flags & _CO_OPTIMIZED:
+        rt.settle_for_effect(())
+    if rt.readers.entries:
+        rt.readers.before_rebinding(frame.f_globals, names)
+
+
+def changing_closure() -> None:
+    """A function is about to rebind a name it declares ``nonlocal``: inside a ``try`` or
+    ``with`` body, a change to program state, which first waits for the body's calls (see
+    :func:`changing_globals`)."""
+    rt = getattr(_local, "runtime", None)
+    if rt is not None and rt._guard_marks:
+        rt.settle_for_effect(())
 
 
 def telling(value: Any, names: tuple[str, ...]) -> Any:
@@ -471,6 +495,7 @@ def install() -> None:
     setattr(builtins, changes.OWNER, owner)
     setattr(builtins, changes.TARGET, target)
     setattr(builtins, changes.GLOBALS, changing_globals)
+    setattr(builtins, changes.CLOSURE, changing_closure)
     setattr(builtins, changes.TELLING, telling)
     setattr(builtins, names.IS, identical)
     setattr(builtins, names.IN, contains)

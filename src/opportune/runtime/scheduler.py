@@ -78,7 +78,7 @@ from opportune.runtime.tentative import (
     leaves,
     same_arguments,
 )
-from opportune.runtime.trace import CallRecord, Schedule, WaitRecord
+from opportune.runtime.trace import CallRecord, Schedule, WaitRecord, error_text
 from opportune.runtime.values import (
     ATOM_TYPES,
     DONE,
@@ -1496,7 +1496,7 @@ class Runtime:
             try:
                 value = fn(*real_args, **real_kwargs)
             except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
-                attempt.outcome = (FAILED, exc, f"{type(exc).__name__}: {exc}")
+                attempt.outcome = (FAILED, exc, error_text(exc))
             else:
                 attempt.outcome = (DONE, value, None)
             finally:
@@ -1690,7 +1690,7 @@ class Runtime:
         except BaseException as exc:  # noqa: BLE001 - the call's failure is its value
             record.finished = self.now()
             record.ok = False
-            record.error = f"{type(exc).__name__}: {exc}"
+            record.error = error_text(exc)
             outcome, value, origin = FAILED, exc, p._seq
         else:
             record.finished = self.now()
@@ -1828,7 +1828,7 @@ class Runtime:
             except BaseException as exc:
                 record.finished = self.now()
                 record.ok = False
-                record.error = f"{type(exc).__name__}: {exc}"
+                record.error = error_text(exc)
                 if cap is not None and (cap.ops or cap.direct):
                     self._queue_captured(p._seq, cap)
                 self._finish(p, FAILED, exc, p._seq)
@@ -2404,13 +2404,17 @@ class Runtime:
         elif sc.left:
             sc.left.pop(mark, None)
 
-    def try_outcome(self, mark: int, ok: bool, kinds: Callable[[], Any]) -> Any:
+    def try_outcome(self, mark: int, ok: bool, kinds: Callable[[], Any],
+                    reads: bool = False) -> Any:
         """Leaving the body of a ``try`` turned into a branch (compiler/tries.py), whose
         expression was evaluated (``ok``) or raised. Raised: as :meth:`try_exit`. Evaluated:
         None if every value the body made has finished without failing; else, without
         waiting, a pending outcome: the exception the handler catches (``kinds()``, the
         classes its clause names), None if none failed, or failed with the earliest failure
-        when the handler does not catch it (runtime/catching.py)."""
+        when the handler does not catch it (runtime/catching.py). A handler that reads its
+        exception (``reads``) where the class may run code of the program's then waits, as
+        :meth:`try_exit` does: that code runs in the handler at the moment plain Python ran
+        it, not once the program has gone on (``catching.runs_programs_code``)."""
         sc = self.scope()
         if not ok:
             self.try_exit(mark)
@@ -2434,6 +2438,8 @@ class Runtime:
             try:
                 classes = catching.classes_of(kinds())
             except Exception:  # noqa: BLE001  # the clause raises it when plain Python reaches it
+                classes = None
+            if classes is not None and reads and catching.runs_programs_code(classes):
                 classes = None
         if classes is None:
             self._settle_body(sc, mark)

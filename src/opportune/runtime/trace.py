@@ -12,6 +12,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+_PLAIN_ARGS = (str, int, float, bool, type(None))
+
+
+def error_text(exc: BaseException) -> str:
+    """How the trace names a call's failure, made without running any code of the exception's
+    class: ``str(exc)`` runs its ``__str__``, which may print, raise or read the program's
+    state; on the worker thread that made the call, before plain Python would have rendered
+    it (if ever), that would add output, hang the call (an ``__str__`` that raises) or see
+    another moment's state. The text comes from the arguments when they are plain values."""
+    name = type(exc).__name__
+    args = BaseException.args.__get__(exc)
+    if len(args) == 1 and type(args[0]) is str:
+        return f"{name}: {args[0]}" if args[0] else name
+    if args and all(type(a) in _PLAIN_ARGS for a in args):
+        return f"{name}: {args!r}" if len(args) > 1 else f"{name}: {args[0]!r}"
+    return name
+
+
 @dataclass
 class CallRecord:
     """One external call. Times are seconds since the run started.

@@ -30,6 +30,7 @@ from opportune.compiler import (
     callsites,
     changes,
     comprehensions,
+    continues,
     deferral,
     rollback,
     stages,
@@ -514,6 +515,7 @@ class _Rewriter(Transformer):
         outcome (compiler/tries.py), keeping only those whose branch will be deferred or
         if-converted (judged as visit_If judges it); returns the function's tracked names
         (arm_objects.tracked_names), which depend on what was kept."""
+        self._continues_as_branches(node)
         rewritten = tries.desugar(node, self._counter, self.module_imports)
         while True:
             objects = arm_objects.tracked_names(node)
@@ -531,6 +533,38 @@ class _Rewriter(Transformer):
             for r in dropped:
                 tries.revert(r)
                 rewritten.remove(r)
+
+    def _continues_as_branches(self, node: ast.FunctionDef) -> None:
+        """Give the rest of a loop body to the ``if`` whose arm ends with ``continue``
+        (compiler/continues.py), keeping only the ``if`` statements that will be deferred
+        (judged as visit_If judges them, with the tracked names the rewrite makes); the
+        others are put back as written, and the rest is tried again without them."""
+        dropped: set[int] = set()
+        while True:
+            done = continues.rewrite(node, lambda s: id(s) not in dropped)
+            if not done:
+                return
+            objects = arm_objects.tracked_names(node)
+            plain = getattr(node, arm_objects.PLAIN, frozenset()) | self._range_counters[-1]
+            arm_objects.mark_reads(node, objects)  # how the arms read them decides
+            nested = getattr(node, arm_objects.NESTED, frozenset()) if objects else frozenset()
+            losing = {id(old) for r in done for new, old in r.made
+                      if not self._continue_moves(new, objects, plain, nested)}
+            if not losing:
+                return
+            continues.revert(done)
+            dropped |= losing
+
+    @staticmethod
+    def _continue_moves(branch: ast.If, objects: frozenset[str], plain: frozenset[str],
+                        nested: frozenset[str]) -> bool:
+        """Whether visit_If will defer ``branch``: its condition may be pending (an ``if`` on
+        a loop counter is decided at once, and keeps its inline code), its arms are not
+        if-converted, and they may run later."""
+        if not arm_objects.may_be_pending(branch.test, plain) \
+                or branches.convertible_if(branch):
+            return False
+        return deferral.prepare_if(branch, objects, True, nested) is not None
 
     @staticmethod
     def _branch_moves(branch: ast.If | None, objects: frozenset[str],

@@ -100,14 +100,15 @@ def test_a_filter_loop_overlaps_every_iteration(capsys: pytest.CaptureFixture[st
 
 
 def test_guards_in_a_row_overlap(capsys: pytest.CaptureFixture[str]) -> None:
-    """Every first guard's call overlaps, and so do the second guard's calls of the items
-    the first let through; no grade is asked for an item the first guard skipped."""
+    """Every first guard's call overlaps; the second guard's call is asked only for the
+    items the first let through. (Those run one arm after another: a deferred ``if`` nested
+    in the arm of one that changes the function's objects does not overlap its siblings'
+    calls, as with the same code written with ``else``.)"""
     qs = ["ab", "xb", "abcde", "cd"]
-    overlap = (calls_to("ext_classify", *qs), calls_to("ext_grade", "ab", "abcde", "cd"))
-    got, schedule = _run(_guards, qs, overlap=overlap, capsys=capsys)
+    got, schedule = _run(_guards, qs, overlap=(calls_to("ext_classify", *qs),), capsys=capsys)
     assert got == {"ab": 2, "cd": 2}
     _all_overlap(schedule, "ext_classify", 4)
-    _all_overlap(schedule, "ext_grade", 3)
+    assert len(schedule.by_name("ext_grade")) == 3
 
 
 def test_a_failing_guard_call_is_raised_where_plain_python_raises(

@@ -5,6 +5,7 @@ output and the calls made are plain Python's. Calls expected to overlap are arme
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -134,5 +135,5 @@ def test_a_loop_that_breaks_still_waits_at_its_guard(capsys: pytest.CaptureFixtu
     assert got == expected == ["a"]
     calls = sorted(opportune.last_schedule().by_name("ext_classify"), key=lambda c: c.call_id)
     assert len(calls) == 3
-    for a, b in zip(calls, calls[1:]):
+    for a, b in itertools.pairwise(calls):
         assert not a.overlaps(b)

@@ -61,10 +61,12 @@ class Rewritten:
     made: list[tuple[ast.If, ast.If]]  # (the new ``if``, the program's ``if``)
 
 
-def rewrite(fn: ast.FunctionDef, allowed: Callable[[ast.If], bool]) -> list[Rewritten]:
-    """Rewrite the loops of ``fn``'s own code (outside every ``try`` and ``with``), taking
-    only the program's ``if`` statements ``allowed`` accepts; returns what was rewritten.
-    The program's statements are moved, never changed, so :func:`revert` puts them back."""
+def rewrite(fn: ast.FunctionDef | ast.Module,
+            allowed: Callable[[ast.If], bool]) -> list[Rewritten]:
+    """Rewrite the loops of ``fn``'s own code (a function's or a module's, outside every
+    ``try`` and ``with``), taking only the program's ``if`` statements ``allowed`` accepts;
+    returns what was rewritten. The program's statements are moved, never changed, so
+    :func:`revert` puts them back."""
     done: list[Rewritten] = []
 
     def walk(stmts: list[ast.stmt]) -> None:

@@ -317,3 +317,29 @@ def test_only_the_guard_that_is_deferred_is_kept() -> None:
     """)
     assert text.count("continue") == 1
     assert deferral.DEFER_IF in text
+
+
+def test_a_guard_at_the_top_level_of_the_program_is_deferred() -> None:
+    tree = ast.parse(textwrap.dedent("""
+    hits = []
+    for q in qs:
+        if classify(q) == "other":
+            continue
+        hits.append(q)
+    print(hits)
+    """))
+    text = ast.unparse(transform.transform(tree, program=True))
+    assert deferral.DEFER_IF in text
+    assert "continue" not in text
+
+
+def test_a_guard_in_an_imported_module_is_left_as_written() -> None:
+    """Its names are read by others once its code has run: nothing is tracked there."""
+    tree = ast.parse(textwrap.dedent("""
+    hits = []
+    for q in qs:
+        if classify(q) == "other":
+            continue
+        hits.append(q)
+    """))
+    assert "continue" in ast.unparse(transform.transform(tree))

@@ -29,7 +29,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from opportune.compiler import traversal
+from opportune.compiler import registry, traversal
 from opportune.compiler.traversal import Transformer
 
 TYPE = "__opportune_type__"
@@ -184,13 +184,13 @@ class _Context:
     sites is rewritten, so the answer is the one the body as written gives (rewrites of
     nested scopes only add the call sites' own temporaries)."""
 
-    __slots__ = ("_plain", "_resolve", "_types", "in_iter", "names", "walrus")
+    __slots__ = ("_plain", "_resolve", "_types", "handed", "in_iter", "names", "walrus")
 
     def __init__(self, walrus: bool, names: bool, in_iter: bool = False,
                  plain: frozenset[str] = frozenset(),
                  types: dict[str, type] | None = None,
-                 resolve: Callable[[], tuple[frozenset[str], dict[str, type]]] | None = None
-                 ) -> None:
+                 resolve: Callable[[], tuple[frozenset[str], dict[str, type]]] | None = None,
+                 handed: frozenset[str] = frozenset()) -> None:
         self.walrus = walrus and not in_iter  # ``:=`` binds a local of a function here
         self.names = names  # reading a name twice is free of effects (not a class body)
         self.in_iter = in_iter  # inside a comprehension's iterable, where ``:=`` is refused
@@ -199,6 +199,12 @@ class _Context:
         # Plain locals every binding of which gives a new container of one type.
         self._types = types or {}
         self._resolve = resolve
+        # Parameters of a deferred loop's function: the names it reads, handed over as they
+        # were where the loop stands. ``len`` there is a local holding the builtin as a rule,
+        # and the loop runs there whenever its input is known, so its calls are tested as the
+        # enclosing code's are. (The arms of an ``if`` run there only when deferred: the
+        # ``if`` as written runs otherwise, compiler/deferral.py, so they are left alone.)
+        self.handed = handed
 
     def _resolved(self) -> None:
         if self._resolve is not None:
@@ -362,8 +368,11 @@ class _Inliner(Transformer):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         self._outer_parts(node)
 
+        handed = frozenset(a.arg for a in node.args.args) \
+            if node.name.startswith(registry.LOOP_ARM_PREFIX) else frozenset()
         node.body = self._in(_Context(walrus=True, names=True,
-                                      resolve=lambda: _function_facts(node)), node.body)
+                                      resolve=lambda: _function_facts(node), handed=handed),
+                             node.body)
         return node
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
@@ -542,7 +551,7 @@ class _Inliner(Transformer):
         func = node.args[0]
         assert isinstance(func, ast.Name)
         name, args = func.id, node.args[1:]
-        if not ctx.names or name in ctx.plain:
+        if not ctx.names or name not in ctx.handed and name in ctx.plain:
             return node
         same = ast.Compare(_load(name), [ast.Is()], [_load(builtin_name(name))])
         if name in PLAIN_BUILTINS:

@@ -23,6 +23,7 @@ import dataclasses
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from opportune.compiler import arm_objects, traversal
 from opportune.compiler.purity import reads_only
@@ -35,7 +36,9 @@ CAPTURE = "__opportune_capture__"
 RESULTS = "__opportune_arm_results__"
 TAKEN = "__opp_taken"  # the first parameter of an if's arms: whether the condition held
 UNBOUND = "__opportune_unbound__"  # installed by the runtime hooks (see compiler/rollback.py)
-IF_UNDECIDED = "__opportune_undecided__"
+TYPE = "__opportune_type__"  # ``type`` (compiler/callsites.TYPE)
+PENDING = "__opportune_pending__"  # runtime/values.Pending (compiler/transform.PENDING)
+LIVE = "__opportune_live__"  # runtime/context.LIVE (compiler/transform.LIVE)
 
 _NO_TYPE_PARAMS: dict[str, list[ast.AST]] = {"type_params": []} if sys.version_info >= (3, 12) \
     else {}
@@ -485,35 +488,140 @@ def read_only(names: ArmNames) -> tuple[str, ...]:
 
 def defer_if(node: ast.If, names: ArmNames, counter: Iterator[int],
              in_function: bool, explicit: tuple[str, ...] = (),
-             in_try: bool = False) -> list[ast.stmt]:
+             in_try: bool = False, plain_copy: bool = True) -> list[ast.stmt]:
     """The compiled form of an (already rewritten) ``if`` whose arms may move. ``explicit``:
     the names to read where the statement stands (see :func:`capture`). ``in_function``:
     whether the statement is in a function of the program; otherwise it is module-level code
-    (perhaps inside the arm of another such statement), whose names are globals."""
+    (perhaps inside the arm of another such statement), whose names are globals.
+
+    With ``plain_copy`` (the statement may run many times: in a function or a loop), the
+    ``if`` as written stands beside the deferred form (:func:`_decided_first`): a condition
+    that is no pending value takes it, at CPython's speed."""
     k = next(counter)
     fn = f"__opp_arms{k}"
     call = _runtime_call(DEFER_IF, k, fn, names, in_function)
     if not in_function:
         arm = _module_arm_function(fn, [node.body, node.orelse], names)
-        return _module_statement(k, node.test, names, arm, call)
-    arm = _arm_function(fn, [node.body, node.orelse], names)
-    return _statement(k, node.test, names, arm, call, explicit, in_try)
+        converted = _module_statement(k, node.test, names, arm, call)
+    else:
+        arm = _arm_function(fn, [node.body, node.orelse], names)
+        converted = _statement(k, node.test, names, arm, call, explicit, in_try)
+    return _decided_first(converted, node, names) if plain_copy else converted
 
 
-def decided_first(converted: list[ast.stmt], node: ast.If) -> list[ast.stmt]:
-    """An ``if`` compiled by :func:`defer_if` whose arms change shared objects or print
-    (``ArmNames.changes``), with the ``if`` as written in front of it: such arms are common in
-    loops over plain data (``if x % 2: out.append(x)``), where the condition is decided, no
-    arm on shared objects runs, and capturing the names for each iteration would cost many
-    times the ``if`` itself. ``node``: the rewritten ``if``, whose arms the deferred form
-    holds too (copied here)."""
+MAX_PLAIN_LEVELS = 2  # nested ``if``s with the plain copy inside loops of a deferred arm
+_PLAIN_LEVEL = "_opportune_plain_level"  # on the ``if`` that picks between the two forms
+# the most nodes the copied arms may have: a loop over plain data has small arms, and the
+# bound keeps the copies of long ``elif`` chains and of whole programs' arms out
+MAX_PLAIN_NODES = 400
+
+
+def _at_most(stmts: list[ast.stmt], limit: int) -> bool:
+    """Whether ``stmts`` have at most ``limit`` nodes; the walk stops past the limit, so that
+    each ``if`` of a deep nest does not walk everything inside it."""
+    out: list[ast.AST] = list(stmts)
+    fields_of = traversal.child_fields
+    for node in out:  # grows as it is walked
+        if len(out) > limit:
+            return False
+        for field in fields_of(type(node)):
+            value = getattr(node, field, None)
+            if type(value) is list:
+                out.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                out.append(value)
+    return len(out) <= limit
+
+
+class _DeferredOnly(ast.NodeTransformer):
+    """Inside a deferred arm, the nested ``if``s with both forms keep the deferred one only,
+    except in a loop of the arm (a loop runs its body many times, often over plain data):
+    the arm runs on a pending condition, or because the runtime chose to defer it, where the
+    nested ``if``s are mostly deferred too. Without this, each level of nesting would double
+    the code. ``kept``: the deepest level of those kept (:data:`_PLAIN_LEVEL`). Without
+    ``apply`` it only counts, changing nothing."""
+
+    def __init__(self, apply: bool) -> None:
+        self.apply = apply  # else only count
+        self.kept = 0
+        self._loops = 0
+
+    def visit_If(self, node: ast.If) -> Any:
+        level = getattr(node, _PLAIN_LEVEL, 0)
+        if level and not self._loops:
+            deferred = self.visit_list(node.body)  # the deferred form
+            return deferred if self.apply else node
+        self.kept = max(self.kept, level)
+        return self.generic_visit(node) if self.apply else self._count(node)
+
+    def visit_list(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for s in stmts:
+            new = self.visit(s)
+            out.extend(new if isinstance(new, list) else [new])
+        return out
+
+    def _count(self, node: ast.AST) -> ast.AST:
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+        return node
+
+    def _loop(self, node: ast.AST) -> ast.AST:
+        self._loops += 1
+        try:
+            return self.generic_visit(node) if self.apply else self._count(node)
+        finally:
+            self._loops -= 1
+
+    visit_For = visit_While = visit_AsyncFor = _loop
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        return super().generic_visit(node) if self.apply else self._count(node)
+
+
+def _decided_first(converted: list[ast.stmt], node: ast.If, names: ArmNames
+                   ) -> list[ast.stmt]:
+    """The deferred ``if`` (``converted``) with the ``if`` as written in front of it, taken
+    when the condition is no pending value and nothing at run time could make
+    ``runtime/deferral.defer_if`` defer the arm anyway: in a loop over plain data, capturing
+    the names and calling the arm for each iteration would cost many times the ``if`` itself
+    (a program without external calls must run at about CPython's speed).
+
+    ``defer_if`` defers an arm on a decided condition in two cases, which the test names too:
+    arms changing shared objects while arms handed such objects may still run
+    (``__opportune_shared_arms__``), and arms calling a method of a name an earlier deferred
+    statement still computes (only while some value is being computed:
+    ``__opportune_live__``). A pending condition, finished or not, takes the deferred form,
+    which decides as before.
+
+    ``node``: the rewritten ``if``, whose arms the deferred form holds too (copied here). The
+    copy would double the code per level of nesting: the deferred arm keeps the nested ones'
+    deferred form only (:class:`_DeferredOnly`), and an ``if`` with more than
+    :data:`MAX_PLAIN_LEVELS` levels of such ``if``s kept in it has the deferred form only."""
     din = converted[0]
     assert isinstance(din, ast.Assign) and isinstance(din.targets[0], ast.Name)
-    plain = ast.If(_load(din.targets[0].id), traversal.copy_tree(node.body),
-                   traversal.copy_tree(node.orelse))
-    test = ast.BoolOp(ast.Or(), [_load(arm_objects.LIVE),
-                                 ast.Call(_load(IF_UNDECIDED), [_load(din.targets[0].id)], [])])
-    return [din, ast.If(test, converted[1:], [plain])]
+    cond = din.targets[0].id
+    arm = converted[1]
+    assert isinstance(arm, ast.FunctionDef)
+    if not _at_most([*node.body, *node.orelse], MAX_PLAIN_NODES):
+        return converted
+    count = _DeferredOnly(apply=False)
+    count.visit_list(arm.body)
+    level = count.kept + 1
+    if level > MAX_PLAIN_LEVELS:
+        return converted
+    plain = ast.If(_load(cond), traversal.copy_tree(node.body), traversal.copy_tree(node.orelse))
+    arm.body = _DeferredOnly(apply=True).visit_list(arm.body)
+    tests: list[ast.expr] = [ast.Compare(ast.Call(_load(TYPE), [_load(cond)], []), [ast.Is()],
+                                         [_load(PENDING)])]
+    if names.changes:
+        tests.append(_load(arm_objects.LIVE))
+    if names.methods and not names.objects:
+        tests.append(_load(LIVE))
+    test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
+    choose = ast.If(test, converted[1:], [plain])
+    setattr(choose, _PLAIN_LEVEL, level)
+    return [din, choose]
 
 
 def loop_names(node: ast.For, k: int) -> ArmNames:

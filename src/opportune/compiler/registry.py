@@ -24,7 +24,8 @@ instance_methods: dict[int, Purity] = {}
 _METHOD = "method"  # the mark of such facts among those the compile cache keeps
 
 
-ARM_PREFIXES = ("__opp_arms", "__opp_loop_arm")
+LOOP_ARM_PREFIX = "__opp_loop_arm"
+ARM_PREFIXES = ("__opp_arms", LOOP_ARM_PREFIX)
 
 
 def is_arm_code(code: types.CodeType) -> bool:

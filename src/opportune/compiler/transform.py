@@ -436,7 +436,7 @@ class _Rewriter(Transformer):
         self._objects: list[frozenset[str]] = []
         self._plain: list[frozenset[str]] = []  # its names that are never pending
         self._nested: list[frozenset[str]] = []  # its dicts arms may fill with containers
-        self._changing_depth = 0  # ifs deferred with arms that change shared objects, around
+        self._loops = 0  # ``for``/``while`` loops around the statement being compiled
         # the program module's own names that deferred arms may change, and its names that are
         # never pending (arm_objects.module_tracked_names; a stage's come from its group)
         self.module_objects = staging.arm_objects if staging is not None else module_objects
@@ -789,22 +789,15 @@ class _Rewriter(Transformer):
         # if-converted arms are merged into expressions: never cut (compiler/stages.py)
         cuts = [] if convertible and targets else \
             self._cut_arms(node, self._deferred_depth + deferrable)
-        changes = names is not None and names.changes
-        self._changing_depth += changes
-        try:
-            self._visit_inside(node, deferrable)
-        finally:
-            self._changing_depth -= changes
+        self._visit_inside(node, deferrable)
         for arm, stage in cuts:
             getattr(node, arm).append(stages.Stages.placeholder(stage))
         if names is not None:
             converted = deferral.defer_if(node, names, self._counter,
                                           in_function=bool(self._first_params),
                                           explicit=self._maybe_free(names),
-                                          in_try=self._tries[-1] > 0)
-            if changes and self._changing_depth < 2:
-                # (each level copies the arms once more: nested ones beyond go as they are)
-                converted = deferral.decided_first(converted, node)
+                                          in_try=self._tries[-1] > 0,
+                                          plain_copy=self._may_repeat())
         elif convertible and targets:
             converted = branches.convert_if(node, targets, self._counter, reads,
                                             in_function=bool(self._first_params),
@@ -854,7 +847,27 @@ class _Rewriter(Transformer):
         finally:
             self._deferred_depth -= deferrable
 
+    def _may_repeat(self) -> bool:
+        """Whether the statement being compiled may run many times: in a function (which may
+        be called in a loop) or in a loop. Module-level code outside loops runs once."""
+        return bool(self._first_params) or self._loops > 0
+
+    def visit_While(self, node: ast.While) -> ast.AST:
+        self._loops += 1
+        try:
+            self.generic_visit(node)
+        finally:
+            self._loops -= 1
+        return node
+
     def visit_For(self, node: ast.For) -> Any:
+        self._loops += 1
+        try:
+            return self._visit_for(node)
+        finally:
+            self._loops -= 1
+
+    def _visit_for(self, node: ast.For) -> Any:
         found = deferral.prepare_loop(node, self._arm_objects()[0], self._nested[-1]) \
             if self._may_defer() else None
         if self._binds_in_handled_try(found):

@@ -42,10 +42,15 @@ _MAX_DEPTH = 4
 _DEFERRED = "if (deferred)"  # the label of a deferred arm and of the names it assigns
 
 
-def _unbound_marker() -> Any:
-    from opportune.runtime.hooks import UNBOUND
+_MARKER: list[Any] = []  # the unbound marker, once looked up (hooks imports this module)
 
-    return UNBOUND
+
+def _unbound_marker() -> Any:
+    if not _MARKER:
+        from opportune.runtime.hooks import UNBOUND
+
+        _MARKER.append(UNBOUND)
+    return _MARKER[0]
 
 
 def _callee_writes(rt: Runtime, f: Any, depth: int) -> frozenset[str]:
@@ -335,12 +340,11 @@ def capture(names: tuple[str, ...], given: dict[int, Any]) -> tuple[Any, ...]:
     itself (by index). In a function: its locals and free variables, or else the globals and
     builtins (``LOAD_FAST``/``LOAD_DEREF``/``LOAD_GLOBAL``); at module level: the locals, the
     globals, the builtins (``LOAD_NAME``)."""
-    marker = _unbound_marker()
+    marker = _MARKER[0] if _MARKER else _unbound_marker()
     frame = sys._getframe(1)
     local, glob, builtin = frame.f_locals, frame.f_globals, frame.f_builtins
     code = frame.f_code
-    own = frozenset((*code.co_varnames, *code.co_cellvars, *code.co_freevars)) \
-        if code.co_flags & _OPTIMIZED else None
+    own = _own_names(code) if code.co_flags & _OPTIMIZED else None
     out = []
     for i, name in enumerate(names):
         if i in given:
@@ -361,12 +365,27 @@ def capture(names: tuple[str, ...], given: dict[int, Any]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+_OWN: dict[types.CodeType, frozenset[str]] = {}
+
+
+def _own_names(code: types.CodeType) -> frozenset[str]:
+    """The names a function's code keeps in its frame, computed once per code object (a
+    statement in a loop is captured at every iteration). The table is emptied when it grows
+    large, so that the code of programs run before is not kept."""
+    own = _OWN.get(code)
+    if own is None:
+        if len(_OWN) >= 4096:
+            _OWN.clear()
+        own = _OWN[code] = frozenset((*code.co_varnames, *code.co_cellvars, *code.co_freevars))
+    return own
+
+
 def arm_results(names: tuple[str, ...]) -> tuple[Any, ...]:
     """The values of ``names`` in the calling arm's frame, the unbound marker for one without
     a value: what the arm hands back for the names it may assign."""
     local = sys._getframe(1).f_locals
-    marker = _unbound_marker()
-    return tuple(local.get(name, marker) for name in names)
+    marker = _MARKER[0] if _MARKER else _unbound_marker()
+    return tuple([local.get(name, marker) for name in names])
 
 
 def _arm_callable(fn: Callable[..., Any], frame: types.FrameType | None,
@@ -402,9 +421,11 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
     rt = _rt()
     frame = sys._getframe(1) if here else None
     arms, module_arm = _arm_callable(arms, frame, params, n_assigned, held, in_function)
-    then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
     values: tuple[Any, ...] | None = None
-    if rt is not None and type(cond) is Pending and cond._state != DONE:
+    if rt is None:
+        pass
+    elif type(cond) is Pending and cond._state != DONE:
+        then_fn, other_fn = functools.partial(arms, True), functools.partial(arms, False)
         shared, refused = _shared(rt, params, held, objects, changes, nested)
         if refused is None:
             writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
@@ -415,31 +436,31 @@ def defer_if(cond: Any, held: tuple[Any, ...], arms: Callable[..., Any],
                 values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
         else:
             rt.wait_for(cond, f"deferred if arm runs in place: {refused}")
-    elif rt is not None and changes and objects and rt.shared_objects.entries \
+    elif changes and objects and rt.shared_objects.entries \
             and _shared(rt, params, held, objects, changes, nested)[1] is None:
         # Decided already, but arms handed these objects before may still run: this one
         # runs after them, in its own block, rather than making the program wait for them.
-        chosen = then_fn if cond else other_fn
+        chosen = functools.partial(arms, True if cond else False)
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, True, held, lambda _: chosen, writes, _DEFERRED,
                         _shared(rt, params, held, objects, changes, nested)[0], changes)
         if arm is not None:
             values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
-    elif rt is not None and methods and not objects and \
+    elif methods and not objects and \
             _calls_method_of_unfinished_branch(dict(zip(params, held)), methods):
         # Decided already, but the arm reads the result of an earlier deferred statement: run
         # it as if the condition were still pending, so that the program does not wait here
         # for that statement when it happened to be decided in time (timing alone must not
         # decide whether the code after this ``if`` waits).
-        chosen = then_fn if cond else other_fn
+        chosen = functools.partial(arms, True if cond else False)
         writes = arm_writes(rt, dict(zip(params, held)), called, methods, other_calls,
                             params[:n_assigned], aliases)
         arm = start_arm(rt, True, held, lambda _: chosen, writes, _DEFERRED)
         if arm is not None:
             values = _unpack(rt, arm, params[:n_assigned], held[:n_assigned], in_function)
     if values is None:
-        values = _run_now(then_fn if cond else other_fn, held, frame, module_arm,
+        values = _run_now(arms, (True if cond else False, *held), frame, module_arm,
                           params[:n_assigned])
     if frame is None:
         return values
@@ -541,8 +562,9 @@ class _ModuleArm:
 
 def _run_now(fn: Callable[..., Any], held: tuple[Any, ...], frame: types.FrameType | None,
              arm: _ModuleArm | None, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """``fn(*held)``, the arm run where the statement stands; if it raises in module-level
-    code, the names it assigned before are bound first, as plain Python leaves them."""
+    """``fn(*held)``, the arm run where the statement stands (``held`` starts with which arm
+    of an ``if``); if it raises in module-level code, the names it assigned before are bound
+    first, as plain Python leaves them."""
     try:
         result: tuple[Any, ...] = fn(*held)
         return result
@@ -576,10 +598,13 @@ def _with_names(fn: Callable[..., Any], params: tuple[str, ...], held: tuple[Any
                 in_function: bool) -> Callable[..., Any]:
     """``fn``, raising NameError where plain Python would: at module level, reading a name
     that had no value raises NameError, not the UnboundLocalError of the arm function."""
-    marker = _unbound_marker()
+    marker = _MARKER[0] if _MARKER else _unbound_marker()
+    for v in held:
+        if v is marker:
+            break
+    else:
+        return fn  # every name has a value: the common case, checked without building a set
     unbound = frozenset(n for n, v in zip(params, held) if v is marker)
-    if not unbound:
-        return fn
     if in_function:
         # A free variable of the function (a name of the enclosing one) without a value
         # raises NameError in plain Python, not the arm's UnboundLocalError.

@@ -29,6 +29,9 @@ from opportune.runtime.caches import caches_program_code
 from opportune.runtime.caches import call_through as cached_call
 from opportune.runtime.context import _local
 from opportune.runtime.externals import ENTRY_CODES, SPEC_ATTRIBUTE, ExternalSpec
+from opportune.runtime.files import _NOT_QUEUED, note_open, print_later, write_later
+from opportune.runtime.files import among as files_among
+from opportune.runtime.files import queued as queued_file
 from opportune.runtime.logs import log_later
 from opportune.runtime.models import VALIDATING_METHODS, validates_only
 from opportune.runtime.scheduler import Runtime
@@ -56,6 +59,7 @@ PRINT = 5
 USER = 6  # the program's own function that has not been compiled yet
 
 _B = builtins
+_IOBASE_WRITELINES = __import__("_io")._IOBase.writelines
 _BUILTIN_KIND: dict[Any, int] = {}
 for _f in (_B.abs, _B.ascii, _B.bin, _B.chr, _B.divmod, _B.format, _B.hex,
            _B.max, _B.min, _B.oct, _B.ord, _B.pow, _B.repr, _B.round, _B.sorted, _B.sum,
@@ -377,6 +381,10 @@ def call(f: Any, /, *args: Any, **kwargs: Any) -> Any:
         # must still pass through the output queue's bookkeeping.
         if f is _B.print:
             return _print(rt, args, kwargs)
+        if f is _B.open:
+            result = f(*args, **kwargs)
+            note_open(rt, result)
+            return result
         if f is _WARN or f is _GETFRAME or tf is _EnumType:
             frame = _frame_call(f, args, kwargs)
             if frame is not None:
@@ -737,10 +745,26 @@ def _queued_as_is(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
 
 def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Any:
+    if rt.files and kind != OPAQUE and kind != PRINT and files_among(rt, args, kwargs):
+        # ``json.dump(answer, f)``, ``pprint.pprint(x, stream=f)``: library code that would
+        # otherwise run later (or at once, ahead of the file's queued writes) writes to the
+        # file; it runs in program order, after them (runtime/files.py)
+        kind = OPAQUE
     if kind == OPAQUE and getattr(f, "__module__", None) == "logging" \
             and getattr(_local, "scope", None) is None \
             and log_later(rt, f, args, kwargs, _program_frame()):
         return None  # queued at its place in the output (runtime/logs.py)
+    if kind == OPAQUE and type(f) is _BuiltinMethodType and f.__name__ in _FILE_WRITES:
+        if f.__name__ == "writelines":
+            if _writes_one_by_one(rt, f, args, kwargs):
+                write = f.__self__.write
+                for line in args[0]:
+                    call(write, line)
+                return None
+        elif rt.files:
+            result = write_later(rt, f, args, kwargs)
+            if result is not _NOT_QUEUED:
+                return result  # queued at its place in program order (runtime/files.py)
     if _any_callable(args, kwargs):
         kind, args, kwargs = _route_callables(rt, kind, f, args, kwargs)
     if kind != PRINT and _reads_caller(f):
@@ -814,7 +838,30 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
     kwargs = {k: fill_in_place(v) for k, v in kwargs.items()}
     if rt._any:
         _fill_objects(f, args, kwargs, True)
+    if f is _B.open:
+        result = f(*args, **kwargs)
+        note_open(rt, result)
+        return result
     return f(*args, **kwargs)
+
+
+_FILE_WRITES = frozenset({"write", "writelines"})
+
+
+def _writes_one_by_one(rt: Runtime, f: Any, args: tuple[Any, ...],
+                       kwargs: dict[str, Any]) -> bool:
+    """Whether ``f.writelines(items)`` is made as the ``f.write(item)`` calls it consists
+    of (``IOBase.writelines``), each judged as the program's own: on a file whose writes are
+    queued (runtime/files.py), or given an iterator (a generator yielding answers: plain
+    Python runs its code between the writes, and each answer is known by its write)."""
+    owner = f.__self__
+    if kwargs or len(args) != 1 or getattr(type(owner), "writelines", None) is not _IOBASE_WRITELINES \
+            or getattr(owner, "closed", True):
+        return False
+    items = args[0]
+    if type(items) in _ITERATORS:
+        return True
+    return type(items) in (list, tuple) and rt.files is not None and queued_file(rt, owner)
 
 
 def _fill_objects(f: Any, args: tuple[Any, ...], kwargs: dict[str, Any], inside: bool) -> None:
@@ -885,7 +932,7 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if streams is not None:  # a deferred arm's print, to stdout or stderr
         file = kwargs["file"] = _as_of_arm(file, streams)
     if streams is None and file is not None and file is not sys.stdout \
-            and file is not sys.stderr or _program_stream(sys.stdout if file is None else file):
+            and file is not sys.stderr and not (rt.files and print_later(rt, args, kwargs)) or _program_stream(sys.stdout if file is None else file):
         # a file, or the program's own stream object standing in for stdout (a tee that
         # counts lines): its ``write`` runs in program order, as the program may look at
         # what it did right after (p425)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import io
 import sys
 import types
 from typing import Any
@@ -30,13 +31,48 @@ def try_enter(*managers: Any) -> int:
     rt = getattr(_local, "runtime", None)
     if rt is None:
         return 0
-    return rt.try_enter(not managers or not all(map(inert, managers)))
+    mark = rt.try_enter(not managers or not all(map(inert, managers)))
+    if rt.files and any(_may_close_a_file(rt, m) for m in managers):
+        rt.file_marks.add(_body_key(rt, mark))
+    return mark
+
+
+def _may_close_a_file(rt: Any, manager: Any) -> bool:
+    """Whether ``manager``'s ``__exit__`` may close a file with queued writes without a call
+    the program makes: the file itself, or a ``contextlib`` manager (an ``ExitStack`` the
+    file was entered into, ``closing(f)``). The program's own ``__exit__`` is compiled: its
+    ``f.close()`` writes the queue first as any call does."""
+    if type(manager) is io.TextIOWrapper:
+        return manager in rt.files
+    return type(manager).__module__ == "contextlib"
+
+
+def _body_key(rt: Any, mark: int) -> tuple[int, int, int]:
+    """The ``with`` body open at ``mark`` at this depth of bodies: nested bodies entered
+    with nothing issued in between share a mark (a ``try`` right inside the ``with``)."""
+    sc = rt.scope()
+    return id(sc), mark, len(sc.try_marks)
 
 
 def try_exit(mark: int) -> None:
+    """A ``try`` or ``with`` body ends. A ``with`` body closing a file with queued writes
+    (runtime/files.py) writes them first, also when the body's failure is leaving: the
+    file then holds what plain Python had written before the failure."""
     rt = getattr(_local, "runtime", None)
-    if rt is not None:
+    if rt is None:
+        return
+    if not rt.file_marks:
         rt.try_exit(mark)
+        return
+    key = _body_key(rt, mark)
+    if key not in rt.file_marks:
+        rt.try_exit(mark)
+        return
+    rt.file_marks.discard(key)
+    try:
+        rt.try_exit(mark)
+    finally:
+        rt.flush_files("leaving a with block closes a file with queued writes", meet=False)
 
 
 def try_outcome(mark: int, ok: bool, kinds: Any) -> Any:

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import enum
+import io
 import itertools
 import os
 import sys
@@ -43,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sortedcontainers import SortedKeyList, SortedList
 
-from opportune.runtime import capture, catching, context, externals, generators, loops, tracebacks
+from opportune.runtime import capture, catching, context, externals, files, generators, loops, tracebacks
 from opportune.runtime.arm_objects import SharedObjects
 from opportune.runtime.branching import MAYBE_UNBOUND
 from opportune.runtime.externals import ExternalSpec, plain_class, returned_class
@@ -489,6 +491,7 @@ class _EffectEntry:
 
     __slots__ = ("seq", "inputs", "emit")
     args: tuple[Any, ...] = ()
+    watched = False  # never a reader of what it writes: ``emit`` renders it itself
 
     def __init__(self, seq: int, inputs: tuple[Pending, ...], emit: Callable[[], None]) -> None:
         self.seq = seq
@@ -512,6 +515,11 @@ class Runtime:
         self._t0 = time.perf_counter()
         self._root = Scope(1, _ROOT_SPAN, frozenset())
         self._any = False
+        # Files the program opened whose writes are queued, and the place of the last write
+        # queued to one (runtime/files.py); the with bodies closing one, by mark.
+        self.files: Any = None
+        self._file_seq = -1
+        self.file_marks: set[tuple[int, int, int]] = set()
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         # Work a thread of the program does while it would otherwise wait for a value: compiling
@@ -1153,6 +1161,9 @@ class Runtime:
                 fn = _in_context(program_context, fn)
         if not self._routed:
             self._route_output()
+        if self._file_seq >= 0 and (spec.reads or spec.writes or files.among(self, args, kwargs)):
+            self.flush_files(f"external {spec.name} declares reads=/writes= or is handed a "
+                             "file: the file's queued writes are written first")
         in_order = None
         if spec.prints or spec.in_order_output:
             in_order = self._why_in_order(spec)
@@ -2551,10 +2562,48 @@ class Runtime:
                 # order that a failure the program met has discarded: plain Python never got
                 # there, and the entries queued there were dropped already
                 return
+            if target is not sys.stdout and target is not sys.stderr:
+                self._file_seq = entry.seq  # a write to a file (runtime/files.py)
             self._outq.add(entry)
             if watched:
                 self._watch_print(entry, watched)
             self._pump()
+
+    def print_to_file(self, texts: tuple[Any, ...], f: Any) -> None:
+        """Queue ``f.write`` of each of ``texts`` in turn (runtime/files.py)."""
+        self.print(texts, "", "", f, False)
+
+    def flush_files(self, reason: str, meet: bool = True) -> None:
+        """Before something that could see a file with queued writes (runtime/files.py):
+        wait for what the writes queued so far wait for and write them. ``meet``: raise the
+        earliest failure before them, as plain Python stopped there; else leave it for the
+        program to meet (a ``with`` body's exit, which meets its own failures first) and
+        write what comes before it."""
+        upto = self._file_seq
+        if upto < 0:
+            return
+        with self._out_lock:
+            if (not self._outq or self._outq[0].seq > upto) and self._streaming_entry is None:
+                return
+        try:
+            self._wait_before(upto + 1, reason)
+        except RuntimeClosed:
+            return
+        if meet:
+            first = self._earliest_failure(0, upto)
+            if first is not None:
+                self._check_outer(first)
+                self._raise(self._handle(first), first)
+        with self._out_lock:
+            self._pump(force_all=True)
+
+    def _to_file(self, entry: Any) -> bool:
+        """Whether ``entry`` writes to a file whose writes are queued (runtime/files.py)."""
+        files = self.files
+        if not files:
+            return False
+        file = getattr(entry, "file", None)
+        return type(file) is io.TextIOWrapper and file in files
 
     def queue_effect(self, inputs: tuple[Pending, ...], emit: Callable[[], None]) -> bool:
         """Queue ``emit`` (it writes to stdout or stderr) at the next place in program order,
@@ -2608,7 +2657,7 @@ class Runtime:
             if left:
                 self._watch_print(entry, left)
 
-    def _unwatch(self, entry: _OutputEntry | _CapturedOutput) -> None:
+    def _unwatch(self, entry: _OutputEntry | _CapturedOutput | _EffectEntry) -> None:
         """``entry`` is written, dropped or rendered: it reads nothing any more (caller holds
         ``_out_lock``)."""
         if entry.watched:
@@ -2668,8 +2717,9 @@ class Runtime:
         self._streaming_entry = None
         while self._outq:
             entry = self._outq[0]
-            printed = tuple(a._stream.root for a in entry.args
-                            if type(a) is Pending and a._stream is not None)
+            to_file = self._to_file(entry)
+            printed = () if to_file else tuple(a._stream.root for a in entry.args
+                                               if type(a) is Pending and a._stream is not None)
             with self._lock:
                 blocked = any(s < entry.seq for s in self._failures) \
                     or self._catching and any(s < entry.seq for c in self._catching
@@ -2703,6 +2753,8 @@ class Runtime:
             if any(q._state == FAILED for q in inner):
                 continue  # holds a failed value: plain Python never reached this print
             if any(q._state == PENDING for q in inner):
+                if to_file:
+                    return  # a file gets the whole text: the stream may yet fail for good
                 # only streaming values can still be pending here: write them as they come
                 for a in entry.args:
                     if type(a) is Pending and a._stream is not None:

@@ -343,3 +343,30 @@ def test_a_guard_in_an_imported_module_is_left_as_written() -> None:
         hits.append(q)
     """))
     assert "continue" in ast.unparse(transform.transform(tree))
+
+
+def test_a_rewrite_put_back_leaves_no_tracked_names_behind() -> None:
+    """``hits`` is tracked only in the rewritten body (its ``append`` stands in the ``if``);
+    once the rewrite is put back (the rest breaks), its reads are plain reads again, even
+    where another function's arms make the module wrap tracked reads."""
+    text = _compiled('''
+    def f(qs):
+        hits = []
+        for q in qs:
+            if ask(q) == "no":
+                continue
+            if q == "end":
+                break
+            hits.append(q)
+        return hits
+
+    def g(qs):
+        found = []
+        for q in qs:
+            if ask(q):
+                found.append(q)
+        return found
+    ''')
+    assert "continue" in text
+    assert "__opportune_arm_object__(found" in text
+    assert "__opportune_arm_object__(hits" not in text

@@ -1296,23 +1296,30 @@ def continues_as_branches(node: ast.FunctionDef | ast.Module,
     def allowed(s: ast.If) -> bool:
         return id(s) not in dropped
 
-    while True:
-        done = continues.rewrite(node, allowed)
-        if not done:
-            return
-        objects = tracked()
-        arm_objects.mark_reads(node, objects)  # type: ignore[arg-type]
-        plain = getattr(node, arm_objects.PLAIN, frozenset()) | counters
-        nested: frozenset[str] = getattr(node, arm_objects.NESTED, frozenset()) \
-            if objects else frozenset()
-        # at a module's top level arms may change objects only where it tracks some
-        changing = isinstance(node, ast.FunctionDef) or bool(objects)
-        losing = {id(old) for r in done for new, old in r.made
-                  if not _continue_moves(new, objects, plain, nested, changing)}
-        if not losing:
-            return
-        continues.revert(done)
-        dropped |= losing
+    try:
+        while True:
+            done = continues.rewrite(node, allowed)
+            if not done:
+                return
+            objects = tracked()
+            arm_objects.mark_reads(node, objects)  # type: ignore[arg-type]
+            plain = getattr(node, arm_objects.PLAIN, frozenset()) | counters
+            nested: frozenset[str] = getattr(node, arm_objects.NESTED, frozenset()) \
+                if objects else frozenset()
+            # at a module's top level arms may change objects only where it tracks some
+            changing = isinstance(node, ast.FunctionDef) or bool(objects)
+            losing = {id(old) for r in done for new, old in r.made
+                      if not _continue_moves(new, objects, plain, nested, changing)}
+            if not losing:
+                return
+            continues.revert(done)
+            dropped |= losing
+    finally:
+        # names tracked only in a rewrite put back must not stay tracked: the passes after
+        # this one mark those of what is kept (_visit_function, arm_objects.module_objects)
+        for attr in (arm_objects.TRACKED, arm_objects.NESTED):
+            if hasattr(node, attr):
+                delattr(node, attr)
 
 
 def _continue_moves(branch: ast.If, objects: frozenset[str], plain: frozenset[str],

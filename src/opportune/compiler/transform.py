@@ -30,6 +30,7 @@ from opportune.compiler import (
     callsites,
     changes,
     comprehensions,
+    continues,
     deferral,
     rollback,
     stages,
@@ -514,6 +515,7 @@ class _Rewriter(Transformer):
         outcome (compiler/tries.py), keeping only those whose branch will be deferred or
         if-converted (judged as visit_If judges it); returns the function's tracked names
         (arm_objects.tracked_names), which depend on what was kept."""
+        self._continues_as_branches(node)
         rewritten = tries.desugar(node, self._counter, self.module_imports)
         while True:
             objects = arm_objects.tracked_names(node)
@@ -531,6 +533,11 @@ class _Rewriter(Transformer):
             for r in dropped:
                 tries.revert(r)
                 rewritten.remove(r)
+
+    def _continues_as_branches(self, node: ast.FunctionDef) -> None:
+        """compiler/continues.py for the function ``node`` (see :func:`continues_as_branches`)."""
+        continues_as_branches(node, lambda: arm_objects.tracked_names(node),
+                              self._range_counters[-1])
 
     @staticmethod
     def _branch_moves(branch: ast.If | None, objects: frozenset[str],
@@ -1266,12 +1273,63 @@ def transform(
     group (``staging``) says it itself."""
     module_objects: ModuleObjects = None
     if program and staging is None:
+        continues_as_branches(tree, lambda: arm_objects.module_tracked_names(tree))
         module_objects = arm_objects.module_objects(tree)
     for _, apply in passes(explicit_super=explicit_super, filename=filename, staging=staging,
                            stage=stage, module_objects=module_objects,
                            module_imports=module_imports):
         tree = apply(tree)
     return tree
+
+
+def continues_as_branches(node: ast.FunctionDef | ast.Module,
+                          tracked: Callable[[], frozenset[str]],
+                          counters: frozenset[str] = frozenset()) -> None:
+    """Give the rest of a loop body to the ``if`` whose arm ends with ``continue``
+    (compiler/continues.py), in the function or program module ``node``, keeping only the
+    ``if`` statements that will be deferred, judged as visit_If judges them with the tracked
+    names the rewrite makes (``tracked`` works them out and marks their reads; its names that
+    are never pending, and the loop ``counters``, decide no condition late); the others are
+    put back as written, and the rest is tried again without them."""
+    dropped: set[int] = set()
+
+    def allowed(s: ast.If) -> bool:
+        return id(s) not in dropped
+
+    try:
+        while True:
+            done = continues.rewrite(node, allowed)
+            if not done:
+                return
+            objects = tracked()
+            arm_objects.mark_reads(node, objects)  # type: ignore[arg-type]
+            plain = getattr(node, arm_objects.PLAIN, frozenset()) | counters
+            nested: frozenset[str] = getattr(node, arm_objects.NESTED, frozenset()) \
+                if objects else frozenset()
+            # at a module's top level arms may change objects only where it tracks some
+            changing = isinstance(node, ast.FunctionDef) or bool(objects)
+            losing = {id(old) for r in done for new, old in r.made
+                      if not _continue_moves(new, objects, plain, nested, changing)}
+            if not losing:
+                return
+            continues.revert(done)
+            dropped |= losing
+    finally:
+        # names tracked only in a rewrite put back must not stay tracked: the passes after
+        # this one mark those of what is kept (_visit_function, arm_objects.module_objects)
+        for attr in (arm_objects.TRACKED, arm_objects.NESTED):
+            if hasattr(node, attr):
+                delattr(node, attr)
+
+
+def _continue_moves(branch: ast.If, objects: frozenset[str], plain: frozenset[str],
+                    nested: frozenset[str], changing: bool) -> bool:
+    """Whether visit_If will defer ``branch``: its condition may be pending (an ``if`` on a
+    loop counter is decided at once, and keeps its inline code), its arms are not
+    if-converted, and they may run later."""
+    if not arm_objects.may_be_pending(branch.test, plain) or branches.convertible_if(branch):
+        return False
+    return deferral.prepare_if(branch, objects, changing, nested) is not None
 
 
 def _settle_cached_properties(node: ast.FunctionDef) -> None:

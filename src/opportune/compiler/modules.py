@@ -16,7 +16,6 @@ import types
 from collections.abc import Sequence
 from typing import Any
 
-from opportune.compiler.arm_objects import module_objects
 from opportune.compiler.functions import COMPILED_MODULES, add_user_root, is_user_file
 from opportune.compiler.registry import (
     name_arms_as_their_function,
@@ -25,7 +24,7 @@ from opportune.compiler.registry import (
     register_code,
 )
 from opportune.compiler.stages import Stage, Stages, min_program_lines, names_functions_load
-from opportune.compiler.transform import transform
+from opportune.compiler.transform import program_module, transform
 
 
 def compile_module_source(
@@ -75,7 +74,7 @@ def compile_staged(
     compile(tree, filename, "exec", dont_inherit=True)
     group = Stages(filename, False, _compile_stage)
     group.function_reads = names_functions_load(tree, source)
-    group.arm_objects = module_objects(tree)
+    group.arm_objects = program_module(tree)
     code = _finish(transform(tree, filename=filename, staging=group), filename)
     if not group.tokens:
         return code, None

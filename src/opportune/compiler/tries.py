@@ -63,6 +63,7 @@ _UNESCAPE = "__opportune_unescape__"
 _ESCAPING = "__opportune_Escaping__"
 OUTCOME = "_opportune_try_outcome"  # on the generated ``Try`` nodes: leave them as they are
 HOOK = "_opportune_hook_call"  # on the generated calls of hooks: not through a call site
+PART = "_opportune_try_part"  # on the statements a module-level rewrite made: never cut apart
 
 # Calls a handler may make by name: builtins that neither raise nor look at the exception
 # being handled except through their arguments (``print``, ``str(e)``).
@@ -102,17 +103,22 @@ class Rewritten:
     branch: ast.If | None
 
 
-def desugar(fn: ast.FunctionDef, counter: Iterator[int],
+def desugar(fn: ast.FunctionDef | ast.Module, counter: Iterator[int],
             modules: frozenset[str] = frozenset()) -> list[Rewritten]:
     """Rewrite, in place, each ``try`` of ``fn``'s own code that qualifies (see the module
     docstring) and stands outside every other ``try``, ``with`` and ``match``; returns what
     was rewritten. ``modules``: names the module binds only by ``import``, whose attributes
     an ``except`` clause may name (``json.JSONDecodeError``): reading those runs no code of
-    the program's, so the runtime may read them before the body has raised."""
+    the program's, so the runtime may read them before the body has raised.
+
+    ``fn`` may be the program's own module (:func:`desugar_module`): its top-level code,
+    walked as a function's body is (never into its functions or classes)."""
     every = traversal.nodes(fn)
     if not any(type(n) is ast.Try for n in every) \
             or any(type(n) is ast.Name and n.id in ("locals", "vars", "eval", "exec")
                    for n in every):
+        return []
+    if isinstance(fn, ast.Module) and _module_seen(every):
         return []
     lists = _always(fn, (ast.List,), "list")
     dicts = _always(fn, (ast.Dict,), "dict")
@@ -153,6 +159,57 @@ def desugar(fn: ast.FunctionDef, counter: Iterator[int],
     return done
 
 
+def desugar_module(tree: ast.Module, counter: Iterator[int],
+                   modules: frozenset[str]) -> list[Rewritten]:
+    """:func:`desugar` for the top-level code of the program's own module (the script
+    ``opportune run`` runs, ``run_source``'s code). Its names live in a dict other code can
+    read, so the rules of module-level arms apply (compiler/arm_objects.py): nothing in the
+    module may reach its namespace but by name (``globals()``, ``exec``, the module object,
+    a star import), and the containers an ``append`` or a store goes to are names no
+    function, lambda or class of the module mentions, so no code the call runs can rebind
+    them. The helper names are module globals: :func:`forget_helpers` removes them after
+    the branch. Generated statements are marked (:data:`PART`), so a stage is never cut
+    among them (compiler/stages.py)."""
+    done = desugar(tree, counter, modules)
+    for r in done:
+        for s in r.new:
+            setattr(s, PART, True)
+    return done
+
+
+def forget_helpers(r: Rewritten) -> None:
+    """After a module-level rewrite the program keeps: remove its helper names from the
+    module's namespace once the branch has read them (a deferred branch captured them),
+    through ``__opportune_globals__`` (compiler/stages.py), which code that reaches the
+    namespace unseen (``globals()``) would have kept from being rewritten."""
+    last = r.new[-1]
+    k = last._opp_try_k  # type: ignore[attr-defined]
+    names = tuple(f"__opp_t{x}{k}" for x in ("ok", "m", "v", "o"))
+    forget = ast.Expr(_hook("__opportune_forget__", [
+        _hook("__opportune_globals__", []), ast.Constant(names)]))
+    setattr(forget, PART, True)
+    _locate(forget, r.original)
+    for i, s in enumerate(r.stmts):
+        if s is last:
+            r.stmts.insert(i + 1, forget)
+            r.new.append(forget)
+            return
+
+
+def _module_seen(every: list[ast.AST]) -> bool:
+    """Whether the module's code may reach its namespace other than by name."""
+    from opportune.compiler.arm_objects import _MODULE_VIEWS
+
+    for n in every:
+        if isinstance(n, ast.Name) and n.id in _MODULE_VIEWS \
+                or isinstance(n, ast.Attribute) and n.attr in _MODULE_VIEWS:
+            return True
+        if isinstance(n, (ast.Import, ast.ImportFrom)) \
+                and any(a.name == "*" or a.name.split(".")[0] in _MODULE_VIEWS for a in n.names):
+            return True
+    return False
+
+
 def revert(r: Rewritten) -> None:
     """Put the original ``try`` back: its branch would not be deferred, and waiting at the
     ``try`` as written is what --explain can name."""
@@ -185,14 +242,16 @@ def module_imports(tree: ast.Module) -> frozenset[str]:
     return frozenset(imported - other)
 
 
-def _always(fn: ast.FunctionDef, kinds: tuple[type, ...], call: str) -> frozenset[str]:
+def _always(fn: ast.FunctionDef | ast.Module, kinds: tuple[type, ...], call: str) -> frozenset[str]:
     """Locals of ``fn`` bound only as ``x = []`` / ``x = list()`` (or ``{}`` / ``dict()``),
     never elsewhere, and never named in a nested scope: whenever code reaches them they hold
     such a container, so an ``append`` or a store of a constant key cannot raise."""
     ok: dict[str, bool] = {}
-    a = fn.args
-    params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
-              if x is not None}
+    params: set[str] = set()
+    if isinstance(fn, ast.FunctionDef):
+        a = fn.args
+        params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
+                  if x is not None}
     inner: set[str] = set()
     for node in traversal.nodes(fn):
         if isinstance(node, _SCOPES) and node is not fn:
@@ -323,7 +382,7 @@ def _handler_ok(handler: ast.ExceptHandler) -> bool:
     return True
 
 
-def _name_private(fn: ast.FunctionDef, name: str) -> bool:
+def _name_private(fn: ast.FunctionDef | ast.Module, name: str) -> bool:
     """Whether ``name`` (a handler's ``as`` name) is used only inside handlers that bind it:
     after the handler Python unbinds it, which the branch the rewrite makes does not."""
     inside: set[int] = set()
@@ -340,7 +399,7 @@ def _name_private(fn: ast.FunctionDef, name: str) -> bool:
     return True
 
 
-def _qualifies(fn: ast.FunctionDef, node: ast.Try, lists: frozenset[str],
+def _qualifies(fn: ast.FunctionDef | ast.Module, node: ast.Try, lists: frozenset[str],
                dicts: frozenset[str], top: frozenset[str], modules: frozenset[str]) -> bool:
     if node.finalbody or len(node.handlers) != 1 or not node.body:
         return False
@@ -373,7 +432,7 @@ def _store(name: str) -> ast.Name:
     return ast.Name(name, ast.Store())
 
 
-def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
+def _rewrite(node: ast.Try, k: int | str) -> list[ast.stmt]:
     """The statements that replace ``node`` (see the module docstring)."""
     ok, mark, value, outcome = f"__opp_tok{k}", f"__opp_tm{k}", f"__opp_tv{k}", f"__opp_to{k}"
     escaping, raised = f"__opp_te{k}", f"__opp_tx{k}"
@@ -432,6 +491,7 @@ def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
     # next looks, as after the ``try``
     for s in stmts:
         _locate(s, node)
+    stmts[-1]._opp_try_k = k  # type: ignore[attr-defined]
     return stmts
 
 

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from opportune.compiler import traversal
 
 TRY_OUTCOME = "__opportune_try_outcome__"
+TRY_CLAUSE = "__opportune_try_clause__"
 _TRY_ENTER = "__opportune_try_enter__"
 _UNESCAPE = "__opportune_unescape__"
 _ESCAPING = "__opportune_Escaping__"
@@ -184,7 +185,7 @@ def forget_helpers(r: Rewritten) -> None:
     namespace unseen (``globals()``) would have kept from being rewritten."""
     last = r.new[-1]
     k = last._opp_try_k  # type: ignore[attr-defined]
-    names = tuple(f"__opp_t{x}{k}" for x in ("ok", "m", "v", "o"))
+    names = tuple(f"__opp_t{x}{k}" for x in ("ok", "m", "v", "o", "c"))
     forget = ast.Expr(_hook("__opportune_forget__", [
         _hook("__opportune_globals__", []), ast.Constant(names)]))
     setattr(forget, PART, True)
@@ -401,13 +402,13 @@ def _name_private(fn: ast.FunctionDef | ast.Module, name: str) -> bool:
 
 def _qualifies(fn: ast.FunctionDef | ast.Module, node: ast.Try, lists: frozenset[str],
                dicts: frozenset[str], top: frozenset[str], modules: frozenset[str]) -> bool:
-    if node.finalbody or len(node.handlers) != 1 or not node.body:
+    if node.finalbody or not node.handlers or not node.body:
         return False
-    handler = node.handlers[0]
-    if not _classes(handler.type, modules) or not _handler_ok(handler):
-        return False
-    if handler.name is not None and not _name_private(fn, handler.name):
-        return False
+    for handler in node.handlers:
+        if not _classes(handler.type, modules) or not _handler_ok(handler):
+            return False
+        if handler.name is not None and not _name_private(fn, handler.name):
+            return False
     first = _first(node.body[0], lists, dicts, top)
     if first is None or not _expression(first[0]):
         return False
@@ -432,8 +433,39 @@ def _store(name: str) -> ast.Name:
     return ast.Name(name, ast.Store())
 
 
+def _flat(types: list[ast.expr]) -> ast.Tuple:
+    """The classes several ``except`` clauses name, as one flat tuple (what the outcome may
+    hold; ``catching.classes_of`` takes no nested tuple)."""
+    elts: list[ast.expr] = []
+    for t in types:
+        elts.extend(t.elts if isinstance(t, ast.Tuple) else [t])
+    return ast.Tuple([traversal.copy_tree(e) for e in elts], ast.Load())
+
+
+def _thunk(body: ast.expr) -> ast.Lambda:
+    return ast.Lambda(
+        ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                      kwarg=None, defaults=[]),
+        body)
+
+
+def _handler_body(handler: ast.ExceptHandler, outcome: str) -> list[ast.stmt]:
+    """A copy of the handler's body that reads the outcome for its ``as`` name: the name is
+    used nowhere else (_name_private), and an arm that bound it would capture the exception
+    object the name kept from an earlier failure, which it cannot share
+    (runtime/deferral.py)."""
+    caught: list[ast.stmt] = traversal.copy_tree(handler.body)
+    if handler.name is not None:
+        for n in traversal.nodes(ast.Module(caught, [])):
+            if isinstance(n, ast.Name) and n.id == handler.name:
+                n.id = outcome
+    return caught
+
+
 def _rewrite(node: ast.Try, k: int | str) -> list[ast.stmt]:
     """The statements that replace ``node`` (see the module docstring)."""
+    if len(node.handlers) > 1:
+        return _rewrite_clauses(node, k)
     ok, mark, value, outcome = f"__opp_tok{k}", f"__opp_tm{k}", f"__opp_tv{k}", f"__opp_to{k}"
     escaping, raised = f"__opp_te{k}", f"__opp_tx{k}"
     handler = node.handlers[0]
@@ -489,6 +521,86 @@ def _rewrite(node: ast.Try, k: int | str) -> list[ast.stmt]:
     # else ``try: notify(x) except E: pass``: nothing to decide; the outcome alone holds a
     # caught failure, or fails with one the clause does not catch, met where the program
     # next looks, as after the ``try``
+    for s in stmts:
+        _locate(s, node)
+    stmts[-1]._opp_try_k = k  # type: ignore[attr-defined]
+    return stmts
+
+
+def _success(node: ast.Try, value: str) -> ast.stmt:
+    """The body's first statement with the expression's value in its place."""
+    first = node.body[0]
+    _, kind = node._opp_first  # type: ignore[attr-defined]
+    success: ast.stmt
+    if kind in ("name", "store"):
+        assert isinstance(first, ast.Assign)
+        success = ast.Assign(traversal.copy_tree(first.targets), _load(value))
+    elif kind == "append":
+        assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
+        success = ast.Expr(ast.Call(traversal.copy_tree(first.value.func), [_load(value)], []))
+    else:
+        success = ast.Pass()
+    _locate(success, first)
+    return success
+
+
+def _rewrite_clauses(node: ast.Try, k: int | str) -> list[ast.stmt]:
+    """:func:`_rewrite` for several ``except`` clauses. The outcome holds a failure any of
+    them catches (their classes as one flat tuple); ``__opportune_try_clause__`` numbers
+    the clause that catches it, the first whose classes are among the exception's class's
+    ``__mro__``, as the interpreter tests them in order (0: none failed), without waiting;
+    the branch is a chain on that number, each handler an arm::
+
+        __opp_tc = 0
+        ...     # as for one clause, then in the inner ``finally``:
+            __opp_tc = __opportune_try_clause__(__opp_to, (lambda: E1, lambda: E2))
+        except __opportune_Escaping__:
+            raise
+        except E1 as __opp_tx:                 # raised while being evaluated
+            __opp_to, __opp_tc = __opp_tx, 1
+        except E2 as __opp_tx:
+            __opp_to, __opp_tc = __opp_tx, 2
+        if __opp_tc == 1:
+            H1
+        elif __opp_tc == 2:
+            H2
+        else:
+            <the rest of the body, then ``else``>
+    """
+    ok, mark, value, outcome = f"__opp_tok{k}", f"__opp_tm{k}", f"__opp_tv{k}", f"__opp_to{k}"
+    escaping, raised, clause = f"__opp_te{k}", f"__opp_tx{k}", f"__opp_tc{k}"
+    expr, _ = node._opp_first  # type: ignore[attr-defined]
+    success = _success(node, value)
+    types = [h.type for h in node.handlers]
+    assert all(t is not None for t in types)
+    thunk = _thunk(_flat(types))  # type: ignore[arg-type]
+    clauses = ast.Tuple([_thunk(traversal.copy_tree(t)) for t in types], ast.Load())
+    inner = ast.Try(
+        body=[ast.Assign([_store(value)], traversal.copy_tree(expr)),
+              ast.Assign([_store(ok)], ast.Constant(True))],
+        handlers=[ast.ExceptHandler(_load(_ESCAPING), escaping, [
+            ast.Expr(_hook(_UNESCAPE, [_load(escaping), _load(mark)]))])],
+        orelse=[],
+        finalbody=[
+            ast.Assign([_store(outcome)], _hook(TRY_OUTCOME, [_load(mark), _load(ok), thunk])),
+            ast.Assign([_store(clause)], _hook(TRY_CLAUSE, [_load(outcome), clauses]))])
+    handlers = [ast.ExceptHandler(_load(_ESCAPING), None, [ast.Raise()])]
+    for i, h in enumerate(node.handlers, 1):
+        handlers.append(ast.ExceptHandler(h.type, raised, [
+            ast.Assign([_store(outcome)], _load(raised)),
+            ast.Assign([_store(clause)], ast.Constant(i))]))
+    outer = ast.Try(body=[inner], handlers=handlers, orelse=[], finalbody=[])
+    setattr(inner, OUTCOME, True)
+    setattr(outer, OUTCOME, True)
+    rest: list[ast.stmt] = [success, *traversal.copy_tree([*node.body[1:], *node.orelse])]
+    chain: list[ast.stmt] = rest
+    for i in range(len(node.handlers), 0, -1):
+        test = ast.Compare(_load(clause), [ast.Eq()], [ast.Constant(i)])
+        chain = [ast.If(test, _handler_body(node.handlers[i - 1], outcome), chain)]
+    start = [ast.Assign([_store(ok)], ast.Constant(False)),
+             ast.Assign([_store(clause)], ast.Constant(0)),
+             ast.Assign([_store(mark)], _hook(_TRY_ENTER, []))]
+    stmts: list[ast.stmt] = [*start, outer, *chain]
     for s in stmts:
         _locate(s, node)
     stmts[-1]._opp_try_k = k  # type: ignore[attr-defined]

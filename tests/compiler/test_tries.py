@@ -63,15 +63,45 @@ TAKEN["call_then_pass"] = """
                 pass
 """
 
+TAKEN["two_handlers"] = """
+    def f(q):
+        try:
+            r = ask(q)
+        except ValueError:
+            r = 1
+        except KeyError as e:
+            r = str(e)
+"""
+
 KEPT = {
-    "two_handlers": """
+    "a_bare_clause_after_another": """
         def f(q):
             try:
                 r = ask(q)
             except ValueError:
                 r = 1
-            except KeyError:
+            except:
                 r = 2
+    """,
+    "a_second_clause_that_leaves": """
+        def f(qs):
+            for q in qs:
+                try:
+                    r = ask(q)
+                except ValueError:
+                    r = 1
+                except KeyError:
+                    break
+    """,
+    "a_second_clause_as_name_read_after": """
+        def f(q):
+            try:
+                r = ask(q)
+            except ValueError:
+                r = 1
+            except KeyError as e:
+                r = 2
+            return e
     """,
     "finally": """
         def f(q):
@@ -349,3 +379,31 @@ def test_a_stage_is_never_cut_inside_the_rewritten_statements(
         assert stages._registry[token].body[0].lineno == 5  # ``n0 = 0``
     finally:
         group.close()
+
+
+def test_several_clauses_branch_on_the_clause_number() -> None:
+    """Each handler becomes an arm of a chain on the number of the clause that catches, in
+    the order the clauses stand; the outcome holds what any of them catches."""
+    source = textwrap.dedent("""
+        def f(qs):
+            out = []
+            for q in qs:
+                try:
+                    out.append(ask(q))
+                except KeyError as e:
+                    out.append(str(e))
+                except (TypeError, ValueError):
+                    out.append(None)
+            return out
+    """)
+    fn = ast.parse(source).body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    (r,) = tries.desugar(fn, itertools.count())
+    text = ast.unparse(fn)
+    assert "lambda: (KeyError, TypeError, ValueError)" in text
+    assert "(lambda: KeyError, lambda: (TypeError, ValueError))" in text
+    assert r.branch is not None and ast.unparse(r.branch.test) == "__opp_tc0 == 1"
+    second = r.branch.orelse[0]
+    assert isinstance(second, ast.If) and ast.unparse(second.test) == "__opp_tc0 == 2"
+    compiled = ast.unparse(transform.transform(ast.parse(source)))
+    assert tries.TRY_CLAUSE in compiled and "except KeyError" in compiled

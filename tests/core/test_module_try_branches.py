@@ -1,5 +1,6 @@
 """Schedule tests of module-level ``try`` statements turned into branches on a call's outcome
-(compiler/tries.desugar_module): the code of a script or a code action run by ``run_source``.
+(compiler/tries.desugar_module): the code of a script or a code action run by ``run_source``;
+and of ``try`` statements with several ``except`` clauses, there and in functions.
 The calls of consecutive iterations overlap, read from the recorded trace, and the namespace,
 the exception and the calls made are plain Python's. Calls expected to overlap are armed with
 :func:`core.overlap.overlapping`; nothing here measures time."""
@@ -180,3 +181,65 @@ def test_module_level_try_with_globals_stays_as_written() -> None:
     assert got["out"] == expected["out"] and got["keys"] == ["out"]
     a, b = sorted(opportune.last_schedule().by_name("mod_ask"), key=lambda c: c.call_id)
     assert not a.overlaps(b)
+
+
+def test_several_clauses_at_module_level_overlap() -> None:
+    """Two ``except`` clauses: the second catches ``bad``'s ValueError, the first ``key1``'s
+    KeyError; every iteration's call overlaps the others."""
+    qs = ["a", "key1", "bad", "d"]
+    schedule = _run("""
+        out = []
+        for q in ["a", "key1", "bad", "d"]:
+            try:
+                out.append(ask(q))
+            except KeyError as e:
+                out.append(f"key {e}")
+            except ValueError:
+                out.append(None)
+        """, ("out",), overlap=calls_to("mod_ask", *qs))
+    _all_overlap(schedule, "mod_ask", 4)
+
+
+def _clauses(qs: list[str]) -> list[str]:
+    results = []
+    for q in qs:
+        try:
+            r = mod_ask(q)
+        except KeyError:
+            r = "key"
+        except ValueError as e:
+            r = f"value: {e}"
+        results.append(r)
+    return results
+
+
+def test_several_clauses_in_a_function_overlap() -> None:
+    qs = ["a", "bad", "key2", "d"]
+    expected = _clauses(qs)
+    with overlapping(calls_to("mod_ask", *qs)):
+        got = opportune.run(_clauses, qs)
+    assert got == expected == ["A", "value: cannot answer bad", "key", "D"]
+    _all_overlap(opportune.last_schedule(), "mod_ask", 4)
+
+
+def test_a_failure_no_clause_names_stops_where_plain_python_stops() -> None:
+    source = textwrap.dedent("""
+        out = []
+        for q in ["a", "bad", "key3", "c"]:
+            try:
+                out.append(ask(q))
+            except ValueError:
+                out.append(None)
+            except TypeError:
+                out.append("type")
+            send(q)
+        """)
+    SENT.clear()
+    with pytest.raises(KeyError) as plain:
+        _plain(source)
+    plain_sent = list(SENT)
+    SENT.clear()
+    with pytest.raises(KeyError) as ours:
+        opportune.run_source(source, _namespace())
+    assert ours.value.args == plain.value.args
+    assert SENT == plain_sent == ["a", "bad"]

@@ -1,7 +1,8 @@
 """Compiled in stages: module-level ``try`` statements turned into branches on their call's
 outcome, the first call-making statement of a stage among them (the stage is cut after the
 whole group: the body's mark, the body and the branch), one in the arm of an ``if`` and loops
-of them in later stages; names, output and the caught exceptions are plain Python's."""
+of them in later stages, one with two clauses; names, output and the caught exceptions are
+plain Python's."""
 import time
 
 import opportune
@@ -72,4 +73,13 @@ for q in ["bad4", "f"]:
     except ValueError as err:
         late.append(f"late: {err}")
 print("late", late)
+clauses = []
+for q in ["g", "bad5", "h"]:
+    try:
+        clauses.append(ask(q))
+    except KeyError:
+        clauses.append("key")
+    except ValueError as err:
+        clauses.append(f"clause: {err}")
+print("clauses", clauses)
 print("seen", [n for n in dir() if n.startswith("__opp")])

@@ -43,10 +43,14 @@ lists or print (compiler/arm_objects.py); where it is not, it waits, as the ``tr
 
 Only shapes whose meaning the rewrite keeps exactly are taken (:func:`_qualifies`): the
 body's first statement binds a name to the expression, appends it to a list the function
-made itself, or is the expression alone, and whatever follows in the body cannot raise; one
-``except`` clause naming classes; no ``finally``; a handler that neither leaves the code
-around it nor looks at the exception being handled other than through its ``as`` name (it
-runs outside the ``except`` clause: ``sys.exc_info()`` would be empty there).
+made itself, or is the expression alone, and whatever follows in the body cannot raise;
+``except`` clauses naming classes (several become a chain on the number of the clause that
+catches, :func:`_rewrite_clauses`); no ``finally``; handlers that neither leave the code
+around them nor look at the exception being handled other than through the ``as`` name (they
+run outside the ``except`` clause: ``sys.exc_info()`` would be empty there).
+
+The program's own module gets the same rewrite at its top level (:func:`desugar_module`),
+under the rules of module-level arms (compiler/arm_objects.py).
 """
 
 from __future__ import annotations

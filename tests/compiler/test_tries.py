@@ -288,6 +288,13 @@ MODULE_KEPT = {
                 out.append(None)
         print(globals())
     """,
+    "dir_lists_the_names": """
+        try:
+            z = ask(q)
+        except ValueError:
+            pass
+        print("z" in dir())
+    """,
     "star_import": """
         from tools import *
         out = []

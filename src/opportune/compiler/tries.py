@@ -212,6 +212,10 @@ def _module_seen(every: list[ast.AST]) -> bool:
         if isinstance(n, (ast.Import, ast.ImportFrom)) \
                 and any(a.name == "*" or a.name.split(".")[0] in _MODULE_VIEWS for a in n.names):
             return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "dir" \
+                and not n.args:
+            # lists the names bound: an if-converted branch binds a maybe-unbound stand-in
+            return True
     return False
 
 

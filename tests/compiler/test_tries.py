@@ -266,7 +266,8 @@ MODULE_TAKEN = {
             except ValueError:
                 found["a"] = None
     """,
-    "a_function_defined_beside_it": """
+    "an_external_defined_beside_it": """
+        @opportune.external
         def ask(q):
             return q
         out = []
@@ -279,6 +280,16 @@ MODULE_TAKEN = {
 }
 
 MODULE_KEPT = {
+    "a_function_of_the_module_called": """
+        def ask(q):
+            return q
+        out = []
+        for q in qs:
+            try:
+                out.append(ask(q))
+            except ValueError:
+                out.append(None)
+    """,
     "globals_seen": """
         out = []
         for q in qs:

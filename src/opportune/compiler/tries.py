@@ -175,11 +175,45 @@ def desugar_module(tree: ast.Module, counter: Iterator[int],
     them. The helper names are module globals: :func:`forget_helpers` removes them after
     the branch. Generated statements are marked (:data:`PART`), so a stage is never cut
     among them (compiler/stages.py)."""
+    own = _own_functions(tree)
     done = desugar(tree, counter, modules)
+    for r in list(done):
+        expr = r.original._opp_first[0]  # type: ignore[attr-defined]
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in own
+               for n in traversal.nodes(expr)):
+            revert(r)
+            done.remove(r)
     for r in done:
         for s in r.new:
             setattr(s, PART, True)
     return done
+
+
+def _own_functions(tree: ast.Module) -> frozenset[str]:
+    """Names the module binds to its own functions and classes, externals aside: a module-level
+    call of one may run as a concurrent user function once it is the value of a name (the
+    rewrite binds the body's value), which the body as written never was; such a ``try``
+    stays as written."""
+    own: set[str] = set()
+    for n in traversal.nodes(tree):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not any((d.func if isinstance(d, ast.Call) else d).__class__ in (ast.Name, ast.Attribute)
+                       and _last_name(d.func if isinstance(d, ast.Call) else d) == "external"
+                       for d in n.decorator_list):
+                own.add(n.name)
+        elif isinstance(n, ast.ClassDef):
+            own.add(n.name)
+        elif isinstance(n, ast.Assign) and isinstance(n.value, ast.Lambda):
+            own.update(t.id for t in n.targets if isinstance(t, ast.Name))
+    return frozenset(own)
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
 
 
 def forget_helpers(r: Rewritten) -> None:

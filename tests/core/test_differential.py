@@ -80,6 +80,7 @@ SPECIAL: dict[str, Case] = {
         "p500_stage_rebinds_a_name_an_earlier_stage_reads.py",
         "p529_stage_formatted_traceback.py",
         "p648_stage_module_level_collect_across_stages.py",
+        "p832_stage_module_level_try_branches.py",
     )},
 }
 

@@ -16,7 +16,7 @@ import types
 from collections.abc import Sequence
 from typing import Any
 
-from opportune.compiler.arm_objects import module_objects, module_tracked_names
+from opportune.compiler.arm_objects import module_tracked_names
 from opportune.compiler.functions import COMPILED_MODULES, add_user_root, is_user_file
 from opportune.compiler.registry import (
     name_arms_as_their_function,
@@ -25,7 +25,7 @@ from opportune.compiler.registry import (
     register_code,
 )
 from opportune.compiler.stages import Stage, Stages, min_program_lines, names_functions_load
-from opportune.compiler.transform import continues_as_branches, transform
+from opportune.compiler.transform import continues_as_branches, program_module, transform
 
 
 def compile_module_source(
@@ -76,7 +76,7 @@ def compile_staged(
     group = Stages(filename, False, _compile_stage)
     group.function_reads = names_functions_load(tree, source)
     continues_as_branches(tree, lambda: module_tracked_names(tree))
-    group.arm_objects = module_objects(tree)
+    group.arm_objects = program_module(tree)
     code = _finish(transform(tree, filename=filename, staging=group), filename)
     if not group.tokens:
         return code, None

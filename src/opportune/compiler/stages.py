@@ -58,6 +58,7 @@ from opportune.compiler import traversal
 STAGE = "__opportune_stage__"
 EXEC = "__opportune_exec__"
 GLOBALS = "__opportune_globals__"
+_TRY_PART = "_opportune_try_part"  # compiler/tries.PART (tries imports nothing from here)
 MIN_TAIL_LINES = 15  # a shorter tail compiles in less time than a stage costs to run
 ENV_LINES = "OPPORTUNE_STAGE_LINES"
 # Programs shorter than this compile whole: a stage costs a little more CPU in all (checking
@@ -188,6 +189,11 @@ class Stages:
                 setattr(stmt, STAGEABLE, True)
             if not issues_call(stmt):
                 continue
+            # the statements a ``try`` turned into a branch became (compiler/tries.py) stay
+            # together: the body's mark, the body and the branch on its outcome
+            while i + 1 < len(stmts) and getattr(stmts[i + 1], _TRY_PART, False):
+                i += 1
+            stmt = stmts[i]
             tail = stmts[i + 1:]
             if not tail or tail[0].lineno <= (stmt.end_lineno or stmt.lineno):
                 return stmts, None

@@ -1274,7 +1274,7 @@ def transform(
     module_objects: ModuleObjects = None
     if program and staging is None:
         continues_as_branches(tree, lambda: arm_objects.module_tracked_names(tree))
-        module_objects = arm_objects.module_objects(tree)
+        module_objects = program_module(tree)
     for _, apply in passes(explicit_super=explicit_super, filename=filename, staging=staging,
                            stage=stage, module_objects=module_objects,
                            module_imports=module_imports):
@@ -1330,6 +1330,43 @@ def _continue_moves(branch: ast.If, objects: frozenset[str], plain: frozenset[st
     if not arm_objects.may_be_pending(branch.test, plain) or branches.convertible_if(branch):
         return False
     return deferral.prepare_if(branch, objects, changing, nested) is not None
+
+
+def program_module(tree: ast.Module) -> ModuleObjects:
+    """Prepare the program's own module: turn its top-level ``try`` statements that qualify
+    into branches on their call's outcome (compiler/tries.py), keeping only those whose
+    branch will be deferred or if-converted, judged with the module's tracked names as
+    ``visit_If`` judges it at module level; returns :func:`arm_objects.module_objects`,
+    which depend on what was kept. Called once on the whole module, before it may be cut
+    into stages."""
+    rewritten = tries.desugar_module(tree, (f"m{k}" for k in itertools.count()),
+                                     tries.module_imports(tree))
+    while True:
+        objects = arm_objects.module_objects(tree)
+        if not rewritten:
+            return objects
+        names, _, nested = objects or (frozenset(), frozenset(), frozenset())
+        dropped = [r for r in rewritten
+                   if not _module_branch_moves(r.branch, names, nested)]
+        if not dropped:
+            break
+        for r in dropped:
+            tries.revert(r)
+            rewritten.remove(r)
+    for r in rewritten:
+        tries.forget_helpers(r)
+    return objects
+
+
+def _module_branch_moves(branch: ast.If | None, objects: frozenset[str],
+                         nested: frozenset[str]) -> bool:
+    """``_Rewriter._branch_moves`` at module level: an arm changes the module's objects only
+    where the module tracks some (``_Rewriter._arm_objects``)."""
+    if branch is None:
+        return True
+    if branches.convertible_if(branch) and branches.assigned_names(branch.body + branch.orelse):
+        return True
+    return deferral.prepare_if(branch, objects, bool(objects), nested) is not None
 
 
 def _settle_cached_properties(node: ast.FunctionDef) -> None:

@@ -43,10 +43,14 @@ lists or print (compiler/arm_objects.py); where it is not, it waits, as the ``tr
 
 Only shapes whose meaning the rewrite keeps exactly are taken (:func:`_qualifies`): the
 body's first statement binds a name to the expression, appends it to a list the function
-made itself, or is the expression alone, and whatever follows in the body cannot raise; one
-``except`` clause naming classes; no ``finally``; a handler that neither leaves the code
-around it nor looks at the exception being handled other than through its ``as`` name (it
-runs outside the ``except`` clause: ``sys.exc_info()`` would be empty there).
+made itself, or is the expression alone, and whatever follows in the body cannot raise;
+``except`` clauses naming classes (several become a chain on the number of the clause that
+catches, :func:`_rewrite_clauses`); no ``finally``; handlers that neither leave the code
+around them nor look at the exception being handled other than through the ``as`` name (they
+run outside the ``except`` clause: ``sys.exc_info()`` would be empty there).
+
+The program's own module gets the same rewrite at its top level (:func:`desugar_module`),
+under the rules of module-level arms (compiler/arm_objects.py).
 """
 
 from __future__ import annotations
@@ -58,11 +62,13 @@ from dataclasses import dataclass
 from opportune.compiler import traversal
 
 TRY_OUTCOME = "__opportune_try_outcome__"
+TRY_CLAUSE = "__opportune_try_clause__"
 _TRY_ENTER = "__opportune_try_enter__"
 _UNESCAPE = "__opportune_unescape__"
 _ESCAPING = "__opportune_Escaping__"
 OUTCOME = "_opportune_try_outcome"  # on the generated ``Try`` nodes: leave them as they are
 HOOK = "_opportune_hook_call"  # on the generated calls of hooks: not through a call site
+PART = "_opportune_try_part"  # on the statements a module-level rewrite made: never cut apart
 
 # Calls a handler may make by name: builtins that neither raise nor look at the exception
 # being handled except through their arguments (``print``, ``str(e)``).
@@ -102,17 +108,22 @@ class Rewritten:
     branch: ast.If | None
 
 
-def desugar(fn: ast.FunctionDef, counter: Iterator[int],
+def desugar(fn: ast.FunctionDef | ast.Module, counter: Iterator[int],
             modules: frozenset[str] = frozenset()) -> list[Rewritten]:
     """Rewrite, in place, each ``try`` of ``fn``'s own code that qualifies (see the module
     docstring) and stands outside every other ``try``, ``with`` and ``match``; returns what
     was rewritten. ``modules``: names the module binds only by ``import``, whose attributes
     an ``except`` clause may name (``json.JSONDecodeError``): reading those runs no code of
-    the program's, so the runtime may read them before the body has raised."""
+    the program's, so the runtime may read them before the body has raised.
+
+    ``fn`` may be the program's own module (:func:`desugar_module`): its top-level code,
+    walked as a function's body is (never into its functions or classes)."""
     every = traversal.nodes(fn)
     if not any(type(n) is ast.Try for n in every) \
             or any(type(n) is ast.Name and n.id in ("locals", "vars", "eval", "exec")
                    for n in every):
+        return []
+    if isinstance(fn, ast.Module) and _module_seen(every):
         return []
     lists = _always(fn, (ast.List,), "list")
     dicts = _always(fn, (ast.Dict,), "dict")
@@ -153,6 +164,95 @@ def desugar(fn: ast.FunctionDef, counter: Iterator[int],
     return done
 
 
+def desugar_module(tree: ast.Module, counter: Iterator[int],
+                   modules: frozenset[str]) -> list[Rewritten]:
+    """:func:`desugar` for the top-level code of the program's own module (the script
+    ``opportune run`` runs, ``run_source``'s code). Its names live in a dict other code can
+    read, so the rules of module-level arms apply (compiler/arm_objects.py): nothing in the
+    module may reach its namespace but by name (``globals()``, ``exec``, the module object,
+    a star import), and the containers an ``append`` or a store goes to are names no
+    function, lambda or class of the module mentions, so no code the call runs can rebind
+    them. The helper names are module globals: :func:`forget_helpers` removes them after
+    the branch. Generated statements are marked (:data:`PART`), so a stage is never cut
+    among them (compiler/stages.py)."""
+    own = _own_functions(tree)
+    done = desugar(tree, counter, modules)
+    for r in list(done):
+        expr = r.original._opp_first[0]  # type: ignore[attr-defined]
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in own
+               for n in traversal.nodes(expr)):
+            revert(r)
+            done.remove(r)
+    for r in done:
+        for s in r.new:
+            setattr(s, PART, True)
+    return done
+
+
+def _own_functions(tree: ast.Module) -> frozenset[str]:
+    """Names the module binds to its own functions and classes, externals aside: a module-level
+    call of one may run as a concurrent user function once it is the value of a name (the
+    rewrite binds the body's value), which the body as written never was; such a ``try``
+    stays as written."""
+    own: set[str] = set()
+    for n in traversal.nodes(tree):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not any((d.func if isinstance(d, ast.Call) else d).__class__ in (ast.Name, ast.Attribute)
+                       and _last_name(d.func if isinstance(d, ast.Call) else d) == "external"
+                       for d in n.decorator_list):
+                own.add(n.name)
+        elif isinstance(n, ast.ClassDef):
+            own.add(n.name)
+        elif isinstance(n, ast.Assign) and isinstance(n.value, ast.Lambda):
+            own.update(t.id for t in n.targets if isinstance(t, ast.Name))
+    return frozenset(own)
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def forget_helpers(r: Rewritten) -> None:
+    """After a module-level rewrite the program keeps: remove its helper names from the
+    module's namespace once the branch has read them (a deferred branch captured them),
+    through ``__opportune_globals__`` (compiler/stages.py), which code that reaches the
+    namespace unseen (``globals()``) would have kept from being rewritten."""
+    last = r.new[-1]
+    k = last._opp_try_k  # type: ignore[attr-defined]
+    names = tuple(f"__opp_t{x}{k}" for x in ("ok", "m", "v", "o", "c"))
+    forget = ast.Expr(_hook("__opportune_forget__", [
+        _hook("__opportune_globals__", []), ast.Constant(names)]))
+    setattr(forget, PART, True)
+    _locate(forget, r.original)
+    for i, s in enumerate(r.stmts):
+        if s is last:
+            r.stmts.insert(i + 1, forget)
+            r.new.append(forget)
+            return
+
+
+def _module_seen(every: list[ast.AST]) -> bool:
+    """Whether the module's code may reach its namespace other than by name."""
+    from opportune.compiler.arm_objects import _MODULE_VIEWS
+
+    for n in every:
+        if isinstance(n, ast.Name) and n.id in _MODULE_VIEWS \
+                or isinstance(n, ast.Attribute) and n.attr in _MODULE_VIEWS:
+            return True
+        if isinstance(n, (ast.Import, ast.ImportFrom)) \
+                and any(a.name == "*" or a.name.split(".")[0] in _MODULE_VIEWS for a in n.names):
+            return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "dir" \
+                and not n.args:
+            # lists the names bound: an if-converted branch binds a maybe-unbound stand-in
+            return True
+    return False
+
+
 def revert(r: Rewritten) -> None:
     """Put the original ``try`` back: its branch would not be deferred, and waiting at the
     ``try`` as written is what --explain can name."""
@@ -185,14 +285,16 @@ def module_imports(tree: ast.Module) -> frozenset[str]:
     return frozenset(imported - other)
 
 
-def _always(fn: ast.FunctionDef, kinds: tuple[type, ...], call: str) -> frozenset[str]:
+def _always(fn: ast.FunctionDef | ast.Module, kinds: tuple[type, ...], call: str) -> frozenset[str]:
     """Locals of ``fn`` bound only as ``x = []`` / ``x = list()`` (or ``{}`` / ``dict()``),
     never elsewhere, and never named in a nested scope: whenever code reaches them they hold
     such a container, so an ``append`` or a store of a constant key cannot raise."""
     ok: dict[str, bool] = {}
-    a = fn.args
-    params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
-              if x is not None}
+    params: set[str] = set()
+    if isinstance(fn, ast.FunctionDef):
+        a = fn.args
+        params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
+                  if x is not None}
     inner: set[str] = set()
     for node in traversal.nodes(fn):
         if isinstance(node, _SCOPES) and node is not fn:
@@ -323,7 +425,7 @@ def _handler_ok(handler: ast.ExceptHandler) -> bool:
     return True
 
 
-def _name_private(fn: ast.FunctionDef, name: str) -> bool:
+def _name_private(fn: ast.FunctionDef | ast.Module, name: str) -> bool:
     """Whether ``name`` (a handler's ``as`` name) is used only inside handlers that bind it:
     after the handler Python unbinds it, which the branch the rewrite makes does not."""
     inside: set[int] = set()
@@ -340,15 +442,15 @@ def _name_private(fn: ast.FunctionDef, name: str) -> bool:
     return True
 
 
-def _qualifies(fn: ast.FunctionDef, node: ast.Try, lists: frozenset[str],
+def _qualifies(fn: ast.FunctionDef | ast.Module, node: ast.Try, lists: frozenset[str],
                dicts: frozenset[str], top: frozenset[str], modules: frozenset[str]) -> bool:
-    if node.finalbody or len(node.handlers) != 1 or not node.body:
+    if node.finalbody or not node.handlers or not node.body:
         return False
-    handler = node.handlers[0]
-    if not _classes(handler.type, modules) or not _handler_ok(handler):
-        return False
-    if handler.name is not None and not _name_private(fn, handler.name):
-        return False
+    for handler in node.handlers:
+        if not _classes(handler.type, modules) or not _handler_ok(handler):
+            return False
+        if handler.name is not None and not _name_private(fn, handler.name):
+            return False
     first = _first(node.body[0], lists, dicts, top)
     if first is None or not _expression(first[0]):
         return False
@@ -373,8 +475,39 @@ def _store(name: str) -> ast.Name:
     return ast.Name(name, ast.Store())
 
 
-def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
+def _flat(types: list[ast.expr]) -> ast.Tuple:
+    """The classes several ``except`` clauses name, as one flat tuple (what the outcome may
+    hold; ``catching.classes_of`` takes no nested tuple)."""
+    elts: list[ast.expr] = []
+    for t in types:
+        elts.extend(t.elts if isinstance(t, ast.Tuple) else [t])
+    return ast.Tuple([traversal.copy_tree(e) for e in elts], ast.Load())
+
+
+def _thunk(body: ast.expr) -> ast.Lambda:
+    return ast.Lambda(
+        ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                      kwarg=None, defaults=[]),
+        body)
+
+
+def _handler_body(handler: ast.ExceptHandler, outcome: str) -> list[ast.stmt]:
+    """A copy of the handler's body that reads the outcome for its ``as`` name: the name is
+    used nowhere else (_name_private), and an arm that bound it would capture the exception
+    object the name kept from an earlier failure, which it cannot share
+    (runtime/deferral.py)."""
+    caught: list[ast.stmt] = traversal.copy_tree(handler.body)
+    if handler.name is not None:
+        for n in traversal.nodes(ast.Module(caught, [])):
+            if isinstance(n, ast.Name) and n.id == handler.name:
+                n.id = outcome
+    return caught
+
+
+def _rewrite(node: ast.Try, k: int | str) -> list[ast.stmt]:
     """The statements that replace ``node`` (see the module docstring)."""
+    if len(node.handlers) > 1:
+        return _rewrite_clauses(node, k)
     ok, mark, value, outcome = f"__opp_tok{k}", f"__opp_tm{k}", f"__opp_tv{k}", f"__opp_to{k}"
     escaping, raised = f"__opp_te{k}", f"__opp_tx{k}"
     handler = node.handlers[0]
@@ -433,6 +566,87 @@ def _rewrite(node: ast.Try, k: int) -> list[ast.stmt]:
     # next looks, as after the ``try``
     for s in stmts:
         _locate(s, node)
+    stmts[-1]._opp_try_k = k  # type: ignore[attr-defined]
+    return stmts
+
+
+def _success(node: ast.Try, value: str) -> ast.stmt:
+    """The body's first statement with the expression's value in its place."""
+    first = node.body[0]
+    _, kind = node._opp_first  # type: ignore[attr-defined]
+    success: ast.stmt
+    if kind in ("name", "store"):
+        assert isinstance(first, ast.Assign)
+        success = ast.Assign(traversal.copy_tree(first.targets), _load(value))
+    elif kind == "append":
+        assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
+        success = ast.Expr(ast.Call(traversal.copy_tree(first.value.func), [_load(value)], []))
+    else:
+        success = ast.Pass()
+    _locate(success, first)
+    return success
+
+
+def _rewrite_clauses(node: ast.Try, k: int | str) -> list[ast.stmt]:
+    """:func:`_rewrite` for several ``except`` clauses. The outcome holds a failure any of
+    them catches (their classes as one flat tuple); ``__opportune_try_clause__`` numbers
+    the clause that catches it, the first whose classes are among the exception's class's
+    ``__mro__``, as the interpreter tests them in order (0: none failed), without waiting;
+    the branch is a chain on that number, each handler an arm::
+
+        __opp_tc = 0
+        ...     # as for one clause, then in the inner ``finally``:
+            __opp_tc = __opportune_try_clause__(__opp_to, (lambda: E1, lambda: E2))
+        except __opportune_Escaping__:
+            raise
+        except E1 as __opp_tx:                 # raised while being evaluated
+            __opp_to, __opp_tc = __opp_tx, 1
+        except E2 as __opp_tx:
+            __opp_to, __opp_tc = __opp_tx, 2
+        if __opp_tc == 1:
+            H1
+        elif __opp_tc == 2:
+            H2
+        else:
+            <the rest of the body, then ``else``>
+    """
+    ok, mark, value, outcome = f"__opp_tok{k}", f"__opp_tm{k}", f"__opp_tv{k}", f"__opp_to{k}"
+    escaping, raised, clause = f"__opp_te{k}", f"__opp_tx{k}", f"__opp_tc{k}"
+    expr, _ = node._opp_first  # type: ignore[attr-defined]
+    success = _success(node, value)
+    types = [h.type for h in node.handlers]
+    assert all(t is not None for t in types)
+    thunk = _thunk(_flat(types))  # type: ignore[arg-type]
+    clauses = ast.Tuple([_thunk(traversal.copy_tree(t)) for t in types], ast.Load())
+    inner = ast.Try(
+        body=[ast.Assign([_store(value)], traversal.copy_tree(expr)),
+              ast.Assign([_store(ok)], ast.Constant(True))],
+        handlers=[ast.ExceptHandler(_load(_ESCAPING), escaping, [
+            ast.Expr(_hook(_UNESCAPE, [_load(escaping), _load(mark)]))])],
+        orelse=[],
+        finalbody=[
+            ast.Assign([_store(outcome)], _hook(TRY_OUTCOME, [_load(mark), _load(ok), thunk])),
+            ast.Assign([_store(clause)], _hook(TRY_CLAUSE, [_load(outcome), clauses]))])
+    handlers = [ast.ExceptHandler(_load(_ESCAPING), None, [ast.Raise()])]
+    for i, h in enumerate(node.handlers, 1):
+        handlers.append(ast.ExceptHandler(h.type, raised, [
+            ast.Assign([_store(outcome)], _load(raised)),
+            ast.Assign([_store(clause)], ast.Constant(i))]))
+    outer = ast.Try(body=[inner], handlers=handlers, orelse=[], finalbody=[])
+    setattr(inner, OUTCOME, True)
+    setattr(outer, OUTCOME, True)
+    rest: list[ast.stmt] = [success, *traversal.copy_tree([*node.body[1:], *node.orelse])]
+    chain: list[ast.stmt] = rest
+    for i in range(len(node.handlers), 0, -1):
+        test = ast.Compare(_load(clause), [ast.Eq()], [ast.Constant(i)])
+        chain = [ast.If(test, _handler_body(node.handlers[i - 1], outcome), chain)]
+    start = [ast.Assign([_store(ok)], ast.Constant(False)),
+             ast.Assign([_store(clause)], ast.Constant(0)),
+             ast.Assign([_store(mark)], _hook(_TRY_ENTER, []))]
+    stmts: list[ast.stmt] = [*start, outer, *chain]
+    for s in stmts:
+        _locate(s, node)
+    stmts[-1]._opp_try_k = k  # type: ignore[attr-defined]
     return stmts
 
 

@@ -12,11 +12,13 @@ import functools
 import io
 import sys
 import types
+from collections.abc import Callable
 from typing import Any
 
 from opportune.compiler import callsites, changes, tries
 from opportune.compiler import rollback as rollback_names
 from opportune.compiler import transform as names
+from opportune.runtime import catching
 from opportune.runtime.caches import cached_property
 from opportune.runtime.context import GUARDED, LIVE, SHARED_ARMS, _local
 from opportune.runtime.dispatch import _ITERATORS, call, fstring, percent
@@ -83,6 +85,31 @@ def try_outcome(mark: int, ok: bool, kinds: Any, reads: bool = False) -> Any:
     if rt is None:
         return None
     return rt.try_outcome(mark, ok, kinds, reads)
+
+
+def try_clause(outcome: Any, clauses: tuple[Callable[[], Any], ...]) -> Any:
+    """Which ``except`` clause of a ``try`` turned into a branch catches its outcome
+    (compiler/tries.py): 0 when the outcome is None, else the number of the first clause
+    whose classes are among the exception's class's ``__mro__``, as the interpreter tests
+    the clauses in order (reading each only once the earlier ones did not match); pending
+    while the outcome is, and failing with it."""
+    if type(outcome) is Pending and outcome._state != 1 \
+            and getattr(_local, "runtime", None) is not None:
+        return outcome._rt._derive(lambda: _clause(_real(outcome), clauses), [outcome],
+                                   "except clause", int)
+    if type(outcome) is Pending:
+        outcome = outcome._force()
+    return _clause(outcome, clauses)
+
+
+def _clause(error: Any, clauses: tuple[Callable[[], Any], ...]) -> int:
+    if error is None:
+        return 0
+    for i, kinds in enumerate(clauses, 1):
+        classes = catching.classes_of(kinds())
+        if classes is not None and catching.matches(error, classes):
+            return i
+    return 0  # not reached: the outcome holds only failures some clause catches
 
 
 def entered(mark: int) -> bool:
@@ -472,6 +499,7 @@ def install() -> None:
     setattr(builtins, rollback_names.UNBOUND, UNBOUND)
     setattr(builtins, names.TRY_EXIT, try_exit)
     setattr(builtins, tries.TRY_OUTCOME, try_outcome)
+    setattr(builtins, tries.TRY_CLAUSE, try_clause)
     setattr(builtins, names.HIDE, hide)
     setattr(builtins, names.FORGET, forget)
     setattr(builtins, names.UNESCAPE, unescape)

@@ -489,6 +489,7 @@ class _EffectEntry:
 
     __slots__ = ("seq", "inputs", "emit")
     args: tuple[Any, ...] = ()
+    watched = False  # reads no object of the program's: never a concurrent reader
 
     def __init__(self, seq: int, inputs: tuple[Pending, ...], emit: Callable[[], None]) -> None:
         self.seq = seq
@@ -2608,7 +2609,7 @@ class Runtime:
             if left:
                 self._watch_print(entry, left)
 
-    def _unwatch(self, entry: _OutputEntry | _CapturedOutput) -> None:
+    def _unwatch(self, entry: _OutputEntry | _CapturedOutput | _EffectEntry) -> None:
         """``entry`` is written, dropped or rendered: it reads nothing any more (caller holds
         ``_out_lock``)."""
         if entry.watched:

@@ -42,6 +42,37 @@ class Repr(str):
         return str.__str__(self)
 
 
+class KeyRepr:
+    """A dict key that is (or holds) an object of the program's, rendered at the ``print``
+    call (see :func:`staged`). Equal only to itself, as the distinct keys it stands for were:
+    a :class:`Repr` would merge ``{obj: 1, "text of obj": 2}`` into one key."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _changeable_key(key: Any) -> bool:
+    """Whether the dict key ``key`` shows an object the program can change (through tuples
+    and frozensets, the hashable containers) and no pending value, which has no text yet."""
+    found = False
+    parts = [key]
+    while parts:
+        part = parts.pop()
+        t = type(part)
+        if t is Pending:
+            return False
+        if t is tuple or t is frozenset:
+            parts.extend(part)
+        elif t not in ATOM_TYPES and changeable_object(part):
+            found = True
+    return found
+
+
 def as_text(value: Any) -> Any:
     """An argument without pending values, as the print writes it."""
     if type(value) is str:
@@ -53,7 +84,8 @@ def staged(value: Any, memo: dict[int, Any]) -> Any:
     """A printed argument that holds pending values, as the print writes it later: its lists,
     tuples and dicts copied (as snapshot copies them), and each object of the program's in
     them that the program can change (``print({"doc": doc, "score": pending})`` then
-    ``doc.text = ...``) rendered now, as plain Python rendered it at the print. Sets keep
+    ``doc.text = ...``) rendered now, as plain Python rendered it at the print (a dict's keys
+    too, see :class:`KeyRepr`). Sets keep
     their objects (text in place of an object could change their order)."""
     t = type(value)
     if t in ATOM_TYPES or t is Pending:
@@ -68,7 +100,8 @@ def staged(value: Any, memo: dict[int, Any]) -> Any:
             out: Any = {}
             memo[key] = out
             for k, v in value.items():
-                out[k] = staged(v, memo)
+                # a key is shown by the print too: ``{doc: score(doc)}`` then ``doc.title = ..``
+                out[KeyRepr(repr(k)) if _changeable_key(k) else k] = staged(v, memo)
             return out
         if t is list:
             out = []

@@ -17,6 +17,8 @@ still running (``Runtime.print``) writes later, so what it holds must not change
 
 from __future__ import annotations
 
+import enum
+import types
 from typing import Any
 
 from opportune.runtime.snapshot import changeable_object, snapshot
@@ -68,7 +70,7 @@ def _changeable_key(key: Any) -> bool:
             return False
         if t is tuple or t is frozenset:
             parts.extend(part)
-        elif t not in ATOM_TYPES and changeable_object(part):
+        elif t not in ATOM_TYPES and _text_may_change(part):
             found = True
     return found
 
@@ -82,8 +84,8 @@ def as_text(value: Any) -> Any:
 
 def staged(value: Any, memo: dict[int, Any]) -> Any:
     """A printed argument that holds pending values, as the print writes it later: its lists,
-    tuples and dicts copied (as snapshot copies them), and each object of the program's in
-    them that the program can change (``print({"doc": doc, "score": pending})`` then
+    tuples and dicts copied (as snapshot copies them), and each object in them whose text the
+    program can change (``print({"doc": doc, "score": pending})`` then
     ``doc.text = ...``) rendered now, as plain Python rendered it at the print (a dict's keys
     too, see :class:`KeyRepr`). Sets keep
     their objects (text in place of an object could change their order)."""
@@ -111,9 +113,23 @@ def staged(value: Any, memo: dict[int, Any]) -> Any:
         out = tuple(staged(v, memo) for v in value)
         memo[key] = out
         return out
-    if changeable_object(value):
+    if _text_may_change(value):
         return Repr(repr(value))
     return value
+
+
+# Objects whose text cannot change: kept as they are by :func:`staged`.
+_FIXED_TEXT = (type, enum.Enum, types.FunctionType, types.BuiltinFunctionType, types.ModuleType,
+               range, slice)
+
+
+def _text_may_change(value: Any) -> bool:
+    """Whether the text of ``value``, an object in a printed container, may change before the
+    print's turn: an object of the program's or a library's data container, but also an
+    immutable object that holds changeable ones (a frozen dataclass with a list field, a
+    ``SimpleNamespace``, a ``mappingproxy`` of a dict). Only what is known to keep its text
+    is left to be rendered later."""
+    return changeable_object(value) or not issubclass(type(value), _FIXED_TEXT)
 
 
 def rendered(value: Any) -> Any:

@@ -763,8 +763,10 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                 # ``hits.sort(...)``: a LOCAL method (its key may be the program's code)
                 # changes its own list, which is no argument
                 rt.readers.before_change(receiver)
-            for a in args:
-                rt.readers.before_change(a)
+            for a in (*args, *kwargs.values()):
+                # the call is about to fill it: a pending one has its value first, so that
+                # a reader of that value (a queued print of it) sees the change coming
+                rt.readers.before_change(a._force() if type(a) is Pending else a)
     if kind == PLAIN:
         if args and type(args[0]) is Pending and getattr(f, "__name__", "") in _LAZY_LOOKUPS \
                 and type(getattr(f, "__self__", None)) in (dict, list, tuple):

@@ -58,7 +58,7 @@ _CONTAINERS = (list, tuple, set, frozenset)
 
 def _push_inside(value: Any, stack: list[Any]) -> None:
     """Push what lies directly inside ``value`` (a finished pending value's value, a
-    container's items, a dict's keys and values, an object's attributes) onto ``stack``."""
+    container's items, a dict's keys and values, an object's attribute dict) onto ``stack``."""
     t = type(value)
     if t is Pending:
         if value._state == DONE:
@@ -71,7 +71,9 @@ def _push_inside(value: Any, stack: list[Any]) -> None:
     elif t not in (str, bytes, int, float, bool, type(None)):
         attributes = getattr(value, "__dict__", None)
         if type(attributes) is dict:
-            stack.extend(attributes.values())
+            # the dict itself too: ``vars(doc).update(...)`` and ``doc.__dict__[k] = v``
+            # change the object through it
+            stack.append(attributes)
 
 
 def reachable(root: Any, budget: int = _LIST_BUDGET) -> tuple[frozenset[int] | None, bool]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import datetime as _datetime
 import enum as _enum
+import operator
 import os
 import re
 import sys
@@ -71,6 +72,11 @@ for _f in (_B.iter, _B.next, _B.enumerate, _B.zip, _B.map, _B.filter, _B.reverse
 for _f in (_B.setattr, _B.delattr, _B.memoryview, _B.bytearray):
     _BUILTIN_KIND[_f] = LOCAL
 _BUILTIN_KIND[_B.print] = PRINT
+# The operator module is pure but for these, which change their first argument in place
+# (``operator.setitem(d, k, v)``, ``operator.iadd(xs, ys)`` on a list): called at once.
+for _name in ("setitem", "delitem", "iadd", "iand", "iconcat", "ifloordiv", "ilshift", "imod",
+              "imul", "imatmul", "ior", "ipow", "irshift", "isub", "itruediv", "ixor"):
+    _BUILTIN_KIND[getattr(operator, _name)] = LOCAL
 
 # Library modules whose functions are pure: they may be applied lazily to pending values.
 _LAZY_MODULES = frozenset({
@@ -183,7 +189,12 @@ def classify(rt: Runtime, f: Any) -> int:
             tf is types.MethodDescriptorType:
         owner = getattr(f, "__self__", None) or getattr(f, "__objclass__", None)
         owner_type = owner if isinstance(owner, type) else type(owner)
-        return _method_kind(owner_type, f.__name__)
+        kind = _method_kind(owner_type, f.__name__)
+        if kind == PLAIN and tf is not types.MethodWrapperType:
+            # unbound (``dict.update(d, ...)``, ``list.append(xs, x)``): the container is
+            # the first argument, which must be the real one, and may be changed
+            return LOCAL
+        return kind
     if isinstance(f, type):
         if f in _BUILTIN_KIND:
             return _BUILTIN_KIND[f]

@@ -910,8 +910,23 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         sep = sep._force()
     if type(end) is Pending:
         end = end._force()
+    if not (sep is None or type(sep) is str) or not (end is None or type(end) is str):
+        # plain Python refuses them at the call, before writing anything: so does this,
+        # with print's own message, instead of when the queued print's turn comes
+        _B.print(sep=sep, end=end, file=_Discard())
     rt.print(args, sep, end, file, bool(kwargs.get("flush", False)))
     return None
+
+
+class _Discard:
+    """A file that keeps nothing: :func:`_print` checks ``sep`` and ``end`` by printing
+    nothing to it."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
 
 
 def _on_stream(rt: Runtime, base: Pending, name: str, args: tuple[Any, ...],

@@ -15,6 +15,7 @@ import builtins
 import collections as _collections
 import datetime as _datetime
 import enum as _enum
+import operator
 import os
 import re
 import sys
@@ -82,6 +83,11 @@ for _f in (_B.iter, _B.next, _B.enumerate, _B.zip, _B.map, _B.filter, _B.reverse
 for _f in (_B.setattr, _B.delattr, _B.memoryview, _B.bytearray):
     _BUILTIN_KIND[_f] = LOCAL
 _BUILTIN_KIND[_B.print] = PRINT
+# The operator module is pure but for these, which change their first argument in place
+# (``operator.setitem(d, k, v)``, ``operator.iadd(xs, ys)`` on a list): called at once.
+for _name in ("setitem", "delitem", "iadd", "iand", "iconcat", "ifloordiv", "ilshift", "imod",
+              "imul", "imatmul", "ior", "ipow", "irshift", "isub", "itruediv", "ixor"):
+    _BUILTIN_KIND[getattr(operator, _name)] = LOCAL
 
 # Library modules whose functions are pure: they may be applied lazily to pending values.
 _LAZY_MODULES = frozenset({
@@ -194,7 +200,12 @@ def classify(rt: Runtime, f: Any) -> int:
             tf is types.MethodDescriptorType:
         owner = getattr(f, "__self__", None) or getattr(f, "__objclass__", None)
         owner_type = owner if isinstance(owner, type) else type(owner)
-        return _method_kind(owner_type, f.__name__)
+        kind = _method_kind(owner_type, f.__name__)
+        if kind == PLAIN and tf is not types.MethodWrapperType:
+            # unbound (``dict.update(d, ...)``, ``list.append(xs, x)``): the container is
+            # the first argument, which must be the real one, and may be changed
+            return LOCAL
+        return kind
     if isinstance(f, type):
         if f in _BUILTIN_KIND:
             return _BUILTIN_KIND[f]
@@ -856,8 +867,10 @@ def _call_kind(rt: Runtime, kind: int, f: Any, args: tuple[Any, ...],
                 # ``hits.sort(...)``: a LOCAL method (its key may be the program's code)
                 # changes its own list, which is no argument
                 rt.readers.before_change(receiver)
-            for a in args:
-                rt.readers.before_change(a)
+            for a in (*args, *kwargs.values()):
+                # the call is about to fill it: a pending one has its value first, so that
+                # a reader of that value (a queued print of it) sees the change coming
+                rt.readers.before_change(a._force() if type(a) is Pending else a)
     if kind == PLAIN:
         if args and type(args[0]) is Pending and getattr(f, "__name__", "") in _LAZY_LOOKUPS \
                 and type(getattr(f, "__self__", None)) in (dict, list, tuple):
@@ -1021,8 +1034,23 @@ def _print(rt: Runtime, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         sep = sep._force()
     if type(end) is Pending:
         end = end._force()
+    if not (sep is None or type(sep) is str) or not (end is None or type(end) is str):
+        # plain Python refuses them at the call, before writing anything: so does this,
+        # with print's own message, instead of when the queued print's turn comes
+        _B.print(sep=sep, end=end, file=_Discard())
     rt.print(args, sep, end, file, bool(kwargs.get("flush", False)))
     return None
+
+
+class _Discard:
+    """A file that keeps nothing: :func:`_print` checks ``sep`` and ``end`` by printing
+    nothing to it."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
 
 
 def _on_stream(rt: Runtime, base: Pending, name: str, args: tuple[Any, ...],

@@ -17,6 +17,8 @@ still running (``Runtime.print``) writes later, so what it holds must not change
 
 from __future__ import annotations
 
+import enum
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +45,37 @@ class Repr(str):
         return str.__str__(self)
 
 
+class KeyRepr:
+    """A dict key that is (or holds) an object of the program's, rendered at the ``print``
+    call (see :func:`staged`). Equal only to itself, as the distinct keys it stands for were:
+    a :class:`Repr` would merge ``{obj: 1, "text of obj": 2}`` into one key."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _changeable_key(key: Any) -> bool:
+    """Whether the dict key ``key`` shows an object the program can change (through tuples
+    and frozensets, the hashable containers) and no pending value, which has no text yet."""
+    found = False
+    parts = [key]
+    while parts:
+        part = parts.pop()
+        t = type(part)
+        if t is Pending:
+            return False
+        if t is tuple or t is frozenset:
+            parts.extend(part)
+        elif t not in ATOM_TYPES and _text_may_change(part):
+            found = True
+    return found
+
+
 def as_text(value: Any) -> Any:
     """An argument without pending values, as the print writes it."""
     if type(value) is str:
@@ -52,9 +85,10 @@ def as_text(value: Any) -> Any:
 
 def staged(value: Any, memo: dict[int, Any]) -> Any:
     """A printed argument that holds pending values, as the print writes it later: its lists,
-    tuples and dicts copied (as snapshot copies them), and each object of the program's in
-    them that the program can change (``print({"doc": doc, "score": pending})`` then
-    ``doc.text = ...``) rendered now, as plain Python rendered it at the print. Sets keep
+    tuples and dicts copied (as snapshot copies them), and each object in them whose text the
+    program can change (``print({"doc": doc, "score": pending})`` then
+    ``doc.text = ...``) rendered now, as plain Python rendered it at the print (a dict's keys
+    too, see :class:`KeyRepr`). Sets keep
     their objects (text in place of an object could change their order)."""
     t = type(value)
     if t in ATOM_TYPES or t is Pending:
@@ -62,10 +96,24 @@ def staged(value: Any, memo: dict[int, Any]) -> Any:
     if t is set or t is frozenset:
         return snapshot(value)
     if t is list or t is tuple or t is dict:
-        return _copied(value, memo, staged)
-    if changeable_object(value):
+        return _copied(value, memo, staged, _shown_key)
+    if _text_may_change(value):
         return Repr(repr(value))
     return value
+
+
+# Objects whose text cannot change: kept as they are by :func:`staged`.
+_FIXED_TEXT = (type, enum.Enum, types.FunctionType, types.BuiltinFunctionType, types.ModuleType,
+               range, slice)
+
+
+def _text_may_change(value: Any) -> bool:
+    """Whether the text of ``value``, an object in a printed container, may change before the
+    print's turn: an object of the program's or a library's data container, but also an
+    immutable object that holds changeable ones (a frozen dataclass with a list field, a
+    ``SimpleNamespace``, a ``mappingproxy`` of a dict). Only what is known to keep its text
+    is left to be rendered later."""
+    return changeable_object(value) or not issubclass(type(value), _FIXED_TEXT)
 
 
 def rendered(value: Any) -> Any:
@@ -114,11 +162,18 @@ def resolved(value: Any, memo: dict[int, Any] | None = None) -> Any:
     return _copied(value, {} if memo is None else memo, resolved)
 
 
+def _shown_key(k: Any) -> Any:
+    """A dict key as a queued print keeps it: the print shows keys too (``{doc: score(doc)}``
+    then ``doc.title = ...``), so one whose text could change is rendered now."""
+    return KeyRepr(repr(k)) if _changeable_key(k) else k
+
+
 def _copied(value: list[Any] | tuple[Any, ...] | dict[Any, Any], memo: dict[int, Any],
-            item: Callable[[Any, dict[int, Any]], Any]) -> Any:
+            item: Callable[[Any, dict[int, Any]], Any],
+            key_of: Callable[[Any], Any] | None = None) -> Any:
     """A copy of the list, tuple or dict ``value`` with ``item`` applied to each element (to
-    each value of a dict), made once per object (``memo``), so shared and cyclic parts stay
-    shared and cyclic."""
+    each value of a dict, and ``key_of`` to each key), made once per object (``memo``), so
+    shared and cyclic parts stay shared and cyclic."""
     key = id(value)
     if key in memo:
         return memo[key]
@@ -126,7 +181,7 @@ def _copied(value: list[Any] | tuple[Any, ...] | dict[Any, Any], memo: dict[int,
         out: Any = {}
         memo[key] = out
         for k, v in value.items():
-            out[k] = item(v, memo)
+            out[k if key_of is None else key_of(k)] = item(v, memo)
         return out
     if type(value) is list:
         out = []

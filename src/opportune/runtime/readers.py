@@ -58,7 +58,7 @@ _CONTAINERS = (list, tuple, set, frozenset)
 
 def _push_inside(value: Any, stack: list[Any]) -> None:
     """Push what lies directly inside ``value`` (a finished pending value's value, a
-    container's items, a dict's keys and values, an object's attributes) onto ``stack``."""
+    container's items, a dict's keys and values, an object's attribute dict) onto ``stack``."""
     t = type(value)
     if t is Pending:
         if value._state == DONE:
@@ -71,7 +71,9 @@ def _push_inside(value: Any, stack: list[Any]) -> None:
     elif t not in (str, bytes, int, float, bool, type(None)):
         attributes = getattr(value, "__dict__", None)
         if type(attributes) is dict:
-            stack.extend(attributes.values())
+            # the dict itself too: ``vars(doc).update(...)`` and ``doc.__dict__[k] = v``
+            # change the object through it
+            stack.append(attributes)
 
 
 def reachable(root: Any, budget: int = _LIST_BUDGET) -> tuple[frozenset[int] | None, bool]:
@@ -369,6 +371,8 @@ class ConcurrentReaders:
         self._reach: dict[int, tuple[Pending, frozenset[int] | None]] = {}
         # seq of a queued print that is a reader (add_print) -> what renders it
         self._renders: dict[int, Callable[[], None]] = {}
+        # seq of such a print -> the shared roots of the values it shows, once all exist
+        self._print_shared: dict[int, _Shared] = {}
 
     def add(self, guard: Pending, block: Scope, handed: Any, roots: list[Any] | None = None) -> None:
         """``block`` reads ``handed`` and the attributes of ``roots`` (:func:`shared_roots`)
@@ -429,6 +433,7 @@ class ConcurrentReaders:
     def drop_print(self, seq: int) -> None:
         with self._lock:
             self._renders.pop(seq, None)
+            self._print_shared.pop(seq, None)
         self._drop(seq)
 
     def _drop(self, seq: int) -> None:
@@ -488,9 +493,31 @@ class ConcurrentReaders:
             # after the code it waited for above, which may have queued such a print itself
             # (a deferred arm before this change in program order that printed the object)
             with self._lock:
-                prints = [(self.entries[s], r) for s, r in self._renders.items()
+                prints = [(s, self.entries[s], r) for s, r in self._renders.items()
                           if s in self.entries]
-            for (_guard, lo, _hi, handed, _shared), render in prints:
-                if lo < now and any(p._state == DONE and self._reaches(p, obj)
-                                    for p in handed):
+            for seq, (_guard, lo, _hi, handed, _shared), render in prints:
+                if lo < now and self._print_reaches(seq, handed, obj, names):
                     render()
+
+    def _print_reaches(self, seq: int, handed: list[Pending], obj: Any,
+                       names: tuple[str, ...]) -> bool:
+        """Whether the queued print ``seq``, which shows the values of ``handed``, may show
+        the change to ``obj`` (or the rebinding of ``names`` in it): ``obj`` lies inside one of
+        the values, or the program's code that renders them reads it (a ``__repr__`` reading a
+        module global or a settings dict: the values' shared roots, :func:`shared_roots`)."""
+        done = [p for p in handed if p._state == DONE]
+        if not done:
+            return False
+        if any(self._reaches(p, obj) for p in done):
+            return True
+        shared = self._print_shared.get(seq)
+        if shared is None:
+            roots = shared_roots([p._value for p in done])
+            if not roots:
+                return False
+            shared = _Shared(roots)
+            if len(done) == len(handed):
+                with self._lock:
+                    if seq in self._renders:
+                        self._print_shared[seq] = shared
+        return shared.reaches(obj, names)

@@ -1179,6 +1179,12 @@ class Runtime:
             mutates = externals.changes_arguments(spec, args, kwargs)
             if mutates:
                 call_args, call_kwargs = args, kwargs
+                if self.readers.entries:
+                    # it changes them on a worker, where no hook sees it: the readers of
+                    # these objects (a queued print of one) are asked first, on the value
+                    # (the program waits for the call anyway)
+                    for a in (*args, *kwargs.values()):
+                        self.readers.before_change(a._force() if type(a) is Pending else a)
             else:
                 copier = _ObjectCopier(held)
                 memo: dict[int, Any] = {}  # one copy of an object named twice (``f(d, [d])``)
